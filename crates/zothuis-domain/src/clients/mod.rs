@@ -1,0 +1,5 @@
+//! Clients (the journey issue builds on this area).
+
+pub mod bsn;
+
+pub use bsn::Bsn;

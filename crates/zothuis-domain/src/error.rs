@@ -1,0 +1,95 @@
+//! The one error type of the domain layer. The web crate renders it once:
+//! problem+json for the API, an HTML page for people.
+
+use thiserror::Error;
+
+/// A field-level validation problem, with a Dutch message for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Error)]
+pub enum DomainError {
+    #[error("niet gevonden: {0}")]
+    NotFound(String),
+    #[error("geen toegang: {0}")]
+    Forbidden(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The record was changed by someone else since the caller read it.
+    #[error("verouderde versie: {0}")]
+    StaleVersion(String),
+    #[error("ongeldige invoer")]
+    Invalid(Vec<FieldError>),
+    #[error("te veel pogingen: {0}")]
+    TooManyAttempts(String),
+    #[error("niet ingelogd")]
+    Unauthenticated,
+    /// An internal failure; the message is for the log, never for the user.
+    #[error("interne fout: {0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    /// One invalid field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        DomainError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+}
+
+/// Collects field errors while parsing a whole form, so the user sees every
+/// problem at once instead of one per submit.
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the value when `result` is Ok, records the message under `field` otherwise.
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(FieldError {
+                    field: field.to_string(),
+                    message: e.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn finish(self) -> Result<(), DomainError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(self.errors))
+        }
+    }
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;

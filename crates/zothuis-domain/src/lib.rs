@@ -1,0 +1,19 @@
+//! zothuis domain: types, rules, state machines, access policy, audit events and
+//! the store traits (ports). No I/O: storage comes in through `store::Store`,
+//! time through `clock::Clock`.
+
+pub mod admin;
+pub mod audit;
+pub mod clients;
+pub mod clock;
+pub mod dates;
+pub mod error;
+pub mod paging;
+pub mod policy;
+pub mod reference;
+pub mod service;
+pub mod store;
+
+pub use dates::Datum;
+pub use error::{DomainError, DomainResult, FieldError};
+pub use service::{Services, Settings};

@@ -1,0 +1,103 @@
+//! Pagination of lists.
+
+/// Page size when the caller gives none, and the largest allowed.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// 1-based.
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest {
+            number: 1,
+            size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl PageRequest {
+    /// Clamps what a client asked for to sensible bounds.
+    pub fn new(number: Option<u32>, size: Option<u32>) -> PageRequest {
+        PageRequest {
+            number: number.unwrap_or(1).max(1),
+            size: size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
+        }
+    }
+
+    pub fn offset(self) -> i64 {
+        i64::from(self.number - 1) * i64::from(self.size)
+    }
+
+    pub fn limit(self) -> i64 {
+        i64::from(self.size)
+    }
+
+    /// One page of a list already in memory.
+    pub fn slice<T: Clone>(self, all: &[T]) -> Page<T> {
+        let start = usize::try_from(self.offset()).unwrap_or(usize::MAX);
+        let items = all
+            .iter()
+            .skip(start)
+            .take(self.size as usize)
+            .cloned()
+            .collect();
+        Page {
+            items,
+            total: all.len() as i64,
+            request: self,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub request: PageRequest,
+}
+
+impl<T> Page<T> {
+    pub fn has_next(&self) -> bool {
+        self.request.offset() + (self.items.len() as i64) < self.total
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.request.number > 1
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            request: self.request,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_request_is_clamped() {
+        let p = PageRequest::new(Some(0), Some(100_000));
+        assert_eq!(p.number, 1);
+        assert_eq!(p.size, MAX_PAGE_SIZE);
+    }
+
+    #[test]
+    fn slicing_tells_whether_there_is_more() {
+        let all: Vec<i32> = (1..=7).collect();
+        let first = PageRequest::new(Some(1), Some(3)).slice(&all);
+        assert_eq!(first.items, vec![1, 2, 3]);
+        assert!(first.has_next() && !first.has_previous());
+        let last = PageRequest::new(Some(3), Some(3)).slice(&all);
+        assert_eq!(last.items, vec![7]);
+        assert!(!last.has_next() && last.has_previous());
+    }
+}

@@ -1,0 +1,354 @@
+//! Codes of reference data, parsed once at the boundary.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// CBS gemeentecode: `GM` followed by four digits (CBS "Gemeentelijke indeling",
+/// e.g. GM0402 Hilversum). Accepts `0402`, `gm0402` and `GM0402`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct GemeenteCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("een gemeentecode bestaat uit GM en vier cijfers, bijvoorbeeld GM0402")]
+pub struct GemeenteCodeError;
+
+impl GemeenteCode {
+    pub fn parse(input: &str) -> Result<Self, GemeenteCodeError> {
+        let s = input.trim().to_ascii_uppercase();
+        let digits = s.strip_prefix("GM").unwrap_or(&s);
+        if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) || digits == "0000" {
+            return Err(GemeenteCodeError);
+        }
+        Ok(GemeenteCode(format!("GM{digits}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for GemeenteCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for GemeenteCode {
+    type Error = GemeenteCodeError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        GemeenteCode::parse(&s)
+    }
+}
+
+impl From<GemeenteCode> for String {
+    fn from(c: GemeenteCode) -> String {
+        c.0
+    }
+}
+
+/// AGB code of a care provider (Vektis AGB register): eight digits, of which the
+/// first two give the kind of care.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AgbCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("een AGB-code bestaat uit 8 cijfers")]
+pub struct AgbCodeError;
+
+impl AgbCode {
+    pub fn parse(input: &str) -> Result<Self, AgbCodeError> {
+        let s = input.trim();
+        if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
+            Ok(AgbCode(s.to_string()))
+        } else {
+            Err(AgbCodeError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AgbCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A short code an administrator gives a region or product (`GV`, `BW-24`):
+/// letters, digits and dashes, at most 20, stored in capitals.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShortCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("een code bestaat uit 1 tot 20 letters, cijfers of streepjes")]
+pub struct ShortCodeError;
+
+impl ShortCode {
+    pub fn parse(input: &str) -> Result<Self, ShortCodeError> {
+        let s = input.trim().to_ascii_uppercase();
+        if (1..=20).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            Ok(ShortCode(s))
+        } else {
+            Err(ShortCodeError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ShortCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A required name: trimmed, 1 to 200 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Name(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("dit veld is verplicht")]
+    Empty,
+    #[error("maximaal 200 tekens")]
+    TooLong,
+    #[error("bevat niet-toegestane tekens")]
+    Control,
+}
+
+impl Name {
+    pub fn parse(input: &str) -> Result<Self, NameError> {
+        let s = input.trim();
+        if s.is_empty() {
+            Err(NameError::Empty)
+        } else if s.chars().count() > 200 {
+            Err(NameError::TooLong)
+        } else if s.chars().any(char::is_control) {
+            Err(NameError::Control)
+        } else {
+            Ok(Name(s.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// iWmo productcategorie of a product. Source: iWmo referentielijst
+/// "Productcategorie" (as listed in DESIGN.md: 15 Beschermd wonen, 16 Opvang,
+/// 17 Spoedopvang, 18 Overige).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductCategorie {
+    BeschermdWonen,
+    Opvang,
+    Spoedopvang,
+    Overige,
+}
+
+impl ProductCategorie {
+    pub const ALL: [ProductCategorie; 4] = [
+        ProductCategorie::BeschermdWonen,
+        ProductCategorie::Opvang,
+        ProductCategorie::Spoedopvang,
+        ProductCategorie::Overige,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ProductCategorie::BeschermdWonen => "15",
+            ProductCategorie::Opvang => "16",
+            ProductCategorie::Spoedopvang => "17",
+            ProductCategorie::Overige => "18",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProductCategorie::BeschermdWonen => "15 – Beschermd wonen",
+            ProductCategorie::Opvang => "16 – Opvang",
+            ProductCategorie::Spoedopvang => "17 – Spoedopvang",
+            ProductCategorie::Overige => "18 – Overige",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, CodeListError> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == input.trim())
+            .ok_or(CodeListError("kies productcategorie 15, 16, 17 of 18"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CodeListError(pub &'static str);
+
+/// How a product is delivered, which decides whether it uses places at a location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductKind {
+    /// 24-hour care in a facility (BW intramuraal).
+    Intramuraal,
+    /// Care in the client's own home (Beschermd Thuis): no location capacity.
+    Thuis,
+    /// Sheltered or clustered housing with support.
+    BeschutWonen,
+    /// Night, crisis, youth and women's shelter.
+    Opvang,
+    /// Housing First, Skaeve Huse and other housing-led products.
+    Woonvoorziening,
+    /// Time-out, respite, pauzeplek.
+    Kortdurend,
+}
+
+impl ProductKind {
+    pub const ALL: [ProductKind; 6] = [
+        ProductKind::Intramuraal,
+        ProductKind::Thuis,
+        ProductKind::BeschutWonen,
+        ProductKind::Opvang,
+        ProductKind::Woonvoorziening,
+        ProductKind::Kortdurend,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ProductKind::Intramuraal => "intramuraal",
+            ProductKind::Thuis => "thuis",
+            ProductKind::BeschutWonen => "beschut-wonen",
+            ProductKind::Opvang => "opvang",
+            ProductKind::Woonvoorziening => "woonvoorziening",
+            ProductKind::Kortdurend => "kortdurend",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProductKind::Intramuraal => "Intramuraal (24-uurs verblijf)",
+            ProductKind::Thuis => "In de eigen woning",
+            ProductKind::BeschutWonen => "Beschut of geclusterd wonen",
+            ProductKind::Opvang => "Opvang",
+            ProductKind::Woonvoorziening => "Woonvoorziening (Housing First, Skaeve Huse)",
+            ProductKind::Kortdurend => "Kortdurend (time-out, respijt, pauzeplek)",
+        }
+    }
+
+    /// At-home products have no places at a location.
+    pub fn uses_location_capacity(self) -> bool {
+        !matches!(self, ProductKind::Thuis)
+    }
+
+    pub fn parse(input: &str) -> Result<Self, CodeListError> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == input.trim())
+            .ok_or(CodeListError("kies een soort voorziening uit de lijst"))
+    }
+}
+
+/// The unit a product's tariff is expressed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TariffUnit {
+    PerDag,
+    PerWeek,
+    PerMaand,
+    PerJaar,
+}
+
+impl TariffUnit {
+    pub const ALL: [TariffUnit; 4] = [
+        TariffUnit::PerDag,
+        TariffUnit::PerWeek,
+        TariffUnit::PerMaand,
+        TariffUnit::PerJaar,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TariffUnit::PerDag => "per-dag",
+            TariffUnit::PerWeek => "per-week",
+            TariffUnit::PerMaand => "per-maand",
+            TariffUnit::PerJaar => "per-jaar",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TariffUnit::PerDag => "Per dag (etmaal)",
+            TariffUnit::PerWeek => "Per week",
+            TariffUnit::PerMaand => "Per maand",
+            TariffUnit::PerJaar => "Per jaar (naar zorgzwaarte)",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, CodeListError> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == input.trim())
+            .ok_or(CodeListError("kies een tariefeenheid uit de lijst"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gemeentecode_is_normalised_to_gm_and_four_digits() {
+        for input in ["GM0402", "gm0402", "0402", " GM0402 "] {
+            assert_eq!(GemeenteCode::parse(input).unwrap().as_str(), "GM0402");
+        }
+    }
+
+    #[test]
+    fn a_malformed_gemeentecode_is_rejected() {
+        for bad in ["GM402", "GM04021", "XX0402", "GMabcd", "", "GM0000"] {
+            assert_eq!(GemeenteCode::parse(bad), Err(GemeenteCodeError), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_agb_code_has_eight_digits() {
+        assert!(AgbCode::parse("73730810").is_ok());
+        assert!(AgbCode::parse("7373081").is_err());
+        assert!(AgbCode::parse("7373081A").is_err());
+    }
+
+    #[test]
+    fn a_short_code_is_stored_in_capitals() {
+        assert_eq!(ShortCode::parse("gv").unwrap().as_str(), "GV");
+        assert!(ShortCode::parse("met spatie").is_err());
+        assert!(ShortCode::parse("").is_err());
+    }
+
+    #[test]
+    fn a_name_must_not_be_blank_or_too_long() {
+        assert_eq!(Name::parse("  "), Err(NameError::Empty));
+        assert_eq!(Name::parse(&"a".repeat(201)), Err(NameError::TooLong));
+        assert_eq!(Name::parse("Kwintes").unwrap().as_str(), "Kwintes");
+    }
+
+    #[test]
+    fn only_the_four_iwmo_categories_are_accepted() {
+        assert_eq!(
+            ProductCategorie::parse("15"),
+            Ok(ProductCategorie::BeschermdWonen)
+        );
+        assert!(ProductCategorie::parse("14").is_err());
+    }
+
+    #[test]
+    fn at_home_products_use_no_location_capacity() {
+        assert!(!ProductKind::Thuis.uses_location_capacity());
+        assert!(ProductKind::Intramuraal.uses_location_capacity());
+    }
+}

@@ -1,0 +1,85 @@
+//! The entry point for every use case: handlers and the CLI call `Services`,
+//! which checks the policy, validates, builds audit events and calls the store.
+
+use crate::admin::RequestContext;
+use crate::audit::{AuditAction, AuditDraft, ObjectType, Outcome};
+use crate::clock::Clock;
+use crate::error::{DomainError, DomainResult};
+use crate::policy::{Action, Decision, can};
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Settings the domain needs. These are operational choices, not law: they
+/// come from configuration (`[security]` in zothuis.toml).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Failed logins per username or per origin within the window before
+    /// further attempts are refused.
+    pub login_max_failures: i64,
+    pub login_window_minutes: i64,
+    /// A session ends after this long without a request…
+    pub session_idle_minutes: i64,
+    /// …and after this long in any case.
+    pub session_absolute_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            session_idle_minutes: 60,
+            session_absolute_hours: 12,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+}
+
+impl Services {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        Services {
+            store,
+            clock,
+            settings,
+        }
+    }
+
+    /// An audit draft stamped with the current time.
+    pub(crate) fn draft(
+        &self,
+        ctx: &RequestContext,
+        action: AuditAction,
+        object_type: ObjectType,
+        object_id: Option<String>,
+    ) -> AuditDraft {
+        AuditDraft::new(ctx, self.clock.now_micros(), action, object_type, object_id)
+    }
+
+    /// Checks the policy; a refusal is itself audited before it is returned.
+    pub(crate) async fn authorize(
+        &self,
+        ctx: &RequestContext,
+        action: Action,
+        attempted: AuditAction,
+        object_type: ObjectType,
+        object_id: Option<String>,
+    ) -> DomainResult<()> {
+        match can(&ctx.actor, action) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(reason) => {
+                let draft = self
+                    .draft(ctx, attempted, object_type, object_id)
+                    .with_outcome(Outcome::Denied)
+                    .with_details(serde_json::json!({ "reden": reason }));
+                self.store.append_audit(draft).await?;
+                Err(DomainError::Forbidden(reason.to_string()))
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Ports: what the domain needs from storage, per use case. A method that
+//! changes data takes the audit draft of that change and writes both in one
+//! transaction. Backends map a stale `expected_version` to
+//! `DomainError::StaleVersion`, a missing row to `NotFound` and a duplicate key
+//! to `Conflict`.
+
+use crate::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
+use crate::audit::{AuditDraft, AuditRecord};
+use crate::error::DomainResult;
+use crate::paging::{Page, PageRequest};
+use crate::reference::*;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[async_trait]
+pub trait ReferenceStore: Send + Sync {
+    async fn list_regions(&self) -> DomainResult<Vec<Region>>;
+    async fn get_region(&self, id: i64) -> DomainResult<Option<Region>>;
+    async fn find_region_by_code(&self, code: &str) -> DomainResult<Option<Region>>;
+    async fn create_region(&self, data: &RegionData, audit: AuditDraft) -> DomainResult<Region>;
+    async fn update_region(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &RegionData,
+        audit: AuditDraft,
+    ) -> DomainResult<Region>;
+    async fn delete_region(
+        &self,
+        id: i64,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+
+    async fn list_municipalities(&self) -> DomainResult<Vec<Municipality>>;
+    async fn get_municipality(&self, code: &GemeenteCode) -> DomainResult<Option<Municipality>>;
+    async fn create_municipality(
+        &self,
+        data: &MunicipalityData,
+        audit: AuditDraft,
+    ) -> DomainResult<Municipality>;
+    /// The code of a municipality is its identity and does not change.
+    async fn update_municipality(
+        &self,
+        expected_version: i64,
+        data: &MunicipalityData,
+        audit: AuditDraft,
+    ) -> DomainResult<Municipality>;
+    async fn delete_municipality(
+        &self,
+        code: &GemeenteCode,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+
+    async fn list_providers(&self) -> DomainResult<Vec<Provider>>;
+    async fn get_provider(&self, id: i64) -> DomainResult<Option<Provider>>;
+    async fn create_provider(
+        &self,
+        data: &ProviderData,
+        audit: AuditDraft,
+    ) -> DomainResult<Provider>;
+    async fn update_provider(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &ProviderData,
+        audit: AuditDraft,
+    ) -> DomainResult<Provider>;
+    async fn delete_provider(
+        &self,
+        id: i64,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+
+    async fn list_products(&self) -> DomainResult<Vec<Product>>;
+    async fn get_product(&self, id: i64) -> DomainResult<Option<Product>>;
+    async fn create_product(&self, data: &ProductData, audit: AuditDraft) -> DomainResult<Product>;
+    async fn update_product(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &ProductData,
+        audit: AuditDraft,
+    ) -> DomainResult<Product>;
+    async fn delete_product(
+        &self,
+        id: i64,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+
+    async fn list_locations(&self) -> DomainResult<Vec<Location>>;
+    async fn get_location(&self, id: i64) -> DomainResult<Option<Location>>;
+    async fn create_location(
+        &self,
+        data: &LocationData,
+        audit: AuditDraft,
+    ) -> DomainResult<Location>;
+    async fn update_location(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &LocationData,
+        audit: AuditDraft,
+    ) -> DomainResult<Location>;
+    async fn delete_location(
+        &self,
+        id: i64,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+
+    /// Every capacity row of a location, oldest first.
+    async fn list_capacity(&self, location_id: i64) -> DomainResult<Vec<CapacityRow>>;
+    async fn add_capacity(
+        &self,
+        data: &CapacityData,
+        recorded_at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<CapacityRow>;
+}
+
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    async fn count_users(&self) -> DomainResult<i64>;
+    async fn list_users(&self) -> DomainResult<Vec<User>>;
+    async fn get_user(&self, id: i64) -> DomainResult<Option<User>>;
+    async fn find_credentials(&self, username: &str) -> DomainResult<Option<UserCredentials>>;
+    async fn create_user(
+        &self,
+        data: &UserData,
+        password_hash: &str,
+        created_at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> DomainResult<User>;
+    /// Updates a user; deactivating one also ends its sessions.
+    async fn update_user(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &UserData,
+        audit: AuditDraft,
+    ) -> DomainResult<User>;
+    /// Sets a new password hash and ends the user's other sessions.
+    async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        keep_session: Option<&str>,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+
+    async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        scope: &Scope,
+        digest: &str,
+        created_at: DateTime<Utc>,
+        created_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<ApiToken>;
+    async fn list_tokens(&self) -> DomainResult<Vec<ApiToken>>;
+    async fn find_token(&self, digest: &str) -> DomainResult<Option<ApiToken>>;
+    async fn revoke_token(&self, id: i64, at: DateTime<Utc>, audit: AuditDraft)
+    -> DomainResult<()>;
+
+    async fn create_session(
+        &self,
+        digest: &str,
+        user_id: i64,
+        csrf_token: &str,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+    async fn find_session(&self, digest: &str) -> DomainResult<Option<(Session, User)>>;
+    async fn touch_session(&self, digest: &str, at: DateTime<Utc>) -> DomainResult<()>;
+    async fn delete_session(&self, digest: &str, audit: Option<AuditDraft>) -> DomainResult<()>;
+    async fn purge_sessions(
+        &self,
+        idle_before: DateTime<Utc>,
+        created_before: DateTime<Utc>,
+    ) -> DomainResult<u64>;
+
+    async fn record_login_attempt(
+        &self,
+        key: &str,
+        at: DateTime<Utc>,
+        success: bool,
+    ) -> DomainResult<()>;
+    async fn count_failed_logins(&self, key: &str, since: DateTime<Utc>) -> DomainResult<i64>;
+}
+
+/// Filter on the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor_name: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub action: Option<String>,
+    pub client_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends one event on its own (reads, refusals, logins).
+    async fn append_audit(&self, draft: AuditDraft) -> DomainResult<AuditRecord>;
+    /// Newest first.
+    async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> DomainResult<Page<AuditRecord>>;
+    /// Rows in chain order after `after_seq`, for verification.
+    async fn audit_batch(&self, after_seq: i64, limit: i64) -> DomainResult<Vec<AuditRecord>>;
+}
+
+/// Everything a backend provides.
+pub trait Store: ReferenceStore + AdminStore + AuditStore {}
+
+impl<T: ReferenceStore + AdminStore + AuditStore> Store for T {}
