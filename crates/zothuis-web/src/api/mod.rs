@@ -1,0 +1,282 @@
+//! The JSON API under `/api/v1`, following the NL API Design Rules: Dutch
+//! resource and field names, kebab-case paths, camelCase query keys, no
+//! trailing slashes, `API-Version` header, problem+json errors, ETag/If-Match
+//! on updates, paginated lists. The OpenAPI document is generated from these
+//! handlers.
+
+mod admin;
+pub use admin::scope_text as scope_text_pub;
+mod audit;
+mod reference;
+
+use crate::AppState;
+use crate::error::{ApiError, problem_response};
+use crate::nl;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use zothuis_domain::DomainError;
+use zothuis_domain::paging::{Page, PageRequest};
+
+pub const API_VERSION: &str = "1.0.0";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "zothuis API",
+        version = "1.0.0",
+        description = "API van zothuis, het regionale informatiesysteem voor Opvang, Wonen en Herstel. \
+            Authenticatie met een API-token: `Authorization: Bearer <token>`. Fouten volgen RFC 9457 \
+            (`application/problem+json`). Wijzigingen vereisen `If-Match` met de ETag van de laatst \
+            opgehaalde versie.",
+        contact(name = "zothuis", email = "beheer@zothuis.example", url = "https://zothuis.example"),
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    servers((url = "/api/v1", description = "Deze installatie")),
+    modifiers(&SecurityAddon),
+    security(("apiToken" = [])),
+    components(schemas(crate::error::Problem, crate::error::InvalidParam)),
+    tags(
+        (name = "Referentie", description = "Regio's, gemeenten, aanbieders, producten, locaties en capaciteit"),
+        (name = "Beheer", description = "Gebruikers en API-tokens"),
+        (name = "Privacy", description = "Auditlog (NEN 7513)")
+    )
+)]
+pub struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "apiToken",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(reference::router())
+        .merge(admin::router())
+        .merge(audit::router())
+        .route("/openapi.json", axum::routing::get(openapi_json))
+        .fallback(api_not_found)
+}
+
+/// The OpenAPI document, as served and as committed in the repository.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = router().split_for_parts();
+    add_common_headers(&mut doc);
+    doc
+}
+
+/// Documents the `API-Version` header on every response (NL API Design Rules).
+fn add_common_headers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let version = HeaderBuilder::new()
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .description(Some("Versie van de API, bijvoorbeeld 1.0.0"))
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for resp in op.responses.responses.values_mut() {
+                if let utoipa::openapi::RefOr::T(r) = resp {
+                    r.headers.insert(
+                        "API-Version".into(),
+                        utoipa::openapi::RefOr::T(version.clone()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+async fn openapi_json() -> Response {
+    match openapi().to_pretty_json() {
+        Ok(json) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            json,
+        )
+            .into_response(),
+        Err(e) => ApiError(DomainError::Internal(e.to_string())).into_response(),
+    }
+}
+
+async fn api_not_found() -> Response {
+    problem_response(
+        StatusCode::NOT_FOUND,
+        "niet-gevonden",
+        "Niet gevonden",
+        "Dit adres bestaat niet in de API. Zie /api/v1/openapi.json.".into(),
+        Vec::new(),
+    )
+}
+
+// ---- extractors with Dutch problem+json rejections ---------------------------
+
+/// A JSON body; a malformed body is a 400 problem in Dutch.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        ApiError(DomainError::invalid(
+            "body",
+            format!(
+                "de JSON in het verzoek kon niet worden gelezen ({})",
+                r.body_text()
+            ),
+        ))
+    }
+}
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        ApiError(DomainError::NotFound(
+            "Dit adres bestaat niet in de API".into(),
+        ))
+    }
+}
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError(DomainError::invalid(
+            "query",
+            format!("de query-parameters zijn ongeldig ({})", r.body_text()),
+        ))
+    }
+}
+
+// ---- ETag / If-Match -----------------------------------------------------------
+
+pub fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"v{version}\"")).unwrap_or(HeaderValue::from_static("\"v0\""))
+}
+
+/// The version a client last saw, from `If-Match`. Required on every update.
+pub struct IfMatch(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        let Some(raw) = parts
+            .headers
+            .get(header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Err(problem_response(
+                StatusCode::PRECONDITION_REQUIRED,
+                "if-match-vereist",
+                "If-Match vereist",
+                nl::IF_MATCH_REQUIRED.into(),
+                Vec::new(),
+            ));
+        };
+        let version = raw
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
+            .find_map(|t| t.strip_prefix('v').and_then(|n| n.parse::<i64>().ok()));
+        match version {
+            Some(v) => Ok(IfMatch(v)),
+            // An ETag we never issued can only be stale.
+            None => Err(ApiError(DomainError::StaleVersion(
+                "De ETag in If-Match hoort niet bij een versie van dit gegeven. Haal het gegeven opnieuw op.".into(),
+            ))
+            .into_response()),
+        }
+    }
+}
+
+/// A single resource with its ETag.
+pub fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: T) -> Response {
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut().insert(header::ETAG, etag(version));
+    resp
+}
+
+// ---- pagination -------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct Paginering {
+    /// Paginanummer, vanaf 1.
+    #[param(example = 1, minimum = 1)]
+    pub pagina: Option<u32>,
+    /// Aantal resultaten per pagina (standaard 50, hoogstens 500).
+    #[param(example = 50, minimum = 1, maximum = 500)]
+    pub pagina_grootte: Option<u32>,
+}
+
+impl Paginering {
+    pub fn request(&self) -> PageRequest {
+        PageRequest::new(self.pagina, self.pagina_grootte)
+    }
+}
+
+/// A page of results with links to the neighbouring pages.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Lijst<T: ToSchema> {
+    /// Totaal aantal resultaten over alle pagina's.
+    #[schema(example = 7)]
+    pub aantal: i64,
+    #[schema(example = 1)]
+    pub pagina: u32,
+    #[schema(example = 50)]
+    pub pagina_grootte: u32,
+    /// Adres van de volgende pagina, als die er is.
+    #[schema(example = "/api/v1/gemeenten?pagina=2&paginaGrootte=50")]
+    pub volgende: Option<String>,
+    /// Adres van de vorige pagina, als die er is.
+    #[schema(example = json!(null))]
+    pub vorige: Option<String>,
+    pub resultaten: Vec<T>,
+}
+
+impl<T: ToSchema> Lijst<T> {
+    pub fn from_page<U>(page: Page<U>, path: &str, f: impl FnMut(U) -> T) -> Lijst<T> {
+        let request = page.request;
+        let link = |n: u32| format!("/api/v1{path}?pagina={n}&paginaGrootte={}", request.size);
+        Lijst {
+            aantal: page.total,
+            pagina: request.number,
+            pagina_grootte: request.size,
+            volgende: page.has_next().then(|| link(request.number + 1)),
+            vorige: page.has_previous().then(|| link(request.number - 1)),
+            resultaten: page.items.into_iter().map(f).collect(),
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The one place a `DomainError` becomes a response: problem+json (RFC 9457)
+//! for the API, an HTML page for people. Internal details go to the log with
+//! the request id, never to the user.
+
+use crate::nl;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use zothuis_domain::DomainError;
+
+tokio::task_local! {
+    /// The id of the request being handled, set by the request-id middleware.
+    pub static REQUEST_ID: String;
+}
+
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(|id| id.clone())
+        .unwrap_or_else(|_| "-".to_string())
+}
+
+/// How a domain error maps onto HTTP.
+fn classify(e: &DomainError) -> (StatusCode, &'static str, &'static str) {
+    match e {
+        DomainError::NotFound(_) => (StatusCode::NOT_FOUND, "niet-gevonden", "Niet gevonden"),
+        DomainError::Forbidden(_) => (StatusCode::FORBIDDEN, "geen-toegang", "Geen toegang"),
+        DomainError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+        DomainError::StaleVersion(_) => (
+            StatusCode::PRECONDITION_FAILED,
+            "verouderde-versie",
+            "Verouderde versie",
+        ),
+        DomainError::Invalid(_) => (
+            StatusCode::BAD_REQUEST,
+            "ongeldige-invoer",
+            "De invoer is niet geldig",
+        ),
+        DomainError::TooManyAttempts(_) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "te-veel-pogingen",
+            "Te veel pogingen",
+        ),
+        DomainError::Unauthenticated => {
+            (StatusCode::UNAUTHORIZED, "niet-ingelogd", "Niet ingelogd")
+        }
+        DomainError::Internal(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "interne-fout",
+            "Interne fout",
+        ),
+    }
+}
+
+/// The message a user may read.
+fn public_detail(e: &DomainError, request_id: &str) -> String {
+    match e {
+        DomainError::NotFound(m)
+        | DomainError::Conflict(m)
+        | DomainError::StaleVersion(m)
+        | DomainError::TooManyAttempts(m) => m.clone(),
+        DomainError::Forbidden(m) => format!("U heeft geen toegang: {m}."),
+        DomainError::Invalid(_) => "Controleer de gemarkeerde velden.".to_string(),
+        DomainError::Unauthenticated => nl::NOT_LOGGED_IN.to_string(),
+        DomainError::Internal(_) => nl::internal_error(request_id),
+    }
+}
+
+fn log_internal(e: &DomainError, request_id: &str) {
+    if let DomainError::Internal(cause) = e {
+        tracing::error!(request_id, cause = %cause, "interne fout");
+    }
+}
+
+/// One field problem in a problem+json body (as the ZGW APIs' `invalidParams`).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidParam {
+    /// Name of the field.
+    #[schema(example = "naam")]
+    pub name: String,
+    #[schema(example = "ongeldig")]
+    pub code: String,
+    /// Why the value was refused, in Dutch.
+    #[schema(example = "dit veld is verplicht")]
+    pub reason: String,
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    #[serde(rename = "type")]
+    #[schema(example = "urn:zothuis:probleem:niet-gevonden")]
+    pub type_: String,
+    #[schema(example = "Niet gevonden")]
+    pub title: String,
+    #[schema(example = 404)]
+    pub status: u16,
+    #[schema(example = "Deze regio bestaat niet")]
+    pub detail: String,
+    /// The path of the request.
+    #[schema(example = "/api/v1/regios/99")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Quote this when contacting the administrator.
+    #[schema(example = "3f2a9c1d0b7e4a65")]
+    pub request_id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invalid_params: Vec<InvalidParam>,
+}
+
+/// An error answered as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError(pub DomainError);
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl ApiError {
+    pub fn bad_request(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError(DomainError::invalid(field, message))
+    }
+}
+
+/// Builds a problem response; also used for problems outside the domain
+/// (missing If-Match, malformed JSON).
+pub fn problem_response(
+    status: StatusCode,
+    type_: &str,
+    title: &str,
+    detail: String,
+    invalid_params: Vec<InvalidParam>,
+) -> Response {
+    let request_id = current_request_id();
+    let body = Problem {
+        type_: format!("urn:zothuis:probleem:{type_}"),
+        title: title.to_string(),
+        status: status.as_u16(),
+        detail,
+        instance: None,
+        request_id,
+        invalid_params,
+    };
+    let mut resp = (status, Json(body)).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"zothuis\""),
+        );
+    }
+    resp
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let request_id = current_request_id();
+        log_internal(&self.0, &request_id);
+        let (status, type_, title) = classify(&self.0);
+        let invalid_params = match &self.0 {
+            DomainError::Invalid(errors) => errors
+                .iter()
+                .map(|e| InvalidParam {
+                    name: e.field.clone(),
+                    code: "ongeldig".into(),
+                    reason: e.message.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        problem_response(
+            status,
+            type_,
+            title,
+            public_detail(&self.0, &request_id),
+            invalid_params,
+        )
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: String,
+    pub message: String,
+    pub request_id: String,
+    pub status: u16,
+}
+
+/// An error answered as a Dutch HTML page.
+#[derive(Debug)]
+pub struct PageError(pub DomainError);
+
+impl From<DomainError> for PageError {
+    fn from(e: DomainError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let request_id = current_request_id();
+        log_internal(&self.0, &request_id);
+        let (status, _, title) = classify(&self.0);
+        let message = match &self.0 {
+            DomainError::Invalid(errors) => errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => public_detail(other, &request_id),
+        };
+        let page = ErrorPage {
+            title: title.to_string(),
+            message,
+            request_id,
+            status: status.as_u16(),
+        };
+        (status, page).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+pub type PageResult<T> = Result<T, PageError>;

@@ -1,0 +1,654 @@
+//! Dutch web pages. One module per area; shared building blocks here: the
+//! layout (header, navigation by role), forms with an error summary, tables.
+
+mod admin;
+mod audit;
+mod reference;
+mod session;
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{ErrorPage, PageError, PageResult, current_request_id};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use zothuis_domain::admin::{Role, Scope};
+use zothuis_domain::policy::{Action, can};
+use zothuis_domain::{DomainError, FieldError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(reference::router())
+        .merge(admin::router())
+        .merge(audit::router())
+}
+
+pub async fn not_found() -> Response {
+    let page = ErrorPage {
+        title: "Pagina niet gevonden".into(),
+        message: "Deze pagina bestaat niet. Controleer het adres of ga naar het overzicht.".into(),
+        request_id: current_request_id(),
+        status: 404,
+    };
+    (StatusCode::NOT_FOUND, page).into_response()
+}
+
+// ---- layout -------------------------------------------------------------------
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+#[derive(Clone)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+pub fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
+    Link {
+        href: href.into(),
+        label: label.into(),
+    }
+}
+
+/// The sections of the navigation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Reference,
+    Users,
+    Tokens,
+    Audit,
+    Account,
+}
+
+pub struct Layout {
+    pub title: String,
+    pub user_name: String,
+    pub user_role: &'static str,
+    pub user_scope: String,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub notice: Option<&'static str>,
+    pub breadcrumbs: Vec<Link>,
+}
+
+impl Layout {
+    /// The layout for a logged-in user; the menu shows only what the policy
+    /// allows this user.
+    pub async fn new(
+        s: &AppState,
+        u: &PageUser,
+        title: impl Into<String>,
+        section: Section,
+    ) -> Layout {
+        let a = u.actor();
+        let mut nav = vec![
+            NavItem {
+                href: "/",
+                label: "Overzicht",
+                current: section == Section::Home,
+            },
+            NavItem {
+                href: "/referentie",
+                label: "Referentiegegevens",
+                current: section == Section::Reference,
+            },
+        ];
+        if can(a, Action::ManageUsers).is_allowed() {
+            nav.push(NavItem {
+                href: "/beheer/gebruikers",
+                label: "Gebruikers",
+                current: section == Section::Users,
+            });
+        }
+        if can(a, Action::ManageTokens).is_allowed() {
+            nav.push(NavItem {
+                href: "/beheer/api-tokens",
+                label: "API-tokens",
+                current: section == Section::Tokens,
+            });
+        }
+        if can(a, Action::ViewAuditLog).is_allowed() {
+            nav.push(NavItem {
+                href: "/auditlog",
+                label: "Auditlog",
+                current: section == Section::Audit,
+            });
+        }
+        nav.push(NavItem {
+            href: "/account",
+            label: "Mijn account",
+            current: section == Section::Account,
+        });
+        Layout {
+            title: title.into(),
+            user_name: u.user.display_name.clone(),
+            user_role: u.user.role.label(),
+            user_scope: scope_label(s, u).await,
+            nav,
+            csrf: u.csrf_token.clone(),
+            notice: None,
+            breadcrumbs: Vec::new(),
+        }
+    }
+
+    pub fn with_notice(mut self, code: Option<&str>) -> Self {
+        self.notice = code.and_then(crate::nl::notice);
+        self
+    }
+
+    pub fn with_breadcrumbs(mut self, crumbs: Vec<Link>) -> Self {
+        self.breadcrumbs = crumbs;
+        self
+    }
+}
+
+/// "Gemeente Huizen", "Regio Gooi en Vechtstreek", "Aanbieder Kwintes".
+async fn scope_label(s: &AppState, u: &PageUser) -> String {
+    let ctx = &u.ctx;
+    match &u.user.scope {
+        Scope::Installatie => "Hele installatie".to_string(),
+        Scope::Regio(id) => match s.services.get_region(ctx, *id).await {
+            Ok(r) => format!("Regio {}", r.name),
+            Err(_) => format!("Regio {id}"),
+        },
+        Scope::Gemeente(code) => match s.services.get_municipality(ctx, code.as_str()).await {
+            Ok(m) => format!("Gemeente {}", m.name),
+            Err(_) => format!("Gemeente {code}"),
+        },
+        Scope::Aanbieder(id) => match s.services.get_provider(ctx, *id).await {
+            Ok(p) => format!("Aanbieder {}", p.name),
+            Err(_) => format!("Aanbieder {id}"),
+        },
+    }
+}
+
+// ---- forms --------------------------------------------------------------------
+
+#[derive(Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Clone)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    /// text, password, date, number, select, checkbox, checkboxes
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<Choice>,
+    pub error: Option<String>,
+    pub required: bool,
+    pub autocomplete: &'static str,
+    pub readonly: bool,
+}
+
+impl Field {
+    fn new(kind: &'static str, name: &str, label: &str, value: impl Into<String>) -> Field {
+        Field {
+            name: name.into(),
+            label: label.into(),
+            hint: None,
+            kind,
+            value: value.into(),
+            options: Vec::new(),
+            error: None,
+            required: false,
+            autocomplete: "off",
+            readonly: false,
+        }
+    }
+
+    pub fn text(name: &str, label: &str, value: impl Into<String>) -> Field {
+        Field::new("text", name, label, value)
+    }
+
+    pub fn password(name: &str, label: &str) -> Field {
+        let mut f = Field::new("password", name, label, "");
+        f.autocomplete = "new-password";
+        f
+    }
+
+    pub fn date(name: &str, label: &str, value: impl Into<String>) -> Field {
+        Field::new("date", name, label, value)
+    }
+
+    pub fn number(name: &str, label: &str, value: impl Into<String>) -> Field {
+        Field::new("number", name, label, value)
+    }
+
+    pub fn checkbox(name: &str, label: &str, checked: bool) -> Field {
+        Field::new("checkbox", name, label, if checked { "ja" } else { "" })
+    }
+
+    /// A select; `value` picks the selected option.
+    pub fn select(name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> Field {
+        let mut f = Field::new("select", name, label, value);
+        f.options = options
+            .into_iter()
+            .map(|(v, l)| Choice {
+                selected: v == value,
+                value: v,
+                label: l,
+            })
+            .collect();
+        f
+    }
+
+    pub fn checkboxes(
+        name: &str,
+        label: &str,
+        selected: &[String],
+        options: Vec<(String, String)>,
+    ) -> Field {
+        let mut f = Field::new("checkboxes", name, label, "");
+        f.options = options
+            .into_iter()
+            .map(|(v, l)| Choice {
+                selected: selected.contains(&v),
+                value: v,
+                label: l,
+            })
+            .collect();
+        f
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: &str) -> Field {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn readonly(mut self) -> Field {
+        self.readonly = true;
+        self
+    }
+
+    pub fn autocomplete(mut self, value: &'static str) -> Field {
+        self.autocomplete = value;
+        self
+    }
+
+    pub fn id(&self) -> String {
+        format!("veld-{}", self.name)
+    }
+
+    pub fn is_checked(&self) -> bool {
+        !self.value.is_empty()
+    }
+}
+
+pub struct FormBlock {
+    pub heading: Option<String>,
+    pub action: String,
+    /// post or get
+    pub method: &'static str,
+    pub submit: String,
+    pub fields: Vec<Field>,
+    pub version: Option<i64>,
+    pub cancel: Option<Link>,
+    pub danger: bool,
+    /// The form's element id; unique per page.
+    pub anchor: &'static str,
+}
+
+impl FormBlock {
+    pub fn post(action: impl Into<String>, submit: &str, fields: Vec<Field>) -> FormBlock {
+        FormBlock {
+            heading: None,
+            action: action.into(),
+            method: "post",
+            submit: submit.into(),
+            fields,
+            version: None,
+            cancel: None,
+            danger: false,
+            anchor: "formulier",
+        }
+    }
+
+    pub fn get(action: impl Into<String>, submit: &str, fields: Vec<Field>) -> FormBlock {
+        FormBlock {
+            method: "get",
+            ..FormBlock::post(action, submit, fields)
+        }
+    }
+
+    pub fn heading(mut self, h: &str) -> Self {
+        self.heading = Some(h.into());
+        self
+    }
+
+    pub fn version(mut self, v: i64) -> Self {
+        self.version = Some(v);
+        self
+    }
+
+    pub fn cancel(mut self, href: impl Into<String>) -> Self {
+        self.cancel = Some(link(href, "Annuleren"));
+        self
+    }
+
+    pub fn anchor(mut self, anchor: &'static str) -> Self {
+        self.anchor = anchor;
+        self
+    }
+
+    pub fn danger(mut self) -> Self {
+        self.danger = true;
+        self
+    }
+
+    /// Puts each error beside its field; returns the summary with links.
+    pub fn apply_errors(&mut self, errors: &[FieldError]) -> Vec<Link> {
+        let mut summary = Vec::new();
+        for e in errors {
+            let target = self.fields.iter_mut().find(|f| f.name == e.field);
+            let href = match target {
+                Some(f) => {
+                    f.error = Some(capitalise(&e.message));
+                    format!("#{}", f.id())
+                }
+                None => format!("#{}", self.anchor),
+            };
+            summary.push(link(href, capitalise(&e.message)));
+        }
+        summary
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub errors: Vec<Link>,
+    pub warning: Option<String>,
+    pub form: FormBlock,
+}
+
+impl FormPage {
+    pub fn new(layout: Layout, heading: &str, form: FormBlock) -> FormPage {
+        FormPage {
+            layout,
+            heading: heading.into(),
+            intro: None,
+            errors: Vec::new(),
+            warning: None,
+            form,
+        }
+    }
+
+    pub fn intro(mut self, text: &str) -> Self {
+        self.intro = Some(text.into());
+        self
+    }
+
+    /// Renders the form again after a failed submit: field errors beside
+    /// their fields (400), a stale version as a warning with the user's input
+    /// kept (409), anything else as an error page.
+    pub fn failed(mut self, err: DomainError, current_version: Option<i64>) -> Response {
+        match err {
+            DomainError::Invalid(errors) => {
+                self.errors = self.form.apply_errors(&errors);
+                (StatusCode::BAD_REQUEST, self).into_response()
+            }
+            DomainError::StaleVersion(_) => {
+                self.warning = Some(crate::nl::STALE_FORM.into());
+                if let Some(v) = current_version {
+                    self.form.version = Some(v);
+                }
+                (StatusCode::CONFLICT, self).into_response()
+            }
+            DomainError::Conflict(msg) => {
+                self.errors = vec![link("#formulier", msg)];
+                (StatusCode::CONFLICT, self).into_response()
+            }
+            other => PageError(other).into_response(),
+        }
+    }
+}
+
+// ---- tables -------------------------------------------------------------------
+
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    /// ok, warn or muted
+    pub badge: Option<&'static str>,
+    pub numeric: bool,
+}
+
+pub fn cell(text: impl Into<String>) -> Cell {
+    Cell {
+        text: text.into(),
+        href: None,
+        badge: None,
+        numeric: false,
+    }
+}
+
+pub fn link_cell(text: impl Into<String>, href: impl Into<String>) -> Cell {
+    Cell {
+        href: Some(href.into()),
+        ..cell(text)
+    }
+}
+
+pub fn num_cell(n: i64) -> Cell {
+    Cell {
+        numeric: true,
+        ..cell(n.to_string())
+    }
+}
+
+pub fn badge_cell(text: impl Into<String>, badge: &'static str) -> Cell {
+    Cell {
+        badge: Some(badge),
+        ..cell(text)
+    }
+}
+
+pub struct Column {
+    pub label: String,
+    pub numeric: bool,
+}
+
+pub fn columns(labels: &[&str]) -> Vec<Column> {
+    labels
+        .iter()
+        .map(|l| match l.strip_prefix('#') {
+            Some(rest) => Column {
+                label: rest.into(),
+                numeric: true,
+            },
+            None => Column {
+                label: (*l).into(),
+                numeric: false,
+            },
+        })
+        .collect()
+}
+
+pub struct Table {
+    pub caption: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    pub empty: String,
+}
+
+pub struct Pager {
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub text: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "table.html")]
+pub struct TablePage {
+    pub layout: Layout,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub actions: Vec<Link>,
+    pub filters: Option<FormBlock>,
+    pub table: Table,
+    pub pager: Option<Pager>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "detail.html")]
+pub struct DetailPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub facts: Vec<(String, String)>,
+    pub actions: Vec<Link>,
+    pub tables: Vec<Table>,
+    pub errors: Vec<Link>,
+    pub forms: Vec<FormBlock>,
+}
+
+impl DetailPage {
+    pub fn new(layout: Layout, heading: impl Into<String>) -> DetailPage {
+        DetailPage {
+            layout,
+            heading: heading.into(),
+            intro: None,
+            facts: Vec::new(),
+            actions: Vec::new(),
+            tables: Vec::new(),
+            errors: Vec::new(),
+            forms: Vec::new(),
+        }
+    }
+
+    pub fn fact(mut self, label: &str, value: impl Into<String>) -> Self {
+        self.facts.push((label.into(), value.into()));
+        self
+    }
+}
+
+// ---- form bodies ------------------------------------------------------------------
+
+/// A submitted urlencoded form, with repeated keys kept (checkbox groups).
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn opt(&self, name: &str) -> Option<String> {
+        let v = self.get(name);
+        (!v.trim().is_empty()).then_some(v)
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn id(&self, name: &str) -> Option<i64> {
+        self.get(name).trim().parse().ok()
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && !v.is_empty())
+    }
+
+    pub fn version(&self) -> i64 {
+        self.id("versie").unwrap_or(0)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map(FormData)
+            .map_err(|_| {
+                PageError(DomainError::invalid(
+                    "formulier",
+                    "het formulier kon niet worden gelezen",
+                ))
+                .into_response()
+            })
+    }
+}
+
+/// After a successful POST: back to a page with a confirmation (Post/Redirect/Get).
+pub fn done(href: &str, notice: &str) -> Response {
+    let sep = if href.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{href}{sep}melding={notice}")).into_response()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    pub melding: Option<String>,
+}
+
+/// The role options of a user or token form.
+pub fn role_options() -> Vec<(String, String)> {
+    Role::ALL
+        .iter()
+        .map(|r| (r.code().to_string(), r.label().to_string()))
+        .collect()
+}
+
+/// A path parameter; a malformed one (`/regios/abc`) is a Dutch 404 page.
+pub struct PagePath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PagePath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Response> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(t)) => Ok(PagePath(t)),
+            Err(_) => Err(not_found().await),
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! Logging in and out, the start page and the user's own account.
+
+use super::*;
+use crate::auth::{CSRF_COOKIE, SESSION_COOKIE, client_origin, set_cookie};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use zothuis_domain::admin::secrets::random_secret;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inloggen", get(login_form).post(login))
+        .route("/uitloggen", post(logout))
+        .route("/", get(home))
+        .route("/account", get(account))
+        .route("/account/wachtwoord", post(change_password))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    back: String,
+    username: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    setup_needed: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct LoginQuery {
+    terug: Option<String>,
+    melding: Option<String>,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_back(back: Option<&str>) -> String {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") => {
+            b.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// The login form sets a pre-session CSRF cookie and carries the same value.
+fn login_page(s: &AppState, page: LoginPage, status: StatusCode) -> Response {
+    let cookie = set_cookie(CSRF_COOKIE, &page.csrf, s.config.secure_cookies, Some(3600));
+    (status, [(header::SET_COOKIE, cookie)], page).into_response()
+}
+
+async fn login_form(
+    State(s): State<AppState>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, PageError> {
+    let page = LoginPage {
+        csrf: random_secret(),
+        back: safe_back(q.terug.as_deref()),
+        username: String::new(),
+        error: None,
+        notice: q.melding.as_deref().and_then(crate::nl::notice),
+        setup_needed: s.services.setup_needed().await?,
+    };
+    Ok(login_page(&s, page, StatusCode::OK))
+}
+
+async fn login(
+    State(s): State<AppState>,
+    parts: Parts,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let username = form.get("gebruikersnaam");
+    let origin = client_origin(&parts, &s);
+    let result = s
+        .services
+        .login(
+            &username,
+            &form.get("wachtwoord"),
+            origin.as_deref(),
+            &current_request_id(),
+        )
+        .await;
+    match result {
+        Ok(ok) => {
+            let max_age = s.services.settings.session_absolute_hours * 3600;
+            let session = set_cookie(
+                SESSION_COOKIE,
+                &ok.session_secret,
+                s.config.secure_cookies,
+                Some(max_age),
+            );
+            let clear_csrf = set_cookie(CSRF_COOKIE, "", s.config.secure_cookies, Some(0));
+            let mut resp = Redirect::to(&safe_back(Some(&form.get("terug")))).into_response();
+            let h = resp.headers_mut();
+            if let (Ok(a), Ok(b)) = (session.parse(), clear_csrf.parse()) {
+                h.append(header::SET_COOKIE, a);
+                h.append(header::SET_COOKIE, b);
+            }
+            Ok(resp)
+        }
+        Err(e @ (DomainError::Invalid(_) | DomainError::TooManyAttempts(_))) => {
+            let (status, message) = match e {
+                DomainError::TooManyAttempts(m) => (StatusCode::TOO_MANY_REQUESTS, m),
+                _ => (
+                    StatusCode::UNAUTHORIZED,
+                    "Gebruikersnaam of wachtwoord onjuist.".to_string(),
+                ),
+            };
+            let page = LoginPage {
+                csrf: random_secret(),
+                back: safe_back(Some(&form.get("terug"))),
+                username,
+                error: Some(message),
+                notice: None,
+                setup_needed: false,
+            };
+            Ok(login_page(&s, page, status))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn logout(State(s): State<AppState>, u: PageUser) -> Result<Response, PageError> {
+    s.services.logout(&u.ctx, &u.session_secret).await?;
+    let clear = set_cookie(SESSION_COOKIE, "", s.config.secure_cookies, Some(0));
+    let mut resp = Redirect::to("/inloggen?melding=uitgelogd").into_response();
+    if let Ok(v) = clear.parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+pub struct Card {
+    pub href: &'static str,
+    pub title: &'static str,
+    pub text: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    cards: Vec<Card>,
+}
+
+async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuery>) -> HomePage {
+    let a = u.actor();
+    let mut cards = vec![Card {
+        href: "/referentie",
+        title: "Referentiegegevens",
+        text: "Regio's, gemeenten, aanbieders, producten, locaties en het aantal plekken door de tijd.",
+    }];
+    if can(a, Action::ManageUsers).is_allowed() {
+        cards.push(Card {
+            href: "/beheer/gebruikers",
+            title: "Gebruikers",
+            text: "Accounts met hun rol en werkgebied (regio, gemeente of aanbieder).",
+        });
+    }
+    if can(a, Action::ManageTokens).is_allowed() {
+        cards.push(Card {
+            href: "/beheer/api-tokens",
+            title: "API-tokens",
+            text: "Toegang voor koppelingen met de JSON-API.",
+        });
+    }
+    if can(a, Action::ViewAuditLog).is_allowed() {
+        cards.push(Card {
+            href: "/auditlog",
+            title: "Auditlog",
+            text: "Wie heeft wanneer welke gegevens ingezien of gewijzigd (NEN 7513).",
+        });
+    }
+    cards.push(Card {
+        href: "/account",
+        title: "Mijn account",
+        text: "Uw gegevens en uw wachtwoord.",
+    });
+    HomePage {
+        layout: Layout::new(&s, &u, "Overzicht", Section::Home)
+            .await
+            .with_notice(q.melding.as_deref()),
+        cards,
+    }
+}
+
+fn password_form() -> FormBlock {
+    FormBlock::post(
+        "/account/wachtwoord",
+        "Wachtwoord wijzigen",
+        vec![
+            Field::password("huidigWachtwoord", "Huidig wachtwoord")
+                .autocomplete("current-password")
+                .required(),
+            Field::password("nieuwWachtwoord", "Nieuw wachtwoord")
+                .hint("Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.")
+                .required(),
+        ],
+    )
+    .heading("Wachtwoord wijzigen")
+}
+
+async fn account_page(s: &AppState, u: &PageUser, notice: Option<&str>) -> DetailPage {
+    let layout = Layout::new(s, u, "Mijn account", Section::Account)
+        .await
+        .with_notice(notice);
+    let mut page = DetailPage::new(layout, "Mijn account")
+        .fact("Naam", u.user.display_name.clone())
+        .fact("Gebruikersnaam", u.user.username.clone())
+        .fact("Rol", u.user.role.label());
+    page.facts
+        .push(("Werkgebied".into(), page.layout.user_scope.clone()));
+    page.forms.push(password_form());
+    page
+}
+
+async fn account(
+    State(s): State<AppState>,
+    u: PageUser,
+    Query(q): Query<NoticeQuery>,
+) -> DetailPage {
+    account_page(&s, &u, q.melding.as_deref()).await
+}
+
+async fn change_password(State(s): State<AppState>, u: PageUser, form: FormData) -> Response {
+    let result = s
+        .services
+        .change_own_password(
+            &u.ctx,
+            &form.get("huidigWachtwoord"),
+            &form.get("nieuwWachtwoord"),
+            Some(&u.session_secret),
+        )
+        .await;
+    match result {
+        Ok(()) => done("/account", "wachtwoord"),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = account_page(&s, &u, None).await;
+            if let Some(f) = page.forms.first_mut() {
+                page.errors = f.apply_errors(&errors);
+            }
+            (StatusCode::BAD_REQUEST, page).into_response()
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
