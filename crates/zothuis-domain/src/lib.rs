@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clients;
 pub mod clock;
 pub mod dates;
+pub mod demo;
 pub mod error;
 pub mod paging;
 pub mod policy;

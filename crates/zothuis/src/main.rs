@@ -1,1 +1,399 @@
-fn main() {}
+//! The zothuis command: server, demo data, migrations, accounts, tokens and
+//! audit verification.
+
+mod config;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use config::{Config, DatabaseLocation};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use zothuis_domain::Services;
+use zothuis_domain::admin::{NewUserInput, RequestContext};
+use zothuis_domain::clock::SystemClock;
+use zothuis_store_sqlite::SqliteStore;
+use zothuis_web::{AppState, WebConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "zothuis",
+    version,
+    about = "Regionaal informatiesysteem voor Opvang, Wonen en Herstel"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// Map met de database en andere gegevens (standaard ./data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Configuratiebestand (standaard ./zothuis.toml als dat bestaat).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start de webserver.
+    Serve {
+        /// Laad bij de eerste start demogegevens in een lege database.
+        #[arg(long)]
+        demo: bool,
+        /// Adres om op te luisteren, bijvoorbeeld 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Laad demogegevens in een lege database.
+    Demo {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Voer de databasemigraties uit.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Gebruikers beheren.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// API-tokens beheren.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Het auditlog.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Maak een gebruiker aan; het wachtwoord wordt van standaardinvoer gelezen.
+    Add {
+        /// Gebruikersnaam.
+        #[arg(long)]
+        name: String,
+        /// beheerder, wachtlijstbeheerder, wmo-consulent, aanbieder, beleidsadviseur, bestuurder of fg.
+        #[arg(long)]
+        role: String,
+        /// installatie, regio:CODE, gemeente:GM0000 of aanbieder:ID.
+        #[arg(long)]
+        scope: String,
+        /// Weergavenaam (standaard de gebruikersnaam).
+        #[arg(long)]
+        display_name: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Maak een API-token aan en druk het af.
+    Create {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        scope: String,
+        /// Waarvoor het token is.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Controleer de hashketen van het auditlog.
+    Verify {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("fout: kan de runtime niet starten: {e}");
+            std::process::exit(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("fout: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn load_config(common: &Common) -> Result<Config> {
+    let mut config = Config::load(common.config.as_deref(), std::env::vars())?;
+    if let Some(dir) = &common.data_dir {
+        config.storage.data_dir = dir.clone();
+    }
+    Ok(config)
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_services(config: &Config) -> Result<Services> {
+    std::fs::create_dir_all(&config.storage.data_dir)
+        .with_context(|| format!("datamap {} aanmaken", config.storage.data_dir.display()))?;
+    let store = match config.database()? {
+        DatabaseLocation::Sqlite(url) => {
+            SqliteStore::open(&url).await.map_err(|e| anyhow!("{e}"))?
+        }
+    };
+    Ok(Services::new(
+        Arc::new(store),
+        Arc::new(SystemClock),
+        config.settings(),
+    ))
+}
+
+async fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Serve { demo, bind, common } => {
+            let mut config = load_config(&common)?;
+            if let Some(b) = bind {
+                config.server.bind = b;
+            }
+            init_logging(&config);
+            serve(config, demo).await
+        }
+        Command::Demo { common } => {
+            let config = load_config(&common)?;
+            let services = open_services(&config).await?;
+            if !zothuis_domain::demo::is_empty(&services).await? {
+                bail!(
+                    "de database bevat al gegevens; demogegevens worden alleen in een lege database geladen"
+                );
+            }
+            load_demo(&services, &config.storage.data_dir).await?;
+            Ok(0)
+        }
+        Command::Migrate { common } => {
+            let config = load_config(&common)?;
+            open_services(&config).await?;
+            println!("De database is bijgewerkt.");
+            Ok(0)
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    name,
+                    role,
+                    scope,
+                    display_name,
+                    common,
+                },
+        } => {
+            let config = load_config(&common)?;
+            let services = open_services(&config).await?;
+            let password = read_password()?;
+            let input = NewUserInput {
+                display_name: display_name.unwrap_or_else(|| name.clone()),
+                username: name,
+                role,
+                scope,
+                password,
+            };
+            let user = services
+                .create_user(&RequestContext::system("cli"), &input)
+                .await
+                .map_err(describe)?;
+            println!(
+                "Gebruiker {} aangemaakt (rol {}, id {}).",
+                user.username,
+                user.role.label(),
+                user.id
+            );
+            Ok(0)
+        }
+        Command::Token {
+            action:
+                TokenAction::Create {
+                    role,
+                    scope,
+                    name,
+                    common,
+                },
+        } => {
+            let config = load_config(&common)?;
+            let services = open_services(&config).await?;
+            let token = services
+                .create_token(&RequestContext::system("cli"), &name, &role, &scope)
+                .await
+                .map_err(describe)?;
+            println!("{}", token.secret);
+            Ok(0)
+        }
+        Command::Audit {
+            action: AuditAction::Verify { common },
+        } => {
+            let config = load_config(&common)?;
+            let services = open_services(&config).await?;
+            match services.verify_audit_chain().await? {
+                Ok(n) => {
+                    println!("Auditlog intact: {n} regels gecontroleerd.");
+                    Ok(0)
+                }
+                Err(brk) => {
+                    println!("Auditlog GEBROKEN bij regel {}: {}", brk.seq, brk.reason);
+                    Ok(2)
+                }
+            }
+        }
+    }
+}
+
+/// Field errors of the domain as one readable Dutch line per field.
+fn describe(e: zothuis_domain::DomainError) -> anyhow::Error {
+    match e {
+        zothuis_domain::DomainError::Invalid(errors) => anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow!("{other}"),
+    }
+}
+
+/// The password from standard input: prompted on a terminal, else the first line.
+fn read_password() -> Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Wachtwoord (minstens 12 tekens): ");
+        std::io::stderr().flush().ok();
+        let mut line = String::new();
+        stdin.read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let mut all = String::new();
+    stdin.lock().read_to_string(&mut all)?;
+    Ok(all.lines().next().unwrap_or("").to_string())
+}
+
+async fn load_demo(services: &Services, data_dir: &Path) -> Result<()> {
+    let logins = zothuis_domain::demo::load(services)
+        .await
+        .map_err(describe)?;
+    let mut text = String::from(
+        "Demo-logins van zothuis (alleen voor demonstratie; elke installatie krijgt nieuwe wachtwoorden)\n\n",
+    );
+    for l in &logins {
+        text.push_str(&format!(
+            "{:<22} {:<20} {:<18} {}\n",
+            l.username, l.role, l.scope, l.password
+        ));
+    }
+    let file = data_dir.join("demo-logins.txt");
+    std::fs::write(&file, &text).with_context(|| format!("{} schrijven", file.display()))?;
+    restrict_permissions(&file);
+    println!("{text}");
+    println!("Deze logins staan ook in {}.", file.display());
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict_permissions(file: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_: &Path) {}
+
+async fn serve(config: Config, demo: bool) -> Result<i32> {
+    let services = open_services(&config).await?;
+    if demo {
+        if zothuis_domain::demo::is_empty(&services).await? {
+            load_demo(&services, &config.storage.data_dir).await?;
+        } else {
+            println!(
+                "Demogegevens zijn al geladen; de logins staan in {}.",
+                config.storage.data_dir.join("demo-logins.txt").display()
+            );
+        }
+    } else if services.setup_needed().await? {
+        println!(
+            "Er is nog geen gebruiker. Maak de eerste beheerder aan met:\n  zothuis user add --name beheerder --role beheerder --scope installatie --data-dir {}",
+            config.storage.data_dir.display()
+        );
+    }
+    let web = WebConfig {
+        secure_cookies: config.server.secure_cookies,
+        trust_forwarded_for: config.server.trust_forwarded_for,
+    };
+    let state = AppState::new(services.clone(), web);
+    let listener = tokio::net::TcpListener::bind(&config.server.bind)
+        .await
+        .with_context(|| format!("kan niet luisteren op {}", config.server.bind))?;
+    let addr = listener.local_addr()?;
+    println!("zothuis draait op http://{addr}");
+    // Expired sessions are removed every ten minutes.
+    let purge = services.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = purge.purge_sessions().await {
+                tracing::warn!(error = %e, "sessies opruimen mislukt");
+            }
+        }
+    });
+    zothuis_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(0)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

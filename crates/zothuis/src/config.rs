@@ -1,0 +1,272 @@
+//! Configuration: built-in defaults, then an optional `zothuis.toml`, then
+//! environment variables `ZOTHUIS__SECTION__KEY` (e.g.
+//! `ZOTHUIS__DATABASE__URL`), then command-line flags.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub storage: StorageConfig,
+    pub database: DatabaseConfig,
+    pub security: SecurityConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub bind: String,
+    pub secure_cookies: bool,
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://…`; empty means the SQLite file in the data directory.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    pub login_max_failures: i64,
+    pub login_window_minutes: i64,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            storage: StorageConfig::default(),
+            database: DatabaseConfig::default(),
+            security: SecurityConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            data_dir: PathBuf::from("data"),
+        }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        let d = zothuis_domain::Settings::default();
+        SecurityConfig {
+            login_max_failures: d.login_max_failures,
+            login_window_minutes: d.login_window_minutes,
+            session_idle_minutes: d.session_idle_minutes,
+            session_absolute_hours: d.session_absolute_hours,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: "text".into(),
+            level: "info".into(),
+        }
+    }
+}
+
+/// Where the database lives, decided from the URL's scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseLocation {
+    Sqlite(String),
+}
+
+impl Config {
+    /// Loads the layers. `file` is `--config`; without it `./zothuis.toml` is
+    /// read when present.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Config> {
+        let mut table = toml::Table::new();
+        let path = match file {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from("zothuis.toml")).filter(|p| p.exists()),
+        };
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("configuratiebestand {} lezen", path.display()))?;
+            table = text.parse::<toml::Table>().with_context(|| {
+                format!(
+                    "configuratiebestand {} is geen geldige TOML",
+                    path.display()
+                )
+            })?;
+        }
+        for (key, value) in env {
+            let Some(rest) = key.strip_prefix("ZOTHUIS__") else {
+                continue;
+            };
+            let Some((section, field)) = rest.split_once("__") else {
+                bail!("omgevingsvariabele {key}: gebruik ZOTHUIS__SECTIE__SLEUTEL");
+            };
+            let section = section.to_ascii_lowercase();
+            let field = field.to_ascii_lowercase();
+            let entry = table
+                .entry(section.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let toml::Value::Table(t) = entry else {
+                bail!("omgevingsvariabele {key}: [{section}] is geen sectie");
+            };
+            t.insert(field, env_value(&value));
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .context("ongeldige configuratie")?;
+        Ok(config)
+    }
+
+    pub fn database(&self) -> Result<DatabaseLocation> {
+        let url = match self
+            .database
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            Some(u) => u.to_string(),
+            None => format!(
+                "sqlite://{}",
+                self.storage.data_dir.join("zothuis.sqlite").display()
+            ),
+        };
+        if url.starts_with("sqlite:") {
+            Ok(DatabaseLocation::Sqlite(url))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            bail!(
+                "PostgreSQL wordt door deze versie van zothuis nog niet ondersteund; gebruik sqlite://"
+            )
+        } else {
+            // Never guess: an unknown scheme must not silently create a new file.
+            bail!("onbekend database-adres '{url}': het moet beginnen met sqlite://")
+        }
+    }
+
+    pub fn settings(&self) -> zothuis_domain::Settings {
+        zothuis_domain::Settings {
+            login_max_failures: self.security.login_max_failures,
+            login_window_minutes: self.security.login_window_minutes,
+            session_idle_minutes: self.security.session_idle_minutes,
+            session_absolute_hours: self.security.session_absolute_hours,
+        }
+    }
+}
+
+/// Environment values are text; booleans and numbers are recognised.
+fn env_value(v: &str) -> toml::Value {
+    match v {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => v
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .unwrap_or_else(|_| toml::Value::String(v.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn defaults_put_the_database_in_the_data_directory() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!(c.server.bind, "127.0.0.1:8080");
+        assert_eq!(
+            c.database().unwrap(),
+            DatabaseLocation::Sqlite("sqlite://data/zothuis.sqlite".into())
+        );
+    }
+
+    #[test]
+    fn a_file_is_overridden_by_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        std::fs::write(
+            &f,
+            "[server]\nbind = \"127.0.0.1:9000\"\n[security]\nlogin_max_failures = 3\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&f),
+            env(&[("ZOTHUIS__SERVER__BIND", "127.0.0.1:9100")]),
+        )
+        .unwrap();
+        assert_eq!(c.server.bind, "127.0.0.1:9100");
+        assert_eq!(c.security.login_max_failures, 3);
+    }
+
+    #[test]
+    fn environment_numbers_and_booleans_are_typed() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("ZOTHUIS__SECURITY__SESSION_IDLE_MINUTES", "5"),
+                ("ZOTHUIS__SERVER__SECURE_COOKIES", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.security.session_idle_minutes, 5);
+        assert!(c.server.secure_cookies);
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_an_error_not_a_new_file() {
+        let c = Config::load(None, env(&[("ZOTHUIS__DATABASE__URL", "mysql://x")])).unwrap();
+        let err = c.database().unwrap_err().to_string();
+        assert!(err.contains("onbekend database-adres"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_setting_is_reported() {
+        assert!(Config::load(None, env(&[("ZOTHUIS__SERVER__BLIND", "x")])).is_err());
+    }
+}
