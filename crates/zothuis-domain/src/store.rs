@@ -155,12 +155,7 @@ pub trait AdminStore: Send + Sync {
 
     async fn create_token(
         &self,
-        name: &str,
-        role: Role,
-        scope: &Scope,
-        digest: &str,
-        created_at: DateTime<Utc>,
-        created_by: &str,
+        token: &NewTokenRecord,
         audit: AuditDraft,
     ) -> DomainResult<ApiToken>;
     async fn list_tokens(&self) -> DomainResult<Vec<ApiToken>>;
@@ -192,6 +187,17 @@ pub trait AdminStore: Send + Sync {
         success: bool,
     ) -> DomainResult<()>;
     async fn count_failed_logins(&self, key: &str, since: DateTime<Utc>) -> DomainResult<i64>;
+}
+
+/// A token as stored: only the digest of its secret.
+#[derive(Debug, Clone)]
+pub struct NewTokenRecord {
+    pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub digest: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
 }
 
 /// Filter on the audit log.

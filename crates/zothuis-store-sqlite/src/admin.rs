@@ -7,7 +7,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use zothuis_domain::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use zothuis_domain::audit::AuditDraft;
-use zothuis_domain::store::AdminStore;
+use zothuis_domain::store::{AdminStore, NewTokenRecord};
 use zothuis_domain::{DomainError, DomainResult};
 
 fn user(r: &SqliteRow) -> DomainResult<User> {
@@ -196,29 +196,20 @@ impl AdminStore for SqliteStore {
         w.commit().await
     }
 
-    async fn create_token(
-        &self,
-        name: &str,
-        role: Role,
-        scope: &Scope,
-        digest: &str,
-        created_at: DateTime<Utc>,
-        created_by: &str,
-        audit: AuditDraft,
-    ) -> DomainResult<ApiToken> {
+    async fn create_token(&self, t: &NewTokenRecord, audit: AuditDraft) -> DomainResult<ApiToken> {
         let mut w = self.begin_write().await?;
         let row = sqlx::query(
             "insert into api_tokens (name, role, scope_kind, scope_ref, digest, created_at, created_by)
              values ($1, $2, $3, $4, $5, $6, $7)
              returning id, name, role, scope_kind, scope_ref, created_at, created_by, revoked_at",
         )
-        .bind(name)
-        .bind(role.code())
-        .bind(scope.kind().code())
-        .bind(scope.reference())
-        .bind(digest)
-        .bind(created_at)
-        .bind(created_by)
+        .bind(&t.name)
+        .bind(t.role.code())
+        .bind(t.scope.kind().code())
+        .bind(t.scope.reference())
+        .bind(&t.digest)
+        .bind(t.created_at)
+        .bind(&t.created_by)
         .fetch_one(&mut *w.tx)
         .await
         .map_err(|e| constraint(e, "Dit token bestaat al."))?;

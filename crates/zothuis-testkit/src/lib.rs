@@ -1,1 +1,184 @@
+//! Test helpers: `spawn_app()` starts zothuis on 127.0.0.1 port 0 with a fresh
+//! SQLite database in a temporary directory and a clock the test controls.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use chrono::{TimeZone, Utc};
+use reqwest::Client;
+use std::collections::HashMap;
+use std::sync::Arc;
+use zothuis_domain::Services;
+use zothuis_domain::admin::RequestContext;
+use zothuis_domain::audit::AuditRecord;
+use zothuis_domain::clock::FixedClock;
+use zothuis_domain::paging::PageRequest;
+use zothuis_domain::store::AuditFilter;
+use zothuis_store_sqlite::SqliteStore;
+use zothuis_web::{AppState, WebConfig};
+
+pub struct TestApp {
+    pub address: String,
+    pub services: Services,
+    pub store: Arc<SqliteStore>,
+    pub clock: Arc<FixedClock>,
+    pub data_dir: tempfile::TempDir,
+    /// Demo logins by username, after `seed_demo`.
+    pub logins: HashMap<String, String>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The moment tests start at: a Monday morning.
+pub fn start_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 12, 9, 0, 0).unwrap()
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}",
+        data_dir.path().join("zothuis.sqlite").display()
+    );
+    let store = Arc::new(SqliteStore::open(&url).await.unwrap());
+    let clock = Arc::new(FixedClock::new(start_time()));
+    let services = Services::new(store.clone(), clock.clone(), Default::default());
+    let state = AppState::new(services.clone(), WebConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = zothuis_web::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    TestApp {
+        address,
+        services,
+        store,
+        clock,
+        data_dir,
+        logins: HashMap::new(),
+        shutdown: Some(tx),
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects, so tests see them.
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the hidden `csrf` field in a page.
+pub fn csrf_from(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Loads the demo data and remembers the logins.
+    pub async fn seed_demo(&mut self) {
+        let logins = zothuis_domain::demo::load(&self.services).await.unwrap();
+        self.logins = logins
+            .into_iter()
+            .map(|l| (l.username, l.password))
+            .collect();
+    }
+
+    /// Logs in through the login form and returns the browser with its session.
+    pub async fn login(&self, username: &str) -> Client {
+        let password = self.logins.get(username).expect("demo user").clone();
+        self.login_with(username, &password).await.0
+    }
+
+    /// Logs in and returns the browser and the login response.
+    pub async fn login_with(&self, username: &str, password: &str) -> (Client, reqwest::Response) {
+        let client = browser();
+        let page = client
+            .get(self.url("/inloggen"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_from(&page);
+        let resp = client
+            .post(self.url("/inloggen"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("gebruikersnaam", username),
+                ("wachtwoord", password),
+                ("terug", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        (client, resp)
+    }
+
+    /// Fetches a page and returns its CSRF token (for posting a form).
+    pub async fn csrf(&self, client: &Client, path: &str) -> String {
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        csrf_from(&html)
+    }
+
+    /// An API token for a role and scope, as an administrator would create it.
+    pub async fn token(&self, role: &str, scope: &str) -> String {
+        self.services
+            .create_token(
+                &RequestContext::system("test"),
+                &format!("test {role} {scope}"),
+                role,
+                scope,
+            )
+            .await
+            .unwrap()
+            .secret
+    }
+
+    /// The newest audit rows, newest first.
+    pub async fn audit(&self, n: u32) -> Vec<AuditRecord> {
+        use zothuis_domain::store::AuditStore;
+        self.store
+            .list_audit(&AuditFilter::default(), PageRequest::new(Some(1), Some(n)))
+            .await
+            .unwrap()
+            .items
+    }
+
+    /// The newest audit row that is not a read of the audit log itself.
+    pub async fn last_audit(&self) -> AuditRecord {
+        self.audit(1)
+            .await
+            .into_iter()
+            .next()
+            .expect("an audit row")
+    }
+
+    /// Runs raw SQL on the database, as an attacker with file access could.
+    pub async fn raw_sql(&self, sql: &'static str) {
+        sqlx::raw_sql(sql).execute(self.store.pool()).await.unwrap();
+    }
+}

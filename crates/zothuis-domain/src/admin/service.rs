@@ -531,12 +531,14 @@ impl Services {
         let token = self
             .store
             .create_token(
-                name.as_str(),
-                role,
-                &scope,
-                &secret_digest(&secret),
-                self.clock.now_micros(),
-                &ctx.actor.name,
+                &crate::store::NewTokenRecord {
+                    name: name.into_string(),
+                    role,
+                    scope,
+                    digest: secret_digest(&secret),
+                    created_at: self.clock.now_micros(),
+                    created_by: ctx.actor.name.clone(),
+                },
                 draft,
             )
             .await?;

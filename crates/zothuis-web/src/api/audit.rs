@@ -53,8 +53,8 @@ pub struct Auditregel {
     #[schema(example = "3f2a9c1d0b7e4a65")]
     pub request_id: String,
     /// Wat er veranderde of gevraagd werd.
-    #[schema(value_type = Object, example = json!({"voor": {"naam": "Oud"}, "na": {"naam": "Nieuw"}}))]
-    pub details: serde_json::Value,
+    #[schema(example = json!({"voor": {"naam": "Oud"}, "na": {"naam": "Nieuw"}}))]
+    pub details: serde_json::Map<String, serde_json::Value>,
     /// SHA-256 van deze regel, gekoppeld aan de vorige.
     #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub hash: String,
@@ -76,7 +76,7 @@ impl From<AuditRecord> for Auditregel {
             resultaat: r.outcome,
             herkomst: r.origin,
             request_id: r.request_id,
-            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+            details: serde_json::from_str(&r.details).unwrap_or_default(),
             hash: r.hash,
         }
     }

@@ -164,6 +164,7 @@ async fn user_new_page(s: &AppState, u: &PageUser, input: &NewUserInput) -> Page
 }
 
 async fn user_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageUsers)?;
     user_new_page(&s, &u, &NewUserInput::default()).await
 }
 
@@ -416,6 +417,7 @@ async fn token_new_page(
 }
 
 async fn token_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageTokens)?;
     token_new_page(&s, &u, "", "", "").await
 }
 

@@ -652,3 +652,15 @@ where
         }
     }
 }
+
+/// Refuses a page (a form to create or edit) that the policy does not allow;
+/// the service would refuse the submit anyway, but the user should not get a
+/// form they cannot use.
+pub fn require(u: &PageUser, action: Action) -> PageResult<()> {
+    match can(u.actor(), action) {
+        zothuis_domain::policy::Decision::Allow => Ok(()),
+        zothuis_domain::policy::Decision::Deny(reason) => {
+            Err(PageError(DomainError::Forbidden(reason.to_string())))
+        }
+    }
+}

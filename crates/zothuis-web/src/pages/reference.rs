@@ -239,20 +239,21 @@ fn region_input(f: &FormData) -> RegionInput {
     }
 }
 
-async fn region_new(State(s): State<AppState>, u: PageUser) -> FormPage {
+async fn region_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     let form = FormBlock::post(
         "/referentie/regios/nieuw",
         "Regio aanmaken",
         region_fields(&RegionInput::default(), &[]),
     )
     .cancel("/referentie/regios");
-    FormPage::new(
+    Ok(FormPage::new(
         layout(&s, &u, "Nieuwe regio", None)
             .await
             .with_breadcrumbs(crumbs(&[("/referentie/regios", "Regio's")])),
         "Nieuwe regio",
         form,
-    )
+    ))
 }
 
 async fn region_create(State(s): State<AppState>, u: PageUser, f: FormData) -> Response {
@@ -376,6 +377,7 @@ async fn region_edit(
     u: PageUser,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     let r = s.services.get_region(&u.ctx, id).await?;
     let input = RegionInput {
         code: r.code.clone(),
@@ -544,6 +546,7 @@ async fn municipality_form_page(
 }
 
 async fn municipality_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     municipality_form_page(&s, &u, &MunicipalityInput::default(), None).await
 }
 
@@ -616,6 +619,7 @@ async fn municipality_edit(
     u: PageUser,
     PagePath(code): PagePath<String>,
 ) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     let m = s.services.get_municipality(&u.ctx, &code).await?;
     let input = MunicipalityInput {
         code: m.code.to_string(),
@@ -764,8 +768,9 @@ async fn provider_form_page(
     )
 }
 
-async fn provider_new(State(s): State<AppState>, u: PageUser) -> FormPage {
-    provider_form_page(&s, &u, &ProviderInput::default(), None).await
+async fn provider_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
+    Ok(provider_form_page(&s, &u, &ProviderInput::default(), None).await)
 }
 
 async fn provider_create(State(s): State<AppState>, u: PageUser, f: FormData) -> Response {
@@ -840,6 +845,7 @@ async fn provider_edit(
     u: PageUser,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     let p = s.services.get_provider(&u.ctx, id).await?;
     let input = ProviderInput {
         name: p.name.clone(),
@@ -1008,8 +1014,9 @@ async fn product_form_page(
     )
 }
 
-async fn product_new(State(s): State<AppState>, u: PageUser) -> FormPage {
-    product_form_page(&s, &u, &ProductInput::default(), None).await
+async fn product_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
+    Ok(product_form_page(&s, &u, &ProductInput::default(), None).await)
 }
 
 async fn product_create(State(s): State<AppState>, u: PageUser, f: FormData) -> Response {
@@ -1064,6 +1071,7 @@ async fn product_edit(
     u: PageUser,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     let p = s.services.get_product(&u.ctx, id).await?;
     let input = ProductInput {
         code: p.code.clone(),
@@ -1271,6 +1279,7 @@ async fn location_form_page(
 }
 
 async fn location_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     location_form_page(&s, &u, &LocationInput::default(), None).await
 }
 
@@ -1457,6 +1466,7 @@ async fn location_edit(
     u: PageUser,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
     let l = s.services.get_location(&u.ctx, id).await?;
     let input = LocationInput {
         provider_id: Some(l.provider_id),

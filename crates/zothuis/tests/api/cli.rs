@@ -1,0 +1,234 @@
+//! The command line, run as a separate process.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+fn zothuis() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zothuis"));
+    c.env_remove("RUST_LOG");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ZOTHUIS__") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = zothuis()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn user_add_token_create_and_audit_verify_work_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, out, err) = run(
+        &[
+            "user",
+            "add",
+            "--name",
+            "eerste",
+            "--role",
+            "beheerder",
+            "--scope",
+            "installatie",
+            "--data-dir",
+            d,
+        ],
+        "een sterk wachtwoord\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Gebruiker eerste aangemaakt"));
+    let (code, _, err) = run(
+        &[
+            "user",
+            "add",
+            "--name",
+            "tweede",
+            "--role",
+            "beheerder",
+            "--scope",
+            "installatie",
+            "--data-dir",
+            d,
+        ],
+        "kort\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("minstens 12 tekens"), "{err}");
+    let (code, _, err) = run(
+        &[
+            "user",
+            "add",
+            "--name",
+            "derde",
+            "--role",
+            "koning",
+            "--scope",
+            "installatie",
+            "--data-dir",
+            d,
+        ],
+        "een sterk wachtwoord\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("onbekende rol"), "{err}");
+    let (code, out, _) = run(
+        &[
+            "token",
+            "create",
+            "--role",
+            "beheerder",
+            "--scope",
+            "installatie",
+            "--data-dir",
+            d,
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.trim().starts_with("zth_") && out.trim().len() == 68,
+        "{out}"
+    );
+    let (code, out, _) = run(&["audit", "verify", "--data-dir", d], "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Auditlog intact"), "{out}");
+}
+
+#[tokio::test]
+async fn audit_verify_reports_the_first_altered_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    for name in ["anna", "bert", "cees"] {
+        let (code, ..) = run(
+            &[
+                "user",
+                "add",
+                "--name",
+                name,
+                "--role",
+                "beheerder",
+                "--scope",
+                "installatie",
+                "--data-dir",
+                d,
+            ],
+            "een sterk wachtwoord\n",
+        );
+        assert_eq!(code, 0);
+    }
+    let url = format!("sqlite://{}/zothuis.sqlite", d);
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "drop trigger audit_log_no_update; update audit_log set details = '{}' where seq = 2;",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let (code, out, _) = run(&["audit", "verify", "--data-dir", d], "");
+    assert_ne!(code, 0);
+    assert!(out.contains("GEBROKEN bij regel 2"), "{out}");
+}
+
+#[test]
+fn an_unknown_database_scheme_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = zothuis()
+        .args(["migrate", "--data-dir", dir.path().to_str().unwrap()])
+        .env("ZOTHUIS__DATABASE__URL", "mysql://localhost/zothuis")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("onbekend database-adres"));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file was created"
+    );
+}
+
+#[test]
+fn serve_with_demo_prints_logins_and_answers_on_its_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = zothuis()
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    let address = loop {
+        let line = lines.next().expect("server output").unwrap();
+        if let Some(addr) = line.strip_prefix("zothuis draait op ") {
+            break addr.to_string();
+        }
+        seen.push(line);
+    };
+    let text = seen.join("\n");
+    for user in [
+        "beheerder",
+        "wachtlijst.gv",
+        "consulent.huizen",
+        "aanbieder.kwintes",
+        "beleid.gv",
+        "bestuurder.gv",
+        "fg.gv",
+    ] {
+        assert!(text.contains(user), "login for {user} printed");
+    }
+    assert!(dir.path().join("demo-logins.txt").exists());
+    let body = reqwest::blocking_get(&format!("{address}/inloggen"));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(body.contains("Inloggen"));
+}
+
+mod reqwest {
+    /// A minimal HTTP GET over a plain TCP socket, to keep this test synchronous.
+    pub fn blocking_get(url: &str) -> String {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://").unwrap();
+        let (host, path) = rest
+            .split_once('/')
+            .map(|(h, p)| (h, format!("/{p}")))
+            .unwrap();
+        let mut s = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+}

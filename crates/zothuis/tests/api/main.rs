@@ -1,0 +1,12 @@
+//! Black-box HTTP tests: one binary, each test with its own server on port 0
+//! and a fresh database.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api_admin;
+mod api_reference;
+mod audit;
+mod authorization;
+mod cli;
+mod openapi;
+mod pages;
+mod reference_pages;
