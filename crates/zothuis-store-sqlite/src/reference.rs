@@ -142,6 +142,37 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Deletes one row if its version still matches, with its audit row.
+    /// `delete` and `exists` take the key as `$1`; `delete` the version as `$2`.
+    async fn delete_versioned<K>(
+        &self,
+        delete: &'static str,
+        exists_sql: &'static str,
+        key: K,
+        expected_version: i64,
+        what: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<()>
+    where
+        K: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send + Clone,
+    {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query(delete)
+            .bind(key.clone())
+            .bind(expected_version)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(|e| constraint(e, ""))?;
+        if done.rows_affected() == 0 {
+            let found = exists(&mut w.tx, exists_sql, key).await?;
+            return Err(stale_or_missing(found, what));
+        }
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await
+    }
+}
+
 #[async_trait]
 impl ReferenceStore for SqliteStore {
     async fn list_regions(&self) -> DomainResult<Vec<Region>> {
@@ -231,19 +262,15 @@ impl ReferenceStore for SqliteStore {
         expected_version: i64,
         audit: AuditDraft,
     ) -> DomainResult<()> {
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query("delete from regions where id = $1 and version = $2")
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|e| constraint(e, ""))?;
-        if done.rows_affected() == 0 {
-            let found = exists(&mut w.tx, "select 1 from regions where id = $1", id).await?;
-            return Err(stale_or_missing(found, "Deze regio"));
-        }
-        append_audit_tx(&mut w.tx, audit, None).await?;
-        w.commit().await
+        self.delete_versioned(
+            "delete from regions where id = $1 and version = $2",
+            "select 1 from regions where id = $1",
+            id,
+            expected_version,
+            "Deze regio",
+            audit,
+        )
+        .await
     }
 
     async fn list_municipalities(&self) -> DomainResult<Vec<Municipality>> {
@@ -328,24 +355,15 @@ impl ReferenceStore for SqliteStore {
         expected_version: i64,
         audit: AuditDraft,
     ) -> DomainResult<()> {
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query("delete from municipalities where code = $1 and version = $2")
-            .bind(code.as_str())
-            .bind(expected_version)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|e| constraint(e, ""))?;
-        if done.rows_affected() == 0 {
-            let found = exists(
-                &mut w.tx,
-                "select 1 from municipalities where code = $1",
-                code.to_string(),
-            )
-            .await?;
-            return Err(stale_or_missing(found, "Deze gemeente"));
-        }
-        append_audit_tx(&mut w.tx, audit, None).await?;
-        w.commit().await
+        self.delete_versioned(
+            "delete from municipalities where code = $1 and version = $2",
+            "select 1 from municipalities where code = $1",
+            code.to_string(),
+            expected_version,
+            "Deze gemeente",
+            audit,
+        )
+        .await
     }
 
     async fn list_providers(&self) -> DomainResult<Vec<Provider>> {
@@ -422,19 +440,15 @@ impl ReferenceStore for SqliteStore {
         expected_version: i64,
         audit: AuditDraft,
     ) -> DomainResult<()> {
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query("delete from providers where id = $1 and version = $2")
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|e| constraint(e, ""))?;
-        if done.rows_affected() == 0 {
-            let found = exists(&mut w.tx, "select 1 from providers where id = $1", id).await?;
-            return Err(stale_or_missing(found, "Deze aanbieder"));
-        }
-        append_audit_tx(&mut w.tx, audit, None).await?;
-        w.commit().await
+        self.delete_versioned(
+            "delete from providers where id = $1 and version = $2",
+            "select 1 from providers where id = $1",
+            id,
+            expected_version,
+            "Deze aanbieder",
+            audit,
+        )
+        .await
     }
 
     async fn list_products(&self) -> DomainResult<Vec<Product>> {
@@ -518,19 +532,15 @@ impl ReferenceStore for SqliteStore {
         expected_version: i64,
         audit: AuditDraft,
     ) -> DomainResult<()> {
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query("delete from products where id = $1 and version = $2")
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|e| constraint(e, ""))?;
-        if done.rows_affected() == 0 {
-            let found = exists(&mut w.tx, "select 1 from products where id = $1", id).await?;
-            return Err(stale_or_missing(found, "Dit product"));
-        }
-        append_audit_tx(&mut w.tx, audit, None).await?;
-        w.commit().await
+        self.delete_versioned(
+            "delete from products where id = $1 and version = $2",
+            "select 1 from products where id = $1",
+            id,
+            expected_version,
+            "Dit product",
+            audit,
+        )
+        .await
     }
 
     async fn list_locations(&self) -> DomainResult<Vec<Location>> {
@@ -642,19 +652,15 @@ impl ReferenceStore for SqliteStore {
         expected_version: i64,
         audit: AuditDraft,
     ) -> DomainResult<()> {
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query("delete from locations where id = $1 and version = $2")
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|e| constraint(e, ""))?;
-        if done.rows_affected() == 0 {
-            let found = exists(&mut w.tx, "select 1 from locations where id = $1", id).await?;
-            return Err(stale_or_missing(found, "Deze locatie"));
-        }
-        append_audit_tx(&mut w.tx, audit, None).await?;
-        w.commit().await
+        self.delete_versioned(
+            "delete from locations where id = $1 and version = $2",
+            "select 1 from locations where id = $1",
+            id,
+            expected_version,
+            "Deze locatie",
+            audit,
+        )
+        .await
     }
 
     async fn list_capacity(&self, location_id: i64) -> DomainResult<Vec<CapacityRow>> {

@@ -357,20 +357,26 @@ impl FormBlock {
     }
 
     /// Puts each error beside its field; returns the summary with links.
+    /// The summary follows the order of the fields on the page.
     pub fn apply_errors(&mut self, errors: &[FieldError]) -> Vec<Link> {
         let mut summary = Vec::new();
         for e in errors {
-            let target = self.fields.iter_mut().find(|f| f.name == e.field);
-            let href = match target {
-                Some(f) => {
+            let target = self
+                .fields
+                .iter_mut()
+                .enumerate()
+                .find(|(_, f)| f.name == e.field);
+            let (position, href) = match target {
+                Some((i, f)) => {
                     f.error = Some(capitalise(&e.message));
-                    format!("#{}", f.id())
+                    (i, format!("#{}", f.id()))
                 }
-                None => format!("#{}", self.anchor),
+                None => (usize::MAX, format!("#{}", self.anchor)),
             };
-            summary.push(link(href, capitalise(&e.message)));
+            summary.push((position, link(href, capitalise(&e.message))));
         }
-        summary
+        summary.sort_by_key(|(position, _)| *position);
+        summary.into_iter().map(|(_, l)| l).collect()
     }
 }
 

@@ -1380,13 +1380,20 @@ async fn location_page(
     page.tables.push(Table {
         caption: "Plekken vandaag".into(),
         columns: columns(&["Product", "#Plekken", "Sinds"]),
-        rows: loc
-            .product_ids
+        rows: products
             .iter()
+            .filter(|p| loc.product_ids.contains(&p.id))
             .map(|p| {
-                let current = capacity_on(&history, *p, today, now);
+                if !p.kind.uses_location_capacity() {
+                    return vec![
+                        cell(&p.name),
+                        cell("—"),
+                        cell("in de eigen woning, zonder plekken op de locatie"),
+                    ];
+                }
+                let current = capacity_on(&history, p.id, today, now);
                 vec![
-                    cell(product_name.get(p).cloned().unwrap_or_default()),
+                    cell(&p.name),
                     num_cell(current.map(|c| c.places).unwrap_or(0)),
                     cell(
                         current
