@@ -5,6 +5,7 @@
 mod api_admin;
 mod api_reference;
 mod audit;
+mod audit_rows;
 mod authorization;
 mod cli;
 mod openapi;
