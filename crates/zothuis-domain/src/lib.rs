@@ -9,6 +9,7 @@ pub mod clock;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod history;
 pub mod paging;
 pub mod policy;
 pub mod reference;
