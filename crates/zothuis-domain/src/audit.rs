@@ -76,6 +76,9 @@ pub enum ObjectType {
     Gebruiker,
     ApiToken,
     Auditlog,
+    Client,
+    Adres,
+    ClientToegang,
 }
 
 impl ObjectType {
@@ -91,6 +94,9 @@ impl ObjectType {
             ObjectType::Gebruiker => "gebruiker",
             ObjectType::ApiToken => "api-token",
             ObjectType::Auditlog => "auditlog",
+            ObjectType::Client => "client",
+            ObjectType::Adres => "adres",
+            ObjectType::ClientToegang => "client-toegang",
         }
     }
 }
@@ -166,6 +172,12 @@ impl AuditDraft {
 
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
         self.details = details;
+        self
+    }
+
+    /// The client whose personal data the event is about.
+    pub fn for_client(mut self, client_id: i64) -> Self {
+        self.client_id = Some(client_id);
         self
     }
 

@@ -21,6 +21,9 @@ pub enum DomainError {
     /// The record was changed by someone else since the caller read it.
     #[error("verouderde versie: {0}")]
     StaleVersion(String),
+    /// A record with the same natural key exists (a client with this BSN).
+    #[error("dubbel: {message}")]
+    Duplicate { message: String, existing_id: i64 },
     #[error("ongeldige invoer")]
     Invalid(Vec<FieldError>),
     #[error("te veel pogingen: {0}")]

@@ -2,9 +2,10 @@
 //! API ask this one function; templates only hide what it already forbids.
 
 use crate::admin::{Actor, Role, Scope};
+use crate::reference::GemeenteCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum Action<'a> {
     /// Regions, municipalities, providers, products and locations (without secret addresses).
     ViewReference,
     ManageReference,
@@ -21,6 +22,31 @@ pub enum Action {
     ViewAuditLog,
     /// Change one's own password.
     ManageOwnAccount,
+    /// See (and, for the roles that work with clients, change) a client's
+    /// personal data.
+    ViewClient(&'a ClientAccess<'a>),
+    /// Change a client's details and address history.
+    ManageClient(&'a ClientAccess<'a>),
+    /// Register a new client on behalf of a municipality in a region.
+    RegisterClient {
+        municipality: &'a GemeenteCode,
+        region_id: i64,
+    },
+}
+
+/// What the policy needs to know about a client to decide who may see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientAccess<'a> {
+    /// The municipalities involved: the one that registered the client and
+    /// (from the journey on) the responsible ones.
+    pub municipalities: &'a [GemeenteCode],
+    /// The regions those municipalities belong to.
+    pub regions: &'a [i64],
+    /// Providers the client was referred to or placed with.
+    pub providers: &'a [i64],
+    pub restricted: bool,
+    /// The actor was explicitly granted access to this restricted client.
+    pub granted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +61,7 @@ impl Decision {
     }
 }
 
-pub fn can(actor: &Actor, action: Action) -> Decision {
+pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
     use Decision::*;
     match action {
         Action::ViewReference | Action::ManageOwnAccount => Allow,
@@ -64,6 +90,43 @@ pub fn can(actor: &Actor, action: Action) -> Decision {
             Role::Fg => Allow,
             _ => Deny("alleen de functionaris gegevensbescherming ziet het auditlog"),
         },
+        Action::ViewClient(c) => client_access(actor, c, true),
+        Action::ManageClient(c) => client_access(actor, c, false),
+        Action::RegisterClient {
+            municipality,
+            region_id,
+        } => match (&actor.role, &actor.scope) {
+            (Role::WmoConsulent, Scope::Gemeente(own)) if own == municipality => Allow,
+            (Role::Wachtlijstbeheerder, Scope::Regio(own)) if *own == region_id => Allow,
+            (Role::WmoConsulent | Role::Wachtlijstbeheerder, _) => {
+                Deny("u kunt alleen cliënten registreren voor uw eigen gemeente of regio")
+            }
+            _ => Deny("uw rol registreert geen cliënten"),
+        },
+    }
+}
+
+/// Personal data is seen only by the roles that work with clients, each in its
+/// own scope (AVG art. 5 lid 1 c, data minimisation; art. 9 for health data).
+/// Policy roles, administrators and the privacy officer see none; a
+/// restricted client (vrouwenopvang) only those explicitly granted.
+fn client_access(actor: &Actor, c: &ClientAccess<'_>, reading: bool) -> Decision {
+    use Decision::*;
+    if c.restricted && !c.granted {
+        return Deny("deze cliënt is afgeschermd");
+    }
+    let in_scope = match (&actor.role, &actor.scope) {
+        (Role::WmoConsulent, Scope::Gemeente(own)) => c.municipalities.contains(own),
+        (Role::Wachtlijstbeheerder, Scope::Regio(own)) => c.regions.contains(own),
+        // Providers see the clients referred to or placed with them, but do
+        // not change their personal details.
+        (Role::Aanbieder, Scope::Aanbieder(own)) => reading && c.providers.contains(own),
+        _ => return Deny("uw rol heeft geen toegang tot persoonsgegevens van cliënten"),
+    };
+    if in_scope {
+        Allow
+    } else {
+        Deny("deze cliënt valt buiten uw werkgebied")
     }
 }
 
@@ -113,6 +176,74 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    fn gm(c: &str) -> GemeenteCode {
+        GemeenteCode::parse(c).unwrap()
+    }
+
+    #[test]
+    fn a_consultant_sees_clients_of_their_own_municipality_only() {
+        let huizen = actor(Role::WmoConsulent, Scope::Gemeente(gm("GM0406")));
+        let ms = [gm("GM0402")];
+        let c = ClientAccess {
+            municipalities: &ms,
+            regions: &[1],
+            ..Default::default()
+        };
+        assert!(!can(&huizen, Action::ViewClient(&c)).is_allowed());
+        let ms = [gm("GM0402"), gm("GM0406")];
+        let c = ClientAccess {
+            municipalities: &ms,
+            regions: &[1],
+            ..Default::default()
+        };
+        assert!(can(&huizen, Action::ViewClient(&c)).is_allowed());
+    }
+
+    #[test]
+    fn policy_roles_and_the_administrator_see_no_personal_data() {
+        let ms = [gm("GM0406")];
+        let c = ClientAccess {
+            municipalities: &ms,
+            regions: &[1],
+            ..Default::default()
+        };
+        for role in [
+            Role::Beheerder,
+            Role::Beleidsadviseur,
+            Role::Bestuurder,
+            Role::Fg,
+        ] {
+            let a = actor(role, Scope::Regio(1));
+            assert!(!can(&a, Action::ViewClient(&c)).is_allowed(), "{role}");
+        }
+    }
+
+    #[test]
+    fn a_restricted_client_needs_an_explicit_grant() {
+        let manager = actor(Role::Wachtlijstbeheerder, Scope::Regio(1));
+        let ms = [gm("GM0406")];
+        let mut c = ClientAccess {
+            municipalities: &ms,
+            regions: &[1],
+            restricted: true,
+            ..Default::default()
+        };
+        assert!(!can(&manager, Action::ViewClient(&c)).is_allowed());
+        c.granted = true;
+        assert!(can(&manager, Action::ViewClient(&c)).is_allowed());
+    }
+
+    #[test]
+    fn a_provider_reads_its_own_clients_but_does_not_edit_them() {
+        let p = actor(Role::Aanbieder, Scope::Aanbieder(3));
+        let c = ClientAccess {
+            providers: &[3],
+            ..Default::default()
+        };
+        assert!(can(&p, Action::ViewClient(&c)).is_allowed());
+        assert!(!can(&p, Action::ManageClient(&c)).is_allowed());
     }
 
     #[test]

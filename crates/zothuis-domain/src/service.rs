@@ -65,7 +65,7 @@ impl Services {
     pub(crate) async fn authorize(
         &self,
         ctx: &RequestContext,
-        action: Action,
+        action: Action<'_>,
         attempted: AuditAction,
         object_type: ObjectType,
         object_id: Option<String>,
@@ -73,13 +73,26 @@ impl Services {
         match can(&ctx.actor, action) {
             Decision::Allow => Ok(()),
             Decision::Deny(reason) => {
-                let draft = self
-                    .draft(ctx, attempted, object_type, object_id)
-                    .with_outcome(Outcome::Denied)
-                    .with_details(serde_json::json!({ "reden": reason }));
-                self.store.append_audit(draft).await?;
-                Err(DomainError::Forbidden(reason.to_string()))
+                self.deny(ctx, attempted, object_type, object_id, reason)
+                    .await
             }
         }
+    }
+
+    /// Audits a refusal and returns it as `Forbidden`.
+    pub(crate) async fn deny<T>(
+        &self,
+        ctx: &RequestContext,
+        attempted: AuditAction,
+        object_type: ObjectType,
+        object_id: Option<String>,
+        reason: &str,
+    ) -> DomainResult<T> {
+        let draft = self
+            .draft(ctx, attempted, object_type, object_id)
+            .with_outcome(Outcome::Denied)
+            .with_details(serde_json::json!({ "reden": reason }));
+        self.store.append_audit(draft).await?;
+        Err(DomainError::Forbidden(reason.to_string()))
     }
 }

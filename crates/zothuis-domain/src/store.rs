@@ -6,6 +6,7 @@
 
 use crate::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use crate::audit::{AuditDraft, AuditRecord};
+use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
@@ -226,7 +227,55 @@ pub trait AuditStore: Send + Sync {
     async fn audit_batch(&self, after_seq: i64, limit: i64) -> DomainResult<Vec<AuditRecord>>;
 }
 
-/// Everything a backend provides.
-pub trait Store: ReferenceStore + AdminStore + AuditStore {}
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// Creates a client with its first version; `grant_to` gets explicit
+    /// access (the registering user of a restricted client).
+    async fn create_client(
+        &self,
+        data: &ClientData,
+        registered_by: &GemeenteCode,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        grant_to: Option<i64>,
+        audit: AuditDraft,
+    ) -> DomainResult<Client>;
+    /// Adds a version of the details; the earlier versions are kept.
+    async fn update_client(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &ClientData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Client>;
+    async fn get_client(&self, id: i64) -> DomainResult<Option<Client>>;
+    async fn list_clients(&self) -> DomainResult<Vec<Client>>;
+    async fn client_versions(&self, id: i64) -> DomainResult<Vec<ClientVersion>>;
+    async fn find_client_by_bsn(&self, bsn: &Bsn) -> DomainResult<Option<i64>>;
+    /// Every address row of a client, corrections included, in recording order.
+    async fn list_addresses(&self, client_id: i64) -> DomainResult<Vec<AddressRow>>;
+    async fn add_address(
+        &self,
+        data: &AddressData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<AddressRow>;
+    /// The ids of the users explicitly granted access to a client.
+    async fn client_grants(&self, client_id: i64) -> DomainResult<Vec<i64>>;
+    async fn grant_client_access(
+        &self,
+        client_id: i64,
+        user_id: i64,
+        granted_by: &str,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+}
 
-impl<T: ReferenceStore + AdminStore + AuditStore> Store for T {}
+/// Everything a backend provides.
+pub trait Store: ReferenceStore + AdminStore + AuditStore + ClientStore {}
+
+impl<T: ReferenceStore + AdminStore + AuditStore + ClientStore> Store for T {}

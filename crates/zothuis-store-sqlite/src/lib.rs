@@ -7,6 +7,7 @@
 
 mod admin;
 mod audit;
+mod clients;
 mod reference;
 
 use sqlx::sqlite::{

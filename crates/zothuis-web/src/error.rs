@@ -29,6 +29,7 @@ fn classify(e: &DomainError) -> (StatusCode, &'static str, &'static str) {
         DomainError::NotFound(_) => (StatusCode::NOT_FOUND, "niet-gevonden", "Niet gevonden"),
         DomainError::Forbidden(_) => (StatusCode::FORBIDDEN, "geen-toegang", "Geen toegang"),
         DomainError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+        DomainError::Duplicate { .. } => (StatusCode::CONFLICT, "bestaat-al", "Bestaat al"),
         DomainError::StaleVersion(_) => (
             StatusCode::PRECONDITION_FAILED,
             "verouderde-versie",
@@ -63,6 +64,7 @@ fn public_detail(e: &DomainError, request_id: &str) -> String {
         | DomainError::StaleVersion(m)
         | DomainError::TooManyAttempts(m) => m.clone(),
         DomainError::Forbidden(m) => format!("U heeft geen toegang: {m}."),
+        DomainError::Duplicate { message, .. } => message.clone(),
         DomainError::Invalid(_) => "Controleer de gemarkeerde velden.".to_string(),
         DomainError::Unauthenticated => nl::NOT_LOGGED_IN.to_string(),
         DomainError::Internal(_) => nl::internal_error(request_id),
@@ -111,6 +113,10 @@ pub struct Problem {
     pub request_id: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_params: Vec<InvalidParam>,
+    /// For a duplicate: the existing resource.
+    #[schema(example = "/api/v1/clienten/12")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bestaand: Option<String>,
 }
 
 /// An error answered as `application/problem+json`.
@@ -138,16 +144,20 @@ pub fn problem_response(
     detail: String,
     invalid_params: Vec<InvalidParam>,
 ) -> Response {
-    let request_id = current_request_id();
-    let body = Problem {
+    render_problem(Problem {
         type_: format!("urn:zothuis:probleem:{type_}"),
         title: title.to_string(),
         status: status.as_u16(),
         detail,
         instance: None,
-        request_id,
+        request_id: current_request_id(),
         invalid_params,
-    };
+        bestaand: None,
+    })
+}
+
+fn render_problem(body: Problem) -> Response {
+    let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = (status, Json(body)).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -178,13 +188,22 @@ impl IntoResponse for ApiError {
                 .collect(),
             _ => Vec::new(),
         };
-        problem_response(
-            status,
-            type_,
-            title,
-            public_detail(&self.0, &request_id),
+        let bestaand = match &self.0 {
+            DomainError::Duplicate { existing_id, .. } => {
+                Some(format!("/api/v1/clienten/{existing_id}"))
+            }
+            _ => None,
+        };
+        render_problem(Problem {
+            type_: format!("urn:zothuis:probleem:{type_}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: public_detail(&self.0, &request_id),
+            instance: None,
+            request_id,
             invalid_params,
-        )
+            bestaand,
+        })
     }
 }
 

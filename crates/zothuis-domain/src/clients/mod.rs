@@ -1,5 +1,8 @@
-//! Clients (the journey issue builds on this area).
+//! Clients: personal details, address history and restricted access.
 
 pub mod bsn;
+pub mod model;
+pub mod service;
 
 pub use bsn::Bsn;
+pub use model::*;

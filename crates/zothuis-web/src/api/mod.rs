@@ -7,6 +7,7 @@
 mod admin;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
+mod clients;
 mod reference;
 
 use crate::AppState;
@@ -44,6 +45,7 @@ pub const API_VERSION: &str = "1.0.0";
     components(schemas(crate::error::Problem, crate::error::InvalidParam)),
     tags(
         (name = "Referentie", description = "Regio's, gemeenten, aanbieders, producten, locaties en capaciteit"),
+        (name = "Cliënten", description = "Cliënten, hun adreshistorie en afscherming"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
         (name = "Privacy", description = "Auditlog (NEN 7513)")
     )
@@ -68,6 +70,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(reference::router())
         .merge(admin::router())
         .merge(audit::router())
+        .merge(clients::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

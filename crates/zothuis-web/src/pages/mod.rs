@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod clients;
 mod reference;
 mod session;
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(reference::router())
         .merge(admin::router())
         .merge(audit::router())
+        .merge(clients::router())
 }
 
 pub async fn not_found() -> Response {
@@ -63,6 +65,7 @@ pub fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Home,
+    Clients,
     Reference,
     Users,
     Tokens,
@@ -91,18 +94,23 @@ impl Layout {
         section: Section,
     ) -> Layout {
         let a = u.actor();
-        let mut nav = vec![
-            NavItem {
-                href: "/",
-                label: "Overzicht",
-                current: section == Section::Home,
-            },
-            NavItem {
-                href: "/referentie",
-                label: "Referentiegegevens",
-                current: section == Section::Reference,
-            },
-        ];
+        let mut nav = vec![NavItem {
+            href: "/",
+            label: "Overzicht",
+            current: section == Section::Home,
+        }];
+        if works_with_clients(a) {
+            nav.push(NavItem {
+                href: "/clienten",
+                label: "Cliënten",
+                current: section == Section::Clients,
+            });
+        }
+        nav.push(NavItem {
+            href: "/referentie",
+            label: "Referentiegegevens",
+            current: section == Section::Reference,
+        });
         if can(a, Action::ManageUsers).is_allowed() {
             nav.push(NavItem {
                 href: "/beheer/gebruikers",
@@ -150,6 +158,14 @@ impl Layout {
         self.breadcrumbs = crumbs;
         self
     }
+}
+
+/// The roles that work with personal data of clients (see the policy).
+pub fn works_with_clients(a: &zothuis_domain::admin::Actor) -> bool {
+    matches!(
+        a.role,
+        Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+    )
 }
 
 /// "Gemeente Huizen", "Regio Gooi en Vechtstreek", "Aanbieder Kwintes".
@@ -436,6 +452,16 @@ impl FormPage {
                 self.errors = vec![link("#formulier", msg)];
                 (StatusCode::CONFLICT, self).into_response()
             }
+            DomainError::Duplicate {
+                message,
+                existing_id,
+            } => {
+                self.errors = vec![link(
+                    format!("/clienten/{existing_id}"),
+                    format!("{message} Open de bestaande cliënt."),
+                )];
+                (StatusCode::CONFLICT, self).into_response()
+            }
             other => PageError(other).into_response(),
         }
     }
@@ -662,7 +688,7 @@ where
 /// Refuses a page (a form to create or edit) that the policy does not allow;
 /// the service would refuse the submit anyway, but the user should not get a
 /// form they cannot use.
-pub fn require(u: &PageUser, action: Action) -> PageResult<()> {
+pub fn require(u: &PageUser, action: Action<'_>) -> PageResult<()> {
     match can(u.actor(), action) {
         zothuis_domain::policy::Decision::Allow => Ok(()),
         zothuis_domain::policy::Decision::Deny(reason) => {

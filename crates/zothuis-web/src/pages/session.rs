@@ -146,11 +146,19 @@ struct HomePage {
 
 async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuery>) -> HomePage {
     let a = u.actor();
-    let mut cards = vec![Card {
+    let mut cards = Vec::new();
+    if works_with_clients(a) {
+        cards.push(Card {
+            href: "/clienten",
+            title: "Cliënten",
+            text: "Cliënten zoeken en registreren, met hun adreshistorie. Elke inzage wordt vastgelegd.",
+        });
+    }
+    cards.push(Card {
         href: "/referentie",
         title: "Referentiegegevens",
         text: "Regio's, gemeenten, aanbieders, producten, locaties en het aantal plekken door de tijd.",
-    }];
+    });
     if can(a, Action::ManageUsers).is_allowed() {
         cards.push(Card {
             href: "/beheer/gebruikers",

@@ -8,6 +8,7 @@ mod audit;
 mod audit_rows;
 mod authorization;
 mod cli;
+mod clients;
 mod openapi;
 mod pages;
 mod reference_pages;

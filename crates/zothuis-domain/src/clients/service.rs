@@ -1,0 +1,486 @@
+//! Use cases on clients. Every read of personal data is audited with the
+//! client's id (NEN 7513); a refusal is audited too.
+
+use super::model::*;
+use crate::admin::{ActorKind, RequestContext, Role, Scope};
+use crate::audit::{AuditAction, ObjectType, Outcome};
+use crate::error::{DomainError, DomainResult};
+use crate::history::{timeline, version_at};
+use crate::paging::{Page, PageRequest};
+use crate::policy::{Action, ClientAccess, Decision, can};
+use crate::reference::GemeenteCode;
+use crate::service::Services;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+/// Which of the two checks a use case needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Read,
+    Change,
+}
+
+/// The facts about a client that decide who may see it.
+struct AccessFacts {
+    municipalities: Vec<GemeenteCode>,
+    regions: Vec<i64>,
+    providers: Vec<i64>,
+    restricted: bool,
+    granted: bool,
+}
+
+impl AccessFacts {
+    fn access(&self) -> ClientAccess<'_> {
+        ClientAccess {
+            municipalities: &self.municipalities,
+            regions: &self.regions,
+            providers: &self.providers,
+            restricted: self.restricted,
+            granted: self.granted,
+        }
+    }
+}
+
+const NO_CLIENTS: &str = "uw rol heeft geen toegang tot persoonsgegevens van cliënten";
+
+fn not_found() -> DomainError {
+    DomainError::NotFound("Deze cliënt bestaat niet of is voor u niet zichtbaar".into())
+}
+
+/// A search term in the audit log: a BSN is masked.
+fn loggable_query(q: &str) -> String {
+    match super::Bsn::parse(q) {
+        Ok(b) => b.masked(),
+        Err(_) => q.chars().take(50).collect(),
+    }
+}
+
+impl Services {
+    async fn access_facts(
+        &self,
+        ctx: &RequestContext,
+        client: &Client,
+    ) -> DomainResult<AccessFacts> {
+        let municipalities = vec![client.registered_by.clone()];
+        let mut regions = Vec::new();
+        for m in &municipalities {
+            if let Some(found) = self.store.get_municipality(m).await?
+                && !regions.contains(&found.region_id)
+            {
+                regions.push(found.region_id);
+            }
+        }
+        let granted = client.restricted
+            && ctx.actor.kind == ActorKind::User
+            && self
+                .store
+                .client_grants(client.id)
+                .await?
+                .contains(&ctx.actor.id);
+        Ok(AccessFacts {
+            municipalities,
+            regions,
+            providers: Vec::new(),
+            restricted: client.restricted,
+            granted,
+        })
+    }
+
+    /// Checks access to one client; a refusal is audited and, for a
+    /// restricted client, answered as "not found" so its existence stays hidden.
+    async fn check_client(
+        &self,
+        ctx: &RequestContext,
+        client: &Client,
+        need: Need,
+        attempted: AuditAction,
+    ) -> DomainResult<()> {
+        let facts = self.access_facts(ctx, client).await?;
+        let access = facts.access();
+        let action = match need {
+            Need::Read => Action::ViewClient(&access),
+            Need::Change => Action::ManageClient(&access),
+        };
+        match can(&ctx.actor, action) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(reason) => {
+                let draft = self
+                    .draft(
+                        ctx,
+                        attempted,
+                        ObjectType::Client,
+                        Some(client.id.to_string()),
+                    )
+                    .for_client(client.id)
+                    .with_outcome(Outcome::Denied)
+                    .with_details(json!({ "reden": reason }));
+                self.store.append_audit(draft).await?;
+                if client.restricted {
+                    Err(not_found())
+                } else {
+                    Err(DomainError::Forbidden(reason.to_string()))
+                }
+            }
+        }
+    }
+
+    async fn load_client(&self, id: i64) -> DomainResult<Client> {
+        self.store.get_client(id).await?.ok_or_else(not_found)
+    }
+
+    /// The municipality a new client is registered for: a consultant's own,
+    /// or the one the regional team names.
+    async fn registering_municipality(
+        &self,
+        ctx: &RequestContext,
+        input: &ClientInput,
+    ) -> DomainResult<(GemeenteCode, i64)> {
+        let code = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::WmoConsulent, Scope::Gemeente(own)) => own.clone(),
+            _ => match crate::reference::optional(&input.registered_by) {
+                Some(c) => GemeenteCode::parse(c)
+                    .map_err(|e| DomainError::invalid("gemeenteCode", e.to_string()))?,
+                None => {
+                    return Err(DomainError::invalid(
+                        "gemeenteCode",
+                        "kies de gemeente waarvoor u de cliënt registreert",
+                    ));
+                }
+            },
+        };
+        let m = self.store.get_municipality(&code).await?.ok_or_else(|| {
+            DomainError::invalid("gemeenteCode", "deze gemeente bestaat niet in zothuis")
+        })?;
+        Ok((code, m.region_id))
+    }
+
+    async fn check_bsn_unique(&self, data: &ClientData, own_id: Option<i64>) -> DomainResult<()> {
+        if let Some(bsn) = &data.bsn
+            && let Some(existing) = self.store.find_client_by_bsn(bsn).await?
+            && Some(existing) != own_id
+        {
+            return Err(DomainError::Duplicate {
+                message: "Er is al een cliënt met dit BSN.".into(),
+                existing_id: existing,
+            });
+        }
+        Ok(())
+    }
+
+    /// Registers a client. A restricted client is granted to the registering user.
+    pub async fn register_client(
+        &self,
+        ctx: &RequestContext,
+        input: &ClientInput,
+    ) -> DomainResult<Client> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Created,
+                    ObjectType::Client,
+                    None,
+                    NO_CLIENTS,
+                )
+                .await;
+        }
+        let (municipality, region_id) = self.registering_municipality(ctx, input).await?;
+        self.authorize(
+            ctx,
+            Action::RegisterClient {
+                municipality: &municipality,
+                region_id,
+            },
+            AuditAction::Created,
+            ObjectType::Client,
+            None,
+        )
+        .await?;
+        let data = input.parse(self.clock.today())?;
+        self.check_bsn_unique(&data, None).await?;
+        let grant_to =
+            (data.restricted && ctx.actor.kind == ActorKind::User).then_some(ctx.actor.id);
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Client, None)
+            .with_details(json!({ "geregistreerdDoor": municipality.to_string(),
+                "afgeschermd": data.restricted, "bsnVastgelegd": data.bsn.is_some() }));
+        self.store
+            .create_client(
+                &data,
+                &municipality,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                grant_to,
+                draft,
+            )
+            .await
+    }
+
+    /// A client's details as known at `known_at` (default now). Audited.
+    pub async fn get_client(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Client> {
+        let current = self.load_client(id).await?;
+        self.check_client(ctx, &current, Need::Read, AuditAction::Viewed)
+            .await?;
+        let mut client = current.clone();
+        if let Some(k) = known_at {
+            let versions = self.store.client_versions(id).await?;
+            let v = version_at(&versions, k).ok_or_else(|| {
+                DomainError::NotFound("Deze cliënt was op dat moment nog niet bekend".into())
+            })?;
+            client.given_name = v.given_name.clone();
+            client.family_name = v.family_name.clone();
+            client.date_of_birth = v.date_of_birth;
+            client.bsn = v.bsn.clone();
+            client.phone = v.phone.clone();
+            client.email = v.email.clone();
+            client.restricted = v.restricted;
+        }
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::Client,
+                Some(id.to_string()),
+            )
+            .for_client(id)
+            .with_details(json!({ "bekendOp": known_at.map(|k| k.to_rfc3339()) }));
+        self.store.append_audit(draft).await?;
+        Ok(client)
+    }
+
+    /// The clients this actor may see, filtered by a search on name, date of
+    /// birth (jjjj-mm-dd) or BSN. Restricted clients appear only for those
+    /// granted. The search is audited with the number of results.
+    pub async fn search_clients(
+        &self,
+        ctx: &RequestContext,
+        query: &str,
+        page: PageRequest,
+    ) -> DomainResult<Page<Client>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Client,
+                    None,
+                    NO_CLIENTS,
+                )
+                .await;
+        }
+        let q = query.trim().to_lowercase();
+        let bsn = super::Bsn::parse(&q).ok();
+        let mut visible = Vec::new();
+        for c in self.store.list_clients().await? {
+            let facts = self.access_facts(ctx, &c).await?;
+            if !can(&ctx.actor, Action::ViewClient(&facts.access())).is_allowed() {
+                continue;
+            }
+            let matches = q.is_empty()
+                || bsn.as_ref().is_some_and(|b| c.bsn.as_ref() == Some(b))
+                || c.full_name().to_lowercase().contains(&q)
+                || c.date_of_birth.to_string() == q;
+            if matches {
+                visible.push(c);
+            }
+        }
+        let result = page.slice(&visible);
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Client, None)
+            .with_details(
+                json!({ "zoekterm": loggable_query(&q), "aantal": visible.len(),
+                "getoond": result.items.iter().map(|c| c.id).collect::<Vec<_>>() }),
+            );
+        self.store.append_audit(draft).await?;
+        Ok(result)
+    }
+
+    pub async fn update_client(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        expected_version: i64,
+        input: &ClientInput,
+    ) -> DomainResult<Client> {
+        let before = self.load_client(id).await?;
+        self.check_client(ctx, &before, Need::Change, AuditAction::Updated)
+            .await?;
+        let data = input.parse(self.clock.today())?;
+        self.check_bsn_unique(&data, Some(id)).await?;
+        let changed: Vec<&str> = [
+            ("voornaam", before.given_name != data.given_name),
+            ("achternaam", before.family_name != data.family_name),
+            ("geboortedatum", before.date_of_birth != data.date_of_birth),
+            ("bsn", before.bsn != data.bsn),
+            ("telefoon", before.phone != data.phone),
+            ("email", before.email != data.email),
+            ("afgeschermd", before.restricted != data.restricted),
+        ]
+        .into_iter()
+        .filter_map(|(f, c)| c.then_some(f))
+        .collect();
+        // Which fields changed, not their values: the log must not become a
+        // second copy of the personal data.
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Client,
+                Some(id.to_string()),
+            )
+            .for_client(id)
+            .with_details(json!({ "gewijzigdeVelden": changed }));
+        self.store
+            .update_client(
+                id,
+                expected_version,
+                &data,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// Every version of the details, oldest first (for the history view).
+    pub async fn client_history(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+    ) -> DomainResult<Vec<ClientVersion>> {
+        let client = self.load_client(id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+            .await?;
+        self.store.client_versions(id).await
+    }
+
+    /// The address history as known at `known_at`, in effective order. Audited.
+    pub async fn client_addresses(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<AddressRow>> {
+        let client = self.load_client(id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+            .await?;
+        let rows = self.store.list_addresses(id).await?;
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let result: Vec<AddressRow> = timeline(&rows, k).into_iter().cloned().collect();
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::Adres,
+                Some(id.to_string()),
+            )
+            .for_client(id)
+            .with_details(json!({ "bekendOp": known_at.map(|k| k.to_rfc3339()) }));
+        self.store.append_audit(draft).await?;
+        Ok(result)
+    }
+
+    /// Adds a row to the address history, or corrects or withdraws one.
+    pub async fn add_address(
+        &self,
+        ctx: &RequestContext,
+        client_id: i64,
+        input: &AddressInput,
+    ) -> DomainResult<AddressRow> {
+        let client = self.load_client(client_id).await?;
+        self.check_client(ctx, &client, Need::Change, AuditAction::Created)
+            .await?;
+        let data = input.parse(client_id)?;
+        if let Some(old) = data.supersedes {
+            let rows = self.store.list_addresses(client_id).await?;
+            let current = crate::history::known_at(&rows, self.clock.now());
+            if !current.iter().any(|r| r.id == old) {
+                return Err(DomainError::invalid(
+                    "vervangt",
+                    "deze adresregel hoort niet bij deze cliënt of is al gecorrigeerd",
+                ));
+            }
+        }
+        if let Some(m) = &data.municipality
+            && self.store.get_municipality(m).await?.is_none()
+        {
+            return Err(DomainError::invalid(
+                "gemeenteCode",
+                "deze gemeente bestaat niet in zothuis",
+            ));
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Adres, None)
+            .for_client(client_id)
+            .with_details(json!({ "soort": data.kind.code(),
+                "gemeenteCode": data.municipality.as_ref().map(|m| m.to_string()),
+                "instelling": data.institution.code(), "ingangsdatum": data.effective_date.to_string(),
+                "vervangt": data.supersedes, "vervallen": data.retracted }));
+        self.store
+            .add_address(&data, self.clock.now_micros(), &ctx.actor.name, draft)
+            .await
+    }
+
+    /// Grants a user access to a restricted client. Only someone who sees the
+    /// client can grant, and only to a user whose role works with clients.
+    pub async fn grant_client_access(
+        &self,
+        ctx: &RequestContext,
+        client_id: i64,
+        username: &str,
+    ) -> DomainResult<()> {
+        let client = self.load_client(client_id).await?;
+        self.check_client(ctx, &client, Need::Change, AuditAction::Created)
+            .await?;
+        let target = self
+            .store
+            .find_credentials(&username.trim().to_lowercase())
+            .await?
+            .map(|c| c.user)
+            .filter(|u| u.active)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "gebruikersnaam",
+                    "deze gebruiker bestaat niet of is niet actief",
+                )
+            })?;
+        if !matches!(
+            target.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return Err(DomainError::invalid(
+                "gebruikersnaam",
+                "deze gebruiker heeft een rol zonder toegang tot cliënten",
+            ));
+        }
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Created,
+                ObjectType::ClientToegang,
+                Some(target.id.to_string()),
+            )
+            .for_client(client_id)
+            .with_details(json!({ "gebruiker": target.username }));
+        self.store
+            .grant_client_access(
+                client_id,
+                target.id,
+                &ctx.actor.name,
+                self.clock.now_micros(),
+                draft,
+            )
+            .await
+    }
+}

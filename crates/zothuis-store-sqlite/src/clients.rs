@@ -1,0 +1,310 @@
+//! Clients in SQLite.
+
+use crate::{SqliteStore, append_audit_tx, constraint, internal, stale_or_missing};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use zothuis_domain::audit::AuditDraft;
+use zothuis_domain::clients::*;
+use zothuis_domain::reference::GemeenteCode;
+use zothuis_domain::store::ClientStore;
+use zothuis_domain::{DomainError, DomainResult};
+
+fn bad(e: impl std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("onleesbare waarde in database: {e}"))
+}
+
+fn bsn(r: &SqliteRow) -> DomainResult<Option<Bsn>> {
+    let raw: Option<String> = r.try_get("bsn").map_err(internal)?;
+    raw.map(|b| Bsn::parse(&b).map_err(bad)).transpose()
+}
+
+fn client(r: &SqliteRow) -> DomainResult<Client> {
+    let registered: String = r.try_get("registered_by").map_err(internal)?;
+    Ok(Client {
+        id: r.try_get("id").map_err(internal)?,
+        given_name: r.try_get("given_name").map_err(internal)?,
+        family_name: r.try_get("family_name").map_err(internal)?,
+        date_of_birth: r.try_get("date_of_birth").map_err(internal)?,
+        bsn: bsn(r)?,
+        phone: r.try_get("phone").map_err(internal)?,
+        email: r.try_get("email").map_err(internal)?,
+        restricted: r.try_get("restricted").map_err(internal)?,
+        registered_by: GemeenteCode::parse(&registered).map_err(bad)?,
+        created_at: r.try_get("created_at").map_err(internal)?,
+        version: r.try_get("version").map_err(internal)?,
+    })
+}
+
+fn version(r: &SqliteRow) -> DomainResult<ClientVersion> {
+    Ok(ClientVersion {
+        id: r.try_get("id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        given_name: r.try_get("given_name").map_err(internal)?,
+        family_name: r.try_get("family_name").map_err(internal)?,
+        date_of_birth: r.try_get("date_of_birth").map_err(internal)?,
+        bsn: bsn(r)?,
+        phone: r.try_get("phone").map_err(internal)?,
+        email: r.try_get("email").map_err(internal)?,
+        restricted: r.try_get("restricted").map_err(internal)?,
+        recorded_at: r.try_get("recorded_at").map_err(internal)?,
+        recorded_by: r.try_get("recorded_by").map_err(internal)?,
+    })
+}
+
+fn address(r: &SqliteRow) -> DomainResult<AddressRow> {
+    let kind: String = r.try_get("kind").map_err(internal)?;
+    let institution: String = r.try_get("institution").map_err(internal)?;
+    let municipality: Option<String> = r.try_get("municipality_code").map_err(internal)?;
+    Ok(AddressRow {
+        id: r.try_get("id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        kind: AddressKind::parse(&kind).map_err(bad)?,
+        municipality: municipality
+            .map(|m| GemeenteCode::parse(&m).map_err(bad))
+            .transpose()?,
+        address: r.try_get("address").map_err(internal)?,
+        institution: Institution::parse(&institution).map_err(bad)?,
+        effective_date: r.try_get("effective_date").map_err(internal)?,
+        recorded_at: r.try_get("recorded_at").map_err(internal)?,
+        recorded_by: r.try_get("recorded_by").map_err(internal)?,
+        supersedes: r.try_get("supersedes").map_err(internal)?,
+        retracted: r.try_get("retracted").map_err(internal)?,
+    })
+}
+
+const DUPLICATE_BSN: &str = "Er is al een cliënt met dit BSN.";
+
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    client_id: i64,
+    data: &ClientData,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<()> {
+    sqlx::query(
+        "insert into client_versions (client_id, given_name, family_name, date_of_birth, bsn, phone,
+            email, restricted, recorded_at, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(client_id)
+    .bind(&data.given_name)
+    .bind(&data.family_name)
+    .bind(data.date_of_birth)
+    .bind(data.bsn.as_ref().map(|b| b.to_string()))
+    .bind(&data.phone)
+    .bind(&data.email)
+    .bind(data.restricted)
+    .bind(at)
+    .bind(recorded_by)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+#[async_trait]
+impl ClientStore for SqliteStore {
+    async fn create_client(
+        &self,
+        data: &ClientData,
+        registered_by: &GemeenteCode,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        grant_to: Option<i64>,
+        audit: AuditDraft,
+    ) -> DomainResult<Client> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "insert into clients (given_name, family_name, date_of_birth, bsn, phone, email, restricted,
+                registered_by, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             returning *",
+        )
+        .bind(&data.given_name)
+        .bind(&data.family_name)
+        .bind(data.date_of_birth)
+        .bind(data.bsn.as_ref().map(|b| b.to_string()))
+        .bind(&data.phone)
+        .bind(&data.email)
+        .bind(data.restricted)
+        .bind(registered_by.as_str())
+        .bind(at)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, DUPLICATE_BSN))?;
+        let created = client(&row)?;
+        insert_version(&mut w.tx, created.id, data, at, recorded_by).await?;
+        if let Some(user) = grant_to {
+            sqlx::query(
+                "insert into client_grants (client_id, user_id, granted_by, granted_at) values ($1, $2, $3, $4)",
+            )
+            .bind(created.id)
+            .bind(user)
+            .bind(recorded_by)
+            .bind(at)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+        }
+        let mut audit = audit;
+        audit.client_id = Some(created.id);
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+
+    async fn update_client(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &ClientData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Client> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "update clients set given_name = $1, family_name = $2, date_of_birth = $3, bsn = $4,
+                phone = $5, email = $6, restricted = $7, version = version + 1
+             where id = $8 and version = $9
+             returning *",
+        )
+        .bind(&data.given_name)
+        .bind(&data.family_name)
+        .bind(data.date_of_birth)
+        .bind(data.bsn.as_ref().map(|b| b.to_string()))
+        .bind(&data.phone)
+        .bind(&data.email)
+        .bind(data.restricted)
+        .bind(id)
+        .bind(expected_version)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, DUPLICATE_BSN))?;
+        let Some(row) = row else {
+            let found = sqlx::query("select 1 from clients where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(internal)?
+                .is_some();
+            return Err(stale_or_missing(found, "Deze cliënt"));
+        };
+        let updated = client(&row)?;
+        insert_version(&mut w.tx, id, data, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        Ok(updated)
+    }
+
+    async fn get_client(&self, id: i64) -> DomainResult<Option<Client>> {
+        let row = sqlx::query("select * from clients where id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(client).transpose()
+    }
+
+    async fn list_clients(&self) -> DomainResult<Vec<Client>> {
+        let rows = sqlx::query("select * from clients order by family_name, given_name, id")
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter().map(client).collect()
+    }
+
+    async fn client_versions(&self, id: i64) -> DomainResult<Vec<ClientVersion>> {
+        let rows = sqlx::query("select * from client_versions where client_id = $1 order by id")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter().map(version).collect()
+    }
+
+    async fn find_client_by_bsn(&self, bsn: &Bsn) -> DomainResult<Option<i64>> {
+        sqlx::query_scalar("select id from clients where bsn = $1")
+            .bind(bsn.as_str())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)
+    }
+
+    async fn list_addresses(&self, client_id: i64) -> DomainResult<Vec<AddressRow>> {
+        let rows = sqlx::query("select * from client_addresses where client_id = $1 order by id")
+            .bind(client_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter().map(address).collect()
+    }
+
+    async fn add_address(
+        &self,
+        data: &AddressData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<AddressRow> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "insert into client_addresses (client_id, kind, municipality_code, address, institution,
+                effective_date, recorded_at, recorded_by, supersedes, retracted)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             returning *",
+        )
+        .bind(data.client_id)
+        .bind(data.kind.code())
+        .bind(data.municipality.as_ref().map(|m| m.to_string()))
+        .bind(&data.address)
+        .bind(data.institution.code())
+        .bind(data.effective_date)
+        .bind(at)
+        .bind(recorded_by)
+        .bind(data.supersedes)
+        .bind(data.retracted)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        let created = address(&row)?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+
+    async fn client_grants(&self, client_id: i64) -> DomainResult<Vec<i64>> {
+        sqlx::query_scalar(
+            "select user_id from client_grants where client_id = $1 order by user_id",
+        )
+        .bind(client_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)
+    }
+
+    async fn grant_client_access(
+        &self,
+        client_id: i64,
+        user_id: i64,
+        granted_by: &str,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> DomainResult<()> {
+        let mut w = self.begin_write().await?;
+        sqlx::query(
+            "insert into client_grants (client_id, user_id, granted_by, granted_at) values ($1, $2, $3, $4)",
+        )
+        .bind(client_id)
+        .bind(user_id)
+        .bind(granted_by)
+        .bind(at)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, "Deze gebruiker heeft al toegang tot deze cliënt."))?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await
+    }
+}

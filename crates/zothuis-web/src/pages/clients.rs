@@ -1,0 +1,582 @@
+//! Client pages: search, register, details with address history as known at
+//! a chosen moment, corrections, and access to restricted clients.
+
+use super::*;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use chrono::{DateTime, TimeZone, Utc};
+use zothuis_domain::clients::*;
+use zothuis_domain::paging::PageRequest;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clienten", get(search))
+        .route("/clienten/nieuw", get(new_form).post(create))
+        .route("/clienten/{id}", get(detail))
+        .route("/clienten/{id}/wijzigen", get(edit_form).post(update))
+        .route("/clienten/{id}/adressen", post(add_address))
+        .route("/clienten/{id}/toegang", post(grant))
+}
+
+async fn layout(s: &AppState, u: &PageUser, title: &str, notice: Option<&str>) -> Layout {
+    Layout::new(s, u, title, Section::Clients)
+        .await
+        .with_notice(notice)
+        .with_breadcrumbs(vec![link("/clienten", "Cliënten")])
+}
+
+fn may_register(u: &PageUser) -> bool {
+    matches!(u.user.role, Role::WmoConsulent | Role::Wachtlijstbeheerder)
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SearchQuery {
+    zoek: Option<String>,
+    pagina: Option<u32>,
+    melding: Option<String>,
+}
+
+async fn search(
+    State(s): State<AppState>,
+    u: PageUser,
+    Query(q): Query<SearchQuery>,
+) -> PageResult<TablePage> {
+    let term = q.zoek.clone().unwrap_or_default();
+    let page = s
+        .services
+        .search_clients(&u.ctx, &term, PageRequest::new(q.pagina, Some(50)))
+        .await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|c| {
+            vec![
+                link_cell(c.full_name(), format!("/clienten/{}", c.id)),
+                cell(c.date_of_birth.to_string()),
+                cell(
+                    c.bsn
+                        .as_ref()
+                        .map(|b| b.masked())
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                cell(c.registered_by.to_string()),
+                if c.restricted {
+                    badge_cell("afgeschermd", "warn")
+                } else {
+                    cell("")
+                },
+            ]
+        })
+        .collect();
+    let link_for = |n: u32| {
+        format!(
+            "/clienten?{}",
+            serde_urlencoded::to_string([("zoek", term.as_str()), ("pagina", &n.to_string())])
+                .unwrap_or_default()
+        )
+    };
+    let pages = ((page.total + 49) / 50).max(1);
+    Ok(TablePage {
+        layout: Layout::new(&s, &u, "Cliënten", Section::Clients).await.with_notice(q.melding.as_deref()),
+        heading: "Cliënten".into(),
+        intro: Some("Cliënten in uw werkgebied. Zoek op naam, geboortedatum (jjjj-mm-dd) of BSN. Elke inzage wordt vastgelegd.".into()),
+        actions: if may_register(&u) { vec![link("/clienten/nieuw", "Nieuwe cliënt")] } else { Vec::new() },
+        filters: Some(FormBlock::get("/clienten", "Zoeken", vec![Field::text("zoek", "Zoeken", term.clone())]).anchor("zoeken")),
+        table: Table {
+            caption: "Gevonden cliënten".into(),
+            columns: columns(&["Naam", "Geboortedatum", "BSN", "Geregistreerd door", "Bijzonderheden"]),
+            rows,
+            empty: "Geen cliënten gevonden.".into(),
+        },
+        pager: Some(Pager {
+            previous: page.has_previous().then(|| link_for(page.request.number - 1)),
+            next: page.has_next().then(|| link_for(page.request.number + 1)),
+            text: format!("Pagina {} van {pages} · {} cliënten", page.request.number, page.total),
+        }),
+    })
+}
+
+async fn region_municipalities(s: &AppState, u: &PageUser) -> PageResult<Vec<(String, String)>> {
+    let mut o = vec![(String::new(), "— kies een gemeente —".to_string())];
+    if let Scope::Regio(region) = &u.user.scope {
+        o.extend(
+            s.services
+                .list_municipalities(&u.ctx)
+                .await?
+                .into_iter()
+                .filter(|m| m.region_id == *region)
+                .map(|m| (m.code.to_string(), m.name)),
+        );
+    }
+    Ok(o)
+}
+
+async fn client_fields(
+    s: &AppState,
+    u: &PageUser,
+    input: &ClientInput,
+    new: bool,
+) -> PageResult<Vec<Field>> {
+    let mut fields = vec![
+        Field::text("voornaam", "Voornaam", &input.given_name).required().autocomplete("off"),
+        Field::text("achternaam", "Achternaam", &input.family_name).hint("Met tussenvoegsel, bijvoorbeeld 'de Boer'.").required(),
+        Field::date("geboortedatum", "Geboortedatum", &input.date_of_birth).required(),
+        Field::text("bsn", "BSN", input.bsn.clone().unwrap_or_default()).hint("Negen cijfers; wordt gecontroleerd met de elfproef."),
+        Field::text("telefoon", "Telefoonnummer", input.phone.clone().unwrap_or_default()),
+        Field::text("email", "E-mailadres", input.email.clone().unwrap_or_default()),
+        Field::checkbox("afgeschermd", "Afgeschermde cliënt", input.restricted)
+            .hint("Bijvoorbeeld bij vrouwenopvang: alleen gebruikers die u uitdrukkelijk toegang geeft, zien deze cliënt."),
+    ];
+    if new && u.user.role == Role::Wachtlijstbeheerder {
+        fields.push(
+            Field::select(
+                "gemeenteCode",
+                "Geregistreerd voor gemeente",
+                input.registered_by.as_deref().unwrap_or(""),
+                region_municipalities(s, u).await?,
+            )
+            .hint("De gemeente namens welke het regioteam de cliënt registreert.")
+            .required(),
+        );
+    }
+    Ok(fields)
+}
+
+fn client_input(f: &FormData) -> ClientInput {
+    ClientInput {
+        given_name: f.get("voornaam"),
+        family_name: f.get("achternaam"),
+        date_of_birth: f.get("geboortedatum"),
+        bsn: f.opt("bsn"),
+        phone: f.opt("telefoon"),
+        email: f.opt("email"),
+        restricted: f.checked("afgeschermd"),
+        registered_by: f.opt("gemeenteCode"),
+    }
+}
+
+async fn new_page(s: &AppState, u: &PageUser, input: &ClientInput) -> PageResult<FormPage> {
+    if !may_register(u) {
+        return Err(PageError(DomainError::Forbidden(
+            "uw rol registreert geen cliënten".into(),
+        )));
+    }
+    let form = FormBlock::post(
+        "/clienten/nieuw",
+        "Cliënt registreren",
+        client_fields(s, u, input, true).await?,
+    )
+    .cancel("/clienten");
+    Ok(FormPage::new(layout(s, u, "Nieuwe cliënt", None).await, "Nieuwe cliënt", form)
+        .intro("Controleer eerst met 'Zoeken' of de cliënt al bekend is. Een BSN kan maar bij één cliënt horen."))
+}
+
+async fn new_form(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    new_page(&s, &u, &ClientInput::default()).await
+}
+
+async fn create(State(s): State<AppState>, u: PageUser, f: FormData) -> PageResult<Response> {
+    let input = client_input(&f);
+    match s.services.register_client(&u.ctx, &input).await {
+        Ok(c) => Ok(done(&format!("/clienten/{}", c.id), "aangemaakt")),
+        Err(e) => Ok(new_page(&s, &u, &input).await?.failed(e, None)),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct DetailQuery {
+    #[serde(rename = "bekendOp")]
+    bekend_op: Option<String>,
+    melding: Option<String>,
+}
+
+/// "As known at" a date means: at the end of that day.
+fn known_at(date: Option<&str>) -> Result<Option<DateTime<Utc>>, DomainError> {
+    match date.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => {
+            let day = zothuis_domain::Datum::parse(d)
+                .map_err(|e| DomainError::invalid("bekendOp", e.to_string()))?;
+            let end = day
+                .0
+                .and_hms_opt(23, 59, 59)
+                .ok_or_else(|| DomainError::invalid("bekendOp", "ongeldige datum"))?;
+            Ok(Some(Utc.from_utc_datetime(&end)))
+        }
+    }
+}
+
+fn address_text(a: &AddressRow, names: &std::collections::HashMap<String, String>) -> String {
+    let place = a
+        .municipality
+        .as_ref()
+        .map(|m| {
+            names
+                .get(m.as_str())
+                .cloned()
+                .unwrap_or_else(|| m.to_string())
+        })
+        .unwrap_or_default();
+    match &a.address {
+        Some(line) => format!("{line} ({place})"),
+        None => place,
+    }
+}
+
+fn address_form(
+    client_id: i64,
+    rows: &[AddressRow],
+    municipalities: Vec<(String, String)>,
+    input: &AddressInput,
+) -> FormBlock {
+    let mut kinds = vec![(String::new(), "— kies —".to_string())];
+    kinds.extend(
+        AddressKind::ALL
+            .iter()
+            .map(|k| (k.code().to_string(), k.label().to_string())),
+    );
+    let institutions = Institution::ALL
+        .iter()
+        .map(|i| (i.code().to_string(), i.label().to_string()))
+        .collect();
+    let mut corrects = vec![(String::new(), "Nee, dit is een nieuw adres".to_string())];
+    corrects.extend(rows.iter().map(|r| {
+        (
+            r.id.to_string(),
+            format!("Regel van {} ({})", r.effective_date, r.kind.label()),
+        )
+    }));
+    FormBlock::post(
+        format!("/clienten/{client_id}/adressen"),
+        "Adres vastleggen",
+        vec![
+            Field::select("soort", "Soort adres", &input.kind, kinds).required(),
+            Field::select("gemeenteCode", "Gemeente", input.municipality.as_deref().unwrap_or(""), municipalities),
+            Field::text("adres", "Straat, huisnummer en plaats", input.address.clone().unwrap_or_default()),
+            Field::select("instelling", "Adres van een instelling", input.institution.as_deref().unwrap_or("geen"), institutions)
+                .hint("Voor de woonplaatsbepaling telt bij een verblijf in een instelling het adres van daarvoor."),
+            Field::date("ingangsdatum", "Geldig vanaf", &input.effective_date)
+                .hint("Mag in het verleden liggen, bijvoorbeeld volgens de BRP-historie.")
+                .required(),
+            Field::select("vervangt", "Corrigeert een eerdere regel", &input.supersedes.map(|v| v.to_string()).unwrap_or_default(), corrects)
+                .hint("Een correctie vervangt de gekozen regel; de oude blijft bewaard en zichtbaar in 'zoals bekend op'."),
+            Field::checkbox("vervallen", "De gekozen regel laten vervallen zonder nieuw adres", input.retract),
+        ],
+    )
+    .heading("Adres toevoegen of corrigeren")
+    .anchor("adres")
+}
+
+struct DetailInputs {
+    address: AddressInput,
+}
+
+async fn detail_page(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    q: &DetailQuery,
+    inputs: DetailInputs,
+) -> PageResult<DetailPage> {
+    let k = known_at(q.bekend_op.as_deref())?;
+    let c = s.services.get_client(&u.ctx, id, k).await?;
+    let addresses = s.services.client_addresses(&u.ctx, id, k).await?;
+    let versions = s.services.client_history(&u.ctx, id).await?;
+    let municipalities = s.services.list_municipalities(&u.ctx).await?;
+    let names: std::collections::HashMap<String, String> = municipalities
+        .iter()
+        .map(|m| (m.code.to_string(), m.name.clone()))
+        .collect();
+    let l = layout(s, u, &c.full_name(), q.melding.as_deref()).await;
+    let mut page = DetailPage::new(l, c.full_name())
+        .fact(
+            "Geboortedatum",
+            zothuis_domain::dates::dutch_long(c.date_of_birth),
+        )
+        .fact(
+            "BSN",
+            c.bsn
+                .as_ref()
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "niet bekend".into()),
+        )
+        .fact("Telefoon", c.phone.clone().unwrap_or_else(|| "—".into()))
+        .fact("E-mail", c.email.clone().unwrap_or_else(|| "—".into()))
+        .fact(
+            "Geregistreerd door",
+            names
+                .get(c.registered_by.as_str())
+                .cloned()
+                .unwrap_or_else(|| c.registered_by.to_string()),
+        )
+        .fact(
+            "Afgeschermd",
+            if c.restricted {
+                "ja, alleen zichtbaar voor gemachtigden"
+            } else {
+                "nee"
+            },
+        );
+    if let Some(k) = k {
+        page.intro = Some(format!(
+            "U bekijkt de gegevens zoals zothuis ze kende op {} (einde van de dag). Latere correcties zijn niet meegenomen.",
+            zothuis_domain::dates::dutch_long(k.date_naive())
+        ));
+    }
+    let may_change = u.user.role != Role::Aanbieder && k.is_none();
+    if may_change {
+        page.actions.push(link(
+            format!("/clienten/{id}/wijzigen"),
+            "Gegevens wijzigen",
+        ));
+    }
+    page.forms.push(
+        FormBlock::get(
+            format!("/clienten/{id}"),
+            "Tonen",
+            vec![
+                Field::date(
+                    "bekendOp",
+                    "Zoals bekend op",
+                    q.bekend_op.clone().unwrap_or_default(),
+                )
+                .hint("Leeg laten voor de gegevens van nu."),
+            ],
+        )
+        .anchor("bekend-op"),
+    );
+    page.tables.push(Table {
+        caption: "Adreshistorie".into(),
+        columns: columns(&[
+            "Geldig vanaf",
+            "Soort",
+            "Adres",
+            "Instelling",
+            "Vastgelegd op",
+            "Door",
+        ]),
+        rows: addresses
+            .iter()
+            .map(|a| {
+                vec![
+                    cell(a.effective_date.to_string()),
+                    cell(a.kind.label()),
+                    cell(address_text(a, &names)),
+                    cell(if a.institution == Institution::None {
+                        String::new()
+                    } else {
+                        a.institution.label().to_string()
+                    }),
+                    cell(a.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(&a.recorded_by),
+                ]
+            })
+            .collect(),
+        empty: "Er is nog geen adres vastgelegd.".into(),
+    });
+    page.tables.push(Table {
+        caption: "Versies van de persoonsgegevens".into(),
+        columns: columns(&["Vastgelegd op", "Door", "Naam", "Geboortedatum"]),
+        rows: versions
+            .iter()
+            .rev()
+            .map(|v| {
+                vec![
+                    cell(v.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(&v.recorded_by),
+                    cell(format!("{} {}", v.given_name, v.family_name)),
+                    cell(v.date_of_birth.to_string()),
+                ]
+            })
+            .collect(),
+        empty: String::new(),
+    });
+    if may_change {
+        let mut options = vec![(String::new(), "— kies een gemeente —".to_string())];
+        options.extend(
+            municipalities
+                .iter()
+                .map(|m| (m.code.to_string(), m.name.clone())),
+        );
+        page.forms
+            .push(address_form(id, &addresses, options, &inputs.address));
+        if c.restricted {
+            page.forms.push(
+                FormBlock::post(
+                    format!("/clienten/{id}/toegang"),
+                    "Toegang geven",
+                    vec![Field::text("gebruikersnaam", "Gebruikersnaam", "").required()],
+                )
+                .heading("Toegang tot deze afgeschermde cliënt geven")
+                .anchor("toegang"),
+            );
+        }
+    }
+    Ok(page)
+}
+
+async fn detail(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    Query(q): Query<DetailQuery>,
+) -> PageResult<DetailPage> {
+    detail_page(
+        &s,
+        &u,
+        id,
+        &q,
+        DetailInputs {
+            address: AddressInput::default(),
+        },
+    )
+    .await
+}
+
+async fn edit_page(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    input: &ClientInput,
+    version: i64,
+) -> PageResult<FormPage> {
+    let form = FormBlock::post(
+        format!("/clienten/{id}/wijzigen"),
+        "Opslaan",
+        client_fields(s, u, input, false).await?,
+    )
+    .version(version)
+    .cancel(format!("/clienten/{id}"));
+    Ok(FormPage::new(
+        layout(s, u, "Gegevens wijzigen", None).await,
+        "Gegevens van de cliënt wijzigen",
+        form,
+    )
+    .intro("De vorige gegevens blijven bewaard als eerdere versie."))
+}
+
+async fn edit_form(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<FormPage> {
+    let c = s.services.get_client(&u.ctx, id, None).await?;
+    if u.user.role == Role::Aanbieder {
+        return Err(PageError(DomainError::Forbidden(
+            "een aanbieder wijzigt geen persoonsgegevens".into(),
+        )));
+    }
+    let input = ClientInput {
+        given_name: c.given_name.clone(),
+        family_name: c.family_name.clone(),
+        date_of_birth: c.date_of_birth.to_string(),
+        bsn: c.bsn.as_ref().map(|b| b.to_string()),
+        phone: c.phone.clone(),
+        email: c.email.clone(),
+        restricted: c.restricted,
+        registered_by: None,
+    };
+    edit_page(&s, &u, id, &input, c.version).await
+}
+
+async fn update(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = client_input(&f);
+    match s
+        .services
+        .update_client(&u.ctx, id, f.version(), &input)
+        .await
+    {
+        Ok(_) => Ok(done(&format!("/clienten/{id}"), "opgeslagen")),
+        Err(
+            e @ (DomainError::Invalid(_)
+            | DomainError::StaleVersion(_)
+            | DomainError::Duplicate { .. }
+            | DomainError::Conflict(_)),
+        ) => {
+            let current = s
+                .services
+                .store
+                .get_client(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.version);
+            Ok(edit_page(&s, &u, id, &input, f.version())
+                .await?
+                .failed(e, current))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn add_address(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = AddressInput {
+        kind: f.get("soort"),
+        municipality: f.opt("gemeenteCode"),
+        address: f.opt("adres"),
+        institution: f.opt("instelling"),
+        effective_date: f.get("ingangsdatum"),
+        supersedes: f.id("vervangt"),
+        retract: f.checked("vervallen"),
+    };
+    match s.services.add_address(&u.ctx, id, &input).await {
+        Ok(_) => Ok(done(&format!("/clienten/{id}"), "opgeslagen")),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = detail_page(
+                &s,
+                &u,
+                id,
+                &DetailQuery::default(),
+                DetailInputs { address: input },
+            )
+            .await?;
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "adres") {
+                page.errors = form.apply_errors(&errors);
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn grant(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    match s
+        .services
+        .grant_client_access(&u.ctx, id, &f.get("gebruikersnaam"))
+        .await
+    {
+        Ok(()) => Ok(done(&format!("/clienten/{id}"), "opgeslagen")),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = detail_page(
+                &s,
+                &u,
+                id,
+                &DetailQuery::default(),
+                DetailInputs {
+                    address: AddressInput::default(),
+                },
+            )
+            .await?;
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "toegang") {
+                page.errors = form.apply_errors(&errors);
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
