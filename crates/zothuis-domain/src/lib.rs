@@ -2,6 +2,7 @@
 //! the store traits (ports). No I/O: storage comes in through `store::Store`,
 //! time through `clock::Clock`.
 
+pub mod access;
 pub mod admin;
 pub mod audit;
 pub mod clients;

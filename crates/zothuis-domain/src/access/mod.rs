@@ -1,0 +1,4 @@
+//! Access to care: applications, assessments, decisions and the responsible
+//! municipality.
+
+pub mod woonplaats;
