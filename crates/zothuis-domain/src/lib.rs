@@ -16,6 +16,7 @@ pub mod policy;
 pub mod reference;
 pub mod service;
 pub mod store;
+pub mod waitlist;
 
 pub use dates::Datum;
 pub use error::{DomainError, DomainResult, FieldError};

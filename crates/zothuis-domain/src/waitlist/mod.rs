@@ -1,0 +1,5 @@
+//! The regional waiting list.
+
+pub mod status;
+
+pub use status::*;
