@@ -79,6 +79,7 @@ pub enum ObjectType {
     Client,
     Adres,
     ClientToegang,
+    Regime,
 }
 
 impl ObjectType {
@@ -97,6 +98,7 @@ impl ObjectType {
             ObjectType::Client => "client",
             ObjectType::Adres => "adres",
             ObjectType::ClientToegang => "client-toegang",
+            ObjectType::Regime => "regime",
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct DemoLogin {
 }
 
 struct RegionSpec {
+    /// (regime, from): how the region determines the responsible municipality.
+    regimes: &'static [(&'static str, &'static str)],
     code: &'static str,
     name: &'static str,
     centrum: &'static str,
@@ -27,6 +29,7 @@ struct RegionSpec {
 // CBS gemeentecodes (Gemeentelijke indeling 2024).
 const REGIONS: [RegionSpec; 2] = [
     RegionSpec {
+        regimes: &[("centrumgemeente", "2022-01-01")],
         code: "GV",
         name: "Gooi en Vechtstreek",
         centrum: "GM0402",
@@ -41,6 +44,11 @@ const REGIONS: [RegionSpec; 2] = [
         ],
     },
     RegionSpec {
+        // Zuid-Kennemerland: woonadres for new clients since 2025-01-01.
+        regimes: &[
+            ("centrumgemeente", "2022-01-01"),
+            ("regionale-afspraak", "2025-01-01"),
+        ],
         code: "ZKIH",
         name: "Zuid-Kennemerland, IJmond en Haarlemmermeer",
         centrum: "GM0392",
@@ -263,6 +271,18 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
                 },
             )
             .await?;
+        for (regime, from) in spec.regimes {
+            services
+                .add_regime(
+                    &ctx,
+                    region.id,
+                    &RegimeInput {
+                        regime: (*regime).into(),
+                        effective_from: (*from).into(),
+                    },
+                )
+                .await?;
+        }
     }
     let mut products = std::collections::HashMap::new();
     for (code, name, category, kind, unit) in PRODUCTS {

@@ -113,6 +113,16 @@ pub trait ReferenceStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<()>;
 
+    /// The regime rows of a region, in recording order.
+    async fn list_regimes(&self, region_id: i64) -> DomainResult<Vec<RegimeRow>>;
+    async fn add_regime(
+        &self,
+        data: &RegimeData,
+        recorded_at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<RegimeRow>;
+
     /// Every capacity row of a location, oldest first.
     async fn list_capacity(&self, location_id: i64) -> DomainResult<Vec<CapacityRow>>;
     async fn add_capacity(

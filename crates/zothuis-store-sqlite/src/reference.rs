@@ -96,6 +96,18 @@ fn capacity(r: &SqliteRow) -> DomainResult<CapacityRow> {
     })
 }
 
+fn regime(r: &SqliteRow) -> DomainResult<RegimeRow> {
+    let code: String = get(r, "regime")?;
+    Ok(RegimeRow {
+        id: get(r, "id")?,
+        region_id: get(r, "region_id")?,
+        regime: zothuis_domain::access::woonplaats::Regime::parse(&code).map_err(code_err)?,
+        effective_from: get(r, "effective_from")?,
+        recorded_at: get::<DateTime<Utc>>(r, "recorded_at")?,
+        recorded_by: get(r, "recorded_by")?,
+    })
+}
+
 async fn exists(
     tx: &mut Transaction<'static, Sqlite>,
     sql: &'static str,
@@ -661,6 +673,41 @@ impl ReferenceStore for SqliteStore {
             audit,
         )
         .await
+    }
+
+    async fn list_regimes(&self, region_id: i64) -> DomainResult<Vec<RegimeRow>> {
+        let rows = sqlx::query("select * from region_regimes where region_id = $1 order by id")
+            .bind(region_id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter().map(regime).collect()
+    }
+
+    async fn add_regime(
+        &self,
+        data: &RegimeData,
+        recorded_at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<RegimeRow> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "insert into region_regimes (region_id, regime, effective_from, recorded_at, recorded_by)
+             values ($1, $2, $3, $4, $5) returning *",
+        )
+        .bind(data.region_id)
+        .bind(data.regime.code())
+        .bind(data.effective_from)
+        .bind(recorded_at)
+        .bind(recorded_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        let created = regime(&row)?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
     }
 
     async fn list_capacity(&self, location_id: i64) -> DomainResult<Vec<CapacityRow>> {

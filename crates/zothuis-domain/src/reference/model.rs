@@ -90,6 +90,82 @@ pub fn capacity_on(
         .max_by_key(|r| (r.valid_from, r.recorded_at, r.id))
 }
 
+/// From which date a region determines the responsible municipality under
+/// which regime. Append-only: a later row (or a later-recorded row on the same
+/// date) takes over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegimeRow {
+    pub id: i64,
+    pub region_id: i64,
+    pub regime: crate::access::woonplaats::Regime,
+    pub effective_from: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+impl crate::history::Recorded for RegimeRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+    fn supersedes(&self) -> Option<i64> {
+        None
+    }
+}
+
+impl crate::history::Effective for RegimeRow {
+    fn effective_date(&self) -> NaiveDate {
+        self.effective_from
+    }
+}
+
+/// The regime in force on `day` as known at `known_at`; without any row the
+/// current law (centrumgemeente) applies.
+pub fn regime_on(
+    rows: &[RegimeRow],
+    day: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> crate::access::woonplaats::Regime {
+    crate::history::in_force_on(rows, day, known_at)
+        .map(|r| r.regime)
+        .unwrap_or(crate::access::woonplaats::Regime::Centrumgemeente)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RegimeInput {
+    pub regime: String,
+    pub effective_from: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegimeData {
+    pub region_id: i64,
+    pub regime: crate::access::woonplaats::Regime,
+    pub effective_from: NaiveDate,
+}
+
+impl RegimeInput {
+    pub fn parse(&self, region_id: i64) -> DomainResult<RegimeData> {
+        let mut v = Validator::new();
+        let regime = v.check(
+            "regime",
+            crate::access::woonplaats::Regime::parse(&self.regime),
+        );
+        let from = v.check("geldigVanaf", crate::Datum::parse(&self.effective_from));
+        v.finish()?;
+        match (regime, from) {
+            (Some(regime), Some(from)) => Ok(RegimeData {
+                region_id,
+                regime,
+                effective_from: from.0,
+            }),
+            _ => Err(crate::DomainError::Internal("validatie onvolledig".into())),
+        }
+    }
+}
+
 // ---- validated inputs -------------------------------------------------------
 
 /// Raw input as a form or JSON body brings it.

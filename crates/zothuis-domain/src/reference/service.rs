@@ -612,4 +612,35 @@ impl Services {
             .add_capacity(&data, self.clock.now_micros(), &ctx.actor.name, draft)
             .await
     }
+
+    // ---- regimes of the responsible municipality -------------------------------
+
+    pub async fn list_regimes(
+        &self,
+        ctx: &RequestContext,
+        region_id: i64,
+    ) -> DomainResult<Vec<RegimeRow>> {
+        self.get_region(ctx, region_id).await?;
+        self.store.list_regimes(region_id).await
+    }
+
+    /// Sets the regime of a region from a date on; earlier rows stay.
+    pub async fn add_regime(
+        &self,
+        ctx: &RequestContext,
+        region_id: i64,
+        input: &RegimeInput,
+    ) -> DomainResult<RegimeRow> {
+        self.may_manage_reference(ctx, AuditAction::Created, ObjectType::Regime, None)
+            .await?;
+        self.get_region(ctx, region_id).await?;
+        let data = input.parse(region_id)?;
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Regime, None)
+            .with_details(json!({ "regioId": region_id, "regime": data.regime.code(),
+                "geldigVanaf": data.effective_from.to_string() }));
+        self.store
+            .add_regime(&data, self.clock.now_micros(), &ctx.actor.name, draft)
+            .await
+    }
 }

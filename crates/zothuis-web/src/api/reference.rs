@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_locations, create_location))
         .routes(routes!(get_location, update_location, delete_location))
         .routes(routes!(list_capacity, add_capacity))
+        .routes(routes!(list_regimes, add_regime))
 }
 
 // ---- regions ------------------------------------------------------------------
@@ -901,4 +902,81 @@ async fn add_capacity(
     };
     let row = s.services.add_capacity(&caller.ctx, id, &input).await?;
     Ok((StatusCode::CREATED, axum::Json(Capaciteit::from(row))))
+}
+
+// ---- regimes ----------------------------------------------------------------------
+
+/// Vanaf welke datum een regio de verantwoordelijke gemeente bepaalt volgens welk regime.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RegimeDto {
+    #[schema(example = 1)]
+    pub id: i64,
+    #[schema(example = 2)]
+    pub regio_id: i64,
+    /// centrumgemeente, regionale-afspraak of woonplaatsbeginsel
+    #[schema(example = "regionale-afspraak")]
+    pub regime: String,
+    #[schema(example = "2025-01-01", value_type = String, format = Date)]
+    pub geldig_vanaf: NaiveDate,
+    #[schema(example = "2024-11-20T10:00:00Z", value_type = String, format = DateTime)]
+    pub geregistreerd_op: DateTime<Utc>,
+    #[schema(example = "beheerder")]
+    pub geregistreerd_door: String,
+}
+
+impl From<RegimeRow> for RegimeDto {
+    fn from(r: RegimeRow) -> Self {
+        RegimeDto {
+            id: r.id,
+            regio_id: r.region_id,
+            regime: r.regime.code().into(),
+            geldig_vanaf: r.effective_from,
+            geregistreerd_op: r.recorded_at,
+            geregistreerd_door: r.recorded_by,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegimeInvoer {
+    #[schema(example = "regionale-afspraak")]
+    pub regime: String,
+    #[schema(example = "2025-01-01")]
+    pub geldig_vanaf: String,
+}
+
+/// Regimes van een regio (historie, in volgorde van vastleggen).
+#[utoipa::path(get, path = "/regios/{id}/regimes", tag = "Referentie",
+    params(("id" = i64, Path, description = "Id van de regio", example = 2)),
+    responses((status = 200, description = "Regimeregels", body = Vec<RegimeDto>),
+              (status = 404, description = "Regio bestaat niet", body = Problem)))]
+async fn list_regimes(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<axum::Json<Vec<RegimeDto>>> {
+    let rows = s.services.list_regimes(&caller.ctx, id).await?;
+    Ok(axum::Json(rows.into_iter().map(RegimeDto::from).collect()))
+}
+
+/// Regime vastleggen vanaf een datum (beheerder); eerdere regels blijven bewaard.
+#[utoipa::path(post, path = "/regios/{id}/regimes", tag = "Referentie", request_body = RegimeInvoer,
+    params(("id" = i64, Path, description = "Id van de regio", example = 2)),
+    responses((status = 201, description = "Vastgelegd", body = RegimeDto),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem)))]
+async fn add_regime(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RegimeInvoer>,
+) -> ApiResult<impl IntoResponse> {
+    let input = RegimeInput {
+        regime: b.regime,
+        effective_from: b.geldig_vanaf,
+    };
+    let row = s.services.add_regime(&caller.ctx, id, &input).await?;
+    Ok((StatusCode::CREATED, axum::Json(RegimeDto::from(row))))
 }

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
             get(region_edit).post(region_update),
         )
         .route("/referentie/regios/{id}/verwijderen", post(region_delete))
+        .route("/referentie/regios/{id}/regimes", post(regime_add))
         .route("/referentie/gemeenten", get(municipalities))
         .route(
             "/referentie/gemeenten/nieuw",
@@ -323,6 +324,33 @@ async fn region_detail(
             .collect(),
         empty: "Deze regio heeft nog geen gemeenten.".into(),
     });
+    let regimes = s.services.list_regimes(&u.ctx, id).await?;
+    let now = s.services.clock.now();
+    page.facts.push((
+        "Woonplaatsbepaling vandaag".into(),
+        regime_on(&regimes, s.services.clock.today(), now)
+            .label()
+            .into(),
+    ));
+    page.tables.push(Table {
+        caption: "Regime voor de verantwoordelijke gemeente".into(),
+        columns: columns(&["Geldig vanaf", "Regime", "Vastgelegd op", "Door"]),
+        rows: zothuis_domain::history::timeline(&regimes, now)
+            .into_iter()
+            .map(|r| {
+                vec![
+                    cell(r.effective_from.to_string()),
+                    cell(r.regime.label()),
+                    cell(r.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(&r.recorded_by),
+                ]
+            })
+            .collect(),
+        empty: "Geen regime vastgelegd: de centrumgemeenteregeling (huidige wet) geldt.".into(),
+    });
+    if may_manage(&u) {
+        page.forms.push(regime_form(id, &RegimeInput::default()));
+    }
     if may_manage(&u) {
         page.actions.push(link(
             format!("/referentie/regios/{id}/wijzigen"),
@@ -337,6 +365,57 @@ async fn region_detail(
         ));
     }
     Ok(page)
+}
+
+fn regime_form(id: i64, input: &RegimeInput) -> FormBlock {
+    let mut options = vec![(String::new(), "— kies een regime —".to_string())];
+    options.extend(
+        zothuis_domain::access::woonplaats::Regime::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), r.label().to_string())),
+    );
+    FormBlock::post(
+        format!("/referentie/regios/{id}/regimes"),
+        "Regime vastleggen",
+        vec![
+            Field::select("regime", "Regime", &input.regime, options).required(),
+            Field::date("geldigVanaf", "Geldig vanaf", &input.effective_from)
+                .hint("Beschikkingen vanaf deze datum volgen dit regime. Eerdere regels blijven bewaard.")
+                .required(),
+        ],
+    )
+    .heading("Regime voor de verantwoordelijke gemeente wijzigen")
+    .anchor("regime")
+}
+
+async fn regime_add(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = RegimeInput {
+        regime: f.get("regime"),
+        effective_from: f.get("geldigVanaf"),
+    };
+    match s.services.add_regime(&u.ctx, id, &input).await {
+        Ok(_) => Ok(done(&format!("/referentie/regios/{id}"), "opgeslagen")),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = region_detail(
+                State(s.clone()),
+                u.clone(),
+                PagePath(id),
+                Query(NoticeQuery::default()),
+            )
+            .await?;
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "regime") {
+                form.fields = regime_form(id, &input).fields;
+                page.errors = form.apply_errors(&errors);
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }
 
 async fn region_edit_page(

@@ -82,6 +82,12 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         get("/api/v1/locaties"),
         get(&format!("/api/v1/locaties/{loc_id}")),
         get(&format!("/api/v1/locaties/{loc_id}/capaciteit")),
+        get("/api/v1/regios/2/regimes"),
+        admin_case(
+            Method::POST,
+            "/api/v1/regios/2/regimes",
+            json!({"regime": "woonplaatsbeginsel", "geldigVanaf": "2027-01-01"}),
+        ),
         admin_case(
             Method::POST,
             "/api/v1/regios",

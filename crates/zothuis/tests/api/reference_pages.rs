@@ -373,3 +373,59 @@ async fn every_reference_page_renders_for_every_role() {
         assert_eq!(edit.contains("/wijzigen\""), user == "beheerder", "{user}");
     }
 }
+
+#[tokio::test]
+async fn a_region_shows_its_regime_for_the_responsible_municipality_with_history() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let zkih = app
+        .services
+        .store
+        .find_region_by_code("ZKIH")
+        .await
+        .unwrap()
+        .unwrap();
+    let client = app.login("beheerder").await;
+    let page = format!("/referentie/regios/{}", zkih.id);
+    let html = client
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Regionale afspraak: gemeente van het woonadres"),
+        "today the agreement applies"
+    );
+    assert!(html.contains("2022-01-01") && html.contains("2025-01-01"));
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let bad = client
+        .post(app.url(&format!("{page}/regimes")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("regime", ""),
+            ("geldigVanaf", "morgen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("Kies een regime uit de lijst") && html.contains("geen geldige datum"));
+    // Other roles see the regime but get no form.
+    let policy = app.login("beleid.gv").await;
+    let html = policy
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Regime voor de verantwoordelijke gemeente")
+            && !html.contains("Regime vastleggen")
+    );
+}
