@@ -80,6 +80,8 @@ pub enum ObjectType {
     Adres,
     ClientToegang,
     Regime,
+    Aanmelding,
+    Beschikking,
 }
 
 impl ObjectType {
@@ -99,6 +101,8 @@ impl ObjectType {
             ObjectType::Adres => "adres",
             ObjectType::ClientToegang => "client-toegang",
             ObjectType::Regime => "regime",
+            ObjectType::Aanmelding => "aanmelding",
+            ObjectType::Beschikking => "beschikking",
         }
     }
 }

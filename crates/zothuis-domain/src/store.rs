@@ -4,6 +4,7 @@
 //! `DomainError::StaleVersion`, a missing row to `NotFound` and a duplicate key
 //! to `Conflict`.
 
+use crate::access::{Application, ApplicationData, Decision, DecisionRecord};
 use crate::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use crate::audit::{AuditDraft, AuditRecord};
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
@@ -285,7 +286,32 @@ pub trait ClientStore: Send + Sync {
     ) -> DomainResult<()>;
 }
 
-/// Everything a backend provides.
-pub trait Store: ReferenceStore + AdminStore + AuditStore + ClientStore {}
+#[async_trait]
+pub trait AccessStore: Send + Sync {
+    async fn create_application(
+        &self,
+        data: &ApplicationData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Application>;
+    async fn get_application(&self, id: i64) -> DomainResult<Option<Application>>;
+    /// All applications, or those of one client; oldest first.
+    async fn list_applications(&self, client_id: Option<i64>) -> DomainResult<Vec<Application>>;
+    /// One decision per application; a second is a conflict.
+    async fn create_decision(
+        &self,
+        record: &DecisionRecord,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Decision>;
+    async fn get_decision(&self, id: i64) -> DomainResult<Option<Decision>>;
+    /// All decisions, or those of one client; oldest first.
+    async fn list_decisions(&self, client_id: Option<i64>) -> DomainResult<Vec<Decision>>;
+}
 
-impl<T: ReferenceStore + AdminStore + AuditStore + ClientStore> Store for T {}
+/// Everything a backend provides.
+pub trait Store: ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore {}
+
+impl<T: ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore> Store for T {}

@@ -5,6 +5,7 @@
 //! `write_lock` first, so that the audit chain's "read last hash, append row"
 //! never races and no transaction has to be retried on SQLITE_BUSY.
 
+mod access;
 mod admin;
 mod audit;
 mod clients;

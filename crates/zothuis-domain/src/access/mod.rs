@@ -1,4 +1,8 @@
 //! Access to care: applications, assessments, decisions and the responsible
 //! municipality.
 
+pub mod model;
+pub mod service;
 pub mod woonplaats;
+
+pub use model::*;

@@ -15,7 +15,7 @@ use serde_json::json;
 
 /// Which of the two checks a use case needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Need {
+pub(crate) enum Need {
     Read,
     Change,
 }
@@ -41,7 +41,7 @@ impl AccessFacts {
     }
 }
 
-const NO_CLIENTS: &str = "uw rol heeft geen toegang tot persoonsgegevens van cliënten";
+pub(crate) const NO_CLIENTS: &str = "uw rol heeft geen toegang tot persoonsgegevens van cliënten";
 
 fn not_found() -> DomainError {
     DomainError::NotFound("Deze cliënt bestaat niet of is voor u niet zichtbaar".into())
@@ -61,7 +61,19 @@ impl Services {
         ctx: &RequestContext,
         client: &Client,
     ) -> DomainResult<AccessFacts> {
-        let municipalities = vec![client.registered_by.clone()];
+        let mut municipalities = vec![client.registered_by.clone()];
+        // A municipality sees a client it registered an application for, or
+        // is responsible for by a decision.
+        for a in self.store.list_applications(Some(client.id)).await? {
+            if !municipalities.contains(&a.municipality) {
+                municipalities.push(a.municipality);
+            }
+        }
+        for d in self.store.list_decisions(Some(client.id)).await? {
+            if !municipalities.contains(&d.responsible) {
+                municipalities.push(d.responsible);
+            }
+        }
         let mut regions = Vec::new();
         for m in &municipalities {
             if let Some(found) = self.store.get_municipality(m).await?
@@ -88,7 +100,7 @@ impl Services {
 
     /// Checks access to one client; a refusal is audited and, for a
     /// restricted client, answered as "not found" so its existence stays hidden.
-    async fn check_client(
+    pub(crate) async fn check_client(
         &self,
         ctx: &RequestContext,
         client: &Client,
@@ -124,7 +136,18 @@ impl Services {
         }
     }
 
-    async fn load_client(&self, id: i64) -> DomainResult<Client> {
+    /// Whether the actor may read this client, without auditing a refusal
+    /// (for filtering lists).
+    pub(crate) async fn may_read_client(
+        &self,
+        ctx: &RequestContext,
+        client: &Client,
+    ) -> DomainResult<bool> {
+        let facts = self.access_facts(ctx, client).await?;
+        Ok(can(&ctx.actor, Action::ViewClient(&facts.access())).is_allowed())
+    }
+
+    pub(crate) async fn load_client(&self, id: i64) -> DomainResult<Client> {
         self.store.get_client(id).await?.ok_or_else(not_found)
     }
 

@@ -242,6 +242,19 @@ impl ProductKind {
         }
     }
 
+    /// Products whose granted decisions put the client on the regional waiting
+    /// list: protected housing and the housing-led products with scarce
+    /// places. Shelter and short stays are accessed directly.
+    pub fn has_waitlist(self) -> bool {
+        matches!(
+            self,
+            ProductKind::Intramuraal
+                | ProductKind::Thuis
+                | ProductKind::BeschutWonen
+                | ProductKind::Woonvoorziening
+        )
+    }
+
     /// At-home products have no places at a location.
     pub fn uses_location_capacity(self) -> bool {
         !matches!(self, ProductKind::Thuis)

@@ -4,6 +4,7 @@
 //! on updates, paginated lists. The OpenAPI document is generated from these
 //! handlers.
 
+mod access;
 mod admin;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
@@ -46,6 +47,7 @@ pub const API_VERSION: &str = "1.0.0";
     tags(
         (name = "Referentie", description = "Regio's, gemeenten, aanbieders, producten, locaties en capaciteit"),
         (name = "Cliënten", description = "Cliënten, hun adreshistorie en afscherming"),
+        (name = "Toegang", description = "Aanmeldingen, beschikkingen en de verantwoordelijke gemeente"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
         (name = "Privacy", description = "Auditlog (NEN 7513)")
     )
@@ -71,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(clients::router())
+        .merge(access::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

@@ -267,8 +267,29 @@ fn address_form(
     .anchor("adres")
 }
 
-struct DetailInputs {
+struct DetailInputs<'a> {
     address: AddressInput,
+    application: Option<&'a zothuis_domain::access::ApplicationInput>,
+}
+
+/// The client page with a rejected application form filled in again.
+pub async fn detail_for(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    application: Option<&zothuis_domain::access::ApplicationInput>,
+) -> PageResult<DetailPage> {
+    detail_page(
+        s,
+        u,
+        id,
+        &DetailQuery::default(),
+        DetailInputs {
+            address: AddressInput::default(),
+            application,
+        },
+    )
+    .await
 }
 
 async fn detail_page(
@@ -276,7 +297,7 @@ async fn detail_page(
     u: &PageUser,
     id: i64,
     q: &DetailQuery,
-    inputs: DetailInputs,
+    inputs: DetailInputs<'_>,
 ) -> PageResult<DetailPage> {
     let k = known_at(q.bekend_op.as_deref())?;
     let c = s.services.get_client(&u.ctx, id, k).await?;
@@ -391,6 +412,76 @@ async fn detail_page(
             .collect(),
         empty: String::new(),
     });
+    if k.is_none() {
+        let (apps, decisions) = s.services.client_access_history(&u.ctx, id).await?;
+        let products: std::collections::HashMap<i64, String> = s
+            .services
+            .list_products(&u.ctx)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        page.tables.push(Table {
+            caption: "Aanmeldingen en beschikkingen".into(),
+            columns: columns(&[
+                "Aanmelddatum",
+                "Product",
+                "Aanmeldgemeente",
+                "Beschikking",
+                "Verantwoordelijke gemeente",
+            ]),
+            rows: apps
+                .iter()
+                .map(|a| {
+                    let d = decisions.iter().find(|d| d.application_id == a.id);
+                    vec![
+                        link_cell(a.applied_on.to_string(), format!("/aanmeldingen/{}", a.id)),
+                        cell(products.get(&a.product_id).cloned().unwrap_or_default()),
+                        cell(
+                            names
+                                .get(a.municipality.as_str())
+                                .cloned()
+                                .unwrap_or_default(),
+                        ),
+                        match d {
+                            Some(d) => link_cell(
+                                format!("{} ({})", d.outcome.label(), d.reference),
+                                format!("/beschikkingen/{}", d.id),
+                            ),
+                            None => badge_cell("nog geen besluit", "warn"),
+                        },
+                        cell(
+                            d.map(|d| {
+                                names
+                                    .get(d.responsible.as_str())
+                                    .cloned()
+                                    .unwrap_or_default()
+                            })
+                            .unwrap_or_default(),
+                        ),
+                    ]
+                })
+                .collect(),
+            empty: "Nog geen aanmeldingen.".into(),
+        });
+        if may_register(u) {
+            let mut products_options = vec![(String::new(), "— kies een product —".to_string())];
+            products_options.extend(products.iter().map(|(id, n)| (id.to_string(), n.clone())));
+            products_options[1..].sort_by(|a, b| a.1.cmp(&b.1));
+            let municipalities_choice = if u.user.role == Role::Wachtlijstbeheerder {
+                Some(region_municipalities(s, u).await?)
+            } else {
+                None
+            };
+            let default_app = zothuis_domain::access::ApplicationInput::default();
+            page.forms.push(super::access::application_form(
+                id,
+                products_options,
+                municipalities_choice,
+                inputs.application.unwrap_or(&default_app),
+            ));
+        }
+    }
     if may_change {
         let mut options = vec![(String::new(), "— kies een gemeente —".to_string())];
         options.extend(
@@ -428,6 +519,7 @@ async fn detail(
         &q,
         DetailInputs {
             address: AddressInput::default(),
+            application: None,
         },
     )
     .await
@@ -537,7 +629,10 @@ async fn add_address(
                 &u,
                 id,
                 &DetailQuery::default(),
-                DetailInputs { address: input },
+                DetailInputs {
+                    address: input,
+                    application: None,
+                },
             )
             .await?;
             if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "adres") {
@@ -569,6 +664,7 @@ async fn grant(
                 &DetailQuery::default(),
                 DetailInputs {
                     address: AddressInput::default(),
+                    application: None,
                 },
             )
             .await?;

@@ -1,6 +1,7 @@
 //! Dutch web pages. One module per area; shared building blocks here: the
 //! layout (header, navigation by role), forms with an error summary, tables.
 
+mod access;
 mod admin;
 mod audit;
 mod clients;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(clients::router())
+        .merge(access::router())
 }
 
 pub async fn not_found() -> Response {

@@ -2,6 +2,7 @@
 //! and a fresh database.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod api_admin;
 mod api_reference;
 mod audit;

@@ -1,0 +1,434 @@
+//! Use cases on applications and decisions, including the determination of
+//! the responsible municipality.
+
+use super::model::*;
+use super::woonplaats::{Determination, EndedProvision, Facts, Regime, determine};
+use crate::admin::{RequestContext, Role, Scope};
+use crate::audit::{AuditAction, ObjectType};
+use crate::clients::service::Need;
+use crate::error::{DomainError, DomainResult, Validator};
+use crate::history::{in_force_on, timeline};
+use crate::policy::Action;
+use crate::reference::{GemeenteCode, optional};
+use crate::service::Services;
+use chrono::NaiveDate;
+use serde_json::json;
+
+fn no_application() -> DomainError {
+    DomainError::NotFound("Deze aanmelding bestaat niet of is voor u niet zichtbaar".into())
+}
+
+impl Services {
+    /// The municipality an application is registered for, and its region: a
+    /// consultant's own municipality, or the one the regional team names.
+    async fn acting_municipality(
+        &self,
+        ctx: &RequestContext,
+        named: Option<&str>,
+    ) -> DomainResult<(GemeenteCode, i64)> {
+        let code = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::WmoConsulent, Scope::Gemeente(own)) => own.clone(),
+            _ => match named {
+                Some(c) => GemeenteCode::parse(c)
+                    .map_err(|e| DomainError::invalid("gemeenteCode", e.to_string()))?,
+                None => {
+                    return Err(DomainError::invalid(
+                        "gemeenteCode",
+                        "kies de gemeente waarvoor u de aanmelding registreert",
+                    ));
+                }
+            },
+        };
+        let m = self.store.get_municipality(&code).await?.ok_or_else(|| {
+            DomainError::invalid("gemeenteCode", "deze gemeente bestaat niet in zothuis")
+        })?;
+        Ok((code, m.region_id))
+    }
+
+    /// Registers an application for a client the actor may work with.
+    pub async fn register_application(
+        &self,
+        ctx: &RequestContext,
+        input: &ApplicationInput,
+    ) -> DomainResult<Application> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Created,
+                    ObjectType::Aanmelding,
+                    None,
+                    "uw rol registreert geen aanmeldingen",
+                )
+                .await;
+        }
+        let mut v = Validator::new();
+        if input.client_id.is_none() {
+            v.add("clientId", "kies een cliënt");
+        }
+        if input.product_id.is_none() {
+            v.add("productId", "kies een product");
+        }
+        let applied_on = v.check("aanmelddatum", crate::Datum::parse(&input.applied_on));
+        let source = v.check("bron", Source::parse(&input.source));
+        v.finish()?;
+        let (Some(client_id), Some(product_id), Some(applied_on), Some(source)) =
+            (input.client_id, input.product_id, applied_on, source)
+        else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        let (municipality, region_id) = self
+            .acting_municipality(ctx, optional(&input.municipality))
+            .await?;
+        self.authorize(
+            ctx,
+            Action::RegisterClient {
+                municipality: &municipality,
+                region_id,
+            },
+            AuditAction::Created,
+            ObjectType::Aanmelding,
+            None,
+        )
+        .await?;
+        // The consultant must already see the client (registered by their
+        // municipality or in their region); an application is no back door.
+        let client = self
+            .load_client(client_id)
+            .await
+            .map_err(|_| DomainError::invalid("clientId", "deze cliënt bestaat niet"))?;
+        self.check_client(ctx, &client, Need::Change, AuditAction::Created)
+            .await?;
+        if self.store.get_product(product_id).await?.is_none() {
+            return Err(DomainError::invalid(
+                "productId",
+                "dit product bestaat niet",
+            ));
+        }
+        if applied_on.0 > self.clock.today() {
+            return Err(DomainError::invalid(
+                "aanmelddatum",
+                "de aanmelddatum ligt in de toekomst",
+            ));
+        }
+        let data = ApplicationData {
+            client_id,
+            product_id,
+            municipality,
+            applied_on: applied_on.0,
+            source,
+        };
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Aanmelding, None)
+            .for_client(client_id)
+            .with_details(
+                json!({ "productId": product_id, "gemeente": data.municipality.to_string(),
+                "aanmelddatum": data.applied_on.to_string(), "bron": source.code() }),
+            );
+        self.store
+            .create_application(&data, self.clock.now_micros(), &ctx.actor.name, draft)
+            .await
+    }
+
+    /// One application, with access checked on its client. Audited.
+    pub async fn get_application(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+    ) -> DomainResult<Application> {
+        let app = self
+            .store
+            .get_application(id)
+            .await?
+            .ok_or_else(no_application)?;
+        let client = self.load_client(app.client_id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => no_application(),
+                other => other,
+            })?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::Aanmelding,
+                Some(id.to_string()),
+            )
+            .for_client(app.client_id);
+        self.store.append_audit(draft).await?;
+        Ok(app)
+    }
+
+    /// The applications and decisions of a client. Audited as one read.
+    pub async fn client_access_history(
+        &self,
+        ctx: &RequestContext,
+        client_id: i64,
+    ) -> DomainResult<(Vec<Application>, Vec<Decision>)> {
+        let client = self.load_client(client_id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+            .await?;
+        let apps = self.store.list_applications(Some(client_id)).await?;
+        let decisions = self.store.list_decisions(Some(client_id)).await?;
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Beschikking, None)
+            .for_client(client_id);
+        self.store.append_audit(draft).await?;
+        Ok((apps, decisions))
+    }
+
+    /// The applications and decisions the actor may see (for the API lists).
+    pub async fn visible_decisions(&self, ctx: &RequestContext) -> DomainResult<Vec<Decision>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Beschikking,
+                    None,
+                    crate::clients::service::NO_CLIENTS,
+                )
+                .await;
+        }
+        let mut out = Vec::new();
+        for d in self.store.list_decisions(None).await? {
+            let client = self.load_client(d.client_id).await?;
+            if self.may_read_client(ctx, &client).await? {
+                out.push(d);
+            }
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Beschikking, None)
+            .with_details(json!({ "aantal": out.len() }));
+        self.store.append_audit(draft).await?;
+        Ok(out)
+    }
+
+    pub async fn visible_applications(
+        &self,
+        ctx: &RequestContext,
+    ) -> DomainResult<Vec<Application>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Aanmelding,
+                    None,
+                    crate::clients::service::NO_CLIENTS,
+                )
+                .await;
+        }
+        let mut out = Vec::new();
+        for a in self.store.list_applications(None).await? {
+            let client = self.load_client(a.client_id).await?;
+            if self.may_read_client(ctx, &client).await? {
+                out.push(a);
+            }
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Aanmelding, None)
+            .with_details(json!({ "aantal": out.len() }));
+        self.store.append_audit(draft).await?;
+        Ok(out)
+    }
+
+    /// Who is responsible for the client of an application on `day`, as the
+    /// rule engine determines it from what is known now.
+    pub async fn determine_responsibility(
+        &self,
+        ctx: &RequestContext,
+        application_id: i64,
+        day: NaiveDate,
+    ) -> DomainResult<Determination> {
+        let app = self.get_application(ctx, application_id).await?;
+        self.determination_for(&app, day).await
+    }
+
+    async fn determination_for(
+        &self,
+        app: &Application,
+        day: NaiveDate,
+    ) -> DomainResult<Determination> {
+        let now = self.clock.now();
+        let municipality = self
+            .store
+            .get_municipality(&app.municipality)
+            .await?
+            .ok_or_else(|| DomainError::Internal("aanmeldgemeente ontbreekt".into()))?;
+        let region = self
+            .store
+            .get_region(municipality.region_id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("regio ontbreekt".into()))?;
+        let centrum = region.centrumgemeente.clone().ok_or_else(|| {
+            DomainError::Conflict(format!(
+                "Voor regio {} is nog geen centrumgemeente vastgelegd; vraag de beheerder dit te doen.",
+                region.name
+            ))
+        })?;
+        let all = self.store.list_municipalities().await?;
+        let region_municipalities: Vec<GemeenteCode> = all
+            .iter()
+            .filter(|m| m.region_id == region.id)
+            .map(|m| m.code.clone())
+            .collect();
+        let regimes = self.store.list_regimes(region.id).await?;
+        let regime_row = in_force_on(&regimes, day, now);
+        let regime = regime_row
+            .map(|r| r.regime)
+            .unwrap_or(Regime::Centrumgemeente);
+        // Regional agreement: a client with a granted decision before the
+        // agreement took effect is an existing client.
+        let existing_client = match regime_row {
+            Some(r) if r.regime == Regime::RegionaleAfspraak => self
+                .store
+                .list_decisions(Some(app.client_id))
+                .await?
+                .iter()
+                .any(|d| d.outcome == Outcome::Toegekend && d.decided_on < r.effective_from),
+            _ => false,
+        };
+        let address_rows = self.store.list_addresses(app.client_id).await?;
+        let addresses: Vec<_> = timeline(&address_rows, now).into_iter().cloned().collect();
+        // Ended BW provisions come from stays, which the journey adds later;
+        // until then rule 3 a has nothing to look at.
+        let ended_bw: Vec<EndedProvision> = Vec::new();
+        let names: std::collections::HashMap<String, String> = all
+            .iter()
+            .map(|m| (m.code.to_string(), m.name.clone()))
+            .collect();
+        let name = |c: &GemeenteCode| {
+            names
+                .get(c.as_str())
+                .cloned()
+                .unwrap_or_else(|| c.to_string())
+        };
+        Ok(determine(
+            &Facts {
+                day,
+                regime,
+                applied_to: &app.municipality,
+                centrumgemeente: &centrum,
+                region_municipalities: &region_municipalities,
+                addresses: &addresses,
+                ended_bw: &ended_bw,
+                existing_client,
+            },
+            &name,
+        ))
+    }
+
+    /// Issues the decision on an application, with the responsible
+    /// municipality determined (or overridden with a reason, audited).
+    pub async fn decide(
+        &self,
+        ctx: &RequestContext,
+        application_id: i64,
+        input: &DecisionInput,
+    ) -> DomainResult<Decision> {
+        let app = self
+            .store
+            .get_application(application_id)
+            .await?
+            .ok_or_else(no_application)?;
+        let region_id = self
+            .store
+            .get_municipality(&app.municipality)
+            .await?
+            .map(|m| m.region_id)
+            .unwrap_or_default();
+        self.authorize(
+            ctx,
+            Action::RegisterClient {
+                municipality: &app.municipality,
+                region_id,
+            },
+            AuditAction::Created,
+            ObjectType::Beschikking,
+            None,
+        )
+        .await?;
+        let client = self.load_client(app.client_id).await?;
+        self.check_client(ctx, &client, Need::Change, AuditAction::Created)
+            .await?;
+        let data = input.parse()?;
+        if let Some(m) = &data.override_municipality
+            && self.store.get_municipality(m).await?.is_none()
+        {
+            return Err(DomainError::invalid(
+                "verantwoordelijkeGemeente",
+                "deze gemeente bestaat niet in zothuis",
+            ));
+        }
+        if data.decided_on < app.applied_on {
+            return Err(DomainError::invalid(
+                "besluitdatum",
+                "de besluitdatum ligt vóór de aanmelddatum",
+            ));
+        }
+        let determination = self.determination_for(&app, data.decided_on).await?;
+        let responsible = data
+            .override_municipality
+            .clone()
+            .unwrap_or_else(|| determination.municipality.clone());
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Beschikking, None)
+            .for_client(app.client_id)
+            .with_details(json!({ "aanmeldingId": application_id, "uitkomst": data.outcome.code(),
+                "regel": determination.rule.code(), "bepaaldeGemeente": determination.municipality.to_string(),
+                "verantwoordelijkeGemeente": responsible.to_string(),
+                "redenAfwijking": data.override_reason }));
+        let record = DecisionRecord {
+            application_id,
+            client_id: app.client_id,
+            product_id: app.product_id,
+            responsible,
+            determined: determination.municipality.clone(),
+            rule: determination.rule,
+            explanation: determination.explanation.clone(),
+            inputs: determination.inputs.clone(),
+            data,
+        };
+        self.store
+            .create_decision(&record, self.clock.now_micros(), &ctx.actor.name, draft)
+            .await
+    }
+
+    /// One decision. Audited.
+    pub async fn get_decision(&self, ctx: &RequestContext, id: i64) -> DomainResult<Decision> {
+        let not_found = || {
+            DomainError::NotFound(
+                "Deze beschikking bestaat niet of is voor u niet zichtbaar".into(),
+            )
+        };
+        let d = self.store.get_decision(id).await?.ok_or_else(not_found)?;
+        let client = self.load_client(d.client_id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => not_found(),
+                other => other,
+            })?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::Beschikking,
+                Some(id.to_string()),
+            )
+            .for_client(d.client_id);
+        self.store.append_audit(draft).await?;
+        Ok(d)
+    }
+}

@@ -1,0 +1,169 @@
+//! Applications and decisions in SQLite.
+
+use crate::{SqliteStore, append_audit_tx, constraint, internal};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use zothuis_domain::access::*;
+use zothuis_domain::audit::AuditDraft;
+use zothuis_domain::reference::GemeenteCode;
+use zothuis_domain::store::AccessStore;
+use zothuis_domain::{DomainError, DomainResult};
+
+fn bad(e: impl std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("onleesbare waarde in database: {e}"))
+}
+
+fn code(r: &SqliteRow, col: &str) -> DomainResult<GemeenteCode> {
+    let raw: String = r.try_get(col).map_err(internal)?;
+    GemeenteCode::parse(&raw).map_err(bad)
+}
+
+fn application(r: &SqliteRow) -> DomainResult<Application> {
+    let source: String = r.try_get("source").map_err(internal)?;
+    Ok(Application {
+        id: r.try_get("id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        product_id: r.try_get("product_id").map_err(internal)?,
+        municipality: code(r, "municipality_code")?,
+        applied_on: r.try_get("applied_on").map_err(internal)?,
+        source: Source::parse(&source).map_err(bad)?,
+        recorded_at: r.try_get("recorded_at").map_err(internal)?,
+        recorded_by: r.try_get("recorded_by").map_err(internal)?,
+    })
+}
+
+fn decision(r: &SqliteRow) -> DomainResult<Decision> {
+    let outcome: String = r.try_get("outcome").map_err(internal)?;
+    Ok(Decision {
+        id: r.try_get("id").map_err(internal)?,
+        application_id: r.try_get("application_id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        product_id: r.try_get("product_id").map_err(internal)?,
+        outcome: Outcome::parse(&outcome).map_err(bad)?,
+        decided_on: r.try_get("decided_on").map_err(internal)?,
+        valid_from: r.try_get("valid_from").map_err(internal)?,
+        valid_to: r.try_get("valid_to").map_err(internal)?,
+        reference: r.try_get("reference").map_err(internal)?,
+        responsible: code(r, "responsible_municipality")?,
+        determined: code(r, "determined_municipality")?,
+        rule: r.try_get("rule").map_err(internal)?,
+        explanation: r.try_get("explanation").map_err(internal)?,
+        inputs: r.try_get("inputs").map_err(internal)?,
+        override_reason: r.try_get("override_reason").map_err(internal)?,
+        recorded_at: r.try_get("recorded_at").map_err(internal)?,
+        recorded_by: r.try_get("recorded_by").map_err(internal)?,
+    })
+}
+
+#[async_trait]
+impl AccessStore for SqliteStore {
+    async fn create_application(
+        &self,
+        data: &ApplicationData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Application> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "insert into applications (client_id, product_id, municipality_code, applied_on, source,
+                recorded_at, recorded_by)
+             values ($1, $2, $3, $4, $5, $6, $7) returning *",
+        )
+        .bind(data.client_id)
+        .bind(data.product_id)
+        .bind(data.municipality.as_str())
+        .bind(data.applied_on)
+        .bind(data.source.code())
+        .bind(at)
+        .bind(recorded_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        let created = application(&row)?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+
+    async fn get_application(&self, id: i64) -> DomainResult<Option<Application>> {
+        let row = sqlx::query("select * from applications where id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(application).transpose()
+    }
+
+    async fn list_applications(&self, client_id: Option<i64>) -> DomainResult<Vec<Application>> {
+        let rows = sqlx::query(
+            "select * from applications where ($1 is null or client_id = $1) order by id",
+        )
+        .bind(client_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter().map(application).collect()
+    }
+
+    async fn create_decision(
+        &self,
+        rec: &DecisionRecord,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Decision> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "insert into decisions (application_id, client_id, product_id, outcome, decided_on, valid_from,
+                valid_to, reference, responsible_municipality, determined_municipality, rule, explanation,
+                inputs, override_reason, recorded_at, recorded_by)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+             returning *",
+        )
+        .bind(rec.application_id)
+        .bind(rec.client_id)
+        .bind(rec.product_id)
+        .bind(rec.data.outcome.code())
+        .bind(rec.data.decided_on)
+        .bind(rec.data.valid_from)
+        .bind(rec.data.valid_to)
+        .bind(&rec.data.reference)
+        .bind(rec.responsible.as_str())
+        .bind(rec.determined.as_str())
+        .bind(rec.rule.code())
+        .bind(&rec.explanation)
+        .bind(rec.inputs.to_string())
+        .bind(&rec.data.override_reason)
+        .bind(at)
+        .bind(recorded_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, "Op deze aanmelding is al beslist."))?;
+        let created = decision(&row)?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+
+    async fn get_decision(&self, id: i64) -> DomainResult<Option<Decision>> {
+        let row = sqlx::query("select * from decisions where id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(decision).transpose()
+    }
+
+    async fn list_decisions(&self, client_id: Option<i64>) -> DomainResult<Vec<Decision>> {
+        let rows =
+            sqlx::query("select * from decisions where ($1 is null or client_id = $1) order by id")
+                .bind(client_id)
+                .fetch_all(self.pool())
+                .await
+                .map_err(internal)?;
+        rows.iter().map(decision).collect()
+    }
+}
