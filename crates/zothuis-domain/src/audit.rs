@@ -82,6 +82,7 @@ pub enum ObjectType {
     Regime,
     Aanmelding,
     Beschikking,
+    Wachtlijst,
 }
 
 impl ObjectType {
@@ -103,6 +104,7 @@ impl ObjectType {
             ObjectType::Regime => "regime",
             ObjectType::Aanmelding => "aanmelding",
             ObjectType::Beschikking => "beschikking",
+            ObjectType::Wachtlijst => "wachtlijst",
         }
     }
 }

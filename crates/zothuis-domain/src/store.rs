@@ -11,6 +11,7 @@ use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVer
 use crate::error::DomainResult;
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
+use crate::waitlist::{Entry, Transition, TransitionData};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -298,7 +299,9 @@ pub trait AccessStore: Send + Sync {
     async fn get_application(&self, id: i64) -> DomainResult<Option<Application>>;
     /// All applications, or those of one client; oldest first.
     async fn list_applications(&self, client_id: Option<i64>) -> DomainResult<Vec<Application>>;
-    /// One decision per application; a second is a conflict.
+    /// One decision per application; a second is a conflict. With
+    /// `record.opens_waitlist` the same transaction opens the waiting-list
+    /// entry with its first transition (aangemeld on the decision date).
     async fn create_decision(
         &self,
         record: &DecisionRecord,
@@ -311,7 +314,28 @@ pub trait AccessStore: Send + Sync {
     async fn list_decisions(&self, client_id: Option<i64>) -> DomainResult<Vec<Decision>>;
 }
 
-/// Everything a backend provides.
-pub trait Store: ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore {}
+#[async_trait]
+pub trait WaitlistStore: Send + Sync {
+    async fn list_entries(&self) -> DomainResult<Vec<Entry>>;
+    async fn get_entry(&self, id: i64) -> DomainResult<Option<Entry>>;
+    /// Transitions of one entry, or of all entries; in recording order.
+    async fn list_transitions(&self, entry_id: Option<i64>) -> DomainResult<Vec<Transition>>;
+    async fn add_transition(
+        &self,
+        data: &TransitionData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Transition>;
+}
 
-impl<T: ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore> Store for T {}
+/// Everything a backend provides.
+pub trait Store:
+    ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore + WaitlistStore
+{
+}
+
+impl<T> Store for T where
+    T: ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore + WaitlistStore
+{
+}

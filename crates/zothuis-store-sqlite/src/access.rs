@@ -143,6 +143,9 @@ impl AccessStore for SqliteStore {
         .await
         .map_err(|e| constraint(e, "Op deze aanmelding is al beslist."))?;
         let created = decision(&row)?;
+        if rec.opens_waitlist {
+            crate::waitlist::open_entry(&mut w.tx, &created, at, recorded_by).await?;
+        }
         append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
         Ok(created)

@@ -10,6 +10,7 @@ mod admin;
 mod audit;
 mod clients;
 mod reference;
+mod waitlist;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,

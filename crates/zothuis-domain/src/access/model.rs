@@ -243,6 +243,8 @@ pub struct DecisionRecord {
     pub rule: Rule,
     pub explanation: String,
     pub inputs: serde_json::Value,
+    /// A granted decision for a product with a waiting list opens an entry.
+    pub opens_waitlist: bool,
 }
 
 #[cfg(test)]

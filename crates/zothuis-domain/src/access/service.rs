@@ -378,6 +378,12 @@ impl Services {
             ));
         }
         let determination = self.determination_for(&app, data.decided_on).await?;
+        let product = self
+            .store
+            .get_product(app.product_id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("product ontbreekt".into()))?;
+        let opens_waitlist = data.outcome == Outcome::Toegekend && product.kind.has_waitlist();
         let responsible = data
             .override_municipality
             .clone()
@@ -388,7 +394,7 @@ impl Services {
             .with_details(json!({ "aanmeldingId": application_id, "uitkomst": data.outcome.code(),
                 "regel": determination.rule.code(), "bepaaldeGemeente": determination.municipality.to_string(),
                 "verantwoordelijkeGemeente": responsible.to_string(),
-                "redenAfwijking": data.override_reason }));
+                "redenAfwijking": data.override_reason, "wachtlijst": opens_waitlist }));
         let record = DecisionRecord {
             application_id,
             client_id: app.client_id,
@@ -398,6 +404,7 @@ impl Services {
             rule: determination.rule,
             explanation: determination.explanation.clone(),
             inputs: determination.inputs.clone(),
+            opens_waitlist,
             data,
         };
         self.store

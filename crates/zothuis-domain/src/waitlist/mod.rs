@@ -1,5 +1,9 @@
 //! The regional waiting list.
 
+pub mod model;
+pub mod service;
 pub mod status;
 
+pub use model::*;
+pub use service::{WaitlistFilter, WaitlistLine};
 pub use status::*;

@@ -10,6 +10,7 @@ pub use admin::scope_text as scope_text_pub;
 mod audit;
 mod clients;
 mod reference;
+mod waitlist;
 
 use crate::AppState;
 use crate::error::{ApiError, problem_response};
@@ -48,6 +49,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Referentie", description = "Regio's, gemeenten, aanbieders, producten, locaties en capaciteit"),
         (name = "Cliënten", description = "Cliënten, hun adreshistorie en afscherming"),
         (name = "Toegang", description = "Aanmeldingen, beschikkingen en de verantwoordelijke gemeente"),
+        (name = "Wachtlijst", description = "De regionale wachtlijst met statusovergangen"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
         (name = "Privacy", description = "Auditlog (NEN 7513)")
     )
@@ -74,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(clients::router())
         .merge(access::router())
+        .merge(waitlist::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

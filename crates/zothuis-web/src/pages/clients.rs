@@ -464,6 +464,31 @@ async fn detail_page(
                 .collect(),
             empty: "Nog geen aanmeldingen.".into(),
         });
+        let entries = s.services.client_waitlist(&u.ctx, id).await?;
+        if !entries.is_empty() {
+            page.tables.push(Table {
+                caption: "Wachtlijst".into(),
+                columns: columns(&["Product", "Status", "Sinds", "#Wachttijd (dagen)"]),
+                rows: entries
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            link_cell(
+                                products
+                                    .get(&e.entry.product_id)
+                                    .cloned()
+                                    .unwrap_or_default(),
+                                format!("/wachtlijst/{}", e.entry.id),
+                            ),
+                            cell(e.status.label()),
+                            cell(e.status_since.to_string()),
+                            num_cell(e.waiting_days),
+                        ]
+                    })
+                    .collect(),
+                empty: String::new(),
+            });
+        }
         if may_register(u) {
             let mut products_options = vec![(String::new(), "— kies een product —".to_string())];
             products_options.extend(products.iter().map(|(id, n)| (id.to_string(), n.clone())));

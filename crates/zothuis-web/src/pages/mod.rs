@@ -7,6 +7,7 @@ mod audit;
 mod clients;
 mod reference;
 mod session;
+mod waitlist;
 
 use crate::AppState;
 use crate::auth::PageUser;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(clients::router())
         .merge(access::router())
+        .merge(waitlist::router())
 }
 
 pub async fn not_found() -> Response {
@@ -68,6 +70,7 @@ pub fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
 pub enum Section {
     Home,
     Clients,
+    Waitlist,
     Reference,
     Users,
     Tokens,
@@ -106,6 +109,11 @@ impl Layout {
                 href: "/clienten",
                 label: "Cliënten",
                 current: section == Section::Clients,
+            });
+            nav.push(NavItem {
+                href: "/wachtlijst",
+                label: "Wachtlijst",
+                current: section == Section::Waitlist,
             });
         }
         nav.push(NavItem {

@@ -153,6 +153,11 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
             title: "Cliënten",
             text: "Cliënten zoeken en registreren, met hun adreshistorie. Elke inzage wordt vastgelegd.",
         });
+        cards.push(Card {
+            href: "/wachtlijst",
+            title: "Wachtlijst",
+            text: "De regionale wachtlijst op een peildatum: actief, passief, in screening, met wachttijden.",
+        });
     }
     cards.push(Card {
         href: "/referentie",

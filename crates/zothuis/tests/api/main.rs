@@ -13,3 +13,4 @@ mod clients;
 mod openapi;
 mod pages;
 mod reference_pages;
+mod waitlist;

@@ -1,0 +1,223 @@
+//! Use cases on the regional waiting list. The waitlist manager changes
+//! statuses; consultants and providers follow the clients they may see.
+
+use super::model::*;
+use super::status::{Status, check_transition};
+use crate::admin::{RequestContext, Role};
+use crate::audit::{AuditAction, ObjectType};
+use crate::clients::Client;
+use crate::clients::service::{NO_CLIENTS, Need};
+use crate::error::{DomainError, DomainResult};
+use crate::history::timeline;
+use crate::reference::GemeenteCode;
+use crate::service::Services;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+
+/// Filters of the overview.
+#[derive(Debug, Clone, Default)]
+pub struct WaitlistFilter {
+    /// A status code (`actief-wachtend` …); `open` for every open status.
+    pub status: Option<String>,
+    pub product_id: Option<i64>,
+    pub municipality: Option<GemeenteCode>,
+    pub provider_id: Option<i64>,
+}
+
+/// One line of the overview.
+#[derive(Debug, Clone)]
+pub struct WaitlistLine {
+    pub state: EntryState,
+    pub client: Client,
+}
+
+fn no_entry() -> DomainError {
+    DomainError::NotFound("Deze inschrijving bestaat niet of is voor u niet zichtbaar".into())
+}
+
+impl Services {
+    /// Everyone on the list on `day` as known at `known_at`, limited to the
+    /// clients the actor may see. Audited with the number of lines.
+    pub async fn waitlist_overview(
+        &self,
+        ctx: &RequestContext,
+        filter: &WaitlistFilter,
+        day: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<WaitlistLine>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Wachtlijst,
+                    None,
+                    NO_CLIENTS,
+                )
+                .await;
+        }
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let transitions = self.store.list_transitions(None).await?;
+        let mut lines = Vec::new();
+        for entry in self.store.list_entries().await? {
+            if entry.created_at > k {
+                continue;
+            }
+            let own: Vec<Transition> = transitions
+                .iter()
+                .filter(|t| t.entry_id == entry.id)
+                .cloned()
+                .collect();
+            let Some(state) = state_on(&entry, &own, day, k) else {
+                continue;
+            };
+            let keep = match filter.status.as_deref() {
+                None | Some("") => true,
+                Some("open") => state.status.is_open(),
+                Some(code) => state.status.code() == code,
+            } && filter.product_id.is_none_or(|p| entry.product_id == p)
+                && filter
+                    .municipality
+                    .as_ref()
+                    .is_none_or(|m| &entry.responsible == m)
+                && filter
+                    .provider_id
+                    .is_none_or(|p| state.status.provider_id() == Some(p));
+            if !keep {
+                continue;
+            }
+            let client = self.load_client(entry.client_id).await?;
+            if self.may_read_client(ctx, &client).await? {
+                lines.push(WaitlistLine { state, client });
+            }
+        }
+        lines.sort_by_key(|l| std::cmp::Reverse(l.state.waiting_days));
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Wachtlijst, None)
+            .with_details(
+                json!({ "peildatum": day.to_string(), "bekendOp": known_at.map(|k| k.to_rfc3339()),
+                "status": filter.status, "aantal": lines.len() }),
+            );
+        self.store.append_audit(draft).await?;
+        Ok(lines)
+    }
+
+    async fn load_entry_for(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        need: Need,
+        attempted: AuditAction,
+    ) -> DomainResult<Entry> {
+        let entry = self.store.get_entry(id).await?.ok_or_else(no_entry)?;
+        let client = self.load_client(entry.client_id).await?;
+        self.check_client(ctx, &client, need, attempted)
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => no_entry(),
+                other => other,
+            })?;
+        Ok(entry)
+    }
+
+    /// One entry with its transitions as known at `known_at`. Audited.
+    pub async fn waitlist_entry(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<(Entry, Vec<Transition>)> {
+        let entry = self
+            .load_entry_for(ctx, id, Need::Read, AuditAction::Viewed)
+            .await?;
+        let rows = self.store.list_transitions(Some(id)).await?;
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let history: Vec<Transition> = timeline(&rows, k).into_iter().cloned().collect();
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::Wachtlijst,
+                Some(id.to_string()),
+            )
+            .for_client(entry.client_id);
+        self.store.append_audit(draft).await?;
+        Ok((entry, history))
+    }
+
+    /// The waiting-list entries of one client (for the client page).
+    pub async fn client_waitlist(
+        &self,
+        ctx: &RequestContext,
+        client_id: i64,
+    ) -> DomainResult<Vec<EntryState>> {
+        let client = self.load_client(client_id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+            .await?;
+        let now = self.clock.now();
+        let today = self.clock.today();
+        let mut out = Vec::new();
+        for entry in self
+            .store
+            .list_entries()
+            .await?
+            .into_iter()
+            .filter(|e| e.client_id == client_id)
+        {
+            let rows = self.store.list_transitions(Some(entry.id)).await?;
+            if let Some(state) = state_on(&entry, &rows, today, now) {
+                out.push(state);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a status change with its effective date. Only the waitlist
+    /// manager of the region changes statuses; every change is checked
+    /// against the state machine.
+    pub async fn add_transition(
+        &self,
+        ctx: &RequestContext,
+        entry_id: i64,
+        input: &TransitionInput,
+    ) -> DomainResult<Transition> {
+        if ctx.actor.role != Role::Wachtlijstbeheerder {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Created,
+                    ObjectType::Wachtlijst,
+                    Some(entry_id.to_string()),
+                    "alleen de wachtlijstbeheerder wijzigt de status op de wachtlijst",
+                )
+                .await;
+        }
+        let entry = self
+            .load_entry_for(ctx, entry_id, Need::Change, AuditAction::Created)
+            .await?;
+        let data = input.parse(entry_id)?;
+        if let Status::InScreening { provider_id } = data.status
+            && self.store.get_provider(provider_id).await?.is_none()
+        {
+            return Err(DomainError::invalid(
+                "aanbiederId",
+                "deze aanbieder bestaat niet",
+            ));
+        }
+        let rows = self.store.list_transitions(Some(entry_id)).await?;
+        let history = timeline(&rows, self.clock.now());
+        let current = history.last().map(|t| (t.status, t.effective_date));
+        check_transition(current, data.status, data.effective_date)?;
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Wachtlijst, Some(entry_id.to_string()))
+            .for_client(entry.client_id)
+            .with_details(json!({ "status": data.status.code(), "reden": data.status.reason_code(),
+                "aanbiederId": data.status.provider_id(), "ingangsdatum": data.effective_date.to_string() }));
+        self.store
+            .add_transition(&data, self.clock.now_micros(), &ctx.actor.name, draft)
+            .await
+    }
+}

@@ -1,0 +1,158 @@
+//! The waiting list in SQLite.
+
+use crate::{SqliteStore, append_audit_tx, internal};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use zothuis_domain::audit::AuditDraft;
+use zothuis_domain::reference::GemeenteCode;
+use zothuis_domain::store::WaitlistStore;
+use zothuis_domain::waitlist::*;
+use zothuis_domain::{DomainError, DomainResult};
+
+fn bad(e: impl std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("onleesbare waarde in database: {e}"))
+}
+
+fn entry(r: &SqliteRow) -> DomainResult<Entry> {
+    let code: String = r.try_get("responsible_municipality").map_err(internal)?;
+    Ok(Entry {
+        id: r.try_get("id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        decision_id: r.try_get("decision_id").map_err(internal)?,
+        product_id: r.try_get("product_id").map_err(internal)?,
+        responsible: GemeenteCode::parse(&code).map_err(bad)?,
+        waiting_since: r.try_get("waiting_since").map_err(internal)?,
+        created_at: r.try_get("created_at").map_err(internal)?,
+    })
+}
+
+fn transition(r: &SqliteRow) -> DomainResult<Transition> {
+    let status: String = r.try_get("status").map_err(internal)?;
+    let reason: Option<String> = r.try_get("reason").map_err(internal)?;
+    let provider: Option<i64> = r.try_get("provider_id").map_err(internal)?;
+    Ok(Transition {
+        id: r.try_get("id").map_err(internal)?,
+        entry_id: r.try_get("entry_id").map_err(internal)?,
+        status: Status::from_parts(&status, reason.as_deref(), provider).map_err(bad)?,
+        effective_date: r.try_get("effective_date").map_err(internal)?,
+        note: r.try_get("note").map_err(internal)?,
+        recorded_at: r.try_get("recorded_at").map_err(internal)?,
+        recorded_by: r.try_get("recorded_by").map_err(internal)?,
+        supersedes: r.try_get("supersedes").map_err(internal)?,
+        retracted: r.try_get("retracted").map_err(internal)?,
+    })
+}
+
+/// Inserts a transition inside a transaction.
+pub(crate) async fn insert_transition(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    data: &TransitionData,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<Transition> {
+    let row = sqlx::query(
+        "insert into waitlist_transitions (entry_id, status, reason, provider_id, effective_date, note,
+            recorded_at, recorded_by, supersedes, retracted)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *",
+    )
+    .bind(data.entry_id)
+    .bind(data.status.code())
+    .bind(data.status.reason_code())
+    .bind(data.status.provider_id())
+    .bind(data.effective_date)
+    .bind(&data.note)
+    .bind(at)
+    .bind(recorded_by)
+    .bind(data.supersedes)
+    .bind(data.retracted)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    transition(&row)
+}
+
+/// Opens a waiting-list entry with its first transition inside a transaction.
+pub(crate) async fn open_entry(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    decision: &zothuis_domain::access::Decision,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<()> {
+    let row = sqlx::query(
+        "insert into waitlist_entries (client_id, decision_id, product_id, responsible_municipality,
+            waiting_since, created_at)
+         values ($1, $2, $3, $4, $5, $6) returning *",
+    )
+    .bind(decision.client_id)
+    .bind(decision.id)
+    .bind(decision.product_id)
+    .bind(decision.responsible.as_str())
+    .bind(decision.decided_on)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let e = entry(&row)?;
+    insert_transition(
+        tx,
+        &TransitionData {
+            entry_id: e.id,
+            status: Status::Aangemeld,
+            effective_date: decision.decided_on,
+            note: Some(format!("Beschikking {}", decision.reference)),
+            supersedes: None,
+            retracted: false,
+        },
+        at,
+        recorded_by,
+    )
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl WaitlistStore for SqliteStore {
+    async fn list_entries(&self) -> DomainResult<Vec<Entry>> {
+        let rows = sqlx::query("select * from waitlist_entries order by id")
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter().map(entry).collect()
+    }
+
+    async fn get_entry(&self, id: i64) -> DomainResult<Option<Entry>> {
+        let row = sqlx::query("select * from waitlist_entries where id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(entry).transpose()
+    }
+
+    async fn list_transitions(&self, entry_id: Option<i64>) -> DomainResult<Vec<Transition>> {
+        let rows = sqlx::query(
+            "select * from waitlist_transitions where ($1 is null or entry_id = $1) order by id",
+        )
+        .bind(entry_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter().map(transition).collect()
+    }
+
+    async fn add_transition(
+        &self,
+        data: &TransitionData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Transition> {
+        let mut w = self.begin_write().await?;
+        let created = insert_transition(&mut w.tx, data, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+}

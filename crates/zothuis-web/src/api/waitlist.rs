@@ -1,0 +1,296 @@
+//! The regional waiting list over the API.
+
+use super::{ApiJson, ApiPath, ApiQuery, Lijst};
+use crate::AppState;
+use crate::auth::ApiCaller;
+use crate::error::{ApiResult, Problem};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zothuis_domain::paging::PageRequest;
+use zothuis_domain::reference::GemeenteCode;
+use zothuis_domain::waitlist::{Transition, TransitionInput, WaitlistFilter, WaitlistLine};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(overview))
+        .routes(routes!(entry))
+        .routes(routes!(list_transitions, add_transition))
+}
+
+/// Een regel van de wachtlijst op een peildatum.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WachtlijstRegel {
+    #[schema(example = 4)]
+    pub id: i64,
+    #[schema(example = 12)]
+    pub client_id: i64,
+    #[schema(example = "Kees Smit")]
+    pub client_naam: String,
+    #[schema(example = 1)]
+    pub product_id: i64,
+    #[schema(example = 3)]
+    pub beschikking_id: i64,
+    #[schema(example = "GM0402")]
+    pub verantwoordelijke_gemeente: String,
+    /// aangemeld, actief-wachtend, passief-wachtend, in-screening, geplaatst of afgevoerd
+    #[schema(example = "actief-wachtend")]
+    pub status: String,
+    /// Reden bij passief wachtend of afgevoerd.
+    #[schema(example = json!(null))]
+    pub reden: Option<String>,
+    /// De aanbieder bij in screening.
+    #[schema(example = json!(null))]
+    pub aanbieder_id: Option<i64>,
+    #[schema(example = "2026-01-10", value_type = String, format = Date)]
+    pub wachtend_sinds: NaiveDate,
+    #[schema(example = "2026-01-20", value_type = String, format = Date)]
+    pub status_sinds: NaiveDate,
+    /// Dagen sinds de beschikking, op de peildatum.
+    #[schema(example = 42)]
+    pub wachttijd_dagen: i64,
+    /// Dagen in de huidige status, op de peildatum.
+    #[schema(example = 32)]
+    pub dagen_in_status: i64,
+}
+
+impl From<WaitlistLine> for WachtlijstRegel {
+    fn from(l: WaitlistLine) -> Self {
+        let s = l.state;
+        WachtlijstRegel {
+            id: s.entry.id,
+            client_id: l.client.id,
+            client_naam: l.client.full_name(),
+            product_id: s.entry.product_id,
+            beschikking_id: s.entry.decision_id,
+            verantwoordelijke_gemeente: s.entry.responsible.to_string(),
+            status: s.status.code().into(),
+            reden: s.status.reason_code().map(str::to_string),
+            aanbieder_id: s.status.provider_id(),
+            wachtend_sinds: s.entry.waiting_since,
+            status_sinds: s.status_since,
+            wachttijd_dagen: s.waiting_days,
+            dagen_in_status: s.days_in_status,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct WachtlijstFilter {
+    /// Een status, of `open` voor iedereen die nog op de lijst staat.
+    #[param(example = "open")]
+    pub status: Option<String>,
+    #[param(example = 1)]
+    pub product_id: Option<i64>,
+    /// Verantwoordelijke gemeente.
+    #[param(example = "GM0402")]
+    pub gemeente_code: Option<String>,
+    #[param(example = 1)]
+    pub aanbieder_id: Option<i64>,
+    /// Peildatum (standaard vandaag).
+    #[param(example = "2026-01-31", value_type = Option<String>)]
+    pub peildatum: Option<NaiveDate>,
+    /// Zoals bekend op dit moment (RFC 3339).
+    #[param(example = "2026-02-01T12:00:00Z", value_type = Option<String>)]
+    pub bekend_op: Option<DateTime<Utc>>,
+    #[param(example = 1)]
+    pub pagina: Option<u32>,
+    #[param(example = 50)]
+    pub pagina_grootte: Option<u32>,
+}
+
+/// De wachtlijst op een peildatum, langst wachtenden eerst; alleen cliënten die u mag zien.
+#[utoipa::path(get, path = "/wachtlijst", tag = "Wachtlijst", params(WachtlijstFilter),
+    responses((status = 200, description = "Wachtlijst", body = Lijst<WachtlijstRegel>),
+              (status = 400, description = "Ongeldig filter", body = Problem),
+              (status = 403, description = "Geen toegang tot persoonsgegevens", body = Problem)))]
+async fn overview(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<WachtlijstFilter>,
+) -> ApiResult<axum::Json<Lijst<WachtlijstRegel>>> {
+    let municipality = match q.gemeente_code.as_deref() {
+        Some(c) => Some(
+            GemeenteCode::parse(c)
+                .map_err(|e| crate::error::ApiError::bad_request("gemeenteCode", e.to_string()))?,
+        ),
+        None => None,
+    };
+    let filter = WaitlistFilter {
+        status: q.status,
+        product_id: q.product_id,
+        municipality,
+        provider_id: q.aanbieder_id,
+    };
+    let day = q.peildatum.unwrap_or_else(|| s.services.clock.today());
+    let lines = s
+        .services
+        .waitlist_overview(&caller.ctx, &filter, day, q.bekend_op)
+        .await?;
+    let page = PageRequest::new(q.pagina, q.pagina_grootte).slice(&lines);
+    Ok(axum::Json(Lijst::from_page(
+        page,
+        "/wachtlijst",
+        WachtlijstRegel::from,
+    )))
+}
+
+/// Een statusovergang op de wachtlijst.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Overgang {
+    #[schema(example = 8)]
+    pub id: i64,
+    #[schema(example = "passief-wachtend")]
+    pub status: String,
+    #[schema(example = "klinische-opname")]
+    pub reden: Option<String>,
+    #[schema(example = json!(null))]
+    pub aanbieder_id: Option<i64>,
+    #[schema(example = "2026-01-20", value_type = String, format = Date)]
+    pub ingangsdatum: NaiveDate,
+    #[schema(example = "Opgenomen in de kliniek")]
+    pub toelichting: Option<String>,
+    #[schema(example = "2026-01-21T09:00:00Z", value_type = String, format = DateTime)]
+    pub geregistreerd_op: DateTime<Utc>,
+    #[schema(example = "wachtlijst.gv")]
+    pub geregistreerd_door: String,
+}
+
+impl From<Transition> for Overgang {
+    fn from(t: Transition) -> Self {
+        Overgang {
+            id: t.id,
+            status: t.status.code().into(),
+            reden: t.status.reason_code().map(str::to_string),
+            aanbieder_id: t.status.provider_id(),
+            ingangsdatum: t.effective_date,
+            toelichting: t.note,
+            geregistreerd_op: t.recorded_at,
+            geregistreerd_door: t.recorded_by,
+        }
+    }
+}
+
+/// Een inschrijving met haar overgangen.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Inschrijving {
+    #[schema(example = 4)]
+    pub id: i64,
+    #[schema(example = 12)]
+    pub client_id: i64,
+    #[schema(example = 1)]
+    pub product_id: i64,
+    #[schema(example = 3)]
+    pub beschikking_id: i64,
+    #[schema(example = "GM0402")]
+    pub verantwoordelijke_gemeente: String,
+    #[schema(example = "2026-01-10", value_type = String, format = Date)]
+    pub wachtend_sinds: NaiveDate,
+    pub overgangen: Vec<Overgang>,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct BekendOpQuery {
+    /// Zoals bekend op dit moment (RFC 3339); standaard nu.
+    #[param(example = "2026-02-01T12:00:00Z", value_type = Option<String>)]
+    pub bekend_op: Option<DateTime<Utc>>,
+}
+
+/// Eén inschrijving met haar overgangen. Wordt gelogd.
+#[utoipa::path(get, path = "/wachtlijst/{id}", tag = "Wachtlijst",
+    params(("id" = i64, Path, description = "Id van de inschrijving", example = 4), BekendOpQuery),
+    responses((status = 200, description = "De inschrijving", body = Inschrijving),
+              (status = 404, description = "Bestaat niet of niet zichtbaar", body = Problem)))]
+async fn entry(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<BekendOpQuery>,
+) -> ApiResult<axum::Json<Inschrijving>> {
+    let (e, transitions) = s
+        .services
+        .waitlist_entry(&caller.ctx, id, q.bekend_op)
+        .await?;
+    Ok(axum::Json(Inschrijving {
+        id: e.id,
+        client_id: e.client_id,
+        product_id: e.product_id,
+        beschikking_id: e.decision_id,
+        verantwoordelijke_gemeente: e.responsible.to_string(),
+        wachtend_sinds: e.waiting_since,
+        overgangen: transitions.into_iter().map(Overgang::from).collect(),
+    }))
+}
+
+/// De overgangen van een inschrijving, in volgorde van ingangsdatum.
+#[utoipa::path(get, path = "/wachtlijst/{id}/overgangen", tag = "Wachtlijst",
+    params(("id" = i64, Path, description = "Id van de inschrijving", example = 4), BekendOpQuery),
+    responses((status = 200, description = "Overgangen", body = Vec<Overgang>),
+              (status = 404, description = "Bestaat niet of niet zichtbaar", body = Problem)))]
+async fn list_transitions(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<BekendOpQuery>,
+) -> ApiResult<axum::Json<Vec<Overgang>>> {
+    let (_, transitions) = s
+        .services
+        .waitlist_entry(&caller.ctx, id, q.bekend_op)
+        .await?;
+    Ok(axum::Json(
+        transitions.into_iter().map(Overgang::from).collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OvergangInvoer {
+    #[schema(example = "passief-wachtend")]
+    pub status: String,
+    /// Verplicht bij passief-wachtend (niet-gemotiveerd, niet-plaatsbaar, klinische-opname, anders) en afgevoerd (wlz-indicatie, elders-geplaatst, niet-meer-nodig, vertrokken, overleden, geen-contact, anders).
+    #[schema(example = "klinische-opname")]
+    pub reden: Option<String>,
+    /// Verplicht bij in-screening.
+    #[schema(example = json!(null))]
+    pub aanbieder_id: Option<i64>,
+    /// Vanaf wanneer de status geldt (mag in het verleden liggen).
+    #[schema(example = "2026-01-20")]
+    pub ingangsdatum: String,
+    #[schema(example = "Opgenomen in de kliniek")]
+    pub toelichting: Option<String>,
+}
+
+/// Een statusovergang vastleggen (wachtlijstbeheerder). Ongeldige overgangen worden geweigerd.
+#[utoipa::path(post, path = "/wachtlijst/{id}/overgangen", tag = "Wachtlijst", request_body = OvergangInvoer,
+    params(("id" = i64, Path, description = "Id van de inschrijving", example = 4)),
+    responses((status = 201, description = "Vastgelegd", body = Overgang),
+              (status = 400, description = "Ongeldige overgang of invoer", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem)))]
+async fn add_transition(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<OvergangInvoer>,
+) -> ApiResult<impl IntoResponse> {
+    let input = TransitionInput {
+        status: b.status,
+        reason: b.reden,
+        provider_id: b.aanbieder_id,
+        effective_date: b.ingangsdatum,
+        note: b.toelichting,
+    };
+    let t = s.services.add_transition(&caller.ctx, id, &input).await?;
+    Ok((StatusCode::CREATED, axum::Json(Overgang::from(t))))
+}

@@ -1,0 +1,380 @@
+//! The waiting-list pages: the overview the waitlist manager works from, and
+//! one entry with its status history and the form to change it.
+
+use super::*;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use std::collections::HashMap;
+use zothuis_domain::waitlist::*;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/wachtlijst", get(overview))
+        .route("/wachtlijst/{id}", get(entry))
+        .route("/wachtlijst/{id}/overgangen", post(add_transition))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct OverviewQuery {
+    status: Option<String>,
+    #[serde(rename = "productId")]
+    product_id: Option<String>,
+    #[serde(rename = "gemeenteCode")]
+    municipality: Option<String>,
+    peildatum: Option<String>,
+}
+
+fn status_text(status: Status, providers: &HashMap<i64, String>) -> String {
+    match status {
+        Status::PassiefWachtend(r) => format!("Passief wachtend ({})", r.label().to_lowercase()),
+        Status::Afgevoerd(r) => format!("Afgevoerd ({})", r.label().to_lowercase()),
+        Status::InScreening { provider_id } => format!(
+            "In screening bij {}",
+            providers.get(&provider_id).cloned().unwrap_or_default()
+        ),
+        other => other.label().to_string(),
+    }
+}
+
+fn status_options(selected: &str) -> Field {
+    let options = vec![
+        ("open".to_string(), "Iedereen op de lijst".to_string()),
+        (
+            "".to_string(),
+            "Alle statussen, ook geplaatst en afgevoerd".to_string(),
+        ),
+        ("aangemeld".to_string(), "Aangemeld".to_string()),
+        ("actief-wachtend".to_string(), "Actief wachtend".to_string()),
+        (
+            "passief-wachtend".to_string(),
+            "Passief wachtend".to_string(),
+        ),
+        ("in-screening".to_string(), "In screening".to_string()),
+        ("geplaatst".to_string(), "Geplaatst".to_string()),
+        ("afgevoerd".to_string(), "Afgevoerd".to_string()),
+    ];
+    Field::select("status", "Status", selected, options)
+}
+
+async fn overview(
+    State(s): State<AppState>,
+    u: PageUser,
+    Query(q): Query<OverviewQuery>,
+) -> PageResult<TablePage> {
+    let today = s.services.clock.today();
+    let day = match q.peildatum.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => {
+            zothuis_domain::Datum::parse(d)
+                .map_err(|e| PageError(DomainError::invalid("peildatum", e.to_string())))?
+                .0
+        }
+        None => today,
+    };
+    let status = q.status.clone().unwrap_or_else(|| "open".into());
+    let filter = WaitlistFilter {
+        status: Some(status.clone()),
+        product_id: q.product_id.as_deref().and_then(|p| p.parse().ok()),
+        municipality: q
+            .municipality
+            .as_deref()
+            .and_then(|m| zothuis_domain::reference::GemeenteCode::parse(m).ok()),
+        provider_id: None,
+    };
+    let lines = s
+        .services
+        .waitlist_overview(&u.ctx, &filter, day, None)
+        .await?;
+    let products: Vec<_> = s.services.list_products(&u.ctx).await?;
+    let product_names: HashMap<i64, String> =
+        products.iter().map(|p| (p.id, p.name.clone())).collect();
+    let providers: HashMap<i64, String> = s
+        .services
+        .list_providers(&u.ctx)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let municipalities = s.services.list_municipalities(&u.ctx).await?;
+    let names: HashMap<String, String> = municipalities
+        .iter()
+        .map(|m| (m.code.to_string(), m.name.clone()))
+        .collect();
+    let rows = lines
+        .iter()
+        .map(|l| {
+            vec![
+                link_cell(
+                    l.client.full_name(),
+                    format!("/wachtlijst/{}", l.state.entry.id),
+                ),
+                cell(
+                    product_names
+                        .get(&l.state.entry.product_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                cell(
+                    names
+                        .get(l.state.entry.responsible.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                cell(status_text(l.state.status, &providers)),
+                cell(l.state.status_since.to_string()),
+                num_cell(l.state.waiting_days),
+                num_cell(l.state.days_in_status),
+            ]
+        })
+        .collect();
+    let mut product_options = vec![(String::new(), "Alle producten".to_string())];
+    product_options.extend(
+        products
+            .iter()
+            .filter(|p| p.kind.has_waitlist())
+            .map(|p| (p.id.to_string(), p.name.clone())),
+    );
+    let mut municipality_options = vec![(String::new(), "Alle gemeenten".to_string())];
+    municipality_options.extend(
+        municipalities
+            .iter()
+            .map(|m| (m.code.to_string(), m.name.clone())),
+    );
+    let filters = FormBlock::get(
+        "/wachtlijst",
+        "Filteren",
+        vec![
+            status_options(&status),
+            Field::select(
+                "productId",
+                "Product",
+                q.product_id.as_deref().unwrap_or(""),
+                product_options,
+            ),
+            Field::select(
+                "gemeenteCode",
+                "Verantwoordelijke gemeente",
+                q.municipality.as_deref().unwrap_or(""),
+                municipality_options,
+            ),
+            Field::date("peildatum", "Peildatum", day.to_string()),
+        ],
+    )
+    .anchor("filters");
+    Ok(TablePage {
+        layout: Layout::new(&s, &u, "Wachtlijst", Section::Waitlist).await,
+        heading: "Regionale wachtlijst".into(),
+        intro: Some(format!(
+            "Stand op {}, langst wachtenden eerst. U ziet alleen cliënten in uw werkgebied.",
+            zothuis_domain::dates::dutch_long(day)
+        )),
+        actions: Vec::new(),
+        filters: Some(filters),
+        table: Table {
+            caption: format!("{} inschrijvingen", lines.len()),
+            columns: columns(&[
+                "Cliënt",
+                "Product",
+                "Verantwoordelijke gemeente",
+                "Status",
+                "Status sinds",
+                "#Wachttijd (dagen)",
+                "#Dagen in status",
+            ]),
+            rows,
+            empty: "Niemand op de wachtlijst met deze filters.".into(),
+        },
+        pager: None,
+    })
+}
+
+fn transition_form(id: i64, providers: &[(String, String)], input: &TransitionInput) -> FormBlock {
+    let statuses = vec![
+        (String::new(), "— kies —".to_string()),
+        ("actief-wachtend".to_string(), "Actief wachtend".to_string()),
+        (
+            "passief-wachtend".to_string(),
+            "Passief wachtend".to_string(),
+        ),
+        (
+            "in-screening".to_string(),
+            "In screening bij een aanbieder".to_string(),
+        ),
+        ("geplaatst".to_string(), "Geplaatst".to_string()),
+        ("afgevoerd".to_string(), "Afgevoerd".to_string()),
+    ];
+    let mut reasons = vec![(String::new(), "— geen —".to_string())];
+    reasons.extend(PassiveReason::ALL.iter().map(|r| {
+        (
+            r.code().to_string(),
+            format!("Passief: {}", r.label().to_lowercase()),
+        )
+    }));
+    reasons.extend(
+        RemovalReason::ALL
+            .iter()
+            .filter(|r| **r != RemovalReason::Anders)
+            .map(|r| {
+                (
+                    r.code().to_string(),
+                    format!("Afvoeren: {}", r.label().to_lowercase()),
+                )
+            }),
+    );
+    let mut provider_options = vec![(String::new(), "— geen —".to_string())];
+    provider_options.extend(providers.iter().cloned());
+    FormBlock::post(
+        format!("/wachtlijst/{id}/overgangen"),
+        "Status vastleggen",
+        vec![
+            Field::select("status", "Nieuwe status", &input.status, statuses).required(),
+            Field::select(
+                "reden",
+                "Reden",
+                input.reason.as_deref().unwrap_or(""),
+                reasons,
+            )
+            .hint("Verplicht bij passief wachtend en bij afvoeren. 'Anders' geldt voor beide."),
+            Field::select(
+                "aanbiederId",
+                "Aanbieder",
+                &input.provider_id.map(|p| p.to_string()).unwrap_or_default(),
+                provider_options,
+            )
+            .hint("Verplicht bij in screening."),
+            Field::date("ingangsdatum", "Ingangsdatum", &input.effective_date)
+                .hint("Mag in het verleden liggen, niet vóór de huidige status.")
+                .required(),
+            Field::text(
+                "toelichting",
+                "Toelichting",
+                input.note.clone().unwrap_or_default(),
+            ),
+        ],
+    )
+    .heading("Status wijzigen")
+    .anchor("status")
+}
+
+async fn entry_page(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    input: Option<&TransitionInput>,
+) -> PageResult<DetailPage> {
+    let (entry, history) = s.services.waitlist_entry(&u.ctx, id, None).await?;
+    let client = s.services.get_client(&u.ctx, entry.client_id, None).await?;
+    let product = s.services.get_product(&u.ctx, entry.product_id).await?;
+    let municipality = s
+        .services
+        .get_municipality(&u.ctx, entry.responsible.as_str())
+        .await?;
+    let providers_list = s.services.list_providers(&u.ctx).await?;
+    let providers: HashMap<i64, String> = providers_list
+        .iter()
+        .map(|p| (p.id, p.name.clone()))
+        .collect();
+    let today = s.services.clock.today();
+    let state = state_on(&entry, &history, today, s.services.clock.now());
+    let l = Layout::new(s, u, "Inschrijving wachtlijst", Section::Waitlist)
+        .await
+        .with_breadcrumbs(vec![link("/wachtlijst", "Wachtlijst")]);
+    let mut page = DetailPage::new(l, format!("{} — {}", client.full_name(), product.name))
+        .fact("Verantwoordelijke gemeente", municipality.name.clone())
+        .fact(
+            "Wachtend sinds",
+            zothuis_domain::dates::dutch_long(entry.waiting_since),
+        );
+    if let Some(st) = &state {
+        page = page
+            .fact("Status", status_text(st.status, &providers))
+            .fact(
+                "Wachttijd",
+                format!(
+                    "{} dagen, waarvan {} in de huidige status",
+                    st.waiting_days, st.days_in_status
+                ),
+            );
+    }
+    page.actions
+        .push(link(format!("/clienten/{}", client.id), "Naar de cliënt"));
+    page.actions.push(link(
+        format!("/beschikkingen/{}", entry.decision_id),
+        "Beschikking",
+    ));
+    page.tables.push(Table {
+        caption: "Statusverloop".into(),
+        columns: columns(&[
+            "Ingangsdatum",
+            "Status",
+            "Toelichting",
+            "Vastgelegd op",
+            "Door",
+        ]),
+        rows: history
+            .iter()
+            .map(|t| {
+                vec![
+                    cell(t.effective_date.to_string()),
+                    cell(status_text(t.status, &providers)),
+                    cell(t.note.clone().unwrap_or_default()),
+                    cell(t.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(&t.recorded_by),
+                ]
+            })
+            .collect(),
+        empty: String::new(),
+    });
+    if u.user.role == Role::Wachtlijstbeheerder && state.is_some_and(|st| st.status.is_open()) {
+        let options: Vec<(String, String)> = providers_list
+            .iter()
+            .map(|p| (p.id.to_string(), p.name.clone()))
+            .collect();
+        let default_input = TransitionInput {
+            effective_date: today.to_string(),
+            ..Default::default()
+        };
+        page.forms.push(transition_form(
+            id,
+            &options,
+            input.unwrap_or(&default_input),
+        ));
+    }
+    Ok(page)
+}
+
+async fn entry(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult<DetailPage> {
+    let mut page = entry_page(&s, &u, id, None).await?;
+    page.layout = page.layout.with_notice(q.melding.as_deref());
+    Ok(page)
+}
+
+async fn add_transition(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = TransitionInput {
+        status: f.get("status"),
+        reason: f.opt("reden"),
+        provider_id: f.id("aanbiederId"),
+        effective_date: f.get("ingangsdatum"),
+        note: f.opt("toelichting"),
+    };
+    match s.services.add_transition(&u.ctx, id, &input).await {
+        Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = entry_page(&s, &u, id, Some(&input)).await?;
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "status") {
+                page.errors = form.apply_errors(&errors);
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}

@@ -1,0 +1,339 @@
+//! The regional waiting list: opened by a granted decision, statuses through
+//! the state machine, the overview on any peildatum and as known at a moment.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use zothuis_domain::clock::Clock;
+use zothuis_testkit::{TestApp, spawn_app};
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+    Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
+    Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn product(app: &TestApp, token: &str, code: &str) -> i64 {
+    let products = get_json(app, token, "/api/v1/producten").await;
+    products["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == code)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A client of Huizen with a granted decision for `product_code`.
+async fn decided(
+    app: &TestApp,
+    token: &str,
+    product_code: &str,
+    outcome: &str,
+    bsn: &str,
+) -> Value {
+    let c: Value = post(app, token, "/api/v1/clienten", json!({"voornaam": "Jan", "achternaam": "de Wit", "geboortedatum": "1966-06-06", "bsn": bsn})).await.json().await.unwrap();
+    let p = product(app, token, product_code).await;
+    let a: Value = post(
+        app,
+        token,
+        "/api/v1/aanmeldingen",
+        json!({"clientId": c["id"], "productId": p, "aanmelddatum": "2025-12-01", "bron": "zelf"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let mut body = json!({"aanmeldingId": a["id"], "uitkomst": outcome, "besluitdatum": "2025-12-15", "beschikkingsnummer": format!("B-{bsn}")});
+    if outcome == "toegekend" {
+        body["geldigVanaf"] = json!("2025-12-15");
+    }
+    let d = post(app, token, "/api/v1/beschikkingen", body).await;
+    assert_eq!(d.status(), StatusCode::CREATED);
+    c
+}
+
+#[tokio::test]
+async fn a_granted_decision_for_protected_housing_opens_a_waitlist_entry() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    decided(&app, &huizen, "BW-INT", "toegekend", "999990019").await;
+    decided(&app, &huizen, "BW-INT", "afgewezen", "999990020").await;
+    decided(&app, &huizen, "MO-DAK", "toegekend", "999990032").await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let list = get_json(&app, &manager, "/api/v1/wachtlijst?peildatum=2026-01-12").await;
+    assert_eq!(list["aantal"], 1, "only the granted BW decision: {list}");
+    let line = &list["resultaten"][0];
+    assert_eq!(
+        (line["status"].as_str(), line["wachtendSinds"].as_str()),
+        (Some("aangemeld"), Some("2025-12-15"))
+    );
+    assert_eq!(line["wachttijdDagen"], 28);
+    assert_eq!(line["verantwoordelijkeGemeente"], "GM0402");
+    assert_eq!(app.last_audit().await.object_type, "wachtlijst");
+}
+
+#[tokio::test]
+async fn the_waitlist_manager_moves_a_client_through_the_states_and_invalid_steps_are_refused() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let client = decided(&app, &huizen, "BW-INT", "toegekend", "999990019").await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let entry = get_json(&app, &manager, "/api/v1/wachtlijst").await["resultaten"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let url = format!("/api/v1/wachtlijst/{entry}/overgangen");
+
+    let skip = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "geplaatst", "ingangsdatum": "2026-01-02"}),
+    )
+    .await;
+    assert_eq!(skip.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = skip.json().await.unwrap();
+    assert!(
+        problem["invalidParams"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("geen geldige overgang"),
+        "{problem}"
+    );
+
+    let steps = [
+        json!({"status": "actief-wachtend", "ingangsdatum": "2025-12-20"}),
+        json!({"status": "passief-wachtend", "reden": "klinische-opname", "ingangsdatum": "2026-01-03", "toelichting": "Opname"}),
+        json!({"status": "actief-wachtend", "ingangsdatum": "2026-02-01"}),
+        json!({"status": "in-screening", "aanbiederId": 1, "ingangsdatum": "2026-02-10"}),
+    ];
+    for step in steps {
+        let r = post(&app, &manager, &url, step.clone()).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{step}");
+        let row = app.last_audit().await;
+        assert_eq!(
+            (row.object_type.as_str(), row.client_id),
+            ("wachtlijst", client["id"].as_i64())
+        );
+    }
+    let backdated = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "actief-wachtend", "ingangsdatum": "2026-01-01"}),
+    )
+    .await;
+    assert_eq!(backdated.status(), StatusCode::BAD_REQUEST);
+    let no_reason = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "afgevoerd", "ingangsdatum": "2026-02-11"}),
+    )
+    .await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+
+    // The state on each peildatum follows the effective dates.
+    let on = |day: &'static str| {
+        let manager = manager.clone();
+        let app = &app;
+        async move {
+            get_json(
+                app,
+                &manager,
+                &format!("/api/v1/wachtlijst?peildatum={day}"),
+            )
+            .await["resultaten"][0]["status"]
+                .clone()
+        }
+    };
+    assert_eq!(on("2025-12-19").await, "aangemeld");
+    assert_eq!(on("2026-01-15").await, "passief-wachtend");
+    assert_eq!(on("2026-02-05").await, "actief-wachtend");
+    assert_eq!(on("2026-02-15").await, "in-screening");
+    let screening = get_json(
+        &app,
+        &manager,
+        "/api/v1/wachtlijst?status=in-screening&aanbiederId=1&peildatum=2026-02-15",
+    )
+    .await;
+    assert_eq!(screening["aantal"], 1);
+
+    // A consultant follows but does not change statuses.
+    let consultant = post(
+        &app,
+        &huizen,
+        &url,
+        json!({"status": "geplaatst", "ingangsdatum": "2026-03-01"}),
+    )
+    .await;
+    assert_eq!(consultant.status(), StatusCode::FORBIDDEN);
+    let placed = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "geplaatst", "ingangsdatum": "2026-03-01"}),
+    )
+    .await;
+    assert_eq!(placed.status(), StatusCode::CREATED);
+    let after = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "actief-wachtend", "ingangsdatum": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(after.status(), StatusCode::BAD_REQUEST);
+    let open = get_json(
+        &app,
+        &manager,
+        "/api/v1/wachtlijst?status=open&peildatum=2026-03-05",
+    )
+    .await;
+    assert_eq!(open["aantal"], 0);
+}
+
+#[tokio::test]
+async fn the_list_as_known_before_a_late_entry_shows_the_earlier_status() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    decided(&app, &huizen, "BW-INT", "toegekend", "999990019").await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let entry = get_json(&app, &manager, "/api/v1/wachtlijst").await["resultaten"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let before = app.clock.now() + chrono::Duration::minutes(5);
+    app.clock.advance(chrono::Duration::days(1));
+    // Entered a day later, effective back in December.
+    post(
+        &app,
+        &manager,
+        &format!("/api/v1/wachtlijst/{entry}/overgangen"),
+        json!({"status": "actief-wachtend", "ingangsdatum": "2025-12-20"}),
+    )
+    .await;
+    let now = get_json(&app, &manager, "/api/v1/wachtlijst?peildatum=2025-12-31").await;
+    assert_eq!(now["resultaten"][0]["status"], "actief-wachtend");
+    let then = Client::new()
+        .get(app.url("/api/v1/wachtlijst"))
+        .bearer_auth(&manager)
+        .query(&[
+            ("peildatum", "2025-12-31"),
+            ("bekendOp", &before.to_rfc3339()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(then["resultaten"][0]["status"], "aangemeld");
+}
+
+#[tokio::test]
+async fn the_waitlist_pages_show_each_role_its_own_residents_and_let_the_manager_change_status() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    decided(&app, &huizen, "BW-INT", "toegekend", "999990019").await;
+    let manager = app.login("wachtlijst.gv").await;
+    let html = manager
+        .get(app.url("/wachtlijst"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Jan de Wit") && html.contains("Aangemeld"));
+    let entry = app.services.store.list_entries().await.unwrap()[0].id;
+    let page = format!("/wachtlijst/{entry}");
+    let csrf = app.csrf(&manager, &page).await;
+    let bad = manager
+        .post(app.url(&format!("{page}/overgangen")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("status", "passief-wachtend"),
+            ("reden", ""),
+            ("ingangsdatum", "2026-01-05"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Kies een reden voor passief wachten")
+    );
+    let ok = manager
+        .post(app.url(&format!("{page}/overgangen")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("status", "actief-wachtend"),
+            ("reden", ""),
+            ("aanbiederId", ""),
+            ("ingangsdatum", "2026-01-05"),
+            ("toelichting", "Na overleg"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let html = manager
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Actief wachtend") && html.contains("Na overleg"));
+    // The consultant of Huizen follows her resident, without the form.
+    let consultant = app.login("consulent.huizen").await;
+    let html = consultant
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Statusverloop") && !html.contains("Status vastleggen"));
+    // Laren sees nobody; a policy officer gets no list at all.
+    let laren = app.token("wmo-consulent", "gemeente:GM0417").await;
+    assert_eq!(
+        get_json(&app, &laren, "/api/v1/wachtlijst").await["aantal"],
+        0
+    );
+    let policy = app.login("beleid.gv").await;
+    assert_eq!(
+        policy
+            .get(app.url("/wachtlijst"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
