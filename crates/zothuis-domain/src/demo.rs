@@ -454,3 +454,381 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
     }
     Ok(logins)
 }
+
+// ---- synthetic population ------------------------------------------------------
+
+/// A small deterministic generator (xorshift), so every demo looks the same.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const GIVEN: [&str; 24] = [
+    "Anouk", "Bram", "Chantal", "Dennis", "Esra", "Fleur", "Gerrit", "Hanneke", "Ilias", "Jolanda",
+    "Kevin", "Lotte", "Mohamed", "Nina", "Orlando", "Petra", "Quinten", "Ria", "Sander", "Tamara",
+    "Umut", "Vera", "Wouter", "Yara",
+];
+const FAMILY: [&str; 24] = [
+    "Bakker",
+    "van Dijk",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "Kok",
+    "Jacobs",
+    "de Haan",
+    "Vermeulen",
+    "van den Heuvel",
+    "Schouten",
+    "Willems",
+    "Hoekstra",
+];
+
+/// The next BSN from the test range (starting with 9999) that passes the elfproef.
+fn next_test_bsn(counter: &mut u32) -> String {
+    loop {
+        *counter += 1;
+        let candidate = format!("9999{:05}", *counter);
+        if crate::clients::Bsn::parse(&candidate).is_ok() {
+            return candidate;
+        }
+    }
+}
+
+fn acting(role: crate::admin::Role, scope: crate::admin::Scope) -> RequestContext {
+    RequestContext {
+        actor: crate::admin::Actor {
+            kind: crate::admin::ActorKind::System,
+            id: 0,
+            name: "demo".into(),
+            role,
+            scope,
+        },
+        on_behalf_of: None,
+        origin: Some("cli".into()),
+        request_id: "demo".into(),
+    }
+}
+
+/// Invented clients for both regions from 2022 until `today`: addresses,
+/// applications, decisions and the waiting list with realistic statuses.
+/// Returns the number of clients created.
+pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> DomainResult<usize> {
+    use crate::access::{ApplicationInput, DecisionInput};
+    use crate::admin::{Role, Scope};
+    use crate::clients::{AddressInput, ClientInput};
+    use crate::reference::GemeenteCode;
+    use crate::waitlist::TransitionInput;
+    use chrono::Duration;
+
+    let mut dice = Dice(0x5eed_2022_cafe_f00d);
+    let mut bsn_counter = 0u32;
+    let products = services.store.list_products().await?;
+    let product = |code: &str| products.iter().find(|p| p.code == code).map(|p| p.id);
+    let providers = services.store.list_providers().await?;
+    let provider = |name: &str| providers.iter().find(|p| p.name == name).map(|p| p.id);
+    let start = chrono::NaiveDate::from_ymd_opt(2022, 1, 3).unwrap_or(today);
+    let span = (today - start).num_days().max(30) as u64;
+    let mut created = 0;
+    for spec in &REGIONS {
+        let Some(region) = services.store.find_region_by_code(spec.code).await? else {
+            continue;
+        };
+        let manager = acting(Role::Wachtlijstbeheerder, Scope::Regio(region.id));
+        let screeners: Vec<i64> = if spec.code == "GV" {
+            ["Kwintes", "Leger des Heils"]
+                .iter()
+                .filter_map(|n| provider(n))
+                .collect()
+        } else {
+            ["RIBW Kennemerland Amstelland Meerlanden", "Leger des Heils"]
+                .iter()
+                .filter_map(|n| provider(n))
+                .collect()
+        };
+        let count = if spec.code == "GV" { 70 } else { 80 };
+        for _ in 0..count {
+            // The centrumgemeente has about a third of the residents.
+            let (code, _) = if dice.chance(35) {
+                spec.municipalities
+                    .iter()
+                    .find(|(c, _)| *c == spec.centrum)
+                    .unwrap_or(&spec.municipalities[0])
+            } else {
+                dice.pick(spec.municipalities)
+            };
+            let Ok(municipality) = GemeenteCode::parse(code) else {
+                continue;
+            };
+            let consultant = acting(Role::WmoConsulent, Scope::Gemeente(municipality.clone()));
+            let born = chrono::NaiveDate::from_ymd_opt(
+                1950 + dice.below(55) as i32,
+                1 + dice.below(12) as u32,
+                1 + dice.below(28) as u32,
+            )
+            .unwrap_or(start);
+            let client = services
+                .register_client(
+                    &consultant,
+                    &ClientInput {
+                        given_name: (*dice.pick(&GIVEN)).into(),
+                        family_name: (*dice.pick(&FAMILY)).into(),
+                        date_of_birth: born.to_string(),
+                        bsn: dice.chance(90).then(|| next_test_bsn(&mut bsn_counter)),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let applied = start + Duration::days(dice.below(span.saturating_sub(20)) as i64);
+            let lived_since = applied - Duration::days(200 + dice.below(3000) as i64);
+            if dice.chance(15) {
+                // Came out of a clinic: the institutional address after a home address.
+                services
+                    .add_address(
+                        &consultant,
+                        client.id,
+                        &AddressInput {
+                            kind: "woonadres".into(),
+                            municipality: Some(code.to_string()),
+                            effective_date: (lived_since - Duration::days(900)).to_string(),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                services
+                    .add_address(
+                        &consultant,
+                        client.id,
+                        &AddressInput {
+                            kind: "woonadres".into(),
+                            municipality: Some(spec.centrum.into()),
+                            institution: Some("ggz-kliniek".into()),
+                            effective_date: lived_since.to_string(),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+            } else {
+                let kind = if dice.chance(12) {
+                    "briefadres"
+                } else {
+                    "woonadres"
+                };
+                services
+                    .add_address(
+                        &consultant,
+                        client.id,
+                        &AddressInput {
+                            kind: kind.into(),
+                            municipality: Some(code.to_string()),
+                            effective_date: lived_since.to_string(),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+            }
+            let product_code = *dice.pick(&[
+                "BW-INT",
+                "BW-INT",
+                "BW-INT",
+                "BW-BESCHUT",
+                "BT",
+                "BT",
+                "HF",
+                "SKAEVE",
+            ]);
+            let Some(product_id) = product(product_code) else {
+                continue;
+            };
+            let application = services
+                .register_application(
+                    &consultant,
+                    &ApplicationInput {
+                        client_id: Some(client.id),
+                        product_id: Some(product_id),
+                        applied_on: applied.to_string(),
+                        source: (*dice.pick(&[
+                            "zelf",
+                            "ggz",
+                            "huisarts",
+                            "netwerk",
+                            "maatschappelijk-werk",
+                            "ziekenhuis",
+                        ]))
+                        .into(),
+                        municipality: None,
+                    },
+                )
+                .await?;
+            let decided = (applied + Duration::days(7 + dice.below(35) as i64)).min(today);
+            let granted = dice.chance(88);
+            services
+                .decide(
+                    &consultant,
+                    application.id,
+                    &DecisionInput {
+                        outcome: if granted { "toegekend" } else { "afgewezen" }.into(),
+                        decided_on: decided.to_string(),
+                        valid_from: granted.then(|| decided.to_string()),
+                        reference: format!(
+                            "{}-{}-{:04}",
+                            spec.code,
+                            decided.format("%Y"),
+                            application.id
+                        ),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            created += 1;
+            if !granted {
+                continue;
+            }
+            let entries = services.store.list_entries().await?;
+            let Some(entry) = entries.iter().find(|e| e.client_id == client.id) else {
+                continue;
+            };
+            // Walk the entry through the list; older entries are further along.
+            let mut day = decided + Duration::days(1 + dice.below(10) as i64);
+            let step = |status: &str,
+                        reason: Option<&str>,
+                        provider_id: Option<i64>,
+                        at: chrono::NaiveDate| TransitionInput {
+                status: status.into(),
+                reason: reason.map(str::to_string),
+                provider_id,
+                effective_date: at.to_string(),
+                note: None,
+            };
+            if day > today {
+                continue;
+            }
+            services
+                .add_transition(
+                    &manager,
+                    entry.id,
+                    &step("actief-wachtend", None, None, day),
+                )
+                .await?;
+            loop {
+                day += Duration::days(30 + dice.below(150) as i64);
+                if day > today {
+                    break;
+                }
+                let roll = dice.below(100);
+                if roll >= 50 {
+                    // Most months nothing changes: the client keeps waiting.
+                    continue;
+                }
+                let next = if roll < 20 {
+                    step(
+                        "passief-wachtend",
+                        Some(*dice.pick(&[
+                            "niet-gemotiveerd",
+                            "klinische-opname",
+                            "niet-plaatsbaar",
+                        ])),
+                        None,
+                        day,
+                    )
+                } else if roll < 25 {
+                    step(
+                        "afgevoerd",
+                        Some(*dice.pick(&[
+                            "wlz-indicatie",
+                            "niet-meer-nodig",
+                            "vertrokken",
+                            "geen-contact",
+                        ])),
+                        None,
+                        day,
+                    )
+                } else {
+                    step("in-screening", None, Some(*dice.pick(&screeners)), day)
+                };
+                let to = next.status.clone();
+                if services
+                    .add_transition(&manager, entry.id, &next)
+                    .await
+                    .is_err()
+                {
+                    // From passive back to active first.
+                    services
+                        .add_transition(
+                            &manager,
+                            entry.id,
+                            &step("actief-wachtend", None, None, day),
+                        )
+                        .await?;
+                    continue;
+                }
+                if to == "afgevoerd" {
+                    break;
+                }
+                if to == "in-screening" {
+                    day += Duration::days(14 + dice.below(45) as i64);
+                    if day > today {
+                        break;
+                    }
+                    let placed = dice.chance(65);
+                    let outcome = if placed {
+                        step("geplaatst", None, None, day)
+                    } else {
+                        step("actief-wachtend", None, None, day)
+                    };
+                    services
+                        .add_transition(&manager, entry.id, &outcome)
+                        .await?;
+                    if placed {
+                        break;
+                    }
+                }
+                if to == "passief-wachtend" {
+                    day += Duration::days(60 + dice.below(180) as i64);
+                    if day > today {
+                        break;
+                    }
+                    services
+                        .add_transition(
+                            &manager,
+                            entry.id,
+                            &step("actief-wachtend", None, None, day),
+                        )
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(created)
+}

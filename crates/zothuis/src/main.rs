@@ -309,6 +309,10 @@ async fn load_demo(services: &Services, data_dir: &Path) -> Result<()> {
     let logins = zothuis_domain::demo::load(services)
         .await
         .map_err(describe)?;
+    let today = zothuis_domain::clock::Clock::today(services.clock.as_ref());
+    let clients = zothuis_domain::demo::load_population(services, today)
+        .await
+        .map_err(describe)?;
     let mut text = String::from(
         "Demo-logins van zothuis (alleen voor demonstratie; elke installatie krijgt nieuwe wachtwoorden)\n\n",
     );
@@ -323,6 +327,9 @@ async fn load_demo(services: &Services, data_dir: &Path) -> Result<()> {
     restrict_permissions(&file);
     println!("{text}");
     println!("Deze logins staan ook in {}.", file.display());
+    println!(
+        "Demogegevens: twee regio's met {clients} verzonnen cliënten, hun beschikkingen en de wachtlijst sinds 2022."
+    );
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod audit_rows;
 mod authorization;
 mod cli;
 mod clients;
+mod demo;
 mod openapi;
 mod pages;
 mod reference_pages;
