@@ -83,6 +83,8 @@ pub enum ObjectType {
     Aanmelding,
     Beschikking,
     Wachtlijst,
+    Screening,
+    Verblijf,
 }
 
 impl ObjectType {
@@ -105,6 +107,8 @@ impl ObjectType {
             ObjectType::Aanmelding => "aanmelding",
             ObjectType::Beschikking => "beschikking",
             ObjectType::Wachtlijst => "wachtlijst",
+            ObjectType::Screening => "screening",
+            ObjectType::Verblijf => "verblijf",
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod admin;
 pub mod audit;
+pub mod care;
 pub mod clients;
 pub mod clock;
 pub mod dates;

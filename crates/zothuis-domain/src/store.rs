@@ -7,13 +7,14 @@
 use crate::access::{Application, ApplicationData, Decision, DecisionRecord};
 use crate::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use crate::audit::{AuditDraft, AuditRecord};
+use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayVersion};
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
 use crate::waitlist::{Entry, Transition, TransitionData};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 #[async_trait]
 pub trait ReferenceStore: Send + Sync {
@@ -329,13 +330,88 @@ pub trait WaitlistStore: Send + Sync {
     ) -> DomainResult<Transition>;
 }
 
+/// A new stay: its fixed header and its first version.
+#[derive(Debug, Clone)]
+pub struct NewStay {
+    pub client_id: i64,
+    pub entry_id: Option<i64>,
+    pub transferred_from: Option<i64>,
+    pub responsible: GemeenteCode,
+    pub facts: StayFacts,
+}
+
+#[async_trait]
+pub trait CareStore: Send + Sync {
+    /// Screenings (in-screening transitions with their outcome), optionally
+    /// of one entry or one provider; oldest first.
+    async fn list_screenings(
+        &self,
+        entry_id: Option<i64>,
+        provider_id: Option<i64>,
+    ) -> DomainResult<Vec<Screening>>;
+    /// Records the outcome and, in the same transaction, the follow-up
+    /// transition on the waiting list (back to waiting after a refusal).
+    #[allow(clippy::too_many_arguments)]
+    async fn record_screening_outcome(
+        &self,
+        screening_id: i64,
+        result: ScreeningResult,
+        decided_on: NaiveDate,
+        note: Option<&str>,
+        follow_up: Option<&TransitionData>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+    /// Creates a stay; with `placement` the entry's transition to geplaatst is
+    /// written in the same transaction.
+    async fn create_stay(
+        &self,
+        stay: &NewStay,
+        placement: Option<&TransitionData>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Stay>;
+    /// Adds a version if `expected_version` is still the latest.
+    async fn add_stay_version(
+        &self,
+        stay_id: i64,
+        expected_version: i64,
+        facts: &StayFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Stay>;
+    /// Ends one stay and starts the next, linked, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn transfer_stay(
+        &self,
+        stay_id: i64,
+        expected_version: i64,
+        ended: &StayFacts,
+        next: &NewStay,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Stay>;
+    async fn list_stay_headers(&self, client_id: Option<i64>) -> DomainResult<Vec<StayHeader>>;
+    async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
-    ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore + WaitlistStore
+    ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore + WaitlistStore + CareStore
 {
 }
 
 impl<T> Store for T where
-    T: ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore + WaitlistStore
+    T: ReferenceStore
+        + AdminStore
+        + AuditStore
+        + ClientStore
+        + AccessStore
+        + WaitlistStore
+        + CareStore
 {
 }

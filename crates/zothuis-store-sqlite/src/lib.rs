@@ -8,6 +8,7 @@
 mod access;
 mod admin;
 mod audit;
+mod care;
 mod clients;
 mod reference;
 mod waitlist;

@@ -6,6 +6,7 @@
 
 mod access;
 mod admin;
+mod care;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
 mod clients;
@@ -50,6 +51,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Cliënten", description = "Cliënten, hun adreshistorie en afscherming"),
         (name = "Toegang", description = "Aanmeldingen, beschikkingen en de verantwoordelijke gemeente"),
         (name = "Wachtlijst", description = "De regionale wachtlijst met statusovergangen"),
+        (name = "Zorg", description = "Screeningen, verblijven, overplaatsingen en uitstroom"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
         (name = "Privacy", description = "Auditlog (NEN 7513)")
     )
@@ -77,6 +79,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(clients::router())
         .merge(access::router())
         .merge(waitlist::router())
+        .merge(care::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

@@ -8,6 +8,7 @@ mod api_reference;
 mod audit;
 mod audit_rows;
 mod authorization;
+mod care;
 mod cli;
 mod clients;
 mod demo;

@@ -1,0 +1,6 @@
+//! Care: screening outcomes, stays (placement, transfer, exit).
+
+pub mod model;
+pub mod service;
+
+pub use model::*;

@@ -1,0 +1,626 @@
+//! Use cases of care: providers record screening outcomes; a placement starts
+//! a stay and ends the waiting-list entry; a stay ends with an exit
+//! destination, or in a transfer (an end plus a linked new start).
+
+use super::model::*;
+use crate::admin::{RequestContext, Role, Scope};
+use crate::audit::{AuditAction, ObjectType};
+use crate::clients::service::{NO_CLIENTS, Need};
+use crate::error::{DomainError, DomainResult, Validator};
+use crate::history::timeline;
+use crate::service::Services;
+use crate::store::NewStay;
+use crate::waitlist::{Status, TransitionData, check_transition};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+fn no_stay() -> DomainError {
+    DomainError::NotFound("Dit verblijf bestaat niet of is voor u niet zichtbaar".into())
+}
+
+fn no_screening() -> DomainError {
+    DomainError::NotFound("Deze screening bestaat niet of is voor u niet zichtbaar".into())
+}
+
+impl Services {
+    /// The provider itself, or the regional waitlist manager, acts on a
+    /// screening or stay of `provider_id`.
+    async fn may_act_for_provider(
+        &self,
+        ctx: &RequestContext,
+        provider_id: i64,
+        client_id: i64,
+        attempted: AuditAction,
+        object: ObjectType,
+    ) -> DomainResult<()> {
+        let client = self.load_client(client_id).await?;
+        match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::Aanbieder, Scope::Aanbieder(own)) if *own == provider_id => {
+                self.check_client(ctx, &client, Need::Read, attempted).await
+            }
+            (Role::Wachtlijstbeheerder, _) => {
+                self.check_client(ctx, &client, Need::Change, attempted)
+                    .await
+            }
+            _ => {
+                self.deny(
+                    ctx,
+                    attempted,
+                    object,
+                    None,
+                    "alleen de aanbieder zelf of de wachtlijstbeheerder legt dit vast",
+                )
+                .await
+            }
+        }
+    }
+
+    /// Screenings the actor may see: a provider its own, the waitlist manager
+    /// and consultants those of clients they see. `open` keeps those without outcome.
+    pub async fn list_screenings(
+        &self,
+        ctx: &RequestContext,
+        open_only: bool,
+    ) -> DomainResult<Vec<Screening>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Screening,
+                    None,
+                    NO_CLIENTS,
+                )
+                .await;
+        }
+        let provider = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for s in self.store.list_screenings(None, provider).await? {
+            if open_only && s.outcome.is_some() {
+                continue;
+            }
+            let client = self.load_client(s.client_id).await?;
+            if self.may_read_client(ctx, &client).await? {
+                out.push(s);
+            }
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Screening, None)
+            .with_details(json!({ "aantal": out.len(), "open": open_only }));
+        self.store.append_audit(draft).await?;
+        Ok(out)
+    }
+
+    /// Records the outcome of a screening. A refusal sends the client back to
+    /// active waiting on the same date, with the reason in the note.
+    pub async fn record_screening(
+        &self,
+        ctx: &RequestContext,
+        screening_id: i64,
+        input: &ScreeningInput,
+    ) -> DomainResult<()> {
+        let screening = self
+            .store
+            .list_screenings(None, None)
+            .await?
+            .into_iter()
+            .find(|s| s.id == screening_id)
+            .ok_or_else(no_screening)?;
+        self.may_act_for_provider(
+            ctx,
+            screening.provider_id,
+            screening.client_id,
+            AuditAction::Created,
+            ObjectType::Screening,
+        )
+        .await?;
+        if screening.outcome.is_some() {
+            return Err(DomainError::Conflict(
+                "Voor deze screening is de uitkomst al vastgelegd.".into(),
+            ));
+        }
+        let (result, decided_on, note) = input.parse()?;
+        if decided_on < screening.started_on {
+            return Err(DomainError::invalid(
+                "datum",
+                "de datum ligt vóór het begin van de screening",
+            ));
+        }
+        let rows = self
+            .store
+            .list_transitions(Some(screening.entry_id))
+            .await?;
+        let history = timeline(&rows, self.clock.now());
+        if history.last().map(|t| t.id) != Some(screening.id) {
+            return Err(DomainError::Conflict(
+                "De wachtlijststatus is sinds het begin van deze screening veranderd; de uitkomst kan niet meer worden vastgelegd.".into(),
+            ));
+        }
+        let follow_up = match result {
+            ScreeningResult::Accepted => None,
+            ScreeningResult::Declined { by, reason } => Some(TransitionData {
+                entry_id: screening.entry_id,
+                status: Status::ActiefWachtend,
+                effective_date: decided_on,
+                note: Some(format!(
+                    "Screening afgewezen door {}: {}",
+                    by.label().to_lowercase(),
+                    reason.label().to_lowercase()
+                )),
+                supersedes: None,
+                retracted: false,
+            }),
+        };
+        let (outcome, by, reason) = match result {
+            ScreeningResult::Accepted => ("geaccepteerd", None, None),
+            ScreeningResult::Declined { by, reason } => {
+                ("afgewezen", Some(by.code()), Some(reason.code()))
+            }
+        };
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Created,
+                ObjectType::Screening,
+                Some(screening_id.to_string()),
+            )
+            .for_client(screening.client_id)
+            .with_details(
+                json!({ "uitkomst": outcome, "afgewezenDoor": by, "reden": reason,
+                "datum": decided_on.to_string() }),
+            );
+        self.store
+            .record_screening_outcome(
+                screening_id,
+                result,
+                decided_on,
+                note.as_deref(),
+                follow_up.as_ref(),
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// Checks a location for a product and provider; at-home products have none.
+    async fn check_location(
+        &self,
+        product_id: i64,
+        provider_id: i64,
+        location_id: Option<i64>,
+    ) -> DomainResult<()> {
+        let product = self
+            .store
+            .get_product(product_id)
+            .await?
+            .ok_or_else(|| DomainError::invalid("productId", "dit product bestaat niet"))?;
+        match (product.kind.uses_location_capacity(), location_id) {
+            (false, None) => Ok(()),
+            (false, Some(_)) => Err(DomainError::invalid(
+                "locatieId",
+                "dit product wordt thuis geleverd; kies geen locatie",
+            )),
+            (true, None) => Err(DomainError::invalid(
+                "locatieId",
+                "kies de locatie van het verblijf",
+            )),
+            (true, Some(l)) => {
+                let loc = self.store.get_location(l).await?.ok_or_else(|| {
+                    DomainError::invalid("locatieId", "deze locatie bestaat niet")
+                })?;
+                if loc.provider_id != provider_id {
+                    Err(DomainError::invalid(
+                        "locatieId",
+                        "deze locatie hoort niet bij de aanbieder",
+                    ))
+                } else if !loc.product_ids.contains(&product_id) {
+                    Err(DomainError::invalid(
+                        "locatieId",
+                        "deze locatie biedt dit product niet",
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Places a client in screening with a provider: starts the stay and ends
+    /// the waiting-list entry as geplaatst on the start date.
+    pub async fn place(
+        &self,
+        ctx: &RequestContext,
+        entry_id: i64,
+        input: &PlacementInput,
+    ) -> DomainResult<Stay> {
+        let entry = self.store.get_entry(entry_id).await?.ok_or_else(|| {
+            DomainError::NotFound(
+                "Deze inschrijving bestaat niet of is voor u niet zichtbaar".into(),
+            )
+        })?;
+        let rows = self.store.list_transitions(Some(entry_id)).await?;
+        let history = timeline(&rows, self.clock.now());
+        let current = history.last().map(|t| (t.status, t.effective_date));
+        let Some((Status::InScreening { provider_id }, _)) = current else {
+            return Err(DomainError::Conflict(
+                "Alleen een cliënt die in screening is bij een aanbieder kan worden geplaatst."
+                    .into(),
+            ));
+        };
+        self.may_act_for_provider(
+            ctx,
+            provider_id,
+            entry.client_id,
+            AuditAction::Created,
+            ObjectType::Verblijf,
+        )
+        .await?;
+        let mut v = Validator::new();
+        let start = v.check("startdatum", crate::Datum::parse(&input.start_date));
+        v.finish()?;
+        let Some(start) = start else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        check_transition(current, Status::Geplaatst, start.0).map_err(|e| match e {
+            DomainError::Invalid(mut errs) => {
+                for f in &mut errs {
+                    f.field = "startdatum".into();
+                }
+                DomainError::Invalid(errs)
+            }
+            other => other,
+        })?;
+        self.check_location(entry.product_id, provider_id, input.location_id)
+            .await?;
+        let facts = StayFacts {
+            product_id: entry.product_id,
+            provider_id,
+            location_id: input.location_id,
+            start_date: start.0,
+            end_date: None,
+            exit: None,
+        };
+        let placement = TransitionData {
+            entry_id,
+            status: Status::Geplaatst,
+            effective_date: start.0,
+            note: Some("Geplaatst: verblijf gestart".into()),
+            supersedes: None,
+            retracted: false,
+        };
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Verblijf, None)
+            .for_client(entry.client_id)
+            .with_details(
+                json!({ "wachtlijstId": entry_id, "aanbiederId": provider_id,
+                "locatieId": input.location_id, "startdatum": start.0.to_string() }),
+            );
+        self.store
+            .create_stay(
+                &NewStay {
+                    client_id: entry.client_id,
+                    entry_id: Some(entry_id),
+                    transferred_from: None,
+                    responsible: entry.responsible.clone(),
+                    facts,
+                },
+                Some(&placement),
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    async fn load_stay(&self, id: i64, known_at: Option<DateTime<Utc>>) -> DomainResult<Stay> {
+        let header = self
+            .store
+            .list_stay_headers(None)
+            .await?
+            .into_iter()
+            .find(|h| h.id == id)
+            .ok_or_else(no_stay)?;
+        let versions = self.store.list_stay_versions(Some(id)).await?;
+        stay_at(
+            &header,
+            &versions,
+            known_at.unwrap_or_else(|| self.clock.now()),
+        )
+        .ok_or_else(no_stay)
+    }
+
+    /// One stay as known at a moment. Audited.
+    pub async fn get_stay(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Stay> {
+        let stay = self.load_stay(id, known_at).await?;
+        let client = self.load_client(stay.client_id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => no_stay(),
+                other => other,
+            })?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::Verblijf,
+                Some(id.to_string()),
+            )
+            .for_client(stay.client_id);
+        self.store.append_audit(draft).await?;
+        Ok(stay)
+    }
+
+    /// The stays the actor may see, as known at a moment: a provider its own.
+    pub async fn list_stays(
+        &self,
+        ctx: &RequestContext,
+        client_id: Option<i64>,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<Stay>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Verblijf,
+                    None,
+                    NO_CLIENTS,
+                )
+                .await;
+        }
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let versions = self.store.list_stay_versions(None).await?;
+        let own_provider = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for h in self.store.list_stay_headers(client_id).await? {
+            let Some(stay) = stay_at(&h, &versions, k) else {
+                continue;
+            };
+            if own_provider.is_some_and(|p| p != stay.provider_id) {
+                continue;
+            }
+            let client = self.load_client(stay.client_id).await?;
+            if self.may_read_client(ctx, &client).await? {
+                out.push(stay);
+            }
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Verblijf, None)
+            .with_details(json!({ "aantal": out.len(), "clientId": client_id }));
+        self.store.append_audit(draft).await?;
+        Ok(out)
+    }
+
+    /// Ends a stay with its exit destination.
+    pub async fn end_stay(
+        &self,
+        ctx: &RequestContext,
+        stay_id: i64,
+        expected_version: i64,
+        input: &ExitInput,
+    ) -> DomainResult<Stay> {
+        let stay = self.load_stay(stay_id, None).await?;
+        self.may_act_for_provider(
+            ctx,
+            stay.provider_id,
+            stay.client_id,
+            AuditAction::Updated,
+            ObjectType::Verblijf,
+        )
+        .await?;
+        if stay.end_date.is_some() {
+            return Err(DomainError::Conflict(
+                "Dit verblijf is al beëindigd; corrigeer zo nodig de einddatum.".into(),
+            ));
+        }
+        let (end, destination) = input.parse(stay.start_date)?;
+        let facts = StayFacts {
+            product_id: stay.product_id,
+            provider_id: stay.provider_id,
+            location_id: stay.location_id,
+            start_date: stay.start_date,
+            end_date: Some(end),
+            exit: Some(destination),
+        };
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Verblijf,
+                Some(stay_id.to_string()),
+            )
+            .for_client(stay.client_id)
+            .with_details(
+                json!({ "einddatum": end.to_string(), "uitstroombestemming": destination.code() }),
+            );
+        self.store
+            .add_stay_version(
+                stay_id,
+                expected_version,
+                &facts,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// A transfer: the stay ends on `end_date` (to another provision) and a
+    /// linked stay starts the same day with the new product and place.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn transfer_stay(
+        &self,
+        ctx: &RequestContext,
+        stay_id: i64,
+        expected_version: i64,
+        end_date: &str,
+        product_id: Option<i64>,
+        provider_id: Option<i64>,
+        location_id: Option<i64>,
+    ) -> DomainResult<Stay> {
+        let stay = self.load_stay(stay_id, None).await?;
+        self.may_act_for_provider(
+            ctx,
+            stay.provider_id,
+            stay.client_id,
+            AuditAction::Created,
+            ObjectType::Verblijf,
+        )
+        .await?;
+        if stay.end_date.is_some() {
+            return Err(DomainError::Conflict(
+                "Dit verblijf is al beëindigd.".into(),
+            ));
+        }
+        let mut v = Validator::new();
+        let end = v.check("datum", crate::Datum::parse(end_date));
+        if end.is_some_and(|e| e.0 < stay.start_date) {
+            v.add(
+                "datum",
+                "de overplaatsing ligt vóór het begin van het verblijf",
+            );
+        }
+        let product_id = product_id.unwrap_or(stay.product_id);
+        let provider_id = provider_id.unwrap_or(stay.provider_id);
+        v.finish()?;
+        let Some(end) = end else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        if self.store.get_provider(provider_id).await?.is_none() {
+            return Err(DomainError::invalid(
+                "aanbiederId",
+                "deze aanbieder bestaat niet",
+            ));
+        }
+        self.check_location(product_id, provider_id, location_id)
+            .await?;
+        let ended = StayFacts {
+            product_id: stay.product_id,
+            provider_id: stay.provider_id,
+            location_id: stay.location_id,
+            start_date: stay.start_date,
+            end_date: Some(end.0),
+            exit: Some(ExitDestination::AndereVoorziening),
+        };
+        let next = NewStay {
+            client_id: stay.client_id,
+            entry_id: None,
+            transferred_from: Some(stay_id),
+            responsible: stay.responsible.clone(),
+            facts: StayFacts {
+                product_id,
+                provider_id,
+                location_id,
+                start_date: end.0,
+                end_date: None,
+                exit: None,
+            },
+        };
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Verblijf, None)
+            .for_client(stay.client_id)
+            .with_details(
+                json!({ "overplaatsingVan": stay_id, "datum": end.0.to_string(),
+                "productId": product_id, "aanbiederId": provider_id, "locatieId": location_id }),
+            );
+        self.store
+            .transfer_stay(
+                stay_id,
+                expected_version,
+                &ended,
+                &next,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// Corrects the dates or place of a stay; the earlier version stays, so
+    /// figures as known before the correction do not change.
+    pub async fn correct_stay(
+        &self,
+        ctx: &RequestContext,
+        stay_id: i64,
+        expected_version: i64,
+        input: &CorrectionInput,
+    ) -> DomainResult<Stay> {
+        let stay = self.load_stay(stay_id, None).await?;
+        self.may_act_for_provider(
+            ctx,
+            stay.provider_id,
+            stay.client_id,
+            AuditAction::Updated,
+            ObjectType::Verblijf,
+        )
+        .await?;
+        let mut v = Validator::new();
+        let start = v.check("startdatum", crate::Datum::parse(&input.start_date));
+        let end = crate::reference::optional(&input.end_date)
+            .and_then(|e| v.check("einddatum", crate::Datum::parse(e)));
+        if let (Some(s), Some(e)) = (start, end)
+            && e.0 < s.0
+        {
+            v.add("einddatum", "de einddatum ligt vóór de startdatum");
+        }
+        if end.is_some() && stay.exit.is_none() {
+            v.add(
+                "einddatum",
+                "beëindig het verblijf met een uitstroombestemming in plaats van een correctie",
+            );
+        }
+        v.finish()?;
+        let Some(start) = start else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        let location_id = input.location_id.or(stay.location_id);
+        self.check_location(stay.product_id, stay.provider_id, location_id)
+            .await?;
+        let facts = StayFacts {
+            product_id: stay.product_id,
+            provider_id: stay.provider_id,
+            location_id,
+            start_date: start.0,
+            end_date: end.map(|e| e.0).or(if stay.exit.is_some() {
+                stay.end_date
+            } else {
+                None
+            }),
+            exit: stay.exit,
+        };
+        let draft = self
+            .draft(ctx, AuditAction::Updated, ObjectType::Verblijf, Some(stay_id.to_string()))
+            .for_client(stay.client_id)
+            .with_details(json!({ "correctie": true, "startdatum": { "voor": stay.start_date.to_string(), "na": start.0.to_string() },
+                "einddatum": { "voor": stay.end_date.map(|d| d.to_string()), "na": facts.end_date.map(|d| d.to_string()) } }));
+        self.store
+            .add_stay_version(
+                stay_id,
+                expected_version,
+                &facts,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+}

@@ -1,0 +1,293 @@
+//! Screening outcomes and stays in SQLite.
+
+use crate::{SqliteStore, append_audit_tx, constraint, internal, stale_or_missing};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use zothuis_domain::audit::AuditDraft;
+use zothuis_domain::care::*;
+use zothuis_domain::reference::GemeenteCode;
+use zothuis_domain::store::{CareStore, NewStay};
+use zothuis_domain::waitlist::TransitionData;
+use zothuis_domain::{DomainError, DomainResult};
+
+fn bad(e: impl std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("onleesbare waarde in database: {e}"))
+}
+
+fn screening(r: &SqliteRow) -> DomainResult<Screening> {
+    let outcome: Option<String> = r.try_get("outcome").map_err(internal)?;
+    let outcome = match outcome {
+        None => None,
+        Some(o) => {
+            let result = if o == "geaccepteerd" {
+                ScreeningResult::Accepted
+            } else {
+                let by: Option<String> = r.try_get("declined_by").map_err(internal)?;
+                let reason: Option<String> = r.try_get("reason").map_err(internal)?;
+                ScreeningResult::Declined {
+                    by: DeclinedBy::parse(by.as_deref().unwrap_or("")).map_err(bad)?,
+                    reason: DeclineReason::parse(reason.as_deref().unwrap_or("")).map_err(bad)?,
+                }
+            };
+            Some(ScreeningOutcome {
+                result,
+                decided_on: r.try_get("decided_on").map_err(internal)?,
+                note: r.try_get("outcome_note").map_err(internal)?,
+                recorded_at: r.try_get("outcome_recorded_at").map_err(internal)?,
+                recorded_by: r.try_get("outcome_recorded_by").map_err(internal)?,
+            })
+        }
+    };
+    Ok(Screening {
+        id: r.try_get("id").map_err(internal)?,
+        entry_id: r.try_get("entry_id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        provider_id: r.try_get("provider_id").map_err(internal)?,
+        started_on: r.try_get("effective_date").map_err(internal)?,
+        outcome,
+    })
+}
+
+fn header(r: &SqliteRow) -> DomainResult<StayHeader> {
+    let code: String = r.try_get("responsible_municipality").map_err(internal)?;
+    Ok(StayHeader {
+        id: r.try_get("id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        entry_id: r.try_get("entry_id").map_err(internal)?,
+        transferred_from: r.try_get("transferred_from").map_err(internal)?,
+        responsible: GemeenteCode::parse(&code).map_err(bad)?,
+        created_at: r.try_get("created_at").map_err(internal)?,
+    })
+}
+
+fn version(r: &SqliteRow) -> DomainResult<StayVersion> {
+    let exit: Option<String> = r.try_get("exit_destination").map_err(internal)?;
+    Ok(StayVersion {
+        id: r.try_get("id").map_err(internal)?,
+        stay_id: r.try_get("stay_id").map_err(internal)?,
+        product_id: r.try_get("product_id").map_err(internal)?,
+        provider_id: r.try_get("provider_id").map_err(internal)?,
+        location_id: r.try_get("location_id").map_err(internal)?,
+        start_date: r.try_get("start_date").map_err(internal)?,
+        end_date: r.try_get("end_date").map_err(internal)?,
+        exit: exit
+            .map(|e| ExitDestination::parse(&e).map_err(bad))
+            .transpose()?,
+        recorded_at: r.try_get("recorded_at").map_err(internal)?,
+        recorded_by: r.try_get("recorded_by").map_err(internal)?,
+    })
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+async fn insert_version(
+    tx: &mut Tx,
+    stay_id: i64,
+    f: &StayFacts,
+    at: DateTime<Utc>,
+    by: &str,
+) -> DomainResult<StayVersion> {
+    let row = sqlx::query(
+        "insert into stay_versions (stay_id, product_id, provider_id, location_id, start_date, end_date,
+            exit_destination, recorded_at, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *",
+    )
+    .bind(stay_id)
+    .bind(f.product_id)
+    .bind(f.provider_id)
+    .bind(f.location_id)
+    .bind(f.start_date)
+    .bind(f.end_date)
+    .bind(f.exit.map(|e| e.code()))
+    .bind(at)
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    version(&row)
+}
+
+async fn insert_stay(tx: &mut Tx, s: &NewStay, at: DateTime<Utc>, by: &str) -> DomainResult<Stay> {
+    let row = sqlx::query(
+        "insert into stays (client_id, entry_id, transferred_from, responsible_municipality, created_at)
+         values ($1, $2, $3, $4, $5) returning *",
+    )
+    .bind(s.client_id)
+    .bind(s.entry_id)
+    .bind(s.transferred_from)
+    .bind(s.responsible.as_str())
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let h = header(&row)?;
+    let v = insert_version(tx, h.id, &s.facts, at, by).await?;
+    stay_at(&h, &[v], at).ok_or_else(|| DomainError::Internal("verblijf zonder versie".into()))
+}
+
+/// Checks that `expected` is still the latest version of the stay.
+async fn check_latest(tx: &mut Tx, stay_id: i64, expected: i64) -> DomainResult<StayHeader> {
+    let row = sqlx::query("select * from stays where id = $1")
+        .bind(stay_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    let Some(row) = row else {
+        return Err(stale_or_missing(false, "Dit verblijf"));
+    };
+    let latest: Option<i64> =
+        sqlx::query_scalar("select max(id) from stay_versions where stay_id = $1")
+            .bind(stay_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(internal)?;
+    if latest != Some(expected) {
+        return Err(stale_or_missing(true, "Dit verblijf"));
+    }
+    header(&row)
+}
+
+#[async_trait]
+impl CareStore for SqliteStore {
+    async fn list_screenings(
+        &self,
+        entry_id: Option<i64>,
+        provider_id: Option<i64>,
+    ) -> DomainResult<Vec<Screening>> {
+        let rows = sqlx::query(
+            "select t.id, t.entry_id, e.client_id, t.provider_id, t.effective_date,
+                o.outcome, o.declined_by, o.reason, o.decided_on, o.note as outcome_note,
+                o.recorded_at as outcome_recorded_at, o.recorded_by as outcome_recorded_by
+             from waitlist_transitions t
+             join waitlist_entries e on e.id = t.entry_id
+             left join screening_outcomes o on o.transition_id = t.id
+             where t.status = 'in-screening' and not t.retracted
+               and ($1 is null or t.entry_id = $1) and ($2 is null or t.provider_id = $2)
+             order by t.id",
+        )
+        .bind(entry_id)
+        .bind(provider_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter().map(screening).collect()
+    }
+
+    async fn record_screening_outcome(
+        &self,
+        screening_id: i64,
+        result: ScreeningResult,
+        decided_on: NaiveDate,
+        note: Option<&str>,
+        follow_up: Option<&TransitionData>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<()> {
+        let (outcome, by, reason) = match result {
+            ScreeningResult::Accepted => ("geaccepteerd", None, None),
+            ScreeningResult::Declined { by, reason } => {
+                ("afgewezen", Some(by.code()), Some(reason.code()))
+            }
+        };
+        let mut w = self.begin_write().await?;
+        sqlx::query(
+            "insert into screening_outcomes (transition_id, outcome, declined_by, reason, decided_on, note,
+                recorded_at, recorded_by)
+             values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(screening_id)
+        .bind(outcome)
+        .bind(by)
+        .bind(reason)
+        .bind(decided_on)
+        .bind(note)
+        .bind(at)
+        .bind(recorded_by)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, "Voor deze screening is de uitkomst al vastgelegd."))?;
+        if let Some(t) = follow_up {
+            crate::waitlist::insert_transition(&mut w.tx, t, at, recorded_by).await?;
+        }
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await
+    }
+
+    async fn create_stay(
+        &self,
+        stay: &NewStay,
+        placement: Option<&TransitionData>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Stay> {
+        let mut w = self.begin_write().await?;
+        let created = insert_stay(&mut w.tx, stay, at, recorded_by).await?;
+        if let Some(t) = placement {
+            crate::waitlist::insert_transition(&mut w.tx, t, at, recorded_by).await?;
+        }
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+
+    async fn add_stay_version(
+        &self,
+        stay_id: i64,
+        expected_version: i64,
+        facts: &StayFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Stay> {
+        let mut w = self.begin_write().await?;
+        let h = check_latest(&mut w.tx, stay_id, expected_version).await?;
+        let v = insert_version(&mut w.tx, stay_id, facts, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        stay_at(&h, &[v], at).ok_or_else(|| DomainError::Internal("verblijf zonder versie".into()))
+    }
+
+    async fn transfer_stay(
+        &self,
+        stay_id: i64,
+        expected_version: i64,
+        ended: &StayFacts,
+        next: &NewStay,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Stay> {
+        let mut w = self.begin_write().await?;
+        check_latest(&mut w.tx, stay_id, expected_version).await?;
+        insert_version(&mut w.tx, stay_id, ended, at, recorded_by).await?;
+        let created = insert_stay(&mut w.tx, next, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+
+    async fn list_stay_headers(&self, client_id: Option<i64>) -> DomainResult<Vec<StayHeader>> {
+        let rows =
+            sqlx::query("select * from stays where ($1 is null or client_id = $1) order by id")
+                .bind(client_id)
+                .fetch_all(self.pool())
+                .await
+                .map_err(internal)?;
+        rows.iter().map(header).collect()
+    }
+
+    async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>> {
+        let rows = sqlx::query(
+            "select * from stay_versions where ($1 is null or stay_id = $1) order by id",
+        )
+        .bind(stay_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter().map(version).collect()
+    }
+}
