@@ -464,6 +464,32 @@ async fn detail_page(
                 .collect(),
             empty: "Nog geen aanmeldingen.".into(),
         });
+        let stays = s.services.list_stays(&u.ctx, Some(id), None).await?;
+        if !stays.is_empty() {
+            page.tables.push(Table {
+                caption: "Verblijven".into(),
+                columns: columns(&["Product", "Start", "Einde", "Uitstroom"]),
+                rows: stays
+                    .iter()
+                    .map(|st| {
+                        vec![
+                            link_cell(
+                                products.get(&st.product_id).cloned().unwrap_or_default(),
+                                format!("/verblijven/{}", st.id),
+                            ),
+                            cell(st.start_date.to_string()),
+                            cell(
+                                st.end_date
+                                    .map(|d| d.to_string())
+                                    .unwrap_or_else(|| "loopt".into()),
+                            ),
+                            cell(st.exit.map(|e| e.label().to_string()).unwrap_or_default()),
+                        ]
+                    })
+                    .collect(),
+                empty: String::new(),
+            });
+        }
         let entries = s.services.client_waitlist(&u.ctx, id).await?;
         if !entries.is_empty() {
             page.tables.push(Table {

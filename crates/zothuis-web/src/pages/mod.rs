@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod audit;
+mod care;
 mod clients;
 mod reference;
 mod session;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(clients::router())
         .merge(access::router())
         .merge(waitlist::router())
+        .merge(care::router())
 }
 
 pub async fn not_found() -> Response {
@@ -71,6 +73,7 @@ pub enum Section {
     Home,
     Clients,
     Waitlist,
+    Stays,
     Reference,
     Users,
     Tokens,
@@ -114,6 +117,11 @@ impl Layout {
                 href: "/wachtlijst",
                 label: "Wachtlijst",
                 current: section == Section::Waitlist,
+            });
+            nav.push(NavItem {
+                href: "/verblijven",
+                label: "Verblijven",
+                current: section == Section::Stays,
             });
         }
         nav.push(NavItem {

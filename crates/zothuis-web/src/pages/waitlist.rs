@@ -324,6 +324,13 @@ async fn entry_page(
             .collect(),
         empty: String::new(),
     });
+    if state
+        .as_ref()
+        .is_some_and(|st| matches!(st.status, Status::InScreening { .. }))
+    {
+        page.forms
+            .extend(super::care::screening_forms(s, u, id, entry.product_id).await?);
+    }
     if u.user.role == Role::Wachtlijstbeheerder && state.is_some_and(|st| st.status.is_open()) {
         let options: Vec<(String, String)> = providers_list
             .iter()
@@ -377,4 +384,32 @@ async fn add_transition(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// The entry page again with the errors of one of its forms.
+pub async fn entry_with_errors(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    anchor: &str,
+    e: DomainError,
+) -> PageResult<Response> {
+    let mut page = entry_page(s, u, id, None).await?;
+    let errors = match e {
+        DomainError::Invalid(errors) => errors,
+        DomainError::Conflict(m) => vec![zothuis_domain::FieldError {
+            field: "formulier".into(),
+            message: m,
+        }],
+        other => return Err(PageError(other)),
+    };
+    if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == anchor) {
+        page.errors = form.apply_errors(&errors);
+    } else {
+        page.errors = errors
+            .iter()
+            .map(|e| link("#inhoud", e.message.clone()))
+            .collect();
+    }
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
 }

@@ -347,3 +347,125 @@ async fn a_placement_starts_a_stay_that_is_corrected_transferred_and_ended_with_
     .await;
     assert_eq!(all["aantal"], 2);
 }
+
+#[tokio::test]
+async fn a_provider_takes_a_client_from_screening_to_exit_in_the_pages() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let j = in_screening(&app).await;
+    let kwintes = app.login("aanbieder.kwintes").await;
+    let entry_page = format!("/wachtlijst/{}", j.entry);
+    let html = kwintes
+        .get(app.url(&entry_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Uitkomst van de screening") && html.contains("Plaatsen"),
+        "{html}"
+    );
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let screening = app
+        .services
+        .store
+        .list_screenings(Some(j.entry), None)
+        .await
+        .unwrap()[0]
+        .id;
+    let accepted = kwintes
+        .post(app.url(&format!("/screeningen/{screening}/uitkomst")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("uitkomst", "geaccepteerd"),
+            ("datum", "2025-12-15"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let location = app
+        .services
+        .store
+        .list_locations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.name == "Woonvorm Bussum")
+        .unwrap()
+        .id
+        .to_string();
+    let no_date = kwintes
+        .post(app.url(&format!("{entry_page}/plaatsing")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("locatieId", location.as_str()),
+            ("startdatum", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_date.status(), StatusCode::BAD_REQUEST);
+    let placed = kwintes
+        .post(app.url(&format!("{entry_page}/plaatsing")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("locatieId", location.as_str()),
+            ("startdatum", "2026-01-05"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(placed.status(), StatusCode::SEE_OTHER);
+    let stay_page = placed.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = kwintes
+        .get(app.url(&stay_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Verblijf van Rob Meijer") && html.contains("Woonvorm Bussum (Kwintes)"));
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let version = html
+        .split("name=\"versie\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let ended = kwintes
+        .post(app.url(&format!("{stay_page}/einde")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("versie", version.as_str()),
+            ("einddatum", "2026-01-10"),
+            ("uitstroombestemming", "familie-vrienden"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    let html = kwintes
+        .get(app.url("/verblijven?lopend=nee"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Rob Meijer") && html.contains("Familie of vrienden"));
+    // The manager of the other region sees nothing of this.
+    let other = app.token("wachtlijstbeheerder", "regio:ZKIH").await;
+    assert_eq!(get(&app, &other, "/api/v1/verblijven").await["aantal"], 0);
+}
