@@ -556,8 +556,6 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
     let mut bsn_counter = 0u32;
     let products = services.store.list_products().await?;
     let product = |code: &str| products.iter().find(|p| p.code == code).map(|p| p.id);
-    let providers = services.store.list_providers().await?;
-    let provider = |name: &str| providers.iter().find(|p| p.name == name).map(|p| p.id);
     let start = chrono::NaiveDate::from_ymd_opt(2022, 1, 3).unwrap_or(today);
     let span = (today - start).num_days().max(30) as u64;
     let mut created = 0;
@@ -566,17 +564,38 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
             continue;
         };
         let manager = acting(Role::Wachtlijstbeheerder, Scope::Regio(region.id));
-        let screeners: Vec<i64> = if spec.code == "GV" {
-            ["Kwintes", "Leger des Heils"]
+        // Where each product can be delivered in this region: (provider, location).
+        let region_codes: Vec<&str> = spec.municipalities.iter().map(|(c, _)| *c).collect();
+        let locations = services.store.list_locations().await?;
+        let places_for = |product_id: i64, at_home: bool| -> Vec<(i64, Option<i64>)> {
+            let mut v: Vec<(i64, Option<i64>)> = locations
                 .iter()
-                .filter_map(|n| provider(n))
-                .collect()
-        } else {
-            ["RIBW Kennemerland Amstelland Meerlanden", "Leger des Heils"]
-                .iter()
-                .filter_map(|n| provider(n))
-                .collect()
+                .filter(|l| {
+                    region_codes.contains(&l.municipality.as_str())
+                        && l.product_ids.contains(&product_id)
+                })
+                .map(|l| (l.provider_id, (!at_home).then_some(l.id)))
+                .collect();
+            v.dedup();
+            v
         };
+        let offered: Vec<(&str, Vec<(i64, Option<i64>)>)> = [
+            "BW-INT",
+            "BW-INT",
+            "BW-INT",
+            "BW-BESCHUT",
+            "BT",
+            "BT",
+            "HF",
+            "SKAEVE",
+        ]
+        .into_iter()
+        .filter_map(|code| {
+            let p = products.iter().find(|p| p.code == code)?;
+            let places = places_for(p.id, !p.kind.uses_location_capacity());
+            (!places.is_empty()).then_some((code, places))
+        })
+        .collect();
         let count = if spec.code == "GV" { 70 } else { 80 };
         for _ in 0..count {
             // The centrumgemeente has about a third of the residents.
@@ -658,16 +677,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                     )
                     .await?;
             }
-            let product_code = *dice.pick(&[
-                "BW-INT",
-                "BW-INT",
-                "BW-INT",
-                "BW-BESCHUT",
-                "BT",
-                "BT",
-                "HF",
-                "SKAEVE",
-            ]);
+            let (product_code, places) = dice.pick(&offered).clone();
             let Some(product_id) = product(product_code) else {
                 continue;
             };
@@ -721,6 +731,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
             };
             // Walk the entry through the list; older entries are further along.
             let mut day = decided + Duration::days(1 + dice.below(10) as i64);
+            let mut chosen = places[0];
             let step = |status: &str,
                         reason: Option<&str>,
                         provider_id: Option<i64>,
@@ -775,7 +786,10 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                         day,
                     )
                 } else {
-                    step("in-screening", None, Some(*dice.pick(&screeners)), day)
+                    {
+                        chosen = *dice.pick(&places);
+                        step("in-screening", None, Some(chosen.0), day)
+                    }
                 };
                 let to = next.status.clone();
                 if services
@@ -802,17 +816,88 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                         break;
                     }
                     let placed = dice.chance(65);
-                    let outcome = if placed {
-                        step("geplaatst", None, None, day)
-                    } else {
-                        step("actief-wachtend", None, None, day)
-                    };
-                    services
-                        .add_transition(&manager, entry.id, &outcome)
-                        .await?;
-                    if placed {
-                        break;
+                    let screening = services
+                        .store
+                        .list_screenings(Some(entry.id), None)
+                        .await?
+                        .last()
+                        .map(|sc| sc.id)
+                        .unwrap_or_default();
+                    if !placed {
+                        services
+                            .record_screening(
+                                &manager,
+                                screening,
+                                &crate::care::ScreeningInput {
+                                    outcome: "afgewezen".into(),
+                                    declined_by: Some(
+                                        (*dice.pick(&["client", "aanbieder"])).into(),
+                                    ),
+                                    reason: Some(
+                                        (*dice.pick(&[
+                                            "groepssamenstelling",
+                                            "zorgzwaarte-te-hoog",
+                                            "locatie",
+                                            "niet-gemotiveerd",
+                                        ]))
+                                        .into(),
+                                    ),
+                                    decided_on: day.to_string(),
+                                    note: None,
+                                },
+                            )
+                            .await?;
+                        continue;
                     }
+                    services
+                        .record_screening(
+                            &manager,
+                            screening,
+                            &crate::care::ScreeningInput {
+                                outcome: "geaccepteerd".into(),
+                                decided_on: day.to_string(),
+                                ..Default::default()
+                            },
+                        )
+                        .await?;
+                    let stay = services
+                        .place(
+                            &manager,
+                            entry.id,
+                            &crate::care::PlacementInput {
+                                location_id: chosen.1,
+                                start_date: day.to_string(),
+                            },
+                        )
+                        .await?;
+                    // Stays of protected housing last months to years.
+                    let end = day + Duration::days(120 + dice.below(1100) as i64);
+                    if end <= today && dice.chance(70) {
+                        services
+                            .end_stay(
+                                &manager,
+                                stay.id,
+                                stay.version_id,
+                                &crate::care::ExitInput {
+                                    end_date: end.to_string(),
+                                    destination: (*dice.pick(&[
+                                        "zelfstandig",
+                                        "zelfstandig",
+                                        "zelfstandig-pact",
+                                        "zelfstandig-pact",
+                                        "beschermd-thuis",
+                                        "andere-voorziening",
+                                        "wlz",
+                                        "kliniek",
+                                        "familie-vrienden",
+                                        "onbekend",
+                                    ]))
+                                    .into(),
+                                },
+                            )
+                            .await?;
+                    }
+                    break;
                 }
                 if to == "passief-wachtend" {
                     day += Duration::days(60 + dice.below(180) as i64);

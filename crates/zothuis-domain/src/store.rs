@@ -396,6 +396,8 @@ pub trait CareStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<Stay>;
     async fn list_stay_headers(&self, client_id: Option<i64>) -> DomainResult<Vec<StayHeader>>;
+    /// The providers a client was referred to for screening or placed with.
+    async fn client_providers(&self, client_id: i64) -> DomainResult<Vec<i64>>;
     async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>>;
 }
 

@@ -280,6 +280,20 @@ impl CareStore for SqliteStore {
         rows.iter().map(header).collect()
     }
 
+    async fn client_providers(&self, client_id: i64) -> DomainResult<Vec<i64>> {
+        sqlx::query_scalar(
+            "select t.provider_id from waitlist_transitions t
+               join waitlist_entries e on e.id = t.entry_id
+              where e.client_id = $1 and t.status = 'in-screening' and t.provider_id is not null
+             union
+             select v.provider_id from stay_versions v join stays s on s.id = v.stay_id where s.client_id = $1",
+        )
+        .bind(client_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)
+    }
+
     async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>> {
         let rows = sqlx::query(
             "select * from stay_versions where ($1 is null or stay_id = $1) order by id",

@@ -90,28 +90,7 @@ impl Services {
                 .await?
                 .contains(&ctx.actor.id);
         // A provider sees the clients referred to it for screening or placed with it.
-        let entries: Vec<i64> = self
-            .store
-            .list_entries()
-            .await?
-            .into_iter()
-            .filter(|e| e.client_id == client.id)
-            .map(|e| e.id)
-            .collect();
-        let mut providers = Vec::new();
-        for s in self.store.list_screenings(None, None).await? {
-            if entries.contains(&s.entry_id) && !providers.contains(&s.provider_id) {
-                providers.push(s.provider_id);
-            }
-        }
-        let versions = self.store.list_stay_versions(None).await?;
-        for h in self.store.list_stay_headers(Some(client.id)).await? {
-            for v in versions.iter().filter(|v| v.stay_id == h.id) {
-                if !providers.contains(&v.provider_id) {
-                    providers.push(v.provider_id);
-                }
-            }
-        }
+        let providers = self.store.client_providers(client.id).await?;
         Ok(AccessFacts {
             municipalities,
             regions,
