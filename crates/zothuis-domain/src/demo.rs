@@ -457,6 +457,9 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
 
 // ---- synthetic population ------------------------------------------------------
 
+/// Where a product can be delivered: (provider, location, none for at home).
+type Places = Vec<(i64, Option<i64>)>;
+
 /// A small deterministic generator (xorshift), so every demo looks the same.
 struct Dice(u64);
 
@@ -567,7 +570,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
         // Where each product can be delivered in this region: (provider, location).
         let region_codes: Vec<&str> = spec.municipalities.iter().map(|(c, _)| *c).collect();
         let locations = services.store.list_locations().await?;
-        let places_for = |product_id: i64, at_home: bool| -> Vec<(i64, Option<i64>)> {
+        let places_for = |product_id: i64, at_home: bool| -> Places {
             let mut v: Vec<(i64, Option<i64>)> = locations
                 .iter()
                 .filter(|l| {
@@ -579,7 +582,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
             v.dedup();
             v
         };
-        let offered: Vec<(&str, Vec<(i64, Option<i64>)>)> = [
+        let offered: Vec<(&str, Places)> = [
             "BW-INT",
             "BW-INT",
             "BW-INT",
