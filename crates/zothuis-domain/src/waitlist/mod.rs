@@ -1,5 +1,6 @@
 //! The regional waiting list.
 
+pub mod matching;
 pub mod model;
 pub mod service;
 pub mod status;

@@ -221,3 +221,123 @@ impl Services {
             .await
     }
 }
+
+impl Services {
+    /// Occupancy and vacancies of every location on `day`. These are counts of
+    /// places, not personal data, so every role may see them.
+    pub async fn vacancies(
+        &self,
+        ctx: &RequestContext,
+        day: NaiveDate,
+    ) -> DomainResult<Vec<super::matching::Occupancy>> {
+        let locations = self.list_locations(ctx).await?;
+        let products = self.store.list_products().await?;
+        let place_products: Vec<i64> = products
+            .iter()
+            .filter(|p| p.kind.uses_location_capacity())
+            .map(|p| p.id)
+            .collect();
+        let now = self.clock.now();
+        let versions = self.store.list_stay_versions(None).await?;
+        let stays: Vec<crate::care::Stay> = self
+            .store
+            .list_stay_headers(None)
+            .await?
+            .iter()
+            .filter_map(|h| crate::care::stay_at(h, &versions, now))
+            .collect();
+        let mut out = Vec::new();
+        for l in &locations {
+            let capacity = self.store.list_capacity(l.id).await?;
+            out.extend(super::matching::occupancy(
+                l,
+                &place_products,
+                &capacity,
+                &stays,
+                day,
+                now,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// For a vacancy at a location: every waiting client of the product in the
+    /// location's region, proposed in priority order or with the reason why
+    /// not. For the waitlist manager; audited.
+    pub async fn proposal(
+        &self,
+        ctx: &RequestContext,
+        location_id: i64,
+        product_id: i64,
+        day: NaiveDate,
+    ) -> DomainResult<(
+        super::matching::Occupancy,
+        Vec<(super::matching::Proposal, Client)>,
+    )> {
+        if ctx.actor.role != Role::Wachtlijstbeheerder {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Wachtlijst,
+                    None,
+                    "alleen de wachtlijstbeheerder koppelt cliënten aan vrije plekken",
+                )
+                .await;
+        }
+        let location = self.get_location(ctx, location_id).await?;
+        let occupancy = self
+            .vacancies(ctx, day)
+            .await?
+            .into_iter()
+            .find(|o| o.location_id == location_id && o.product_id == product_id)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "productId",
+                    "deze locatie heeft geen plekken voor dit product",
+                )
+            })?;
+        let region_id = self
+            .store
+            .get_municipality(&location.municipality)
+            .await?
+            .map(|m| m.region_id)
+            .unwrap_or_default();
+        let region: Vec<GemeenteCode> = self
+            .store
+            .list_municipalities()
+            .await?
+            .into_iter()
+            .filter(|m| m.region_id == region_id)
+            .map(|m| m.code)
+            .collect();
+        let providers: std::collections::HashMap<i64, String> = self
+            .store
+            .list_providers()
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        let filter = WaitlistFilter {
+            status: Some("open".into()),
+            product_id: Some(product_id),
+            ..WaitlistFilter::default()
+        };
+        let lines = self.waitlist_overview(ctx, &filter, day, None).await?;
+        let states: Vec<EntryState> = lines.iter().map(|l| l.state.clone()).collect();
+        let name = |id: i64| providers.get(&id).cloned().unwrap_or_default();
+        let proposals = super::matching::propose(&states, &region, &name);
+        let out = proposals
+            .into_iter()
+            .filter_map(|p| {
+                let client = lines
+                    .iter()
+                    .find(|l| l.state.entry.id == p.entry_id)?
+                    .client
+                    .clone();
+                Some((p, client))
+            })
+            .collect();
+        Ok((occupancy, out))
+    }
+}

@@ -21,6 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(overview))
         .routes(routes!(entry))
         .routes(routes!(list_transitions, add_transition))
+        .routes(routes!(vacancies))
+        .routes(routes!(proposal))
 }
 
 /// Een regel van de wachtlijst op een peildatum.
@@ -293,4 +295,144 @@ async fn add_transition(
     };
     let t = s.services.add_transition(&caller.ctx, id, &input).await?;
     Ok((StatusCode::CREATED, axum::Json(Overgang::from(t))))
+}
+
+/// Plekken van één product op één locatie op een peildatum.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Vacature {
+    #[schema(example = 4)]
+    pub locatie_id: i64,
+    #[schema(example = 1)]
+    pub product_id: i64,
+    #[schema(example = 30)]
+    pub capaciteit: i64,
+    /// Lopende verblijven op de peildatum.
+    #[schema(example = 28)]
+    pub bezet: i64,
+    /// Capaciteit min bezet; negatief bij overbezetting.
+    #[schema(example = 2)]
+    pub vrij: i64,
+}
+
+impl From<zothuis_domain::waitlist::matching::Occupancy> for Vacature {
+    fn from(o: zothuis_domain::waitlist::matching::Occupancy) -> Self {
+        Vacature {
+            vrij: o.vacant(),
+            locatie_id: o.location_id,
+            product_id: o.product_id,
+            capaciteit: o.capacity,
+            bezet: o.occupied,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct VacatureFilter {
+    #[param(example = "2026-01-31", value_type = Option<String>)]
+    pub peildatum: Option<NaiveDate>,
+    #[param(example = 4)]
+    pub locatie_id: Option<i64>,
+    #[param(example = 1)]
+    pub product_id: Option<i64>,
+    /// Alleen plekken die vrij zijn.
+    #[param(example = true)]
+    pub alleen_vrij: Option<bool>,
+}
+
+/// Capaciteit, bezetting en vrije plekken per locatie en product (afgeleid uit verblijven).
+#[utoipa::path(get, path = "/vacatures", tag = "Wachtlijst", params(VacatureFilter),
+    responses((status = 200, description = "Plekken", body = Vec<Vacature>)))]
+async fn vacancies(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<VacatureFilter>,
+) -> ApiResult<axum::Json<Vec<Vacature>>> {
+    let day = q.peildatum.unwrap_or_else(|| s.services.clock.today());
+    let all = s.services.vacancies(&caller.ctx, day).await?;
+    Ok(axum::Json(
+        all.into_iter()
+            .filter(|o| q.locatie_id.is_none_or(|l| o.location_id == l))
+            .filter(|o| q.product_id.is_none_or(|p| o.product_id == p))
+            .filter(|o| !q.alleen_vrij.unwrap_or(false) || o.vacant() > 0)
+            .map(Vacature::from)
+            .collect(),
+    ))
+}
+
+/// Een wachtende cliënt bij een vrije plek: voorgesteld met een rang, of niet, met de reden.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Voorstel {
+    #[schema(example = 4)]
+    pub wachtlijst_id: i64,
+    #[schema(example = 12)]
+    pub client_id: i64,
+    #[schema(example = "Kees Smit")]
+    pub client_naam: String,
+    /// 1, 2, … voor voorgestelde cliënten; leeg als de cliënt niet wordt voorgesteld.
+    #[schema(example = 1)]
+    pub rang: Option<usize>,
+    #[schema(
+        example = "actief wachtend sinds 2025-12-20 (23 dagen); 28 dagen sinds de beschikking"
+    )]
+    pub toelichting: String,
+}
+
+/// De vacature met de voorgestelde cliënten.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Koppelvoorstel {
+    pub vacature: Vacature,
+    pub clienten: Vec<Voorstel>,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct VoorstelQuery {
+    #[param(example = 4)]
+    pub locatie_id: Option<i64>,
+    #[param(example = 1)]
+    pub product_id: Option<i64>,
+    #[param(example = "2026-01-31", value_type = Option<String>)]
+    pub peildatum: Option<NaiveDate>,
+}
+
+/// Voorstel voor een vrije plek: wachtenden in volgorde van prioriteit, met toelichting voor wie niet in aanmerking komt (wachtlijstbeheerder).
+#[utoipa::path(get, path = "/vacatures/voorstel", tag = "Wachtlijst", params(VoorstelQuery),
+    responses((status = 200, description = "Voorstel", body = Koppelvoorstel),
+              (status = 400, description = "Locatie of product ontbreekt", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem)))]
+async fn proposal(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<VoorstelQuery>,
+) -> ApiResult<axum::Json<Koppelvoorstel>> {
+    let (Some(location), Some(product)) = (q.locatie_id, q.product_id) else {
+        return Err(crate::error::ApiError::bad_request(
+            "locatieId",
+            "geef locatieId en productId op",
+        ));
+    };
+    let day = q.peildatum.unwrap_or_else(|| s.services.clock.today());
+    let (occupancy, proposals) = s
+        .services
+        .proposal(&caller.ctx, location, product, day)
+        .await?;
+    Ok(axum::Json(Koppelvoorstel {
+        vacature: occupancy.into(),
+        clienten: proposals
+            .into_iter()
+            .map(|(p, c)| Voorstel {
+                wachtlijst_id: p.entry_id,
+                client_id: c.id,
+                client_naam: c.full_name(),
+                rang: p.rank,
+                toelichting: p.reason,
+            })
+            .collect(),
+    }))
 }

@@ -73,6 +73,7 @@ pub enum Section {
     Home,
     Clients,
     Waitlist,
+    Places,
     Stays,
     Reference,
     Users,
@@ -117,6 +118,11 @@ impl Layout {
                 href: "/wachtlijst",
                 label: "Wachtlijst",
                 current: section == Section::Waitlist,
+            });
+            nav.push(NavItem {
+                href: "/vacatures",
+                label: "Plekken",
+                current: section == Section::Places,
             });
             nav.push(NavItem {
                 href: "/verblijven",

@@ -12,6 +12,8 @@ pub fn router() -> Router<AppState> {
         .route("/wachtlijst", get(overview))
         .route("/wachtlijst/{id}", get(entry))
         .route("/wachtlijst/{id}/overgangen", post(add_transition))
+        .route("/vacatures", get(vacancies))
+        .route("/vacatures/voorstel", get(proposal))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -412,4 +414,161 @@ pub async fn entry_with_errors(
             .collect();
     }
     Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct VacancyQuery {
+    peildatum: Option<String>,
+    #[serde(rename = "locatieId")]
+    location_id: Option<i64>,
+    #[serde(rename = "productId")]
+    product_id: Option<i64>,
+}
+
+fn day_from(s: &AppState, q: Option<&str>) -> PageResult<chrono::NaiveDate> {
+    match q.filter(|d| !d.trim().is_empty()) {
+        Some(d) => Ok(zothuis_domain::Datum::parse(d)
+            .map_err(|e| PageError(DomainError::invalid("peildatum", e.to_string())))?
+            .0),
+        None => Ok(s.services.clock.today()),
+    }
+}
+
+async fn vacancies(
+    State(s): State<AppState>,
+    u: PageUser,
+    Query(q): Query<VacancyQuery>,
+) -> PageResult<TablePage> {
+    let day = day_from(&s, q.peildatum.as_deref())?;
+    let all = s.services.vacancies(&u.ctx, day).await?;
+    let products: HashMap<i64, String> = s
+        .services
+        .list_products(&u.ctx)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let locations: HashMap<i64, String> = s
+        .services
+        .list_locations(&u.ctx)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.name))
+        .collect();
+    let manager = u.user.role == Role::Wachtlijstbeheerder;
+    let rows = all
+        .iter()
+        .map(|o| {
+            let mut row = vec![
+                link_cell(
+                    locations.get(&o.location_id).cloned().unwrap_or_default(),
+                    format!("/referentie/locaties/{}", o.location_id),
+                ),
+                cell(products.get(&o.product_id).cloned().unwrap_or_default()),
+                num_cell(o.capacity),
+                num_cell(o.occupied),
+                if o.vacant() > 0 {
+                    Cell {
+                        numeric: true,
+                        ..badge_cell(o.vacant().to_string(), "ok")
+                    }
+                } else {
+                    num_cell(o.vacant())
+                },
+            ];
+            if manager {
+                row.push(link_cell(
+                    "Voorstel",
+                    format!(
+                        "/vacatures/voorstel?locatieId={}&productId={}&peildatum={day}",
+                        o.location_id, o.product_id
+                    ),
+                ));
+            }
+            row
+        })
+        .collect();
+    let mut cols = vec!["Locatie", "Product", "#Capaciteit", "#Bezet", "#Vrij"];
+    if manager {
+        cols.push("Koppelen");
+    }
+    Ok(TablePage {
+        layout: Layout::new(&s, &u, "Plekken", Section::Places).await,
+        heading: "Plekken en bezetting".into(),
+        intro: Some(format!(
+            "Stand op {}. Bezetting volgt uit de lopende verblijven, capaciteit uit de capaciteitshistorie van de locatie.",
+            zothuis_domain::dates::dutch_long(day)
+        )),
+        actions: Vec::new(),
+        filters: Some(
+            FormBlock::get(
+                "/vacatures",
+                "Tonen",
+                vec![Field::date("peildatum", "Peildatum", day.to_string())],
+            )
+            .anchor("filters"),
+        ),
+        table: Table {
+            caption: "Plekken per locatie en product".into(),
+            columns: columns(&cols),
+            rows,
+            empty: "Geen locaties met plekken.".into(),
+        },
+        pager: None,
+    })
+}
+
+async fn proposal(
+    State(s): State<AppState>,
+    u: PageUser,
+    Query(q): Query<VacancyQuery>,
+) -> PageResult<TablePage> {
+    let day = day_from(&s, q.peildatum.as_deref())?;
+    let (Some(location), Some(product)) = (q.location_id, q.product_id) else {
+        return Err(PageError(DomainError::invalid(
+            "locatieId",
+            "kies een locatie en product",
+        )));
+    };
+    let (occupancy, proposals) = s.services.proposal(&u.ctx, location, product, day).await?;
+    let loc = s.services.get_location(&u.ctx, location).await?;
+    let prod = s.services.get_product(&u.ctx, product).await?;
+    let rows = proposals
+        .iter()
+        .map(|(p, c)| {
+            vec![
+                match p.rank {
+                    Some(r) => Cell {
+                        numeric: true,
+                        ..badge_cell(r.to_string(), "ok")
+                    },
+                    None => cell("—"),
+                },
+                link_cell(c.full_name(), format!("/wachtlijst/{}", p.entry_id)),
+                cell(&p.reason),
+            ]
+        })
+        .collect();
+    Ok(TablePage {
+        layout: Layout::new(&s, &u, "Voorstel", Section::Places)
+            .await
+            .with_breadcrumbs(vec![link("/vacatures", "Plekken")]),
+        heading: format!("Voorstel voor {} — {}", loc.name, prod.name),
+        intro: Some(format!(
+            "{} van {} plekken bezet, {} vrij op {}. Voorgesteld worden actief wachtenden in de regio, langst actief wachtend eerst; bij de anderen staat waarom niet.",
+            occupancy.occupied,
+            occupancy.capacity,
+            occupancy.vacant(),
+            zothuis_domain::dates::dutch_long(day)
+        )),
+        actions: Vec::new(),
+        filters: None,
+        table: Table {
+            caption: "Wachtenden voor dit product".into(),
+            columns: columns(&["#Rang", "Cliënt", "Toelichting"]),
+            rows,
+            empty: "Niemand wacht op dit product.".into(),
+        },
+        pager: None,
+    })
 }

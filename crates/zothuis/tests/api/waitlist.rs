@@ -337,3 +337,121 @@ async fn the_waitlist_pages_show_each_role_its_own_residents_and_let_the_manager
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_client() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    // Three Huizen residents with BW: one active long, one active short, one passive.
+    for bsn in ["999990019", "999990020", "999990032"] {
+        decided(&app, &huizen, "BW-INT", "toegekend", bsn).await;
+    }
+    let entries = get_json(&app, &manager, "/api/v1/wachtlijst").await;
+    let ids: Vec<i64> = entries["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    let t = |i: usize| format!("/api/v1/wachtlijst/{}/overgangen", ids[i]);
+    post(
+        &app,
+        &manager,
+        &t(0),
+        json!({"status": "actief-wachtend", "ingangsdatum": "2025-12-16"}),
+    )
+    .await;
+    post(
+        &app,
+        &manager,
+        &t(1),
+        json!({"status": "actief-wachtend", "ingangsdatum": "2026-01-05"}),
+    )
+    .await;
+    post(&app, &manager, &t(2), json!({"status": "passief-wachtend", "reden": "niet-gemotiveerd", "ingangsdatum": "2025-12-20"})).await;
+    let bw = product(&app, &manager, "BW-INT").await;
+    let locations = get_json(&app, &manager, "/api/v1/locaties").await;
+    let bussum = locations["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["naam"] == "Woonvorm Bussum")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let vac = get_json(
+        &app,
+        &manager,
+        &format!("/api/v1/vacatures?locatieId={bussum}&productId={bw}&peildatum=2026-01-12"),
+    )
+    .await;
+    assert_eq!(vac[0]["capaciteit"], 30);
+    assert_eq!(vac[0]["bezet"], 0);
+    assert_eq!(vac[0]["vrij"], 30);
+    let p = get_json(
+        &app,
+        &manager,
+        &format!(
+            "/api/v1/vacatures/voorstel?locatieId={bussum}&productId={bw}&peildatum=2026-01-12"
+        ),
+    )
+    .await;
+    let c = p["clienten"].as_array().unwrap();
+    assert_eq!(c[0]["wachtlijstId"], ids[0]);
+    assert_eq!(c[0]["rang"], 1);
+    assert_eq!(c[1]["rang"], 2);
+    assert!(c[2]["rang"].is_null());
+    assert_eq!(
+        c[2]["toelichting"],
+        "passief wachtend sinds 2025-12-20 (niet gemotiveerd)"
+    );
+    // Only the waitlist manager gets a proposal with names; everyone sees the counts.
+    let policy = app.token("beleidsadviseur", "regio:GV").await;
+    assert_eq!(
+        Client::new()
+            .get(app.url(&format!(
+                "/api/v1/vacatures/voorstel?locatieId={bussum}&productId={bw}"
+            )))
+            .bearer_auth(&policy)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        get_json(&app, &policy, "/api/v1/vacatures")
+            .await
+            .as_array()
+            .unwrap()
+            .len()
+            > 5
+    );
+    // The pages show the same.
+    let page = app.login("wachtlijst.gv").await;
+    let html = page
+        .get(app.url(&format!(
+            "/vacatures/voorstel?locatieId={bussum}&productId={bw}&peildatum=2026-01-12"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Voorstel voor Woonvorm Bussum")
+            && html.contains("passief wachtend sinds 2025-12-20")
+    );
+    let html = page
+        .get(app.url("/vacatures"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Plekken en bezetting") && html.contains("Voorstel"));
+}

@@ -1,0 +1,208 @@
+//! Places and matching: occupancy is derived from stays, vacancies are
+//! capacity minus occupancy, and for a vacancy every waiting client of the
+//! product is either proposed (in priority order) or told why not.
+
+use super::model::EntryState;
+use super::status::Status;
+use crate::care::Stay;
+use crate::reference::{CapacityRow, Location, capacity_on};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Places of one product at one location on a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Occupancy {
+    pub location_id: i64,
+    pub product_id: i64,
+    pub capacity: i64,
+    pub occupied: i64,
+}
+
+impl Occupancy {
+    /// Free places; negative when a location is over capacity.
+    pub fn vacant(&self) -> i64 {
+        self.capacity - self.occupied
+    }
+}
+
+/// Occupancy of every product with location places at `location` on `day`,
+/// as known at `known_at` (capacity rows recorded by then; stays as given).
+pub fn occupancy(
+    location: &Location,
+    place_products: &[i64],
+    capacity: &[CapacityRow],
+    stays: &[Stay],
+    day: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> Vec<Occupancy> {
+    location
+        .product_ids
+        .iter()
+        .filter(|p| place_products.contains(p))
+        .map(|p| Occupancy {
+            location_id: location.id,
+            product_id: *p,
+            capacity: capacity_on(capacity, *p, day, known_at).map_or(0, |c| c.places),
+            occupied: stays
+                .iter()
+                .filter(|s| {
+                    s.location_id == Some(location.id) && s.product_id == *p && s.is_active_on(day)
+                })
+                .count() as i64,
+        })
+        .collect()
+}
+
+/// One waiting client for a vacancy: proposed with a rank, or not, with why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub entry_id: i64,
+    pub client_id: i64,
+    /// 1, 2, … for proposed clients in priority order.
+    pub rank: Option<usize>,
+    pub reason: String,
+}
+
+/// Proposes the waiting clients of the vacancy's product. Default priority
+/// (regional waiting-list protocol): actively waiting only, longest active
+/// waiting time first, then longest time since the decision.
+pub fn propose(
+    states: &[EntryState],
+    region_municipalities: &[crate::reference::GemeenteCode],
+    provider_name: &dyn Fn(i64) -> String,
+) -> Vec<Proposal> {
+    let mut proposed: Vec<&EntryState> = Vec::new();
+    let mut others = Vec::new();
+    for s in states {
+        let not = |reason: String| Proposal {
+            entry_id: s.entry.id,
+            client_id: s.entry.client_id,
+            rank: None,
+            reason,
+        };
+        if !region_municipalities.contains(&s.entry.responsible) {
+            others.push(not(
+                "verantwoordelijke gemeente ligt buiten de regio van deze locatie".into(),
+            ));
+            continue;
+        }
+        match s.status {
+            Status::ActiefWachtend => proposed.push(s),
+            Status::Aangemeld => others.push(not(format!(
+                "nog niet actief wachtend (aangemeld sinds {})",
+                s.status_since
+            ))),
+            Status::PassiefWachtend(r) => others.push(not(format!(
+                "passief wachtend sinds {} ({})",
+                s.status_since,
+                r.label().to_lowercase()
+            ))),
+            Status::InScreening { provider_id } => others.push(not(format!(
+                "in screening bij {} sinds {}",
+                provider_name(provider_id),
+                s.status_since
+            ))),
+            Status::Geplaatst | Status::Afgevoerd(_) => {}
+        }
+    }
+    proposed.sort_by_key(|s| {
+        (
+            std::cmp::Reverse(s.days_in_status),
+            std::cmp::Reverse(s.waiting_days),
+            s.entry.id,
+        )
+    });
+    let mut out: Vec<Proposal> = proposed
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Proposal {
+            entry_id: s.entry.id,
+            client_id: s.entry.client_id,
+            rank: Some(i + 1),
+            reason: format!(
+                "actief wachtend sinds {} ({} dagen); {} dagen sinds de beschikking",
+                s.status_since, s.days_in_status, s.waiting_days
+            ),
+        })
+        .collect();
+    out.extend(others);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::GemeenteCode;
+    use crate::waitlist::{Entry, PassiveReason};
+    use chrono::TimeZone;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn state(
+        id: i64,
+        gm: &str,
+        status: Status,
+        since: &str,
+        in_status: i64,
+        waiting: i64,
+    ) -> EntryState {
+        EntryState {
+            entry: Entry {
+                id,
+                client_id: id * 10,
+                decision_id: id,
+                product_id: 1,
+                responsible: GemeenteCode::parse(gm).unwrap(),
+                waiting_since: d("2025-01-01"),
+                created_at: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap(),
+            },
+            status,
+            status_since: d(since),
+            waiting_days: waiting,
+            days_in_status: in_status,
+        }
+    }
+
+    #[test]
+    fn the_longest_actively_waiting_client_comes_first_and_others_are_explained() {
+        let region = [
+            GemeenteCode::parse("GM0402").unwrap(),
+            GemeenteCode::parse("GM0406").unwrap(),
+        ];
+        let states = vec![
+            state(1, "GM0402", Status::ActiefWachtend, "2025-06-01", 100, 300),
+            state(2, "GM0406", Status::ActiefWachtend, "2025-03-01", 190, 200),
+            state(
+                3,
+                "GM0406",
+                Status::PassiefWachtend(PassiveReason::KlinischeOpname),
+                "2025-05-01",
+                130,
+                400,
+            ),
+            state(
+                4,
+                "GM0402",
+                Status::InScreening { provider_id: 7 },
+                "2025-08-01",
+                40,
+                350,
+            ),
+            state(5, "GM0392", Status::ActiefWachtend, "2025-01-01", 400, 400),
+        ];
+        let name = |_| "Kwintes".to_string();
+        let p = propose(&states, &region, &name);
+        let ranked: Vec<(i64, Option<usize>)> = p.iter().map(|x| (x.entry_id, x.rank)).collect();
+        assert_eq!(ranked[0], (2, Some(1)));
+        assert_eq!(ranked[1], (1, Some(2)));
+        let why = |id| p.iter().find(|x| x.entry_id == id).unwrap().reason.clone();
+        assert_eq!(
+            why(3),
+            "passief wachtend sinds 2025-05-01 (klinische opname)"
+        );
+        assert_eq!(why(4), "in screening bij Kwintes sinds 2025-08-01");
+        assert!(why(5).contains("buiten de regio"));
+        assert!(why(2).starts_with("actief wachtend sinds 2025-03-01 (190 dagen)"));
+    }
+}
