@@ -85,6 +85,8 @@ pub enum ObjectType {
     Wachtlijst,
     Screening,
     Verblijf,
+    Wachtlijstoverleg,
+    Overlegcyclus,
 }
 
 impl ObjectType {
@@ -109,6 +111,8 @@ impl ObjectType {
             ObjectType::Wachtlijst => "wachtlijst",
             ObjectType::Screening => "screening",
             ObjectType::Verblijf => "verblijf",
+            ObjectType::Wachtlijstoverleg => "wachtlijstoverleg",
+            ObjectType::Overlegcyclus => "overlegcyclus",
         }
     }
 }

@@ -918,5 +918,31 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
             }
         }
     }
+    // Review cycles and the last review per municipality (Gooi en
+    // Vechtstreek: Hilversum every six weeks, the others every eight).
+    for spec in &REGIONS {
+        let Some(region) = services.store.find_region_by_code(spec.code).await? else {
+            continue;
+        };
+        let manager = acting(Role::Wachtlijstbeheerder, Scope::Regio(region.id));
+        if spec.code == "GV" {
+            services.set_review_cycle(&manager, "GM0402", 6).await?;
+        }
+        for (code, _) in spec.municipalities {
+            let agenda = services.review_agenda(&manager, code).await?;
+            let held = today - Duration::weeks(3 + dice.below(7) as i64);
+            let outcomes: Vec<crate::waitlist::review::ReviewOutcome> = agenda
+                .iter()
+                .take(3)
+                .map(|l| crate::waitlist::review::ReviewOutcome {
+                    entry_id: l.state.entry.id,
+                    outcome: "Besproken; blijft op de lijst".into(),
+                })
+                .collect();
+            services
+                .record_review(&manager, code, &held.to_string(), &outcomes)
+                .await?;
+        }
+    }
     Ok(created)
 }

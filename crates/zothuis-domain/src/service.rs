@@ -21,6 +21,8 @@ pub struct Settings {
     pub session_idle_minutes: i64,
     /// …and after this long in any case.
     pub session_absolute_hours: i64,
+    /// Weeks between waiting-list reviews for a municipality without its own cycle.
+    pub review_weeks_default: i64,
 }
 
 impl Default for Settings {
@@ -30,6 +32,7 @@ impl Default for Settings {
             login_window_minutes: 15,
             session_idle_minutes: 60,
             session_absolute_hours: 12,
+            review_weeks_default: 8,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVer
 use crate::error::DomainResult;
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
+use crate::waitlist::review::{Review, ReviewOutcome};
 use crate::waitlist::{Entry, Transition, TransitionData};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -328,6 +329,25 @@ pub trait WaitlistStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<Transition>;
+    /// Review cycles set per municipality (weeks).
+    async fn review_cycles(&self) -> DomainResult<Vec<(GemeenteCode, i64)>>;
+    async fn set_review_cycle(
+        &self,
+        municipality: &GemeenteCode,
+        weeks: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+    /// Held reviews with their outcomes, of one municipality or all; oldest first.
+    async fn list_reviews(&self, municipality: Option<&GemeenteCode>) -> DomainResult<Vec<Review>>;
+    async fn create_review(
+        &self,
+        municipality: &GemeenteCode,
+        held_on: NaiveDate,
+        outcomes: &[ReviewOutcome],
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Review>;
 }
 
 /// A new stay: its fixed header and its first version.

@@ -2,12 +2,13 @@
 
 use crate::{SqliteStore, append_audit_tx, internal};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::reference::GemeenteCode;
 use zothuis_domain::store::WaitlistStore;
+use zothuis_domain::waitlist::review::{Review, ReviewOutcome};
 use zothuis_domain::waitlist::*;
 use zothuis_domain::{DomainError, DomainResult};
 
@@ -154,5 +155,114 @@ impl WaitlistStore for SqliteStore {
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await?;
         Ok(created)
+    }
+
+    async fn review_cycles(&self) -> DomainResult<Vec<(GemeenteCode, i64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("select municipality_code, weeks from review_cycles")
+                .fetch_all(self.pool())
+                .await
+                .map_err(internal)?;
+        rows.into_iter()
+            .map(|(c, w)| Ok((GemeenteCode::parse(&c).map_err(bad)?, w)))
+            .collect()
+    }
+
+    async fn set_review_cycle(
+        &self,
+        municipality: &GemeenteCode,
+        weeks: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()> {
+        let mut w = self.begin_write().await?;
+        sqlx::query(
+            "insert into review_cycles (municipality_code, weeks) values ($1, $2)
+             on conflict (municipality_code) do update set weeks = excluded.weeks",
+        )
+        .bind(municipality.as_str())
+        .bind(weeks)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await
+    }
+
+    async fn list_reviews(&self, municipality: Option<&GemeenteCode>) -> DomainResult<Vec<Review>> {
+        let rows = sqlx::query("select * from reviews where ($1 is null or municipality_code = $1) order by held_on, id")
+            .bind(municipality.map(|m| m.to_string()))
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        let outcomes: Vec<(i64, i64, String)> = sqlx::query_as(
+            "select review_id, entry_id, outcome from review_outcomes order by review_id, entry_id",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id").map_err(internal)?;
+                let code: String = r.try_get("municipality_code").map_err(internal)?;
+                Ok(Review {
+                    id,
+                    municipality: GemeenteCode::parse(&code).map_err(bad)?,
+                    held_on: r.try_get("held_on").map_err(internal)?,
+                    outcomes: outcomes
+                        .iter()
+                        .filter(|(rid, _, _)| *rid == id)
+                        .map(|(_, entry_id, outcome)| ReviewOutcome {
+                            entry_id: *entry_id,
+                            outcome: outcome.clone(),
+                        })
+                        .collect(),
+                    recorded_at: r.try_get("recorded_at").map_err(internal)?,
+                    recorded_by: r.try_get("recorded_by").map_err(internal)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_review(
+        &self,
+        municipality: &GemeenteCode,
+        held_on: NaiveDate,
+        outcomes: &[ReviewOutcome],
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Review> {
+        let mut w = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into reviews (municipality_code, held_on, recorded_at, recorded_by) values ($1, $2, $3, $4) returning id",
+        )
+        .bind(municipality.as_str())
+        .bind(held_on)
+        .bind(at)
+        .bind(recorded_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        for o in outcomes {
+            sqlx::query(
+                "insert into review_outcomes (review_id, entry_id, outcome) values ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(o.entry_id)
+            .bind(&o.outcome)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+        }
+        append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;
+        w.commit().await?;
+        Ok(Review {
+            id,
+            municipality: municipality.clone(),
+            held_on,
+            outcomes: outcomes.to_vec(),
+            recorded_at: at,
+            recorded_by: recorded_by.to_string(),
+        })
     }
 }

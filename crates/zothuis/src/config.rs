@@ -13,7 +13,23 @@ pub struct Config {
     pub storage: StorageConfig,
     pub database: DatabaseConfig,
     pub security: SecurityConfig,
+    pub waitlist: WaitlistConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WaitlistConfig {
+    /// Weeks between review meetings for a municipality without its own cycle.
+    pub review_weeks_default: i64,
+}
+
+impl Default for WaitlistConfig {
+    fn default() -> Self {
+        WaitlistConfig {
+            review_weeks_default: zothuis_domain::Settings::default().review_weeks_default,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,6 +192,7 @@ impl Config {
             login_window_minutes: self.security.login_window_minutes,
             session_idle_minutes: self.security.session_idle_minutes,
             session_absolute_hours: self.security.session_absolute_hours,
+            review_weeks_default: self.waitlist.review_weeks_default,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod matching;
 pub mod model;
+pub mod review;
 pub mod service;
 pub mod status;
 

@@ -341,3 +341,210 @@ impl Services {
         Ok((occupancy, out))
     }
 }
+
+impl Services {
+    /// The municipalities of the waitlist manager's region.
+    async fn manager_region(
+        &self,
+        ctx: &RequestContext,
+        attempted: AuditAction,
+    ) -> DomainResult<Vec<GemeenteCode>> {
+        let crate::admin::Scope::Regio(region) = (match ctx.actor.role {
+            Role::Wachtlijstbeheerder => ctx.actor.scope.clone(),
+            _ => crate::admin::Scope::Installatie,
+        }) else {
+            return self
+                .deny(
+                    ctx,
+                    attempted,
+                    ObjectType::Wachtlijstoverleg,
+                    None,
+                    "alleen de wachtlijstbeheerder van de regio voert het wachtlijstoverleg",
+                )
+                .await;
+        };
+        Ok(self
+            .store
+            .list_municipalities()
+            .await?
+            .into_iter()
+            .filter(|m| m.region_id == region)
+            .map(|m| m.code)
+            .collect())
+    }
+
+    /// When each municipality of the region is due for its next review.
+    pub async fn review_plans(
+        &self,
+        ctx: &RequestContext,
+    ) -> DomainResult<Vec<super::review::ReviewPlan>> {
+        let region = self.manager_region(ctx, AuditAction::Listed).await?;
+        let cycles = self.store.review_cycles().await?;
+        let reviews = self.store.list_reviews(None).await?;
+        let today = self.clock.today();
+        Ok(region
+            .into_iter()
+            .map(|m| {
+                let weeks = cycles
+                    .iter()
+                    .find(|(c, _)| *c == m)
+                    .map_or(self.settings.review_weeks_default, |(_, w)| *w);
+                let last = reviews
+                    .iter()
+                    .filter(|r| r.municipality == m)
+                    .map(|r| r.held_on)
+                    .max();
+                super::review::plan(m, weeks, last, today)
+            })
+            .collect())
+    }
+
+    /// Sets how often a municipality reviews its waiting residents.
+    pub async fn set_review_cycle(
+        &self,
+        ctx: &RequestContext,
+        municipality: &str,
+        weeks: i64,
+    ) -> DomainResult<()> {
+        let code = GemeenteCode::parse(municipality)
+            .map_err(|e| DomainError::invalid("gemeenteCode", e.to_string()))?;
+        let region = self.manager_region(ctx, AuditAction::Updated).await?;
+        if !region.contains(&code) {
+            return Err(DomainError::invalid(
+                "gemeenteCode",
+                "deze gemeente hoort niet bij uw regio",
+            ));
+        }
+        if !(1..=52).contains(&weeks) {
+            return Err(DomainError::invalid(
+                "weken",
+                "kies een cyclus van 1 tot 52 weken",
+            ));
+        }
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Overlegcyclus,
+                Some(code.to_string()),
+            )
+            .with_details(json!({ "weken": weeks }));
+        self.store.set_review_cycle(&code, weeks, draft).await
+    }
+
+    /// The agenda of a municipality's next review: everyone of it still on the list.
+    pub async fn review_agenda(
+        &self,
+        ctx: &RequestContext,
+        municipality: &str,
+    ) -> DomainResult<Vec<WaitlistLine>> {
+        let code = GemeenteCode::parse(municipality)
+            .map_err(|e| DomainError::invalid("gemeenteCode", e.to_string()))?;
+        let region = self.manager_region(ctx, AuditAction::Listed).await?;
+        if !region.contains(&code) {
+            return Err(DomainError::invalid(
+                "gemeenteCode",
+                "deze gemeente hoort niet bij uw regio",
+            ));
+        }
+        let filter = WaitlistFilter {
+            status: Some("open".into()),
+            municipality: Some(code),
+            ..WaitlistFilter::default()
+        };
+        self.waitlist_overview(ctx, &filter, self.clock.today(), None)
+            .await
+    }
+
+    /// Records a held review with an outcome per client discussed.
+    pub async fn record_review(
+        &self,
+        ctx: &RequestContext,
+        municipality: &str,
+        held_on: &str,
+        outcomes: &[super::review::ReviewOutcome],
+    ) -> DomainResult<super::review::Review> {
+        let agenda = self.review_agenda(ctx, municipality).await?;
+        let code = GemeenteCode::parse(municipality)
+            .map_err(|e| DomainError::invalid("gemeenteCode", e.to_string()))?;
+        let mut v = crate::error::Validator::new();
+        let day = v.check("datum", crate::Datum::parse(held_on));
+        if day.is_some_and(|d| d.0 > self.clock.today()) {
+            v.add(
+                "datum",
+                "een overleg wordt vastgelegd nadat het is gehouden",
+            );
+        }
+        let kept: Vec<super::review::ReviewOutcome> = outcomes
+            .iter()
+            .filter(|o| !o.outcome.trim().is_empty())
+            .cloned()
+            .collect();
+        for o in &kept {
+            if !agenda.iter().any(|l| l.state.entry.id == o.entry_id) {
+                v.add(
+                    "uitkomsten",
+                    format!(
+                        "inschrijving {} staat niet op de lijst van deze gemeente",
+                        o.entry_id
+                    ),
+                );
+            }
+            if o.outcome.chars().count() > 2000 {
+                v.add(
+                    "uitkomsten",
+                    "een uitkomst is te lang (hoogstens 2000 tekens)",
+                );
+            }
+        }
+        v.finish()?;
+        let Some(day) = day else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Created,
+                ObjectType::Wachtlijstoverleg,
+                None,
+            )
+            .with_details(
+                json!({ "gemeente": code.to_string(), "datum": day.to_string(),
+                "besproken": kept.iter().map(|o| o.entry_id).collect::<Vec<_>>() }),
+            );
+        self.store
+            .create_review(
+                &code,
+                day.0,
+                &kept,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// Held reviews of the manager's region, newest first.
+    pub async fn list_reviews(
+        &self,
+        ctx: &RequestContext,
+    ) -> DomainResult<Vec<super::review::Review>> {
+        let region = self.manager_region(ctx, AuditAction::Listed).await?;
+        let mut all: Vec<_> = self
+            .store
+            .list_reviews(None)
+            .await?
+            .into_iter()
+            .filter(|r| region.contains(&r.municipality))
+            .collect();
+        all.reverse();
+        let draft = self.draft(
+            ctx,
+            AuditAction::Listed,
+            ObjectType::Wachtlijstoverleg,
+            None,
+        );
+        self.store.append_audit(draft).await?;
+        Ok(all)
+    }
+}

@@ -11,6 +11,7 @@ pub use admin::scope_text as scope_text_pub;
 mod audit;
 mod clients;
 mod reference;
+mod review;
 mod waitlist;
 
 use crate::AppState;
@@ -80,6 +81,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(access::router())
         .merge(waitlist::router())
         .merge(care::router())
+        .merge(review::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

@@ -7,6 +7,7 @@ mod audit;
 mod care;
 mod clients;
 mod reference;
+mod review;
 mod session;
 mod waitlist;
 
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(access::router())
         .merge(waitlist::router())
         .merge(care::router())
+        .merge(review::router())
 }
 
 pub async fn not_found() -> Response {
@@ -74,6 +76,7 @@ pub enum Section {
     Clients,
     Waitlist,
     Places,
+    Reviews,
     Stays,
     Reference,
     Users,
@@ -124,6 +127,13 @@ impl Layout {
                 label: "Plekken",
                 current: section == Section::Places,
             });
+            if a.role == Role::Wachtlijstbeheerder {
+                nav.push(NavItem {
+                    href: "/wachtlijstoverleggen",
+                    label: "Overleg",
+                    current: section == Section::Reviews,
+                });
+            }
             nav.push(NavItem {
                 href: "/verblijven",
                 label: "Verblijven",

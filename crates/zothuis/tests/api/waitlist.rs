@@ -455,3 +455,117 @@ async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_cli
         .unwrap();
     assert!(html.contains("Plekken en bezetting") && html.contains("Voorstel"));
 }
+
+#[tokio::test]
+async fn review_meetings_follow_each_municipalitys_cycle_and_record_an_outcome_per_client() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    decided(&app, &huizen, "BW-INT", "toegekend", "999990019").await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let set = Client::new()
+        .put(app.url("/api/v1/gemeenten/GM0402/overlegcyclus"))
+        .bearer_auth(&manager)
+        .json(&json!({"weken": 6}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.last_audit().await.object_type, "overlegcyclus");
+    let other_region = Client::new()
+        .put(app.url("/api/v1/gemeenten/GM0392/overlegcyclus"))
+        .bearer_auth(&manager)
+        .json(&json!({"weken": 6}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_region.status(), StatusCode::BAD_REQUEST);
+    let plan = get_json(&app, &manager, "/api/v1/wachtlijstoverleggen/planning").await;
+    let of = |code: &str| {
+        plan.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["gemeenteCode"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of("GM0402")["cyclusWeken"], 6);
+    assert_eq!(of("GM0406")["cyclusWeken"], 8);
+    // Hilversum is responsible for the Huizen resident (centrumgemeente regime).
+    let agenda = get_json(
+        &app,
+        &manager,
+        "/api/v1/wachtlijstoverleggen/agenda?gemeenteCode=GM0402",
+    )
+    .await;
+    assert_eq!(agenda.as_array().unwrap().len(), 1);
+    let entry = agenda[0]["id"].clone();
+    let held = post(&app, &manager, "/api/v1/wachtlijstoverleggen", json!({"gemeenteCode": "GM0402", "datum": "2026-01-08", "uitkomsten": [{"wachtlijstId": entry, "uitkomst": "Blijft actief; voorkeur Bussum"}]})).await;
+    assert_eq!(held.status(), StatusCode::CREATED);
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.action.as_str(), row.object_type.as_str()),
+        ("aangemaakt", "wachtlijstoverleg")
+    );
+    let plan = get_json(&app, &manager, "/api/v1/wachtlijstoverleggen/planning").await;
+    let hilversum = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["gemeenteCode"] == "GM0402")
+        .unwrap();
+    assert_eq!(
+        (
+            hilversum["laatsteOverleg"].as_str(),
+            hilversum["volgendeOverleg"].as_str()
+        ),
+        (Some("2026-01-08"), Some("2026-02-19"))
+    );
+    let wrong = post(&app, &manager, "/api/v1/wachtlijstoverleggen", json!({"gemeenteCode": "GM0406", "datum": "2026-01-08", "uitkomsten": [{"wachtlijstId": entry, "uitkomst": "x"}]})).await;
+    assert_eq!(
+        wrong.status(),
+        StatusCode::BAD_REQUEST,
+        "the client is not on Huizen's list"
+    );
+    let consultant = Client::new()
+        .get(app.url("/api/v1/wachtlijstoverleggen/planning"))
+        .bearer_auth(&huizen)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consultant.status(), StatusCode::FORBIDDEN);
+    // The pages.
+    let page = app.login("wachtlijst.gv").await;
+    let html = page
+        .get(app.url("/wachtlijstoverleggen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Planning") && html.contains("2026-02-19"));
+    let form = page
+        .get(app.url("/wachtlijstoverleggen/nieuw?gemeenteCode=GM0402"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("Jan de Wit"));
+    let csrf = zothuis_testkit::csrf_from(&form);
+    let field = format!("uitkomst-{entry}");
+    let saved = page
+        .post(app.url("/wachtlijstoverleggen/nieuw?gemeenteCode=GM0402"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("gemeenteCode", "GM0402"),
+            ("datum", "2026-01-10"),
+            (field.as_str(), "Besproken"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+}
