@@ -303,6 +303,17 @@ impl Services {
             .await?
             .map(|m| m.region_id)
             .unwrap_or_default();
+        if ctx.actor.scope != crate::admin::Scope::Regio(region_id) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Wachtlijst,
+                    Some(location_id.to_string()),
+                    "deze locatie ligt buiten uw regio",
+                )
+                .await;
+        }
         let region: Vec<GemeenteCode> = self
             .store
             .list_municipalities()

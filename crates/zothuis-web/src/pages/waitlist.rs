@@ -448,14 +448,31 @@ async fn vacancies(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let locations: HashMap<i64, String> = s
-        .services
-        .list_locations(&u.ctx)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l.name))
+    let all_locations = s.services.list_locations(&u.ctx).await?;
+    let locations: HashMap<i64, String> = all_locations
+        .iter()
+        .map(|l| (l.id, l.name.clone()))
         .collect();
     let manager = u.user.role == Role::Wachtlijstbeheerder;
+    // A waitlist manager proposes clients for the locations of the own region.
+    let own_region: Vec<i64> = match &u.user.scope {
+        Scope::Regio(region) => {
+            let ms: Vec<String> = s
+                .services
+                .list_municipalities(&u.ctx)
+                .await?
+                .into_iter()
+                .filter(|m| m.region_id == *region)
+                .map(|m| m.code.to_string())
+                .collect();
+            all_locations
+                .iter()
+                .filter(|l| ms.contains(&l.municipality.to_string()))
+                .map(|l| l.id)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let rows = all
         .iter()
         .map(|o| {
@@ -477,13 +494,17 @@ async fn vacancies(
                 },
             ];
             if manager {
-                row.push(link_cell(
-                    "Voorstel",
-                    format!(
-                        "/vacatures/voorstel?locatieId={}&productId={}&peildatum={day}",
-                        o.location_id, o.product_id
-                    ),
-                ));
+                row.push(if own_region.contains(&o.location_id) {
+                    link_cell(
+                        "Voorstel",
+                        format!(
+                            "/vacatures/voorstel?locatieId={}&productId={}&peildatum={day}",
+                            o.location_id, o.product_id
+                        ),
+                    )
+                } else {
+                    cell("andere regio")
+                });
             }
             row
         })

@@ -407,6 +407,27 @@ async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_cli
         c[2]["toelichting"],
         "passief wachtend sinds 2025-12-20 (niet gemotiveerd)"
     );
+    // Not for a location in another region.
+    let ijmuiden = locations["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["naam"] == "Beschermd wonen IJmuiden")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        Client::new()
+            .get(app.url(&format!(
+                "/api/v1/vacatures/voorstel?locatieId={ijmuiden}&productId={bw}"
+            )))
+            .bearer_auth(&manager)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     // Only the waitlist manager gets a proposal with names; everyone sees the counts.
     let policy = app.token("beleidsadviseur", "regio:GV").await;
     assert_eq!(
