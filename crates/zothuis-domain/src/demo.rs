@@ -744,6 +744,8 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                 provider_id,
                 effective_date: at.to_string(),
                 note: None,
+                supersedes: None,
+                retract: false,
             };
             if day > today {
                 continue;

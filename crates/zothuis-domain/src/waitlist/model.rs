@@ -74,6 +74,10 @@ pub struct TransitionInput {
     pub provider_id: Option<i64>,
     pub effective_date: String,
     pub note: Option<String>,
+    /// The (latest) transition this one corrects.
+    pub supersedes: Option<i64>,
+    /// Withdraw the superseded transition without a replacement.
+    pub retract: bool,
 }
 
 #[derive(Debug, Clone)]

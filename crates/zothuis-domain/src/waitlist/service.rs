@@ -198,7 +198,73 @@ impl Services {
         let entry = self
             .load_entry_for(ctx, entry_id, Need::Change, AuditAction::Created)
             .await?;
-        let data = input.parse(entry_id)?;
+        let rows = self.store.list_transitions(Some(entry_id)).await?;
+        let history = timeline(&rows, self.clock.now());
+        // A correction replaces or withdraws the latest transition; the one
+        // before it is then the state to check against.
+        let (data, current) = match input.supersedes {
+            None => {
+                let data = input.parse(entry_id)?;
+                (data, history.last().map(|t| (t.status, t.effective_date)))
+            }
+            Some(old) => {
+                let Some(latest) = history.last() else {
+                    return Err(DomainError::invalid(
+                        "vervangt",
+                        "er is nog geen overgang om te corrigeren",
+                    ));
+                };
+                if latest.id != old {
+                    return Err(DomainError::invalid(
+                        "vervangt",
+                        "alleen de laatste statusovergang kan worden gecorrigeerd of ingetrokken",
+                    ));
+                }
+                if matches!(latest.status, Status::Geplaatst) {
+                    return Err(DomainError::invalid(
+                        "vervangt",
+                        "een plaatsing hoort bij een verblijf; corrigeer het verblijf",
+                    ));
+                }
+                let before = history
+                    .len()
+                    .checked_sub(2)
+                    .and_then(|i| history.get(i))
+                    .map(|t| (t.status, t.effective_date));
+                if input.retract {
+                    if before.is_none() {
+                        return Err(DomainError::invalid(
+                            "vervangt",
+                            "de eerste overgang van een inschrijving kan niet vervallen",
+                        ));
+                    }
+                    let data = TransitionData {
+                        entry_id,
+                        status: latest.status,
+                        effective_date: latest.effective_date,
+                        note: crate::reference::optional(&input.note).map(str::to_string),
+                        supersedes: Some(old),
+                        retracted: true,
+                    };
+                    let draft = self
+                        .draft(
+                            ctx,
+                            AuditAction::Deleted,
+                            ObjectType::Wachtlijst,
+                            Some(entry_id.to_string()),
+                        )
+                        .for_client(entry.client_id)
+                        .with_details(json!({ "vervallen": old }));
+                    return self
+                        .store
+                        .add_transition(&data, self.clock.now_micros(), &ctx.actor.name, draft)
+                        .await;
+                }
+                let mut data = input.parse(entry_id)?;
+                data.supersedes = Some(old);
+                (data, before)
+            }
+        };
         if let Status::InScreening { provider_id } = data.status
             && self.store.get_provider(provider_id).await?.is_none()
         {
@@ -207,15 +273,13 @@ impl Services {
                 "deze aanbieder bestaat niet",
             ));
         }
-        let rows = self.store.list_transitions(Some(entry_id)).await?;
-        let history = timeline(&rows, self.clock.now());
-        let current = history.last().map(|t| (t.status, t.effective_date));
         check_transition(current, data.status, data.effective_date)?;
         let draft = self
             .draft(ctx, AuditAction::Created, ObjectType::Wachtlijst, Some(entry_id.to_string()))
             .for_client(entry.client_id)
             .with_details(json!({ "status": data.status.code(), "reden": data.status.reason_code(),
-                "aanbiederId": data.status.provider_id(), "ingangsdatum": data.effective_date.to_string() }));
+                "aanbiederId": data.status.provider_id(), "ingangsdatum": data.effective_date.to_string(),
+                "vervangt": data.supersedes }));
         self.store
             .add_transition(&data, self.clock.now_micros(), &ctx.actor.name, draft)
             .await

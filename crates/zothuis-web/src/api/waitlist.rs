@@ -272,9 +272,15 @@ pub struct OvergangInvoer {
     pub ingangsdatum: String,
     #[schema(example = "Opgenomen in de kliniek")]
     pub toelichting: Option<String>,
+    /// Id van de laatste overgang die deze overgang corrigeert.
+    #[schema(example = json!(null))]
+    pub vervangt: Option<i64>,
+    /// Laat de overgang uit `vervangt` vervallen zonder vervanging.
+    #[schema(example = false)]
+    pub vervallen: bool,
 }
 
-/// Een statusovergang vastleggen (wachtlijstbeheerder). Ongeldige overgangen worden geweigerd.
+/// Een statusovergang vastleggen, of de laatste corrigeren (`vervangt`) of laten vervallen (wachtlijstbeheerder). Ongeldige overgangen worden geweigerd.
 #[utoipa::path(post, path = "/wachtlijst/{id}/overgangen", tag = "Wachtlijst", request_body = OvergangInvoer,
     params(("id" = i64, Path, description = "Id van de inschrijving", example = 4)),
     responses((status = 201, description = "Vastgelegd", body = Overgang),
@@ -292,6 +298,8 @@ async fn add_transition(
         provider_id: b.aanbieder_id,
         effective_date: b.ingangsdatum,
         note: b.toelichting,
+        supersedes: b.vervangt,
+        retract: b.vervallen,
     };
     let t = s.services.add_transition(&caller.ctx, id, &input).await?;
     Ok((StatusCode::CREATED, axum::Json(Overgang::from(t))))

@@ -374,6 +374,8 @@ async fn add_transition(
         provider_id: f.id("aanbiederId"),
         effective_date: f.get("ingangsdatum"),
         note: f.opt("toelichting"),
+        supersedes: None,
+        retract: false,
     };
     match s.services.add_transition(&u.ctx, id, &input).await {
         Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),

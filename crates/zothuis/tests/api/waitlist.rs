@@ -590,3 +590,92 @@ async fn review_meetings_follow_each_municipalitys_cycle_and_record_an_outcome_p
         .unwrap();
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_latest_transition_can_be_corrected_or_withdrawn_and_the_old_answer_stays_reproducible()
+{
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    decided(&app, &huizen, "BW-INT", "toegekend", "999990019").await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let entry = get_json(&app, &manager, "/api/v1/wachtlijst").await["resultaten"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let url = format!("/api/v1/wachtlijst/{entry}/overgangen");
+    let first: Value = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "actief-wachtend", "ingangsdatum": "2025-12-20"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let passive: Value = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "passief-wachtend", "reden": "anders", "ingangsdatum": "2026-01-05"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let before = app.clock.now() + chrono::Duration::minutes(1);
+    app.clock.advance(chrono::Duration::days(1));
+    // The passive date was wrong: it was 28 December.
+    let fixed = post(&app, &manager, &url, json!({"status": "passief-wachtend", "reden": "anders", "ingangsdatum": "2025-12-28", "vervangt": passive["id"]})).await;
+    assert_eq!(fixed.status(), StatusCode::CREATED);
+    let on_30th = |k: Option<String>| {
+        let app = &app;
+        let manager = manager.clone();
+        async move {
+            let mut q = vec![("peildatum".to_string(), "2025-12-30".to_string())];
+            if let Some(k) = k {
+                q.push(("bekendOp".into(), k));
+            }
+            Client::new()
+                .get(app.url("/api/v1/wachtlijst"))
+                .bearer_auth(&manager)
+                .query(&q)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()["resultaten"][0]["status"]
+                .clone()
+        }
+    };
+    assert_eq!(on_30th(None).await, "passief-wachtend");
+    assert_eq!(on_30th(Some(before.to_rfc3339())).await, "actief-wachtend");
+    // Only the latest may be corrected.
+    let old = post(
+        &app,
+        &manager,
+        &url,
+        json!({"status": "actief-wachtend", "ingangsdatum": "2025-12-21", "vervangt": first["id"]}),
+    )
+    .await;
+    assert_eq!(old.status(), StatusCode::BAD_REQUEST);
+    // Withdrawn, the client is active again.
+    let fixed: Value = fixed.json().await.unwrap();
+    let withdrawn = post(
+        &app,
+        &manager,
+        &url,
+        json!({"ingangsdatum": "2025-12-28", "vervangt": fixed["id"], "vervallen": true}),
+    )
+    .await;
+    assert_eq!(withdrawn.status(), StatusCode::CREATED);
+    assert_eq!(app.last_audit().await.action, "verwijderd");
+    assert_eq!(on_30th(None).await, "actief-wachtend");
+    let history = get_json(&app, &manager, &format!("/api/v1/wachtlijst/{entry}")).await;
+    assert_eq!(
+        history["overgangen"].as_array().unwrap().len(),
+        2,
+        "aangemeld and actief remain"
+    );
+}
