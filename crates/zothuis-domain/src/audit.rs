@@ -87,6 +87,8 @@ pub enum ObjectType {
     Verblijf,
     Wachtlijstoverleg,
     Overlegcyclus,
+    Criterium,
+    Beoordeling,
 }
 
 impl ObjectType {
@@ -113,6 +115,8 @@ impl ObjectType {
             ObjectType::Verblijf => "verblijf",
             ObjectType::Wachtlijstoverleg => "wachtlijstoverleg",
             ObjectType::Overlegcyclus => "overlegcyclus",
+            ObjectType::Criterium => "criterium",
+            ObjectType::Beoordeling => "beoordeling",
         }
     }
 }

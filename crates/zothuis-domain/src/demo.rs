@@ -300,6 +300,40 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
             .await?;
         products.insert(code, p.id);
     }
+    // The regional framework (afwegingskader) per product; texts written for the demo.
+    let framework: [(&str, &[&str]); 3] = [
+        (
+            "BW-INT",
+            &[
+                "Er is sprake van psychische of psychosociale problematiek",
+                "Zelfstandig wonen lukt ook met ambulante ondersteuning niet",
+                "Toezicht of begeleiding is nodig op onvoorspelbare momenten, ook 's nachts",
+                "Er is geen Wlz-indicatie en geen recht op zorg uit een andere wet",
+            ],
+        ),
+        (
+            "BT",
+            &[
+                "Er is sprake van psychische of psychosociale problematiek",
+                "Wonen in de eigen woning is mogelijk met 24-uurs bereikbare ondersteuning",
+                "Er is een netwerk of een plan om het netwerk te versterken",
+            ],
+        ),
+        (
+            "BW-BESCHUT",
+            &[
+                "Er is sprake van psychische of psychosociale problematiek",
+                "Geclusterd wonen met begeleiding overdag is voldoende",
+            ],
+        ),
+    ];
+    for (code, texts) in framework {
+        if let Some(id) = products.get(code) {
+            for t in texts {
+                services.add_criterion(&ctx, *id, t).await?;
+            }
+        }
+    }
     let mut providers = std::collections::HashMap::new();
     for name in PROVIDERS {
         let p = services

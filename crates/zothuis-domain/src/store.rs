@@ -4,6 +4,7 @@
 //! `DomainError::StaleVersion`, a missing row to `NotFound` and a duplicate key
 //! to `Conflict`.
 
+use crate::access::assessment::{Assessment, AssessmentData, Criterion};
 use crate::access::{Application, ApplicationData, Decision, DecisionRecord};
 use crate::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use crate::audit::{AuditDraft, AuditRecord};
@@ -314,6 +315,23 @@ pub trait AccessStore: Send + Sync {
     async fn get_decision(&self, id: i64) -> DomainResult<Option<Decision>>;
     /// All decisions, or those of one client; oldest first.
     async fn list_decisions(&self, client_id: Option<i64>) -> DomainResult<Vec<Decision>>;
+    /// The framework criteria of a product, in order.
+    async fn list_criteria(&self, product_id: i64) -> DomainResult<Vec<Criterion>>;
+    async fn add_criterion(
+        &self,
+        product_id: i64,
+        text: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Criterion>;
+    async fn create_assessment(
+        &self,
+        data: &AssessmentData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Assessment>;
+    /// Assessments of one application, or of all; oldest first.
+    async fn list_assessments(&self, application_id: Option<i64>) -> DomainResult<Vec<Assessment>>;
 }
 
 #[async_trait]

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
+use zothuis_domain::access::assessment::{Answer, Assessment, AssessmentData, Criterion};
 use zothuis_domain::access::*;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::reference::GemeenteCode;
@@ -168,5 +169,141 @@ impl AccessStore for SqliteStore {
                 .await
                 .map_err(internal)?;
         rows.iter().map(decision).collect()
+    }
+
+    async fn list_criteria(&self, product_id: i64) -> DomainResult<Vec<Criterion>> {
+        let rows: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "select id, product_id, text, position from framework_criteria where product_id = $1 order by position, id",
+        )
+        .bind(product_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, product_id, text, position)| Criterion {
+                id,
+                product_id,
+                text,
+                position,
+            })
+            .collect())
+    }
+
+    async fn add_criterion(
+        &self,
+        product_id: i64,
+        text: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Criterion> {
+        let mut w = self.begin_write().await?;
+        let position: i64 = sqlx::query_scalar(
+            "select coalesce(max(position), 0) + 1 from framework_criteria where product_id = $1",
+        )
+        .bind(product_id)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into framework_criteria (product_id, text, position) values ($1, $2, $3) returning id",
+        )
+        .bind(product_id)
+        .bind(text)
+        .bind(position)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;
+        w.commit().await?;
+        Ok(Criterion {
+            id,
+            product_id,
+            text: text.to_string(),
+            position,
+        })
+    }
+
+    async fn create_assessment(
+        &self,
+        data: &AssessmentData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Assessment> {
+        let answers = serde_json::Value::Array(
+            data.answers
+                .iter()
+                .map(|(c, a, n)| serde_json::json!({ "criterium": c, "antwoord": a.code(), "toelichting": n }))
+                .collect(),
+        )
+        .to_string();
+        let mut w = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into assessments (application_id, client_id, assessed_on, answers, motivation, meets, recorded_at, recorded_by)
+             values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        )
+        .bind(data.application_id)
+        .bind(data.client_id)
+        .bind(data.assessed_on)
+        .bind(&answers)
+        .bind(&data.motivation)
+        .bind(data.meets)
+        .bind(at)
+        .bind(recorded_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;
+        w.commit().await?;
+        Ok(Assessment {
+            id,
+            application_id: data.application_id,
+            client_id: data.client_id,
+            assessed_on: data.assessed_on,
+            answers: data.answers.clone(),
+            motivation: data.motivation.clone(),
+            meets: data.meets,
+            recorded_at: at,
+            recorded_by: recorded_by.to_string(),
+        })
+    }
+
+    async fn list_assessments(&self, application_id: Option<i64>) -> DomainResult<Vec<Assessment>> {
+        let rows = sqlx::query(
+            "select * from assessments where ($1 is null or application_id = $1) order by id",
+        )
+        .bind(application_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                let raw: String = r.try_get("answers").map_err(internal)?;
+                let parsed: Vec<serde_json::Value> = serde_json::from_str(&raw).map_err(bad)?;
+                let answers = parsed
+                    .iter()
+                    .map(|a| {
+                        let answer =
+                            Answer::parse(a["antwoord"].as_str().unwrap_or("")).map_err(bad)?;
+                        Ok((
+                            a["criterium"].as_i64().unwrap_or_default(),
+                            answer,
+                            a["toelichting"].as_str().map(str::to_string),
+                        ))
+                    })
+                    .collect::<DomainResult<Vec<_>>>()?;
+                Ok(Assessment {
+                    id: r.try_get("id").map_err(internal)?,
+                    application_id: r.try_get("application_id").map_err(internal)?,
+                    client_id: r.try_get("client_id").map_err(internal)?,
+                    assessed_on: r.try_get("assessed_on").map_err(internal)?,
+                    answers,
+                    motivation: r.try_get("motivation").map_err(internal)?,
+                    meets: r.try_get("meets").map_err(internal)?,
+                    recorded_at: r.try_get("recorded_at").map_err(internal)?,
+                    recorded_by: r.try_get("recorded_by").map_err(internal)?,
+                })
+            })
+            .collect()
     }
 }

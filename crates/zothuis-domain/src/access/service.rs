@@ -439,3 +439,137 @@ impl Services {
         Ok(d)
     }
 }
+
+impl Services {
+    /// The framework criteria of a product (reference data, for everyone).
+    pub async fn criteria(
+        &self,
+        ctx: &RequestContext,
+        product_id: i64,
+    ) -> DomainResult<Vec<super::assessment::Criterion>> {
+        self.get_product(ctx, product_id).await?;
+        self.store.list_criteria(product_id).await
+    }
+
+    /// Adds a criterion to a product's framework (administrator).
+    pub async fn add_criterion(
+        &self,
+        ctx: &RequestContext,
+        product_id: i64,
+        text: &str,
+    ) -> DomainResult<super::assessment::Criterion> {
+        self.authorize(
+            ctx,
+            Action::ManageReference,
+            AuditAction::Created,
+            ObjectType::Criterium,
+            None,
+        )
+        .await?;
+        self.get_product(ctx, product_id).await?;
+        let text = super::assessment::parse_criterion_text(text)?;
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Criterium, None)
+            .with_details(json!({ "productId": product_id, "tekst": text }));
+        self.store.add_criterion(product_id, &text, draft).await
+    }
+
+    /// Assesses an application against the product's framework.
+    pub async fn assess(
+        &self,
+        ctx: &RequestContext,
+        application_id: i64,
+        input: &super::assessment::AssessmentInput,
+    ) -> DomainResult<super::assessment::Assessment> {
+        let app = self
+            .store
+            .get_application(application_id)
+            .await?
+            .ok_or_else(no_application)?;
+        let region_id = self
+            .store
+            .get_municipality(&app.municipality)
+            .await?
+            .map(|m| m.region_id)
+            .unwrap_or_default();
+        self.authorize(
+            ctx,
+            Action::RegisterClient {
+                municipality: &app.municipality,
+                region_id,
+            },
+            AuditAction::Created,
+            ObjectType::Beoordeling,
+            None,
+        )
+        .await?;
+        let client = self.load_client(app.client_id).await?;
+        self.check_client(ctx, &client, Need::Change, AuditAction::Created)
+            .await?;
+        let criteria = self.store.list_criteria(app.product_id).await?;
+        if criteria.is_empty() {
+            return Err(DomainError::Conflict(
+                "Voor dit product is nog geen afwegingskader vastgelegd; vraag de beheerder de criteria toe te voegen.".into(),
+            ));
+        }
+        let data = input.parse(&criteria, application_id, app.client_id)?;
+        if data.assessed_on < app.applied_on {
+            return Err(DomainError::invalid(
+                "datum",
+                "de beoordeling ligt vóór de aanmelding",
+            ));
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Beoordeling, None)
+            .for_client(app.client_id)
+            .with_details(json!({ "aanmeldingId": application_id, "voldoet": data.meets,
+                "antwoorden": data.answers.iter().map(|(c, a, _)| json!({ "criterium": c, "antwoord": a.code() })).collect::<Vec<_>>() }));
+        self.store
+            .create_assessment(&data, self.clock.now_micros(), &ctx.actor.name, draft)
+            .await
+    }
+
+    /// The assessments of an application. Audited with the client.
+    pub async fn assessments(
+        &self,
+        ctx: &RequestContext,
+        application_id: i64,
+    ) -> DomainResult<Vec<super::assessment::Assessment>> {
+        let app = self.get_application(ctx, application_id).await?;
+        let _ = app;
+        self.store.list_assessments(Some(application_id)).await
+    }
+
+    /// The assessments the actor may see.
+    pub async fn visible_assessments(
+        &self,
+        ctx: &RequestContext,
+    ) -> DomainResult<Vec<super::assessment::Assessment>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Listed,
+                    ObjectType::Beoordeling,
+                    None,
+                    crate::clients::service::NO_CLIENTS,
+                )
+                .await;
+        }
+        let mut out = Vec::new();
+        for a in self.store.list_assessments(None).await? {
+            let client = self.load_client(a.client_id).await?;
+            if self.may_read_client(ctx, &client).await? {
+                out.push(a);
+            }
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Beoordeling, None)
+            .with_details(json!({ "aantal": out.len() }));
+        self.store.append_audit(draft).await?;
+        Ok(out)
+    }
+}

@@ -22,6 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(preview_responsibility))
         .routes(routes!(list_decisions, create_decision))
         .routes(routes!(get_decision))
+        .routes(routes!(list_criteria, add_criterion))
+        .routes(routes!(list_assessments, create_assessment))
 }
 
 /// Een aanmelding voor een product.
@@ -343,4 +345,204 @@ async fn get_decision(
     Ok(axum::Json(
         s.services.get_decision(&caller.ctx, id).await?.into(),
     ))
+}
+
+/// Een criterium uit het afwegingskader van een product.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Criterium {
+    #[schema(example = 3)]
+    pub id: i64,
+    #[schema(example = 1)]
+    pub product_id: i64,
+    #[schema(example = "Zelfstandig wonen lukt ook met ambulante ondersteuning niet")]
+    pub tekst: String,
+    #[schema(example = 1)]
+    pub volgorde: i64,
+}
+
+impl From<zothuis_domain::access::assessment::Criterion> for Criterium {
+    fn from(c: zothuis_domain::access::assessment::Criterion) -> Self {
+        Criterium {
+            id: c.id,
+            product_id: c.product_id,
+            tekst: c.text,
+            volgorde: c.position,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CriteriumInvoer {
+    #[schema(example = "Zelfstandig wonen lukt ook met ambulante ondersteuning niet")]
+    pub tekst: String,
+}
+
+/// Het afwegingskader van een product.
+#[utoipa::path(get, path = "/producten/{id}/criteria", tag = "Toegang",
+    params(("id" = i64, Path, description = "Id van het product", example = 1)),
+    responses((status = 200, description = "Criteria in volgorde", body = Vec<Criterium>),
+              (status = 404, description = "Product bestaat niet", body = Problem)))]
+async fn list_criteria(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<axum::Json<Vec<Criterium>>> {
+    Ok(axum::Json(
+        s.services
+            .criteria(&caller.ctx, id)
+            .await?
+            .into_iter()
+            .map(Criterium::from)
+            .collect(),
+    ))
+}
+
+/// Een criterium toevoegen aan het afwegingskader (beheerder).
+#[utoipa::path(post, path = "/producten/{id}/criteria", tag = "Toegang", request_body = CriteriumInvoer,
+    params(("id" = i64, Path, description = "Id van het product", example = 1)),
+    responses((status = 201, description = "Toegevoegd", body = Criterium),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem)))]
+async fn add_criterion(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CriteriumInvoer>,
+) -> ApiResult<impl IntoResponse> {
+    let c = s.services.add_criterion(&caller.ctx, id, &b.tekst).await?;
+    Ok((StatusCode::CREATED, axum::Json(Criterium::from(c))))
+}
+
+/// Een antwoord op één criterium.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Antwoord {
+    #[schema(example = 3)]
+    pub criterium_id: i64,
+    /// ja, nee of nvt
+    #[schema(example = "ja")]
+    pub antwoord: String,
+    #[schema(example = json!(null))]
+    pub toelichting: Option<String>,
+}
+
+/// Een beoordeling van een aanmelding tegen het afwegingskader.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Beoordeling {
+    #[schema(example = 2)]
+    pub id: i64,
+    #[schema(example = 5)]
+    pub aanmelding_id: i64,
+    #[schema(example = 12)]
+    pub client_id: i64,
+    #[schema(example = "2026-01-08", value_type = String, format = Date)]
+    pub datum: NaiveDate,
+    pub antwoorden: Vec<Antwoord>,
+    #[schema(example = "Voldoet aan alle criteria; ambulante begeleiding is twee jaar geprobeerd")]
+    pub motivering: String,
+    /// voldoet of voldoet-niet
+    #[schema(example = "voldoet")]
+    pub conclusie: String,
+    #[schema(example = "2026-01-08T11:00:00Z", value_type = String, format = DateTime)]
+    pub geregistreerd_op: DateTime<Utc>,
+    #[schema(example = "consulent.huizen")]
+    pub geregistreerd_door: String,
+}
+
+impl From<zothuis_domain::access::assessment::Assessment> for Beoordeling {
+    fn from(a: zothuis_domain::access::assessment::Assessment) -> Self {
+        Beoordeling {
+            id: a.id,
+            aanmelding_id: a.application_id,
+            client_id: a.client_id,
+            datum: a.assessed_on,
+            antwoorden: a
+                .answers
+                .into_iter()
+                .map(|(c, ans, n)| Antwoord {
+                    criterium_id: c,
+                    antwoord: ans.code().into(),
+                    toelichting: n,
+                })
+                .collect(),
+            motivering: a.motivation,
+            conclusie: if a.meets { "voldoet" } else { "voldoet-niet" }.into(),
+            geregistreerd_op: a.recorded_at,
+            geregistreerd_door: a.recorded_by,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BeoordelingInvoer {
+    #[schema(example = 5)]
+    pub aanmelding_id: Option<i64>,
+    #[schema(example = "2026-01-08")]
+    pub datum: String,
+    pub antwoorden: Vec<Antwoord>,
+    #[schema(example = "Voldoet aan alle criteria; ambulante begeleiding is twee jaar geprobeerd")]
+    pub motivering: String,
+    #[schema(example = "voldoet")]
+    pub conclusie: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct BeoordelingFilter {
+    #[param(example = 5)]
+    pub aanmelding_id: Option<i64>,
+}
+
+/// Beoordelingen die u mag zien.
+#[utoipa::path(get, path = "/beoordelingen", tag = "Toegang", params(BeoordelingFilter),
+    responses((status = 200, description = "Beoordelingen", body = Vec<Beoordeling>),
+              (status = 403, description = "Geen toegang tot persoonsgegevens", body = Problem)))]
+async fn list_assessments(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<BeoordelingFilter>,
+) -> ApiResult<axum::Json<Vec<Beoordeling>>> {
+    let all = match q.aanmelding_id {
+        Some(id) => s.services.assessments(&caller.ctx, id).await?,
+        None => s.services.visible_assessments(&caller.ctx).await?,
+    };
+    Ok(axum::Json(all.into_iter().map(Beoordeling::from).collect()))
+}
+
+/// Een aanmelding beoordelen tegen het afwegingskader van het product.
+#[utoipa::path(post, path = "/beoordelingen", tag = "Toegang", request_body = BeoordelingInvoer,
+    responses((status = 201, description = "Vastgelegd", body = Beoordeling),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 409, description = "Geen afwegingskader voor dit product", body = Problem)))]
+async fn create_assessment(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(b): ApiJson<BeoordelingInvoer>,
+) -> ApiResult<impl IntoResponse> {
+    let Some(application_id) = b.aanmelding_id else {
+        return Err(crate::error::ApiError::bad_request(
+            "aanmeldingId",
+            "kies de aanmelding die u beoordeelt",
+        ));
+    };
+    let input = zothuis_domain::access::assessment::AssessmentInput {
+        assessed_on: b.datum,
+        answers: b
+            .antwoorden
+            .into_iter()
+            .map(|a| (a.criterium_id, a.antwoord, a.toelichting))
+            .collect(),
+        motivation: b.motivering,
+        conclusion: b.conclusie,
+    };
+    let a = s
+        .services
+        .assess(&caller.ctx, application_id, &input)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(Beoordeling::from(a))))
 }

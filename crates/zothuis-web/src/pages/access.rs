@@ -13,6 +13,7 @@ pub fn router() -> Router<AppState> {
         .route("/clienten/{id}/aanmeldingen", post(create_application))
         .route("/aanmeldingen/{id}", get(application))
         .route("/aanmeldingen/{id}/beschikking", post(decide))
+        .route("/aanmeldingen/{id}/beoordeling", post(assess))
         .route("/beschikkingen/{id}", get(decision))
 }
 
@@ -131,12 +132,140 @@ fn decision_form(
     .anchor("beschikking")
 }
 
+fn assessment_form(
+    id: i64,
+    criteria: &[zothuis_domain::access::assessment::Criterion],
+    input: Option<&zothuis_domain::access::assessment::AssessmentInput>,
+) -> FormBlock {
+    use zothuis_domain::access::assessment::Answer;
+    let answers = vec![
+        (String::new(), "— kies —".to_string()),
+        (
+            Answer::Ja.code().to_string(),
+            Answer::Ja.label().to_string(),
+        ),
+        (
+            Answer::Nee.code().to_string(),
+            Answer::Nee.label().to_string(),
+        ),
+        (
+            Answer::NietVanToepassing.code().to_string(),
+            Answer::NietVanToepassing.label().to_string(),
+        ),
+    ];
+    let mut fields: Vec<Field> = criteria
+        .iter()
+        .map(|c| {
+            let given = input
+                .and_then(|i| i.answers.iter().find(|(cid, _, _)| *cid == c.id))
+                .map(|(_, a, _)| a.clone())
+                .unwrap_or_default();
+            Field::select(
+                &format!("criterium-{}", c.id),
+                &c.text,
+                &given,
+                answers.clone(),
+            )
+            .required()
+        })
+        .collect();
+    let conclusions = vec![
+        (String::new(), "— kies —".to_string()),
+        (
+            "voldoet".to_string(),
+            "Voldoet aan het afwegingskader".to_string(),
+        ),
+        ("voldoet-niet".to_string(), "Voldoet niet".to_string()),
+    ];
+    fields.push(
+        Field::text(
+            "motivering",
+            "Motivering",
+            input.map(|i| i.motivation.clone()).unwrap_or_default(),
+        )
+        .required(),
+    );
+    fields.push(
+        Field::select(
+            "conclusie",
+            "Conclusie",
+            input.map(|i| i.conclusion.as_str()).unwrap_or(""),
+            conclusions,
+        )
+        .required(),
+    );
+    fields.push(
+        Field::date(
+            "datum",
+            "Datum van de beoordeling",
+            input.map(|i| i.assessed_on.clone()).unwrap_or_default(),
+        )
+        .required(),
+    );
+    FormBlock::post(
+        format!("/aanmeldingen/{id}/beoordeling"),
+        "Beoordeling vastleggen",
+        fields,
+    )
+    .heading("Beoordelen tegen het afwegingskader")
+    .anchor("beoordeling")
+}
+
+async fn assess(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let answers = f
+        .0
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("criterium-")?.parse().ok()?, v.clone(), None)))
+        .collect();
+    let input = zothuis_domain::access::assessment::AssessmentInput {
+        assessed_on: f.get("datum"),
+        answers,
+        motivation: f.get("motivering"),
+        conclusion: f.get("conclusie"),
+    };
+    match s.services.assess(&u.ctx, id, &input).await {
+        Ok(_) => Ok(done(&format!("/aanmeldingen/{id}"), "opgeslagen")),
+        Err(e @ (DomainError::Invalid(_) | DomainError::Conflict(_))) => {
+            let mut page = application_page_with(&s, &u, id, None, None, Some(&input)).await?;
+            let errors = match e {
+                DomainError::Invalid(errors) => errors,
+                DomainError::Conflict(m) => vec![zothuis_domain::FieldError {
+                    field: "formulier".into(),
+                    message: m,
+                }],
+                _ => Vec::new(),
+            };
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "beoordeling") {
+                page.errors = form.apply_errors(&errors);
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
 async fn application_page(
     s: &AppState,
     u: &PageUser,
     id: i64,
     notice: Option<&str>,
     input: Option<&DecisionInput>,
+) -> PageResult<DetailPage> {
+    application_page_with(s, u, id, notice, input, None).await
+}
+
+async fn application_page_with(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    notice: Option<&str>,
+    input: Option<&DecisionInput>,
+    assessment_input: Option<&zothuis_domain::access::assessment::AssessmentInput>,
 ) -> PageResult<DetailPage> {
     let app = s.services.get_application(&u.ctx, id).await?;
     let client = s.services.get_client(&u.ctx, app.client_id, None).await?;
@@ -157,6 +286,8 @@ async fn application_page(
         .client_access_history(&u.ctx, app.client_id)
         .await?;
     let decided = decisions.into_iter().find(|d| d.application_id == id);
+    let criteria = s.services.criteria(&u.ctx, app.product_id).await?;
+    let assessments = s.services.assessments(&u.ctx, id).await?;
     let l = Layout::new(s, u, "Aanmelding", Section::Clients)
         .await
         .with_notice(notice)
@@ -175,6 +306,35 @@ async fn application_page(
     .fact("Aanmeldgemeente", name(&app.municipality))
     .fact("Binnengekomen via", app.source.label())
     .fact("Geregistreerd door", &app.recorded_by);
+    if !assessments.is_empty() {
+        page.tables.push(Table {
+            caption: "Beoordelingen tegen het afwegingskader".into(),
+            columns: columns(&["Datum", "Conclusie", "Motivering", "Door"]),
+            rows: assessments
+                .iter()
+                .map(|a| {
+                    vec![
+                        cell(a.assessed_on.to_string()),
+                        if a.meets {
+                            badge_cell("voldoet", "ok")
+                        } else {
+                            badge_cell("voldoet niet", "warn")
+                        },
+                        cell(&a.motivation),
+                        cell(&a.recorded_by),
+                    ]
+                })
+                .collect(),
+            empty: String::new(),
+        });
+    }
+    if decided.is_none()
+        && !criteria.is_empty()
+        && matches!(u.user.role, Role::WmoConsulent | Role::Wachtlijstbeheerder)
+    {
+        page.forms
+            .push(assessment_form(id, &criteria, assessment_input));
+    }
     match decided {
         Some(d) => {
             page.actions.push(link(

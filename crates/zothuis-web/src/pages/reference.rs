@@ -64,6 +64,7 @@ pub fn router() -> Router<AppState> {
             "/referentie/producten/{id}/verwijderen",
             post(product_delete),
         )
+        .route("/referentie/producten/{id}/criteria", post(criterion_add))
         .route("/referentie/locaties", get(locations))
         .route(
             "/referentie/locaties/nieuw",
@@ -1131,6 +1132,27 @@ async fn product_detail(
             },
         )
         .fact("Tariefeenheid", p.tariff_unit.label());
+    let criteria = s.services.criteria(&u.ctx, id).await?;
+    page.tables.push(Table {
+        caption: "Afwegingskader".into(),
+        columns: columns(&["#Nr", "Criterium"]),
+        rows: criteria
+            .iter()
+            .map(|c| vec![num_cell(c.position), cell(&c.text)])
+            .collect(),
+        empty: "Voor dit product is nog geen afwegingskader vastgelegd.".into(),
+    });
+    if may_manage(&u) {
+        page.forms.push(
+            FormBlock::post(
+                format!("/referentie/producten/{id}/criteria"),
+                "Criterium toevoegen",
+                vec![Field::text("tekst", "Criterium", "").required()],
+            )
+            .heading("Criterium toevoegen aan het afwegingskader")
+            .anchor("criterium"),
+        );
+    }
     if may_manage(&u) {
         page.actions.push(link(
             format!("/referentie/producten/{id}/wijzigen"),
@@ -1143,6 +1165,18 @@ async fn product_detail(
         ));
     }
     Ok(page)
+}
+
+async fn criterion_add(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    s.services
+        .add_criterion(&u.ctx, id, &f.get("tekst"))
+        .await?;
+    Ok(done(&format!("/referentie/producten/{id}"), "opgeslagen"))
 }
 
 async fn product_edit(

@@ -442,3 +442,105 @@ async fn a_consultant_takes_a_client_from_application_to_decision_in_the_pages()
         .unwrap();
     assert!(html.contains("Toegekend (HZ-2026-7)"));
 }
+
+#[tokio::test]
+async fn an_application_is_assessed_against_the_framework_of_its_product() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let (client, application) = client_with_application(&app, &huizen, "GM0406", "999990019").await;
+    let products = get(&app, &huizen, "/api/v1/producten")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let bw = products["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "BW-INT")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let criteria: Value = get(&app, &huizen, &format!("/api/v1/producten/{bw}/criteria"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = criteria
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4, "the demo framework for BW");
+    let incomplete = post(&app, &huizen, "/api/v1/beoordelingen", json!({"aanmeldingId": application, "datum": "2026-01-08",
+        "antwoorden": [{"criteriumId": ids[0], "antwoord": "ja"}], "motivering": "Te kort", "conclusie": "voldoet"})).await;
+    assert_eq!(incomplete.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = incomplete.json().await.unwrap();
+    assert_eq!(
+        problem["invalidParams"].as_array().unwrap().len(),
+        4,
+        "three criteria unanswered and a short motivation: {problem}"
+    );
+    let answers: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"criteriumId": id, "antwoord": "ja"}))
+        .collect();
+    let ok = post(&app, &huizen, "/api/v1/beoordelingen", json!({"aanmeldingId": application, "datum": "2026-01-08",
+        "antwoorden": answers, "motivering": "Voldoet aan alle criteria van het kader", "conclusie": "voldoet"})).await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.object_type.as_str(), row.client_id),
+        ("beoordeling", Some(client))
+    );
+    let list: Value = get(
+        &app,
+        &huizen,
+        &format!("/api/v1/beoordelingen?aanmeldingId={application}"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(list[0]["conclusie"], "voldoet");
+    // The administrator maintains the framework; others cannot.
+    let admin = app.token("beheerder", "installatie").await;
+    assert_eq!(
+        post(
+            &app,
+            &admin,
+            &format!("/api/v1/producten/{bw}/criteria"),
+            json!({"tekst": "Nieuw criterium"})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        post(
+            &app,
+            &huizen,
+            &format!("/api/v1/producten/{bw}/criteria"),
+            json!({"tekst": "Eigen criterium"})
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    // In the pages, the application shows the framework as a form.
+    let c = app.login("consulent.huizen").await;
+    let html = c
+        .get(app.url(&format!("/aanmeldingen/{application}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Beoordelingen tegen het afwegingskader")
+            && html.contains("Beoordelen tegen het afwegingskader")
+    );
+}
