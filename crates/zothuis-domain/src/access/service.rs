@@ -183,64 +183,18 @@ impl Services {
 
     /// The applications and decisions the actor may see (for the API lists).
     pub async fn visible_decisions(&self, ctx: &RequestContext) -> DomainResult<Vec<Decision>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Listed,
-                    ObjectType::Beschikking,
-                    None,
-                    crate::clients::service::NO_CLIENTS,
-                )
-                .await;
-        }
-        let mut out = Vec::new();
-        for d in self.store.list_decisions(None).await? {
-            let client = self.load_client(d.client_id).await?;
-            if self.may_read_client(ctx, &client).await? {
-                out.push(d);
-            }
-        }
-        let draft = self
-            .draft(ctx, AuditAction::Listed, ObjectType::Beschikking, None)
-            .with_details(json!({ "aantal": out.len() }));
-        self.store.append_audit(draft).await?;
-        Ok(out)
+        let all = self.store.list_decisions(None).await?;
+        self.visible(ctx, ObjectType::Beschikking, all, |d| d.client_id)
+            .await
     }
 
     pub async fn visible_applications(
         &self,
         ctx: &RequestContext,
     ) -> DomainResult<Vec<Application>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Listed,
-                    ObjectType::Aanmelding,
-                    None,
-                    crate::clients::service::NO_CLIENTS,
-                )
-                .await;
-        }
-        let mut out = Vec::new();
-        for a in self.store.list_applications(None).await? {
-            let client = self.load_client(a.client_id).await?;
-            if self.may_read_client(ctx, &client).await? {
-                out.push(a);
-            }
-        }
-        let draft = self
-            .draft(ctx, AuditAction::Listed, ObjectType::Aanmelding, None)
-            .with_details(json!({ "aantal": out.len() }));
-        self.store.append_audit(draft).await?;
-        Ok(out)
+        let all = self.store.list_applications(None).await?;
+        self.visible(ctx, ObjectType::Aanmelding, all, |a| a.client_id)
+            .await
     }
 
     /// Who is responsible for the client of an application on `day`, as the
@@ -545,31 +499,8 @@ impl Services {
         &self,
         ctx: &RequestContext,
     ) -> DomainResult<Vec<super::assessment::Assessment>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Listed,
-                    ObjectType::Beoordeling,
-                    None,
-                    crate::clients::service::NO_CLIENTS,
-                )
-                .await;
-        }
-        let mut out = Vec::new();
-        for a in self.store.list_assessments(None).await? {
-            let client = self.load_client(a.client_id).await?;
-            if self.may_read_client(ctx, &client).await? {
-                out.push(a);
-            }
-        }
-        let draft = self
-            .draft(ctx, AuditAction::Listed, ObjectType::Beoordeling, None)
-            .with_details(json!({ "aantal": out.len() }));
-        self.store.append_audit(draft).await?;
-        Ok(out)
+        let all = self.store.list_assessments(None).await?;
+        self.visible(ctx, ObjectType::Beoordeling, all, |a| a.client_id)
+            .await
     }
 }

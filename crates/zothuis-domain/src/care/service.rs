@@ -5,7 +5,7 @@
 use super::model::*;
 use crate::admin::{RequestContext, Role, Scope};
 use crate::audit::{AuditAction, ObjectType};
-use crate::clients::service::{NO_CLIENTS, Need};
+use crate::clients::service::Need;
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::history::timeline;
 use crate::service::Services;
@@ -62,39 +62,19 @@ impl Services {
         ctx: &RequestContext,
         open_only: bool,
     ) -> DomainResult<Vec<Screening>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Listed,
-                    ObjectType::Screening,
-                    None,
-                    NO_CLIENTS,
-                )
-                .await;
-        }
         let provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
             _ => None,
         };
-        let mut out = Vec::new();
-        for s in self.store.list_screenings(None, provider).await? {
-            if open_only && s.outcome.is_some() {
-                continue;
-            }
-            let client = self.load_client(s.client_id).await?;
-            if self.may_read_client(ctx, &client).await? {
-                out.push(s);
-            }
-        }
-        let draft = self
-            .draft(ctx, AuditAction::Listed, ObjectType::Screening, None)
-            .with_details(json!({ "aantal": out.len(), "open": open_only }));
-        self.store.append_audit(draft).await?;
-        Ok(out)
+        let all: Vec<Screening> = self
+            .store
+            .list_screenings(None, provider)
+            .await?
+            .into_iter()
+            .filter(|s| !open_only || s.outcome.is_none())
+            .collect();
+        self.visible(ctx, ObjectType::Screening, all, |s| s.client_id)
+            .await
     }
 
     /// Records the outcome of a screening. A refusal sends the client back to
@@ -370,44 +350,22 @@ impl Services {
         client_id: Option<i64>,
         known_at: Option<DateTime<Utc>>,
     ) -> DomainResult<Vec<Stay>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Listed,
-                    ObjectType::Verblijf,
-                    None,
-                    NO_CLIENTS,
-                )
-                .await;
-        }
         let k = known_at.unwrap_or_else(|| self.clock.now());
         let versions = self.store.list_stay_versions(None).await?;
         let own_provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
             _ => None,
         };
-        let mut out = Vec::new();
-        for h in self.store.list_stay_headers(client_id).await? {
-            let Some(stay) = stay_at(&h, &versions, k) else {
-                continue;
-            };
-            if own_provider.is_some_and(|p| p != stay.provider_id) {
-                continue;
-            }
-            let client = self.load_client(stay.client_id).await?;
-            if self.may_read_client(ctx, &client).await? {
-                out.push(stay);
-            }
-        }
-        let draft = self
-            .draft(ctx, AuditAction::Listed, ObjectType::Verblijf, None)
-            .with_details(json!({ "aantal": out.len(), "clientId": client_id }));
-        self.store.append_audit(draft).await?;
-        Ok(out)
+        let all: Vec<Stay> = self
+            .store
+            .list_stay_headers(client_id)
+            .await?
+            .iter()
+            .filter_map(|h| stay_at(h, &versions, k))
+            .filter(|st| own_provider.is_none_or(|p| p == st.provider_id))
+            .collect();
+        self.visible(ctx, ObjectType::Verblijf, all, |st| st.client_id)
+            .await
     }
 
     /// Ends a stay with its exit destination.

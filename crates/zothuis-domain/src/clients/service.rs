@@ -138,6 +138,37 @@ impl Services {
         }
     }
 
+    /// Keeps the records whose client the actor may see; refuses (audited) the
+    /// roles that see no personal data, and audits the list with its size.
+    pub(crate) async fn visible<T>(
+        &self,
+        ctx: &RequestContext,
+        object: ObjectType,
+        items: Vec<T>,
+        client_of: impl Fn(&T) -> i64,
+    ) -> DomainResult<Vec<T>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(ctx, AuditAction::Listed, object, None, NO_CLIENTS)
+                .await;
+        }
+        let mut out = Vec::new();
+        for item in items {
+            let client = self.load_client(client_of(&item)).await?;
+            if self.may_read_client(ctx, &client).await? {
+                out.push(item);
+            }
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Listed, object, None)
+            .with_details(json!({ "aantal": out.len() }));
+        self.store.append_audit(draft).await?;
+        Ok(out)
+    }
+
     /// Whether the actor may read this client, without auditing a refusal
     /// (for filtering lists).
     pub(crate) async fn may_read_client(
