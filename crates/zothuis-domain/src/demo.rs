@@ -954,6 +954,147 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
             }
         }
     }
+    // Shelter: direct stays of days to months on a granted decision.
+    for spec in &REGIONS {
+        let region_codes: Vec<&str> = spec.municipalities.iter().map(|(c, _)| *c).collect();
+        let locations = services.store.list_locations().await?;
+        let shelters: Vec<(i64, i64, i64)> = ["MO-DAK", "MO-DAK", "MO-DAK", "MO-JONG", "MO-CRISIS"]
+            .iter()
+            .filter_map(|code| product(code))
+            .flat_map(|p| {
+                locations
+                    .iter()
+                    .filter(|l| {
+                        region_codes.contains(&l.municipality.as_str())
+                            && l.product_ids.contains(&p)
+                    })
+                    .map(move |l| (p, l.provider_id, l.id))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if shelters.is_empty() {
+            continue;
+        }
+        for _ in 0..if spec.code == "GV" { 30 } else { 35 } {
+            let (code, _) = dice.pick(spec.municipalities);
+            let Ok(municipality) = GemeenteCode::parse(code) else {
+                continue;
+            };
+            let consultant = acting(Role::WmoConsulent, Scope::Gemeente(municipality.clone()));
+            let client = services
+                .register_client(
+                    &consultant,
+                    &ClientInput {
+                        given_name: (*dice.pick(&GIVEN)).into(),
+                        family_name: (*dice.pick(&FAMILY)).into(),
+                        date_of_birth: chrono::NaiveDate::from_ymd_opt(
+                            1960 + dice.below(45) as i32,
+                            1 + dice.below(12) as u32,
+                            1 + dice.below(28) as u32,
+                        )
+                        .unwrap_or(start)
+                        .to_string(),
+                        bsn: dice.chance(75).then(|| next_test_bsn(&mut bsn_counter)),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let kind = if dice.chance(60) {
+                "briefadres"
+            } else {
+                "geen"
+            };
+            services
+                .add_address(
+                    &consultant,
+                    client.id,
+                    &AddressInput {
+                        kind: kind.into(),
+                        municipality: (kind == "briefadres").then(|| code.to_string()),
+                        effective_date: (start - Duration::days(dice.below(400) as i64))
+                            .to_string(),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let (product_id, provider_id, location_id) = *dice.pick(&shelters);
+            let applied = start + Duration::days(dice.below(span.saturating_sub(3)) as i64);
+            let application = services
+                .register_application(
+                    &consultant,
+                    &ApplicationInput {
+                        client_id: Some(client.id),
+                        product_id: Some(product_id),
+                        applied_on: applied.to_string(),
+                        source: (*dice.pick(&[
+                            "zelf",
+                            "politie",
+                            "ziekenhuis",
+                            "maatschappelijk-werk",
+                        ]))
+                        .into(),
+                        municipality: None,
+                    },
+                )
+                .await?;
+            let decision = services
+                .decide(
+                    &consultant,
+                    application.id,
+                    &DecisionInput {
+                        outcome: "toegekend".into(),
+                        decided_on: applied.to_string(),
+                        valid_from: Some(applied.to_string()),
+                        reference: format!("MO-{}-{:04}", applied.format("%Y"), application.id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            created += 1;
+            let stay = services
+                .start_direct_stay(
+                    &consultant,
+                    decision.id,
+                    Some(provider_id),
+                    Some(location_id),
+                    &applied.to_string(),
+                )
+                .await?;
+            let end = applied + Duration::days(3 + dice.below(120) as i64);
+            if end <= today {
+                services
+                    .end_stay(
+                        &acting(
+                            Role::Wachtlijstbeheerder,
+                            Scope::Regio(
+                                services
+                                    .store
+                                    .find_region_by_code(spec.code)
+                                    .await?
+                                    .map(|r| r.id)
+                                    .unwrap_or_default(),
+                            ),
+                        ),
+                        stay.id,
+                        stay.version_id,
+                        &crate::care::ExitInput {
+                            end_date: end.to_string(),
+                            destination: (*dice.pick(&[
+                                "zelfstandig",
+                                "familie-vrienden",
+                                "andere-voorziening",
+                                "onbekend",
+                                "onbekend",
+                                "beschermd-thuis",
+                            ]))
+                            .into(),
+                        },
+                    )
+                    .await?;
+            }
+        }
+    }
+
     // Review cycles and the last review per municipality (Gooi en
     // Vechtstreek: Hilversum every six weeks, the others every eight).
     for spec in &REGIONS {

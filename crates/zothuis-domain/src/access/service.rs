@@ -255,9 +255,31 @@ impl Services {
         };
         let address_rows = self.store.list_addresses(app.client_id).await?;
         let addresses: Vec<_> = timeline(&address_rows, now).into_iter().cloned().collect();
-        // Ended BW provisions come from stays, which the journey adds later;
-        // until then rule 3 a has nothing to look at.
-        let ended_bw: Vec<EndedProvision> = Vec::new();
+        // Rule 3 a looks at protected housing (iWmo category 15, in a
+        // facility) that ended; the municipality responsible for that stay
+        // provided it.
+        let products = self.store.list_products().await?;
+        let versions = self.store.list_stay_versions(None).await?;
+        let ended_bw: Vec<EndedProvision> = self
+            .store
+            .list_stay_headers(Some(app.client_id))
+            .await?
+            .iter()
+            .filter_map(|h| crate::care::stay_at(h, &versions, now))
+            .filter(|st| {
+                products.iter().any(|p| {
+                    p.id == st.product_id
+                        && p.category == crate::reference::ProductCategorie::BeschermdWonen
+                        && p.kind.uses_location_capacity()
+                })
+            })
+            .filter_map(|st| {
+                st.end_date.map(|ended_on| EndedProvision {
+                    municipality: st.responsible.clone(),
+                    ended_on,
+                })
+            })
+            .collect();
         let names: std::collections::HashMap<String, String> = all
             .iter()
             .map(|m| (m.code.to_string(), m.name.clone()))

@@ -582,3 +582,99 @@ impl Services {
             .await
     }
 }
+
+impl Services {
+    /// A stay without the waiting list: shelter and short stays are accessed
+    /// directly on a granted decision. The consultant of the municipality or
+    /// the waitlist manager records it; the provider ends it later.
+    pub async fn start_direct_stay(
+        &self,
+        ctx: &RequestContext,
+        decision_id: i64,
+        provider_id: Option<i64>,
+        location_id: Option<i64>,
+        start_date: &str,
+    ) -> DomainResult<Stay> {
+        let decision = self.store.get_decision(decision_id).await?.ok_or_else(|| {
+            DomainError::NotFound(
+                "Deze beschikking bestaat niet of is voor u niet zichtbaar".into(),
+            )
+        })?;
+        let client = self.load_client(decision.client_id).await?;
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder
+        ) {
+            return self
+                .deny(ctx, AuditAction::Created, ObjectType::Verblijf, None, "een verblijf zonder wachtlijst legt de consulent of de wachtlijstbeheerder vast")
+                .await;
+        }
+        self.check_client(ctx, &client, Need::Change, AuditAction::Created)
+            .await?;
+        if decision.outcome != crate::access::Outcome::Toegekend {
+            return Err(DomainError::invalid(
+                "beschikkingId",
+                "de beschikking is afgewezen",
+            ));
+        }
+        let product = self
+            .store
+            .get_product(decision.product_id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("product ontbreekt".into()))?;
+        if product.kind.has_waitlist() {
+            return Err(DomainError::invalid(
+                "beschikkingId",
+                "dit product loopt via de regionale wachtlijst; plaats vanuit de inschrijving",
+            ));
+        }
+        let mut v = Validator::new();
+        if provider_id.is_none() {
+            v.add("aanbiederId", "kies de aanbieder");
+        }
+        let start = v.check("startdatum", crate::Datum::parse(start_date));
+        if let Some(s) = start
+            && s.0 < decision.valid_from.unwrap_or(decision.decided_on)
+        {
+            v.add(
+                "startdatum",
+                "het verblijf begint vóór de ingangsdatum van de beschikking",
+            );
+        }
+        v.finish()?;
+        let (Some(provider_id), Some(start)) = (provider_id, start) else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        self.check_location(product.id, provider_id, location_id)
+            .await?;
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Verblijf, None)
+            .for_client(client.id)
+            .with_details(
+                json!({ "beschikkingId": decision_id, "aanbiederId": provider_id,
+                "locatieId": location_id, "startdatum": start.0.to_string() }),
+            );
+        self.store
+            .create_stay(
+                &NewStay {
+                    client_id: client.id,
+                    entry_id: None,
+                    transferred_from: None,
+                    responsible: decision.responsible.clone(),
+                    facts: StayFacts {
+                        product_id: product.id,
+                        provider_id,
+                        location_id,
+                        start_date: start.0,
+                        end_date: None,
+                        exit: None,
+                    },
+                },
+                None,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+}

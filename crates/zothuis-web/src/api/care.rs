@@ -263,6 +263,12 @@ pub struct Plaatsing {
     /// De inschrijving op de wachtlijst (in screening bij de aanbieder).
     #[schema(example = 4)]
     pub wachtlijst_id: Option<i64>,
+    /// Voor opvang zonder wachtlijst: de toegekende beschikking.
+    #[schema(example = json!(null))]
+    pub beschikking_id: Option<i64>,
+    /// Voor opvang zonder wachtlijst: de aanbieder.
+    #[schema(example = json!(null))]
+    pub aanbieder_id: Option<i64>,
     /// Leeg bij zorg in de eigen woning.
     #[schema(example = 4)]
     pub locatie_id: Option<i64>,
@@ -270,7 +276,7 @@ pub struct Plaatsing {
     pub startdatum: String,
 }
 
-/// Plaatsen: het verblijf start en de inschrijving op de wachtlijst eindigt als geplaatst.
+/// Plaatsen: het verblijf start en de inschrijving op de wachtlijst eindigt als geplaatst. Voor opvang zonder wachtlijst: met `beschikkingId` en `aanbiederId`.
 #[utoipa::path(post, path = "/verblijven", tag = "Zorg", request_body = Plaatsing,
     responses((status = 201, description = "Verblijf gestart", body = Verblijf),
               (status = 400, description = "Ongeldige invoer", body = Problem),
@@ -280,10 +286,27 @@ async fn place(
     caller: ApiCaller,
     ApiJson(b): ApiJson<Plaatsing>,
 ) -> ApiResult<Response> {
+    if let Some(decision) = b.beschikking_id {
+        let stay = s
+            .services
+            .start_direct_stay(
+                &caller.ctx,
+                decision,
+                b.aanbieder_id,
+                b.locatie_id,
+                &b.startdatum,
+            )
+            .await?;
+        return Ok(with_etag(
+            StatusCode::CREATED,
+            stay.version_id,
+            Verblijf::from(stay),
+        ));
+    }
     let Some(entry) = b.wachtlijst_id else {
         return Err(crate::error::ApiError::bad_request(
             "wachtlijstId",
-            "kies de inschrijving op de wachtlijst",
+            "kies de inschrijving op de wachtlijst, of voor opvang de beschikking",
         ));
     };
     let input = PlacementInput {

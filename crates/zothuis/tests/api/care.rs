@@ -469,3 +469,161 @@ async fn a_provider_takes_a_client_from_screening_to_exit_in_the_pages() {
     let other = app.token("wachtlijstbeheerder", "regio:ZKIH").await;
     assert_eq!(get(&app, &other, "/api/v1/verblijven").await["aantal"], 0);
 }
+
+#[tokio::test]
+async fn protected_housing_that_ended_within_a_year_keeps_its_municipality_responsible() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let j = in_screening(&app).await;
+    let locations = get(&app, &j.kwintes, "/api/v1/locaties").await;
+    let bussum = locations["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["naam"] == "Woonvorm Bussum")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let placed = post(
+        &app,
+        &j.kwintes,
+        "/api/v1/verblijven",
+        json!({"wachtlijstId": j.entry, "locatieId": bussum, "startdatum": "2025-12-10"}),
+    )
+    .await;
+    let etag = placed.headers()["etag"].to_str().unwrap().to_string();
+    let stay: Value = placed.json().await.unwrap();
+    assert_eq!(stay["verantwoordelijkeGemeente"], "GM0402");
+    let ended = send(
+        &app,
+        &j.kwintes,
+        reqwest::Method::POST,
+        &format!("/api/v1/verblijven/{}/einde", stay["id"]),
+        Some(etag),
+        Some(json!({"einddatum": "2026-01-05", "uitstroombestemming": "zelfstandig"})),
+    )
+    .await;
+    assert_eq!(ended.status(), StatusCode::OK);
+    // The region now works under the Wet woonplaatsbeginsel.
+    let admin = app.token("beheerder", "installatie").await;
+    post(
+        &app,
+        &admin,
+        "/api/v1/regios/1/regimes",
+        json!({"regime": "woonplaatsbeginsel", "geldigVanaf": "2026-01-01"}),
+    )
+    .await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let products = get(&app, &huizen, "/api/v1/producten").await;
+    let bt = products["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "BT")
+        .unwrap()["id"]
+        .clone();
+    let a: Value = post(
+        &app,
+        &huizen,
+        "/api/v1/aanmeldingen",
+        json!({"clientId": j.client, "productId": bt, "aanmelddatum": "2026-01-08", "bron": "ggz"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let preview = get(
+        &app,
+        &huizen,
+        &format!(
+            "/api/v1/aanmeldingen/{}/woonplaatsbepaling?peildatum=2026-01-10",
+            a["id"]
+        ),
+    )
+    .await;
+    assert_eq!(preview["regel"], "3a", "{preview}");
+    assert_eq!(preview["gemeenteCode"], "GM0402");
+    assert!(
+        preview["toelichting"]
+            .as_str()
+            .unwrap()
+            .contains("beschermd wonen eindigde op 2026-01-05")
+    );
+}
+
+#[tokio::test]
+async fn shelter_is_entered_directly_on_a_granted_decision_without_the_waiting_list() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let c: Value = post(
+        &app,
+        &huizen,
+        "/api/v1/clienten",
+        json!({"voornaam": "Tom", "achternaam": "Visser", "geboortedatum": "1999-09-09"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let products = get(&app, &huizen, "/api/v1/producten").await;
+    let id_of = |code: &str| {
+        products["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .unwrap()["id"]
+            .clone()
+    };
+    let decide = |product: Value| {
+        let app = &app;
+        let huizen = huizen.clone();
+        let client = c["id"].clone();
+        async move {
+            let a: Value = post(app, &huizen, "/api/v1/aanmeldingen", json!({"clientId": client, "productId": product, "aanmelddatum": "2026-01-02", "bron": "politie"})).await.json().await.unwrap();
+            let d: Value = post(app, &huizen, "/api/v1/beschikkingen", json!({"aanmeldingId": a["id"], "uitkomst": "toegekend", "besluitdatum": "2026-01-02", "geldigVanaf": "2026-01-02", "beschikkingsnummer": format!("MO-{}", a["id"])})).await.json().await.unwrap();
+            d["id"].as_i64().unwrap()
+        }
+    };
+    let shelter = decide(id_of("MO-DAK")).await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    assert_eq!(
+        get(&app, &manager, "/api/v1/wachtlijst?status=open").await["aantal"],
+        0,
+        "shelter has no waiting list"
+    );
+    let locations = get(&app, &huizen, "/api/v1/locaties").await;
+    let opvang = locations["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["naam"] == "Opvang Hilversum")
+        .unwrap()["id"]
+        .clone();
+    let early = post(&app, &huizen, "/api/v1/verblijven", json!({"beschikkingId": shelter, "aanbiederId": 1, "locatieId": opvang, "startdatum": "2026-01-01"})).await;
+    assert_eq!(early.status(), StatusCode::BAD_REQUEST);
+    let stay = post(&app, &huizen, "/api/v1/verblijven", json!({"beschikkingId": shelter, "aanbiederId": 1, "locatieId": opvang, "startdatum": "2026-01-02"})).await;
+    assert_eq!(stay.status(), StatusCode::CREATED);
+    assert_eq!(app.last_audit().await.object_type, "verblijf");
+    // The shelter provider now sees the client and ends the stay.
+    let kwintes = app.token("aanbieder", "aanbieder:1").await;
+    assert_eq!(get(&app, &kwintes, "/api/v1/verblijven").await["aantal"], 1);
+    // A BW decision goes through the waiting list instead.
+    let bw = decide(id_of("BW-INT")).await;
+    let refused = post(
+        &app,
+        &huizen,
+        "/api/v1/verblijven",
+        json!({"beschikkingId": bw, "aanbiederId": 1, "startdatum": "2026-01-05"}),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = refused.json().await.unwrap();
+    assert!(
+        problem["invalidParams"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("regionale wachtlijst")
+    );
+}

@@ -10,7 +10,7 @@ async fn the_demo_population_gives_a_realistic_waiting_list() {
     let created = zothuis_domain::demo::load_population(&app.services, today)
         .await
         .unwrap();
-    assert_eq!(created, 150);
+    assert_eq!(created, 215);
     let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
     let list: serde_json::Value = reqwest::Client::new()
         .get(app.url("/api/v1/wachtlijst?status=open&paginaGrootte=500"))
