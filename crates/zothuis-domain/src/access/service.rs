@@ -182,8 +182,16 @@ impl Services {
     }
 
     /// The applications and decisions the actor may see (for the API lists).
-    pub async fn visible_decisions(&self, ctx: &RequestContext) -> DomainResult<Vec<Decision>> {
+    pub async fn visible_decisions(
+        &self,
+        ctx: &RequestContext,
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> DomainResult<Vec<Decision>> {
         let all = self.store.list_decisions(None).await?;
+        let all: Vec<_> = all
+            .into_iter()
+            .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
+            .collect();
         self.visible(ctx, ObjectType::Beschikking, all, |d| d.client_id)
             .await
     }
@@ -191,8 +199,13 @@ impl Services {
     pub async fn visible_applications(
         &self,
         ctx: &RequestContext,
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> DomainResult<Vec<Application>> {
         let all = self.store.list_applications(None).await?;
+        let all: Vec<_> = all
+            .into_iter()
+            .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
+            .collect();
         self.visible(ctx, ObjectType::Aanmelding, all, |a| a.client_id)
             .await
     }
@@ -520,8 +533,13 @@ impl Services {
     pub async fn visible_assessments(
         &self,
         ctx: &RequestContext,
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> DomainResult<Vec<super::assessment::Assessment>> {
         let all = self.store.list_assessments(None).await?;
+        let all: Vec<_> = all
+            .into_iter()
+            .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
+            .collect();
         self.visible(ctx, ObjectType::Beoordeling, all, |a| a.client_id)
             .await
     }

@@ -83,15 +83,19 @@ pub struct AanmeldingInvoer {
 }
 
 /// Aanmeldingen die u mag zien.
-#[utoipa::path(get, path = "/aanmeldingen", tag = "Toegang", params(Paginering),
+#[utoipa::path(get, path = "/aanmeldingen", tag = "Toegang", params(Paginering, BekendOpFilter),
     responses((status = 200, description = "Aanmeldingen", body = Lijst<Aanmelding>),
               (status = 403, description = "Geen toegang tot persoonsgegevens", body = Problem)))]
 async fn list_applications(
     State(s): State<AppState>,
     caller: ApiCaller,
     ApiQuery(p): ApiQuery<Paginering>,
+    ApiQuery(k): ApiQuery<BekendOpFilter>,
 ) -> ApiResult<axum::Json<Lijst<Aanmelding>>> {
-    let all = s.services.visible_applications(&caller.ctx).await?;
+    let all = s
+        .services
+        .visible_applications(&caller.ctx, k.bekend_op)
+        .await?;
     Ok(axum::Json(Lijst::from_page(
         p.request().slice(&all),
         "/aanmeldingen",
@@ -284,15 +288,19 @@ pub struct BeschikkingInvoer {
 }
 
 /// Beschikkingen die u mag zien.
-#[utoipa::path(get, path = "/beschikkingen", tag = "Toegang", params(Paginering),
+#[utoipa::path(get, path = "/beschikkingen", tag = "Toegang", params(Paginering, BekendOpFilter),
     responses((status = 200, description = "Beschikkingen", body = Lijst<Beschikking>),
               (status = 403, description = "Geen toegang tot persoonsgegevens", body = Problem)))]
 async fn list_decisions(
     State(s): State<AppState>,
     caller: ApiCaller,
     ApiQuery(p): ApiQuery<Paginering>,
+    ApiQuery(k): ApiQuery<BekendOpFilter>,
 ) -> ApiResult<axum::Json<Lijst<Beschikking>>> {
-    let all = s.services.visible_decisions(&caller.ctx).await?;
+    let all = s
+        .services
+        .visible_decisions(&caller.ctx, k.bekend_op)
+        .await?;
     Ok(axum::Json(Lijst::from_page(
         p.request().slice(&all),
         "/beschikkingen",
@@ -496,6 +504,18 @@ pub struct BeoordelingInvoer {
 pub struct BeoordelingFilter {
     #[param(example = 5)]
     pub aanmelding_id: Option<i64>,
+    /// Zoals bekend op dit moment (RFC 3339).
+    #[param(example = "2026-02-01T12:00:00Z", value_type = Option<String>)]
+    pub bekend_op: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct BekendOpFilter {
+    /// Zoals bekend op dit moment (RFC 3339); standaard nu.
+    #[param(example = "2026-02-01T12:00:00Z", value_type = Option<String>)]
+    pub bekend_op: Option<DateTime<Utc>>,
 }
 
 /// Beoordelingen die u mag zien.
@@ -509,7 +529,11 @@ async fn list_assessments(
 ) -> ApiResult<axum::Json<Vec<Beoordeling>>> {
     let all = match q.aanmelding_id {
         Some(id) => s.services.assessments(&caller.ctx, id).await?,
-        None => s.services.visible_assessments(&caller.ctx).await?,
+        None => {
+            s.services
+                .visible_assessments(&caller.ctx, q.bekend_op)
+                .await?
+        }
     };
     Ok(axum::Json(all.into_iter().map(Beoordeling::from).collect()))
 }

@@ -544,3 +544,31 @@ async fn an_application_is_assessed_against_the_framework_of_its_product() {
             && html.contains("Beoordelen tegen het afwegingskader")
     );
 }
+
+#[tokio::test]
+async fn lists_of_applications_and_decisions_can_be_read_as_known_at_a_moment() {
+    use zothuis_domain::clock::Clock;
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let before = app.clock.now() - chrono::Duration::minutes(1);
+    let (_, application) = client_with_application(&app, &huizen, "GM0406", "999990019").await;
+    let now: Value = get(&app, &huizen, "/api/v1/aanmeldingen")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["aantal"], 1);
+    let then: Value = Client::new()
+        .get(app.url("/api/v1/aanmeldingen"))
+        .bearer_auth(&huizen)
+        .query(&[("bekendOp", before.to_rfc3339())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(then["aantal"], 0);
+    let _ = application;
+}
