@@ -10,12 +10,19 @@ use std::fmt;
 pub struct Datum(pub NaiveDate);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is geen geldige datum; gebruik jjjj-mm-dd, bijvoorbeeld 2024-03-01")]
-pub struct DatumError(pub String);
+pub enum DatumError {
+    #[error("vul een datum in (jjjj-mm-dd, bijvoorbeeld 2024-03-01)")]
+    Empty,
+    #[error("'{0}' is geen geldige datum; gebruik jjjj-mm-dd, bijvoorbeeld 2024-03-01")]
+    Invalid(String),
+}
 
 impl Datum {
     pub fn parse(input: &str) -> Result<Self, DatumError> {
         let s = input.trim();
+        if s.is_empty() {
+            return Err(DatumError::Empty);
+        }
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
             .ok()
@@ -24,7 +31,7 @@ impl Datum {
             .filter(|d| (1900..=2199).contains(&chrono::Datelike::year(d)))
             .filter(|_| s.len() == 10)
             .map(Datum)
-            .ok_or_else(|| DatumError(s.chars().take(40).collect()))
+            .ok_or_else(|| DatumError::Invalid(s.chars().take(40).collect()))
     }
 }
 
@@ -88,7 +95,7 @@ mod tests {
         assert!(err.to_string().contains("geen geldige datum"));
         assert!(Datum::parse("31-04-2024").is_err());
         assert!(Datum::parse("2024-3-1").is_err());
-        assert!(Datum::parse("").is_err());
+        assert_eq!(Datum::parse("  "), Err(DatumError::Empty));
         assert!(Datum::parse("0001-01-01").is_err());
     }
 

@@ -97,12 +97,17 @@ impl AssessmentInput {
         let mut answers = Vec::new();
         for c in criteria {
             match self.answers.iter().find(|(id, _, _)| *id == c.id) {
-                Some((_, code, note)) => {
-                    if let Some(a) = v.check(&format!("criterium-{}", c.id), Answer::parse(code)) {
-                        answers.push((c.id, a, note.clone().filter(|n| !n.trim().is_empty())));
-                    }
-                }
-                None => v.add(&format!("criterium-{}", c.id), "beantwoord dit criterium"),
+                Some((_, code, note)) => match Answer::parse(code) {
+                    Ok(a) => answers.push((c.id, a, note.clone().filter(|n| !n.trim().is_empty()))),
+                    Err(_) => v.add(
+                        &format!("criterium-{}", c.id),
+                        format!("beantwoord met ja, nee of niet van toepassing: {}", c.text),
+                    ),
+                },
+                None => v.add(
+                    &format!("criterium-{}", c.id),
+                    format!("beantwoord het criterium: {}", c.text),
+                ),
             }
         }
         for (id, _, _) in &self.answers {
