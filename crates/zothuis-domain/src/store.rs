@@ -347,6 +347,16 @@ pub trait WaitlistStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<Transition>;
+    /// Sets (replaces) the client's preference on an entry.
+    async fn set_preference(
+        &self,
+        entry_id: i64,
+        provider_id: Option<i64>,
+        municipality: Option<&GemeenteCode>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Entry>;
     /// Review cycles set per municipality (weeks).
     async fn review_cycles(&self) -> DomainResult<Vec<(GemeenteCode, i64)>>;
     async fn set_review_cycle(

@@ -18,6 +18,7 @@ fn bad(e: impl std::fmt::Display) -> DomainError {
 
 fn entry(r: &SqliteRow) -> DomainResult<Entry> {
     let code: String = r.try_get("responsible_municipality").map_err(internal)?;
+    let preferred: Option<String> = r.try_get("preferred_municipality").unwrap_or(None);
     Ok(Entry {
         id: r.try_get("id").map_err(internal)?,
         client_id: r.try_get("client_id").map_err(internal)?,
@@ -26,6 +27,10 @@ fn entry(r: &SqliteRow) -> DomainResult<Entry> {
         responsible: GemeenteCode::parse(&code).map_err(bad)?,
         waiting_since: r.try_get("waiting_since").map_err(internal)?,
         created_at: r.try_get("created_at").map_err(internal)?,
+        preferred_provider: r.try_get("preferred_provider").unwrap_or(None),
+        preferred_municipality: preferred
+            .map(|m| GemeenteCode::parse(&m).map_err(bad))
+            .transpose()?,
     })
 }
 
@@ -116,7 +121,10 @@ pub(crate) async fn open_entry(
 #[async_trait]
 impl WaitlistStore for SqliteStore {
     async fn list_entries(&self) -> DomainResult<Vec<Entry>> {
-        let rows = sqlx::query("select * from waitlist_entries order by id")
+        let rows = sqlx::query(
+            "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality
+             from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id order by e.id",
+        )
             .fetch_all(self.pool())
             .await
             .map_err(internal)?;
@@ -124,7 +132,10 @@ impl WaitlistStore for SqliteStore {
     }
 
     async fn get_entry(&self, id: i64) -> DomainResult<Option<Entry>> {
-        let row = sqlx::query("select * from waitlist_entries where id = $1")
+        let row = sqlx::query(
+            "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality
+             from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id where e.id = $1",
+        )
             .bind(id)
             .fetch_optional(self.pool())
             .await
@@ -155,6 +166,38 @@ impl WaitlistStore for SqliteStore {
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await?;
         Ok(created)
+    }
+
+    async fn set_preference(
+        &self,
+        entry_id: i64,
+        provider_id: Option<i64>,
+        municipality: Option<&GemeenteCode>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Entry> {
+        let mut w = self.begin_write().await?;
+        sqlx::query(
+            "insert into waitlist_preferences (entry_id, provider_id, municipality_code, recorded_at, recorded_by)
+             values ($1, $2, $3, $4, $5)
+             on conflict (entry_id) do update set provider_id = excluded.provider_id,
+                municipality_code = excluded.municipality_code, recorded_at = excluded.recorded_at,
+                recorded_by = excluded.recorded_by",
+        )
+        .bind(entry_id)
+        .bind(provider_id)
+        .bind(municipality.map(|m| m.to_string()))
+        .bind(at)
+        .bind(recorded_by)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        self.get_entry(entry_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Deze inschrijving bestaat niet".into()))
     }
 
     async fn review_cycles(&self) -> DomainResult<Vec<(GemeenteCode, i64)>> {

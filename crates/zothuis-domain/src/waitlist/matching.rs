@@ -65,11 +65,20 @@ pub struct Proposal {
 /// Proposes the waiting clients of the vacancy's product. Default priority
 /// (regional waiting-list protocol): actively waiting only, longest active
 /// waiting time first, then longest time since the decision.
+/// Where the vacancy is.
+pub struct Vacancy<'a> {
+    pub region_municipalities: &'a [crate::reference::GemeenteCode],
+    pub municipality: &'a crate::reference::GemeenteCode,
+    pub provider_id: i64,
+}
+
 pub fn propose(
     states: &[EntryState],
-    region_municipalities: &[crate::reference::GemeenteCode],
+    vacancy: &Vacancy<'_>,
     provider_name: &dyn Fn(i64) -> String,
+    municipality_name: &dyn Fn(&crate::reference::GemeenteCode) -> String,
 ) -> Vec<Proposal> {
+    let region_municipalities = vacancy.region_municipalities;
     let mut proposed: Vec<&EntryState> = Vec::new();
     let mut others = Vec::new();
     for s in states {
@@ -86,7 +95,27 @@ pub fn propose(
             continue;
         }
         match s.status {
-            Status::ActiefWachtend => proposed.push(s),
+            Status::ActiefWachtend => {
+                // A stated preference is respected: the client is not
+                // proposed for a place elsewhere.
+                if let Some(m) = &s.entry.preferred_municipality
+                    && m != vacancy.municipality
+                {
+                    others.push(not(format!(
+                        "voorkeur andere gemeente ({})",
+                        municipality_name(m)
+                    )));
+                } else if let Some(p) = s.entry.preferred_provider
+                    && p != vacancy.provider_id
+                {
+                    others.push(not(format!(
+                        "voorkeur andere aanbieder ({})",
+                        provider_name(p)
+                    )));
+                } else {
+                    proposed.push(s);
+                }
+            }
             Status::Aangemeld => others.push(not(format!(
                 "nog niet actief wachtend (aangemeld sinds {})",
                 s.status_since
@@ -156,6 +185,8 @@ mod tests {
                 responsible: GemeenteCode::parse(gm).unwrap(),
                 waiting_since: d("2025-01-01"),
                 created_at: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap(),
+                preferred_provider: None,
+                preferred_municipality: None,
             },
             status,
             status_since: d(since),
@@ -192,7 +223,14 @@ mod tests {
             state(5, "GM0392", Status::ActiefWachtend, "2025-01-01", 400, 400),
         ];
         let name = |_| "Kwintes".to_string();
-        let p = propose(&states, &region, &name);
+        let here = GemeenteCode::parse("GM0402").unwrap();
+        let vacancy = Vacancy {
+            region_municipalities: &region,
+            municipality: &here,
+            provider_id: 7,
+        };
+        let mname = |c: &GemeenteCode| c.to_string();
+        let p = propose(&states, &vacancy, &name, &mname);
         let ranked: Vec<(i64, Option<usize>)> = p.iter().map(|x| (x.entry_id, x.rank)).collect();
         assert_eq!(ranked[0], (2, Some(1)));
         assert_eq!(ranked[1], (1, Some(2)));
@@ -204,5 +242,26 @@ mod tests {
         assert_eq!(why(4), "in screening bij Kwintes sinds 2025-08-01");
         assert!(why(5).contains("buiten de regio"));
         assert!(why(2).starts_with("actief wachtend sinds 2025-03-01 (190 dagen)"));
+    }
+
+    #[test]
+    fn a_client_preferring_another_municipality_is_not_proposed_and_told_why() {
+        let region = [
+            GemeenteCode::parse("GM0402").unwrap(),
+            GemeenteCode::parse("GM0406").unwrap(),
+        ];
+        let mut s = state(1, "GM0406", Status::ActiefWachtend, "2025-06-01", 100, 300);
+        s.entry.preferred_municipality = Some(GemeenteCode::parse("GM0406").unwrap());
+        let here = GemeenteCode::parse("GM0402").unwrap();
+        let vacancy = Vacancy {
+            region_municipalities: &region,
+            municipality: &here,
+            provider_id: 7,
+        };
+        let p = propose(&[s], &vacancy, &|_| "Kwintes".to_string(), &|_| {
+            "Huizen".to_string()
+        });
+        assert_eq!(p[0].rank, None);
+        assert_eq!(p[0].reason, "voorkeur andere gemeente (Huizen)");
     }
 }

@@ -18,6 +18,9 @@ pub struct Entry {
     /// The decision date: waiting time counts from here.
     pub waiting_since: NaiveDate,
     pub created_at: DateTime<Utc>,
+    /// The client's preference, if any: a provider and/or a municipality to live in.
+    pub preferred_provider: Option<i64>,
+    pub preferred_municipality: Option<GemeenteCode>,
 }
 
 /// One transition of an entry's status, effective from a date.
@@ -216,6 +219,8 @@ mod tests {
             responsible: GemeenteCode::parse("GM0406").unwrap(),
             waiting_since: d("2025-10-01"),
             created_at: at,
+            preferred_provider: None,
+            preferred_municipality: None,
         };
         let t = |id, status, from: &str| Transition {
             id,

@@ -22,6 +22,8 @@ pub struct WaitlistFilter {
     pub product_id: Option<i64>,
     pub municipality: Option<GemeenteCode>,
     pub provider_id: Option<i64>,
+    /// Only entries whose client prefers this provider.
+    pub preferred_provider: Option<i64>,
 }
 
 /// One line of the overview.
@@ -401,7 +403,25 @@ impl Services {
         let lines = self.waitlist_overview(ctx, &filter, day, None).await?;
         let states: Vec<EntryState> = lines.iter().map(|l| l.state.clone()).collect();
         let name = |id: i64| providers.get(&id).cloned().unwrap_or_default();
-        let proposals = super::matching::propose(&states, &region, &name);
+        let names: std::collections::HashMap<String, String> = self
+            .store
+            .list_municipalities()
+            .await?
+            .into_iter()
+            .map(|m| (m.code.to_string(), m.name))
+            .collect();
+        let mname = |c: &GemeenteCode| {
+            names
+                .get(c.as_str())
+                .cloned()
+                .unwrap_or_else(|| c.to_string())
+        };
+        let vacancy = super::matching::Vacancy {
+            region_municipalities: &region,
+            municipality: &location.municipality,
+            provider_id: location.provider_id,
+        };
+        let proposals = super::matching::propose(&states, &vacancy, &name, &mname);
         let out = proposals
             .into_iter()
             .filter_map(|p| {
@@ -621,5 +641,72 @@ impl Services {
         );
         self.store.append_audit(draft).await?;
         Ok(all)
+    }
+}
+
+impl Services {
+    /// Records the client's preference for a provider and/or municipality.
+    /// The waitlist manager or the consultant following the client sets it.
+    pub async fn set_preference(
+        &self,
+        ctx: &RequestContext,
+        entry_id: i64,
+        provider_id: Option<i64>,
+        municipality: Option<&str>,
+    ) -> DomainResult<Entry> {
+        if !matches!(
+            ctx.actor.role,
+            Role::Wachtlijstbeheerder | Role::WmoConsulent
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Updated,
+                    ObjectType::Wachtlijst,
+                    Some(entry_id.to_string()),
+                    "alleen de consulent of de wachtlijstbeheerder legt een voorkeur vast",
+                )
+                .await;
+        }
+        let entry = self
+            .load_entry_for(ctx, entry_id, Need::Change, AuditAction::Updated)
+            .await?;
+        let mut v = crate::error::Validator::new();
+        if let Some(p) = provider_id
+            && self.store.get_provider(p).await?.is_none()
+        {
+            v.add("aanbiederId", "deze aanbieder bestaat niet");
+        }
+        let municipality = match municipality.map(str::trim).filter(|m| !m.is_empty()) {
+            Some(m) => match GemeenteCode::parse(m) {
+                Ok(code) if self.store.get_municipality(&code).await?.is_some() => Some(code),
+                _ => {
+                    v.add("gemeenteCode", "deze gemeente bestaat niet in zothuis");
+                    None
+                }
+            },
+            None => None,
+        };
+        v.finish()?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Wachtlijst,
+                Some(entry_id.to_string()),
+            )
+            .for_client(entry.client_id)
+            .with_details(json!({ "voorkeurAanbiederId": provider_id,
+                "voorkeurGemeente": municipality.as_ref().map(|m| m.to_string()) }));
+        self.store
+            .set_preference(
+                entry_id,
+                provider_id,
+                municipality.as_ref(),
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
     }
 }

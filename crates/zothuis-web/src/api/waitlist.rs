@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(overview))
         .routes(routes!(entry))
         .routes(routes!(list_transitions, add_transition))
+        .routes(routes!(set_preference))
         .routes(routes!(vacancies))
         .routes(routes!(proposal))
 }
@@ -60,6 +61,12 @@ pub struct WachtlijstRegel {
     /// Dagen in de huidige status, op de peildatum.
     #[schema(example = 32)]
     pub dagen_in_status: i64,
+    /// Voorkeur van de cliënt voor een aanbieder.
+    #[schema(example = json!(null))]
+    pub voorkeur_aanbieder_id: Option<i64>,
+    /// Voorkeur van de cliënt voor een gemeente om te wonen.
+    #[schema(example = "GM1942")]
+    pub voorkeur_gemeente: Option<String>,
 }
 
 impl From<WaitlistLine> for WachtlijstRegel {
@@ -79,6 +86,8 @@ impl From<WaitlistLine> for WachtlijstRegel {
             status_sinds: s.status_since,
             wachttijd_dagen: s.waiting_days,
             dagen_in_status: s.days_in_status,
+            voorkeur_aanbieder_id: s.entry.preferred_provider,
+            voorkeur_gemeente: s.entry.preferred_municipality.map(|m| m.to_string()),
         }
     }
 }
@@ -97,6 +106,9 @@ pub struct WachtlijstFilter {
     pub gemeente_code: Option<String>,
     #[param(example = 1)]
     pub aanbieder_id: Option<i64>,
+    /// Alleen cliënten met een voorkeur voor deze aanbieder.
+    #[param(example = 1)]
+    pub voorkeur_aanbieder_id: Option<i64>,
     /// Peildatum (standaard vandaag).
     #[param(example = "2026-01-31", value_type = Option<String>)]
     pub peildatum: Option<NaiveDate>,
@@ -131,6 +143,7 @@ async fn overview(
         product_id: q.product_id,
         municipality,
         provider_id: q.aanbieder_id,
+        preferred_provider: q.voorkeur_aanbieder_id,
     };
     let day = q.peildatum.unwrap_or_else(|| s.services.clock.today());
     let lines = s
@@ -443,4 +456,33 @@ async fn proposal(
             })
             .collect(),
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VoorkeurInvoer {
+    /// Leeg: geen voorkeur voor een aanbieder.
+    #[schema(example = 1)]
+    pub aanbieder_id: Option<i64>,
+    /// Leeg: geen voorkeur voor een gemeente.
+    #[schema(example = "GM1942")]
+    pub gemeente_code: Option<String>,
+}
+
+/// De voorkeur van de cliënt vastleggen (consulent of wachtlijstbeheerder); bij koppelen wordt die gerespecteerd.
+#[utoipa::path(put, path = "/wachtlijst/{id}/voorkeur", tag = "Wachtlijst", request_body = VoorkeurInvoer,
+    params(("id" = i64, Path, description = "Id van de inschrijving", example = 4)),
+    responses((status = 204, description = "Vastgelegd"),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem)))]
+async fn set_preference(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<VoorkeurInvoer>,
+) -> ApiResult<StatusCode> {
+    s.services
+        .set_preference(&caller.ctx, id, b.aanbieder_id, b.gemeente_code.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -12,6 +12,7 @@ pub fn router() -> Router<AppState> {
         .route("/wachtlijst", get(overview))
         .route("/wachtlijst/{id}", get(entry))
         .route("/wachtlijst/{id}/overgangen", post(add_transition))
+        .route("/wachtlijst/{id}/voorkeur", post(set_preference))
         .route("/vacatures", get(vacancies))
         .route("/vacatures/voorstel", get(proposal))
 }
@@ -81,6 +82,7 @@ async fn overview(
             .as_deref()
             .and_then(|m| zothuis_domain::reference::GemeenteCode::parse(m).ok()),
         provider_id: None,
+        preferred_provider: None,
     };
     let lines = s
         .services
@@ -297,6 +299,66 @@ async fn entry_page(
                 ),
             );
     }
+    let preference = match (&entry.preferred_municipality, entry.preferred_provider) {
+        (None, None) => "geen".to_string(),
+        (m, p) => [
+            m.as_ref().map(|m| format!("wonen in {m}")),
+            p.map(|p| format!("bij {}", providers.get(&p).cloned().unwrap_or_default())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
+    };
+    page.facts
+        .push(("Voorkeur van de cliënt".into(), preference));
+    if matches!(u.user.role, Role::Wachtlijstbeheerder | Role::WmoConsulent)
+        && state.as_ref().is_some_and(|st| st.status.is_open())
+    {
+        let mut provider_options = vec![(String::new(), "Geen voorkeur".to_string())];
+        provider_options.extend(
+            providers_list
+                .iter()
+                .map(|p| (p.id.to_string(), p.name.clone())),
+        );
+        let mut municipality_options = vec![(String::new(), "Geen voorkeur".to_string())];
+        municipality_options.extend(
+            s.services
+                .list_municipalities(&u.ctx)
+                .await?
+                .into_iter()
+                .map(|m| (m.code.to_string(), m.name)),
+        );
+        page.forms.push(
+            FormBlock::post(
+                format!("/wachtlijst/{id}/voorkeur"),
+                "Voorkeur vastleggen",
+                vec![
+                    Field::select(
+                        "gemeenteCode",
+                        "Gemeente om te wonen",
+                        &entry
+                            .preferred_municipality
+                            .as_ref()
+                            .map(|m| m.to_string())
+                            .unwrap_or_default(),
+                        municipality_options,
+                    ),
+                    Field::select(
+                        "aanbiederId",
+                        "Aanbieder",
+                        &entry
+                            .preferred_provider
+                            .map(|p| p.to_string())
+                            .unwrap_or_default(),
+                        provider_options,
+                    ),
+                ],
+            )
+            .heading("Voorkeur van de cliënt")
+            .anchor("voorkeur"),
+        );
+    }
     page.actions
         .push(link(format!("/clienten/{}", client.id), "Naar de cliënt"));
     page.actions.push(link(
@@ -360,6 +422,28 @@ async fn entry(
     let mut page = entry_page(&s, &u, id, None).await?;
     page.layout = page.layout.with_notice(q.melding.as_deref());
     Ok(page)
+}
+
+async fn set_preference(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    match s
+        .services
+        .set_preference(
+            &u.ctx,
+            id,
+            f.id("aanbiederId"),
+            f.opt("gemeenteCode").as_deref(),
+        )
+        .await
+    {
+        Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),
+        Err(e @ DomainError::Invalid(_)) => entry_with_errors(&s, &u, id, "voorkeur", e).await,
+        Err(e) => Err(PageError(e)),
+    }
 }
 
 async fn add_transition(

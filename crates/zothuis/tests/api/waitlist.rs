@@ -407,6 +407,39 @@ async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_cli
         c[2]["toelichting"],
         "passief wachtend sinds 2025-12-20 (niet gemotiveerd)"
     );
+    // A client who prefers to live in Huizen is not proposed for Bussum, and told why.
+    let pref = Client::new()
+        .put(app.url(&format!("/api/v1/wachtlijst/{}/voorkeur", ids[0])))
+        .bearer_auth(&huizen)
+        .json(&json!({"gemeenteCode": "GM0406"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pref.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.last_audit().await.action, "gewijzigd");
+    let p = get_json(
+        &app,
+        &manager,
+        &format!(
+            "/api/v1/vacatures/voorstel?locatieId={bussum}&productId={bw}&peildatum=2026-01-12"
+        ),
+    )
+    .await;
+    let c = p["clienten"].as_array().unwrap();
+    assert_eq!(
+        c[0]["wachtlijstId"], ids[1],
+        "the other active client moves up"
+    );
+    let skipped = c.iter().find(|x| x["wachtlijstId"] == ids[0]).unwrap();
+    assert_eq!(skipped["toelichting"], "voorkeur andere gemeente (Huizen)");
+    let with_pref = get_json(&app, &manager, "/api/v1/wachtlijst").await;
+    assert!(
+        with_pref["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["voorkeurGemeente"] == "GM0406")
+    );
     // Not for a location in another region.
     let ijmuiden = locations["resultaten"]
         .as_array()
