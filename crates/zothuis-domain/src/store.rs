@@ -357,6 +357,15 @@ pub trait WaitlistStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<Entry>;
+    /// Marks an entry urgent with a reason, or clears it (None).
+    async fn set_urgency(
+        &self,
+        entry_id: i64,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Entry>;
     /// Review cycles set per municipality (weeks).
     async fn review_cycles(&self) -> DomainResult<Vec<(GemeenteCode, i64)>>;
     async fn set_review_cycle(

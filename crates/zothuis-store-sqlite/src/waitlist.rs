@@ -31,6 +31,7 @@ fn entry(r: &SqliteRow) -> DomainResult<Entry> {
         preferred_municipality: preferred
             .map(|m| GemeenteCode::parse(&m).map_err(bad))
             .transpose()?,
+        urgent: r.try_get("urgent_reason").unwrap_or(None),
     })
 }
 
@@ -122,8 +123,10 @@ pub(crate) async fn open_entry(
 impl WaitlistStore for SqliteStore {
     async fn list_entries(&self) -> DomainResult<Vec<Entry>> {
         let rows = sqlx::query(
-            "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality
-             from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id order by e.id",
+            "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality,
+                u.reason as urgent_reason
+             from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id
+             left join waitlist_urgency u on u.entry_id = e.id order by e.id",
         )
             .fetch_all(self.pool())
             .await
@@ -133,8 +136,10 @@ impl WaitlistStore for SqliteStore {
 
     async fn get_entry(&self, id: i64) -> DomainResult<Option<Entry>> {
         let row = sqlx::query(
-            "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality
-             from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id where e.id = $1",
+            "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality,
+                u.reason as urgent_reason
+             from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id
+             left join waitlist_urgency u on u.entry_id = e.id where e.id = $1",
         )
             .bind(id)
             .fetch_optional(self.pool())
@@ -193,6 +198,45 @@ impl WaitlistStore for SqliteStore {
         .execute(&mut *w.tx)
         .await
         .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        self.get_entry(entry_id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Deze inschrijving bestaat niet".into()))
+    }
+
+    async fn set_urgency(
+        &self,
+        entry_id: i64,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Entry> {
+        let mut w = self.begin_write().await?;
+        match reason {
+            Some(r) => {
+                sqlx::query(
+                    "insert into waitlist_urgency (entry_id, reason, recorded_at, recorded_by) values ($1, $2, $3, $4)
+                     on conflict (entry_id) do update set reason = excluded.reason,
+                        recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
+                )
+                .bind(entry_id)
+                .bind(r)
+                .bind(at)
+                .bind(recorded_by)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(internal)?;
+            }
+            None => {
+                sqlx::query("delete from waitlist_urgency where entry_id = $1")
+                    .bind(entry_id)
+                    .execute(&mut *w.tx)
+                    .await
+                    .map_err(internal)?;
+            }
+        }
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await?;
         self.get_entry(entry_id)

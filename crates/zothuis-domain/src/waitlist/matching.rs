@@ -62,9 +62,10 @@ pub struct Proposal {
     pub reason: String,
 }
 
-/// Proposes the waiting clients of the vacancy's product. Default priority
-/// (regional waiting-list protocol): actively waiting only, longest active
-/// waiting time first, then longest time since the decision.
+/// Proposes the waiting clients of the vacancy's product. Priority (as the
+/// regional waiting-list protocols describe it): actively waiting only;
+/// urgent first; then longest active waiting time; then longest time since
+/// the decision.
 /// Where the vacancy is.
 pub struct Vacancy<'a> {
     pub region_municipalities: &'a [crate::reference::GemeenteCode],
@@ -135,6 +136,7 @@ pub fn propose(
     }
     proposed.sort_by_key(|s| {
         (
+            s.entry.urgent.is_none(),
             std::cmp::Reverse(s.days_in_status),
             std::cmp::Reverse(s.waiting_days),
             s.entry.id,
@@ -147,10 +149,16 @@ pub fn propose(
             entry_id: s.entry.id,
             client_id: s.entry.client_id,
             rank: Some(i + 1),
-            reason: format!(
-                "actief wachtend sinds {} ({} dagen); {} dagen sinds de beschikking",
-                s.status_since, s.days_in_status, s.waiting_days
-            ),
+            reason: match &s.entry.urgent {
+                Some(why) => format!(
+                    "urgent: {why}; actief wachtend sinds {} ({} dagen)",
+                    s.status_since, s.days_in_status
+                ),
+                None => format!(
+                    "actief wachtend sinds {} ({} dagen); {} dagen sinds de beschikking",
+                    s.status_since, s.days_in_status, s.waiting_days
+                ),
+            },
         })
         .collect();
     out.extend(others);
@@ -187,6 +195,7 @@ mod tests {
                 created_at: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap(),
                 preferred_provider: None,
                 preferred_municipality: None,
+                urgent: None,
             },
             status,
             status_since: d(since),
@@ -242,6 +251,25 @@ mod tests {
         assert_eq!(why(4), "in screening bij Kwintes sinds 2025-08-01");
         assert!(why(5).contains("buiten de regio"));
         assert!(why(2).starts_with("actief wachtend sinds 2025-03-01 (190 dagen)"));
+    }
+
+    #[test]
+    fn an_urgent_client_comes_first() {
+        let region = [GemeenteCode::parse("GM0402").unwrap()];
+        let long = state(1, "GM0402", Status::ActiefWachtend, "2025-01-01", 300, 300);
+        let mut urgent = state(2, "GM0402", Status::ActiefWachtend, "2025-12-01", 10, 20);
+        urgent.entry.urgent = Some("dreigende dakloosheid".into());
+        let here = GemeenteCode::parse("GM0402").unwrap();
+        let vacancy = Vacancy {
+            region_municipalities: &region,
+            municipality: &here,
+            provider_id: 7,
+        };
+        let p = propose(&[long, urgent], &vacancy, &|_| String::new(), &|_| {
+            String::new()
+        });
+        assert_eq!((p[0].entry_id, p[0].rank), (2, Some(1)));
+        assert!(p[0].reason.starts_with("urgent: dreigende dakloosheid"));
     }
 
     #[test]

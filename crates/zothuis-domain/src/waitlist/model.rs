@@ -21,6 +21,8 @@ pub struct Entry {
     /// The client's preference, if any: a provider and/or a municipality to live in.
     pub preferred_provider: Option<i64>,
     pub preferred_municipality: Option<GemeenteCode>,
+    /// Marked urgent by the waitlist manager, with the reason.
+    pub urgent: Option<String>,
 }
 
 /// One transition of an entry's status, effective from a date.
@@ -221,6 +223,7 @@ mod tests {
             created_at: at,
             preferred_provider: None,
             preferred_municipality: None,
+            urgent: None,
         };
         let t = |id, status, from: &str| Transition {
             id,

@@ -710,3 +710,55 @@ impl Services {
             .await
     }
 }
+
+impl Services {
+    /// Marks an entry urgent (with the reason) or not; only the waitlist manager.
+    pub async fn set_urgency(
+        &self,
+        ctx: &RequestContext,
+        entry_id: i64,
+        reason: Option<&str>,
+    ) -> DomainResult<Entry> {
+        if ctx.actor.role != Role::Wachtlijstbeheerder {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Updated,
+                    ObjectType::Wachtlijst,
+                    Some(entry_id.to_string()),
+                    "alleen de wachtlijstbeheerder bepaalt urgentie",
+                )
+                .await;
+        }
+        let entry = self
+            .load_entry_for(ctx, entry_id, Need::Change, AuditAction::Updated)
+            .await?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = reason
+            && !(5..=500).contains(&r.chars().count())
+        {
+            return Err(DomainError::invalid(
+                "reden",
+                "geef een reden van 5 tot 500 tekens",
+            ));
+        }
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Wachtlijst,
+                Some(entry_id.to_string()),
+            )
+            .for_client(entry.client_id)
+            .with_details(json!({ "urgent": reason.is_some() }));
+        self.store
+            .set_urgency(
+                entry_id,
+                reason,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+}

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(entry))
         .routes(routes!(list_transitions, add_transition))
         .routes(routes!(set_preference))
+        .routes(routes!(set_urgency))
         .routes(routes!(vacancies))
         .routes(routes!(proposal))
 }
@@ -67,6 +68,9 @@ pub struct WachtlijstRegel {
     /// Voorkeur van de cliënt voor een gemeente om te wonen.
     #[schema(example = "GM1942")]
     pub voorkeur_gemeente: Option<String>,
+    /// De reden als de wachtlijstbeheerder de inschrijving urgent maakte.
+    #[schema(example = json!(null))]
+    pub urgentie: Option<String>,
 }
 
 impl From<WaitlistLine> for WachtlijstRegel {
@@ -88,6 +92,7 @@ impl From<WaitlistLine> for WachtlijstRegel {
             dagen_in_status: s.days_in_status,
             voorkeur_aanbieder_id: s.entry.preferred_provider,
             voorkeur_gemeente: s.entry.preferred_municipality.map(|m| m.to_string()),
+            urgentie: s.entry.urgent,
         }
     }
 }
@@ -483,6 +488,32 @@ async fn set_preference(
 ) -> ApiResult<StatusCode> {
     s.services
         .set_preference(&caller.ctx, id, b.aanbieder_id, b.gemeente_code.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UrgentieInvoer {
+    /// Leeg of weggelaten: niet (meer) urgent.
+    #[schema(example = "Dreigende dakloosheid na ontslag uit de kliniek")]
+    pub reden: Option<String>,
+}
+
+/// Een inschrijving urgent maken met een reden, of de urgentie opheffen (wachtlijstbeheerder). Urgente cliënten worden eerst voorgesteld.
+#[utoipa::path(put, path = "/wachtlijst/{id}/urgentie", tag = "Wachtlijst", request_body = UrgentieInvoer,
+    params(("id" = i64, Path, description = "Id van de inschrijving", example = 4)),
+    responses((status = 204, description = "Vastgelegd"),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem)))]
+async fn set_urgency(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UrgentieInvoer>,
+) -> ApiResult<StatusCode> {
+    s.services
+        .set_urgency(&caller.ctx, id, b.reden.as_deref())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,6 +13,7 @@ pub fn router() -> Router<AppState> {
         .route("/wachtlijst/{id}", get(entry))
         .route("/wachtlijst/{id}/overgangen", post(add_transition))
         .route("/wachtlijst/{id}/voorkeur", post(set_preference))
+        .route("/wachtlijst/{id}/urgentie", post(set_urgency))
         .route("/vacatures", get(vacancies))
         .route("/vacatures/voorstel", get(proposal))
 }
@@ -312,6 +313,28 @@ async fn entry_page(
     };
     page.facts
         .push(("Voorkeur van de cliënt".into(), preference));
+    page.facts.push((
+        "Urgentie".into(),
+        entry
+            .urgent
+            .clone()
+            .map(|r| format!("urgent: {r}"))
+            .unwrap_or_else(|| "niet urgent".into()),
+    ));
+    if u.user.role == Role::Wachtlijstbeheerder
+        && state.as_ref().is_some_and(|st| st.status.is_open())
+    {
+        page.forms.push(
+            FormBlock::post(
+                format!("/wachtlijst/{id}/urgentie"),
+                "Urgentie vastleggen",
+                vec![Field::text("reden", "Reden van urgentie", entry.urgent.clone().unwrap_or_default())
+                    .hint("Leeg laten om de urgentie op te heffen. Urgente cliënten worden bij een vrije plek eerst voorgesteld.")],
+            )
+            .heading("Urgentie")
+            .anchor("urgentie"),
+        );
+    }
     if matches!(u.user.role, Role::Wachtlijstbeheerder | Role::WmoConsulent)
         && state.as_ref().is_some_and(|st| st.status.is_open())
     {
@@ -422,6 +445,23 @@ async fn entry(
     let mut page = entry_page(&s, &u, id, None).await?;
     page.layout = page.layout.with_notice(q.melding.as_deref());
     Ok(page)
+}
+
+async fn set_urgency(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    match s
+        .services
+        .set_urgency(&u.ctx, id, f.opt("reden").as_deref())
+        .await
+    {
+        Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),
+        Err(e @ DomainError::Invalid(_)) => entry_with_errors(&s, &u, id, "urgentie", e).await,
+        Err(e) => Err(PageError(e)),
+    }
 }
 
 async fn set_preference(

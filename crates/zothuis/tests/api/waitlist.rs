@@ -440,6 +440,50 @@ async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_cli
             .iter()
             .any(|l| l["voorkeurGemeente"] == "GM0406")
     );
+    // Urgency comes first: clear the preference, mark the shorter waiter urgent.
+    Client::new()
+        .put(app.url(&format!("/api/v1/wachtlijst/{}/voorkeur", ids[0])))
+        .bearer_auth(&huizen)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let by_consultant = Client::new()
+        .put(app.url(&format!("/api/v1/wachtlijst/{}/urgentie", ids[1])))
+        .bearer_auth(&huizen)
+        .json(&json!({"reden": "Dreigende dakloosheid"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_consultant.status(), StatusCode::FORBIDDEN);
+    let urgent = Client::new()
+        .put(app.url(&format!("/api/v1/wachtlijst/{}/urgentie", ids[1])))
+        .bearer_auth(&manager)
+        .json(&json!({"reden": "Dreigende dakloosheid"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(urgent.status(), StatusCode::NO_CONTENT);
+    let p = get_json(
+        &app,
+        &manager,
+        &format!(
+            "/api/v1/vacatures/voorstel?locatieId={bussum}&productId={bw}&peildatum=2026-01-12"
+        ),
+    )
+    .await;
+    let c = p["clienten"].as_array().unwrap();
+    assert_eq!(
+        (c[0]["wachtlijstId"].clone(), c[0]["rang"].clone()),
+        (json!(ids[1]), json!(1))
+    );
+    assert!(
+        c[0]["toelichting"]
+            .as_str()
+            .unwrap()
+            .starts_with("urgent: Dreigende dakloosheid")
+    );
+    assert_eq!(c[1]["wachtlijstId"], ids[0]);
     // Not for a location in another region.
     let ijmuiden = locations["resultaten"]
         .as_array()
