@@ -56,11 +56,6 @@ impl AuditAction {
             _ => "Overig",
         }
     }
-
-    /// Whether the event reads data rather than changing it.
-    pub fn is_read(self) -> bool {
-        matches!(self, AuditAction::Viewed | AuditAction::Listed)
-    }
 }
 
 /// The kind of object an event is about; stable codes as for actions.

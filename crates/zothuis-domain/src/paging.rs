@@ -69,14 +69,6 @@ impl<T> Page<T> {
     pub fn has_previous(&self) -> bool {
         self.request.number > 1
     }
-
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            total: self.total,
-            request: self.request,
-        }
-    }
 }
 
 #[cfg(test)]

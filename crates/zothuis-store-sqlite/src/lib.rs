@@ -71,18 +71,6 @@ impl SqliteStore {
         let tx = self.pool.begin().await.map_err(internal)?;
         Ok(WriteTx { tx, _guard: guard })
     }
-
-    /// Runs `PRAGMA integrity_check`; "ok" when the file is sound.
-    pub async fn integrity_check(&self) -> Result<String, DomainError> {
-        sqlx::query_scalar("pragma integrity_check")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(internal)
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 impl WriteTx<'_> {

@@ -18,7 +18,7 @@ fn bad(e: impl std::fmt::Display) -> DomainError {
 
 fn entry(r: &SqliteRow) -> DomainResult<Entry> {
     let code: String = r.try_get("responsible_municipality").map_err(internal)?;
-    let preferred: Option<String> = r.try_get("preferred_municipality").unwrap_or(None);
+    let preferred: Option<String> = r.try_get("preferred_municipality").map_err(internal)?;
     Ok(Entry {
         id: r.try_get("id").map_err(internal)?,
         client_id: r.try_get("client_id").map_err(internal)?,
@@ -27,11 +27,11 @@ fn entry(r: &SqliteRow) -> DomainResult<Entry> {
         responsible: GemeenteCode::parse(&code).map_err(bad)?,
         waiting_since: r.try_get("waiting_since").map_err(internal)?,
         created_at: r.try_get("created_at").map_err(internal)?,
-        preferred_provider: r.try_get("preferred_provider").unwrap_or(None),
+        preferred_provider: r.try_get("preferred_provider").map_err(internal)?,
         preferred_municipality: preferred
             .map(|m| GemeenteCode::parse(&m).map_err(bad))
             .transpose()?,
-        urgent: r.try_get("urgent_reason").unwrap_or(None),
+        urgent: r.try_get("urgent_reason").map_err(internal)?,
     })
 }
 
@@ -90,7 +90,8 @@ pub(crate) async fn open_entry(
     let row = sqlx::query(
         "insert into waitlist_entries (client_id, decision_id, product_id, responsible_municipality,
             waiting_since, created_at)
-         values ($1, $2, $3, $4, $5, $6) returning *",
+         values ($1, $2, $3, $4, $5, $6)
+         returning *, null as preferred_provider, null as preferred_municipality, null as urgent_reason",
     )
     .bind(decision.client_id)
     .bind(decision.id)
