@@ -84,6 +84,7 @@ pub enum ObjectType {
     Overlegcyclus,
     Criterium,
     Beoordeling,
+    Import,
 }
 
 impl ObjectType {
@@ -112,6 +113,7 @@ impl ObjectType {
             ObjectType::Overlegcyclus => "overlegcyclus",
             ObjectType::Criterium => "criterium",
             ObjectType::Beoordeling => "beoordeling",
+            ObjectType::Import => "import",
         }
     }
 }

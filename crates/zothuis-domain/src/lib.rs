@@ -12,6 +12,7 @@ pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod history;
+pub mod import;
 pub mod paging;
 pub mod policy;
 pub mod reference;

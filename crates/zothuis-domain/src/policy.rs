@@ -32,6 +32,9 @@ pub enum Action<'a> {
         municipality: &'a GemeenteCode,
         region_id: i64,
     },
+    /// Import clients and their history from spreadsheets (for the own
+    /// region; the operator at the command line for any).
+    ImportClients,
 }
 
 /// What the policy needs to know about a client to decide who may see it.
@@ -102,6 +105,11 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
                 Deny("u kunt alleen cliënten registreren voor uw eigen gemeente of regio")
             }
             _ => Deny("uw rol registreert geen cliënten"),
+        },
+        Action::ImportClients => match (&actor.kind, &actor.role, &actor.scope) {
+            (crate::admin::ActorKind::System, _, _) => Allow,
+            (_, Role::Wachtlijstbeheerder, Scope::Regio(_)) => Allow,
+            _ => Deny("alleen de wachtlijstbeheerder van de regio importeert cliënten"),
         },
     }
 }

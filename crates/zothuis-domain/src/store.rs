@@ -11,6 +11,7 @@ use crate::audit::{AuditDraft, AuditRecord};
 use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayVersion};
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
+use crate::import::plan::ImportBatch;
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
 use crate::waitlist::review::{Review, ReviewOutcome};
@@ -458,9 +459,36 @@ pub trait CareStore: Send + Sync {
     async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>>;
 }
 
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Writes a validated import in one transaction: every client with its
+    /// versions, addresses, applications, decisions (opening waiting-list
+    /// entries), transitions, screening outcomes and stays — or nothing. Each
+    /// client gets an audit row (from `per_client`, with its id) and the
+    /// import one more (`summary`). `progress` is called after each client.
+    #[allow(clippy::too_many_arguments)]
+    async fn import_batch(
+        &self,
+        batch: &ImportBatch,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        grant_to: Option<i64>,
+        per_client: AuditDraft,
+        summary: AuditDraft,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> DomainResult<Vec<i64>>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
-    ReferenceStore + AdminStore + AuditStore + ClientStore + AccessStore + WaitlistStore + CareStore
+    ReferenceStore
+    + AdminStore
+    + AuditStore
+    + ClientStore
+    + AccessStore
+    + WaitlistStore
+    + CareStore
+    + ImportStore
 {
 }
 
@@ -472,5 +500,6 @@ impl<T> Store for T where
         + AccessStore
         + WaitlistStore
         + CareStore
+        + ImportStore
 {
 }

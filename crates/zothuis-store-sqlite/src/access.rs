@@ -58,6 +58,75 @@ fn decision(r: &SqliteRow) -> DomainResult<Decision> {
     })
 }
 
+type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+pub(crate) async fn insert_application(
+    tx: &mut Tx,
+    data: &ApplicationData,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<Application> {
+    let row = sqlx::query(
+        "insert into applications (client_id, product_id, municipality_code, applied_on, source,
+            recorded_at, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7) returning *",
+    )
+    .bind(data.client_id)
+    .bind(data.product_id)
+    .bind(data.municipality.as_str())
+    .bind(data.applied_on)
+    .bind(data.source.code())
+    .bind(at)
+    .bind(recorded_by)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    application(&row)
+}
+
+/// Inserts a decision; with `rec.opens_waitlist` also the waiting-list entry
+/// (its id is returned) with its first transition.
+pub(crate) async fn insert_decision(
+    tx: &mut Tx,
+    rec: &DecisionRecord,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<(Decision, Option<i64>)> {
+    let row = sqlx::query(
+        "insert into decisions (application_id, client_id, product_id, outcome, decided_on, valid_from,
+            valid_to, reference, responsible_municipality, determined_municipality, rule, explanation,
+            inputs, override_reason, recorded_at, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         returning *",
+    )
+    .bind(rec.application_id)
+    .bind(rec.client_id)
+    .bind(rec.product_id)
+    .bind(rec.data.outcome.code())
+    .bind(rec.data.decided_on)
+    .bind(rec.data.valid_from)
+    .bind(rec.data.valid_to)
+    .bind(&rec.data.reference)
+    .bind(rec.responsible.as_str())
+    .bind(rec.determined.as_str())
+    .bind(rec.rule.code())
+    .bind(&rec.explanation)
+    .bind(rec.inputs.to_string())
+    .bind(&rec.data.override_reason)
+    .bind(at)
+    .bind(recorded_by)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| constraint(e, "Op deze aanmelding is al beslist."))?;
+    let created = decision(&row)?;
+    let entry = if rec.opens_waitlist {
+        Some(crate::waitlist::open_entry(tx, &created, at, recorded_by).await?)
+    } else {
+        None
+    };
+    Ok((created, entry))
+}
+
 #[async_trait]
 impl AccessStore for SqliteStore {
     async fn create_application(
@@ -68,22 +137,7 @@ impl AccessStore for SqliteStore {
         audit: AuditDraft,
     ) -> DomainResult<Application> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
-            "insert into applications (client_id, product_id, municipality_code, applied_on, source,
-                recorded_at, recorded_by)
-             values ($1, $2, $3, $4, $5, $6, $7) returning *",
-        )
-        .bind(data.client_id)
-        .bind(data.product_id)
-        .bind(data.municipality.as_str())
-        .bind(data.applied_on)
-        .bind(data.source.code())
-        .bind(at)
-        .bind(recorded_by)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(internal)?;
-        let created = application(&row)?;
+        let created = insert_application(&mut w.tx, data, at, recorded_by).await?;
         append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
         Ok(created)
@@ -117,36 +171,7 @@ impl AccessStore for SqliteStore {
         audit: AuditDraft,
     ) -> DomainResult<Decision> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
-            "insert into decisions (application_id, client_id, product_id, outcome, decided_on, valid_from,
-                valid_to, reference, responsible_municipality, determined_municipality, rule, explanation,
-                inputs, override_reason, recorded_at, recorded_by)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-             returning *",
-        )
-        .bind(rec.application_id)
-        .bind(rec.client_id)
-        .bind(rec.product_id)
-        .bind(rec.data.outcome.code())
-        .bind(rec.data.decided_on)
-        .bind(rec.data.valid_from)
-        .bind(rec.data.valid_to)
-        .bind(&rec.data.reference)
-        .bind(rec.responsible.as_str())
-        .bind(rec.determined.as_str())
-        .bind(rec.rule.code())
-        .bind(&rec.explanation)
-        .bind(rec.inputs.to_string())
-        .bind(&rec.data.override_reason)
-        .bind(at)
-        .bind(recorded_by)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(|e| constraint(e, "Op deze aanmelding is al beslist."))?;
-        let created = decision(&row)?;
-        if rec.opens_waitlist {
-            crate::waitlist::open_entry(&mut w.tx, &created, at, recorded_by).await?;
-        }
+        let (created, _) = insert_decision(&mut w.tx, rec, at, recorded_by).await?;
         append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
         Ok(created)

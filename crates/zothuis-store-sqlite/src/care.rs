@@ -109,7 +109,46 @@ async fn insert_version(
     version(&row)
 }
 
-async fn insert_stay(tx: &mut Tx, s: &NewStay, at: DateTime<Utc>, by: &str) -> DomainResult<Stay> {
+pub(crate) async fn insert_screening_outcome(
+    tx: &mut Tx,
+    screening_id: i64,
+    result: ScreeningResult,
+    decided_on: NaiveDate,
+    note: Option<&str>,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<()> {
+    let (outcome, by, reason) = match result {
+        ScreeningResult::Accepted => ("geaccepteerd", None, None),
+        ScreeningResult::Declined { by, reason } => {
+            ("afgewezen", Some(by.code()), Some(reason.code()))
+        }
+    };
+    sqlx::query(
+        "insert into screening_outcomes (transition_id, outcome, declined_by, reason, decided_on, note,
+            recorded_at, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(screening_id)
+    .bind(outcome)
+    .bind(by)
+    .bind(reason)
+    .bind(decided_on)
+    .bind(note)
+    .bind(at)
+    .bind(recorded_by)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| constraint(e, "Voor deze screening is de uitkomst al vastgelegd."))?;
+    Ok(())
+}
+
+pub(crate) async fn insert_stay(
+    tx: &mut Tx,
+    s: &NewStay,
+    at: DateTime<Utc>,
+    by: &str,
+) -> DomainResult<Stay> {
     let row = sqlx::query(
         "insert into stays (client_id, entry_id, transferred_from, responsible_municipality, created_at)
          values ($1, $2, $3, $4, $5) returning *",
@@ -186,29 +225,17 @@ impl CareStore for SqliteStore {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<()> {
-        let (outcome, by, reason) = match result {
-            ScreeningResult::Accepted => ("geaccepteerd", None, None),
-            ScreeningResult::Declined { by, reason } => {
-                ("afgewezen", Some(by.code()), Some(reason.code()))
-            }
-        };
         let mut w = self.begin_write().await?;
-        sqlx::query(
-            "insert into screening_outcomes (transition_id, outcome, declined_by, reason, decided_on, note,
-                recorded_at, recorded_by)
-             values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        insert_screening_outcome(
+            &mut w.tx,
+            screening_id,
+            result,
+            decided_on,
+            note,
+            at,
+            recorded_by,
         )
-        .bind(screening_id)
-        .bind(outcome)
-        .bind(by)
-        .bind(reason)
-        .bind(decided_on)
-        .bind(note)
-        .bind(at)
-        .bind(recorded_by)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(|e| constraint(e, "Voor deze screening is de uitkomst al vastgelegd."))?;
+        .await?;
         if let Some(t) = follow_up {
             crate::waitlist::insert_transition(&mut w.tx, t, at, recorded_by).await?;
         }

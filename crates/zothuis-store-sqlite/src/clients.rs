@@ -104,6 +104,79 @@ async fn insert_version(
     Ok(())
 }
 
+/// Inserts a client with its first version and, for a restricted client,
+/// the grant to the registering user.
+pub(crate) async fn insert_client(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    data: &ClientData,
+    registered_by: &GemeenteCode,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+    grant_to: Option<i64>,
+) -> DomainResult<Client> {
+    let row = sqlx::query(
+        "insert into clients (given_name, family_name, date_of_birth, bsn, phone, email, restricted,
+            registered_by, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         returning *",
+    )
+    .bind(&data.given_name)
+    .bind(&data.family_name)
+    .bind(data.date_of_birth)
+    .bind(data.bsn.as_ref().map(|b| b.to_string()))
+    .bind(&data.phone)
+    .bind(&data.email)
+    .bind(data.restricted)
+    .bind(registered_by.as_str())
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| constraint(e, DUPLICATE_BSN))?;
+    let created = client(&row)?;
+    insert_version(tx, created.id, data, at, recorded_by).await?;
+    if let Some(user) = grant_to {
+        sqlx::query(
+            "insert into client_grants (client_id, user_id, granted_by, granted_at) values ($1, $2, $3, $4)",
+        )
+        .bind(created.id)
+        .bind(user)
+        .bind(recorded_by)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    }
+    Ok(created)
+}
+
+pub(crate) async fn insert_address(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    data: &AddressData,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<AddressRow> {
+    let row = sqlx::query(
+        "insert into client_addresses (client_id, kind, municipality_code, address, institution,
+            effective_date, recorded_at, recorded_by, supersedes, retracted)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         returning *",
+    )
+    .bind(data.client_id)
+    .bind(data.kind.code())
+    .bind(data.municipality.as_ref().map(|m| m.to_string()))
+    .bind(&data.address)
+    .bind(data.institution.code())
+    .bind(data.effective_date)
+    .bind(at)
+    .bind(recorded_by)
+    .bind(data.supersedes)
+    .bind(data.retracted)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    address(&row)
+}
+
 #[async_trait]
 impl ClientStore for SqliteStore {
     async fn create_client(
@@ -116,38 +189,8 @@ impl ClientStore for SqliteStore {
         audit: AuditDraft,
     ) -> DomainResult<Client> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
-            "insert into clients (given_name, family_name, date_of_birth, bsn, phone, email, restricted,
-                registered_by, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             returning *",
-        )
-        .bind(&data.given_name)
-        .bind(&data.family_name)
-        .bind(data.date_of_birth)
-        .bind(data.bsn.as_ref().map(|b| b.to_string()))
-        .bind(&data.phone)
-        .bind(&data.email)
-        .bind(data.restricted)
-        .bind(registered_by.as_str())
-        .bind(at)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(|e| constraint(e, DUPLICATE_BSN))?;
-        let created = client(&row)?;
-        insert_version(&mut w.tx, created.id, data, at, recorded_by).await?;
-        if let Some(user) = grant_to {
-            sqlx::query(
-                "insert into client_grants (client_id, user_id, granted_by, granted_at) values ($1, $2, $3, $4)",
-            )
-            .bind(created.id)
-            .bind(user)
-            .bind(recorded_by)
-            .bind(at)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(internal)?;
-        }
+        let created =
+            insert_client(&mut w.tx, data, registered_by, at, recorded_by, grant_to).await?;
         let mut audit = audit;
         audit.client_id = Some(created.id);
         append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
@@ -250,26 +293,7 @@ impl ClientStore for SqliteStore {
         audit: AuditDraft,
     ) -> DomainResult<AddressRow> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
-            "insert into client_addresses (client_id, kind, municipality_code, address, institution,
-                effective_date, recorded_at, recorded_by, supersedes, retracted)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             returning *",
-        )
-        .bind(data.client_id)
-        .bind(data.kind.code())
-        .bind(data.municipality.as_ref().map(|m| m.to_string()))
-        .bind(&data.address)
-        .bind(data.institution.code())
-        .bind(data.effective_date)
-        .bind(at)
-        .bind(recorded_by)
-        .bind(data.supersedes)
-        .bind(data.retracted)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(internal)?;
-        let created = address(&row)?;
+        let created = insert_address(&mut w.tx, data, at, recorded_by).await?;
         append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
         Ok(created)

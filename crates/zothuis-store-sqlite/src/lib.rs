@@ -10,6 +10,7 @@ mod admin;
 mod audit;
 mod care;
 mod clients;
+mod import;
 mod reference;
 mod waitlist;
 

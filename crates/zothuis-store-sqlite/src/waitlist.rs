@@ -86,7 +86,7 @@ pub(crate) async fn open_entry(
     decision: &zothuis_domain::access::Decision,
     at: DateTime<Utc>,
     recorded_by: &str,
-) -> DomainResult<()> {
+) -> DomainResult<i64> {
     let row = sqlx::query(
         "insert into waitlist_entries (client_id, decision_id, product_id, responsible_municipality,
             waiting_since, created_at)
@@ -117,7 +117,7 @@ pub(crate) async fn open_entry(
         recorded_by,
     )
     .await?;
-    Ok(())
+    Ok(e.id)
 }
 
 #[async_trait]

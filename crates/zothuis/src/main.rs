@@ -69,6 +69,22 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Importeer cliënten, beschikkingen, wachtlijstgeschiedenis en verblijven
+    /// uit CSV-bestanden of een Excel-werkboek (zie docs/import.md).
+    Import {
+        /// De bestanden: clienten.csv, adressen.csv, beschikkingen.csv,
+        /// wachtlijst.csv, verblijven.csv, of een .xlsx met zulke werkbladen.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Alleen controleren: meld elk probleem, schrijf niets.
+        #[arg(long)]
+        dry_run: bool,
+        /// Gebruiker die toegang krijgt tot afgeschermde cliënten uit de import.
+        #[arg(long)]
+        toegang: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Het auditlog.
     Audit {
         #[command(subcommand)]
@@ -256,6 +272,16 @@ async fn run(cli: Cli) -> Result<i32> {
             println!("{}", token.secret);
             Ok(0)
         }
+        Command::Import {
+            files,
+            dry_run,
+            toegang,
+            common,
+        } => {
+            let config = load_config(&common)?;
+            let services = open_services(&config).await?;
+            import(&services, &files, dry_run, toegang).await
+        }
         Command::Audit {
             action: AuditAction::Verify { common },
         } => {
@@ -273,6 +299,93 @@ async fn run(cli: Cli) -> Result<i32> {
             }
         }
     }
+}
+
+/// `zothuis import`: exit 0 when imported (or, with --dry-run, when
+/// everything is in order), 1 with the problems listed.
+async fn import(
+    services: &Services,
+    files: &[PathBuf],
+    dry_run: bool,
+    toegang: Option<String>,
+) -> Result<i32> {
+    let mut read = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).with_context(|| format!("{} lezen", f.display()))?;
+        let name = f.file_name().map_or_else(
+            || f.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        read.push((name, bytes));
+    }
+    let tables = match zothuis_import::read_files(&read) {
+        Ok(t) => t,
+        Err(problems) => {
+            report_problems(&problems);
+            return Ok(1);
+        }
+    };
+    let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
+    eprintln!(
+        "{} tabellen met {rows} regels gelezen; controleren…",
+        tables.len()
+    );
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cliënten geschreven")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = {
+        let bar = bar.clone();
+        move |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let options = zothuis_domain::import::service::ImportOptions {
+        dry_run,
+        grant_to: toegang,
+    };
+    let report = services
+        .import(
+            &RequestContext::system("cli:import"),
+            &tables,
+            &options,
+            &progress,
+        )
+        .await
+        .map_err(describe)?;
+    bar.finish_and_clear();
+    if !report.problems.is_empty() {
+        report_problems(&report.problems);
+        return Ok(1);
+    }
+    let c = report.counts;
+    let what = format!(
+        "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
+        c.clients, c.addresses, c.decisions, c.transitions, c.stays
+    );
+    if report.applied {
+        println!("Geïmporteerd: {what}.");
+    } else {
+        println!("Gecontroleerd, geen problemen: {what}. Er is niets geschreven (--dry-run).");
+    }
+    Ok(0)
+}
+
+fn report_problems(problems: &[zothuis_domain::import::Problem]) {
+    for p in problems {
+        println!("{p}");
+    }
+    println!(
+        "{} {} gevonden; er is niets geïmporteerd.",
+        problems.len(),
+        if problems.len() == 1 {
+            "probleem"
+        } else {
+            "problemen"
+        }
+    );
 }
 
 /// Field errors of the domain as one readable Dutch line per field.

@@ -14,6 +14,125 @@ use crate::service::Services;
 use chrono::NaiveDate;
 use serde_json::json;
 
+/// The reference data the rule engine reads, loaded once (the import
+/// determines many decisions against it).
+pub struct RuleWorld {
+    pub regions: Vec<crate::reference::Region>,
+    pub municipalities: Vec<crate::reference::Municipality>,
+    pub regimes: std::collections::HashMap<i64, Vec<crate::reference::RegimeRow>>,
+    pub products: Vec<crate::reference::Product>,
+}
+
+impl RuleWorld {
+    pub(crate) async fn load(services: &Services) -> DomainResult<RuleWorld> {
+        let regions = services.store.list_regions().await?;
+        let mut regimes = std::collections::HashMap::new();
+        for r in &regions {
+            regimes.insert(r.id, services.store.list_regimes(r.id).await?);
+        }
+        Ok(RuleWorld {
+            regions,
+            municipalities: services.store.list_municipalities().await?,
+            regimes,
+            products: services.store.list_products().await?,
+        })
+    }
+
+    /// Rule 3 a: the protected-housing stays (iWmo category 15, in a
+    /// facility) among `stays` (product, responsible, end) that ended.
+    pub(crate) fn ended_bw(
+        &self,
+        stays: &[(i64, GemeenteCode, Option<NaiveDate>)],
+    ) -> Vec<EndedProvision> {
+        stays
+            .iter()
+            .filter(|(product_id, _, _)| {
+                self.products.iter().any(|p| {
+                    p.id == *product_id
+                        && p.category == crate::reference::ProductCategorie::BeschermdWonen
+                        && p.kind.uses_location_capacity()
+                })
+            })
+            .filter_map(|(_, responsible, end)| {
+                end.map(|ended_on| EndedProvision {
+                    municipality: responsible.clone(),
+                    ended_on,
+                })
+            })
+            .collect()
+    }
+
+    /// Runs the rule engine for an application to `applied_to` decided on
+    /// `day`, with the client's earlier decisions, address timeline and ended
+    /// BW provisions.
+    pub(crate) fn determine(
+        &self,
+        applied_to: &GemeenteCode,
+        day: NaiveDate,
+        now: chrono::DateTime<chrono::Utc>,
+        decisions: &[(Outcome, NaiveDate)],
+        addresses: &[crate::clients::AddressRow],
+        ended_bw: &[EndedProvision],
+    ) -> DomainResult<Determination> {
+        let municipality = self
+            .municipalities
+            .iter()
+            .find(|m| &m.code == applied_to)
+            .ok_or_else(|| DomainError::Internal("aanmeldgemeente ontbreekt".into()))?;
+        let region = self
+            .regions
+            .iter()
+            .find(|r| r.id == municipality.region_id)
+            .ok_or_else(|| DomainError::Internal("regio ontbreekt".into()))?;
+        let centrum = region.centrumgemeente.clone().ok_or_else(|| {
+            DomainError::Conflict(format!(
+                "Voor regio {} is nog geen centrumgemeente vastgelegd; vraag de beheerder dit te doen.",
+                region.name
+            ))
+        })?;
+        let region_municipalities: Vec<GemeenteCode> = self
+            .municipalities
+            .iter()
+            .filter(|m| m.region_id == region.id)
+            .map(|m| m.code.clone())
+            .collect();
+        let no_regimes = Vec::new();
+        let regimes = self.regimes.get(&region.id).unwrap_or(&no_regimes);
+        let regime_row = in_force_on(regimes, day, now);
+        let regime = regime_row
+            .map(|r| r.regime)
+            .unwrap_or(Regime::Centrumgemeente);
+        // Regional agreement: a client with a granted decision before the
+        // agreement took effect is an existing client.
+        let existing_client = match regime_row {
+            Some(r) if r.regime == Regime::RegionaleAfspraak => decisions
+                .iter()
+                .any(|(outcome, on)| *outcome == Outcome::Toegekend && *on < r.effective_from),
+            _ => false,
+        };
+        let name = |c: &GemeenteCode| {
+            self.municipalities
+                .iter()
+                .find(|m| &m.code == c)
+                .map(|m| m.name.clone())
+                .unwrap_or_else(|| c.to_string())
+        };
+        Ok(determine(
+            &Facts {
+                day,
+                regime,
+                applied_to,
+                centrumgemeente: &centrum,
+                region_municipalities: &region_municipalities,
+                addresses,
+                ended_bw,
+                existing_client,
+            },
+            &name,
+        ))
+    }
+}
+
 fn no_application() -> DomainError {
     DomainError::NotFound("Deze aanmelding bestaat niet of is voor u niet zichtbaar".into())
 }
@@ -228,94 +347,37 @@ impl Services {
         day: NaiveDate,
     ) -> DomainResult<Determination> {
         let now = self.clock.now();
-        let municipality = self
+        let world = RuleWorld::load(self).await?;
+        let decisions: Vec<(Outcome, NaiveDate)> = self
             .store
-            .get_municipality(&app.municipality)
+            .list_decisions(Some(app.client_id))
             .await?
-            .ok_or_else(|| DomainError::Internal("aanmeldgemeente ontbreekt".into()))?;
-        let region = self
-            .store
-            .get_region(municipality.region_id)
-            .await?
-            .ok_or_else(|| DomainError::Internal("regio ontbreekt".into()))?;
-        let centrum = region.centrumgemeente.clone().ok_or_else(|| {
-            DomainError::Conflict(format!(
-                "Voor regio {} is nog geen centrumgemeente vastgelegd; vraag de beheerder dit te doen.",
-                region.name
-            ))
-        })?;
-        let all = self.store.list_municipalities().await?;
-        let region_municipalities: Vec<GemeenteCode> = all
             .iter()
-            .filter(|m| m.region_id == region.id)
-            .map(|m| m.code.clone())
+            .map(|d| (d.outcome, d.decided_on))
             .collect();
-        let regimes = self.store.list_regimes(region.id).await?;
-        let regime_row = in_force_on(&regimes, day, now);
-        let regime = regime_row
-            .map(|r| r.regime)
-            .unwrap_or(Regime::Centrumgemeente);
-        // Regional agreement: a client with a granted decision before the
-        // agreement took effect is an existing client.
-        let existing_client = match regime_row {
-            Some(r) if r.regime == Regime::RegionaleAfspraak => self
-                .store
-                .list_decisions(Some(app.client_id))
-                .await?
-                .iter()
-                .any(|d| d.outcome == Outcome::Toegekend && d.decided_on < r.effective_from),
-            _ => false,
-        };
         let address_rows = self.store.list_addresses(app.client_id).await?;
         let addresses: Vec<_> = timeline(&address_rows, now).into_iter().cloned().collect();
         // Rule 3 a looks at protected housing (iWmo category 15, in a
         // facility) that ended; the municipality responsible for that stay
         // provided it.
-        let products = self.store.list_products().await?;
         let versions = self.store.list_stay_versions(None).await?;
-        let ended_bw: Vec<EndedProvision> = self
+        let stays: Vec<_> = self
             .store
             .list_stay_headers(Some(app.client_id))
             .await?
             .iter()
             .filter_map(|h| crate::care::stay_at(h, &versions, now))
-            .filter(|st| {
-                products.iter().any(|p| {
-                    p.id == st.product_id
-                        && p.category == crate::reference::ProductCategorie::BeschermdWonen
-                        && p.kind.uses_location_capacity()
-                })
-            })
-            .filter_map(|st| {
-                st.end_date.map(|ended_on| EndedProvision {
-                    municipality: st.responsible.clone(),
-                    ended_on,
-                })
-            })
+            .map(|st| (st.product_id, st.responsible, st.end_date))
             .collect();
-        let names: std::collections::HashMap<String, String> = all
-            .iter()
-            .map(|m| (m.code.to_string(), m.name.clone()))
-            .collect();
-        let name = |c: &GemeenteCode| {
-            names
-                .get(c.as_str())
-                .cloned()
-                .unwrap_or_else(|| c.to_string())
-        };
-        Ok(determine(
-            &Facts {
-                day,
-                regime,
-                applied_to: &app.municipality,
-                centrumgemeente: &centrum,
-                region_municipalities: &region_municipalities,
-                addresses: &addresses,
-                ended_bw: &ended_bw,
-                existing_client,
-            },
-            &name,
-        ))
+        let ended_bw = world.ended_bw(&stays);
+        world.determine(
+            &app.municipality,
+            day,
+            now,
+            &decisions,
+            &addresses,
+            &ended_bw,
+        )
     }
 
     /// Issues the decision on an application, with the responsible

@@ -12,6 +12,7 @@ mod care;
 mod cli;
 mod clients;
 mod demo;
+mod import;
 mod openapi;
 mod pages;
 mod reference_pages;

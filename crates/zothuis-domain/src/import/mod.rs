@@ -1,0 +1,472 @@
+//! Moving in from spreadsheets: a region's clients, decisions, waiting-list
+//! history and stays, read from documented tables (CSV files or XLSX sheets).
+//!
+//! Reading bytes into [`Table`]s happens outside the domain (the
+//! `zothuis-import` crate); here every table is validated completely, row by
+//! row and column by column, into an [`plan::ImportBatch`] that the store
+//! writes in one transaction — all or nothing.
+
+pub mod plan;
+pub mod service;
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// The tables an import understands, named after the file (or sheet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableKind {
+    Clienten,
+    Adressen,
+    Beschikkingen,
+    Wachtlijst,
+    Verblijven,
+}
+
+/// One documented column: its name, whether it must be filled in, and what it holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub required: bool,
+    pub description: &'static str,
+}
+
+const fn col(name: &'static str, required: bool, description: &'static str) -> Column {
+    Column {
+        name,
+        required,
+        description,
+    }
+}
+
+impl TableKind {
+    pub const ALL: [TableKind; 5] = [
+        TableKind::Clienten,
+        TableKind::Adressen,
+        TableKind::Beschikkingen,
+        TableKind::Wachtlijst,
+        TableKind::Verblijven,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Clienten => "clienten",
+            TableKind::Adressen => "adressen",
+            TableKind::Beschikkingen => "beschikkingen",
+            TableKind::Wachtlijst => "wachtlijst",
+            TableKind::Verblijven => "verblijven",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            TableKind::Clienten => "Eén rij per cliënt.",
+            TableKind::Adressen => {
+                "De adresgeschiedenis: één rij per woon- of briefadres vanaf een datum."
+            }
+            TableKind::Beschikkingen => {
+                "Eén rij per aanmelding met het besluit daarop. Een toegekende beschikking voor een product met wachtlijst zet de cliënt op de wachtlijst (aangemeld op de besluitdatum)."
+            }
+            TableKind::Wachtlijst => {
+                "De statusgeschiedenis op de wachtlijst, per beschikking in volgorde van datum."
+            }
+            TableKind::Verblijven => {
+                "Verblijven. Met een beschikking van een wachtlijstproduct is het verblijf de plaatsing vanuit de screening."
+            }
+        }
+    }
+
+    /// The table for a file or sheet name (`Cliënten.csv`, `wachtlijst`, …).
+    pub fn from_name(name: &str) -> Option<TableKind> {
+        let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        let stem = stem
+            .rsplit_once('.')
+            .map_or(stem, |(s, _)| s)
+            .to_lowercase()
+            .replace('ë', "e");
+        Self::ALL.into_iter().find(|k| k.name() == stem.trim())
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            TableKind::Clienten => {
+                const CLIENTEN: &[Column] = &[
+                    col(
+                        "clientnummer",
+                        true,
+                        "Uw eigen nummer voor de cliënt; verbindt de bestanden. Uniek in het bestand.",
+                    ),
+                    col("voornaam", true, "Voornaam."),
+                    col("achternaam", true, "Achternaam, met tussenvoegsel."),
+                    col(
+                        "geboortedatum",
+                        true,
+                        "Geboortedatum (jjjj-mm-dd of dd-mm-jjjj).",
+                    ),
+                    col("bsn", false, "Burgerservicenummer (elfproef); mag leeg."),
+                    col("telefoon", false, "Telefoonnummer."),
+                    col("email", false, "E-mailadres."),
+                    col(
+                        "afgeschermd",
+                        false,
+                        "ja voor een afgeschermde cliënt (bijvoorbeeld vrouwenopvang); anders nee of leeg.",
+                    ),
+                    col(
+                        "gemeente",
+                        true,
+                        "Gemeentecode (GMxxxx) van de gemeente die de cliënt inschrijft.",
+                    ),
+                ];
+                CLIENTEN
+            }
+            TableKind::Adressen => {
+                const ADRESSEN: &[Column] = &[
+                    col("clientnummer", true, "Het clientnummer uit clienten."),
+                    col("soort", true, "woonadres, briefadres of geen."),
+                    col(
+                        "gemeente",
+                        false,
+                        "Gemeentecode van het adres; verplicht bij een woon- of briefadres.",
+                    ),
+                    col("adres", false, "Straat, huisnummer en plaats."),
+                    col(
+                        "instelling",
+                        false,
+                        "Leeg of geen; ggz-kliniek, detentie, jeugdzorg of bw-mo-voorziening als het adres een instelling is.",
+                    ),
+                    col("ingangsdatum", true, "Vanaf wanneer het adres geldt."),
+                ];
+                ADRESSEN
+            }
+            TableKind::Beschikkingen => {
+                const BESCHIKKINGEN: &[Column] = &[
+                    col("clientnummer", true, "Het clientnummer uit clienten."),
+                    col(
+                        "beschikkingsnummer",
+                        true,
+                        "Het nummer van de beschikking; uniek, verbindt wachtlijst en verblijven.",
+                    ),
+                    col("product", true, "Productcode zoals in zothuis."),
+                    col(
+                        "aanmeldgemeente",
+                        false,
+                        "Gemeentecode van de gemeente waar de cliënt zich meldde; leeg is de inschrijvende gemeente.",
+                    ),
+                    col("aanmelddatum", true, "Datum van de aanmelding."),
+                    col(
+                        "bron",
+                        true,
+                        "Wie meldde aan: zelf, netwerk, huisarts, ggz, ziekenhuis, politie, veilig-thuis, maatschappelijk-werk of anders.",
+                    ),
+                    col("uitkomst", true, "toegekend of afgewezen."),
+                    col("besluitdatum", true, "Datum van het besluit."),
+                    col(
+                        "geldigVanaf",
+                        false,
+                        "Ingangsdatum; verplicht bij een toekenning.",
+                    ),
+                    col("geldigTot", false, "Einddatum, als die er is."),
+                    col(
+                        "verantwoordelijkeGemeente",
+                        false,
+                        "Leeg: zothuis bepaalt de verantwoordelijke gemeente met de regels van de regio. Ingevuld en anders dan die uitkomst: vastgelegd als afwijking, met het importbestand als reden.",
+                    ),
+                ];
+                BESCHIKKINGEN
+            }
+            TableKind::Wachtlijst => {
+                const WACHTLIJST: &[Column] = &[
+                    col("beschikkingsnummer", true, "Het nummer uit beschikkingen."),
+                    col(
+                        "status",
+                        true,
+                        "aangemeld, actief-wachtend, passief-wachtend, in-screening, geplaatst of afgevoerd.",
+                    ),
+                    col("ingangsdatum", true, "Vanaf wanneer de status geldt."),
+                    col(
+                        "reden",
+                        false,
+                        "Bij passief-wachtend: niet-gemotiveerd, niet-plaatsbaar, klinische-opname of anders. Bij afgevoerd: wlz-indicatie, elders-geplaatst, niet-meer-nodig, vertrokken, overleden, geen-contact of anders.",
+                    ),
+                    col(
+                        "aanbieder",
+                        false,
+                        "Bij in-screening: AGB-code of naam van de aanbieder.",
+                    ),
+                    col("toelichting", false, "Notitie bij de overgang."),
+                    col(
+                        "screeningUitkomst",
+                        false,
+                        "Bij in-screening die niet tot plaatsing leidde: geaccepteerd of afgewezen.",
+                    ),
+                    col(
+                        "afgewezenDoor",
+                        false,
+                        "Bij een afgewezen screening: client of aanbieder.",
+                    ),
+                    col(
+                        "redenAfwijzing",
+                        false,
+                        "Bij een afgewezen screening: zorgzwaarte-te-hoog, zorgzwaarte-te-laag, geen-passend-aanbod, veiligheid, groepssamenstelling, niet-gemotiveerd, locatie of anders.",
+                    ),
+                    col(
+                        "datumUitkomst",
+                        false,
+                        "Datum van de uitkomst; leeg is de datum van de volgende status.",
+                    ),
+                ];
+                WACHTLIJST
+            }
+            TableKind::Verblijven => {
+                const VERBLIJVEN: &[Column] = &[
+                    col("clientnummer", true, "Het clientnummer uit clienten."),
+                    col(
+                        "beschikkingsnummer",
+                        false,
+                        "De beschikking waarop het verblijf volgt; verplicht voor een product met wachtlijst.",
+                    ),
+                    col(
+                        "product",
+                        false,
+                        "Productcode; leeg is het product van de beschikking.",
+                    ),
+                    col(
+                        "aanbieder",
+                        false,
+                        "AGB-code of naam; leeg is de aanbieder van de screening.",
+                    ),
+                    col(
+                        "locatie",
+                        false,
+                        "Naam van de locatie; leeg voor een product dat thuis wordt geleverd.",
+                    ),
+                    col("startdatum", true, "Eerste dag van het verblijf."),
+                    col(
+                        "einddatum",
+                        false,
+                        "Dag van vertrek, als het verblijf is geëindigd.",
+                    ),
+                    col(
+                        "uitstroom",
+                        false,
+                        "Bij een einddatum: zelfstandig, zelfstandig-pact, beschermd-thuis, andere-voorziening, wlz, kliniek, detentie, familie-vrienden, onbekend, overleden of buiten-regio.",
+                    ),
+                    col(
+                        "verantwoordelijkeGemeente",
+                        false,
+                        "Zonder beschikking: de gemeentecode die verantwoordelijk is; leeg is de inschrijvende gemeente.",
+                    ),
+                ];
+                VERBLIJVEN
+            }
+        }
+    }
+}
+
+/// One row of a table, with its line number in the file (the header is line 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// A table as read from a file or sheet, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub kind: TableKind,
+    /// The file or sheet it came from, for messages.
+    pub source: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// A problem found in the input, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub source: String,
+    pub line: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn file(source: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            source: source.to_string(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(l) = self.line {
+            write!(f, ", regel {l}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", kolom {c}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Header names compare without case, spaces, underscores or hyphens, so
+/// `Geldig vanaf`, `geldig_vanaf` and `geldigVanaf` are one column.
+pub(crate) fn normalize_header(h: &str) -> String {
+    h.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{feff}'))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ë' { 'e' } else { c })
+        .collect()
+}
+
+/// Coded values compare in lower case with spaces as hyphens
+/// (`Actief wachtend` is `actief-wachtend`).
+pub(crate) fn normalize_code(v: &str) -> String {
+    v.trim()
+        .to_lowercase()
+        .replace(['_', ' '], "-")
+        .replace('ë', "e")
+}
+
+/// A table checked against its columns: cells by documented name.
+pub(crate) struct Checked<'a> {
+    pub table: &'a Table,
+    index: HashMap<&'static str, usize>,
+    /// Documented name → the header as written, for messages.
+    written: HashMap<&'static str, String>,
+}
+
+impl<'a> Checked<'a> {
+    /// Checks the header: unknown columns and missing required columns are
+    /// problems (an unknown column would otherwise be silently dropped).
+    pub fn new(table: &'a Table, problems: &mut Vec<Problem>) -> Option<Checked<'a>> {
+        let columns = table.kind.columns();
+        let mut index = HashMap::new();
+        let mut written = HashMap::new();
+        let mut ok = true;
+        for (i, h) in table.header.iter().enumerate() {
+            let n = normalize_header(h);
+            if n.is_empty() {
+                continue;
+            }
+            match columns.iter().find(|c| normalize_header(c.name) == n) {
+                Some(c) => {
+                    if index.insert(c.name, i).is_some() {
+                        problems.push(Problem {
+                            column: Some(h.clone()),
+                            ..Problem::file(&table.source, "deze kolom staat er twee keer in")
+                        });
+                        ok = false;
+                    }
+                    written.insert(c.name, h.trim().to_string());
+                }
+                None => {
+                    let known: Vec<_> = columns.iter().map(|c| c.name).collect();
+                    problems.push(Problem {
+                        column: Some(h.clone()),
+                        ..Problem::file(
+                            &table.source,
+                            format!(
+                                "onbekende kolom; de kolommen van {} zijn: {}",
+                                table.kind.name(),
+                                known.join(", ")
+                            ),
+                        )
+                    });
+                    ok = false;
+                }
+            }
+        }
+        for c in columns.iter().filter(|c| c.required) {
+            if !index.contains_key(c.name) {
+                problems.push(Problem::file(
+                    &table.source,
+                    format!("de verplichte kolom {} ontbreekt", c.name),
+                ));
+                ok = false;
+            }
+        }
+        ok.then_some(Checked {
+            table,
+            index,
+            written,
+        })
+    }
+
+    /// The trimmed cell of a documented column ("" when absent).
+    pub fn get<'r>(&self, row: &'r Row, column: &str) -> &'r str {
+        self.index
+            .get(column)
+            .and_then(|i| row.cells.get(*i))
+            .map_or("", |s| s.trim())
+    }
+
+    pub fn opt<'r>(&self, row: &'r Row, column: &str) -> Option<&'r str> {
+        Some(self.get(row, column)).filter(|s| !s.is_empty())
+    }
+
+    /// A problem in one cell.
+    pub fn problem(&self, row: &Row, column: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            source: self.table.source.clone(),
+            line: Some(row.line),
+            column: Some(
+                self.written
+                    .get(column)
+                    .cloned()
+                    .unwrap_or_else(|| column.to_string()),
+            ),
+            message: message.into(),
+        }
+    }
+
+    /// A problem with a row as a whole.
+    pub fn row_problem(&self, row: &Row, message: impl Into<String>) -> Problem {
+        Problem {
+            source: self.table.source.clone(),
+            line: Some(row.line),
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_named_after_their_file_or_sheet() {
+        assert_eq!(
+            TableKind::from_name("/tmp/Cliënten.csv"),
+            Some(TableKind::Clienten)
+        );
+        assert_eq!(
+            TableKind::from_name("wachtlijst"),
+            Some(TableKind::Wachtlijst)
+        );
+        assert_eq!(TableKind::from_name("overig.csv"), None);
+    }
+
+    #[test]
+    fn headers_compare_loosely_and_unknown_or_missing_columns_are_named() {
+        let table = Table {
+            kind: TableKind::Adressen,
+            source: "adressen.csv".into(),
+            header: vec!["Client nummer".into(), "Soort".into(), "straat".into()],
+            rows: vec![],
+        };
+        let mut problems = vec![];
+        assert!(Checked::new(&table, &mut problems).is_none());
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(text[0].starts_with("adressen.csv, kolom straat: onbekende kolom"));
+        assert_eq!(
+            text[1],
+            "adressen.csv: de verplichte kolom ingangsdatum ontbreekt"
+        );
+        assert_eq!(problems.len(), 2);
+    }
+}
