@@ -117,6 +117,53 @@ pub struct Problem {
     #[schema(example = "/api/v1/clienten/12")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bestaand: Option<String>,
+    /// For an import: every problem found, by file, row and column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problemen: Vec<ImportProbleem>,
+}
+
+/// One problem in the files of an import.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProbleem {
+    /// The file (and sheet) it is in.
+    #[schema(example = "clienten.csv")]
+    pub bestand: String,
+    /// The line in the file (the header is line 1).
+    #[schema(example = 3)]
+    pub regel: Option<usize>,
+    /// The column as written in the file.
+    #[schema(example = "bsn")]
+    pub kolom: Option<String>,
+    #[schema(example = "dit is geen geldig BSN (de elfproef klopt niet)")]
+    pub melding: String,
+}
+
+/// 422 with the problems of an import; nothing was written.
+pub fn problem_with_import(problems: &[zothuis_domain::import::Problem]) -> Response {
+    let n = problems.len();
+    render_problem(Problem {
+        type_: "urn:zothuis:probleem:import-problemen".into(),
+        title: "Import niet uitgevoerd".into(),
+        status: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),
+        detail: format!(
+            "{n} {} gevonden; er is niets opgeslagen.",
+            if n == 1 { "probleem" } else { "problemen" }
+        ),
+        instance: None,
+        request_id: current_request_id(),
+        invalid_params: Vec::new(),
+        bestaand: None,
+        problemen: problems
+            .iter()
+            .map(|p| ImportProbleem {
+                bestand: p.source.clone(),
+                regel: p.line,
+                kolom: p.column.clone(),
+                melding: p.message.clone(),
+            })
+            .collect(),
+    })
 }
 
 /// An error answered as `application/problem+json`.
@@ -153,6 +200,7 @@ pub fn problem_response(
         request_id: current_request_id(),
         invalid_params,
         bestaand: None,
+        problemen: Vec::new(),
     })
 }
 
@@ -203,6 +251,7 @@ impl IntoResponse for ApiError {
             request_id,
             invalid_params,
             bestaand,
+            problemen: Vec::new(),
         })
     }
 }

@@ -92,6 +92,8 @@ pub async fn api_version(req: Request, next: Next) -> Response {
 
 /// The largest form body accepted.
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// Uploads (the import page): a few files of at most the import's limit.
+pub const MAX_UPLOAD_BYTES: usize = 4 * zothuis_import::MAX_FILE_BYTES;
 
 fn csrf_refused() -> Response {
     let page = ErrorPage {
@@ -118,16 +120,41 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         None => cookie_value(req.headers(), CSRF_COOKIE),
     };
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+    let boundary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok());
+    let limit = if boundary.is_some() {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "Het formulier is te groot.").into_response();
     };
-    let given = form_urlencoded_field(&bytes, "csrf");
+    let given = match boundary {
+        Some(b) => multipart_field(bytes.clone(), b, "csrf").await,
+        None => form_urlencoded_field(&bytes, "csrf"),
+    };
     let ok = matches!((&expected, &given), (Some(e), Some(g)) if constant_time_eq(e.as_bytes(), g.as_bytes()));
     if !ok {
         return csrf_refused();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// A text field of a multipart form (an upload), read from the buffered body.
+async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {

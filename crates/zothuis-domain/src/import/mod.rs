@@ -434,6 +434,67 @@ impl<'a> Checked<'a> {
     }
 }
 
+/// The import documentation (docs/import.md), generated from the column
+/// definitions so that the documentation and the checks never differ.
+pub fn documentation() -> String {
+    let mut md = String::from(
+        "# Importeren uit spreadsheets\n\n\
+         <!-- Gegenereerd uit crates/zothuis-domain/src/import/mod.rs; wijzig daar en draai \
+         `ZOTHUIS_UPDATE_DOCS=1 cargo nextest run -p zothuis import_documentation`. -->\n\n\
+         Regio's houden hun wachtlijst en verblijven vaak bij in Excel. Met een import brengt u \
+         die geschiedenis in één keer over naar zothuis: cliënten, adressen, beschikkingen, de \
+         statusgeschiedenis op de wachtlijst en verblijven, met ingangsdata in het verleden.\n\n\
+         ## Zo werkt het\n\n\
+         - **Opdrachtregel:** `zothuis import [--dry-run] [--toegang GEBRUIKER] bestanden…`. \
+         Met `--dry-run` controleert zothuis alles en schrijft niets. Een voortgangsbalk toont het \
+         schrijven. Afsluitcode 0 bij succes, 1 als er problemen zijn.\n\
+         - **Webpagina:** *Importeren* in het menu van de wachtlijstbeheerder (alleen voor de eigen regio), \
+         met de keuze *Alleen controleren*.\n\
+         - **API:** `POST /api/v1/importen` met `multipart/form-data` (velden `bestanden` en \
+         `alleenControleren`); problemen komen terug als `application/problem+json` (422) met de lijst \
+         `problemen`.\n\n\
+         ## Regels\n\n\
+         - **Alles of niets.** zothuis controleert eerst elke regel en kolom van elk bestand en meldt \
+         elk probleem met bestand, regel en kolom. Pas als er geen enkel probleem is, wordt alles in één \
+         transactie opgeslagen; gaat daarbij iets mis, dan wordt niets opgeslagen.\n\
+         - **Bestanden.** CSV (UTF-8 of Windows-1252 zoals Excel het bewaart; scheidingsteken `;`, `,` \
+         of tab) of een Excel-werkboek (.xlsx). De naam van het bestand of werkblad bepaalt de tabel. \
+         De eerste regel bevat de kolomnamen; hoofdletters, spaties en liggende streepjes tellen niet mee. \
+         Onbekende kolommen en werkbladen zijn een probleem, zodat er nooit ongemerkt gegevens wegvallen.\n\
+         - **Datums** als jjjj-mm-dd of dd-mm-jjjj; codes zoals in de lijsten hieronder (hoofdletters en \
+         spaties mogen: `Actief wachtend` is `actief-wachtend`).\n\
+         - **Alleen nieuwe cliënten.** Een BSN of beschikkingsnummer dat al in zothuis staat, is een \
+         probleem; zo wordt een bestand niet twee keer ingelezen.\n\
+         - **De wachtlijst** volgt dezelfde toestandsmachine als het scherm: een toegekende beschikking \
+         voor een product met wachtlijst opent de inschrijving als *aangemeld* op de besluitdatum; de \
+         regels in `wachtlijst` volgen daarop in volgorde van datum. Na *in-screening* volgt *geplaatst* \
+         (via een verblijf) of, met de uitkomst van de screening, weer een wachtstatus.\n\
+         - **Verantwoordelijke gemeente.** zothuis bepaalt die voor elke beschikking met de regels van de \
+         regio op de besluitdatum, uit de geïmporteerde adresgeschiedenis. Staat in het bestand een andere \
+         gemeente, dan wordt die vastgelegd als afwijking met het bestand en de regel als reden.\n\
+         - **Privacy.** Elke geïmporteerde cliënt krijgt een regel in het auditlog, de import zelf ook. \
+         Afgeschermde cliënten zijn alleen zichtbaar voor de importerende gebruiker, of voor de gebruiker \
+         die met `--toegang` is genoemd.\n\n\
+         Een volledig voorbeeld staat in `docs/import/voorbeeld/`.\n",
+    );
+    for k in TableKind::ALL {
+        md.push_str(&format!(
+            "\n## {}\n\n{}\n\n| Kolom | Verplicht | Inhoud |\n|---|---|---|\n",
+            k.name(),
+            k.description()
+        ));
+        for c in k.columns() {
+            md.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                c.name,
+                if c.required { "ja" } else { "nee" },
+                c.description
+            ));
+        }
+    }
+    md
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

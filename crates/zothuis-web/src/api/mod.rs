@@ -10,6 +10,7 @@ mod care;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
 mod clients;
+mod import;
 mod reference;
 mod review;
 mod waitlist;
@@ -46,7 +47,7 @@ pub const API_VERSION: &str = "1.0.0";
     servers((url = "/api/v1", description = "Deze installatie")),
     modifiers(&SecurityAddon),
     security(("apiToken" = [])),
-    components(schemas(crate::error::Problem, crate::error::InvalidParam)),
+    components(schemas(crate::error::Problem, crate::error::InvalidParam, crate::error::ImportProbleem)),
     tags(
         (name = "Referentie", description = "Regio's, gemeenten, aanbieders, producten, locaties en capaciteit"),
         (name = "Cliënten", description = "Cliënten, hun adreshistorie en afscherming"),
@@ -82,6 +83,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(waitlist::router())
         .merge(care::router())
         .merge(review::router())
+        .merge(import::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod care;
 mod clients;
+mod import;
 mod reference;
 mod review;
 mod session;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(waitlist::router())
         .merge(care::router())
         .merge(review::router())
+        .merge(import::router())
 }
 
 pub async fn not_found() -> Response {
@@ -77,6 +79,7 @@ pub enum Section {
     Waitlist,
     Places,
     Reviews,
+    Import,
     Stays,
     Reference,
     Users,
@@ -132,6 +135,13 @@ impl Layout {
                     href: "/wachtlijstoverleggen",
                     label: "Overleg",
                     current: section == Section::Reviews,
+                });
+            }
+            if can(a, Action::ImportClients).is_allowed() {
+                nav.push(NavItem {
+                    href: "/import",
+                    label: "Importeren",
+                    current: section == Section::Import,
                 });
             }
             nav.push(NavItem {
@@ -280,6 +290,15 @@ impl Field {
         Field::new("number", name, label, value)
     }
 
+    /// A file field that takes several files.
+    pub fn files(name: &str, label: &str, accept: &'static str) -> Field {
+        Field {
+            kind: "file",
+            autocomplete: accept,
+            ..Field::text(name, label, "")
+        }
+    }
+
     pub fn checkbox(name: &str, label: &str, checked: bool) -> Field {
         Field::new("checkbox", name, label, if checked { "ja" } else { "" })
     }
@@ -357,6 +376,8 @@ pub struct FormBlock {
     pub danger: bool,
     /// The form's element id; unique per page.
     pub anchor: &'static str,
+    /// multipart/form-data for a form with a file field.
+    pub enctype: Option<&'static str>,
 }
 
 impl FormBlock {
@@ -371,6 +392,7 @@ impl FormBlock {
             cancel: None,
             danger: false,
             anchor: "formulier",
+            enctype: None,
         }
     }
 
@@ -398,6 +420,11 @@ impl FormBlock {
 
     pub fn anchor(mut self, anchor: &'static str) -> Self {
         self.anchor = anchor;
+        self
+    }
+
+    pub fn upload(mut self) -> Self {
+        self.enctype = Some("multipart/form-data");
         self
     }
 

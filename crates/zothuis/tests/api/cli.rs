@@ -232,3 +232,40 @@ mod reqwest {
         out
     }
 }
+
+#[test]
+fn import_checks_with_dry_run_then_imports_and_refuses_a_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, out, err) = run(&["demo", "--data-dir", d], "");
+    assert_eq!(code, 0, "{out}{err}");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/import/voorbeeld");
+    let files: Vec<String> = [
+        "clienten.csv",
+        "adressen.csv",
+        "beschikkingen.csv",
+        "wachtlijst.csv",
+        "verblijven.csv",
+    ]
+    .iter()
+    .map(|f| format!("{example}/{f}"))
+    .collect();
+    let mut args = vec!["import", "--dry-run", "--data-dir", d];
+    args.extend(files.iter().map(String::as_str));
+    let (code, out, err) = run(&args, "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Gecontroleerd, geen problemen: 4 cliënten"),
+        "{out}"
+    );
+
+    args.remove(1);
+    let (code, out, err) = run(&args, "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Geïmporteerd: 4 cliënten"), "{out}");
+
+    let (code, out, _) = run(&args, "");
+    assert_eq!(code, 1);
+    assert!(out.contains("clienten.csv, regel 2, kolom bsn"), "{out}");
+    assert!(out.contains("er is niets geïmporteerd"), "{out}");
+}

@@ -434,3 +434,191 @@ async fn manager_ctx(region: &str, app: &TestApp) -> RequestContext {
         request_id: "t".into(),
     }
 }
+
+fn multipart(
+    files: &[(String, Vec<u8>)],
+    dry_run: bool,
+    csrf: Option<&str>,
+) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(c) = csrf {
+        form = form.text("csrf", c.to_string());
+    }
+    for (name, bytes) in files {
+        form = form.part(
+            "bestanden",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+        );
+    }
+    if dry_run {
+        form = form.text("alleenControleren", "ja");
+    }
+    form
+}
+
+#[tokio::test]
+async fn the_api_checks_and_imports_multipart_files_and_answers_problems_as_problem_json() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let post = |token: String, form| {
+        let url = app.url("/api/v1/importen");
+        async move {
+            Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = post(manager.clone(), multipart(&example_files(), true, None)).await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["opgeslagen"], false);
+    assert_eq!(body["clienten"], 4);
+    assert_eq!(client_count(&app).await, 0);
+
+    let broken = vec![(
+        "clienten.csv".to_string(),
+        b"clientnummer;voornaam;achternaam;geboortedatum;gemeente\nK-001;Sanne;de Boer;1988-03-14;GM9999\n".to_vec(),
+    )];
+    let r = post(manager.clone(), multipart(&broken, false, None)).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = r.json().await.unwrap();
+    let first = &body["problemen"][0];
+    assert_eq!(first["bestand"], "clienten.csv");
+    assert_eq!(first["regel"], 2);
+    assert_eq!(first["kolom"], "gemeente");
+
+    let r = post(manager.clone(), multipart(&example_files(), false, None)).await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["opgeslagen"], true);
+    assert_eq!(body["clientIds"].as_array().unwrap().len(), 4);
+    let last = app.last_audit().await;
+    assert_eq!(
+        (last.object_type.as_str(), last.actor_name.as_str()),
+        ("import", "token:test wachtlijstbeheerder regio:GV")
+    );
+
+    // Every other role is refused, even for a check only.
+    for (role, scope) in [
+        ("beheerder", "installatie"),
+        ("wmo-consulent", "gemeente:GM0402"),
+        ("aanbieder", "aanbieder:1"),
+        ("beleidsadviseur", "regio:GV"),
+        ("bestuurder", "regio:GV"),
+        ("fg", "regio:GV"),
+    ] {
+        let token = app.token(role, scope).await;
+        let r = post(token, multipart(&example_files(), true, None)).await;
+        assert_eq!(r.status(), 403, "{role}");
+    }
+}
+
+#[tokio::test]
+async fn the_upload_page_checks_then_imports_for_the_waitlist_manager_only() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let manager = app.login("wachtlijst.gv").await;
+    let page = manager
+        .get(app.url("/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        page.contains("beschikkingsnummer"),
+        "the columns are documented"
+    );
+    let csrf = zothuis_testkit::csrf_from(&page);
+
+    let r = manager
+        .post(app.url("/import"))
+        .multipart(multipart(&example_files(), true, None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "an upload without the CSRF token is refused"
+    );
+
+    let r = manager
+        .post(app.url("/import"))
+        .multipart(multipart(&example_files(), true, Some(&csrf)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Gecontroleerd: geen problemen"), "{html}");
+    assert_eq!(client_count(&app).await, 0);
+
+    let broken = with_file(
+        "wachtlijst.csv",
+        "beschikkingsnummer;status;ingangsdatum\nIMP-2023-001;wachtend;01-02-2023\n",
+    );
+    let r = manager
+        .post(app.url("/import"))
+        .multipart(multipart(&broken, false, Some(&csrf)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Niet geïmporteerd"));
+    assert!(html.contains("kies een status uit de lijst"), "{html}");
+
+    let r = manager
+        .post(app.url("/import"))
+        .multipart(multipart(&example_files(), false, Some(&csrf)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Geïmporteerd"));
+    assert_eq!(client_count(&app).await, 4);
+    let last = app.last_audit().await;
+    assert_eq!(
+        (last.object_type.as_str(), last.actor_name.as_str()),
+        ("import", "wachtlijst.gv")
+    );
+
+    let consultant = app.login("consulent.huizen").await;
+    let r = consultant.get(app.url("/import")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let home = consultant
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!home.contains("href=\"/import\""));
+}
+
+#[test]
+fn import_documentation_matches_the_checks() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/import.md");
+    let generated = zothuis_domain::import::documentation();
+    if std::env::var("ZOTHUIS_UPDATE_DOCS").is_ok() {
+        std::fs::write(path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/import.md is verouderd; draai ZOTHUIS_UPDATE_DOCS=1 cargo nextest run -p zothuis import_documentation"
+    );
+}

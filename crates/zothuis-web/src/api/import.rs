@@ -1,0 +1,138 @@
+//! Import over the API: the same files as the upload page, as multipart.
+
+use crate::AppState;
+use crate::auth::ApiCaller;
+use crate::error::{ApiError, ApiResult, Problem, problem_with_import};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zothuis_domain::DomainError;
+use zothuis_domain::import::service::{ImportOptions, ImportReport};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import))
+        .layer(DefaultBodyLimit::max(crate::middleware::MAX_UPLOAD_BYTES))
+}
+
+/// De bestanden van een import (multipart/form-data).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ImportBestanden {
+    /// Eén of meer bestanden: clienten.csv, adressen.csv, beschikkingen.csv,
+    /// wachtlijst.csv, verblijven.csv, of een .xlsx met zulke werkbladen. De
+    /// bestandsnaam bepaalt de tabel; de kolommen staan in docs/import.md.
+    #[schema(value_type = Vec<String>, format = Binary, example = json!(["clienten.csv"]))]
+    bestanden: Vec<Vec<u8>>,
+    /// Alleen controleren: meld elk probleem en sla niets op.
+    #[schema(example = true)]
+    alleen_controleren: Option<bool>,
+}
+
+/// Wat een import bevat en of die is opgeslagen.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportResultaat {
+    /// Opgeslagen (false bij alleen controleren).
+    #[schema(example = true)]
+    pub opgeslagen: bool,
+    #[schema(example = 4)]
+    pub clienten: usize,
+    #[schema(example = 4)]
+    pub adressen: usize,
+    #[schema(example = 4)]
+    pub beschikkingen: usize,
+    #[schema(example = 9)]
+    pub wachtlijstovergangen: usize,
+    #[schema(example = 3)]
+    pub verblijven: usize,
+    /// De ids van de aangemaakte cliënten, in volgorde van het bestand.
+    #[schema(example = json!([12, 13, 14, 15]))]
+    pub client_ids: Vec<i64>,
+}
+
+impl From<&ImportReport> for ImportResultaat {
+    fn from(r: &ImportReport) -> Self {
+        ImportResultaat {
+            opgeslagen: r.applied,
+            clienten: r.counts.clients,
+            adressen: r.counts.addresses,
+            beschikkingen: r.counts.decisions,
+            wachtlijstovergangen: r.counts.transitions,
+            verblijven: r.counts.stays,
+            client_ids: r.client_ids.clone(),
+        }
+    }
+}
+
+fn unreadable() -> ApiError {
+    ApiError::bad_request(
+        "bestanden",
+        "het formulier kon niet worden gelezen (verwacht multipart/form-data)",
+    )
+}
+
+/// Importeert cliënten met hun adressen, beschikkingen, wachtlijstgeschiedenis
+/// en verblijven; alles of niets. Bij problemen: 422 met elk probleem per
+/// bestand, regel en kolom in `problemen`.
+#[utoipa::path(post, path = "/importen", tag = "Cliënten",
+    request_body(content = ImportBestanden, content_type = "multipart/form-data"),
+    responses((status = 200, description = "Geïmporteerd of gecontroleerd zonder problemen", body = ImportResultaat),
+              (status = 400, description = "Geen bestanden", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem),
+              (status = 422, description = "Problemen gevonden; niets opgeslagen", body = Problem)))]
+async fn import(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    mut form: Multipart,
+) -> ApiResult<Response> {
+    let mut files = Vec::new();
+    let mut dry_run = false;
+    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("bestanden") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(|_| unreadable())?;
+                files.push((name, bytes.to_vec()));
+            }
+            Some("alleenControleren") => {
+                let v = field.text().await.map_err(|_| unreadable())?;
+                dry_run = matches!(v.trim(), "true" | "ja" | "1");
+            }
+            _ => {}
+        }
+    }
+    if files.is_empty() {
+        return Err(ApiError(DomainError::invalid(
+            "bestanden",
+            "stuur één of meer bestanden mee",
+        )));
+    }
+    let report = match zothuis_import::read_files(&files) {
+        Ok(tables) => {
+            s.services
+                .import(
+                    &caller.ctx,
+                    &tables,
+                    &ImportOptions {
+                        dry_run,
+                        grant_to: None,
+                    },
+                    &|_, _| {},
+                )
+                .await?
+        }
+        Err(problems) => ImportReport {
+            problems,
+            ..Default::default()
+        },
+    };
+    if !report.problems.is_empty() {
+        return Ok(problem_with_import(&report.problems));
+    }
+    Ok(axum::Json(ImportResultaat::from(&report)).into_response())
+}

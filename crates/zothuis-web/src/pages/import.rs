@@ -1,0 +1,212 @@
+//! The upload page of the import: the waitlist manager sends the region's
+//! spreadsheets, checks them (nothing is written) or imports them, and sees
+//! every problem by file, row and column.
+
+use super::*;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::routing::get;
+use zothuis_domain::import::service::{ImportOptions, ImportReport};
+use zothuis_domain::import::{Problem, TableKind};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(show).post(upload))
+        .layer(DefaultBodyLimit::max(crate::middleware::MAX_UPLOAD_BYTES))
+}
+
+fn upload_form() -> FormBlock {
+    FormBlock::post(
+        "/import",
+        "Importeren",
+        vec![
+            Field::files(
+                "bestanden",
+                "Bestanden",
+                ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            .required()
+            .hint("CSV-bestanden met de namen hieronder, of één Excel-werkboek (.xlsx) met zulke werkbladen. U kunt meerdere bestanden tegelijk kiezen."),
+            Field::checkbox("alleenControleren", "Alleen controleren (er wordt niets opgeslagen)", true),
+        ],
+    )
+    .upload()
+}
+
+/// The documented tables and columns, as on docs/import.md.
+fn column_tables() -> Vec<Table> {
+    TableKind::ALL
+        .iter()
+        .map(|k| Table {
+            caption: format!("{} — {}", k.name(), k.description()),
+            columns: columns(&["Kolom", "Verplicht", "Inhoud"]),
+            rows: k
+                .columns()
+                .iter()
+                .map(|c| {
+                    vec![
+                        cell(c.name),
+                        cell(if c.required { "ja" } else { "nee" }),
+                        cell(c.description),
+                    ]
+                })
+                .collect(),
+            empty: String::new(),
+        })
+        .collect()
+}
+
+async fn page(s: &AppState, u: &PageUser, heading: &str) -> DetailPage {
+    let l = Layout::new(s, u, "Importeren", Section::Import).await;
+    let mut page = DetailPage::new(l, heading);
+    page.intro = Some(
+        "Breng de wachtlijst en verblijven over uit spreadsheets. zothuis controleert elke regel en kolom; een import wordt helemaal of helemaal niet opgeslagen.".into(),
+    );
+    page
+}
+
+async fn show(State(s): State<AppState>, u: PageUser) -> PageResult<DetailPage> {
+    if !can(u.actor(), Action::ImportClients).is_allowed() {
+        return Err(PageError(DomainError::Forbidden(
+            "alleen de wachtlijstbeheerder van de regio importeert cliënten".into(),
+        )));
+    }
+    let mut page = page(&s, &u, "Importeren uit spreadsheets").await;
+    page.forms.push(upload_form());
+    page.tables = column_tables();
+    Ok(page)
+}
+
+fn problem_table(problems: &[Problem]) -> Table {
+    Table {
+        caption: format!("Gevonden problemen ({})", problems.len()),
+        columns: columns(&["Bestand", "#Regel", "Kolom", "Probleem"]),
+        rows: problems
+            .iter()
+            .map(|p| {
+                vec![
+                    cell(p.source.clone()),
+                    p.line.map_or_else(|| cell(""), |l| num_cell(l as i64)),
+                    cell(p.column.clone().unwrap_or_default()),
+                    cell(p.message.clone()),
+                ]
+            })
+            .collect(),
+        empty: String::new(),
+    }
+}
+
+fn counts_text(r: &ImportReport) -> String {
+    let c = r.counts;
+    format!(
+        "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
+        c.clients, c.addresses, c.decisions, c.transitions, c.stays
+    )
+}
+
+async fn upload(
+    State(s): State<AppState>,
+    u: PageUser,
+    mut form: Multipart,
+) -> PageResult<Response> {
+    let mut files = Vec::new();
+    let mut dry_run = false;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                return Err(PageError(DomainError::invalid(
+                    "bestanden",
+                    "het formulier kon niet worden gelezen; probeer het opnieuw",
+                )));
+            }
+        };
+        match field.name() {
+            Some("bestanden") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(|_| {
+                    PageError(DomainError::invalid(
+                        "bestanden",
+                        "een bestand kon niet worden gelezen",
+                    ))
+                })?;
+                if !name.is_empty() || !bytes.is_empty() {
+                    files.push((name, bytes.to_vec()));
+                }
+            }
+            Some("alleenControleren") => dry_run = true,
+            _ => {}
+        }
+    }
+    let mut result = page(&s, &u, "Importeren uit spreadsheets").await;
+    if files.is_empty() {
+        let mut f = upload_form();
+        result.errors = f.apply_errors(&[zothuis_domain::FieldError {
+            field: "bestanden".into(),
+            message: "kies één of meer bestanden".into(),
+        }]);
+        result.forms.push(f);
+        result.tables = column_tables();
+        return Ok((StatusCode::BAD_REQUEST, result).into_response());
+    }
+    let report = match zothuis_import::read_files(&files) {
+        Ok(tables) => {
+            s.services
+                .import(
+                    &u.ctx,
+                    &tables,
+                    &ImportOptions {
+                        dry_run,
+                        grant_to: None,
+                    },
+                    &|_, _| {},
+                )
+                .await?
+        }
+        Err(problems) => ImportReport {
+            problems,
+            ..Default::default()
+        },
+    };
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let status = if report.problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    if !report.problems.is_empty() {
+        result.heading = "Niet geïmporteerd".into();
+        result.errors = vec![link(
+            "#tabel-1",
+            format!(
+                "Er {} {} gevonden; er is niets opgeslagen. Verbeter de bestanden en probeer het opnieuw.",
+                if report.problems.len() == 1 {
+                    "is"
+                } else {
+                    "zijn"
+                },
+                if report.problems.len() == 1 {
+                    "1 probleem".to_string()
+                } else {
+                    format!("{} problemen", report.problems.len())
+                }
+            ),
+        )];
+        result.tables.push(problem_table(&report.problems));
+    } else if report.applied {
+        result.heading = "Geïmporteerd".into();
+        result = result.fact("Opgeslagen", counts_text(&report));
+        result
+            .actions
+            .push(link("/wachtlijst", "Naar de wachtlijst"));
+    } else {
+        result.heading = "Gecontroleerd: geen problemen".into();
+        result = result.fact(
+            "Klaar om te importeren",
+            format!("{} (nog niet opgeslagen)", counts_text(&report)),
+        );
+    }
+    result = result.fact("Bestanden", names.join(", "));
+    result.forms.push(upload_form());
+    Ok((status, result).into_response())
+}
