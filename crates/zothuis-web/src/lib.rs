@@ -8,6 +8,7 @@ pub mod error;
 mod middleware;
 pub mod nl;
 pub mod pages;
+mod upload;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};

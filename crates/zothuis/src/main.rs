@@ -360,11 +360,7 @@ async fn import(
         report_problems(&report.problems);
         return Ok(1);
     }
-    let c = report.counts;
-    let what = format!(
-        "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
-        c.clients, c.addresses, c.decisions, c.transitions, c.stays
-    );
+    let what = report.counts;
     if report.applied {
         println!("Geïmporteerd: {what}.");
     } else {

@@ -71,6 +71,16 @@ pub struct ImportCounts {
     pub stays: usize,
 }
 
+impl std::fmt::Display for ImportCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
+            self.clients, self.addresses, self.decisions, self.transitions, self.stays
+        )
+    }
+}
+
 impl ImportBatch {
     pub fn counts(&self) -> ImportCounts {
         let mut c = ImportCounts {

@@ -2,15 +2,14 @@
 
 use crate::AppState;
 use crate::auth::ApiCaller;
-use crate::error::{ApiError, ApiResult, Problem, problem_with_import};
+use crate::error::{ApiResult, Problem, problem_with_import};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zothuis_domain::DomainError;
-use zothuis_domain::import::service::{ImportOptions, ImportReport};
+use zothuis_domain::import::service::ImportReport;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -69,13 +68,6 @@ impl From<&ImportReport> for ImportResultaat {
     }
 }
 
-fn unreadable() -> ApiError {
-    ApiError::bad_request(
-        "bestanden",
-        "het formulier kon niet worden gelezen (verwacht multipart/form-data)",
-    )
-}
-
 /// Importeert cliënten met hun adressen, beschikkingen, wachtlijstgeschiedenis
 /// en verblijven; alles of niets. Bij problemen: 422 met elk probleem per
 /// bestand, regel en kolom in `problemen`.
@@ -88,49 +80,10 @@ fn unreadable() -> ApiError {
 async fn import(
     State(s): State<AppState>,
     caller: ApiCaller,
-    mut form: Multipart,
+    form: Multipart,
 ) -> ApiResult<Response> {
-    let mut files = Vec::new();
-    let mut dry_run = false;
-    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
-        match field.name() {
-            Some("bestanden") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field.bytes().await.map_err(|_| unreadable())?;
-                files.push((name, bytes.to_vec()));
-            }
-            Some("alleenControleren") => {
-                let v = field.text().await.map_err(|_| unreadable())?;
-                dry_run = matches!(v.trim(), "true" | "ja" | "1");
-            }
-            _ => {}
-        }
-    }
-    if files.is_empty() {
-        return Err(ApiError(DomainError::invalid(
-            "bestanden",
-            "stuur één of meer bestanden mee",
-        )));
-    }
-    let report = match zothuis_import::read_files(&files) {
-        Ok(tables) => {
-            s.services
-                .import(
-                    &caller.ctx,
-                    &tables,
-                    &ImportOptions {
-                        dry_run,
-                        grant_to: None,
-                    },
-                    &|_, _| {},
-                )
-                .await?
-        }
-        Err(problems) => ImportReport {
-            problems,
-            ..Default::default()
-        },
-    };
+    let upload = crate::upload::read(form).await?;
+    let report = crate::upload::import(&s.services, &caller.ctx, &upload).await?;
     if !report.problems.is_empty() {
         return Ok(problem_with_import(&report.problems));
     }

@@ -5,7 +5,6 @@
 use super::*;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::routing::get;
-use zothuis_domain::import::service::{ImportOptions, ImportReport};
 use zothuis_domain::import::{Problem, TableKind};
 
 pub fn router() -> Router<AppState> {
@@ -95,79 +94,21 @@ fn problem_table(problems: &[Problem]) -> Table {
     }
 }
 
-fn counts_text(r: &ImportReport) -> String {
-    let c = r.counts;
-    format!(
-        "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
-        c.clients, c.addresses, c.decisions, c.transitions, c.stays
-    )
-}
-
-async fn upload(
-    State(s): State<AppState>,
-    u: PageUser,
-    mut form: Multipart,
-) -> PageResult<Response> {
-    let mut files = Vec::new();
-    let mut dry_run = false;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => {
-                return Err(PageError(DomainError::invalid(
-                    "bestanden",
-                    "het formulier kon niet worden gelezen; probeer het opnieuw",
-                )));
-            }
-        };
-        match field.name() {
-            Some("bestanden") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field.bytes().await.map_err(|_| {
-                    PageError(DomainError::invalid(
-                        "bestanden",
-                        "een bestand kon niet worden gelezen",
-                    ))
-                })?;
-                if !name.is_empty() || !bytes.is_empty() {
-                    files.push((name, bytes.to_vec()));
-                }
-            }
-            Some("alleenControleren") => dry_run = true,
-            _ => {}
-        }
-    }
+async fn upload(State(s): State<AppState>, u: PageUser, form: Multipart) -> PageResult<Response> {
     let mut result = page(&s, &u, "Importeren uit spreadsheets").await;
-    if files.is_empty() {
-        let mut f = upload_form();
-        result.errors = f.apply_errors(&[zothuis_domain::FieldError {
-            field: "bestanden".into(),
-            message: "kies één of meer bestanden".into(),
-        }]);
-        result.forms.push(f);
-        result.tables = column_tables();
-        return Ok((StatusCode::BAD_REQUEST, result).into_response());
-    }
-    let report = match zothuis_import::read_files(&files) {
-        Ok(tables) => {
-            s.services
-                .import(
-                    &u.ctx,
-                    &tables,
-                    &ImportOptions {
-                        dry_run,
-                        grant_to: None,
-                    },
-                    &|_, _| {},
-                )
-                .await?
+    let upload = match crate::upload::read(form).await {
+        Ok(up) => up,
+        Err(DomainError::Invalid(errors)) => {
+            let mut f = upload_form();
+            result.errors = f.apply_errors(&errors);
+            result.forms.push(f);
+            result.tables = column_tables();
+            return Ok((StatusCode::BAD_REQUEST, result).into_response());
         }
-        Err(problems) => ImportReport {
-            problems,
-            ..Default::default()
-        },
+        Err(other) => return Err(PageError(other)),
     };
+    let report = crate::upload::import(&s.services, &u.ctx, &upload).await?;
+    let files = upload.files;
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let status = if report.problems.is_empty() {
         StatusCode::OK
@@ -195,7 +136,7 @@ async fn upload(
         result.tables.push(problem_table(&report.problems));
     } else if report.applied {
         result.heading = "Geïmporteerd".into();
-        result = result.fact("Opgeslagen", counts_text(&report));
+        result = result.fact("Opgeslagen", report.counts.to_string());
         result
             .actions
             .push(link("/wachtlijst", "Naar de wachtlijst"));
@@ -203,7 +144,7 @@ async fn upload(
         result.heading = "Gecontroleerd: geen problemen".into();
         result = result.fact(
             "Klaar om te importeren",
-            format!("{} (nog niet opgeslagen)", counts_text(&report)),
+            format!("{} (nog niet opgeslagen)", report.counts),
         );
     }
     result = result.fact("Bestanden", names.join(", "));
