@@ -23,6 +23,8 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     /// Weeks between waiting-list reviews for a municipality without its own cycle.
     pub review_weeks_default: i64,
+    /// The order in which actively waiting clients are proposed for a vacancy.
+    pub priority: Vec<crate::waitlist::matching::Priority>,
 }
 
 impl Default for Settings {
@@ -33,6 +35,7 @@ impl Default for Settings {
             session_idle_minutes: 60,
             session_absolute_hours: 12,
             review_weeks_default: 8,
+            priority: crate::waitlist::matching::Priority::DEFAULT.to_vec(),
         }
     }
 }

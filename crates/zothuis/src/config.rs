@@ -22,12 +22,17 @@ pub struct Config {
 pub struct WaitlistConfig {
     /// Weeks between review meetings for a municipality without its own cycle.
     pub review_weeks_default: i64,
+    /// The order in which actively waiting clients are proposed for a
+    /// vacancy: urgentie, actieve-wachttijd, wachttijd-sinds-beschikking.
+    pub priority: Vec<String>,
 }
 
 impl Default for WaitlistConfig {
     fn default() -> Self {
+        let d = zothuis_domain::Settings::default();
         WaitlistConfig {
-            review_weeks_default: zothuis_domain::Settings::default().review_weeks_default,
+            review_weeks_default: d.review_weeks_default,
+            priority: d.priority.iter().map(|p| p.code().to_string()).collect(),
         }
     }
 }
@@ -186,14 +191,23 @@ impl Config {
         }
     }
 
-    pub fn settings(&self) -> zothuis_domain::Settings {
-        zothuis_domain::Settings {
+    pub fn settings(&self) -> Result<zothuis_domain::Settings> {
+        use zothuis_domain::waitlist::matching::Priority;
+        let priority = self
+            .waitlist
+            .priority
+            .iter()
+            .map(|p| Priority::parse(p))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("[waitlist] priority: {e}"))?;
+        Ok(zothuis_domain::Settings {
             login_max_failures: self.security.login_max_failures,
             login_window_minutes: self.security.login_window_minutes,
             session_idle_minutes: self.security.session_idle_minutes,
             session_absolute_hours: self.security.session_absolute_hours,
             review_weeks_default: self.waitlist.review_weeks_default,
-        }
+            priority,
+        })
     }
 }
 
@@ -268,6 +282,38 @@ mod tests {
         let c = Config::load(None, env(&[("ZOTHUIS__DATABASE__URL", "mysql://x")])).unwrap();
         let err = c.database().unwrap_err().to_string();
         assert!(err.contains("onbekend database-adres"), "{err}");
+    }
+
+    #[test]
+    fn the_proposal_order_is_configurable_and_checked() {
+        use zothuis_domain::waitlist::matching::Priority;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        std::fs::write(
+            &f,
+            "[waitlist]\npriority = [\"wachttijd-sinds-beschikking\", \"urgentie\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&f), env(&[])).unwrap();
+        assert_eq!(
+            c.settings().unwrap().priority,
+            [Priority::WachttijdSindsBeschikking, Priority::Urgentie]
+        );
+        assert_eq!(
+            Config::load(None, env(&[]))
+                .unwrap()
+                .settings()
+                .unwrap()
+                .priority,
+            Priority::DEFAULT
+        );
+        std::fs::write(&f, "[waitlist]\npriority = [\"leeftijd\"]\n").unwrap();
+        let err = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("onbekende prioriteit 'leeftijd'"), "{err}");
     }
 
     #[test]

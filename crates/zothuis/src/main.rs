@@ -191,7 +191,7 @@ async fn open_services(config: &Config) -> Result<Services> {
     Ok(Services::new(
         Arc::new(store),
         Arc::new(SystemClock),
-        config.settings(),
+        config.settings()?,
     ))
 }
 

@@ -56,21 +56,38 @@ impl Services {
     }
 
     /// Screenings the actor may see: a provider its own, the waitlist manager
-    /// and consultants those of clients they see. `open` keeps those without outcome.
+    /// and consultants those of clients they see. `open` keeps those without
+    /// outcome. As known at `known_at` (default now): only in-screening
+    /// transitions in force then (not corrected or withdrawn), with their
+    /// outcome if it was recorded by then.
     pub async fn list_screenings(
         &self,
         ctx: &RequestContext,
         open_only: bool,
+        known_at: Option<DateTime<Utc>>,
     ) -> DomainResult<Vec<Screening>> {
         let provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
             _ => None,
         };
+        let moment = known_at.unwrap_or_else(|| self.clock.now());
+        let transitions = self.store.list_transitions(None).await?;
+        let in_force: std::collections::HashSet<i64> = timeline(&transitions, moment)
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
         let all: Vec<Screening> = self
             .store
             .list_screenings(None, provider)
             .await?
             .into_iter()
+            .filter(|s| in_force.contains(&s.id))
+            .map(|mut s| {
+                if s.outcome.as_ref().is_some_and(|o| o.recorded_at > moment) {
+                    s.outcome = None;
+                }
+                s
+            })
             .filter(|s| !open_only || s.outcome.is_none())
             .collect();
         self.visible(ctx, ObjectType::Screening, all, |s| s.client_id)

@@ -62,10 +62,62 @@ pub struct Proposal {
     pub reason: String,
 }
 
-/// Proposes the waiting clients of the vacancy's product. Priority (as the
-/// regional waiting-list protocols describe it): actively waiting only;
-/// urgent first; then longest active waiting time; then longest time since
-/// the decision.
+/// One criterion of the order in which actively waiting clients are
+/// proposed for a vacancy. The order is configuration (`[waitlist]
+/// priority` in zothuis.toml): regions agree on it in their waiting-list
+/// protocol; it is not law.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// Clients marked urgent by the waitlist manager first.
+    Urgentie,
+    /// Longest in the current actively-waiting status first.
+    ActieveWachttijd,
+    /// Longest since the decision first.
+    WachttijdSindsBeschikking,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 3] = [
+        Priority::Urgentie,
+        Priority::ActieveWachttijd,
+        Priority::WachttijdSindsBeschikking,
+    ];
+
+    /// The default: urgency first, then the longest active waiting time,
+    /// then the longest time since the decision.
+    pub const DEFAULT: [Priority; 3] = Priority::ALL;
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Priority::Urgentie => "urgentie",
+            Priority::ActieveWachttijd => "actieve-wachttijd",
+            Priority::WachttijdSindsBeschikking => "wachttijd-sinds-beschikking",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Priority, String> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.code() == s.trim())
+            .ok_or_else(|| {
+                format!(
+                    "onbekende prioriteit '{s}'; kies uit {}",
+                    Self::ALL.map(|p| p.code()).join(", ")
+                )
+            })
+    }
+
+    fn compare(self, a: &EntryState, b: &EntryState) -> std::cmp::Ordering {
+        match self {
+            Priority::Urgentie => a.entry.urgent.is_none().cmp(&b.entry.urgent.is_none()),
+            Priority::ActieveWachttijd => b.days_in_status.cmp(&a.days_in_status),
+            Priority::WachttijdSindsBeschikking => b.waiting_days.cmp(&a.waiting_days),
+        }
+    }
+}
+
+/// Proposes the waiting clients of the vacancy's product: actively waiting
+/// only, in the configured `order` (ties go to the earliest entry).
 /// Where the vacancy is.
 pub struct Vacancy<'a> {
     pub region_municipalities: &'a [crate::reference::GemeenteCode],
@@ -75,6 +127,7 @@ pub struct Vacancy<'a> {
 
 pub fn propose(
     states: &[EntryState],
+    order: &[Priority],
     vacancy: &Vacancy<'_>,
     provider_name: &dyn Fn(i64) -> String,
     municipality_name: &dyn Fn(&crate::reference::GemeenteCode) -> String,
@@ -134,13 +187,12 @@ pub fn propose(
             Status::Geplaatst | Status::Afgevoerd(_) => {}
         }
     }
-    proposed.sort_by_key(|s| {
-        (
-            s.entry.urgent.is_none(),
-            std::cmp::Reverse(s.days_in_status),
-            std::cmp::Reverse(s.waiting_days),
-            s.entry.id,
-        )
+    proposed.sort_by(|a, b| {
+        order
+            .iter()
+            .map(|p| p.compare(a, b))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.entry.id.cmp(&b.entry.id))
     });
     let mut out: Vec<Proposal> = proposed
         .into_iter()
@@ -239,7 +291,7 @@ mod tests {
             provider_id: 7,
         };
         let mname = |c: &GemeenteCode| c.to_string();
-        let p = propose(&states, &vacancy, &name, &mname);
+        let p = propose(&states, &Priority::DEFAULT, &vacancy, &name, &mname);
         let ranked: Vec<(i64, Option<usize>)> = p.iter().map(|x| (x.entry_id, x.rank)).collect();
         assert_eq!(ranked[0], (2, Some(1)));
         assert_eq!(ranked[1], (1, Some(2)));
@@ -265,11 +317,36 @@ mod tests {
             municipality: &here,
             provider_id: 7,
         };
-        let p = propose(&[long, urgent], &vacancy, &|_| String::new(), &|_| {
-            String::new()
-        });
+        let p = propose(
+            &[long.clone(), urgent.clone()],
+            &Priority::DEFAULT,
+            &vacancy,
+            &|_| String::new(),
+            &|_| String::new(),
+        );
         assert_eq!((p[0].entry_id, p[0].rank), (2, Some(1)));
         assert!(p[0].reason.starts_with("urgent: dreigende dakloosheid"));
+
+        // A region that ranks by time since the decision, urgency second,
+        // puts the long waiter first.
+        let order = [Priority::WachttijdSindsBeschikking, Priority::Urgentie];
+        let p = propose(
+            &[urgent, long],
+            &order,
+            &vacancy,
+            &|_| String::new(),
+            &|_| String::new(),
+        );
+        assert_eq!(
+            p.iter().map(|x| (x.entry_id, x.rank)).collect::<Vec<_>>(),
+            [(1, Some(1)), (2, Some(2))]
+        );
+        assert_eq!(Priority::parse("urgentie"), Ok(Priority::Urgentie));
+        assert!(
+            Priority::parse("leeftijd")
+                .unwrap_err()
+                .contains("kies uit urgentie")
+        );
     }
 
     #[test]
@@ -286,9 +363,13 @@ mod tests {
             municipality: &here,
             provider_id: 7,
         };
-        let p = propose(&[s], &vacancy, &|_| "Kwintes".to_string(), &|_| {
-            "Huizen".to_string()
-        });
+        let p = propose(
+            &[s],
+            &Priority::DEFAULT,
+            &vacancy,
+            &|_| "Kwintes".to_string(),
+            &|_| "Huizen".to_string(),
+        );
         assert_eq!(p[0].rank, None);
         assert_eq!(p[0].reason, "voorkeur andere gemeente (Huizen)");
     }

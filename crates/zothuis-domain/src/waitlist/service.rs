@@ -421,7 +421,8 @@ impl Services {
             municipality: &location.municipality,
             provider_id: location.provider_id,
         };
-        let proposals = super::matching::propose(&states, &vacancy, &name, &mname);
+        let proposals =
+            super::matching::propose(&states, &self.settings.priority, &vacancy, &name, &mname);
         let out = proposals
             .into_iter()
             .filter_map(|p| {

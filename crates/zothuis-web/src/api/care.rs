@@ -82,6 +82,10 @@ pub struct ScreeningFilter {
     /// Alleen lopende screeningen.
     #[param(example = true)]
     pub open: Option<bool>,
+    /// Zoals bekend op dit moment (RFC 3339): later vastgelegde screeningen en
+    /// uitkomsten tellen dan niet mee.
+    #[param(example = "2026-02-01T12:00:00Z", value_type = Option<String>)]
+    pub bekend_op: Option<DateTime<Utc>>,
     #[param(example = 1)]
     pub pagina: Option<u32>,
     #[param(example = 50)]
@@ -99,7 +103,7 @@ async fn list_screenings(
 ) -> ApiResult<axum::Json<Lijst<ScreeningDto>>> {
     let all = s
         .services
-        .list_screenings(&caller.ctx, q.open.unwrap_or(false))
+        .list_screenings(&caller.ctx, q.open.unwrap_or(false), q.bekend_op)
         .await?;
     let p = Paginering {
         pagina: q.pagina,

@@ -627,3 +627,41 @@ async fn shelter_is_entered_directly_on_a_granted_decision_without_the_waiting_l
             .contains("regionale wachtlijst")
     );
 }
+
+#[tokio::test]
+async fn screenings_as_known_before_their_outcome_or_start_show_what_was_known_then() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let before_screening = app.clock.now().to_rfc3339();
+    app.clock.advance(chrono::Duration::hours(1));
+    let j = in_screening(&app).await;
+    let screenings = get(&app, &j.kwintes, "/api/v1/screeningen").await;
+    let screening = screenings["resultaten"][0]["id"].as_i64().unwrap();
+    app.clock.advance(chrono::Duration::days(2));
+    let before_outcome = app.clock.now().to_rfc3339();
+    app.clock.advance(chrono::Duration::hours(1));
+    let r = post(&app, &j.kwintes, &format!("/api/v1/screeningen/{screening}/uitkomst"),
+        json!({"uitkomst": "afgewezen", "afgewezenDoor": "client", "reden": "locatie", "datum": "2025-12-10"})).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+
+    let now = get(&app, &j.manager, "/api/v1/screeningen").await;
+    assert_eq!(now["resultaten"][0]["uitkomst"], "afgewezen");
+    let q = |moment: &str| {
+        format!(
+            "/api/v1/screeningen?bekendOp={}",
+            moment.replace('+', "%2B")
+        )
+    };
+    let then = get(&app, &j.manager, &q(&before_outcome)).await;
+    assert_eq!(then["resultaten"][0]["id"], screening);
+    assert_eq!(then["resultaten"][0]["uitkomst"], Value::Null);
+    let open_then = get(
+        &app,
+        &j.manager,
+        &format!("{}&open=true", q(&before_outcome)),
+    )
+    .await;
+    assert_eq!(open_then["aantal"], 1);
+    let earlier = get(&app, &j.manager, &q(&before_screening)).await;
+    assert_eq!(earlier["aantal"], 0);
+}
