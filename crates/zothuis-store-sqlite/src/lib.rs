@@ -63,6 +63,58 @@ impl SqliteStore {
         })
     }
 
+    /// An online backup: a consistent copy of the whole database in a new
+    /// file (`VACUUM INTO`), taken while zothuis keeps serving. Writers wait
+    /// for the copy.
+    pub async fn backup_to(&self, target: &std::path::Path) -> Result<(), DomainError> {
+        if target.exists() {
+            return Err(DomainError::Conflict(format!(
+                "{} bestaat al; kies een nieuw bestand voor de backup",
+                target.display()
+            )));
+        }
+        let path = target
+            .to_str()
+            .ok_or_else(|| DomainError::Internal("het pad van de backup is geen tekst".into()))?;
+        let _guard = self.write_lock.lock().await;
+        sqlx::query("vacuum into $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| DomainError::Internal(format!("backup maken: {e}")))?;
+        Ok(())
+    }
+
+    /// Checks that a file is a sound zothuis database (for a restore).
+    pub async fn check_backup(file: &std::path::Path) -> Result<(), DomainError> {
+        let options = SqliteConnectOptions::new().filename(file).read_only(true);
+        let bad = |why: String| {
+            DomainError::Invalid(vec![zothuis_domain::FieldError {
+                field: "backup".into(),
+                message: format!("{} is geen bruikbare zothuis-backup: {why}", file.display()),
+            }])
+        };
+        let connected: Result<sqlx::SqliteConnection, sqlx::Error> =
+            <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&options).await;
+        let mut conn = connected.map_err(|e| bad(e.to_string()))?;
+        let ok: String = sqlx::query_scalar("pragma integrity_check")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| bad(e.to_string()))?;
+        if ok != "ok" {
+            return Err(bad(format!("integriteitscontrole: {ok}")));
+        }
+        let migrations: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|_| bad("er staan geen zothuis-migraties in".into()))?;
+        if migrations == 0 {
+            return Err(bad("er staan geen zothuis-migraties in".into()));
+        }
+        sqlx::Connection::close(conn).await.map_err(internal)?;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }

@@ -85,6 +85,23 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Maak een backup van de database terwijl zothuis draait (SQLite).
+    Backup {
+        /// Het nieuwe bestand voor de backup.
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Zet een backup terug (SQLite). Stop zothuis eerst.
+    Restore {
+        /// De backup.
+        file: PathBuf,
+        /// Vervang een bestaande database.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Het auditlog.
     Audit {
         #[command(subcommand)]
@@ -281,6 +298,52 @@ async fn run(cli: Cli) -> Result<i32> {
             let config = load_config(&common)?;
             let services = open_services(&config).await?;
             import(&services, &files, dry_run, toegang).await
+        }
+        Command::Backup { file, common } => {
+            let config = load_config(&common)?;
+            let DatabaseLocation::Sqlite(url) = config.database()?;
+            let store = SqliteStore::open(&url).await.map_err(describe)?;
+            store.backup_to(&file).await.map_err(describe)?;
+            println!("Backup gemaakt: {}.", file.display());
+            Ok(0)
+        }
+        Command::Restore {
+            file,
+            force,
+            common,
+        } => {
+            let config = load_config(&common)?;
+            let DatabaseLocation::Sqlite(url) = config.database()?;
+            SqliteStore::check_backup(&file).await.map_err(describe)?;
+            let target = PathBuf::from(
+                url.trim_start_matches("sqlite://")
+                    .split('?')
+                    .next()
+                    .unwrap_or_default(),
+            );
+            if target.exists() && !force {
+                bail!(
+                    "er staat al een database in {}; stop zothuis, maak zo nodig een backup en herhaal met --force",
+                    target.display()
+                );
+            }
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            // Copy next to the target and rename, so that a failure never
+            // leaves half a database; the old journal files go with it.
+            let tmp = target.with_extension("herstel");
+            std::fs::copy(&file, &tmp).with_context(|| format!("{} kopiëren", file.display()))?;
+            std::fs::File::open(&tmp)?.sync_all()?;
+            for ext in ["sqlite-wal", "sqlite-shm"] {
+                let side = target.with_extension(ext);
+                if side.exists() {
+                    std::fs::remove_file(&side)?;
+                }
+            }
+            std::fs::rename(&tmp, &target)?;
+            println!("Backup teruggezet in {}.", target.display());
+            Ok(0)
         }
         Command::Audit {
             action: AuditAction::Verify { common },

@@ -269,3 +269,90 @@ fn import_checks_with_dry_run_then_imports_and_refuses_a_second_time() {
     assert!(out.contains("clienten.csv, regel 2, kolom bsn"), "{out}");
     assert!(out.contains("er is niets geïmporteerd"), "{out}");
 }
+
+/// Every table of a database as text, for comparing two databases.
+async fn dump(db: &std::path::Path) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for t in tables {
+        let cols: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select name from pragma_table_info('{t}')"
+        )))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        let expr = cols
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        // Table and column names come from the database itself.
+        let text: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select group_concat(r, char(10)) from (select {expr} as r from \"{t}\" order by rowid)"
+        )))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        out.push((t, text.unwrap_or_default()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn backup_while_running_and_restore_give_back_every_table() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let (da, db) = (a.path().to_str().unwrap(), b.path().to_str().unwrap());
+    let (code, out, err) = run(&["demo", "--data-dir", da], "");
+    assert_eq!(code, 0, "{out}{err}");
+    let backup = a.path().join("backup.sqlite");
+    let backup_s = backup.to_str().unwrap();
+    let (code, out, err) = run(&["backup", backup_s, "--data-dir", da], "");
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(&["backup", backup_s, "--data-dir", da], "");
+    assert_eq!(code, 1);
+    assert!(err.contains("bestaat al"), "{err}");
+
+    let (code, out, err) = run(&["restore", backup_s, "--data-dir", db], "");
+    assert_eq!(code, 0, "{out}{err}");
+    let original = dump(&a.path().join("zothuis.sqlite")).await;
+    let restored = dump(&b.path().join("zothuis.sqlite")).await;
+    assert!(original.len() > 20);
+    assert!(
+        original
+            .iter()
+            .any(|(t, text)| t == "clients" && !text.is_empty())
+    );
+    assert_eq!(original, restored);
+
+    let (code, _, err) = run(&["restore", backup_s, "--data-dir", db], "");
+    assert_eq!(
+        code, 1,
+        "an existing database is not replaced without --force"
+    );
+    assert!(err.contains("--force"), "{err}");
+    let junk = b.path().join("junk.sqlite");
+    std::fs::write(&junk, "geen database").unwrap();
+    let (code, _, err) = run(
+        &[
+            "restore",
+            junk.to_str().unwrap(),
+            "--force",
+            "--data-dir",
+            db,
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("geen bruikbare zothuis-backup"), "{err}");
+    assert_eq!(dump(&b.path().join("zothuis.sqlite")).await, original);
+}
