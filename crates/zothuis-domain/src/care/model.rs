@@ -231,6 +231,28 @@ pub fn stay_at(
     })
 }
 
+/// Where a stay of `product` with `provider` may be: at home products have
+/// no location; otherwise a location of that provider offering the product.
+/// The message is for the location field.
+pub fn check_stay_location(
+    product: &crate::reference::Product,
+    provider_id: i64,
+    location: Option<&crate::reference::Location>,
+) -> Result<(), &'static str> {
+    match (product.kind.uses_location_capacity(), location) {
+        (false, None) => Ok(()),
+        (false, Some(_)) => Err("dit product wordt thuis geleverd; kies geen locatie"),
+        (true, None) => Err("kies de locatie van het verblijf"),
+        (true, Some(l)) if l.provider_id != provider_id => {
+            Err("deze locatie hoort niet bij de aanbieder")
+        }
+        (true, Some(l)) if !l.product_ids.contains(&product.id) => {
+            Err("deze locatie biedt dit product niet")
+        }
+        (true, Some(_)) => Ok(()),
+    }
+}
+
 /// The facts of a new version of a stay.
 #[derive(Debug, Clone)]
 pub struct StayFacts {

@@ -198,35 +198,15 @@ impl Services {
             .get_product(product_id)
             .await?
             .ok_or_else(|| DomainError::invalid("productId", "dit product bestaat niet"))?;
-        match (product.kind.uses_location_capacity(), location_id) {
-            (false, None) => Ok(()),
-            (false, Some(_)) => Err(DomainError::invalid(
-                "locatieId",
-                "dit product wordt thuis geleverd; kies geen locatie",
-            )),
-            (true, None) => Err(DomainError::invalid(
-                "locatieId",
-                "kies de locatie van het verblijf",
-            )),
-            (true, Some(l)) => {
-                let loc = self.store.get_location(l).await?.ok_or_else(|| {
+        let location =
+            match location_id {
+                Some(l) => Some(self.store.get_location(l).await?.ok_or_else(|| {
                     DomainError::invalid("locatieId", "deze locatie bestaat niet")
-                })?;
-                if loc.provider_id != provider_id {
-                    Err(DomainError::invalid(
-                        "locatieId",
-                        "deze locatie hoort niet bij de aanbieder",
-                    ))
-                } else if !loc.product_ids.contains(&product_id) {
-                    Err(DomainError::invalid(
-                        "locatieId",
-                        "deze locatie biedt dit product niet",
-                    ))
-                } else {
-                    Ok(())
-                }
-            }
-        }
+                })?),
+                None => None,
+            };
+        check_stay_location(&product, provider_id, location.as_ref())
+            .map_err(|m| DomainError::invalid("locatieId", m))
     }
 
     /// Places a client in screening with a provider: starts the stay and ends

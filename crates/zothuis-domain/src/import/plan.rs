@@ -1080,9 +1080,9 @@ fn screening_outcome(
     Ok(Some((result, decided_on)))
 }
 
-/// The location of a stay: none for a product at home, else a named
-/// location of the provider that offers the product. `Some(None)` is "no
-/// location, correctly"; `None` is a problem (pushed).
+/// The location of a stay, looked up by name among the provider's
+/// locations and checked with the same rule as the screens. `Some(None)` is
+/// "no location, correctly"; `None` is a problem (pushed).
 fn check_location(
     t: &Checked<'_>,
     row: &Row,
@@ -1091,22 +1091,9 @@ fn check_location(
     provider: i64,
     problems: &mut Vec<Problem>,
 ) -> Option<Option<i64>> {
-    let named = t.opt(row, "locatie");
-    match (product.kind.uses_location_capacity(), named) {
-        (false, None) => Some(None),
-        (false, Some(_)) => {
-            problems.push(t.problem(
-                row,
-                "locatie",
-                "dit product wordt thuis geleverd; laat de locatie leeg",
-            ));
-            None
-        }
-        (true, None) => {
-            problems.push(t.problem(row, "locatie", "vul de locatie van het verblijf in"));
-            None
-        }
-        (true, Some(name)) => {
+    let location = match t.opt(row, "locatie") {
+        None => None,
+        Some(name) => {
             let found: Vec<&Location> = world
                 .locations
                 .iter()
@@ -1115,18 +1102,14 @@ fn check_location(
                 })
                 .collect();
             match found.as_slice() {
-                [l] if l.product_ids.contains(&product.id) => Some(Some(l.id)),
-                [_] => {
-                    problems.push(t.problem(row, "locatie", "deze locatie biedt dit product niet"));
-                    None
-                }
+                [l] => Some(*l),
                 [] => {
                     problems.push(t.problem(
                         row,
                         "locatie",
                         format!("de aanbieder heeft geen locatie {name}"),
                     ));
-                    None
+                    return None;
                 }
                 _ => {
                     problems.push(t.problem(
@@ -1134,9 +1117,16 @@ fn check_location(
                         "locatie",
                         "de aanbieder heeft meerdere locaties met deze naam",
                     ));
-                    None
+                    return None;
                 }
             }
+        }
+    };
+    match crate::care::check_stay_location(product, provider, location) {
+        Ok(()) => Some(location.map(|l| l.id)),
+        Err(m) => {
+            problems.push(t.problem(row, "locatie", m));
+            None
         }
     }
 }
