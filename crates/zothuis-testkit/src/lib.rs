@@ -1,6 +1,10 @@
 //! Test helpers: `spawn_app()` starts zothuis on 127.0.0.1 port 0 with a fresh
-//! SQLite database in a temporary directory and a clock the test controls.
+//! database and a clock the test controls. The database is a SQLite file in a
+//! temporary directory, or a new PostgreSQL database when
+//! `ZOTHUIS_TEST_POSTGRES_URL` is set (see `db`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod db;
 
 use chrono::{TimeZone, Utc};
 use reqwest::Client;
@@ -12,15 +16,15 @@ use zothuis_domain::audit::AuditRecord;
 use zothuis_domain::clock::FixedClock;
 use zothuis_domain::paging::PageRequest;
 use zothuis_domain::store::AuditFilter;
-use zothuis_store_sqlite::SqliteStore;
+use zothuis_domain::store::Store;
 use zothuis_web::{AppState, WebConfig};
 
 pub struct TestApp {
     pub address: String,
     pub services: Services,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     pub clock: Arc<FixedClock>,
-    pub data_dir: tempfile::TempDir,
+    pub db: Arc<db::TestDatabase>,
     /// Demo logins by username, after `seed_demo`.
     pub logins: HashMap<String, String>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -39,13 +43,25 @@ pub fn start_time() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 12, 9, 0, 0).unwrap()
 }
 
+/// zothuis on a fresh database of the backend the environment selects.
 pub async fn spawn_app() -> TestApp {
-    let data_dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}",
-        data_dir.path().join("zothuis.sqlite").display()
-    );
-    let store = Arc::new(SqliteStore::open(&url).await.unwrap());
+    let db = db::TestDatabase::create(db::backend_from_env()).await;
+    let store = db.store.clone();
+    serve_on(Arc::new(db), store).await
+}
+
+impl TestApp {
+    /// A second zothuis server on the same database, with a store (and
+    /// connections) of its own, as a second process would have.
+    pub async fn spawn_twin(&self) -> TestApp {
+        let store = self.db.open_again().await;
+        let mut twin = serve_on(self.db.clone(), store).await;
+        twin.logins = self.logins.clone();
+        twin
+    }
+}
+
+async fn serve_on(db: Arc<db::TestDatabase>, store: Arc<dyn Store>) -> TestApp {
     let clock = Arc::new(FixedClock::new(start_time()));
     let services = Services::new(store.clone(), clock.clone(), Default::default());
     let state = AppState::new(services.clone(), WebConfig::default());
@@ -63,7 +79,7 @@ pub async fn spawn_app() -> TestApp {
         services,
         store,
         clock,
-        data_dir,
+        db,
         logins: HashMap::new(),
         shutdown: Some(tx),
     }
@@ -160,7 +176,6 @@ impl TestApp {
 
     /// The newest audit rows, newest first.
     pub async fn audit(&self, n: u32) -> Vec<AuditRecord> {
-        use zothuis_domain::store::AuditStore;
         self.store
             .list_audit(&AuditFilter::default(), PageRequest::new(Some(1), Some(n)))
             .await
@@ -177,8 +192,9 @@ impl TestApp {
             .expect("an audit row")
     }
 
-    /// Runs raw SQL on the database, as an attacker with file access could.
-    pub async fn raw_sql(&self, sql: &'static str) {
-        sqlx::raw_sql(sql).execute(self.store.pool()).await.unwrap();
+    /// Runs raw SQL on the database, as an attacker with database access
+    /// could: the statement for SQLite or for PostgreSQL, whichever is in use.
+    pub async fn raw_sql(&self, sqlite: &str, postgres: &str) {
+        self.db.raw_sql(sqlite, postgres).await.unwrap();
     }
 }

@@ -54,7 +54,8 @@ pub struct StorageConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
-    /// `sqlite://…`; empty means the SQLite file in the data directory.
+    /// `sqlite://…` or `postgres://…`; empty means the SQLite file in the
+    /// data directory.
     pub url: Option<String>,
 }
 
@@ -118,6 +119,7 @@ impl Default for LogConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseLocation {
     Sqlite(String),
+    Postgres(String),
 }
 
 impl Config {
@@ -181,13 +183,14 @@ impl Config {
         };
         if url.starts_with("sqlite:") {
             Ok(DatabaseLocation::Sqlite(url))
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            bail!(
-                "PostgreSQL wordt door deze versie van zothuis nog niet ondersteund; gebruik sqlite://"
-            )
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseLocation::Postgres(url))
         } else {
             // Never guess: an unknown scheme must not silently create a new file.
-            bail!("onbekend database-adres '{url}': het moet beginnen met sqlite://")
+            bail!(
+                "onbekend database-adres: het moet beginnen met sqlite:// of postgres:// (nu: {}://…)",
+                url.split("://").next().unwrap_or_default()
+            )
         }
     }
 
@@ -279,9 +282,27 @@ mod tests {
 
     #[test]
     fn an_unknown_database_scheme_is_an_error_not_a_new_file() {
-        let c = Config::load(None, env(&[("ZOTHUIS__DATABASE__URL", "mysql://x")])).unwrap();
+        let c = Config::load(
+            None,
+            env(&[("ZOTHUIS__DATABASE__URL", "mysql://wie:geheim@db/x")]),
+        )
+        .unwrap();
         let err = c.database().unwrap_err().to_string();
         assert!(err.contains("onbekend database-adres"), "{err}");
+        assert!(
+            !err.contains("geheim"),
+            "the password is not repeated: {err}"
+        );
+    }
+
+    #[test]
+    fn a_postgres_url_in_the_environment_selects_postgresql() {
+        let url = "postgres://zothuis@127.0.0.1:5432/zothuis";
+        let c = Config::load(None, env(&[("ZOTHUIS__DATABASE__URL", url)])).unwrap();
+        assert_eq!(
+            c.database().unwrap(),
+            DatabaseLocation::Postgres(url.into())
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ use std::sync::Arc;
 use zothuis_domain::Services;
 use zothuis_domain::admin::{NewUserInput, RequestContext};
 use zothuis_domain::clock::SystemClock;
+use zothuis_domain::store::Store;
+use zothuis_store_postgres::PgStore;
 use zothuis_store_sqlite::SqliteStore;
 use zothuis_web::{AppState, WebConfig};
 
@@ -200,16 +202,35 @@ fn init_logging(config: &Config) {
 async fn open_services(config: &Config) -> Result<Services> {
     std::fs::create_dir_all(&config.storage.data_dir)
         .with_context(|| format!("datamap {} aanmaken", config.storage.data_dir.display()))?;
-    let store = match config.database()? {
+    let store: Arc<dyn Store> = match config.database()? {
         DatabaseLocation::Sqlite(url) => {
-            SqliteStore::open(&url).await.map_err(|e| anyhow!("{e}"))?
+            Arc::new(SqliteStore::open(&url).await.map_err(|e| anyhow!("{e}"))?)
+        }
+        DatabaseLocation::Postgres(url) => {
+            Arc::new(PgStore::open(&url).await.map_err(|e| anyhow!("{e}"))?)
         }
     };
     Ok(Services::new(
-        Arc::new(store),
+        store,
         Arc::new(SystemClock),
         config.settings()?,
     ))
+}
+
+const PG_BACKUP: &str = "maak de backup met pg_dump, bijvoorbeeld: \
+    pg_dump --format=custom --file=zothuis.dump \"$ZOTHUIS__DATABASE__URL\" (zie de README)";
+const PG_RESTORE: &str = "zet een backup terug met pg_restore in een lege database, bijvoorbeeld: \
+    pg_restore --no-owner --dbname=\"$ZOTHUIS__DATABASE__URL\" zothuis.dump (zie de README)";
+
+/// The SQLite URL for a file-level command; for PostgreSQL the message says
+/// which PostgreSQL tool does the job instead.
+fn sqlite_only(config: &Config, command: &str, instead: &str) -> Result<String> {
+    match config.database()? {
+        DatabaseLocation::Sqlite(url) => Ok(url),
+        DatabaseLocation::Postgres(_) => bail!(
+            "zothuis {command} werkt op de ingebouwde SQLite-database; deze installatie gebruikt PostgreSQL: {instead}"
+        ),
+    }
 }
 
 async fn run(cli: Cli) -> Result<i32> {
@@ -301,7 +322,7 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::Backup { file, common } => {
             let config = load_config(&common)?;
-            let DatabaseLocation::Sqlite(url) = config.database()?;
+            let url = sqlite_only(&config, "backup", PG_BACKUP)?;
             let store = SqliteStore::open(&url).await.map_err(describe)?;
             store.backup_to(&file).await.map_err(describe)?;
             println!("Backup gemaakt: {}.", file.display());
@@ -313,7 +334,7 @@ async fn run(cli: Cli) -> Result<i32> {
             common,
         } => {
             let config = load_config(&common)?;
-            let DatabaseLocation::Sqlite(url) = config.database()?;
+            let url = sqlite_only(&config, "restore", PG_RESTORE)?;
             SqliteStore::check_backup(&file).await.map_err(describe)?;
             let target = PathBuf::from(
                 url.trim_start_matches("sqlite://")

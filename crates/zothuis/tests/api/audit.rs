@@ -92,12 +92,16 @@ async fn the_chain_verifies_and_finds_an_altered_row() {
     let checked = app.services.verify_audit_chain().await.unwrap().unwrap();
     assert!(checked > 50, "{checked}");
     // Normal SQL cannot change the log…
-    let blocked = sqlx::query("update audit_log set actor_name = 'x' where seq = 5")
-        .execute(app.store.pool())
-        .await;
-    assert!(blocked.is_err());
+    let update = "update audit_log set actor_name = 'x' where seq = 5";
+    assert!(app.db.raw_sql(update, update).await.is_err());
+    let delete = "delete from audit_log where seq = 5";
+    assert!(app.db.raw_sql(delete, delete).await.is_err());
     // …and whoever removes that guard is found by the chain.
-    app.raw_sql("drop trigger audit_log_no_update; update audit_log set actor_name = 'iemand' where seq = 7;").await;
+    app.raw_sql(
+        "drop trigger audit_log_no_update; update audit_log set actor_name = 'iemand' where seq = 7;",
+        "drop trigger audit_log_no_update on audit_log; update audit_log set actor_name = 'iemand' where seq = 7;",
+    )
+    .await;
     let broken = app
         .services
         .verify_audit_chain()

@@ -71,7 +71,6 @@ async fn get(app: &TestApp, token: &str, path: &str) -> Value {
 }
 
 async fn client_count(app: &TestApp) -> usize {
-    use zothuis_domain::store::ClientStore;
     app.store.list_clients().await.unwrap().len()
 }
 
@@ -329,6 +328,8 @@ async fn a_failure_while_writing_leaves_nothing_behind() {
     // and transitions were written inside its transaction.
     app.raw_sql(
         "create trigger refuse_stays before insert on stays begin select raise(abort, 'geweigerd'); end",
+        "create function refuse() returns trigger language plpgsql as $$ begin raise exception 'geweigerd'; end; $$;
+         create trigger refuse_stays before insert on stays for each row execute function refuse();",
     )
     .await;
     let tables = zothuis_import::read_files(&example_files()).unwrap();
@@ -343,7 +344,6 @@ async fn a_failure_while_writing_leaves_nothing_behind() {
         .await;
     assert!(result.is_err());
     assert_eq!(client_count(&app).await, 0);
-    use zothuis_domain::store::AccessStore;
     assert!(app.store.list_decisions(None).await.unwrap().is_empty());
     let rows = app.audit(1000).await;
     assert!(!rows.iter().any(|r| r.object_type == "import"));
@@ -414,7 +414,6 @@ fn consultant_ctx() -> RequestContext {
 
 async fn manager_ctx(region: &str, app: &TestApp) -> RequestContext {
     use zothuis_domain::admin::{Actor, ActorKind, Role, Scope};
-    use zothuis_domain::store::ReferenceStore;
     let r = app
         .store
         .find_region_by_code(region)

@@ -1,10 +1,10 @@
 //! Applications and decisions in SQLite.
 
-use crate::{SqliteStore, append_audit_tx, constraint, internal};
+use crate::DbRow;
+use crate::{DbStore, append_audit_tx, constraint, internal};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use zothuis_domain::access::assessment::{Answer, Assessment, AssessmentData, Criterion};
 use zothuis_domain::access::*;
 use zothuis_domain::audit::AuditDraft;
@@ -16,12 +16,12 @@ fn bad(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("onleesbare waarde in database: {e}"))
 }
 
-fn code(r: &SqliteRow, col: &str) -> DomainResult<GemeenteCode> {
+fn code(r: &DbRow, col: &str) -> DomainResult<GemeenteCode> {
     let raw: String = r.try_get(col).map_err(internal)?;
     GemeenteCode::parse(&raw).map_err(bad)
 }
 
-fn application(r: &SqliteRow) -> DomainResult<Application> {
+fn application(r: &DbRow) -> DomainResult<Application> {
     let source: String = r.try_get("source").map_err(internal)?;
     Ok(Application {
         id: r.try_get("id").map_err(internal)?,
@@ -35,7 +35,7 @@ fn application(r: &SqliteRow) -> DomainResult<Application> {
     })
 }
 
-fn decision(r: &SqliteRow) -> DomainResult<Decision> {
+fn decision(r: &DbRow) -> DomainResult<Decision> {
     let outcome: String = r.try_get("outcome").map_err(internal)?;
     Ok(Decision {
         id: r.try_get("id").map_err(internal)?,
@@ -58,7 +58,7 @@ fn decision(r: &SqliteRow) -> DomainResult<Decision> {
     })
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+type Tx = sqlx::Transaction<'static, crate::Db>;
 
 pub(crate) async fn insert_application(
     tx: &mut Tx,
@@ -128,7 +128,7 @@ pub(crate) async fn insert_decision(
 }
 
 #[async_trait]
-impl AccessStore for SqliteStore {
+impl AccessStore for DbStore {
     async fn create_application(
         &self,
         data: &ApplicationData,

@@ -1,15 +1,15 @@
 //! The audit log in SQLite.
 
-use crate::{SqliteStore, append_audit_tx, internal};
+use crate::DbRow;
+use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use zothuis_domain::DomainResult;
 use zothuis_domain::audit::{AuditDraft, AuditRecord};
 use zothuis_domain::paging::{Page, PageRequest};
 use zothuis_domain::store::{AuditFilter, AuditStore};
 
-fn record(r: &SqliteRow) -> DomainResult<AuditRecord> {
+fn record(r: &DbRow) -> DomainResult<AuditRecord> {
     Ok(AuditRecord {
         seq: r.try_get("seq").map_err(internal)?,
         occurred_at: r.try_get("occurred_at").map_err(internal)?,
@@ -32,7 +32,7 @@ fn record(r: &SqliteRow) -> DomainResult<AuditRecord> {
 }
 
 #[async_trait]
-impl AuditStore for SqliteStore {
+impl AuditStore for DbStore {
     async fn append_audit(&self, draft: AuditDraft) -> DomainResult<AuditRecord> {
         let mut w = self.begin_write().await?;
         let r = append_audit_tx(&mut w.tx, draft, None).await?;

@@ -1,10 +1,10 @@
 //! Clients in SQLite.
 
-use crate::{SqliteStore, append_audit_tx, constraint, internal, stale_or_missing};
+use crate::DbRow;
+use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::clients::*;
 use zothuis_domain::reference::GemeenteCode;
@@ -15,12 +15,12 @@ fn bad(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("onleesbare waarde in database: {e}"))
 }
 
-fn bsn(r: &SqliteRow) -> DomainResult<Option<Bsn>> {
+fn bsn(r: &DbRow) -> DomainResult<Option<Bsn>> {
     let raw: Option<String> = r.try_get("bsn").map_err(internal)?;
     raw.map(|b| Bsn::parse(&b).map_err(bad)).transpose()
 }
 
-fn client(r: &SqliteRow) -> DomainResult<Client> {
+fn client(r: &DbRow) -> DomainResult<Client> {
     let registered: String = r.try_get("registered_by").map_err(internal)?;
     Ok(Client {
         id: r.try_get("id").map_err(internal)?,
@@ -37,7 +37,7 @@ fn client(r: &SqliteRow) -> DomainResult<Client> {
     })
 }
 
-fn version(r: &SqliteRow) -> DomainResult<ClientVersion> {
+fn version(r: &DbRow) -> DomainResult<ClientVersion> {
     Ok(ClientVersion {
         id: r.try_get("id").map_err(internal)?,
         client_id: r.try_get("client_id").map_err(internal)?,
@@ -53,7 +53,7 @@ fn version(r: &SqliteRow) -> DomainResult<ClientVersion> {
     })
 }
 
-fn address(r: &SqliteRow) -> DomainResult<AddressRow> {
+fn address(r: &DbRow) -> DomainResult<AddressRow> {
     let kind: String = r.try_get("kind").map_err(internal)?;
     let institution: String = r.try_get("institution").map_err(internal)?;
     let municipality: Option<String> = r.try_get("municipality_code").map_err(internal)?;
@@ -77,7 +77,7 @@ fn address(r: &SqliteRow) -> DomainResult<AddressRow> {
 const DUPLICATE_BSN: &str = "Er is al een cliënt met dit BSN.";
 
 async fn insert_version(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, crate::Db>,
     client_id: i64,
     data: &ClientData,
     at: DateTime<Utc>,
@@ -107,7 +107,7 @@ async fn insert_version(
 /// Inserts a client with its first version and, for a restricted client,
 /// the grant to the registering user.
 pub(crate) async fn insert_client(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, crate::Db>,
     data: &ClientData,
     registered_by: &GemeenteCode,
     at: DateTime<Utc>,
@@ -150,7 +150,7 @@ pub(crate) async fn insert_client(
 }
 
 pub(crate) async fn insert_address(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, crate::Db>,
     data: &AddressData,
     at: DateTime<Utc>,
     recorded_by: &str,
@@ -178,7 +178,7 @@ pub(crate) async fn insert_address(
 }
 
 #[async_trait]
-impl ClientStore for SqliteStore {
+impl ClientStore for DbStore {
     async fn create_client(
         &self,
         data: &ClientData,

@@ -1,16 +1,16 @@
 //! Users, tokens, sessions and login attempts in SQLite.
 
-use crate::{SqliteStore, append_audit_tx, constraint, internal, stale_or_missing};
+use crate::DbRow;
+use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use zothuis_domain::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::store::{AdminStore, NewTokenRecord};
 use zothuis_domain::{DomainError, DomainResult};
 
-fn user(r: &SqliteRow) -> DomainResult<User> {
+fn user(r: &DbRow) -> DomainResult<User> {
     let role: String = r.try_get("role").map_err(internal)?;
     let kind: String = r.try_get("scope_kind").map_err(internal)?;
     let reference: Option<String> = r.try_get("scope_ref").map_err(internal)?;
@@ -26,7 +26,7 @@ fn user(r: &SqliteRow) -> DomainResult<User> {
     })
 }
 
-fn token(r: &SqliteRow) -> DomainResult<ApiToken> {
+fn token(r: &DbRow) -> DomainResult<ApiToken> {
     let role: String = r.try_get("role").map_err(internal)?;
     let kind: String = r.try_get("scope_kind").map_err(internal)?;
     let reference: Option<String> = r.try_get("scope_ref").map_err(internal)?;
@@ -42,7 +42,7 @@ fn token(r: &SqliteRow) -> DomainResult<ApiToken> {
 }
 
 #[async_trait]
-impl AdminStore for SqliteStore {
+impl AdminStore for DbStore {
     async fn count_users(&self) -> DomainResult<i64> {
         sqlx::query_scalar("select count(*) from users")
             .fetch_one(self.pool())

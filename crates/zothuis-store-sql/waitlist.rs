@@ -1,10 +1,10 @@
 //! The waiting list in SQLite.
 
-use crate::{SqliteStore, append_audit_tx, internal};
+use crate::DbRow;
+use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::reference::GemeenteCode;
 use zothuis_domain::store::WaitlistStore;
@@ -16,7 +16,7 @@ fn bad(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("onleesbare waarde in database: {e}"))
 }
 
-fn entry(r: &SqliteRow) -> DomainResult<Entry> {
+fn entry(r: &DbRow) -> DomainResult<Entry> {
     let code: String = r.try_get("responsible_municipality").map_err(internal)?;
     let preferred: Option<String> = r.try_get("preferred_municipality").map_err(internal)?;
     Ok(Entry {
@@ -35,7 +35,7 @@ fn entry(r: &SqliteRow) -> DomainResult<Entry> {
     })
 }
 
-fn transition(r: &SqliteRow) -> DomainResult<Transition> {
+fn transition(r: &DbRow) -> DomainResult<Transition> {
     let status: String = r.try_get("status").map_err(internal)?;
     let reason: Option<String> = r.try_get("reason").map_err(internal)?;
     let provider: Option<i64> = r.try_get("provider_id").map_err(internal)?;
@@ -54,7 +54,7 @@ fn transition(r: &SqliteRow) -> DomainResult<Transition> {
 
 /// Inserts a transition inside a transaction.
 pub(crate) async fn insert_transition(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, crate::Db>,
     data: &TransitionData,
     at: DateTime<Utc>,
     recorded_by: &str,
@@ -82,7 +82,7 @@ pub(crate) async fn insert_transition(
 
 /// Opens a waiting-list entry with its first transition inside a transaction.
 pub(crate) async fn open_entry(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, crate::Db>,
     decision: &zothuis_domain::access::Decision,
     at: DateTime<Utc>,
     recorded_by: &str,
@@ -121,7 +121,7 @@ pub(crate) async fn open_entry(
 }
 
 #[async_trait]
-impl WaitlistStore for SqliteStore {
+impl WaitlistStore for DbStore {
     async fn list_entries(&self) -> DomainResult<Vec<Entry>> {
         let rows = sqlx::query(
             "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality,

@@ -1,19 +1,20 @@
 //! Reference data in SQLite.
 
-use crate::{SqliteStore, append_audit_tx, constraint, internal, stale_or_missing};
+use crate::Db;
+use crate::DbRow;
+use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Row, Transaction};
 use std::collections::HashMap;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::reference::*;
 use zothuis_domain::store::ReferenceStore;
 use zothuis_domain::{DomainError, DomainResult};
 
-fn get<'r, T>(row: &'r SqliteRow, col: &str) -> DomainResult<T>
+fn get<'r, T>(row: &'r DbRow, col: &str) -> DomainResult<T>
 where
-    T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
+    T: sqlx::Decode<'r, Db> + sqlx::Type<Db>,
 {
     row.try_get(col).map_err(internal)
 }
@@ -22,7 +23,7 @@ fn code_err(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("onleesbare code in database: {e}"))
 }
 
-fn region(r: &SqliteRow) -> DomainResult<Region> {
+fn region(r: &DbRow) -> DomainResult<Region> {
     let centrum: Option<String> = get(r, "centrumgemeente")?;
     Ok(Region {
         id: get(r, "id")?,
@@ -35,7 +36,7 @@ fn region(r: &SqliteRow) -> DomainResult<Region> {
     })
 }
 
-fn municipality(r: &SqliteRow) -> DomainResult<Municipality> {
+fn municipality(r: &DbRow) -> DomainResult<Municipality> {
     let code: String = get(r, "code")?;
     Ok(Municipality {
         code: GemeenteCode::parse(&code).map_err(code_err)?,
@@ -45,7 +46,7 @@ fn municipality(r: &SqliteRow) -> DomainResult<Municipality> {
     })
 }
 
-fn provider(r: &SqliteRow) -> DomainResult<Provider> {
+fn provider(r: &DbRow) -> DomainResult<Provider> {
     Ok(Provider {
         id: get(r, "id")?,
         name: get(r, "name")?,
@@ -54,7 +55,7 @@ fn provider(r: &SqliteRow) -> DomainResult<Provider> {
     })
 }
 
-fn product(r: &SqliteRow) -> DomainResult<Product> {
+fn product(r: &DbRow) -> DomainResult<Product> {
     let category: String = get(r, "category")?;
     let kind: String = get(r, "kind")?;
     let unit: String = get(r, "tariff_unit")?;
@@ -69,7 +70,7 @@ fn product(r: &SqliteRow) -> DomainResult<Product> {
     })
 }
 
-fn location(r: &SqliteRow, product_ids: Vec<i64>) -> DomainResult<Location> {
+fn location(r: &DbRow, product_ids: Vec<i64>) -> DomainResult<Location> {
     let code: String = get(r, "municipality_code")?;
     Ok(Location {
         id: get(r, "id")?,
@@ -83,7 +84,7 @@ fn location(r: &SqliteRow, product_ids: Vec<i64>) -> DomainResult<Location> {
     })
 }
 
-fn capacity(r: &SqliteRow) -> DomainResult<CapacityRow> {
+fn capacity(r: &DbRow) -> DomainResult<CapacityRow> {
     Ok(CapacityRow {
         id: get(r, "id")?,
         location_id: get(r, "location_id")?,
@@ -96,7 +97,7 @@ fn capacity(r: &SqliteRow) -> DomainResult<CapacityRow> {
     })
 }
 
-fn regime(r: &SqliteRow) -> DomainResult<RegimeRow> {
+fn regime(r: &DbRow) -> DomainResult<RegimeRow> {
     let code: String = get(r, "regime")?;
     Ok(RegimeRow {
         id: get(r, "id")?,
@@ -109,9 +110,9 @@ fn regime(r: &SqliteRow) -> DomainResult<RegimeRow> {
 }
 
 async fn exists(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     sql: &'static str,
-    key: impl for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send,
+    key: impl for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send,
 ) -> DomainResult<bool> {
     let row = sqlx::query(sql)
         .bind(key)
@@ -122,7 +123,7 @@ async fn exists(
 }
 
 async fn set_location_products(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Db>,
     location_id: i64,
     product_ids: &[i64],
 ) -> DomainResult<()> {
@@ -142,7 +143,7 @@ async fn set_location_products(
     Ok(())
 }
 
-impl SqliteStore {
+impl DbStore {
     async fn product_ids_of(&self, location_id: i64) -> DomainResult<Vec<i64>> {
         sqlx::query_scalar(
             "select product_id from location_products where location_id = $1 order by product_id",
@@ -154,7 +155,7 @@ impl SqliteStore {
     }
 }
 
-impl SqliteStore {
+impl DbStore {
     /// Deletes one row if its version still matches, with its audit row.
     /// `delete` and `exists` take the key as `$1`; `delete` the version as `$2`.
     async fn delete_versioned<K>(
@@ -167,7 +168,7 @@ impl SqliteStore {
         audit: AuditDraft,
     ) -> DomainResult<()>
     where
-        K: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send + Clone,
+        K: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send + Clone,
     {
         let mut w = self.begin_write().await?;
         let done = sqlx::query(delete)
@@ -186,7 +187,7 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl ReferenceStore for SqliteStore {
+impl ReferenceStore for DbStore {
     async fn list_regions(&self) -> DomainResult<Vec<Region>> {
         let rows = sqlx::query(
             "select id, code, name, centrumgemeente, version from regions order by name",

@@ -1,10 +1,10 @@
 //! Screening outcomes and stays in SQLite.
 
-use crate::{SqliteStore, append_audit_tx, constraint, internal, stale_or_missing};
+use crate::DbRow;
+use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::care::*;
 use zothuis_domain::reference::GemeenteCode;
@@ -16,7 +16,7 @@ fn bad(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("onleesbare waarde in database: {e}"))
 }
 
-fn screening(r: &SqliteRow) -> DomainResult<Screening> {
+fn screening(r: &DbRow) -> DomainResult<Screening> {
     let outcome: Option<String> = r.try_get("outcome").map_err(internal)?;
     let outcome = match outcome {
         None => None,
@@ -50,7 +50,7 @@ fn screening(r: &SqliteRow) -> DomainResult<Screening> {
     })
 }
 
-fn header(r: &SqliteRow) -> DomainResult<StayHeader> {
+fn header(r: &DbRow) -> DomainResult<StayHeader> {
     let code: String = r.try_get("responsible_municipality").map_err(internal)?;
     Ok(StayHeader {
         id: r.try_get("id").map_err(internal)?,
@@ -62,7 +62,7 @@ fn header(r: &SqliteRow) -> DomainResult<StayHeader> {
     })
 }
 
-fn version(r: &SqliteRow) -> DomainResult<StayVersion> {
+fn version(r: &DbRow) -> DomainResult<StayVersion> {
     let exit: Option<String> = r.try_get("exit_destination").map_err(internal)?;
     Ok(StayVersion {
         id: r.try_get("id").map_err(internal)?,
@@ -80,7 +80,7 @@ fn version(r: &SqliteRow) -> DomainResult<StayVersion> {
     })
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+type Tx = sqlx::Transaction<'static, crate::Db>;
 
 async fn insert_version(
     tx: &mut Tx,
@@ -189,7 +189,7 @@ async fn check_latest(tx: &mut Tx, stay_id: i64, expected: i64) -> DomainResult<
 }
 
 #[async_trait]
-impl CareStore for SqliteStore {
+impl CareStore for DbStore {
     async fn list_screenings(
         &self,
         entry_id: Option<i64>,

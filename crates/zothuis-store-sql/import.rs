@@ -1,6 +1,6 @@
 //! A validated import, written in one transaction.
 
-use crate::{SqliteStore, append_audit_tx};
+use crate::{DbStore, append_audit_tx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use zothuis_domain::DomainResult;
@@ -12,7 +12,7 @@ use zothuis_domain::store::{ImportStore, NewStay};
 use zothuis_domain::waitlist::TransitionData;
 
 #[async_trait]
-impl ImportStore for SqliteStore {
+impl ImportStore for DbStore {
     async fn import_batch(
         &self,
         batch: &ImportBatch,
