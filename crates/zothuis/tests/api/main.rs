@@ -16,4 +16,5 @@ mod import;
 mod openapi;
 mod pages;
 mod reference_pages;
+mod servers;
 mod waitlist;
