@@ -198,3 +198,83 @@ impl TestApp {
         self.db.raw_sql(sqlite, postgres).await.unwrap();
     }
 }
+
+/// Everything a store can list, one line per record, sorted: two stores
+/// with the same content give the same snapshot, whatever the backend.
+pub async fn store_snapshot(store: &dyn Store) -> Vec<String> {
+    fn lines<T: std::fmt::Debug>(kind: &str, items: Vec<T>) -> Vec<String> {
+        items.iter().map(|i| format!("{kind}: {i:?}")).collect()
+    }
+    let mut out = Vec::new();
+    out.extend(lines("regio", store.list_regions().await.unwrap()));
+    for region in store.list_regions().await.unwrap() {
+        out.extend(lines(
+            "regime",
+            store.list_regimes(region.id).await.unwrap(),
+        ));
+    }
+    out.extend(lines(
+        "gemeente",
+        store.list_municipalities().await.unwrap(),
+    ));
+    out.extend(lines("aanbieder", store.list_providers().await.unwrap()));
+    for product in store.list_products().await.unwrap() {
+        out.extend(lines(
+            "criterium",
+            store.list_criteria(product.id).await.unwrap(),
+        ));
+        out.push(format!("product: {product:?}"));
+    }
+    for location in store.list_locations().await.unwrap() {
+        out.extend(lines(
+            "capaciteit",
+            store.list_capacity(location.id).await.unwrap(),
+        ));
+        out.push(format!("locatie: {location:?}"));
+    }
+    out.extend(lines("gebruiker", store.list_users().await.unwrap()));
+    out.extend(lines("token", store.list_tokens().await.unwrap()));
+    for client in store.list_clients().await.unwrap() {
+        out.extend(lines(
+            "adres",
+            store.list_addresses(client.id).await.unwrap(),
+        ));
+        out.push(format!("client: {client:?}"));
+    }
+    out.extend(lines(
+        "aanmelding",
+        store.list_applications(None).await.unwrap(),
+    ));
+    out.extend(lines(
+        "beschikking",
+        store.list_decisions(None).await.unwrap(),
+    ));
+    out.extend(lines(
+        "afweging",
+        store.list_assessments(None).await.unwrap(),
+    ));
+    out.extend(lines("plaatsing", store.list_entries().await.unwrap()));
+    out.extend(lines(
+        "overgang",
+        store.list_transitions(None).await.unwrap(),
+    ));
+    out.extend(lines("bespreking", store.list_reviews(None).await.unwrap()));
+    out.extend(lines(
+        "screening",
+        store.list_screenings(None, None).await.unwrap(),
+    ));
+    out.extend(lines(
+        "verblijf",
+        store.list_stay_headers(None).await.unwrap(),
+    ));
+    out.extend(lines(
+        "verblijfsversie",
+        store.list_stay_versions(None).await.unwrap(),
+    ));
+    out.extend(lines(
+        "audit",
+        store.audit_batch(0, i64::MAX).await.unwrap(),
+    ));
+    out.sort();
+    out
+}

@@ -2,6 +2,7 @@
 //! audit verification.
 
 mod config;
+mod migrate_data;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
@@ -93,6 +94,15 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         common: Common,
+    },
+    /// Verhuis een installatie van SQLite naar PostgreSQL. Stop zothuis eerst.
+    MigrateData {
+        /// De huidige database, sqlite://pad/naar/zothuis.sqlite.
+        #[arg(long)]
+        from: String,
+        /// De nieuwe, lege PostgreSQL-database, postgres://gebruiker@host/database.
+        #[arg(long)]
+        to: String,
     },
     /// Zet een backup terug (SQLite). Stop zothuis eerst.
     Restore {
@@ -217,6 +227,51 @@ async fn open_services(config: &Config) -> Result<Services> {
     ))
 }
 
+async fn migrate_data(from: &str, to: &str) -> Result<i32> {
+    let Some(path) = from.strip_prefix("sqlite://") else {
+        bail!("--from moet een SQLite-database zijn: sqlite://pad/naar/zothuis.sqlite");
+    };
+    if !(to.starts_with("postgres://") || to.starts_with("postgresql://")) {
+        bail!("--to moet een PostgreSQL-database zijn: postgres://gebruiker@host/database");
+    }
+    let file = PathBuf::from(path.split('?').next().unwrap_or_default());
+    if !file.is_file() {
+        bail!(
+            "{} bestaat niet; geef het pad van de huidige database",
+            file.display()
+        );
+    }
+    let source = Arc::new(SqliteStore::open(from).await.map_err(describe)?);
+    let source_services = Services::new(source.clone(), Arc::new(SystemClock), Default::default());
+    if let Err(brk) = source_services.verify_audit_chain().await? {
+        bail!(
+            "het auditlog van de bron is gebroken bij regel {} ({}); er is niets overgenomen. Zoek eerst uit wat er is gebeurd (zothuis audit verify)",
+            brk.seq,
+            brk.reason
+        );
+    }
+    let target = Arc::new(PgStore::open(to).await.map_err(describe)?);
+    let copied = migrate_data::copy(source.pool(), target.pool(), &|table, rows| {
+        println!("  {table}: {rows} rijen");
+    })
+    .await?;
+    let target_services = Services::new(target, Arc::new(SystemClock), Default::default());
+    match target_services.verify_audit_chain().await? {
+        Ok(n) => println!(
+            "Klaar: {} rijen in {} tabellen overgenomen en nagelezen; auditlog intact ({n} regels).\n\
+             Start zothuis nu met ZOTHUIS__DATABASE__URL ingesteld op de PostgreSQL-database.",
+            copied.rows(),
+            copied.tables.len()
+        ),
+        Err(brk) => bail!(
+            "het auditlog in PostgreSQL is gebroken bij regel {} ({})",
+            brk.seq,
+            brk.reason
+        ),
+    }
+    Ok(0)
+}
+
 const PG_BACKUP: &str = "maak de backup met pg_dump, bijvoorbeeld: \
     pg_dump --format=custom --file=zothuis.dump \"$ZOTHUIS__DATABASE__URL\" (zie de README)";
 const PG_RESTORE: &str = "zet een backup terug met pg_restore in een lege database, bijvoorbeeld: \
@@ -328,6 +383,7 @@ async fn run(cli: Cli) -> Result<i32> {
             println!("Backup gemaakt: {}.", file.display());
             Ok(0)
         }
+        Command::MigrateData { from, to } => migrate_data(&from, &to).await,
         Command::Restore {
             file,
             force,
