@@ -427,3 +427,48 @@ async fn migrate_data_moves_an_installation_from_sqlite_to_postgresql() {
     assert_eq!(code, 1);
     assert!(err.contains("bevat al gegevens"), "{err}");
 }
+
+#[tokio::test]
+async fn a_postgres_url_selects_postgresql_and_file_backups_point_to_pg_dump() {
+    use zothuis_testkit::db::{Backend, TestDatabase};
+    // Without a server: the file-level commands explain what to use instead.
+    let dir = tempfile::tempdir().unwrap();
+    let out = zothuis()
+        .args(["backup", dir.path().join("b.sqlite").to_str().unwrap()])
+        .env(
+            "ZOTHUIS__DATABASE__URL",
+            "postgres://zothuis@127.0.0.1:1/zothuis",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pg_dump"), "{err}");
+    assert!(!dir.path().join("b.sqlite").exists());
+
+    if !TestDatabase::available().contains(&Backend::Postgres) {
+        eprintln!("overgeslagen: ZOTHUIS_TEST_POSTGRES_URL is niet gezet");
+        return;
+    }
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let with_db = |args: &[&str]| {
+        zothuis()
+            .args(args)
+            .env("ZOTHUIS__DATABASE__URL", &db.url)
+            .output()
+            .unwrap()
+    };
+    let out = with_db(&["demo", "--data-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = with_db(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Auditlog intact"));
+    // The data went to PostgreSQL, not to a file in the data directory.
+    assert!(!dir.path().join("zothuis.sqlite").exists());
+    assert_eq!(db.store.list_clients().await.unwrap().len(), 215);
+}
