@@ -11,6 +11,7 @@ pub mod clock;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod figures;
 pub mod history;
 pub mod import;
 pub mod paging;

@@ -1,0 +1,360 @@
+//! The indicator catalogue: every figure zothuis reports, with its Dutch
+//! name, the definition shown next to it, its unit and whether it is counted
+//! on a peildatum or over a period. The computations are in `engine`.
+
+/// How an indicator is measured in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    /// On one day (peildatum).
+    Peildatum,
+    /// Over a period, both days included.
+    Periode,
+}
+
+impl Timing {
+    pub fn code(self) -> &'static str {
+        match self {
+            Timing::Peildatum => "peildatum",
+            Timing::Periode => "periode",
+        }
+    }
+}
+
+/// What a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Personen,
+    Plaatsingen,
+    Verblijven,
+    Plaatsen,
+    Dagen,
+    Procent,
+}
+
+impl Unit {
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::Personen => "personen",
+            Unit::Plaatsingen => "wachtlijstplaatsingen",
+            Unit::Verblijven => "verblijven",
+            Unit::Plaatsen => "plaatsen",
+            Unit::Dagen => "dagen",
+            Unit::Procent => "procent",
+        }
+    }
+}
+
+/// A breakdown (uitsplitsing) or filter dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// The responsible municipality (for capacity: where the location is).
+    Gemeente,
+    Product,
+    Aanbieder,
+    Locatie,
+    /// The reason of a passive status or of a removal from the list.
+    Reden,
+    /// Where clients went when their stay ended.
+    Bestemming,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 6] = [
+        Dimension::Gemeente,
+        Dimension::Product,
+        Dimension::Aanbieder,
+        Dimension::Locatie,
+        Dimension::Reden,
+        Dimension::Bestemming,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::Gemeente => "gemeente",
+            Dimension::Product => "product",
+            Dimension::Aanbieder => "aanbieder",
+            Dimension::Locatie => "locatie",
+            Dimension::Reden => "reden",
+            Dimension::Bestemming => "bestemming",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Dimension::Gemeente => "Gemeente",
+            Dimension::Product => "Product",
+            Dimension::Aanbieder => "Aanbieder",
+            Dimension::Locatie => "Locatie",
+            Dimension::Reden => "Reden",
+            Dimension::Bestemming => "Bestemming",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.code() == s.trim())
+    }
+}
+
+macro_rules! catalogue {
+    ($( $v:ident => {
+        id: $id:literal,
+        name: $name:literal,
+        unit: $unit:ident,
+        timing: $timing:ident,
+        dimensions: [$($dim:ident),*],
+        definition: $def:literal $(,)?
+    } ),+ $(,)?) => {
+        /// Every indicator zothuis computes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum IndicatorId { $( $v ),+ }
+
+        impl IndicatorId {
+            pub const ALL: &'static [IndicatorId] = &[$( IndicatorId::$v ),+];
+
+            pub fn info(self) -> Indicator {
+                match self {
+                    $( IndicatorId::$v => Indicator {
+                        id: self,
+                        code: $id,
+                        name: $name,
+                        unit: Unit::$unit,
+                        timing: Timing::$timing,
+                        dimensions: &[$( Dimension::$dim ),*],
+                        definition: $def,
+                    } ),+
+                }
+            }
+        }
+    };
+}
+
+/// An indicator as users see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Indicator {
+    pub id: IndicatorId,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub unit: Unit,
+    pub timing: Timing,
+    /// The dimensions it can be broken down by and filtered on.
+    pub dimensions: &'static [Dimension],
+    pub definition: &'static str,
+}
+
+impl IndicatorId {
+    pub fn code(self) -> &'static str {
+        self.info().code
+    }
+
+    pub fn parse(s: &str) -> Option<IndicatorId> {
+        IndicatorId::ALL
+            .iter()
+            .copied()
+            .find(|i| i.code() == s.trim())
+    }
+}
+
+// Definitions follow the waiting-list states of zothuis (DESIGN.md "Access
+// and waiting list"); returns within 24 months follow HUD System Performance
+// Measure 2 (returns to homelessness after exits to permanent housing).
+catalogue! {
+    WachtendTotaal => {
+        id: "wachtend-totaal",
+        name: "Wachtenden",
+        unit: Plaatsingen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product],
+        definition: "Wachtlijstplaatsingen die op de peildatum openstaan: aangemeld, actief wachtend, passief wachtend of in screening. Een cliënt met twee beschikkingen op de wachtlijst telt twee keer.",
+    },
+    WachtendActief => {
+        id: "wachtend-actief",
+        name: "Actief wachtend",
+        unit: Plaatsingen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product],
+        definition: "Wachtlijstplaatsingen met de status actief wachtend op de peildatum: de cliënt kan worden voorgesteld voor een vrije plek.",
+    },
+    WachtendPassief => {
+        id: "wachtend-passief",
+        name: "Passief wachtend",
+        unit: Plaatsingen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product, Reden],
+        definition: "Wachtlijstplaatsingen met de status passief wachtend op de peildatum (bijvoorbeeld tijdens een klinische opname), uit te splitsen naar de reden.",
+    },
+    InScreening => {
+        id: "in-screening",
+        name: "In screening",
+        unit: Plaatsingen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product, Aanbieder],
+        definition: "Wachtlijstplaatsingen die op de peildatum bij een aanbieder in screening zijn.",
+    },
+    WachttijdMediaan => {
+        id: "wachttijd-mediaan",
+        name: "Wachttijd (mediaan)",
+        unit: Dagen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product],
+        definition: "De mediaan van het aantal dagen dat de wachtenden op de peildatum wachten, geteld vanaf de datum van de beschikking.",
+    },
+    WachttijdGemiddeld => {
+        id: "wachttijd-gemiddeld",
+        name: "Wachttijd (gemiddeld)",
+        unit: Dagen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product],
+        definition: "Het gemiddelde aantal dagen dat de wachtenden op de peildatum wachten, geteld vanaf de datum van de beschikking.",
+    },
+    WachttijdMaximum => {
+        id: "wachttijd-maximum",
+        name: "Wachttijd (langste)",
+        unit: Dagen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product],
+        definition: "Het grootste aantal dagen dat iemand op de peildatum wacht, geteld vanaf de datum van de beschikking.",
+    },
+    WachttijdGeplaatstMediaan => {
+        id: "wachttijd-geplaatst-mediaan",
+        name: "Wachttijd van geplaatsten (mediaan)",
+        unit: Dagen,
+        timing: Periode,
+        dimensions: [Gemeente, Product],
+        definition: "Van de wachtlijstplaatsingen die in de periode eindigden met een plaatsing: de mediaan van het aantal dagen van beschikking tot plaatsing.",
+    },
+    WachttijdGeplaatstGemiddeld => {
+        id: "wachttijd-geplaatst-gemiddeld",
+        name: "Wachttijd van geplaatsten (gemiddeld)",
+        unit: Dagen,
+        timing: Periode,
+        dimensions: [Gemeente, Product],
+        definition: "Van de wachtlijstplaatsingen die in de periode eindigden met een plaatsing: het gemiddelde aantal dagen van beschikking tot plaatsing.",
+    },
+    Afgevoerd => {
+        id: "afgevoerd",
+        name: "Afgevoerd van de wachtlijst",
+        unit: Plaatsingen,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Reden],
+        definition: "Wachtlijstplaatsingen die in de periode zijn afgevoerd zonder plaatsing, uit te splitsen naar de reden.",
+    },
+    Instroom => {
+        id: "instroom",
+        name: "Instroom",
+        unit: Verblijven,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Verblijven die in de periode begonnen, zonder de verblijven die volgen op een overplaatsing.",
+    },
+    Uitstroom => {
+        id: "uitstroom",
+        name: "Uitstroom",
+        unit: Verblijven,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie, Bestemming],
+        definition: "Verblijven die in de periode eindigden, zonder de overplaatsingen, uit te splitsen naar de bestemming. Aanbieder, product en locatie zijn die van het laatste verblijf.",
+    },
+    Overplaatsingen => {
+        id: "overplaatsingen",
+        name: "Overplaatsingen",
+        unit: Verblijven,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Verblijven die in de periode begonnen als vervolg op een ander verblijf (overplaatsing). Aanbieder, product en locatie zijn die van het nieuwe verblijf.",
+    },
+    Bezetting => {
+        id: "bezetting",
+        name: "Bezetting",
+        unit: Personen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Verblijven die op de peildatum lopen (de dag van vertrek telt niet mee), inclusief Beschermd Thuis zonder locatie.",
+    },
+    Capaciteit => {
+        id: "capaciteit",
+        name: "Capaciteit",
+        unit: Plaatsen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Plaatsen die locaties op de peildatum hebben volgens de capaciteitsregistratie. Gemeente is hier de gemeente waar de locatie staat.",
+    },
+    Bezettingsgraad => {
+        id: "bezettingsgraad",
+        name: "Bezettingsgraad",
+        unit: Procent,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Lopende verblijven op locaties als percentage van de capaciteit van die locaties op de peildatum. Gemeente is hier de gemeente waar de locatie staat.",
+    },
+    PersonenUitgestroomd => {
+        id: "personen-uitgestroomd",
+        name: "Uitgestroomde personen",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Unieke personen van wie een verblijf (met eventuele overplaatsingen) in de periode eindigde.",
+    },
+    Verblijfsduur => {
+        id: "verblijfsduur",
+        name: "Gemiddelde verblijfsduur",
+        unit: Dagen,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Het gemiddelde aantal dagen van de verblijven die in de periode eindigden, van de eerste dag tot de dag van vertrek; een overplaatsing telt als één doorlopend verblijf.",
+    },
+    UitstroomZelfstandig => {
+        id: "uitstroom-zelfstandig",
+        name: "Uitstroom naar zelfstandig wonen",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Unieke personen van wie een verblijf in de periode eindigde met als bestemming zelfstandig wonen (ook via Pact of urgentie).",
+    },
+    Terugkeer => {
+        id: "terugkeer-24-maanden",
+        name: "Terugkeer binnen 24 maanden",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Van de personen die in de periode uitstroomden naar zelfstandig wonen: zij die binnen 24 maanden na hun vertrek opnieuw een verblijf begonnen (zoals HUD System Performance Measure 2).",
+    },
+    TerugkeerPercentage => {
+        id: "terugkeer-24-maanden-percentage",
+        name: "Terugkeer binnen 24 maanden (percentage)",
+        unit: Procent,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Terugkeer binnen 24 maanden als percentage van de personen die in de periode uitstroomden naar zelfstandig wonen.",
+    },
+    EersteInstroom => {
+        id: "eerste-instroom",
+        name: "Nieuwe instroom (eerste keer)",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        definition: "Unieke personen die in de periode een verblijf begonnen en in de 24 maanden daarvoor geen verblijf hadden.",
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_indicator_has_a_unique_code_a_definition_and_dimensions() {
+        let mut codes: Vec<&str> = IndicatorId::ALL.iter().map(|i| i.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), IndicatorId::ALL.len());
+        for i in IndicatorId::ALL {
+            let info = i.info();
+            assert!(info.definition.len() > 40, "{}", info.code);
+            assert!(
+                info.dimensions.contains(&Dimension::Gemeente),
+                "{}",
+                info.code
+            );
+            assert_eq!(IndicatorId::parse(info.code), Some(*i));
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Small numbers for roles that see aggregates only (DESIGN.md "Small
+//! numbers are suppressed"): a count of 1 to threshold − 1 is shown as
+//! "<threshold"; a statistic over fewer people, or a percentage over fewer
+//! people or with such a count above the line, is not shown. Secondary
+//! suppression: when a breakdown adds up to its total, no hidden cell may be
+//! recoverable by subtracting the shown cells from the total, so a second
+//! cell is hidden alongside a lone hidden one.
+
+use super::engine::{Answer, Value};
+
+/// A value as shown to a particular user.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shown {
+    pub value: Value,
+    /// Hidden because it is small (primary) or could reveal a small one
+    /// (secondary).
+    pub suppressed: bool,
+}
+
+/// An answer as shown: the total and the cells, each perhaps suppressed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownAnswer {
+    pub answer: Answer,
+    pub total: Shown,
+    pub cells: Vec<Shown>,
+    pub threshold: u64,
+}
+
+/// Whether a value on its own is too small to show.
+pub fn is_small(v: Value, threshold: u64) -> bool {
+    let small = |c: u64| c > 0 && c < threshold;
+    match v {
+        Value::Count(c) => small(c),
+        Value::Days { n, .. } => small(n),
+        Value::Percent {
+            numerator,
+            denominator,
+        } => {
+            small(denominator)
+                || small(numerator)
+                || small(denominator - numerator.min(denominator))
+        }
+    }
+}
+
+fn count(v: Value) -> u64 {
+    match v {
+        Value::Count(c) => c,
+        Value::Days { n, .. } => n,
+        Value::Percent { denominator, .. } => denominator,
+    }
+}
+
+/// Applies primary and secondary suppression (`threshold` 0 or 1: nothing is hidden).
+pub fn suppress(answer: Answer, threshold: u64) -> ShownAnswer {
+    let total = Shown {
+        value: answer.total,
+        suppressed: is_small(answer.total, threshold),
+    };
+    let mut cells: Vec<Shown> = answer
+        .cells
+        .iter()
+        .map(|c| Shown {
+            value: c.value,
+            suppressed: is_small(c.value, threshold),
+        })
+        .collect();
+    if answer.additive {
+        protect_line(&mut cells, total.suppressed);
+    }
+    ShownAnswer {
+        answer,
+        total,
+        cells,
+        threshold,
+    }
+}
+
+/// In one line of cells that adds up to a shown total: if exactly one cell
+/// is hidden, hide the smallest other non-zero cell too (or, failing that,
+/// any other cell). Returns whether something changed.
+pub fn protect_line(cells: &mut [Shown], total_hidden: bool) -> bool {
+    if total_hidden {
+        return false;
+    }
+    let hidden = cells.iter().filter(|c| c.suppressed).count();
+    if hidden != 1 {
+        return false;
+    }
+    let pick = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.suppressed && count(c.value) > 0)
+        .min_by_key(|(_, c)| count(c.value))
+        .or_else(|| cells.iter().enumerate().find(|(_, c)| !c.suppressed))
+        .map(|(i, _)| i);
+    match pick {
+        Some(i) => {
+            cells[i].suppressed = true;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Suppression in a table with row and column totals (as on the Cijfers
+/// pages): every line (row and column) is protected until nothing changes.
+/// `cells[r][c]`; the totals are checked on their own first.
+pub fn protect_table(cells: &mut [Vec<Shown>], row_totals: &[Shown], column_totals: &[Shown]) {
+    loop {
+        let mut changed = false;
+        for (r, row) in cells.iter_mut().enumerate() {
+            let hidden = row_totals.get(r).is_some_and(|t| t.suppressed);
+            changed |= protect_line(row, hidden);
+        }
+        let columns = cells.first().map_or(0, Vec::len);
+        for c in 0..columns {
+            let mut column: Vec<Shown> =
+                cells.iter().filter_map(|row| row.get(c).copied()).collect();
+            let hidden = column_totals.get(c).is_some_and(|t| t.suppressed);
+            if protect_line(&mut column, hidden) {
+                changed = true;
+                for (row, v) in cells.iter_mut().zip(column) {
+                    if let Some(cell) = row.get_mut(c) {
+                        *cell = v;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// How a shown value reads: "<5", "12", "99,5", "83 %".
+pub fn display(s: Shown, threshold: u64) -> String {
+    if s.suppressed {
+        return match s.value {
+            Value::Count(_) => format!("<{threshold}"),
+            _ => "–".to_string(),
+        };
+    }
+    match s.value {
+        Value::Count(c) => c.to_string(),
+        Value::Days { days: None, .. } => "–".to_string(),
+        Value::Days { days: Some(d), .. } => dutch_decimal(d),
+        Value::Percent { denominator: 0, .. } => "–".to_string(),
+        Value::Percent { .. } => format!("{} %", dutch_decimal(s.value.number().unwrap_or(0.0))),
+    }
+}
+
+/// One decimal with a comma, without ",0".
+pub fn dutch_decimal(x: f64) -> String {
+    let rounded = (x * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}").replace('.', ",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::catalogue::IndicatorId;
+    use crate::figures::engine::Cell;
+
+    fn answer(total: u64, cells: &[u64]) -> Answer {
+        Answer {
+            indicator: IndicatorId::WachtendTotaal,
+            total: Value::Count(total),
+            cells: cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Cell {
+                    key: i.to_string(),
+                    label: format!("gemeente {i}"),
+                    value: Value::Count(*c),
+                })
+                .collect(),
+            additive: true,
+        }
+    }
+
+    fn hidden(s: &ShownAnswer) -> Vec<bool> {
+        s.cells.iter().map(|c| c.suppressed).collect()
+    }
+
+    #[test]
+    fn counts_of_one_to_four_are_hidden_and_zero_is_shown() {
+        let s = suppress(answer(27, &[0, 3, 12, 12]), 5);
+        assert_eq!(display(s.cells[0], 5), "0");
+        assert_eq!(display(s.cells[1], 5), "<5");
+        assert!(!s.total.suppressed);
+    }
+
+    #[test]
+    fn a_lone_hidden_cell_gets_a_companion_so_the_total_does_not_reveal_it() {
+        // 27 − 12 − 12 − 0 would give the hidden 3 away.
+        let s = suppress(answer(27, &[0, 3, 12, 12]), 5);
+        assert_eq!(hidden(&s), vec![false, true, true, false]);
+        // With two hidden cells already nothing more is needed.
+        let s = suppress(answer(20, &[2, 3, 15]), 5);
+        assert_eq!(hidden(&s), vec![true, true, false]);
+        // A hidden total protects itself.
+        let s = suppress(answer(3, &[0, 3]), 5);
+        assert!(s.total.suppressed);
+        assert_eq!(hidden(&s), vec![false, true]);
+    }
+
+    #[test]
+    fn no_hidden_cell_can_be_recovered_from_row_or_column_totals() {
+        let shown = |v: u64| Shown {
+            value: Value::Count(v),
+            suppressed: is_small(Value::Count(v), 5),
+        };
+        // Rows: municipalities; columns: active, passive.
+        let values = [[10u64, 2], [7, 9], [20, 6]];
+        let mut cells: Vec<Vec<Shown>> = values
+            .iter()
+            .map(|r| r.iter().map(|v| shown(*v)).collect())
+            .collect();
+        let rows: Vec<Shown> = values.iter().map(|r| shown(r.iter().sum())).collect();
+        let columns: Vec<Shown> = (0..2)
+            .map(|c| shown(values.iter().map(|r| r[c]).sum()))
+            .collect();
+        protect_table(&mut cells, &rows, &columns);
+        // Every row and every column with a hidden cell has at least two.
+        for row in &cells {
+            let n = row.iter().filter(|c| c.suppressed).count();
+            assert!(n == 0 || n >= 2, "{cells:?}");
+        }
+        for c in 0..2 {
+            let n = cells.iter().filter(|r| r[c].suppressed).count();
+            assert!(n == 0 || n >= 2, "{cells:?}");
+        }
+        assert!(cells[0][1].suppressed);
+    }
+
+    #[test]
+    fn statistics_and_percentages_over_few_people_are_not_shown() {
+        let few = Shown {
+            value: Value::Days {
+                n: 3,
+                days: Some(40.0),
+            },
+            suppressed: is_small(
+                Value::Days {
+                    n: 3,
+                    days: Some(40.0),
+                },
+                5,
+            ),
+        };
+        assert_eq!(display(few, 5), "–");
+        assert!(is_small(
+            Value::Percent {
+                numerator: 2,
+                denominator: 40
+            },
+            5
+        ));
+        assert!(is_small(
+            Value::Percent {
+                numerator: 38,
+                denominator: 40
+            },
+            5
+        ));
+        assert!(!is_small(
+            Value::Percent {
+                numerator: 10,
+                denominator: 40
+            },
+            5
+        ));
+        assert_eq!(dutch_decimal(99.25), "99,3");
+        assert_eq!(dutch_decimal(12.0), "12");
+    }
+}

@@ -1,0 +1,710 @@
+//! Every indicator on a small history built by hand; the expected numbers
+//! are worked out in the comments.
+
+use super::*;
+use crate::care::{ExitDestination, StayHeader, StayVersion};
+use crate::reference::*;
+use crate::waitlist::{Entry, PassiveReason, RemovalReason, Status, Transition};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Recorded at noon on a day.
+fn at(s: &str) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d(s).and_hms_opt(12, 0, 0).unwrap())
+}
+
+fn gm(c: &str) -> GemeenteCode {
+    GemeenteCode::parse(c).unwrap()
+}
+
+const HILVERSUM: &str = "GM0402";
+const HUIZEN: &str = "GM0406";
+const BW: i64 = 1;
+const BT: i64 = 2;
+const MO: i64 = 3;
+const KWINTES: i64 = 10;
+const LEGER: i64 = 11;
+const HUIS: i64 = 100;
+const OPVANG: i64 = 101;
+
+struct Builder {
+    h: History,
+    next: i64,
+}
+
+impl Builder {
+    fn id(&mut self) -> i64 {
+        self.next += 1;
+        self.next
+    }
+
+    fn entry(&mut self, client: i64, product: i64, gemeente: &str, since: &str) -> i64 {
+        let id = self.id();
+        self.h.entries.push(Entry {
+            id,
+            client_id: client,
+            decision_id: id,
+            product_id: product,
+            responsible: gm(gemeente),
+            waiting_since: d(since),
+            created_at: at(since),
+            preferred_provider: None,
+            preferred_municipality: None,
+            urgent: None,
+        });
+        id
+    }
+
+    fn status(&mut self, entry: i64, status: Status, from: &str, recorded: &str) -> i64 {
+        let id = self.id();
+        self.h.transitions.push(Transition {
+            id,
+            entry_id: entry,
+            status,
+            effective_date: d(from),
+            note: None,
+            recorded_at: at(recorded),
+            recorded_by: "test".into(),
+            supersedes: None,
+            retracted: false,
+        });
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn stay(
+        &mut self,
+        client: i64,
+        product: i64,
+        provider: i64,
+        location: Option<i64>,
+        gemeente: &str,
+        start: &str,
+        transferred_from: Option<i64>,
+    ) -> i64 {
+        let id = self.id();
+        self.h.stay_headers.push(StayHeader {
+            id,
+            client_id: client,
+            entry_id: None,
+            transferred_from,
+            responsible: gm(gemeente),
+            created_at: at(start),
+        });
+        let version = self.id();
+        self.h.stay_versions.push(StayVersion {
+            id: version,
+            stay_id: id,
+            product_id: product,
+            provider_id: provider,
+            location_id: location,
+            start_date: d(start),
+            end_date: None,
+            exit: None,
+            recorded_at: at(start),
+            recorded_by: "test".into(),
+        });
+        id
+    }
+
+    fn version(
+        &mut self,
+        stay: i64,
+        start: &str,
+        end: Option<&str>,
+        exit: Option<ExitDestination>,
+        recorded: &str,
+    ) {
+        let id = self.id();
+        // A correction or an end: the other facts stay as first recorded.
+        let first = self
+            .h
+            .stay_versions
+            .iter()
+            .find(|v| v.stay_id == stay)
+            .unwrap();
+        let (product, provider, location) =
+            (first.product_id, first.provider_id, first.location_id);
+        self.h.stay_versions.push(StayVersion {
+            id,
+            stay_id: stay,
+            product_id: product,
+            provider_id: provider,
+            location_id: location,
+            start_date: d(start),
+            end_date: end.map(d),
+            exit,
+            recorded_at: at(recorded),
+            recorded_by: "test".into(),
+        });
+    }
+}
+
+/// The history the tests share (dates 2023–2026).
+fn history() -> History {
+    let mut b = Builder {
+        h: History::default(),
+        next: 0,
+    };
+    b.h.municipalities = vec![
+        Municipality {
+            code: gm(HILVERSUM),
+            name: "Hilversum".into(),
+            region_id: 1,
+            version: 1,
+        },
+        Municipality {
+            code: gm(HUIZEN),
+            name: "Huizen".into(),
+            region_id: 1,
+            version: 1,
+        },
+    ];
+    let product = |id: i64, code: &str, kind: &str| Product {
+        id,
+        code: code.into(),
+        name: format!("Product {code}"),
+        category: ProductCategorie::parse("15").unwrap(),
+        kind: ProductKind::parse(kind).unwrap(),
+        tariff_unit: TariffUnit::parse("per-dag").unwrap(),
+        version: 1,
+    };
+    b.h.products = vec![
+        product(BW, "BW", "intramuraal"),
+        product(BT, "BT", "thuis"),
+        product(MO, "MO", "opvang"),
+    ];
+    b.h.providers = vec![
+        Provider {
+            id: KWINTES,
+            name: "Kwintes".into(),
+            agb_code: None,
+            version: 1,
+        },
+        Provider {
+            id: LEGER,
+            name: "Leger des Heils".into(),
+            agb_code: None,
+            version: 1,
+        },
+    ];
+    b.h.locations = vec![
+        Location {
+            id: HUIS,
+            provider_id: KWINTES,
+            municipality: gm(HILVERSUM),
+            name: "Huis aan de Vaart".into(),
+            address: None,
+            secret_address: false,
+            product_ids: vec![BW],
+            version: 1,
+        },
+        Location {
+            id: OPVANG,
+            provider_id: LEGER,
+            municipality: gm(HUIZEN),
+            name: "Nachtopvang".into(),
+            address: None,
+            secret_address: false,
+            product_ids: vec![MO],
+            version: 1,
+        },
+    ];
+    let cap = |id: i64, location: i64, product: i64, places: i64, from: &str, recorded: &str| {
+        CapacityRow {
+            id,
+            location_id: location,
+            product_id: product,
+            places,
+            valid_from: d(from),
+            valid_to: None,
+            recorded_at: at(recorded),
+            recorded_by: "test".into(),
+        }
+    };
+    b.h.capacity = vec![
+        cap(1, HUIS, BW, 10, "2025-01-01", "2024-12-01"),
+        cap(2, OPVANG, MO, 5, "2025-01-01", "2024-12-01"),
+        // Two more places from March 2026, recorded on 1 February 2026.
+        cap(3, HUIS, BW, 12, "2026-03-01", "2026-02-01"),
+    ];
+
+    use Status::*;
+    // E1: client 1, BW, Hilversum: screening in June, placed on 1 July 2025.
+    let e1 = b.entry(1, BW, HILVERSUM, "2025-01-10");
+    b.status(e1, Aangemeld, "2025-01-10", "2025-01-10");
+    b.status(e1, ActiefWachtend, "2025-02-01", "2025-02-01");
+    b.status(
+        e1,
+        InScreening {
+            provider_id: KWINTES,
+        },
+        "2025-06-01",
+        "2025-06-01",
+    );
+    b.status(e1, Geplaatst, "2025-07-01", "2025-07-01");
+    // E2: client 2, BW, Huizen: passive (clinic) from May to August 2025.
+    let e2 = b.entry(2, BW, HUIZEN, "2025-03-01");
+    b.status(e2, Aangemeld, "2025-03-01", "2025-03-01");
+    b.status(e2, ActiefWachtend, "2025-03-15", "2025-03-15");
+    b.status(
+        e2,
+        PassiefWachtend(PassiveReason::KlinischeOpname),
+        "2025-05-01",
+        "2025-05-01",
+    );
+    b.status(e2, ActiefWachtend, "2025-08-01", "2025-08-01");
+    // E3: client 3, BT, Hilversum: removed (no contact) on 15 September 2025.
+    let e3 = b.entry(3, BT, HILVERSUM, "2025-04-01");
+    b.status(e3, Aangemeld, "2025-04-01", "2025-04-01");
+    b.status(e3, ActiefWachtend, "2025-04-10", "2025-04-10");
+    b.status(
+        e3,
+        Afgevoerd(RemovalReason::GeenContact),
+        "2025-09-15",
+        "2025-09-15",
+    );
+    // E4: client 4, BW, Hilversum: active from 20 May; on 10 July 2025 it is
+    // recorded that the client was passive (not motivated) from 15 June — a
+    // correction recorded after the peildatum 30 June.
+    let e4 = b.entry(4, BW, HILVERSUM, "2025-05-01");
+    b.status(e4, Aangemeld, "2025-05-01", "2025-05-01");
+    b.status(e4, ActiefWachtend, "2025-05-20", "2025-05-20");
+    b.status(
+        e4,
+        PassiefWachtend(PassiveReason::NietGemotiveerd),
+        "2025-06-15",
+        "2025-07-10",
+    );
+
+    // Stays.
+    let s1 = b.stay(1, BW, KWINTES, Some(HUIS), HILVERSUM, "2025-07-01", None);
+    b.version(
+        s1,
+        "2025-07-01",
+        Some("2025-10-01"),
+        Some(ExitDestination::AndereVoorziening),
+        "2025-10-01",
+    );
+    let s2 = b.stay(
+        1,
+        BW,
+        KWINTES,
+        Some(HUIS),
+        HILVERSUM,
+        "2025-10-01",
+        Some(s1),
+    );
+    b.version(
+        s2,
+        "2025-10-01",
+        Some("2026-02-01"),
+        Some(ExitDestination::Zelfstandig),
+        "2026-02-01",
+    );
+    let s3 = b.stay(5, MO, LEGER, Some(OPVANG), HUIZEN, "2025-08-01", None);
+    b.version(
+        s3,
+        "2025-08-01",
+        Some("2025-08-21"),
+        Some(ExitDestination::FamilieVrienden),
+        "2025-08-21",
+    );
+    b.stay(5, MO, LEGER, Some(OPVANG), HUIZEN, "2026-03-01", None);
+    // S5 ends on 1 December 2025, recorded the next day.
+    let s5 = b.stay(6, MO, LEGER, Some(OPVANG), HUIZEN, "2025-09-01", None);
+    b.version(
+        s5,
+        "2025-09-01",
+        Some("2025-12-01"),
+        Some(ExitDestination::ZelfstandigPact),
+        "2025-12-02",
+    );
+    b.stay(6, MO, LEGER, Some(OPVANG), HUIZEN, "2026-06-01", None);
+    // Client 7: Beschermd Thuis until June 2024, again from November 2025.
+    let s7 = b.stay(7, BT, LEGER, None, HILVERSUM, "2023-01-01", None);
+    b.version(
+        s7,
+        "2023-01-01",
+        Some("2024-06-01"),
+        Some(ExitDestination::Zelfstandig),
+        "2024-06-01",
+    );
+    b.stay(7, BT, LEGER, None, HILVERSUM, "2025-11-01", None);
+    b.h
+}
+
+fn now() -> Facts {
+    Facts::build(&history(), at("2027-01-01"))
+}
+
+fn on(s: &str) -> When {
+    When::On(d(s))
+}
+
+fn period(a: &str, b: &str) -> When {
+    When::Period(d(a), d(b))
+}
+
+fn query(id: IndicatorId, when: When) -> Query {
+    Query {
+        indicator: id,
+        when,
+        filter: Filter::default(),
+        breakdown: None,
+    }
+}
+
+fn value(f: &Facts, id: IndicatorId, when: When) -> Value {
+    compute(f, &query(id, when)).unwrap().total
+}
+
+fn count(f: &Facts, id: IndicatorId, when: When) -> u64 {
+    match value(f, id, when) {
+        Value::Count(c) => c,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn days(f: &Facts, id: IndicatorId, when: When) -> (u64, Option<f64>) {
+    match value(f, id, when) {
+        Value::Days { n, days } => (n, days),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn breakdown(f: &Facts, id: IndicatorId, when: When, by: Dimension) -> Vec<(String, Value)> {
+    let q = Query {
+        breakdown: Some(by),
+        ..query(id, when)
+    };
+    compute(f, &q)
+        .unwrap()
+        .cells
+        .into_iter()
+        .map(|c| (c.key, c.value))
+        .collect()
+}
+
+use IndicatorId as I;
+
+#[test]
+fn waiting_on_a_peildatum_total_active_passive_and_in_screening() {
+    let f = now();
+    // On 30 June 2025: E1 in screening, E2 passive (clinic), E3 active, E4
+    // passive (the correction).
+    let day = on("2025-06-30");
+    assert_eq!(count(&f, I::WachtendTotaal, day), 4);
+    assert_eq!(count(&f, I::WachtendActief, day), 1);
+    assert_eq!(count(&f, I::WachtendPassief, day), 2);
+    assert_eq!(count(&f, I::InScreening, day), 1);
+    // On 1 August E1 is placed, E2 active again, E3 active, E4 passive.
+    assert_eq!(count(&f, I::WachtendTotaal, on("2025-08-01")), 3);
+    assert_eq!(count(&f, I::WachtendActief, on("2025-08-01")), 2);
+    // Before anyone applied, nobody waits.
+    assert_eq!(count(&f, I::WachtendTotaal, on("2024-12-31")), 0);
+
+    let reasons = breakdown(&f, I::WachtendPassief, day, Dimension::Reden);
+    assert!(reasons.contains(&("klinische-opname".into(), Value::Count(1))));
+    assert!(reasons.contains(&("niet-gemotiveerd".into(), Value::Count(1))));
+    assert!(reasons.contains(&("anders".into(), Value::Count(0))));
+    let by_product = breakdown(&f, I::WachtendTotaal, day, Dimension::Product);
+    assert_eq!(
+        by_product,
+        vec![
+            ("BT".into(), Value::Count(1)),
+            ("BW".into(), Value::Count(3))
+        ]
+    );
+    let by_provider = breakdown(&f, I::InScreening, day, Dimension::Aanbieder);
+    assert_eq!(by_provider, vec![(KWINTES.to_string(), Value::Count(1))]);
+}
+
+#[test]
+fn a_correction_recorded_after_the_peildatum_changes_the_figure_only_as_known_after_it() {
+    // As known on 1 July 2025 E4 was still active on 30 June.
+    let then = Facts::build(&history(), at("2025-07-01"));
+    let day = on("2025-06-30");
+    assert_eq!(count(&then, I::WachtendActief, day), 2);
+    assert_eq!(count(&then, I::WachtendPassief, day), 1);
+    assert_eq!(count(&then, I::WachtendTotaal, day), 4);
+    // As known now, the correction applies.
+    assert_eq!(count(&now(), I::WachtendActief, day), 1);
+    assert_eq!(count(&now(), I::WachtendPassief, day), 2);
+}
+
+#[test]
+fn waiting_time_on_a_peildatum_counts_from_the_decision() {
+    let f = now();
+    // On 30 June 2025: E1 171 days (10 Jan), E2 121 (1 Mar), E3 90 (1 Apr),
+    // E4 60 (1 May). Median (90 + 121) / 2, mean 442 / 4, maximum 171.
+    let day = on("2025-06-30");
+    assert_eq!(days(&f, I::WachttijdMediaan, day), (4, Some(105.5)));
+    assert_eq!(days(&f, I::WachttijdGemiddeld, day), (4, Some(110.5)));
+    assert_eq!(days(&f, I::WachttijdMaximum, day), (4, Some(171.0)));
+    // Nobody waiting: no statistic.
+    assert_eq!(days(&f, I::WachttijdMediaan, on("2024-01-01")), (0, None));
+}
+
+#[test]
+fn waiting_time_of_those_placed_and_removals_in_a_period() {
+    let f = now();
+    let h2 = period("2025-07-01", "2025-12-31");
+    // E1 was placed on 1 July 2025, 172 days after its decision of 10 January.
+    assert_eq!(days(&f, I::WachttijdGeplaatstMediaan, h2), (1, Some(172.0)));
+    assert_eq!(
+        days(&f, I::WachttijdGeplaatstGemiddeld, h2),
+        (1, Some(172.0))
+    );
+    // E3 was removed on 15 September for lack of contact.
+    assert_eq!(count(&f, I::Afgevoerd, h2), 1);
+    let reasons = breakdown(&f, I::Afgevoerd, h2, Dimension::Reden);
+    assert!(reasons.contains(&("geen-contact".into(), Value::Count(1))));
+    assert!(reasons.contains(&("overleden".into(), Value::Count(0))));
+    assert_eq!(
+        count(&f, I::Afgevoerd, period("2025-01-01", "2025-06-30")),
+        0
+    );
+}
+
+#[test]
+fn inflow_outflow_and_transfers_in_a_period() {
+    let f = now();
+    let h2 = period("2025-07-01", "2025-12-31");
+    // New stays: S1 (1 Jul), S3 (1 Aug), S5 (1 Sep), S8 (1 Nov); S2 is a transfer.
+    assert_eq!(count(&f, I::Instroom, h2), 4);
+    assert_eq!(count(&f, I::Overplaatsingen, h2), 1);
+    // Ended: S3 (21 Aug, family) and S5 (1 Dec, independent via Pact); S1
+    // ended in a transfer and does not count.
+    assert_eq!(count(&f, I::Uitstroom, h2), 2);
+    let destinations = breakdown(&f, I::Uitstroom, h2, Dimension::Bestemming);
+    assert!(destinations.contains(&("familie-vrienden".into(), Value::Count(1))));
+    assert!(destinations.contains(&("zelfstandig-pact".into(), Value::Count(1))));
+    assert!(destinations.contains(&("kliniek".into(), Value::Count(0))));
+    let by_provider = breakdown(&f, I::Instroom, h2, Dimension::Aanbieder);
+    assert_eq!(
+        by_provider,
+        vec![
+            (KWINTES.to_string(), Value::Count(1)),
+            (LEGER.to_string(), Value::Count(3))
+        ]
+    );
+    // First half of 2026: S4 and S6 start.
+    assert_eq!(
+        count(&f, I::Instroom, period("2026-01-01", "2026-06-30")),
+        2
+    );
+}
+
+#[test]
+fn persons_and_mean_length_of_stay_of_stays_ended_in_a_period() {
+    let f = now();
+    let h2 = period("2025-07-01", "2025-12-31");
+    // Clients 5 and 6; S3 lasted 20 days, S5 91 days: on average 55.5.
+    assert_eq!(count(&f, I::PersonenUitgestroomd, h2), 2);
+    assert_eq!(days(&f, I::Verblijfsduur, h2), (2, Some(55.5)));
+    // Client 1's transfer counts as one stay: 1 July 2025 to 1 February 2026
+    // is 215 days.
+    let h1 = period("2026-01-01", "2026-06-30");
+    assert_eq!(count(&f, I::PersonenUitgestroomd, h1), 1);
+    assert_eq!(days(&f, I::Verblijfsduur, h1), (1, Some(215.0)));
+    // As known on 30 November 2025, S5 had not ended yet.
+    let then = Facts::build(&history(), at("2025-11-30"));
+    assert_eq!(count(&then, I::PersonenUitgestroomd, h2), 1);
+    assert_eq!(days(&then, I::Verblijfsduur, h2), (1, Some(20.0)));
+}
+
+#[test]
+fn exits_to_independent_housing_and_returns_within_24_months() {
+    let f = now();
+    let h2 = period("2025-07-01", "2025-12-31");
+    // Client 6 left for independent housing (via Pact) on 1 December 2025 and
+    // started a new stay on 1 June 2026: a return within 24 months.
+    assert_eq!(count(&f, I::UitstroomZelfstandig, h2), 1);
+    assert_eq!(count(&f, I::Terugkeer, h2), 1);
+    assert_eq!(
+        value(&f, I::TerugkeerPercentage, h2),
+        Value::Percent {
+            numerator: 1,
+            denominator: 1
+        }
+    );
+    // Client 7 left for independent housing on 1 June 2024 and came back on
+    // 1 November 2025, within 24 months; client 1 left on 1 February 2026
+    // and has not come back.
+    let y2024 = period("2024-01-01", "2024-12-31");
+    assert_eq!(count(&f, I::Terugkeer, y2024), 1);
+    let h1 = period("2026-01-01", "2026-06-30");
+    assert_eq!(count(&f, I::UitstroomZelfstandig, h1), 1);
+    assert_eq!(count(&f, I::Terugkeer, h1), 0);
+    assert_eq!(
+        value(&f, I::TerugkeerPercentage, h1),
+        Value::Percent {
+            numerator: 0,
+            denominator: 1
+        }
+    );
+    // As known before client 6 came back, there was no return.
+    let then = Facts::build(&history(), at("2026-05-01"));
+    assert_eq!(count(&then, I::Terugkeer, h2), 0);
+}
+
+#[test]
+fn first_time_entrants_had_no_stay_in_the_24_months_before() {
+    let f = now();
+    // Clients 1, 5 and 6 are new; client 7 had a stay until June 2024, within
+    // 24 months of 1 November 2025.
+    assert_eq!(
+        count(&f, I::EersteInstroom, period("2025-07-01", "2025-12-31")),
+        3
+    );
+    // In 2026, clients 5 and 6 return within 24 months: nobody is new.
+    assert_eq!(
+        count(&f, I::EersteInstroom, period("2026-01-01", "2026-06-30")),
+        0
+    );
+}
+
+#[test]
+fn occupancy_capacity_and_occupancy_rate_on_a_peildatum() {
+    let f = now();
+    // On 15 November 2025: S2 (BW, Huis aan de Vaart), S5 (MO, Nachtopvang)
+    // and S8 (BT at home).
+    let day = on("2025-11-15");
+    assert_eq!(count(&f, I::Bezetting, day), 3);
+    assert_eq!(
+        breakdown(&f, I::Bezetting, day, Dimension::Product),
+        vec![
+            ("BT".into(), Value::Count(1)),
+            ("BW".into(), Value::Count(1)),
+            ("MO".into(), Value::Count(1))
+        ]
+    );
+    // 10 places for BW and 5 for MO; two of them taken.
+    assert_eq!(count(&f, I::Capaciteit, day), 15);
+    assert_eq!(
+        value(&f, I::Bezettingsgraad, day),
+        Value::Percent {
+            numerator: 2,
+            denominator: 15
+        }
+    );
+    assert_eq!(
+        breakdown(&f, I::Bezettingsgraad, day, Dimension::Locatie),
+        vec![
+            (
+                HUIS.to_string(),
+                Value::Percent {
+                    numerator: 1,
+                    denominator: 10
+                }
+            ),
+            (
+                OPVANG.to_string(),
+                Value::Percent {
+                    numerator: 1,
+                    denominator: 5
+                }
+            )
+        ]
+    );
+    // From March 2026 the house has 12 places, recorded on 1 February 2026.
+    assert_eq!(count(&f, I::Capaciteit, on("2026-03-15")), 17);
+    let then = Facts::build(&history(), at("2026-01-15"));
+    assert_eq!(count(&then, I::Capaciteit, on("2026-03-15")), 15);
+}
+
+#[test]
+fn a_filter_on_municipality_product_or_provider_narrows_every_figure() {
+    let f = now();
+    let huizen = Filter {
+        municipalities: Some(
+            (0..f.municipalities.len())
+                .map(|i| f.municipalities.key(i as u16) == Some(&gm(HUIZEN)))
+                .collect(),
+        ),
+        ..Filter::default()
+    };
+    let q = |id: IndicatorId, when: When| Query {
+        filter: huizen.clone(),
+        ..query(id, when)
+    };
+    assert_eq!(
+        compute(&f, &q(I::WachtendTotaal, on("2025-06-30")))
+            .unwrap()
+            .total,
+        Value::Count(1)
+    );
+    assert_eq!(
+        compute(&f, &q(I::Instroom, period("2025-07-01", "2025-12-31")))
+            .unwrap()
+            .total,
+        Value::Count(2)
+    );
+    // A breakdown by municipality within the filter lists only Huizen.
+    let by = Query {
+        breakdown: Some(Dimension::Gemeente),
+        ..q(I::WachtendTotaal, on("2025-06-30"))
+    };
+    let cells = compute(&f, &by).unwrap().cells;
+    assert_eq!(cells.len(), 1);
+    assert_eq!(cells[0].label, "Huizen");
+    let kwintes = Query {
+        filter: Filter {
+            provider: f.providers.get(&KWINTES),
+            ..Filter::default()
+        },
+        ..query(I::Bezetting, on("2025-11-15"))
+    };
+    assert_eq!(compute(&f, &kwintes).unwrap().total, Value::Count(1));
+}
+
+#[test]
+fn questions_that_do_not_fit_the_indicator_are_refused_in_dutch() {
+    let f = now();
+    let wrong_time = compute(&f, &query(I::Instroom, on("2025-06-30"))).unwrap_err();
+    assert!(wrong_time.0.contains("over een periode"), "{wrong_time:?}");
+    let wrong_dimension = compute(
+        &f,
+        &Query {
+            breakdown: Some(Dimension::Locatie),
+            ..query(I::WachtendTotaal, on("2025-06-30"))
+        },
+    )
+    .unwrap_err();
+    assert!(
+        wrong_dimension.0.contains("uitgesplitst naar locatie"),
+        "{wrong_dimension:?}"
+    );
+    let backwards =
+        compute(&f, &query(I::Instroom, period("2025-12-31", "2025-01-01"))).unwrap_err();
+    assert!(backwards.0.contains("periode"));
+}
+
+#[test]
+fn the_engine_agrees_with_the_waiting_list_state_of_each_entry() {
+    // `waitlist::state_on` is what the waiting-list pages show.
+    let h = history();
+    let f = now();
+    for day_s in ["2025-03-01", "2025-06-30", "2025-08-01", "2025-12-31"] {
+        let day = d(day_s);
+        let open = h
+            .entries
+            .iter()
+            .filter(|e| {
+                let own: Vec<Transition> = h
+                    .transitions
+                    .iter()
+                    .filter(|t| t.entry_id == e.id)
+                    .cloned()
+                    .collect();
+                crate::waitlist::state_on(e, &own, day, at("2027-01-01"))
+                    .is_some_and(|s| s.status.is_open())
+            })
+            .count() as u64;
+        assert_eq!(count(&f, I::WachtendTotaal, When::On(day)), open, "{day_s}");
+    }
+}
