@@ -85,6 +85,7 @@ pub enum ObjectType {
     Criterium,
     Beoordeling,
     Import,
+    Cijfers,
 }
 
 impl ObjectType {
@@ -114,6 +115,7 @@ impl ObjectType {
             ObjectType::Criterium => "criterium",
             ObjectType::Beoordeling => "beoordeling",
             ObjectType::Import => "import",
+            ObjectType::Cijfers => "cijfers",
         }
     }
 }

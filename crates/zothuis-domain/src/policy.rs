@@ -264,3 +264,40 @@ mod tests {
         assert!(!can(&policy, Action::ViewSecretAddress { provider_id: 2 }).is_allowed());
     }
 }
+
+/// Whose figures an actor sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureScope {
+    All,
+    Region(i64),
+    Municipality(GemeenteCode),
+    Provider(i64),
+}
+
+/// What an actor may see of the figures: the area, and whether small
+/// numbers are hidden (DESIGN.md "Small numbers are suppressed for
+/// aggregate-only roles").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureView {
+    pub scope: FigureScope,
+    pub suppressed: bool,
+}
+
+/// The waitlist manager, consultants and providers work with the clients
+/// behind the figures and see them unsuppressed, each for their own area;
+/// policy advisers, directors and the privacy officer see aggregates only.
+/// The technical administrator sees no care figures.
+pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
+    let scope = match &actor.scope {
+        Scope::Installatie => FigureScope::All,
+        Scope::Regio(id) => FigureScope::Region(*id),
+        Scope::Gemeente(code) => FigureScope::Municipality(code.clone()),
+        Scope::Aanbieder(id) => FigureScope::Provider(*id),
+    };
+    let suppressed = match actor.role {
+        Role::Beheerder => return Err("een beheerder ziet geen zorgcijfers"),
+        Role::Wachtlijstbeheerder | Role::WmoConsulent | Role::Aanbieder => false,
+        Role::Beleidsadviseur | Role::Bestuurder | Role::Fg => true,
+    };
+    Ok(FigureView { scope, suppressed })
+}

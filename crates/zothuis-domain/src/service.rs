@@ -25,6 +25,10 @@ pub struct Settings {
     pub review_weeks_default: i64,
     /// The order in which actively waiting clients are proposed for a vacancy.
     pub priority: Vec<crate::waitlist::matching::Priority>,
+    /// Counts below this are shown as "<n" to roles that see aggregates
+    /// only (DESIGN.md "Small numbers are suppressed"; 5 is the usual
+    /// threshold of Dutch statistical offices).
+    pub small_numbers: u64,
 }
 
 impl Default for Settings {
@@ -36,6 +40,7 @@ impl Default for Settings {
             session_absolute_hours: 12,
             review_weeks_default: 8,
             priority: crate::waitlist::matching::Priority::DEFAULT.to_vec(),
+            small_numbers: 5,
         }
     }
 }

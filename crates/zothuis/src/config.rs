@@ -14,7 +14,24 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub security: SecurityConfig,
     pub waitlist: WaitlistConfig,
+    pub figures: FiguresConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FiguresConfig {
+    /// Counts from 1 up to (not including) this number are shown as "<n" to
+    /// roles that see aggregates only; 0 or 1 shows everything.
+    pub suppress_below: u64,
+}
+
+impl Default for FiguresConfig {
+    fn default() -> Self {
+        FiguresConfig {
+            suppress_below: zothuis_domain::Settings::default().small_numbers,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -210,6 +227,7 @@ impl Config {
             session_absolute_hours: self.security.session_absolute_hours,
             review_weeks_default: self.waitlist.review_weeks_default,
             priority,
+            small_numbers: self.figures.suppress_below,
         })
     }
 }

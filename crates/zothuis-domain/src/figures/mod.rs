@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod engine;
 pub mod facts;
+pub mod service;
 pub mod suppress;
 
 pub use catalogue::{Dimension, Indicator, IndicatorId, Timing, Unit};

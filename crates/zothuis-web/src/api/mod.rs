@@ -10,6 +10,7 @@ mod care;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
 mod clients;
+mod figures;
 mod import;
 mod reference;
 mod review;
@@ -54,6 +55,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Toegang", description = "Aanmeldingen, beschikkingen en de verantwoordelijke gemeente"),
         (name = "Wachtlijst", description = "De regionale wachtlijst met statusovergangen"),
         (name = "Zorg", description = "Screeningen, verblijven, overplaatsingen en uitstroom"),
+        (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
         (name = "Privacy", description = "Auditlog (NEN 7513)")
     )
@@ -84,6 +86,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(care::router())
         .merge(review::router())
         .merge(import::router())
+        .merge(figures::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

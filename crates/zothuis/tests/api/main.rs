@@ -12,6 +12,7 @@ mod care;
 mod cli;
 mod clients;
 mod demo;
+mod figures;
 mod import;
 mod openapi;
 mod pages;
