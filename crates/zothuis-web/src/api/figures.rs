@@ -1,6 +1,6 @@
 //! Indicators over the API: the catalogue and the values of one indicator.
 
-use super::{ApiPath, ApiQuery, Lijst};
+use super::{ApiPath, ApiQuery, Lijst, Paginering};
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::error::{ApiResult, Problem};
@@ -12,7 +12,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zothuis_domain::figures::service::{FigureRequest, FigureResult};
 use zothuis_domain::figures::{Indicator, IndicatorId, Shown, Value, When, display};
-use zothuis_domain::paging::PageRequest;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -28,7 +27,9 @@ pub struct IndicatorDto {
     pub id: String,
     #[schema(example = "Wachtenden")]
     pub naam: String,
-    #[schema(example = "Wachtlijstplaatsingen die op de peildatum openstaan: aangemeld, actief wachtend, passief wachtend of in screening.")]
+    #[schema(
+        example = "Wachtlijstplaatsingen die op de peildatum openstaan: aangemeld, actief wachtend, passief wachtend of in screening."
+    )]
     pub definitie: String,
     #[schema(example = "wachtlijstplaatsingen")]
     pub eenheid: String,
@@ -53,25 +54,15 @@ impl From<Indicator> for IndicatorDto {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams, Default)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct Pagina {
-    #[param(example = 1)]
-    pub pagina: Option<u32>,
-    #[param(example = 50)]
-    pub pagina_grootte: Option<u32>,
-}
-
 /// De indicatorencatalogus: elk cijfer met definitie, eenheid en uitsplitsingen.
-#[utoipa::path(get, path = "/indicatoren", tag = "Cijfers", params(Pagina),
+#[utoipa::path(get, path = "/indicatoren", tag = "Cijfers", params(Paginering),
     responses((status = 200, description = "De catalogus", body = Lijst<IndicatorDto>)))]
 async fn catalogue(
     _caller: ApiCaller,
-    ApiQuery(q): ApiQuery<Pagina>,
+    ApiQuery(q): ApiQuery<Paginering>,
 ) -> ApiResult<axum::Json<Lijst<IndicatorDto>>> {
     let all: Vec<IndicatorDto> = IndicatorId::ALL.iter().map(|i| i.info().into()).collect();
-    let page = PageRequest::new(q.pagina, q.pagina_grootte).slice(&all);
+    let page = q.request().slice(&all);
     Ok(axum::Json(Lijst::from_page(page, "/indicatoren", |i| i)))
 }
 
