@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod auth;
+mod chart;
 pub mod error;
+mod export;
 mod middleware;
 pub mod nl;
 pub mod pages;

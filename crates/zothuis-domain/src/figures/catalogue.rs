@@ -182,6 +182,14 @@ catalogue! {
         dimensions: [Gemeente, Product, Reden],
         definition: "Wachtlijstplaatsingen met de status passief wachtend op de peildatum (bijvoorbeeld tijdens een klinische opname), uit te splitsen naar de reden.",
     },
+    WachtendAangemeld => {
+        id: "wachtend-aangemeld",
+        name: "Aangemeld",
+        unit: Plaatsingen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Product],
+        definition: "Wachtlijstplaatsingen die op de peildatum zijn aangemeld maar nog niet actief wachten. Aangemeld, actief, passief en in screening tellen samen op tot de wachtenden.",
+    },
     InScreening => {
         id: "in-screening",
         name: "In screening",

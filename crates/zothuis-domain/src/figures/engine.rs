@@ -253,7 +253,11 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
     let b = q.breakdown;
     use IndicatorId as I;
     let agg = match q.indicator {
-        I::WachtendTotaal | I::WachtendActief | I::WachtendPassief | I::InScreening => Agg::Count,
+        I::WachtendTotaal
+        | I::WachtendAangemeld
+        | I::WachtendActief
+        | I::WachtendPassief
+        | I::InScreening => Agg::Count,
         I::Afgevoerd | I::Instroom | I::Uitstroom | I::Overplaatsingen | I::Bezetting => Agg::Count,
         I::Capaciteit => Agg::Count,
         I::WachttijdMediaan | I::WachttijdGeplaatstMediaan => Agg::Median,
@@ -268,6 +272,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
 
     match q.indicator {
         I::WachtendTotaal
+        | I::WachtendAangemeld
         | I::WachtendActief
         | I::WachtendPassief
         | I::InScreening
@@ -282,6 +287,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                     continue;
                 };
                 let counts = match q.indicator {
+                    I::WachtendAangemeld => span.state == WaitState::Aangemeld,
                     I::WachtendActief => span.state == WaitState::Actief,
                     I::WachtendPassief => span.state == WaitState::Passief,
                     I::InScreening => {

@@ -11,7 +11,7 @@ pub mod suppress;
 pub use catalogue::{Dimension, Indicator, IndicatorId, Timing, Unit};
 pub use engine::{Answer, Cell, Filter, Query, QueryError, Value, When, compute};
 pub use facts::{Facts, History};
-pub use suppress::{Shown, ShownAnswer, display, suppress};
+pub use suppress::{Shown, ShownAnswer, display, protect_grid, shown, suppress};
 
 #[cfg(test)]
 mod tests;

@@ -319,7 +319,8 @@ impl Services {
             },
         )
         .map_err(|e| DomainError::invalid("indicator", e.0))?;
-        let threshold = if view.suppressed {
+        // Places are not people: capacity is never hidden.
+        let threshold = if view.suppressed && info.unit != super::Unit::Plaatsen {
             self.settings.small_numbers
         } else {
             0

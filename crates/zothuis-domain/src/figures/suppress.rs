@@ -103,26 +103,35 @@ pub fn protect_line(cells: &mut [Shown], total_hidden: bool) -> bool {
     }
 }
 
-/// Suppression in a table with row and column totals (as on the Cijfers
-/// pages): every line (row and column) is protected until nothing changes.
-/// `cells[r][c]`; the totals are checked on their own first.
-pub fn protect_table(cells: &mut [Vec<Shown>], row_totals: &[Shown], column_totals: &[Shown]) {
+/// Suppression in a table whose last column holds the row totals and, with
+/// `column_totals`, whose last row holds the column totals (and the grand
+/// total in its last cell), as on the Cijfers pages. Every line is protected
+/// against subtraction from its total until nothing changes.
+pub fn protect_grid(grid: &mut [Vec<Shown>], column_totals: bool) {
+    let rows = grid.len();
+    let width = grid.first().map_or(0, Vec::len);
+    if width < 2 {
+        return;
+    }
+    let parts_rows = if column_totals {
+        rows.saturating_sub(1)
+    } else {
+        rows
+    };
     loop {
         let mut changed = false;
-        for (r, row) in cells.iter_mut().enumerate() {
-            let hidden = row_totals.get(r).is_some_and(|t| t.suppressed);
-            changed |= protect_line(row, hidden);
+        for row in grid.iter_mut() {
+            let total_hidden = row[width - 1].suppressed;
+            changed |= protect_line(&mut row[..width - 1], total_hidden);
         }
-        let columns = cells.first().map_or(0, Vec::len);
-        for c in 0..columns {
-            let mut column: Vec<Shown> =
-                cells.iter().filter_map(|row| row.get(c).copied()).collect();
-            let hidden = column_totals.get(c).is_some_and(|t| t.suppressed);
-            if protect_line(&mut column, hidden) {
-                changed = true;
-                for (row, v) in cells.iter_mut().zip(column) {
-                    if let Some(cell) = row.get_mut(c) {
-                        *cell = v;
+        if column_totals && rows >= 2 {
+            for c in 0..width {
+                let mut column: Vec<Shown> = grid[..parts_rows].iter().map(|r| r[c]).collect();
+                let total_hidden = grid[rows - 1][c].suppressed;
+                if protect_line(&mut column, total_hidden) {
+                    changed = true;
+                    for (row, v) in grid.iter_mut().zip(column) {
+                        row[c] = v;
                     }
                 }
             }
@@ -130,6 +139,14 @@ pub fn protect_table(cells: &mut [Vec<Shown>], row_totals: &[Shown], column_tota
         if !changed {
             break;
         }
+    }
+}
+
+/// A shown value: hidden when small for this threshold.
+pub fn shown(value: Value, threshold: u64) -> Shown {
+    Shown {
+        value,
+        suppressed: is_small(value, threshold),
     }
 }
 
@@ -211,31 +228,27 @@ mod tests {
 
     #[test]
     fn no_hidden_cell_can_be_recovered_from_row_or_column_totals() {
-        let shown = |v: u64| Shown {
-            value: Value::Count(v),
-            suppressed: is_small(Value::Count(v), 5),
-        };
-        // Rows: municipalities; columns: active, passive.
-        let values = [[10u64, 2], [7, 9], [20, 6]];
-        let mut cells: Vec<Vec<Shown>> = values
+        // Rows: municipalities and the region total; columns: active,
+        // passive and the total.
+        let values = [[10u64, 2, 12], [7, 9, 16], [20, 6, 26], [37, 17, 54]];
+        let mut grid: Vec<Vec<Shown>> = values
             .iter()
-            .map(|r| r.iter().map(|v| shown(*v)).collect())
+            .map(|r| r.iter().map(|v| shown(Value::Count(*v), 5)).collect())
             .collect();
-        let rows: Vec<Shown> = values.iter().map(|r| shown(r.iter().sum())).collect();
-        let columns: Vec<Shown> = (0..2)
-            .map(|c| shown(values.iter().map(|r| r[c]).sum()))
-            .collect();
-        protect_table(&mut cells, &rows, &columns);
-        // Every row and every column with a hidden cell has at least two.
-        for row in &cells {
-            let n = row.iter().filter(|c| c.suppressed).count();
-            assert!(n == 0 || n >= 2, "{cells:?}");
+        protect_grid(&mut grid, true);
+        // Every line with a hidden part has at least two, or a hidden total.
+        for row in &grid {
+            let n = row[..2].iter().filter(|c| c.suppressed).count();
+            assert!(n != 1 || row[2].suppressed, "{grid:?}");
         }
-        for c in 0..2 {
-            let n = cells.iter().filter(|r| r[c].suppressed).count();
-            assert!(n == 0 || n >= 2, "{cells:?}");
+        for c in 0..3 {
+            let n = grid[..3].iter().filter(|r| r[c].suppressed).count();
+            assert!(n != 1 || grid[3][c].suppressed, "{grid:?}");
         }
-        assert!(cells[0][1].suppressed);
+        assert!(grid[0][1].suppressed);
+        // 2 in Hilversum's passive cell took a companion in its row (10) and
+        // one in its column (6), which needed one in its row too.
+        assert!(grid[0][0].suppressed && grid[2][1].suppressed);
     }
 
     #[test]

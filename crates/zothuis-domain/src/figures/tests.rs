@@ -401,6 +401,11 @@ fn waiting_on_a_peildatum_total_active_passive_and_in_screening() {
     assert_eq!(count(&f, I::WachtendActief, day), 1);
     assert_eq!(count(&f, I::WachtendPassief, day), 2);
     assert_eq!(count(&f, I::InScreening, day), 1);
+    assert_eq!(count(&f, I::WachtendAangemeld, day), 0);
+    // On 15 March E2 is active, E1 active, E3 not yet on the list; on 5 April
+    // E3 is registered but not yet active.
+    assert_eq!(count(&f, I::WachtendAangemeld, on("2025-04-05")), 1);
+    assert_eq!(count(&f, I::WachtendTotaal, on("2025-04-05")), 3);
     // On 1 August E1 is placed, E2 active again, E3 active, E4 passive.
     assert_eq!(count(&f, I::WachtendTotaal, on("2025-08-01")), 3);
     assert_eq!(count(&f, I::WachtendActief, on("2025-08-01")), 2);

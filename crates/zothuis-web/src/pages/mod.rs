@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod care;
 mod clients;
+mod figures;
 mod import;
 mod reference;
 mod review;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(care::router())
         .merge(review::router())
         .merge(import::router())
+        .merge(figures::router())
 }
 
 pub async fn not_found() -> Response {
@@ -81,6 +83,7 @@ pub enum Section {
     Reviews,
     Import,
     Stays,
+    Figures,
     Reference,
     Users,
     Tokens,
@@ -148,6 +151,13 @@ impl Layout {
                 href: "/verblijven",
                 label: "Verblijven",
                 current: section == Section::Stays,
+            });
+        }
+        if zothuis_domain::policy::figure_view(a).is_ok() {
+            nav.push(NavItem {
+                href: "/cijfers",
+                label: "Cijfers",
+                current: section == Section::Figures,
             });
         }
         nav.push(NavItem {

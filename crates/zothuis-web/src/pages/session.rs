@@ -159,6 +159,13 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
             text: "De regionale wachtlijst op een peildatum: actief, passief, in screening, met wachttijden.",
         });
     }
+    if zothuis_domain::policy::figure_view(a).is_ok() {
+        cards.push(Card {
+            href: "/cijfers",
+            title: "Cijfers",
+            text: "Wachtlijst, wachttijden, bezetting, in- en uitstroom en terugkeer, op elke peildatum en zoals bekend op elk moment; als tabel, grafiek, CSV en Excel.",
+        });
+    }
     cards.push(Card {
         href: "/referentie",
         title: "Referentiegegevens",

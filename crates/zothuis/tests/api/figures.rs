@@ -316,3 +316,211 @@ async fn period_figures_for_the_demo_are_consistent() {
     assert!(stay["totaal"]["waarde"].as_f64().unwrap() > 0.0);
     assert_eq!(stay["totaal"]["aantal"].as_f64().unwrap(), outflow);
 }
+
+async fn page(client: &Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = client.get(app.url(path)).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// The export link of a table on a page (HTML-escaped ampersands undone).
+fn export_link(html: &str, table: &str, format: &str) -> String {
+    let marker = format!("/cijfers/export?tabel={table}&#38;formaat={format}");
+    let start = html.find(&marker).expect("export link");
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].replace("&#38;", "&")
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
+    text.split("\r\n")
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_export_and_api_agree_on_every_number() {
+    let app = demo().await;
+    let manager = app.login("wachtlijst.gv").await;
+    let (status, html) = page(&manager, &app, "/cijfers?peildatum=2026-01-12").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Kerncijfers"));
+    assert!(html.contains("<svg class=\"zt-chart\""), "a chart");
+    assert!(html.contains("role=\"img\""));
+    assert!(html.contains("Wachtlijst per gemeente op 12-01-2026"));
+    assert!(
+        html.contains("href=\"/cijfers/indicatoren/wachtend-totaal\""),
+        "definitions one click away"
+    );
+
+    // The CSV of the table per municipality against the API, cell by cell.
+    let link = export_link(&html, "wachtlijst-per-gemeente", "csv");
+    let r = manager.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let rows = csv_rows(&r.bytes().await.unwrap());
+    assert_eq!(
+        rows[0],
+        [
+            "Gemeente",
+            "Aangemeld",
+            "Actief wachtend",
+            "Passief wachtend",
+            "In screening",
+            "Wachtenden"
+        ]
+    );
+    let token = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let ids = [
+        "wachtend-aangemeld",
+        "wachtend-actief",
+        "wachtend-passief",
+        "in-screening",
+        "wachtend-totaal",
+    ];
+    for (column, id) in ids.iter().enumerate() {
+        let v = json_ok(
+            &app,
+            &token,
+            &format!("/api/v1/indicatoren/{id}/waarden?peildatum=2026-01-12&uitsplitsing=gemeente"),
+        )
+        .await;
+        for line in v["waarden"].as_array().unwrap() {
+            let row = rows
+                .iter()
+                .find(|r| r[0] == line["label"].as_str().unwrap())
+                .unwrap();
+            assert_eq!(
+                row[column + 1],
+                line["weergave"].as_str().unwrap(),
+                "{id} {row:?}"
+            );
+        }
+        let total = rows.iter().find(|r| r[0] == "Totaal").unwrap();
+        assert_eq!(
+            total[column + 1],
+            v["totaal"]["weergave"].as_str().unwrap(),
+            "{id}"
+        );
+    }
+    // The tile shows the same total.
+    let waiting = rows.iter().find(|r| r[0] == "Totaal").unwrap()[5].clone();
+    assert!(
+        html.contains(&format!("<span class=\"zt-tile__value\">{waiting}</span>")),
+        "{waiting}"
+    );
+
+    // The Excel file has the same cells.
+    let link = export_link(&html, "wachtlijst-per-gemeente", "xlsx");
+    let bytes = manager
+        .get(app.url(&link))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let cell = sheet.get((r, c)).unwrap().to_string();
+            assert_eq!(&cell, text, "row {r} column {c}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_role_sees_the_dashboard_of_its_own_area() {
+    let app = demo().await;
+    // Policy: small numbers hidden, with the explanation.
+    let adviser = app.login("beleid.gv").await;
+    let (status, html) = page(&adviser, &app, "/cijfers?peildatum=2026-01-12").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("aantallen van 1 tot 5 staan er als"),
+        "suppression explained"
+    );
+    assert!(html.contains(">&#60;5<"), "some cell is hidden");
+    // A consultant: the own municipality, no table per municipality.
+    let consultant = app.login("consulent.huizen").await;
+    let (status, html) = page(&consultant, &app, "/cijfers").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("Wachtlijst per gemeente"));
+    assert!(html.contains("gemeente huizen"), "the area is named");
+    // A provider: occupancy, not the waiting list.
+    let provider = app.login("aanbieder.kwintes").await;
+    let (status, html) = page(&provider, &app, "/cijfers").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Bezetting en capaciteit per product"));
+    assert!(!html.contains("Wachtlijst per maand"));
+    let (status, _) = page(
+        &provider,
+        &app,
+        "/cijfers/export?tabel=wachtlijst-per-gemeente&formaat=csv",
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The administrator sees no care figures.
+    let admin = app.login("beheerder").await;
+    let (status, _) = page(&admin, &app, "/cijfers").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn report_tables_and_one_indicator_with_its_breakdown() {
+    let app = demo().await;
+    let adviser = app.login("beleid.gv").await;
+    let (status, html) = page(&adviser, &app, "/cijfers/tabellen?peildatum=2025-12-31").await;
+    assert_eq!(status, StatusCode::OK);
+    for caption in [
+        "Wachtlijst per peildatum",
+        "Beëindigde verblijven per locatie",
+        "In- en uitstroom per halfjaar",
+    ] {
+        assert!(html.contains(caption), "{caption}");
+    }
+    assert!(html.contains("2e halfjaar 2025"));
+    assert!(html.contains("31-12-2025"));
+
+    let (status, html) = page(
+        &adviser,
+        &app,
+        "/cijfers/indicatoren/uitstroom?periodeVan=2024-01-01&periodeTot=2025-12-31&uitsplitsing=bestemming",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Zelfstandig wonen"));
+    assert!(html.contains("Uitstroom van 01-01-2024 tot en met 31-12-2025"));
+    let link = export_link(&html, "indicator", "csv");
+    let rows = csv_rows(
+        &adviser
+            .get(app.url(&link))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(rows[0], ["Bestemming", "Uitstroom"]);
+
+    // A wrong date is a Dutch message beside the field, not an error page.
+    let (status, html) = page(
+        &adviser,
+        &app,
+        "/cijfers/indicatoren/wachtend-totaal?peildatum=32-13-2025",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("zt-error-summary"), "{html}");
+    let (status, _) = page(&adviser, &app, "/cijfers/indicatoren/bestaat-niet").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -287,15 +287,15 @@ async fn the_menu_shows_each_role_only_what_it_may_use() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let cases = [
-        ("beheerder", true, true, false),
-        ("wachtlijst.gv", false, false, false),
-        ("consulent.huizen", false, false, false),
-        ("aanbieder.kwintes", false, false, false),
-        ("beleid.gv", false, false, false),
-        ("bestuurder.gv", false, false, false),
-        ("fg.gv", false, false, true),
+        ("beheerder", true, true, false, false),
+        ("wachtlijst.gv", false, false, false, true),
+        ("consulent.huizen", false, false, false, true),
+        ("aanbieder.kwintes", false, false, false, true),
+        ("beleid.gv", false, false, false, true),
+        ("bestuurder.gv", false, false, false, true),
+        ("fg.gv", false, false, true, true),
     ];
-    for (user, users, tokens, audit) in cases {
+    for (user, users, tokens, audit, figures) in cases {
         let client = app.login(user).await;
         let html = client
             .get(app.url("/"))
@@ -319,6 +319,11 @@ async fn the_menu_shows_each_role_only_what_it_may_use() {
             html.contains("href=\"/auditlog\""),
             audit,
             "{user} auditlog"
+        );
+        assert_eq!(
+            html.contains("href=\"/cijfers\""),
+            figures,
+            "{user} cijfers"
         );
         assert!(html.contains("href=\"/referentie\""), "{user} referentie");
     }
