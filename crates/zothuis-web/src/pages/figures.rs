@@ -237,6 +237,13 @@ impl FigureTable {
         }
     }
 
+    /// Suppression threshold, notes and download links, as every table has them.
+    fn finish(mut self, f: &Figures, q: &FigureQuery) -> Self {
+        self.threshold = f.threshold;
+        self.notes = f.notes(self.caption.clone());
+        self.links(q)
+    }
+
     fn links(mut self, q: &FigureQuery) -> Self {
         self.csv = format!("/cijfers/export?{}", q.query_string(self.id, "csv"));
         self.xlsx = format!("/cijfers/export?{}", q.query_string(self.id, "xlsx"));
@@ -359,9 +366,7 @@ async fn waiting_by_municipality(
     let mut names = labels;
     names.push("Totaal".into());
     t.rows = names.into_iter().zip(grid).collect();
-    t.threshold = f.threshold;
-    t.notes = f.notes(t.caption.clone());
-    Ok(t.links(q))
+    Ok(t.finish(f, q))
 }
 
 /// The waiting list on a series of peildata, with a chart.
@@ -400,9 +405,7 @@ async fn waiting_over_time(
     .collect();
     t.chart = Some(line_chart(id, &t.caption, &labels, &series));
     t.rows = labels.into_iter().zip(grid).collect();
-    t.threshold = f.threshold;
-    t.notes = f.notes(t.caption.clone());
-    Ok(t.links(q))
+    Ok(t.finish(f, q))
 }
 
 /// One table from indicators broken down by one dimension, each column
@@ -464,9 +467,7 @@ async fn breakdown_table(
         "Totaal".into(),
         results.iter().map(|r| r.shown.total).collect(),
     ));
-    t.threshold = f.threshold;
-    t.notes = f.notes(t.caption.clone());
-    Ok(t.links(q))
+    Ok(t.finish(f, q))
 }
 
 fn end_of_month(d: NaiveDate) -> NaiveDate {
@@ -552,9 +553,7 @@ async fn flows(
         }
         t.rows.push((half_year_label(*end), cells));
     }
-    t.threshold = f.threshold;
-    t.notes = f.notes(t.caption.clone());
-    Ok(t.links(q))
+    Ok(t.finish(f, q))
 }
 
 /// Which table an export or page asks for.
@@ -702,9 +701,7 @@ async fn indicator_table(
         t.rows.push((c.label.clone(), vec![*shown]));
     }
     t.rows.push(("Totaal".into(), vec![r.shown.total]));
-    t.threshold = f.threshold;
-    t.notes = f.notes(t.caption.clone());
-    Ok(t.links(q))
+    Ok(t.finish(f, q))
 }
 
 pub struct Tile {
