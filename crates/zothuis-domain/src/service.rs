@@ -45,11 +45,15 @@ impl Default for Settings {
     }
 }
 
+/// The figures projection as known now, with the stamp it was built at.
+pub type FigureCache = std::sync::Mutex<Option<(Vec<i64>, Arc<crate::figures::Facts>)>>;
+
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
+    pub(crate) figure_cache: Arc<FigureCache>,
 }
 
 impl Services {
@@ -58,6 +62,7 @@ impl Services {
             store,
             clock,
             settings,
+            figure_cache: Arc::default(),
         }
     }
 

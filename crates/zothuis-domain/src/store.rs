@@ -479,6 +479,23 @@ pub trait ImportStore: Send + Sync {
     ) -> DomainResult<Vec<i64>>;
 }
 
+#[async_trait]
+pub trait FigureStore: Send + Sync {
+    /// Streams the journey's history as known at `known_at` into the
+    /// builder of the figures projection: waiting-list entries and their
+    /// transitions (corrections recorded by then applied), the latest
+    /// version of every stay, and capacity rows — in the order
+    /// `FigureRow` documents.
+    async fn figure_rows(
+        &self,
+        known_at: DateTime<Utc>,
+        builder: &mut crate::figures::facts::FactsBuilder,
+    ) -> DomainResult<()>;
+    /// Changes whenever anything the figures read changes (new rows,
+    /// corrections, reference data), so a projection can be kept until then.
+    async fn figure_stamp(&self) -> DomainResult<Vec<i64>>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     ReferenceStore
@@ -489,6 +506,7 @@ pub trait Store:
     + WaitlistStore
     + CareStore
     + ImportStore
+    + FigureStore
 {
 }
 
@@ -501,5 +519,6 @@ impl<T> Store for T where
         + WaitlistStore
         + CareStore
         + ImportStore
+        + FigureStore
 {
 }

@@ -1558,6 +1558,65 @@ fn zothuis_import_files(files: &[(String, Vec<u8>)]) -> Vec<zothuis_domain::impo
     zothuis_import::read_files(files).unwrap()
 }
 
+#[tokio::test]
+async fn the_figures_read_the_history_as_known_at_any_moment() {
+    use zothuis_domain::figures::Facts;
+    use zothuis_domain::figures::facts::FactsBuilder;
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let stamp = s.figure_stamp().await.unwrap();
+        // A correction recorded now: the last transition of an entry gets
+        // another date.
+        let transitions = s.list_transitions(None).await.unwrap();
+        let last = transitions.last().unwrap().clone();
+        let before = w.now();
+        w.clock.advance(Duration::hours(1));
+        s.add_transition(
+            &zothuis_domain::waitlist::TransitionData {
+                entry_id: last.entry_id,
+                status: last.status,
+                effective_date: last.effective_date - Duration::days(3),
+                note: Some("datum gecorrigeerd".into()),
+                supersedes: Some(last.id),
+                retracted: false,
+            },
+            w.now(),
+            "x",
+            w.audit(AuditAction::Updated, ObjectType::Wachtlijst),
+        )
+        .await
+        .unwrap();
+        assert_ne!(
+            s.figure_stamp().await.unwrap(),
+            stamp,
+            "a correction changes the stamp"
+        );
+
+        // The store resolves in SQL exactly what the domain resolves in memory.
+        let history = w.services.figure_history().await.unwrap();
+        for at in [start() - Duration::days(400), before, w.now()] {
+            let mut builder = FactsBuilder::new(
+                at,
+                &history.municipalities,
+                &history.products,
+                &history.providers,
+                &history.locations,
+            );
+            s.figure_rows(at, &mut builder).await.unwrap();
+            let streamed = builder.finish();
+            assert_eq!(streamed, Facts::build(&history, at), "as known at {at}");
+            assert!(!streamed.stays.is_empty() || at < start());
+        }
+        let then = w.services.build_facts(before).await.unwrap();
+        let now = w.services.build_facts(w.now()).await.unwrap();
+        assert_ne!(
+            then.spans, now.spans,
+            "the correction shows only as known after it"
+        );
+    })
+    .await;
+}
+
 /// The suite names every store method: a new method without a case here
 /// fails this test.
 #[test]

@@ -2,7 +2,7 @@
 //! within a filter, in total and broken down by one dimension.
 
 use super::catalogue::{Dimension, IndicatorId, Timing};
-use super::facts::{Day, Facts, NONE, OPEN, StayFact, WaitState, add_months, day};
+use super::facts::{Facts, NONE, NONE8, OPEN, StayFact, WaitState, day};
 use crate::care::ExitDestination;
 use crate::waitlist::{PassiveReason, RemovalReason};
 use chrono::NaiveDate;
@@ -195,7 +195,12 @@ fn stat(agg: Agg, values: &[i64]) -> Option<f64> {
     }
 }
 
-fn is_independent(exit: u16) -> bool {
+/// A one-byte code as a key, with "none" kept apart.
+fn wide(code: u8) -> u16 {
+    if code == NONE8 { NONE } else { u16::from(code) }
+}
+
+fn is_independent(exit: u8) -> bool {
     let independent = [
         ExitDestination::Zelfstandig,
         ExitDestination::ZelfstandigPact,
@@ -210,7 +215,7 @@ fn stay_key(s: &StayFact, d: Option<Dimension>) -> u16 {
         Some(Dimension::Product) => s.product,
         Some(Dimension::Aanbieder) => s.provider,
         Some(Dimension::Locatie) => s.location,
-        Some(Dimension::Bestemming) => s.exit,
+        Some(Dimension::Bestemming) => wide(s.exit),
         Some(Dimension::Gemeente) | Some(Dimension::Reden) | None => s.gemeente,
     }
 }
@@ -248,7 +253,8 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
             )));
         }
     };
-    let in_period = |d: Day| from <= d && d <= to;
+    let in_period = |d: super::facts::Day| from <= d && d <= to;
+    let set = q.filter.municipalities.as_deref();
     let f = &q.filter;
     let b = q.breakdown;
     use IndicatorId as I;
@@ -279,7 +285,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
         | I::WachttijdMediaan
         | I::WachttijdGemiddeld
         | I::WachttijdMaximum => {
-            for e in &facts.entries {
+            for e in facts.entries_in(set) {
                 if !f.gemeente(e.gemeente) || f.product.is_some_and(|p| p != e.product) {
                     continue;
                 }
@@ -301,7 +307,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                 }
                 let key = match b {
                     Some(Dimension::Product) => e.product,
-                    Some(Dimension::Reden) => span.reason,
+                    Some(Dimension::Reden) => wide(span.reason),
                     Some(Dimension::Aanbieder) => span.provider,
                     _ => e.gemeente,
                 };
@@ -317,7 +323,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
             } else {
                 WaitState::Geplaatst
             };
-            for e in &facts.entries {
+            for e in facts.entries_in(set) {
                 if !f.gemeente(e.gemeente) || f.product.is_some_and(|p| p != e.product) {
                     continue;
                 }
@@ -327,7 +333,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                     }
                     let key = match b {
                         Some(Dimension::Product) => e.product,
-                        Some(Dimension::Reden) => span.reason,
+                        Some(Dimension::Reden) => wide(span.reason),
                         _ => e.gemeente,
                     };
                     match agg {
@@ -339,14 +345,14 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
         }
         I::Instroom | I::Overplaatsingen => {
             let transfers = q.indicator == I::Overplaatsingen;
-            for s in facts.stays.iter().filter(|s| f.stay(s)) {
+            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
                 if s.transferred_in == transfers && in_period(s.start) {
                     acc.count(stay_key(s, b));
                 }
             }
         }
         I::Uitstroom | I::PersonenUitgestroomd | I::Verblijfsduur | I::UitstroomZelfstandig => {
-            for s in facts.stays.iter().filter(|s| f.stay(s)) {
+            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
                 if s.transferred_out || s.end == OPEN || !in_period(s.end) {
                     continue;
                 }
@@ -364,14 +370,10 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
             }
         }
         I::Terugkeer | I::TerugkeerPercentage => {
-            // Every person's new starts (not transfers), anywhere.
-            let mut starts: HashMap<u32, Vec<Day>> = HashMap::new();
-            for s in facts.stays.iter().filter(|s| !s.transferred_in) {
-                starts.entry(s.client).or_default().push(s.start);
-            }
-            // Each person's first exit to independent housing in the period.
+            // Each person's first exit to independent housing in the period,
+            // and whether they started a new stay within 24 months of it.
             let mut first_exit: HashMap<u32, &StayFact> = HashMap::new();
-            for s in facts.stays.iter().filter(|s| f.stay(s)) {
+            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
                 if s.transferred_out
                     || s.end == OPEN
                     || !in_period(s.end)
@@ -379,25 +381,20 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                 {
                     continue;
                 }
-                let earlier = first_exit.get(&s.client).is_none_or(|o| s.end < o.end);
-                if earlier {
+                if first_exit.get(&s.client).is_none_or(|o| s.end < o.end) {
                     first_exit.insert(s.client, s);
                 }
             }
             for (client, s) in first_exit {
-                let limit = add_months(s.end, 24);
-                let returned = starts
-                    .get(&client)
-                    .is_some_and(|v| v.iter().any(|d| *d >= s.end && *d <= limit));
                 let key = stay_key(s, b);
                 if q.indicator == I::Terugkeer {
-                    if returned {
+                    if s.returned {
                         acc.client(key, client);
                     }
                 } else {
                     acc.each(key, |bucket| {
                         bucket.clients.insert(client);
-                        if returned {
+                        if s.returned {
                             bucket.numerator.insert(client);
                         }
                     });
@@ -405,25 +402,14 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
             }
         }
         I::EersteInstroom => {
-            let mut periods: HashMap<u32, Vec<(Day, Day)>> = HashMap::new();
-            for s in &facts.stays {
-                periods.entry(s.client).or_default().push((s.start, s.end));
-            }
-            for s in facts.stays.iter().filter(|s| f.stay(s)) {
-                if s.transferred_in || !in_period(s.start) {
-                    continue;
-                }
-                let window_start = months_before(s.start, 24);
-                let before = periods
-                    .get(&s.client)
-                    .is_some_and(|v| v.iter().any(|(a, e)| *a < s.start && *e > window_start));
-                if !before {
+            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
+                if s.first_time && in_period(s.start) {
                     acc.client(stay_key(s, b), s.client);
                 }
             }
         }
         I::Bezetting => {
-            for s in facts.stays.iter().filter(|s| f.stay(s)) {
+            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
                 if s.start <= from && from < s.end {
                     acc.count(stay_key(s, b));
                 }
@@ -505,13 +491,6 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
         cells,
         additive,
     })
-}
-
-/// The same calendar day `months` earlier.
-fn months_before(d: Day, months: u32) -> Day {
-    super::facts::date(d)
-        .checked_sub_months(chrono::Months::new(months))
-        .map_or(d, day)
 }
 
 /// The rows of a breakdown: every value of the dimension that occurs, and

@@ -5,6 +5,7 @@
 //! back to the database.
 
 use crate::care::{ExitDestination, StayHeader, StayVersion};
+use crate::error::{DomainError, DomainResult};
 use crate::reference::{CapacityRow, GemeenteCode, Location, Municipality, Product, Provider};
 use crate::waitlist::{Entry, PassiveReason, RemovalReason, Status, Transition};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -98,7 +99,7 @@ impl WaitState {
 }
 
 /// One waiting-list entry (wachtlijstplaatsing).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntryFact {
     pub client: u32,
     pub product: u16,
@@ -111,17 +112,20 @@ pub struct EntryFact {
 }
 
 /// A status in force from a day until the next span of the same entry.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     pub from: Day,
     pub state: WaitState,
-    /// Index into `PassiveReason::ALL` or `RemovalReason::ALL`, or `NONE`.
-    pub reason: u16,
+    /// Index into `PassiveReason::ALL` or `RemovalReason::ALL`, or `NONE8`.
+    pub reason: u8,
     pub provider: u16,
 }
 
+/// No reason or exit destination.
+pub const NONE8: u8 = u8::MAX;
+
 /// One stay as known at the moment.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StayFact {
     pub client: u32,
     pub gemeente: u16,
@@ -131,18 +135,24 @@ pub struct StayFact {
     pub start: Day,
     /// The day of leaving (not a day in care), or `OPEN`.
     pub end: Day,
-    /// Index into `ExitDestination::ALL`, or `NONE`.
-    pub exit: u16,
+    /// The first day of the chain of transfers this stay belongs to.
+    pub episode_start: Day,
+    /// Index into `ExitDestination::ALL`, or `NONE8`.
+    pub exit: u8,
     /// This stay continues another one (a transfer).
     pub transferred_in: bool,
     /// Another stay continues this one.
     pub transferred_out: bool,
-    /// The first day of the chain of transfers this stay belongs to.
-    pub episode_start: Day,
+    /// A new start (not a transfer) without any stay of the same person in
+    /// the 24 months before it.
+    pub first_time: bool,
+    /// The person started a new stay (not a transfer) within 24 months of
+    /// leaving this one.
+    pub returned: bool,
 }
 
 /// One capacity row recorded by the moment.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CapacityFact {
     pub location: u16,
     pub product: u16,
@@ -153,7 +163,7 @@ pub struct CapacityFact {
 }
 
 /// Names for the indices, for labels.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Names {
     pub municipality: HashMap<GemeenteCode, String>,
     pub product: HashMap<i64, (String, String)>,
@@ -161,8 +171,10 @@ pub struct Names {
     pub location: HashMap<i64, String>,
 }
 
-/// Everything the engine reads.
-#[derive(Debug, Clone, Default)]
+/// Everything the engine reads. Entries and stays are grouped by
+/// responsible municipality (`entry_ranges`, `stay_ranges`), so a question
+/// about one region reads only that region's rows.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub known_at: Option<DateTime<Utc>>,
     pub municipalities: Dictionary<GemeenteCode>,
@@ -175,9 +187,18 @@ pub struct Facts {
     pub entries: Vec<EntryFact>,
     pub spans: Vec<Span>,
     pub stays: Vec<StayFact>,
+    /// Per municipality index: the range of its entries and stays.
+    pub entry_ranges: Vec<(u32, u32)>,
+    pub stay_ranges: Vec<(u32, u32)>,
     /// Sorted by (location, product, from, recorded).
     pub capacity: Vec<CapacityFact>,
     pub names: Names,
+}
+
+impl<K: PartialEq> PartialEq for Dictionary<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.keys == other.keys
+    }
 }
 
 /// The rows the projection is built from, as the store lists them.
@@ -194,35 +215,95 @@ pub struct History {
     pub stay_versions: Vec<StayVersion>,
 }
 
-fn index_of<T: PartialEq + Copy>(all: &[T], v: T) -> u16 {
-    all.iter()
-        .position(|x| *x == v)
-        .and_then(|i| u16::try_from(i).ok())
-        .unwrap_or(NONE)
+/// One row of history, already resolved as known at the moment, as the
+/// store streams it to a `FactsBuilder`. Order: entries by id; transitions
+/// by (entry, effective date, recorded at, id); stays by id; capacity by
+/// (location, product, valid from, recorded at, id).
+#[derive(Debug, Clone, Copy)]
+pub enum FigureRow<'a> {
+    Entry {
+        id: i64,
+        client: i64,
+        product: i64,
+        responsible: &'a str,
+        since: NaiveDate,
+    },
+    Transition {
+        entry: i64,
+        status: &'a str,
+        reason: Option<&'a str>,
+        provider: Option<i64>,
+        from: NaiveDate,
+    },
+    Stay {
+        id: i64,
+        client: i64,
+        transferred_from: Option<i64>,
+        responsible: &'a str,
+        product: i64,
+        provider: i64,
+        location: Option<i64>,
+        start: NaiveDate,
+        end: Option<NaiveDate>,
+        exit: Option<&'a str>,
+    },
+    Capacity {
+        location: i64,
+        product: i64,
+        from: NaiveDate,
+        to: Option<NaiveDate>,
+        places: i64,
+    },
 }
 
-impl Facts {
-    /// The history as known at `known_at`.
-    pub fn build(h: &History, known_at: DateTime<Utc>) -> Facts {
+fn index_of<T: PartialEq + Copy>(all: &[T], v: T) -> u8 {
+    all.iter()
+        .position(|x| *x == v)
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(NONE8)
+}
+
+fn bad(what: &str, e: impl std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("onleesbare {what} voor de cijfers: {e}"))
+}
+
+/// Builds the projection from streamed rows, keeping only compact facts
+/// (a national history fits in well under 200 MB).
+pub struct FactsBuilder {
+    facts: Facts,
+    entry_ids: Vec<i64>,
+    stay_ids: Vec<i64>,
+    transfers: Vec<(u32, i64)>,
+}
+
+impl FactsBuilder {
+    /// A builder with the reference data (names and dictionaries).
+    pub fn new(
+        known_at: DateTime<Utc>,
+        municipalities: &[Municipality],
+        products: &[Product],
+        providers: &[Provider],
+        locations: &[Location],
+    ) -> FactsBuilder {
         let mut f = Facts {
             known_at: Some(known_at),
             ..Facts::default()
         };
-        for m in &h.municipalities {
+        for m in municipalities {
             f.municipalities.intern(&m.code);
             f.names.municipality.insert(m.code.clone(), m.name.clone());
         }
-        for p in &h.products {
+        for p in products {
             f.products.intern(&p.id);
             f.names
                 .product
                 .insert(p.id, (p.code.clone(), p.name.clone()));
         }
-        for p in &h.providers {
+        for p in providers {
             f.providers.intern(&p.id);
             f.names.provider.insert(p.id, p.name.clone());
         }
-        for l in &h.locations {
+        for l in locations {
             f.locations.intern(&l.id);
             f.names.location.insert(l.id, l.name.clone());
             let provider = f.providers.intern(&l.provider_id);
@@ -230,139 +311,267 @@ impl Facts {
             f.location_provider.push(provider);
             f.location_municipality.push(municipality);
         }
+        FactsBuilder {
+            facts: f,
+            entry_ids: Vec::new(),
+            stay_ids: Vec::new(),
+            transfers: Vec::new(),
+        }
+    }
 
-        // Capacity rows recorded by the moment, in the order `capacity_on`
-        // ranks them.
-        let mut capacity: Vec<&CapacityRow> = h
-            .capacity
-            .iter()
-            .filter(|c| c.recorded_at <= known_at)
-            .collect();
-        capacity.sort_by_key(|c| {
-            (
-                c.location_id,
-                c.product_id,
-                c.valid_from,
-                c.recorded_at,
-                c.id,
-            )
-        });
-        for c in capacity {
-            let location = f.locations.intern(&c.location_id);
-            let product = f.products.intern(&c.product_id);
-            f.capacity.push(CapacityFact {
-                location,
+    fn municipality(&mut self, code: &str) -> DomainResult<u16> {
+        let code = GemeenteCode::parse(code).map_err(|e| bad("gemeentecode", e))?;
+        Ok(self.facts.municipalities.intern(&code))
+    }
+
+    /// Adds one row (see `FigureRow` for the order rows must come in).
+    pub fn row(&mut self, row: FigureRow<'_>) -> DomainResult<()> {
+        match row {
+            FigureRow::Entry {
+                id,
+                client,
                 product,
-                from: day(c.valid_from),
-                to: c.valid_to.map_or(OPEN, day),
-                places: u32::try_from(c.places).unwrap_or(0),
-            });
-        }
-
-        // Waiting list: each entry's transitions as known at the moment.
-        let mut by_entry: HashMap<i64, Vec<&Transition>> = HashMap::new();
-        for t in &h.transitions {
-            by_entry.entry(t.entry_id).or_default().push(t);
-        }
-        for e in &h.entries {
-            let Some(rows) = by_entry.get(&e.id) else {
-                continue;
-            };
-            let owned: Vec<Transition> = rows.iter().map(|t| (*t).clone()).collect();
-            let timeline = crate::history::timeline(&owned, known_at);
-            if timeline.is_empty() {
-                continue;
+                responsible,
+                since,
+            } => {
+                let gemeente = self.municipality(responsible)?;
+                let product = self.facts.products.intern(&product);
+                self.entry_ids.push(id);
+                self.facts.entries.push(EntryFact {
+                    client: u32::try_from(client).unwrap_or(u32::MAX),
+                    product,
+                    gemeente,
+                    since: day(since),
+                    first: 0,
+                    count: 0,
+                });
             }
-            let first = u32::try_from(f.spans.len()).unwrap_or(u32::MAX);
-            for t in &timeline {
-                let (state, reason, provider) = match t.status {
-                    Status::Aangemeld => (WaitState::Aangemeld, NONE, NONE),
-                    Status::ActiefWachtend => (WaitState::Actief, NONE, NONE),
+            FigureRow::Transition {
+                entry,
+                status,
+                reason,
+                provider,
+                from,
+            } => {
+                let Ok(i) = self.entry_ids.binary_search(&entry) else {
+                    return Ok(());
+                };
+                let status =
+                    Status::from_parts(status, reason, provider).map_err(|e| bad("status", e))?;
+                let (state, reason, provider) = match status {
+                    Status::Aangemeld => (WaitState::Aangemeld, NONE8, NONE),
+                    Status::ActiefWachtend => (WaitState::Actief, NONE8, NONE),
                     Status::PassiefWachtend(r) => {
                         (WaitState::Passief, index_of(PassiveReason::ALL, r), NONE)
                     }
-                    Status::InScreening { provider_id } => {
-                        (WaitState::Screening, NONE, f.providers.intern(&provider_id))
-                    }
-                    Status::Geplaatst => (WaitState::Geplaatst, NONE, NONE),
+                    Status::InScreening { provider_id } => (
+                        WaitState::Screening,
+                        NONE8,
+                        self.facts.providers.intern(&provider_id),
+                    ),
+                    Status::Geplaatst => (WaitState::Geplaatst, NONE8, NONE),
                     Status::Afgevoerd(r) => {
                         (WaitState::Afgevoerd, index_of(RemovalReason::ALL, r), NONE)
                     }
                 };
-                f.spans.push(Span {
-                    from: day(t.effective_date),
+                let at = u32::try_from(self.facts.spans.len()).unwrap_or(u32::MAX);
+                let e = &mut self.facts.entries[i];
+                if e.count == 0 {
+                    e.first = at;
+                }
+                e.count += 1;
+                self.facts.spans.push(Span {
+                    from: day(from),
                     state,
                     reason,
                     provider,
                 });
             }
-            let product = f.products.intern(&e.product_id);
-            let gemeente = f.municipalities.intern(&e.responsible);
-            f.entries.push(EntryFact {
-                client: u32::try_from(e.client_id).unwrap_or(u32::MAX),
-                product,
-                gemeente,
-                since: day(e.waiting_since),
-                first,
-                count: u32::try_from(timeline.len()).unwrap_or(0),
-            });
-        }
-
-        // Stays: the latest version recorded by the moment.
-        let mut versions: HashMap<i64, &StayVersion> = HashMap::new();
-        for v in h.stay_versions.iter().filter(|v| v.recorded_at <= known_at) {
-            let newer = versions
-                .get(&v.stay_id)
-                .is_none_or(|old| (v.recorded_at, v.id) > (old.recorded_at, old.id));
-            if newer {
-                versions.insert(v.stay_id, v);
-            }
-        }
-        let known: Vec<(&StayHeader, &StayVersion)> = h
-            .stay_headers
-            .iter()
-            .filter(|s| s.created_at <= known_at)
-            .filter_map(|s| versions.get(&s.id).map(|v| (s, *v)))
-            .collect();
-        let continued: std::collections::HashSet<i64> = known
-            .iter()
-            .filter_map(|(s, _)| s.transferred_from)
-            .collect();
-        let by_id: HashMap<i64, (&StayHeader, &StayVersion)> =
-            known.iter().map(|(s, v)| (s.id, (*s, *v))).collect();
-        for (s, v) in &known {
-            // Follow the transfers back to the first stay of the chain.
-            let mut episode_start = v.start_date;
-            let mut previous = s.transferred_from;
-            let mut guard = 0;
-            while let Some(p) = previous {
-                let Some((ph, pv)) = by_id.get(&p) else { break };
-                episode_start = episode_start.min(pv.start_date);
-                previous = ph.transferred_from;
-                guard += 1;
-                if guard > 1000 {
-                    break;
-                }
-            }
-            let product = f.products.intern(&v.product_id);
-            let provider = f.providers.intern(&v.provider_id);
-            let location = v.location_id.map_or(NONE, |l| f.locations.intern(&l));
-            let gemeente = f.municipalities.intern(&s.responsible);
-            f.stays.push(StayFact {
-                client: u32::try_from(s.client_id).unwrap_or(u32::MAX),
-                gemeente,
+            FigureRow::Stay {
+                id,
+                client,
+                transferred_from,
+                responsible,
                 product,
                 provider,
                 location,
-                start: day(v.start_date),
-                end: v.end_date.map_or(OPEN, day),
-                exit: v.exit.map_or(NONE, |x| index_of(ExitDestination::ALL, x)),
-                transferred_in: s.transferred_from.is_some(),
-                transferred_out: continued.contains(&s.id),
-                episode_start: day(episode_start),
-            });
+                start,
+                end,
+                exit,
+            } => {
+                let gemeente = self.municipality(responsible)?;
+                let exit = match exit {
+                    None => NONE8,
+                    Some(code) => index_of(
+                        ExitDestination::ALL,
+                        ExitDestination::parse(code).map_err(|e| bad("bestemming", e))?,
+                    ),
+                };
+                let index = u32::try_from(self.facts.stays.len()).unwrap_or(u32::MAX);
+                if let Some(from) = transferred_from {
+                    self.transfers.push((index, from));
+                }
+                self.stay_ids.push(id);
+                let product = self.facts.products.intern(&product);
+                let provider = self.facts.providers.intern(&provider);
+                let location = location.map_or(NONE, |l| self.facts.locations.intern(&l));
+                self.facts.stays.push(StayFact {
+                    client: u32::try_from(client).unwrap_or(u32::MAX),
+                    gemeente,
+                    product,
+                    provider,
+                    location,
+                    start: day(start),
+                    end: end.map_or(OPEN, day),
+                    episode_start: day(start),
+                    exit,
+                    transferred_in: transferred_from.is_some(),
+                    transferred_out: false,
+                    first_time: false,
+                    returned: false,
+                });
+            }
+            FigureRow::Capacity {
+                location,
+                product,
+                from,
+                to,
+                places,
+            } => {
+                let location = self.facts.locations.intern(&location);
+                let product = self.facts.products.intern(&product);
+                self.facts.capacity.push(CapacityFact {
+                    location,
+                    product,
+                    from: day(from),
+                    to: to.map_or(OPEN, day),
+                    places: u32::try_from(places).unwrap_or(0),
+                });
+            }
         }
-        f
+        Ok(())
+    }
+
+    /// Links transfers, marks first-time entries and returns, and groups
+    /// entries and stays by municipality.
+    pub fn finish(self) -> Facts {
+        let FactsBuilder {
+            mut facts,
+            stay_ids,
+            transfers,
+            ..
+        } = self;
+        facts.entries.retain(|e| e.count > 0);
+
+        // Transfers: a stay continues an earlier one (smaller id), so one
+        // pass in id order carries the first day of the chain forward.
+        for (index, from) in transfers {
+            if let Ok(previous) = stay_ids.binary_search(&from) {
+                let start = facts.stays[previous].episode_start;
+                facts.stays[previous].transferred_out = true;
+                let s = &mut facts.stays[index as usize];
+                s.episode_start = s.episode_start.min(start);
+            }
+        }
+
+        // First-time entries and returns, per person in order of start.
+        let mut order: Vec<u32> = (0..facts.stays.len() as u32).collect();
+        order.sort_unstable_by_key(|i| {
+            let s = &facts.stays[*i as usize];
+            (s.client, s.start, *i)
+        });
+        let mut group = 0;
+        while group < order.len() {
+            let client = facts.stays[order[group] as usize].client;
+            let mut next = group;
+            while next < order.len() && facts.stays[order[next] as usize].client == client {
+                next += 1;
+            }
+            let own = &order[group..next];
+            let starts: Vec<Day> = own
+                .iter()
+                .map(|i| &facts.stays[*i as usize])
+                .filter(|s| !s.transferred_in)
+                .map(|s| s.start)
+                .collect();
+            // The latest end among stays that started strictly earlier.
+            let mut latest_end = Day::MIN;
+            let mut k = 0;
+            while k < own.len() {
+                let start = facts.stays[own[k] as usize].start;
+                let mut same = k;
+                while same < own.len() && facts.stays[own[same] as usize].start == start {
+                    same += 1;
+                }
+                let window = months_before(start, 24);
+                for i in &own[k..same] {
+                    let s = &mut facts.stays[*i as usize];
+                    s.first_time = !s.transferred_in && latest_end <= window;
+                }
+                for i in &own[k..same] {
+                    latest_end = latest_end.max(facts.stays[*i as usize].end);
+                }
+                k = same;
+            }
+            for i in own {
+                let s = &mut facts.stays[*i as usize];
+                if s.end != OPEN {
+                    let limit = add_months(s.end, 24);
+                    let first = starts.partition_point(|d| *d < s.end);
+                    s.returned = starts.get(first).is_some_and(|d| *d <= limit);
+                }
+            }
+            group = next;
+        }
+
+        // Group by municipality.
+        let n = facts.municipalities.len();
+        facts.entries.sort_by_key(|e| e.gemeente);
+        facts.stays.sort_by_key(|s| s.gemeente);
+        facts.entry_ranges = ranges(n, facts.entries.iter().map(|e| e.gemeente));
+        facts.stay_ranges = ranges(n, facts.stays.iter().map(|s| s.gemeente));
+        facts
+    }
+}
+
+/// Per municipality index the range of rows (already sorted by it).
+fn ranges(n: usize, keys: impl Iterator<Item = u16>) -> Vec<(u32, u32)> {
+    let mut out = vec![(0u32, 0u32); n];
+    for (i, k) in keys.enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        if let Some(r) = out.get_mut(usize::from(k)) {
+            if r.1 == 0 {
+                r.0 = i;
+            }
+            r.1 = i + 1;
+        }
+    }
+    out
+}
+
+/// The same calendar day `months` earlier.
+pub fn months_before(d: Day, months: u32) -> Day {
+    date(d)
+        .checked_sub_months(chrono::Months::new(months))
+        .map_or(d, day)
+}
+
+impl Facts {
+    /// The history as known at `known_at`, resolved here in the same way
+    /// the stores resolve it in SQL (`FigureStore::figure_rows`).
+    pub fn build(h: &History, known_at: DateTime<Utc>) -> Facts {
+        let mut b = FactsBuilder::new(
+            known_at,
+            &h.municipalities,
+            &h.products,
+            &h.providers,
+            &h.locations,
+        );
+        for row in resolve(h, known_at) {
+            // Rows from the store's own types always parse.
+            let _ = b.row(row.as_row());
+        }
+        b.finish()
     }
 
     /// The spans of an entry, in effective order.
@@ -378,4 +587,153 @@ impl Facts {
         let n = spans.partition_point(|s| s.from <= d);
         n.checked_sub(1).and_then(|i| spans.get(i))
     }
+
+    /// The entries of the municipalities in `set` (indexed by municipality;
+    /// `None`: all).
+    pub fn entries_in<'a>(
+        &'a self,
+        set: Option<&'a [bool]>,
+    ) -> impl Iterator<Item = &'a EntryFact> {
+        grouped(&self.entries, &self.entry_ranges, set)
+    }
+
+    /// The stays of the municipalities in `set`.
+    pub fn stays_in<'a>(&'a self, set: Option<&'a [bool]>) -> impl Iterator<Item = &'a StayFact> {
+        grouped(&self.stays, &self.stay_ranges, set)
+    }
+}
+
+fn grouped<'a, T>(
+    rows: &'a [T],
+    ranges: &'a [(u32, u32)],
+    set: Option<&'a [bool]>,
+) -> Box<dyn Iterator<Item = &'a T> + 'a> {
+    match set {
+        None => Box::new(rows.iter()),
+        Some(set) => Box::new(
+            ranges
+                .iter()
+                .enumerate()
+                .filter(move |(g, _)| set.get(*g).copied().unwrap_or(false))
+                .flat_map(move |(_, (a, b))| rows.get(*a as usize..*b as usize).unwrap_or(&[])),
+        ),
+    }
+}
+
+/// An owned row, for resolving a `History` in memory.
+enum OwnedRow {
+    Entry(i64, i64, i64, String, NaiveDate),
+    Transition(i64, Status, NaiveDate),
+    Stay(Box<(StayHeader, StayVersion)>),
+    Capacity(CapacityRow),
+}
+
+impl OwnedRow {
+    fn as_row(&self) -> FigureRow<'_> {
+        match self {
+            OwnedRow::Entry(id, client, product, responsible, since) => FigureRow::Entry {
+                id: *id,
+                client: *client,
+                product: *product,
+                responsible,
+                since: *since,
+            },
+            OwnedRow::Transition(entry, status, from) => FigureRow::Transition {
+                entry: *entry,
+                status: status.code(),
+                reason: status.reason_code(),
+                provider: status.provider_id(),
+                from: *from,
+            },
+            OwnedRow::Stay(b) => {
+                let (h, v) = &**b;
+                FigureRow::Stay {
+                    id: h.id,
+                    client: h.client_id,
+                    transferred_from: h.transferred_from,
+                    responsible: h.responsible.as_str(),
+                    product: v.product_id,
+                    provider: v.provider_id,
+                    location: v.location_id,
+                    start: v.start_date,
+                    end: v.end_date,
+                    exit: v.exit.map(|x| x.code()),
+                }
+            }
+            OwnedRow::Capacity(c) => FigureRow::Capacity {
+                location: c.location_id,
+                product: c.product_id,
+                from: c.valid_from,
+                to: c.valid_to,
+                places: c.places,
+            },
+        }
+    }
+}
+
+/// The rows of a `History` as known at a moment, in the streaming order.
+fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
+    let mut out = Vec::new();
+    let mut entries: Vec<&Entry> = h
+        .entries
+        .iter()
+        .filter(|e| e.created_at <= known_at)
+        .collect();
+    entries.sort_by_key(|e| e.id);
+    let mut by_entry: HashMap<i64, Vec<Transition>> = HashMap::new();
+    for t in &h.transitions {
+        by_entry.entry(t.entry_id).or_default().push(t.clone());
+    }
+    for e in &entries {
+        out.push(OwnedRow::Entry(
+            e.id,
+            e.client_id,
+            e.product_id,
+            e.responsible.to_string(),
+            e.waiting_since,
+        ));
+    }
+    for e in &entries {
+        if let Some(rows) = by_entry.get(&e.id) {
+            for t in crate::history::timeline(rows, known_at) {
+                out.push(OwnedRow::Transition(e.id, t.status, t.effective_date));
+            }
+        }
+    }
+    let mut latest: HashMap<i64, &StayVersion> = HashMap::new();
+    for v in h.stay_versions.iter().filter(|v| v.recorded_at <= known_at) {
+        if latest
+            .get(&v.stay_id)
+            .is_none_or(|old| (v.recorded_at, v.id) > (old.recorded_at, old.id))
+        {
+            latest.insert(v.stay_id, v);
+        }
+    }
+    let mut headers: Vec<&StayHeader> = h
+        .stay_headers
+        .iter()
+        .filter(|s| s.created_at <= known_at)
+        .collect();
+    headers.sort_by_key(|s| s.id);
+    for s in headers {
+        if let Some(v) = latest.get(&s.id) {
+            out.push(OwnedRow::Stay(Box::new((s.clone(), (*v).clone()))));
+        }
+    }
+    let mut capacity: Vec<&CapacityRow> = h
+        .capacity
+        .iter()
+        .filter(|c| c.recorded_at <= known_at)
+        .collect();
+    capacity.sort_by_key(|c| {
+        (
+            c.location_id,
+            c.product_id,
+            c.valid_from,
+            c.recorded_at,
+            c.id,
+        )
+    });
+    out.extend(capacity.into_iter().cloned().map(OwnedRow::Capacity));
+    out
 }

@@ -3,7 +3,7 @@
 
 use super::catalogue::{Dimension, Indicator, IndicatorId, Timing};
 use super::engine::{Filter, Query, When, compute};
-use super::facts::{Facts, History};
+use super::facts::{Facts, FactsBuilder, History};
 use super::suppress::{ShownAnswer, suppress};
 use crate::admin::RequestContext;
 use crate::audit::{AuditAction, ObjectType};
@@ -12,6 +12,7 @@ use crate::policy::{FigureScope, FigureView, figure_view};
 use crate::reference::GemeenteCode;
 use crate::service::Services;
 use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
 
 /// A question about one indicator, as the API and the pages ask it.
 #[derive(Debug, Clone, Default)]
@@ -90,10 +91,39 @@ impl Services {
         })
     }
 
-    /// The projection as known at a moment (now when none is given).
-    pub async fn figure_facts(&self, known_at: Option<DateTime<Utc>>) -> DomainResult<Facts> {
-        let at = known_at.unwrap_or_else(|| self.clock.now_micros());
-        Ok(Facts::build(&self.figure_history().await?, at))
+    /// The projection as known at a moment. As known now, it is kept until
+    /// the data it reads changes (`FigureStore::figure_stamp`); a national
+    /// projection takes seconds to build and answers in microseconds.
+    pub async fn figure_facts(&self, known_at: Option<DateTime<Utc>>) -> DomainResult<Arc<Facts>> {
+        if let Some(at) = known_at {
+            return Ok(Arc::new(self.build_facts(at).await?));
+        }
+        let stamp = self.store.figure_stamp().await?;
+        if let Ok(cache) = self.figure_cache.lock()
+            && let Some((s, facts)) = cache.as_ref()
+            && *s == stamp
+        {
+            return Ok(facts.clone());
+        }
+        let facts = Arc::new(self.build_facts(self.clock.now_micros()).await?);
+        if let Ok(mut cache) = self.figure_cache.lock() {
+            *cache = Some((stamp, facts.clone()));
+        }
+        Ok(facts)
+    }
+
+    /// Builds the projection from the store, streamed.
+    pub async fn build_facts(&self, at: DateTime<Utc>) -> DomainResult<Facts> {
+        let s = &self.store;
+        let mut builder = FactsBuilder::new(
+            at,
+            &s.list_municipalities().await?,
+            &s.list_products().await?,
+            &s.list_providers().await?,
+            &s.list_locations().await?,
+        );
+        s.figure_rows(at, &mut builder).await?;
+        Ok(builder.finish())
     }
 
     /// The municipalities of the caller's area (None: all).

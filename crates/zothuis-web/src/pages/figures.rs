@@ -96,7 +96,7 @@ fn parse_known_at(v: &Option<String>) -> PageResult<Option<DateTime<Utc>>> {
 
 /// The projection and the caller's area, loaded once per page.
 struct Figures {
-    facts: Facts,
+    facts: std::sync::Arc<Facts>,
     view: FigureView,
     area: Option<Vec<GemeenteCode>>,
     threshold: u64,
