@@ -3,6 +3,7 @@
 //! moment, with small numbers suppressed for roles that see aggregates only.
 
 pub mod catalogue;
+pub mod cube;
 pub mod engine;
 pub mod facts;
 pub mod service;

@@ -713,3 +713,16 @@ fn the_engine_agrees_with_the_waiting_list_state_of_each_entry() {
         assert_eq!(count(&f, I::WachtendTotaal, When::On(day)), open, "{day_s}");
     }
 }
+
+fn cube_agrees(f: &Facts, first: NaiveDate, last: NaiveDate) -> usize {
+    let months = super::cube::Months12::between(first, last);
+    super::cube::check_against_engine(f, &months, None).unwrap()
+}
+
+#[test]
+fn the_national_set_agrees_with_the_engine_in_every_cell() {
+    let checked = cube_agrees(&now(), d("2023-01-01"), d("2026-12-31"));
+    assert!(checked > 1000, "{checked}");
+    let then = Facts::build(&history(), at("2025-07-01"));
+    cube_agrees(&then, d("2025-01-01"), d("2025-12-31"));
+}

@@ -524,3 +524,19 @@ async fn report_tables_and_one_indicator_with_its_breakdown() {
     let (status, _) = page(&adviser, &app, "/cijfers/indicatoren/bestaat-niet").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_national_set_agrees_with_the_engine_on_the_demo_history() {
+    use zothuis_domain::figures::cube::{Months12, check_against_engine};
+    let app = demo().await;
+    let facts = app.services.figure_facts(None).await.unwrap();
+    assert!(facts.stays.len() > 100 && facts.entries.len() > 100);
+    let months = Months12::between(
+        chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
+    );
+    // Every 7th cell: all indicators, municipalities, products and months
+    // are reached.
+    let checked = check_against_engine(&facts, &months, Some(7)).unwrap();
+    assert!(checked > 10_000, "{checked}");
+}
