@@ -515,7 +515,7 @@ pub fn check_against_engine(
             for p in 0..cube.products {
                 for (m, (start, end)) in months.months.iter().enumerate() {
                     n += 1;
-                    if n % step != 0 {
+                    if !n.is_multiple_of(step) {
                         continue;
                     }
                     let when = match id.info().timing {
