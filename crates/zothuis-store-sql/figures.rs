@@ -21,15 +21,15 @@ const TRANSITIONS: &str = "select t.entry_id, t.status, t.reason, t.provider_id,
                        where c.supersedes = t.id and c.recorded_at <= $1)
      order by t.entry_id, t.effective_date, t.recorded_at, t.id";
 
-// The latest version of each stay recorded by the moment.
+// The latest version of each stay recorded by the moment: one index probe
+// per stay.
 const STAYS: &str = "select s.id, s.client_id, s.transferred_from, s.responsible_municipality,
         v.product_id, v.provider_id, v.location_id, v.start_date, v.end_date, v.exit_destination
-     from stays s join stay_versions v on v.stay_id = s.id
-     where s.created_at <= $1 and v.recorded_at <= $1
-       and not exists (select 1 from stay_versions w
-                       where w.stay_id = v.stay_id and w.recorded_at <= $1
-                         and (w.recorded_at > v.recorded_at
-                              or (w.recorded_at = v.recorded_at and w.id > v.id)))
+     from stays s join stay_versions v
+       on v.id = (select w.id from stay_versions w
+                  where w.stay_id = s.id and w.recorded_at <= $1
+                  order by w.recorded_at desc, w.id desc limit 1)
+     where s.created_at <= $1
      order by s.id";
 
 const CAPACITY: &str = "select location_id, product_id, valid_from, valid_to, places
@@ -68,6 +68,17 @@ impl FigureStore for DbStore {
         builder: &mut FactsBuilder,
     ) -> DomainResult<()> {
         let pool = self.pool();
+        // Upper bounds of the row counts, so the builder allocates once.
+        let (entries, transitions, stays): (i64, i64, i64) = sqlx::query_as(
+            "select (select count(*) from waitlist_entries),
+                    (select count(*) from waitlist_transitions),
+                    (select count(*) from stays)",
+        )
+        .fetch_one(pool)
+        .await
+        .map_err(internal)?;
+        let size = |n: i64| usize::try_from(n).unwrap_or(0);
+        builder.reserve(size(entries), size(transitions), size(stays));
         let mut rows = sqlx::query(ENTRIES).bind(known_at).fetch(pool);
         while let Some(r) = rows.try_next().await.map_err(internal)? {
             let responsible: String = r.try_get(3).map_err(internal)?;

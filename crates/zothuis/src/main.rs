@@ -1,6 +1,7 @@
 //! The zothuis command: server, demo data, migrations, accounts, tokens and
 //! audit verification.
 
+mod bench;
 mod config;
 mod migrate_data;
 
@@ -103,6 +104,27 @@ enum Command {
         /// De nieuwe, lege PostgreSQL-database, postgres://gebruiker@host/database.
         #[arg(long)]
         to: String,
+    },
+    /// Maak een synthetische landelijke dataset voor de benchmark (een nieuw SQLite-bestand).
+    BenchData {
+        /// Het nieuwe databasebestand.
+        #[arg(long)]
+        out: PathBuf,
+        /// Aantal verzonnen personen.
+        #[arg(long, default_value_t = 1_000_000)]
+        personen: usize,
+    },
+    /// Meet de cijfers op een dataset van bench-data en schrijf de resultaten weg.
+    Bench {
+        /// De dataset van zothuis bench-data.
+        #[arg(long)]
+        data: PathBuf,
+        /// Het resultatenbestand.
+        #[arg(long, default_value = "bench/RESULTS.md")]
+        out: PathBuf,
+        /// Hoe vaak de landelijke set wordt berekend.
+        #[arg(long, default_value_t = 5)]
+        herhalingen: usize,
     },
     /// Zet een backup terug (SQLite). Stop zothuis eerst.
     Restore {
@@ -384,6 +406,25 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::MigrateData { from, to } => migrate_data(&from, &to).await,
+        Command::BenchData { out, personen } => {
+            let sizes = bench::Sizes::national(personen);
+            let bar = indicatif::ProgressBar::new(personen as u64);
+            let written = bench::generate(&out, &sizes, &|n| bar.set_position(n as u64)).await?;
+            bar.finish_and_clear();
+            for (table, n) in written {
+                println!("  {table}: {n} rijen");
+            }
+            println!("Dataset geschreven naar {}.", out.display());
+            Ok(0)
+        }
+        Command::Bench {
+            data,
+            out,
+            herhalingen,
+        } => {
+            bench::run(&data, &out, herhalingen).await?;
+            Ok(0)
+        }
         Command::Restore {
             file,
             force,

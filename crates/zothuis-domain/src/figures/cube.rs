@@ -7,7 +7,7 @@
 
 use super::catalogue::{IndicatorId, Timing};
 use super::engine::Value;
-use super::facts::{Day, Facts, NONE, OPEN, StayFact, WaitState, day};
+use super::facts::{Day, Facts, NONE, OPEN, WaitState, day};
 use crate::care::ExitDestination;
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -16,6 +16,8 @@ use chrono::{Datelike, Months, NaiveDate};
 pub struct Months12 {
     /// First and last day of each month.
     pub months: Vec<(Day, Day)>,
+    /// For each day from the first month's first day: its month.
+    lookup: Vec<u16>,
 }
 
 impl Months12 {
@@ -31,7 +33,12 @@ impl Months12 {
             months.push((day(m), day(end)));
             m = next;
         }
-        Months12 { months }
+        let mut lookup = Vec::new();
+        for (i, (start, end)) in months.iter().enumerate() {
+            let i = u16::try_from(i).unwrap_or(u16::MAX);
+            lookup.extend(std::iter::repeat_n(i, (end - start + 1).max(0) as usize));
+        }
+        Months12 { months, lookup }
     }
 
     pub fn len(&self) -> usize {
@@ -51,8 +58,9 @@ impl Months12 {
 
     /// The month a day falls in.
     fn of(&self, d: Day) -> Option<usize> {
-        let i = self.months.partition_point(|(_, e)| *e < d);
-        self.months.get(i).filter(|(s, _)| *s <= d).map(|_| i)
+        let first = self.months.first()?.0;
+        let offset = usize::try_from(d.checked_sub(first)?).ok()?;
+        self.lookup.get(offset).map(|m| usize::from(*m))
     }
 }
 
@@ -97,52 +105,192 @@ fn counts(values: Vec<u64>) -> Vec<Value> {
     values.into_iter().map(Value::Count).collect()
 }
 
-/// Statistics per cell from (cell, value) pairs.
-fn stats(size: usize, mut pairs: Vec<(u32, i32)>, id: IndicatorId) -> Vec<Value> {
-    pairs.sort_unstable();
-    let mut out = vec![Value::Days { n: 0, days: None }; size];
-    let mut i = 0;
-    while i < pairs.len() {
-        let cell = pairs[i].0;
-        let mut j = i;
-        while j < pairs.len() && pairs[j].0 == cell {
-            j += 1;
-        }
-        let v: Vec<i64> = pairs[i..j].iter().map(|(_, d)| i64::from(*d)).collect();
-        let n = v.len();
-        let days = match id {
-            IndicatorId::WachttijdMaximum => v.last().map(|x| *x as f64),
-            IndicatorId::WachttijdGemiddeld
-            | IndicatorId::WachttijdGeplaatstGemiddeld
-            | IndicatorId::Verblijfsduur => Some(v.iter().sum::<i64>() as f64 / n as f64),
-            _ => {
-                let mid = n / 2;
-                Some(if n.is_multiple_of(2) {
-                    (v[mid - 1] + v[mid]) as f64 / 2.0
-                } else {
-                    v[mid] as f64
-                })
-            }
-        };
-        if let Some(slot) = out.get_mut(cell as usize) {
-            *slot = Value::Days { n: n as u64, days };
-        }
-        i = j;
-    }
-    out
+/// A pass over (cell, value) pairs that hands each to the callback.
+type Visit<'a, T> = &'a dyn Fn(&mut dyn FnMut(usize, T));
+
+/// Values grouped by cell (a counting sort): `offsets[c]..offsets[c + 1]`.
+struct Grouped<T> {
+    offsets: Vec<u32>,
+    values: Vec<T>,
 }
 
-/// Distinct persons per cell from (cell, client) pairs.
-fn distinct(size: usize, mut pairs: Vec<(u32, u32)>) -> Vec<Value> {
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut out = vec![0u64; size];
-    for (cell, _) in pairs {
-        if let Some(c) = out.get_mut(cell as usize) {
-            *c += 1;
-        }
+fn group<T: Copy + Default>(size: usize, pairs: &[(u32, T)]) -> Grouped<T> {
+    let mut offsets = vec![0u32; size + 1];
+    for (c, _) in pairs {
+        offsets[*c as usize + 1] += 1;
     }
-    counts(out)
+    for i in 0..size {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut values = vec![T::default(); pairs.len()];
+    for (c, v) in pairs {
+        let slot = &mut next[*c as usize];
+        values[*slot as usize] = *v;
+        *slot += 1;
+    }
+    Grouped { offsets, values }
+}
+
+/// Values grouped by cell without collecting pairs first: `visit` is run
+/// twice, once to count per cell and once to place each value.
+fn group_visited<T: Copy + Default>(
+    size: usize,
+    visit: Visit<'_, T>,
+) -> Grouped<T> {
+    let mut offsets = vec![0u32; size + 1];
+    visit(&mut |c, _| offsets[c + 1] += 1);
+    for i in 0..size {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut values = vec![T::default(); offsets[size] as usize];
+    visit(&mut |c, v| {
+        values[next[c] as usize] = v;
+        next[c] += 1;
+    });
+    Grouped { offsets, values }
+}
+
+/// Statistics per cell from (cell, value) pairs.
+fn stats(size: usize, pairs: Vec<(u32, i32)>, id: IndicatorId) -> Vec<Value> {
+    let median = matches!(
+        id,
+        IndicatorId::WachttijdMediaan | IndicatorId::WachttijdGeplaatstMediaan
+    );
+    if !median {
+        // Mean and maximum need no ordering.
+        let mut n = vec![0u64; size];
+        let mut sum = vec![0i64; size];
+        let mut max = vec![i64::MIN; size];
+        for (c, v) in &pairs {
+            let c = *c as usize;
+            n[c] += 1;
+            sum[c] += i64::from(*v);
+            max[c] = max[c].max(i64::from(*v));
+        }
+        return (0..size)
+            .map(|c| Value::Days {
+                n: n[c],
+                days: (n[c] > 0).then(|| {
+                    if id == IndicatorId::WachttijdMaximum {
+                        max[c] as f64
+                    } else {
+                        sum[c] as f64 / n[c] as f64
+                    }
+                }),
+            })
+            .collect();
+    }
+    let mut g = group(size, &pairs);
+    drop(pairs);
+    (0..size)
+        .map(|c| {
+            let (a, b) = (g.offsets[c] as usize, g.offsets[c + 1] as usize);
+            let v = &mut g.values[a..b];
+            let n = v.len();
+            if n == 0 {
+                return Value::Days { n: 0, days: None };
+            }
+            let mid = n / 2;
+            let (_, upper, _) = v.select_nth_unstable(mid);
+            let upper = i64::from(*upper);
+            let days = if n.is_multiple_of(2) {
+                let lower = v[..mid].iter().max().map_or(upper, |x| i64::from(*x));
+                (lower + upper) as f64 / 2.0
+            } else {
+                upper as f64
+            };
+            Value::Days {
+                n: n as u64,
+                days: Some(days),
+            }
+        })
+        .collect()
+}
+
+/// Waiting-time statistics per cell from a visit of every (cell, days):
+/// sums and maxima directly; the median from a two-pass counting sort of
+/// the day counts alone (four bytes each).
+fn waiting_days(
+    size: usize,
+    id: IndicatorId,
+    visit: Visit<'_, i32>,
+) -> Vec<Value> {
+    let mut n = vec![0u32; size];
+    if id != IndicatorId::WachttijdMediaan {
+        let mut sum = vec![0i64; size];
+        let mut max = vec![0i32; size];
+        visit(&mut |c, v| {
+            n[c] += 1;
+            sum[c] += i64::from(v);
+            max[c] = max[c].max(v);
+        });
+        return (0..size)
+            .map(|c| Value::Days {
+                n: u64::from(n[c]),
+                days: (n[c] > 0).then(|| {
+                    if id == IndicatorId::WachttijdMaximum {
+                        f64::from(max[c])
+                    } else {
+                        sum[c] as f64 / f64::from(n[c])
+                    }
+                }),
+            })
+            .collect();
+    }
+    visit(&mut |c, _| n[c] += 1);
+    let mut offsets = vec![0usize; size + 1];
+    for c in 0..size {
+        offsets[c + 1] = offsets[c] + n[c] as usize;
+    }
+    let mut next = offsets.clone();
+    let mut values = vec![0i32; offsets[size]];
+    visit(&mut |c, v| {
+        values[next[c]] = v;
+        next[c] += 1;
+    });
+    (0..size)
+        .map(|c| {
+            let v = &mut values[offsets[c]..offsets[c + 1]];
+            let count = v.len();
+            if count == 0 {
+                return Value::Days { n: 0, days: None };
+            }
+            let mid = count / 2;
+            let (_, upper, _) = v.select_nth_unstable(mid);
+            let upper = f64::from(*upper);
+            let days = if count.is_multiple_of(2) {
+                let lower = v[..mid].iter().max().map_or(upper, |x| f64::from(*x));
+                (lower + upper) / 2.0
+            } else {
+                upper
+            };
+            Value::Days {
+                n: count as u64,
+                days: Some(days),
+            }
+        })
+        .collect()
+}
+
+/// Distinct persons per cell from clients grouped by cell.
+fn distinct(size: usize, mut g: Grouped<u32>) -> Vec<Value> {
+    (0..size)
+        .map(|c| {
+            let v = &mut g.values[g.offsets[c] as usize..g.offsets[c + 1] as usize];
+            v.sort_unstable();
+            let mut n = 0u64;
+            let mut previous = None;
+            for x in v.iter() {
+                if previous != Some(*x) {
+                    n += 1;
+                    previous = Some(*x);
+                }
+            }
+            Value::Count(n)
+        })
+        .collect()
 }
 
 fn is_independent(exit: u8) -> bool {
@@ -186,53 +334,48 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
                 id,
                 I::WachttijdMediaan | I::WachttijdGemiddeld | I::WachttijdMaximum
             );
-            let mut diff = vec![
-                0i64;
-                if stat {
-                    0
-                } else {
-                    shape.g * shape.p * (shape.m + 1)
-                }
-            ];
-            let mut pairs = Vec::new();
-            for e in &facts.entries {
-                let spans = facts.spans_of(e);
-                for (k, span) in spans.iter().enumerate() {
-                    if !wanted(span.state) {
-                        continue;
-                    }
-                    let until = spans.get(k + 1).map_or(OPEN, |n| n.from);
-                    let range = months.ends_within(span.from, until);
-                    if range.is_empty() {
-                        continue;
-                    }
-                    if stat {
-                        for m in range {
-                            if let Some(c) = cell32(e.gemeente, e.product, m) {
-                                pairs.push((c, (months.months[m].1 - e.since).max(0)));
+            if stat {
+                // Every waiting day count of every month, visited without
+                // being collected (a national list is millions long).
+                let visit = |f: &mut dyn FnMut(usize, i32)| {
+                    for e in &facts.entries {
+                        let spans = facts.spans_of(e);
+                        for (k, span) in spans.iter().enumerate() {
+                            if !span.state.is_open() {
+                                continue;
+                            }
+                            let until = spans.get(k + 1).map_or(OPEN, |n| n.from);
+                            for m in months.ends_within(span.from, until) {
+                                if let Some(c) = shape.cell(e.gemeente, e.product, m) {
+                                    f(c, (months.months[m].1 - e.since).max(0));
+                                }
                             }
                         }
-                    } else if usize::from(e.gemeente) < shape.g && usize::from(e.product) < shape.p
-                    {
-                        let base = (usize::from(e.gemeente) * shape.p + usize::from(e.product))
-                            * (shape.m + 1);
-                        diff[base + range.start] += 1;
-                        diff[base + range.end] -= 1;
                     }
-                }
-            }
-            if stat {
-                stats(size, pairs, id)
+                };
+                waiting_days(size, id, &visit)
             } else {
-                let mut out = vec![0u64; size];
-                for gp in 0..shape.g * shape.p {
-                    let mut running = 0i64;
-                    for m in 0..shape.m {
-                        running += diff[gp * (shape.m + 1) + m];
-                        out[gp * shape.m + m] = running.max(0) as u64;
+                let mut diff = vec![0i64; shape.g * shape.p * (shape.m + 1)];
+                for e in &facts.entries {
+                    let spans = facts.spans_of(e);
+                    for (k, span) in spans.iter().enumerate() {
+                        if !wanted(span.state) {
+                            continue;
+                        }
+                        let until = spans.get(k + 1).map_or(OPEN, |n| n.from);
+                        let range = months.ends_within(span.from, until);
+                        if range.is_empty() {
+                            continue;
+                        }
+                        if usize::from(e.gemeente) < shape.g && usize::from(e.product) < shape.p {
+                            let base = (usize::from(e.gemeente) * shape.p + usize::from(e.product))
+                                * (shape.m + 1);
+                            diff[base + range.start] += 1;
+                            diff[base + range.end] -= 1;
+                        }
                     }
                 }
-                counts(out)
+                counts(running(&diff, &shape))
             }
         }
         I::WachttijdGeplaatstMediaan | I::WachttijdGeplaatstGemiddeld | I::Afgevoerd => {
@@ -286,23 +429,27 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
             counts(out)
         }
         I::PersonenUitgestroomd | I::UitstroomZelfstandig | I::EersteInstroom => {
-            let mut pairs = Vec::new();
-            for s in &facts.stays {
-                let d = match id {
-                    I::EersteInstroom if s.first_time => s.start,
-                    I::PersonenUitgestroomd if !s.transferred_out && s.end != OPEN => s.end,
-                    I::UitstroomZelfstandig
-                        if !s.transferred_out && s.end != OPEN && is_independent(s.exit) =>
+            let visit = |f: &mut dyn FnMut(usize, u32)| {
+                for s in &facts.stays {
+                    let d = match id {
+                        I::EersteInstroom if s.first_time => s.start,
+                        I::PersonenUitgestroomd if !s.transferred_out && s.end != OPEN => s.end,
+                        I::UitstroomZelfstandig
+                            if !s.transferred_out && s.end != OPEN && is_independent(s.exit) =>
+                        {
+                            s.end
+                        }
+                        _ => continue,
+                    };
+                    if let Some(c) = months
+                        .of(d)
+                        .and_then(|m| shape.cell(s.gemeente, s.product, m))
                     {
-                        s.end
+                        f(c, s.client);
                     }
-                    _ => continue,
-                };
-                if let Some(c) = months.of(d).and_then(|m| cell32(s.gemeente, s.product, m)) {
-                    pairs.push((c, s.client));
                 }
-            }
-            distinct(size, pairs)
+            };
+            distinct(size, group_visited(size, &visit))
         }
         I::Verblijfsduur => {
             let mut pairs = Vec::new();
@@ -320,31 +467,36 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
             stats(size, pairs, id)
         }
         I::Terugkeer | I::TerugkeerPercentage => {
-            // (cell, client, end, returned): each person's first exit per cell.
-            let mut exits: Vec<(u32, u32, Day, bool)> = Vec::new();
-            for s in &facts.stays {
-                if s.transferred_out || s.end == OPEN || !is_independent(s.exit) {
-                    continue;
+            // Per cell each person's first exit, and whether they returned.
+            let visit = |f: &mut dyn FnMut(usize, (u32, Day, bool))| {
+                for s in &facts.stays {
+                    if s.transferred_out || s.end == OPEN || !is_independent(s.exit) {
+                        continue;
+                    }
+                    if let Some(c) = months
+                        .of(s.end)
+                        .and_then(|m| shape.cell(s.gemeente, s.product, m))
+                    {
+                        f(c, (s.client, s.end, s.returned));
+                    }
                 }
-                if let Some(c) = months
-                    .of(s.end)
-                    .and_then(|m| cell32(s.gemeente, s.product, m))
-                {
-                    exits.push((c, s.client, s.end, s.returned));
-                }
-            }
-            exits.sort_unstable();
+            };
+            let mut g = group_visited(size, &visit);
             let mut num = vec![0u64; size];
             let mut den = vec![0u64; size];
-            let mut previous: Option<(u32, u32)> = None;
-            for (c, client, _, returned) in exits {
-                if previous == Some((c, client)) {
-                    continue;
-                }
-                previous = Some((c, client));
-                den[c as usize] += 1;
-                if returned {
-                    num[c as usize] += 1;
+            for c in 0..size {
+                let v = &mut g.values[g.offsets[c] as usize..g.offsets[c + 1] as usize];
+                v.sort_unstable();
+                let mut previous = None;
+                for (client, _, returned) in v.iter() {
+                    if previous == Some(*client) {
+                        continue;
+                    }
+                    previous = Some(*client);
+                    den[c] += 1;
+                    if *returned {
+                        num[c] += 1;
+                    }
                 }
             }
             if id == I::Terugkeer {
@@ -411,45 +563,48 @@ fn running(diff: &[i64], shape: &Shape) -> Vec<u64> {
 
 /// Capacity and occupancy rate per location municipality × product × month.
 fn occupancy(facts: &Facts, months: &Months12, shape: &Shape, id: IndicatorId) -> Vec<Value> {
+    const NO_ROW: u32 = u32::MAX;
     // Places per (location, product) on each month's last day: the covering
-    // row ranked last (`reference::capacity_on`); rows come sorted.
-    let mut places: std::collections::HashMap<(u16, u16), Vec<Option<u32>>> =
-        std::collections::HashMap::new();
-    let mut i = 0;
+    // row ranked last (`reference::capacity_on`); rows come sorted. Flat:
+    // `places[(location * products + product) * months + m]`.
+    let locations = facts.locations.len();
+    let pairs = locations * shape.p;
+    let mut places = vec![NO_ROW; pairs * shape.m];
+    let mut has_places = vec![false; pairs];
     let rows = &facts.capacity;
+    let mut i = 0;
     while i < rows.len() {
         let key = (rows[i].location, rows[i].product);
         let mut j = i;
         while j < rows.len() && (rows[j].location, rows[j].product) == key {
             j += 1;
         }
-        let group = &rows[i..j];
-        let per_month = months
-            .months
-            .iter()
-            .map(|(_, end)| {
-                group
+        let (l, p) = (usize::from(key.0), usize::from(key.1));
+        if l < locations && p < shape.p {
+            let pair = l * shape.p + p;
+            has_places[pair] = true;
+            for (m, (_, end)) in months.months.iter().enumerate() {
+                if let Some(c) = rows[i..j]
                     .iter()
                     .rev()
                     .find(|c| c.from <= *end && *end <= c.to)
-                    .map(|c| c.places)
-            })
-            .collect();
-        places.insert(key, per_month);
+                {
+                    places[pair * shape.m + m] = c.places;
+                }
+            }
+        }
         i = j;
     }
-    let municipality_of = |l: u16| {
-        facts
-            .location_municipality
-            .get(usize::from(l))
-            .copied()
-            .unwrap_or(NONE)
-    };
+    let municipality_of = |l: usize| facts.location_municipality.get(l).copied().unwrap_or(NONE);
     let mut capacity = vec![0u64; shape.size()];
-    for ((l, p), per_month) in &places {
-        for (m, n) in per_month.iter().enumerate() {
-            if let (Some(n), Some(c)) = (n, shape.cell(municipality_of(*l), *p, m)) {
-                capacity[c] += u64::from(*n);
+    for pair in (0..pairs).filter(|p| has_places[*p]) {
+        let (l, p) = (pair / shape.p, pair % shape.p);
+        for m in 0..shape.m {
+            let n = places[pair * shape.m + m];
+            if n != NO_ROW
+                && let Some(c) = shape.cell(municipality_of(l), p as u16, m)
+            {
+                capacity[c] += u64::from(n);
             }
         }
     }
@@ -457,14 +612,16 @@ fn occupancy(facts: &Facts, months: &Months12, shape: &Shape, id: IndicatorId) -
         return counts(capacity);
     }
     let mut taken = vec![0u64; shape.size()];
-    let at_location = |s: &&StayFact| s.location != NONE;
-    for s in facts.stays.iter().filter(at_location) {
-        let Some(per_month) = places.get(&(s.location, s.product)) else {
+    for s in facts.stays.iter().filter(|s| s.location != NONE) {
+        let (l, p) = (usize::from(s.location), usize::from(s.product));
+        if l >= locations || p >= shape.p || !has_places[l * shape.p + p] {
             continue;
-        };
+        }
+        let pair = l * shape.p + p;
+        let g = municipality_of(l);
         for m in months.ends_within(s.start, s.end) {
-            if per_month[m].is_some()
-                && let Some(c) = shape.cell(municipality_of(s.location), s.product, m)
+            if places[pair * shape.m + m] != NO_ROW
+                && let Some(c) = shape.cell(g, s.product, m)
             {
                 taken[c] += 1;
             }
@@ -478,6 +635,31 @@ fn occupancy(facts: &Facts, months: &Months12, shape: &Shape, id: IndicatorId) -
             denominator,
         })
         .collect()
+}
+
+/// The whole set: every indicator, computed on `threads` threads (each
+/// indicator on one), handed to `visit` as it is ready and then dropped, so
+/// that only a few cubes are in memory at a time.
+pub fn national_set(
+    facts: &Facts,
+    months: &Months12,
+    threads: usize,
+    visit: &(dyn Fn(Cube) + Sync),
+) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(id) = IndicatorId::ALL.get(i) else {
+                        break;
+                    };
+                    visit(compute(facts, months, *id));
+                }
+            });
+        }
+    });
 }
 
 /// Two values alike, statistics to a hundredth of a day.

@@ -319,6 +319,16 @@ impl FactsBuilder {
         }
     }
 
+    /// Room for this many rows up front: a national projection grown by
+    /// doubling would briefly need twice its size.
+    pub fn reserve(&mut self, entries: usize, transitions: usize, stays: usize) {
+        self.facts.entries.reserve_exact(entries);
+        self.entry_ids.reserve_exact(entries);
+        self.facts.spans.reserve_exact(transitions);
+        self.facts.stays.reserve_exact(stays);
+        self.stay_ids.reserve_exact(stays);
+    }
+
     fn municipality(&mut self, code: &str) -> DomainResult<u16> {
         let code = GemeenteCode::parse(code).map_err(|e| bad("gemeentecode", e))?;
         Ok(self.facts.municipalities.intern(&code))
@@ -459,9 +469,13 @@ impl FactsBuilder {
             mut facts,
             stay_ids,
             transfers,
-            ..
+            entry_ids,
         } = self;
+        drop(entry_ids);
         facts.entries.retain(|e| e.count > 0);
+        facts.entries.shrink_to_fit();
+        facts.spans.shrink_to_fit();
+        facts.stays.shrink_to_fit();
 
         // Transfers: a stay continues an earlier one (smaller id), so one
         // pass in id order carries the first day of the chain forward.
@@ -473,6 +487,8 @@ impl FactsBuilder {
                 s.episode_start = s.episode_start.min(start);
             }
         }
+
+        drop(stay_ids);
 
         // First-time entries and returns, per person in order of start.
         let mut order: Vec<u32> = (0..facts.stays.len() as u32).collect();
@@ -524,10 +540,13 @@ impl FactsBuilder {
             group = next;
         }
 
+        drop(order);
+
         // Group by municipality.
         let n = facts.municipalities.len();
-        facts.entries.sort_by_key(|e| e.gemeente);
-        facts.stays.sort_by_key(|s| s.gemeente);
+        // In place: a stable sort would need half the stays again as buffer.
+        facts.entries.sort_unstable_by_key(|e| e.gemeente);
+        facts.stays.sort_unstable_by_key(|s| s.gemeente);
         facts.entry_ranges = ranges(n, facts.entries.iter().map(|e| e.gemeente));
         facts.stay_ranges = ranges(n, facts.stays.iter().map(|s| s.gemeente));
         facts

@@ -472,3 +472,59 @@ async fn a_postgres_url_selects_postgresql_and_file_backups_point_to_pg_dump() {
     assert!(!dir.path().join("zothuis.sqlite").exists());
     assert_eq!(db.store.list_clients().await.unwrap().len(), 215);
 }
+
+#[test]
+fn bench_data_and_bench_write_a_results_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("landelijk.sqlite");
+    let out = dir.path().join("bench").join("RESULTS.md");
+    let (code, stdout, err) = run(
+        &[
+            "bench-data",
+            "--out",
+            data.to_str().unwrap(),
+            "--personen",
+            "800",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("clients: 800 rijen"), "{stdout}");
+    // A second run does not overwrite the data set.
+    let (code, _, err) = run(
+        &[
+            "bench-data",
+            "--out",
+            data.to_str().unwrap(),
+            "--personen",
+            "10",
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("bestaat al"), "{err}");
+    let (code, _, err) = run(
+        &[
+            "bench",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--herhalingen",
+            "1",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let results = std::fs::read_to_string(&out).unwrap();
+    for line in [
+        "| municipalities | 342 |",
+        "| regions | 44 |",
+        "full national set",
+        "regional dashboard page",
+        "peak memory",
+        "agree",
+    ] {
+        assert!(results.contains(line), "{line}: {results}");
+    }
+}

@@ -1,0 +1,1064 @@
+//! `zothuis bench-data` and `zothuis bench`: a synthetic national data set
+//! and the measurements the figures must meet on it.
+//!
+//! The data set is written into a zothuis SQLite database with the real
+//! schema (bulk inserts, no audit rows: it is synthetic), so the benchmark
+//! reads it through the same store and projection as production. Nothing in
+//! it is a real person: names are numbers, there are no BSNs.
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use zothuis_domain::Services;
+use zothuis_domain::clock::SystemClock;
+use zothuis_domain::figures::IndicatorId;
+use zothuis_domain::figures::cube::{Months12, check_against_engine, compute, national_set};
+use zothuis_store_sqlite::SqliteStore;
+
+/// Deterministic pseudo-random numbers (xorshift64*), so that every run
+/// generates the same data set.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// Exponentially distributed whole days with this mean.
+    fn days(&mut self, mean: f64) -> i64 {
+        let u = (self.below(1_000_000) as f64 + 0.5) / 1_000_000.0;
+        (-mean * u.ln()).round() as i64
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// An index drawn with these weights.
+    fn weighted(&mut self, weights: &[u64]) -> usize {
+        let total: u64 = weights.iter().sum();
+        let mut r = self.below(total);
+        for (i, w) in weights.iter().enumerate() {
+            if r < *w {
+                return i;
+            }
+            r -= w;
+        }
+        weights.len() - 1
+    }
+}
+
+#[derive(Clone)]
+enum V {
+    I(i64),
+    T(String),
+    D(NaiveDate),
+    S(DateTime<Utc>),
+    B(bool),
+    Null,
+}
+
+/// A table's name, its columns and the rows waiting to be written.
+type Pending = (&'static str, &'static [&'static str], Vec<Vec<V>>);
+
+/// Rows waiting to be written, per table, in foreign-key order.
+struct Buffers {
+    tables: Vec<Pending>,
+    written: Vec<usize>,
+}
+
+const CLIENTS: &[&str] = &[
+    "id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "restricted",
+    "registered_by",
+    "created_at",
+];
+const APPLICATIONS: &[&str] = &[
+    "id",
+    "client_id",
+    "product_id",
+    "municipality_code",
+    "applied_on",
+    "source",
+    "recorded_at",
+    "recorded_by",
+];
+const DECISIONS: &[&str] = &[
+    "id",
+    "application_id",
+    "client_id",
+    "product_id",
+    "outcome",
+    "decided_on",
+    "valid_from",
+    "reference",
+    "responsible_municipality",
+    "determined_municipality",
+    "rule",
+    "explanation",
+    "inputs",
+    "recorded_at",
+    "recorded_by",
+];
+const ENTRIES: &[&str] = &[
+    "id",
+    "client_id",
+    "decision_id",
+    "product_id",
+    "responsible_municipality",
+    "waiting_since",
+    "created_at",
+];
+const TRANSITIONS: &[&str] = &[
+    "id",
+    "entry_id",
+    "status",
+    "reason",
+    "provider_id",
+    "effective_date",
+    "recorded_at",
+    "recorded_by",
+    "supersedes",
+    "retracted",
+];
+const STAYS: &[&str] = &[
+    "id",
+    "client_id",
+    "entry_id",
+    "transferred_from",
+    "responsible_municipality",
+    "created_at",
+];
+const VERSIONS: &[&str] = &[
+    "id",
+    "stay_id",
+    "product_id",
+    "provider_id",
+    "location_id",
+    "start_date",
+    "end_date",
+    "exit_destination",
+    "recorded_at",
+    "recorded_by",
+];
+
+const T_CLIENTS: usize = 0;
+const T_APPLICATIONS: usize = 1;
+const T_DECISIONS: usize = 2;
+const T_ENTRIES: usize = 3;
+const T_TRANSITIONS: usize = 4;
+const T_STAYS: usize = 5;
+const T_VERSIONS: usize = 6;
+
+impl Buffers {
+    fn new() -> Buffers {
+        let tables = vec![
+            ("clients", CLIENTS, Vec::new()),
+            ("applications", APPLICATIONS, Vec::new()),
+            ("decisions", DECISIONS, Vec::new()),
+            ("waitlist_entries", ENTRIES, Vec::new()),
+            ("waitlist_transitions", TRANSITIONS, Vec::new()),
+            ("stays", STAYS, Vec::new()),
+            ("stay_versions", VERSIONS, Vec::new()),
+        ];
+        Buffers {
+            written: vec![0; tables.len()],
+            tables,
+        }
+    }
+
+    fn push(&mut self, table: usize, row: Vec<V>) {
+        self.tables[table].2.push(row);
+    }
+
+    /// Writes every buffered row in one transaction.
+    async fn flush(&mut self, pool: &SqlitePool) -> Result<()> {
+        let mut tx = pool.begin().await?;
+        for (i, (table, columns, rows)) in self.tables.iter_mut().enumerate() {
+            // SQLite allows 32766 parameters per statement.
+            let per_statement = (30_000 / columns.len()).max(1);
+            for chunk in rows.chunks(per_statement) {
+                let mut q: QueryBuilder<Sqlite> =
+                    QueryBuilder::new(format!("insert into {table} ({}) ", columns.join(", ")));
+                q.push_values(chunk, |mut b, row| {
+                    for v in row {
+                        match v {
+                            V::I(x) => b.push_bind(*x),
+                            V::T(x) => b.push_bind(x.clone()),
+                            V::D(x) => b.push_bind(*x),
+                            V::S(x) => b.push_bind(*x),
+                            V::B(x) => b.push_bind(*x),
+                            V::Null => b.push_bind(None::<i64>),
+                        };
+                    }
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            self.written[i] += rows.len();
+            rows.clear();
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn at(d: NaiveDate, dice: &mut Dice) -> DateTime<Utc> {
+    let noon = d.and_hms_opt(9, 0, 0).unwrap_or_default();
+    Utc.from_utc_datetime(&noon) + Duration::minutes(dice.below(600) as i64)
+}
+
+struct Product {
+    id: i64,
+    code: &'static str,
+    kind: &'static str,
+    category: &'static str,
+    /// Mean length of stay in days.
+    stay: f64,
+    /// Locations per region (0: at home).
+    locations: usize,
+}
+
+const PRODUCTS: [Product; 7] = [
+    Product {
+        id: 1,
+        code: "BW-INT",
+        kind: "intramuraal",
+        category: "15",
+        stay: 700.0,
+        locations: 6,
+    },
+    Product {
+        id: 2,
+        code: "BT",
+        kind: "thuis",
+        category: "15",
+        stay: 500.0,
+        locations: 0,
+    },
+    Product {
+        id: 3,
+        code: "BW-BESCHUT",
+        kind: "beschut-wonen",
+        category: "15",
+        stay: 900.0,
+        locations: 3,
+    },
+    Product {
+        id: 4,
+        code: "HF",
+        kind: "woonvoorziening",
+        category: "16",
+        stay: 800.0,
+        locations: 2,
+    },
+    Product {
+        id: 5,
+        code: "MO-NACHT",
+        kind: "opvang",
+        category: "16",
+        stay: 45.0,
+        locations: 2,
+    },
+    Product {
+        id: 6,
+        code: "MO-24",
+        kind: "opvang",
+        category: "16",
+        stay: 90.0,
+        locations: 2,
+    },
+    Product {
+        id: 7,
+        code: "VO",
+        kind: "opvang",
+        category: "16",
+        stay: 120.0,
+        locations: 1,
+    },
+];
+
+const EXITS: [(&str, u64); 11] = [
+    ("zelfstandig", 30),
+    ("zelfstandig-pact", 15),
+    ("beschermd-thuis", 8),
+    ("andere-voorziening", 12),
+    ("wlz", 4),
+    ("kliniek", 5),
+    ("familie-vrienden", 10),
+    ("onbekend", 9),
+    ("overleden", 2),
+    ("detentie", 2),
+    ("buiten-regio", 3),
+];
+
+const PASSIVE: [&str; 4] = [
+    "niet-gemotiveerd",
+    "niet-plaatsbaar",
+    "klinische-opname",
+    "anders",
+];
+const REMOVED: [&str; 7] = [
+    "wlz-indicatie",
+    "elders-geplaatst",
+    "niet-meer-nodig",
+    "vertrokken",
+    "overleden",
+    "geen-contact",
+    "anders",
+];
+
+/// The region a municipality belongs to, its providers and locations.
+struct Region {
+    municipalities: Vec<String>,
+    weights: Vec<u64>,
+    providers: Vec<i64>,
+    /// (location id, provider id, product id)
+    locations: Vec<(i64, i64, i64)>,
+}
+
+pub struct Sizes {
+    pub regions: usize,
+    pub municipalities: usize,
+    pub persons: usize,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Sizes {
+    pub fn national(persons: usize) -> Sizes {
+        Sizes {
+            regions: 44,
+            municipalities: 342,
+            persons,
+            first: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap_or_default(),
+            last: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default(),
+        }
+    }
+}
+
+/// Generates the data set into a new database at `file`.
+pub async fn generate(
+    file: &Path,
+    sizes: &Sizes,
+    progress: &dyn Fn(usize),
+) -> Result<Vec<(String, usize)>> {
+    if file.exists() {
+        bail!("{} bestaat al; kies een nieuw bestand", file.display());
+    }
+    let url = format!("sqlite://{}", file.display());
+    let store = SqliteStore::open(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let pool = store.pool().clone();
+    let mut dice = Dice(0x5eed_0001_2016_2025);
+
+    // Reference data.
+    let mut regions: Vec<Region> = Vec::new();
+    let mut q = pool.begin().await?;
+    for p in &PRODUCTS {
+        sqlx::query("insert into products (id, code, name, category, kind, tariff_unit) values ($1, $2, $3, $4, $5, 'per-dag')")
+            .bind(p.id)
+            .bind(p.code)
+            .bind(format!("Product {}", p.code))
+            .bind(p.category)
+            .bind(p.kind)
+            .execute(&mut *q)
+            .await?;
+    }
+    let mut next_provider = 0i64;
+    let mut next_location = 0i64;
+    let mut next_capacity = 0i64;
+    for r in 0..sizes.regions {
+        let region_id = r as i64 + 1;
+        // Municipalities spread over the regions; the first is the centrumgemeente.
+        let count = sizes.municipalities / sizes.regions
+            + usize::from(r < sizes.municipalities % sizes.regions);
+        let first_code = regions
+            .iter()
+            .map(|x| x.municipalities.len())
+            .sum::<usize>();
+        let codes: Vec<String> = (0..count)
+            .map(|i| format!("GM{:04}", first_code + i + 1))
+            .collect();
+        sqlx::query(
+            "insert into regions (id, code, name, centrumgemeente) values ($1, $2, $3, $4)",
+        )
+        .bind(region_id)
+        .bind(format!("R{:02}", r + 1))
+        .bind(format!("Regio {}", r + 1))
+        .bind(&codes[0])
+        .execute(&mut *q)
+        .await?;
+        let mut weights = Vec::new();
+        for (i, code) in codes.iter().enumerate() {
+            sqlx::query("insert into municipalities (code, name, region_id) values ($1, $2, $3)")
+                .bind(code)
+                .bind(format!("Gemeente {}", first_code + i + 1))
+                .bind(region_id)
+                .execute(&mut *q)
+                .await?;
+            // The centrumgemeente is the largest.
+            weights.push(if i == 0 { 60 } else { 5 + dice.below(30) });
+        }
+        let providers: Vec<i64> = (0..6)
+            .map(|_| {
+                next_provider += 1;
+                next_provider
+            })
+            .collect();
+        for p in &providers {
+            sqlx::query("insert into providers (id, name) values ($1, $2)")
+                .bind(p)
+                .bind(format!("Aanbieder {p}"))
+                .execute(&mut *q)
+                .await?;
+        }
+        let mut locations = Vec::new();
+        for product in &PRODUCTS {
+            for _ in 0..product.locations {
+                next_location += 1;
+                let provider = *dice.pick(&providers);
+                let municipality = &codes[dice.below(codes.len().min(3) as u64) as usize];
+                sqlx::query("insert into locations (id, provider_id, municipality_code, name) values ($1, $2, $3, $4)")
+                    .bind(next_location)
+                    .bind(provider)
+                    .bind(municipality)
+                    .bind(format!("Locatie {next_location}"))
+                    .execute(&mut *q)
+                    .await?;
+                sqlx::query(
+                    "insert into location_products (location_id, product_id) values ($1, $2)",
+                )
+                .bind(next_location)
+                .bind(product.id)
+                .execute(&mut *q)
+                .await?;
+                // Places from the start, and a change in a later year.
+                let places = if product.stay > 200.0 {
+                    40 + dice.below(80)
+                } else {
+                    15 + dice.below(40)
+                };
+                let change = sizes.first + Duration::days(365 * (1 + dice.below(8) as i64));
+                for (from, n) in [(sizes.first, places), (change, places + dice.below(20))] {
+                    next_capacity += 1;
+                    sqlx::query("insert into capacity (id, location_id, product_id, places, valid_from, recorded_at, recorded_by) values ($1, $2, $3, $4, $5, $6, 'bench-data')")
+                        .bind(next_capacity)
+                        .bind(next_location)
+                        .bind(product.id)
+                        .bind(n as i64)
+                        .bind(from)
+                        .bind(at(from, &mut dice) - Duration::days(20))
+                        .execute(&mut *q)
+                        .await?;
+                }
+                locations.push((next_location, provider, product.id));
+            }
+        }
+        regions.push(Region {
+            municipalities: codes,
+            weights,
+            providers,
+            locations,
+        });
+    }
+    q.commit().await?;
+    let region_weights: Vec<u64> = regions.iter().map(|r| r.weights.iter().sum()).collect();
+
+    let mut b = Buffers::new();
+    let span = (sizes.last - sizes.first).num_days();
+    let (mut application, mut transition, mut entry, mut stay, mut version) =
+        (0i64, 0i64, 0i64, 0i64, 0i64);
+    for person in 0..sizes.persons {
+        let client = person as i64 + 1;
+        let region = &regions[dice.weighted(&region_weights)];
+        let home = region.municipalities[dice.weighted(&region.weights)].clone();
+        let start = sizes.first + Duration::days(dice.below(span as u64) as i64);
+        b.push(
+            T_CLIENTS,
+            vec![
+                V::I(client),
+                V::T("Persoon".into()),
+                V::T(format!("{client}")),
+                V::D(
+                    NaiveDate::from_ymd_opt(
+                        1950 + dice.below(55) as i32,
+                        1 + dice.below(12) as u32,
+                        1 + dice.below(28) as u32,
+                    )
+                    .unwrap_or_default(),
+                ),
+                V::B(false),
+                V::T(home.clone()),
+                V::S(at(start, &mut dice)),
+            ],
+        );
+        let stay_at = |b: &mut Buffers,
+                       dice: &mut Dice,
+                       product: &Product,
+                       from: NaiveDate,
+                       entry_id: Option<i64>,
+                       transferred_from: Option<i64>,
+                       stay: &mut i64,
+                       version: &mut i64|
+         -> (i64, Option<NaiveDate>) {
+            *stay += 1;
+            let candidates: Vec<&(i64, i64, i64)> = region
+                .locations
+                .iter()
+                .filter(|l| l.2 == product.id)
+                .collect();
+            let (location, provider) = if candidates.is_empty() {
+                (None, *dice.pick(&region.providers))
+            } else {
+                let l = dice.pick(&candidates);
+                (Some(l.0), l.1)
+            };
+            b.push(
+                T_STAYS,
+                vec![
+                    V::I(*stay),
+                    V::I(client),
+                    entry_id.map_or(V::Null, V::I),
+                    transferred_from.map_or(V::Null, V::I),
+                    V::T(home.clone()),
+                    V::S(at(from, dice)),
+                ],
+            );
+            let end = from + Duration::days(1 + dice.days(product.stay));
+            let ended = (end <= sizes.last).then_some(end);
+            let mut versions = vec![(None, None, at(from, dice))];
+            if let Some(e) = ended {
+                let exit = EXITS[dice.weighted(&EXITS.map(|(_, w)| w))].0;
+                versions.push((
+                    Some(e),
+                    Some(exit),
+                    at(e, dice) + Duration::days(dice.below(4) as i64),
+                ));
+            }
+            for (end, exit, recorded) in versions {
+                *version += 1;
+                b.push(
+                    T_VERSIONS,
+                    vec![
+                        V::I(*version),
+                        V::I(*stay),
+                        V::I(product.id),
+                        V::I(provider),
+                        location.map_or(V::Null, V::I),
+                        V::D(from),
+                        end.map_or(V::Null, V::D),
+                        exit.map_or(V::Null, |x: &str| V::T(x.into())),
+                        V::S(recorded),
+                        V::T("bench-data".into()),
+                    ],
+                );
+            }
+            (*stay, ended)
+        };
+        if dice.chance(33) {
+            // Protected housing: application, decision, waiting list, stay.
+            let product = &PRODUCTS[dice.weighted(&[45, 35, 12, 8, 0, 0, 0])];
+            application += 1;
+            let decided = start + Duration::days(14 + dice.below(28) as i64);
+            b.push(
+                T_APPLICATIONS,
+                vec![
+                    V::I(application),
+                    V::I(client),
+                    V::I(product.id),
+                    V::T(home.clone()),
+                    V::D(start),
+                    V::T("zelf".into()),
+                    V::S(at(start, &mut dice)),
+                    V::T("bench-data".into()),
+                ],
+            );
+            if decided > sizes.last {
+                continue;
+            }
+            b.push(
+                T_DECISIONS,
+                vec![
+                    V::I(application),
+                    V::I(application),
+                    V::I(client),
+                    V::I(product.id),
+                    V::T("toegekend".into()),
+                    V::D(decided),
+                    V::D(decided),
+                    V::T(format!("B-{application}")),
+                    V::T(home.clone()),
+                    V::T(home.clone()),
+                    V::T("3c".into()),
+                    V::T("Synthetisch".into()),
+                    V::T("{}".into()),
+                    V::S(at(decided, &mut dice)),
+                    V::T("bench-data".into()),
+                ],
+            );
+            entry += 1;
+            b.push(
+                T_ENTRIES,
+                vec![
+                    V::I(entry),
+                    V::I(client),
+                    V::I(application),
+                    V::I(product.id),
+                    V::T(home.clone()),
+                    V::D(decided),
+                    V::S(at(decided, &mut dice)),
+                ],
+            );
+            // The status history, until placement, removal or the end.
+            let mut steps: Vec<(&str, Option<&str>, Option<i64>, NaiveDate)> =
+                vec![("aangemeld", None, None, decided)];
+            let mut day = decided + Duration::days(dice.below(14) as i64);
+            steps.push(("actief-wachtend", None, None, day));
+            if dice.chance(20) {
+                day += Duration::days(30 + dice.days(80.0));
+                steps.push(("passief-wachtend", Some(*dice.pick(&PASSIVE)), None, day));
+                day += Duration::days(30 + dice.days(60.0));
+                steps.push(("actief-wachtend", None, None, day));
+            }
+            day += Duration::days(dice.days(150.0));
+            let removed = dice.chance(12);
+            if removed {
+                steps.push(("afgevoerd", Some(*dice.pick(&REMOVED)), None, day));
+            } else {
+                let provider = *dice.pick(&region.providers);
+                steps.push(("in-screening", None, Some(provider), day));
+                day += Duration::days(7 + dice.below(38) as i64);
+                steps.push(("geplaatst", None, None, day));
+            }
+            let mut placed = None;
+            let mut last_id = 0;
+            for (status, reason, provider, d) in steps {
+                if d > sizes.last {
+                    break;
+                }
+                transition += 1;
+                last_id = transition;
+                b.push(
+                    T_TRANSITIONS,
+                    vec![
+                        V::I(transition),
+                        V::I(entry),
+                        V::T(status.into()),
+                        reason.map_or(V::Null, |r| V::T(r.into())),
+                        provider.map_or(V::Null, V::I),
+                        V::D(d),
+                        V::S(at(d, &mut dice)),
+                        V::T("bench-data".into()),
+                        V::Null,
+                        V::B(false),
+                    ],
+                );
+                if status == "geplaatst" {
+                    placed = Some(d);
+                }
+            }
+            if let Some(d) = placed {
+                // Now and then the placement date is corrected later.
+                if dice.chance(2) {
+                    transition += 1;
+                    b.push(
+                        T_TRANSITIONS,
+                        vec![
+                            V::I(transition),
+                            V::I(entry),
+                            V::T("geplaatst".into()),
+                            V::Null,
+                            V::Null,
+                            V::D(d - Duration::days(3)),
+                            V::S(at(d, &mut dice) + Duration::days(20)),
+                            V::T("bench-data".into()),
+                            V::I(last_id),
+                            V::B(false),
+                        ],
+                    );
+                }
+                let (first, ended) = stay_at(
+                    &mut b,
+                    &mut dice,
+                    product,
+                    d,
+                    Some(entry),
+                    None,
+                    &mut stay,
+                    &mut version,
+                );
+                // Sometimes a transfer to another place.
+                if let Some(e) = ended
+                    && dice.chance(8)
+                {
+                    stay_at(
+                        &mut b,
+                        &mut dice,
+                        product,
+                        e,
+                        None,
+                        Some(first),
+                        &mut stay,
+                        &mut version,
+                    );
+                }
+            }
+        } else {
+            // Shelter: one or more stays with gaps between them.
+            let product = &PRODUCTS[dice.weighted(&[0, 0, 0, 0, 60, 30, 10])];
+            let mut from = start;
+            loop {
+                let (_, ended) = stay_at(
+                    &mut b,
+                    &mut dice,
+                    product,
+                    from,
+                    None,
+                    None,
+                    &mut stay,
+                    &mut version,
+                );
+                let Some(e) = ended else { break };
+                if !dice.chance(62) {
+                    break;
+                }
+                from = e + Duration::days(1 + dice.days(250.0));
+                if from > sizes.last {
+                    break;
+                }
+            }
+        }
+        if (person + 1) % 20_000 == 0 {
+            b.flush(&pool).await?;
+            progress(person + 1);
+        }
+    }
+    b.flush(&pool).await?;
+    progress(sizes.persons);
+    sqlx::query("analyze").execute(&pool).await?;
+    // Fold the write-ahead log into the database file, so that reading the
+    // data set does not go through a gigabyte of log.
+    sqlx::query("pragma wal_checkpoint(truncate)")
+        .execute(&pool)
+        .await?;
+    Ok(b.tables
+        .iter()
+        .zip(&b.written)
+        .map(|((t, _, _), n)| (t.to_string(), *n))
+        .collect())
+}
+
+/// Peak and current resident memory in MB (Linux `/proc`), for the report.
+fn memory() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (kb("VmHWM:"), kb("VmRSS:"))
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Runs the measurements on a data set and writes them to `out`.
+pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
+    if !data.is_file() {
+        bail!(
+            "{} bestaat niet; maak het eerst met zothuis bench-data",
+            data.display()
+        );
+    }
+    let url = format!("sqlite://{}", data.display());
+    let store = Arc::new(
+        SqliteStore::open(&url)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
+    let services = Services::new(store.clone(), Arc::new(SystemClock), Default::default());
+    let mut report = Vec::new();
+    let rows: Vec<(String, i64)> = {
+        let mut v = Vec::new();
+        for t in [
+            "clients",
+            "applications",
+            "decisions",
+            "waitlist_entries",
+            "waitlist_transitions",
+            "stays",
+            "stay_versions",
+            "capacity",
+            "locations",
+            "municipalities",
+            "regions",
+        ] {
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {t}")))
+                    .fetch_one(store.pool())
+                    .await?;
+            v.push((t.to_string(), n));
+        }
+        v
+    };
+    let events: i64 = rows
+        .iter()
+        .filter(|(t, _)| !matches!(t.as_str(), "locations" | "municipalities" | "regions"))
+        .map(|(_, n)| n)
+        .sum();
+
+    // 1. The projection, as known now, from the database.
+    let t = Instant::now();
+    let facts = services.figure_facts(None).await?;
+    let load = t.elapsed().as_secs_f64();
+    let (peak_after_load, rss_after_load) = memory();
+
+    // 2. The national set: every indicator × municipality × product × month.
+    let first = facts
+        .entries
+        .iter()
+        .map(|e| e.since)
+        .chain(facts.stays.iter().map(|s| s.start))
+        .min()
+        .map(zothuis_domain::figures::facts::date)
+        .unwrap_or_default();
+    let last = services
+        .clock
+        .today()
+        .min(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default());
+    let months = Months12::between(first, last);
+    let mut timings = Vec::new();
+    let mut cells = 0usize;
+    let mut checksum = 0f64;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for _ in 0..rounds.max(1) {
+        let t = Instant::now();
+        let sums = std::sync::Mutex::new((0usize, 0f64));
+        national_set(&facts, &months, threads, &|cube| {
+            let sum = cube.values.iter().filter_map(|v| v.number()).sum::<f64>();
+            if let Ok(mut s) = sums.lock() {
+                s.0 += cube.values.len();
+                s.1 += sum;
+            }
+        });
+        timings.push(t.elapsed().as_secs_f64());
+        (cells, checksum) = sums.into_inner().unwrap_or_default();
+    }
+    // Each indicator on its own, one thread, for the table below.
+    let mut per_indicator = Vec::new();
+    for id in IndicatorId::ALL {
+        let t = Instant::now();
+        let cube = compute(&facts, &months, *id);
+        per_indicator.push(t.elapsed().as_secs_f64());
+        drop(cube);
+    }
+    timings.sort_by(f64::total_cmp);
+    let (peak_after_set, _) = memory();
+    let t = Instant::now();
+    let checked =
+        check_against_engine(&facts, &months, Some(4999)).map_err(|e| anyhow::anyhow!(e))?;
+    let check_time = t.elapsed().as_secs_f64();
+
+    // 3. A regional dashboard page over HTTP, with the projection loaded.
+    let dashboard = dashboard_times(&services, 60).await?;
+    let (peak_end, rss_end) = memory();
+
+    let machine = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    report.push("# zothuis — figures benchmark".to_string());
+    report.push(String::new());
+    report.push(format!(
+        "Generated by `zothuis bench` on {} ({cores} cores, {machine}), release build.",
+        services.clock.now().format("%Y-%m-%d %H:%M UTC")
+    ));
+    report.push(String::new());
+    report.push("## Data set (`zothuis bench-data`)".into());
+    report.push(String::new());
+    report.push("| table | rows |".into());
+    report.push("|---|---:|".into());
+    for (t, n) in &rows {
+        report.push(format!("| {t} | {n} |"));
+    }
+    report.push(format!(
+        "| **events** (all rows of the journey) | **{events}** |"
+    ));
+    report.push(String::new());
+    report.push(format!(
+        "Projection: {} waiting-list entries, {} status spans, {} stays, {} capacity rows; {} municipalities, {} products.",
+        facts.entries.len(),
+        facts.spans.len(),
+        facts.stays.len(),
+        facts.capacity.len(),
+        facts.municipalities.len(),
+        facts.products.len()
+    ));
+    report.push(String::new());
+    report.push("## Results".into());
+    report.push(String::new());
+    report.push("| measurement | result | target |".into());
+    report.push("|---|---:|---:|".into());
+    report.push(format!("| build the projection from the database (once; kept until data changes) | {load:.1} s | – |"));
+    report.push(format!(
+        "| full national set: {} indicators × {} municipalities × {} products × {} months = {cells} cells, {threads} threads, best of {} | {:.3} s | ≤ 1 s |",
+        IndicatorId::ALL.len(),
+        facts.municipalities.len(),
+        facts.products.len(),
+        months.len(),
+        timings.len(),
+        timings[0]
+    ));
+    report.push(format!(
+        "| full national set, median of {} runs | {:.3} s | – |",
+        timings.len(),
+        timings[timings.len() / 2]
+    ));
+    report.push(format!(
+        "| regional dashboard page `/cijfers` (policy adviser of one region, {} requests) p50 / p95 / max | {:.1} / {:.1} / {:.1} ms | p95 ≤ 50 ms |",
+        dashboard.len(),
+        percentile(&dashboard, 50.0),
+        percentile(&dashboard, 95.0),
+        dashboard.last().copied().unwrap_or(0.0)
+    ));
+    report.push(format!("| peak memory after loading the projection | {peak_after_load:.0} MB (resident {rss_after_load:.0} MB) | ≤ 200 MB |"));
+    report.push(format!(
+        "| peak memory after the national set | {peak_after_set:.0} MB | ≤ 200 MB |"
+    ));
+    report.push(format!("| peak memory at the end (with the web server) | {peak_end:.0} MB (resident {rss_end:.0} MB) | ≤ 200 MB |"));
+    report.push(format!("| cells of the national set checked against the engine (every 4999th) | {checked} agree ({check_time:.1} s) | all |"));
+    report.push(String::new());
+    report.push(format!(
+        "Checksum of the national set (sum of all shown numbers): {checksum:.1}"
+    ));
+    report.push(String::new());
+    report.push("Per indicator (one thread, one run):".into());
+    report.push(String::new());
+    report.push("| indicator | ms |".into());
+    report.push("|---|---:|".into());
+    for (id, t) in IndicatorId::ALL.iter().zip(&per_indicator) {
+        report.push(format!("| {} | {:.1} |", id.code(), t * 1000.0));
+    }
+    report.push(String::new());
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, report.join("\n") + "\n")
+        .with_context(|| format!("{} schrijven", out.display()))?;
+    println!("{}", report.join("\n"));
+    Ok(())
+}
+
+/// Times the dashboard of a policy adviser of the first region.
+async fn dashboard_times(services: &Services, requests: usize) -> Result<Vec<f64>> {
+    use zothuis_domain::admin::{NewUserInput, RequestContext};
+    let password = "een lang genoeg wachtwoord voor de benchmark";
+    let username = format!("bench.{}", services.clock.now().timestamp());
+    services
+        .create_user(
+            &RequestContext::system("bench"),
+            &NewUserInput {
+                username: username.clone(),
+                display_name: "Benchmark".into(),
+                role: "beleidsadviseur".into(),
+                scope: "regio:R01".into(),
+                password: password.into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let state = zothuis_web::AppState::new(services.clone(), zothuis_web::WebConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = zothuis_web::serve(listener, state, async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let page = client
+        .get(format!("{address}/inloggen"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let marker = "name=\"csrf\" value=\"";
+    let csrf: String = page
+        .find(marker)
+        .map(|i| {
+            page[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default();
+    let login = client
+        .post(format!("{address}/inloggen"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("gebruikersnaam", &username),
+            ("wachtwoord", password),
+            ("terug", "/"),
+        ])
+        .send()
+        .await?;
+    if !login.status().is_redirection() {
+        bail!("inloggen voor de benchmark mislukte: {}", login.status());
+    }
+    let mut times = Vec::new();
+    for i in 0..requests + 3 {
+        let t = Instant::now();
+        let r = client.get(format!("{address}/cijfers")).send().await?;
+        let status = r.status();
+        let _ = r.bytes().await?;
+        if !status.is_success() {
+            bail!("het dashboard gaf {status}");
+        }
+        // The first requests warm up connections and caches.
+        if i >= 3 {
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let _ = stop.send(());
+    let _ = server.await;
+    times.sort_by(f64::total_cmp);
+    Ok(times)
+}
