@@ -134,10 +134,7 @@ fn group<T: Copy + Default>(size: usize, pairs: &[(u32, T)]) -> Grouped<T> {
 
 /// Values grouped by cell without collecting pairs first: `visit` is run
 /// twice, once to count per cell and once to place each value.
-fn group_visited<T: Copy + Default>(
-    size: usize,
-    visit: Visit<'_, T>,
-) -> Grouped<T> {
+fn group_visited<T: Copy + Default>(size: usize, visit: Visit<'_, T>) -> Grouped<T> {
     let mut offsets = vec![0u32; size + 1];
     visit(&mut |c, _| offsets[c + 1] += 1);
     for i in 0..size {
@@ -212,11 +209,7 @@ fn stats(size: usize, pairs: Vec<(u32, i32)>, id: IndicatorId) -> Vec<Value> {
 /// Waiting-time statistics per cell from a visit of every (cell, days):
 /// sums and maxima directly; the median from a two-pass counting sort of
 /// the day counts alone (four bytes each).
-fn waiting_days(
-    size: usize,
-    id: IndicatorId,
-    visit: Visit<'_, i32>,
-) -> Vec<Value> {
+fn waiting_days(size: usize, id: IndicatorId, visit: Visit<'_, i32>) -> Vec<Value> {
     let mut n = vec![0u32; size];
     if id != IndicatorId::WachttijdMediaan {
         let mut sum = vec![0i64; size];
