@@ -770,6 +770,21 @@ fn filter_form(action: &str, q: &FigureQuery, period: bool, f: &Figures) -> Form
             options,
         ));
     }
+    let mut products: Vec<(String, String)> = f
+        .facts
+        .names
+        .product
+        .values()
+        .map(|(code, name)| (code.clone(), name.clone()))
+        .collect();
+    products.sort_by(|a, b| a.1.cmp(&b.1));
+    products.insert(0, (String::new(), "Alle producten".to_string()));
+    fields.push(Field::select(
+        "productCode",
+        "Product",
+        q.product_code.as_deref().unwrap_or(""),
+        products,
+    ));
     fields.push(
         Field::date("bekendOp", "Zoals bekend op", q.bekend_op.clone().unwrap_or_default())
             .hint("Leeg: zoals nu bekend. Een eerdere datum laat de cijfers zien zonder de correcties van daarna."),

@@ -489,6 +489,20 @@ async fn report_tables_and_one_indicator_with_its_breakdown() {
     }
     assert!(html.contains("2e halfjaar 2025"));
     assert!(html.contains("31-12-2025"));
+    // One product: the shelter stays per location, as in a report.
+    let (status, html) = page(
+        &adviser,
+        &app,
+        "/cijfers/tabellen?peildatum=2025-12-31&productCode=MO-DAK",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("value=\"MO-DAK\" selected"),
+        "the product stays chosen"
+    );
+    let link = export_link(&html, "verblijven-per-locatie", "csv");
+    assert!(link.contains("productCode=MO-DAK"), "{link}");
 
     let (status, html) = page(
         &adviser,
