@@ -15,6 +15,7 @@ pub mod figures;
 pub mod history;
 pub mod import;
 pub mod paging;
+pub mod plan;
 pub mod policy;
 pub mod reference;
 pub mod service;
