@@ -86,6 +86,7 @@ pub enum ObjectType {
     Beoordeling,
     Import,
     Cijfers,
+    Beleidsplan,
 }
 
 impl ObjectType {
@@ -116,6 +117,7 @@ impl ObjectType {
             ObjectType::Beoordeling => "beoordeling",
             ObjectType::Import => "import",
             ObjectType::Cijfers => "cijfers",
+            ObjectType::Beleidsplan => "beleidsplan",
         }
     }
 }

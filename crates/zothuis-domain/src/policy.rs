@@ -301,3 +301,55 @@ pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
     };
     Ok(FigureView { scope, suppressed })
 }
+
+/// Who loads and edits the policy plan of a region: its policy advisers
+/// (and the operator at the command line).
+pub fn may_manage_plan(actor: &Actor, region_id: i64) -> Result<(), &'static str> {
+    match (&actor.role, &actor.scope) {
+        (_, _) if actor.kind == crate::admin::ActorKind::System => Ok(()),
+        (Role::Beleidsadviseur, Scope::Regio(own)) if *own == region_id => Ok(()),
+        (Role::Beleidsadviseur, _) => Err("u beheert alleen het beleidsplan van uw eigen regio"),
+        _ => Err("alleen een beleidsadviseur van de regio beheert het beleidsplan"),
+    }
+}
+
+#[cfg(test)]
+mod plan_and_figure_tests {
+    use super::*;
+    use crate::admin::ActorKind;
+
+    fn actor(role: Role, scope: Scope) -> Actor {
+        Actor {
+            kind: ActorKind::User,
+            id: 1,
+            name: "test".into(),
+            role,
+            scope,
+        }
+    }
+
+    #[test]
+    fn only_the_regions_policy_adviser_manages_its_plan() {
+        assert!(may_manage_plan(&actor(Role::Beleidsadviseur, Scope::Regio(1)), 1).is_ok());
+        assert!(may_manage_plan(&actor(Role::Beleidsadviseur, Scope::Regio(2)), 1).is_err());
+        assert!(may_manage_plan(&actor(Role::Wachtlijstbeheerder, Scope::Regio(1)), 1).is_err());
+        assert!(may_manage_plan(&actor(Role::Beheerder, Scope::Installatie), 1).is_err());
+    }
+
+    #[test]
+    fn figures_are_suppressed_for_aggregate_roles_only() {
+        let view = |r, s| figure_view(&actor(r, s));
+        assert!(
+            view(Role::Beleidsadviseur, Scope::Regio(1))
+                .unwrap()
+                .suppressed
+        );
+        assert!(view(Role::Bestuurder, Scope::Regio(1)).unwrap().suppressed);
+        assert!(
+            !view(Role::Wachtlijstbeheerder, Scope::Regio(1))
+                .unwrap()
+                .suppressed
+        );
+        assert!(view(Role::Beheerder, Scope::Installatie).is_err());
+    }
+}

@@ -496,6 +496,36 @@ pub trait FigureStore: Send + Sync {
     async fn figure_stamp(&self) -> DomainResult<Vec<i64>>;
 }
 
+#[async_trait]
+pub trait PlanStore: Send + Sync {
+    /// Stores a new plan with its first version.
+    async fn create_plan(
+        &self,
+        region_id: i64,
+        title: &str,
+        document: &str,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::plan::PlanVersion>;
+    /// Adds a version if `expected_version` is still the latest.
+    #[allow(clippy::too_many_arguments)]
+    async fn add_plan_version(
+        &self,
+        plan_id: i64,
+        expected_version: i64,
+        title: &str,
+        document: &str,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::plan::PlanVersion>;
+    /// The latest version of every plan.
+    async fn list_plans(&self) -> DomainResult<Vec<crate::plan::PlanVersion>>;
+    /// Every version of one plan, oldest first.
+    async fn plan_versions(&self, plan_id: i64) -> DomainResult<Vec<crate::plan::PlanVersion>>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     ReferenceStore
@@ -507,6 +537,7 @@ pub trait Store:
     + CareStore
     + ImportStore
     + FigureStore
+    + PlanStore
 {
 }
 
@@ -520,5 +551,6 @@ impl<T> Store for T where
         + CareStore
         + ImportStore
         + FigureStore
+        + PlanStore
 {
 }

@@ -1617,6 +1617,90 @@ async fn the_figures_read_the_history_as_known_at_any_moment() {
     .await;
 }
 
+#[tokio::test]
+async fn plans_keep_every_version_and_refuse_a_stale_one() {
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let region = w.region("GV").await;
+        let first_at = w.now();
+        let plan = s
+            .create_plan(
+                region.id,
+                "Plan",
+                "{\"versie\":1}",
+                first_at,
+                "beleid.gv",
+                w.created(ObjectType::Beleidsplan),
+            )
+            .await
+            .unwrap();
+        assert_eq!(plan.region_id, region.id);
+        w.clock.advance(Duration::days(1));
+        let second = s
+            .add_plan_version(
+                plan.plan_id,
+                plan.version_id,
+                "Plan 2026",
+                "{\"versie\":2}",
+                w.now(),
+                "beleid.gv",
+                w.audit(AuditAction::Updated, ObjectType::Beleidsplan),
+            )
+            .await
+            .unwrap();
+        assert!(second.version_id > plan.version_id);
+        assert!(is_stale(
+            s.add_plan_version(
+                plan.plan_id,
+                plan.version_id,
+                "Plan",
+                "{}",
+                w.now(),
+                "x",
+                w.audit(AuditAction::Updated, ObjectType::Beleidsplan)
+            )
+            .await
+        ));
+        assert!(is_not_found(
+            s.add_plan_version(
+                9999,
+                1,
+                "Plan",
+                "{}",
+                w.now(),
+                "x",
+                w.audit(AuditAction::Updated, ObjectType::Beleidsplan)
+            )
+            .await
+        ));
+        assert!(
+            is_conflict(
+                s.create_plan(
+                    9999,
+                    "Plan",
+                    "{}",
+                    w.now(),
+                    "x",
+                    w.created(ObjectType::Beleidsplan)
+                )
+                .await
+            ),
+            "an unknown region"
+        );
+        let versions = s.plan_versions(plan.plan_id).await.unwrap();
+        assert_eq!(versions.len(), 2);
+        assert_eq!(versions[0].document, "{\"versie\":1}");
+        assert_eq!(versions[0].recorded_at, first_at);
+        assert_eq!(
+            history::version_at(&versions, first_at).unwrap().version_id,
+            plan.version_id
+        );
+        assert_eq!(s.list_plans().await.unwrap(), vec![second.clone()]);
+        assert_eq!(s.list_plans().await.unwrap()[0].title, "Plan 2026");
+    })
+    .await;
+}
+
 /// The suite names every store method: a new method without a case here
 /// fails this test.
 #[test]

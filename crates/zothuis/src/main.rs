@@ -68,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Beleidsplannen laden en exporteren.
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
     /// API-tokens beheren.
     Token {
         #[command(subcommand)]
@@ -140,6 +145,23 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanAction {
+    /// Laad een beleidsplan uit een JSON-bestand (zie docs/beleidsplan.md); een plan met
+    /// dezelfde titel voor de regio krijgt een nieuwe versie.
+    Laden {
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Schrijf een beleidsplan als JSON naar standaarduitvoer.
+    Exporteren {
+        id: i64,
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -406,6 +428,46 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::MigrateData { from, to } => migrate_data(&from, &to).await,
+        Command::Plan {
+            action: PlanAction::Laden { file, common },
+        } => {
+            let config = load_config(&common)?;
+            let services = open_services(&config).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("{} lezen", file.display()))?;
+            match services
+                .load_plan(&RequestContext::system("cli:plan"), &text)
+                .await
+            {
+                Ok(p) => {
+                    println!(
+                        "Beleidsplan \"{}\" geladen (plan {}, versie {}).",
+                        p.title, p.plan_id, p.version_id
+                    );
+                    Ok(0)
+                }
+                Err(zothuis_domain::DomainError::Invalid(problems)) => {
+                    for p in problems {
+                        println!("{}: {}", p.field, p.message);
+                    }
+                    println!("Er is niets geladen.");
+                    Ok(1)
+                }
+                Err(e) => Err(describe(e)),
+            }
+        }
+        Command::Plan {
+            action: PlanAction::Exporteren { id, common },
+        } => {
+            let config = load_config(&common)?;
+            let services = open_services(&config).await?;
+            let (_, doc) = services
+                .plan(&RequestContext::system("cli:plan"), id, None)
+                .await
+                .map_err(describe)?;
+            println!("{}", doc.to_json());
+            Ok(0)
+        }
         Command::BenchData { out, personen } => {
             let sizes = bench::Sizes::national(personen);
             let bar = indicatif::ProgressBar::new(personen as u64);

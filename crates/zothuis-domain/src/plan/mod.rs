@@ -6,8 +6,37 @@
 //! it completely before anything is stored.
 
 pub mod document;
+pub mod service;
 
 pub use document::{
     Besluit, Doel, Maatregel, Niveau, Onderdeel, PlanDocument, PlanProblem, Programmalijn,
     Rapportageperiode, Status, Voortgang,
 };
+
+use chrono::{DateTime, Utc};
+
+/// One stored version of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanVersion {
+    pub plan_id: i64,
+    pub region_id: i64,
+    pub title: String,
+    /// The id of this version: the ETag of the plan.
+    pub version_id: i64,
+    /// The plan document (JSON), as checked when it was stored.
+    pub document: String,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+impl crate::history::Recorded for PlanVersion {
+    fn row_id(&self) -> i64 {
+        self.version_id
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+    fn supersedes(&self) -> Option<i64> {
+        None
+    }
+}

@@ -528,3 +528,47 @@ fn bench_data_and_bench_write_a_results_file() {
         assert!(results.contains(line), "{line}: {results}");
     }
 }
+
+#[test]
+fn a_policy_plan_loads_from_its_file_exports_and_reloads_as_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, _, err) = run(&["demo", "--data-dir", d], "");
+    assert_eq!(code, 0, "{err}");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/beleidsplan/voorbeeld.json"
+    );
+    let (code, out, err) = run(&["plan", "laden", example, "--data-dir", d], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("geladen (plan 1, versie"), "{out}");
+    let (code, out, _) = run(&["plan", "exporteren", "1", "--data-dir", d], "");
+    assert_eq!(code, 0);
+    let exported: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    assert_eq!(exported, original, "the export is the plan as loaded");
+    // Loading it again makes a new version of the same plan.
+    let (code, out, _) = run(&["plan", "laden", example, "--data-dir", d], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("(plan 1, versie"), "{out}");
+    // A broken file names every problem and loads nothing.
+    let broken = dir.path().join("kapot.json");
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(example)
+            .unwrap()
+            .replace("\"GV\"", "\"XX\"")
+            .replace("\"1A\"", "\"A1\""),
+    )
+    .unwrap();
+    let (code, out, _) = run(
+        &["plan", "laden", broken.to_str().unwrap(), "--data-dir", d],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("regionaleParagraaf[0].code"), "{out}");
+    assert!(out.contains("Er is niets geladen."), "{out}");
+    let (code, out, _) = run(&["audit", "verify", "--data-dir", d], "");
+    assert_eq!(code, 0, "{out}");
+}

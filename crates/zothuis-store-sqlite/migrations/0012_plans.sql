@@ -1,0 +1,18 @@
+-- Policy plans. Every change of a plan (progress entered, a decision added)
+-- is a new version of the whole plan document, so a published report can
+-- be regenerated from the plan as it was then.
+create table plans (
+    id integer primary key,
+    region_id integer not null references regions(id),
+    title text not null,
+    created_at timestamp not null
+);
+
+create table plan_versions (
+    id integer primary key,
+    plan_id integer not null references plans(id),
+    document text not null,
+    recorded_at timestamp not null,
+    recorded_by text not null
+);
+create index plan_versions_plan on plan_versions(plan_id, id);
