@@ -8,7 +8,6 @@
 use super::catalogue::{IndicatorId, Timing};
 use super::engine::Value;
 use super::facts::{Day, Facts, NONE, OPEN, WaitState, day};
-use crate::care::ExitDestination;
 use chrono::{Datelike, Months, NaiveDate};
 
 /// The months of a national set.
@@ -114,24 +113,6 @@ struct Grouped<T> {
     values: Vec<T>,
 }
 
-fn group<T: Copy + Default>(size: usize, pairs: &[(u32, T)]) -> Grouped<T> {
-    let mut offsets = vec![0u32; size + 1];
-    for (c, _) in pairs {
-        offsets[*c as usize + 1] += 1;
-    }
-    for i in 0..size {
-        offsets[i + 1] += offsets[i];
-    }
-    let mut next = offsets.clone();
-    let mut values = vec![T::default(); pairs.len()];
-    for (c, v) in pairs {
-        let slot = &mut next[*c as usize];
-        values[*slot as usize] = *v;
-        *slot += 1;
-    }
-    Grouped { offsets, values }
-}
-
 /// Values grouped by cell without collecting pairs first: `visit` is run
 /// twice, once to count per cell and once to place each value.
 fn group_visited<T: Copy + Default>(size: usize, visit: Visit<'_, T>) -> Grouped<T> {
@@ -149,69 +130,16 @@ fn group_visited<T: Copy + Default>(size: usize, visit: Visit<'_, T>) -> Grouped
     Grouped { offsets, values }
 }
 
-/// Statistics per cell from (cell, value) pairs.
-fn stats(size: usize, pairs: Vec<(u32, i32)>, id: IndicatorId) -> Vec<Value> {
+/// Statistics of days per cell from a visit of every (cell, days): sums
+/// and maxima directly; the median from a two-pass counting sort of the day
+/// counts alone (four bytes each).
+fn day_stats(size: usize, id: IndicatorId, visit: Visit<'_, i32>) -> Vec<Value> {
+    let mut n = vec![0u32; size];
     let median = matches!(
         id,
         IndicatorId::WachttijdMediaan | IndicatorId::WachttijdGeplaatstMediaan
     );
     if !median {
-        // Mean and maximum need no ordering.
-        let mut n = vec![0u64; size];
-        let mut sum = vec![0i64; size];
-        let mut max = vec![i64::MIN; size];
-        for (c, v) in &pairs {
-            let c = *c as usize;
-            n[c] += 1;
-            sum[c] += i64::from(*v);
-            max[c] = max[c].max(i64::from(*v));
-        }
-        return (0..size)
-            .map(|c| Value::Days {
-                n: n[c],
-                days: (n[c] > 0).then(|| {
-                    if id == IndicatorId::WachttijdMaximum {
-                        max[c] as f64
-                    } else {
-                        sum[c] as f64 / n[c] as f64
-                    }
-                }),
-            })
-            .collect();
-    }
-    let mut g = group(size, &pairs);
-    drop(pairs);
-    (0..size)
-        .map(|c| {
-            let (a, b) = (g.offsets[c] as usize, g.offsets[c + 1] as usize);
-            let v = &mut g.values[a..b];
-            let n = v.len();
-            if n == 0 {
-                return Value::Days { n: 0, days: None };
-            }
-            let mid = n / 2;
-            let (_, upper, _) = v.select_nth_unstable(mid);
-            let upper = i64::from(*upper);
-            let days = if n.is_multiple_of(2) {
-                let lower = v[..mid].iter().max().map_or(upper, |x| i64::from(*x));
-                (lower + upper) as f64 / 2.0
-            } else {
-                upper as f64
-            };
-            Value::Days {
-                n: n as u64,
-                days: Some(days),
-            }
-        })
-        .collect()
-}
-
-/// Waiting-time statistics per cell from a visit of every (cell, days):
-/// sums and maxima directly; the median from a two-pass counting sort of
-/// the day counts alone (four bytes each).
-fn waiting_days(size: usize, id: IndicatorId, visit: Visit<'_, i32>) -> Vec<Value> {
-    let mut n = vec![0u32; size];
-    if id != IndicatorId::WachttijdMediaan {
         let mut sum = vec![0i64; size];
         let mut max = vec![0i32; size];
         visit(&mut |c, v| {
@@ -286,17 +214,6 @@ fn distinct(size: usize, mut g: Grouped<u32>) -> Vec<Value> {
         .collect()
 }
 
-fn is_independent(exit: u8) -> bool {
-    ExitDestination::ALL
-        .get(usize::from(exit))
-        .is_some_and(|x| {
-            matches!(
-                x,
-                ExitDestination::Zelfstandig | ExitDestination::ZelfstandigPact
-            )
-        })
-}
-
 /// Computes one indicator for every cell.
 pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
     let shape = Shape {
@@ -346,7 +263,7 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
                         }
                     }
                 };
-                waiting_days(size, id, &visit)
+                day_stats(size, id, &visit)
             } else {
                 let mut diff = vec![0i64; shape.g * shape.p * (shape.m + 1)];
                 for e in &facts.entries {
@@ -400,7 +317,9 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
             if id == I::Afgevoerd {
                 counts(out)
             } else {
-                stats(size, pairs, id)
+                day_stats(size, id, &|f| {
+                    pairs.iter().for_each(|(c, v)| f(*c as usize, *v))
+                })
             }
         }
         I::Instroom | I::Overplaatsingen | I::Uitstroom => {
@@ -428,7 +347,9 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
                         I::EersteInstroom if s.first_time => s.start,
                         I::PersonenUitgestroomd if !s.transferred_out && s.end != OPEN => s.end,
                         I::UitstroomZelfstandig
-                            if !s.transferred_out && s.end != OPEN && is_independent(s.exit) =>
+                            if !s.transferred_out
+                                && s.end != OPEN
+                                && s.left_for_independent_housing() =>
                         {
                             s.end
                         }
@@ -457,13 +378,15 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
                     pairs.push((c, s.end - s.episode_start));
                 }
             }
-            stats(size, pairs, id)
+            day_stats(size, id, &|f| {
+                pairs.iter().for_each(|(c, v)| f(*c as usize, *v))
+            })
         }
         I::Terugkeer | I::TerugkeerPercentage => {
             // Per cell each person's first exit, and whether they returned.
             let visit = |f: &mut dyn FnMut(usize, (u32, Day, bool))| {
                 for s in &facts.stays {
-                    if s.transferred_out || s.end == OPEN || !is_independent(s.exit) {
+                    if s.transferred_out || s.end == OPEN || !s.left_for_independent_housing() {
                         continue;
                     }
                     if let Some(c) = months

@@ -200,16 +200,6 @@ fn wide(code: u8) -> u16 {
     if code == NONE8 { NONE } else { u16::from(code) }
 }
 
-fn is_independent(exit: u8) -> bool {
-    let independent = [
-        ExitDestination::Zelfstandig,
-        ExitDestination::ZelfstandigPact,
-    ];
-    ExitDestination::ALL
-        .get(usize::from(exit))
-        .is_some_and(|x| independent.contains(x))
-}
-
 fn stay_key(s: &StayFact, d: Option<Dimension>) -> u16 {
     match d {
         Some(Dimension::Product) => s.product,
@@ -286,7 +276,8 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
         | I::WachttijdGemiddeld
         | I::WachttijdMaximum => {
             for e in facts.entries_in(set) {
-                if !f.gemeente(e.gemeente) || f.product.is_some_and(|p| p != e.product) {
+                // `entries_in` already keeps only the filter's municipalities.
+                if f.product.is_some_and(|p| p != e.product) {
                     continue;
                 }
                 let Some(span) = facts.span_on(e, from) else {
@@ -324,7 +315,8 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                 WaitState::Geplaatst
             };
             for e in facts.entries_in(set) {
-                if !f.gemeente(e.gemeente) || f.product.is_some_and(|p| p != e.product) {
+                // `entries_in` already keeps only the filter's municipalities.
+                if f.product.is_some_and(|p| p != e.product) {
                     continue;
                 }
                 for span in facts.spans_of(e) {
@@ -362,7 +354,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                     I::PersonenUitgestroomd => acc.client(key, s.client),
                     I::Verblijfsduur => acc.value(key, i64::from(s.end - s.episode_start)),
                     _ => {
-                        if is_independent(s.exit) {
+                        if s.left_for_independent_housing() {
                             acc.client(key, s.client)
                         }
                     }
@@ -377,7 +369,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                 if s.transferred_out
                     || s.end == OPEN
                     || !in_period(s.end)
-                    || !is_independent(s.exit)
+                    || !s.left_for_independent_housing()
                 {
                     continue;
                 }

@@ -151,6 +151,21 @@ pub struct StayFact {
     pub returned: bool,
 }
 
+impl StayFact {
+    /// The stay ended with a move to independent housing (also via Pact
+    /// or urgency): the exits HUD System Performance Measure 2 follows.
+    pub fn left_for_independent_housing(&self) -> bool {
+        ExitDestination::ALL
+            .get(usize::from(self.exit))
+            .is_some_and(|x| {
+                matches!(
+                    x,
+                    ExitDestination::Zelfstandig | ExitDestination::ZelfstandigPact
+                )
+            })
+    }
+}
+
 /// One capacity row recorded by the moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CapacityFact {
