@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use zothuis_domain::DomainResult;
 use zothuis_domain::audit::AuditDraft;
-use zothuis_domain::plan::PlanVersion;
-use zothuis_domain::store::PlanStore;
+use zothuis_domain::plan::{NewPublication, PlanVersion, Publication};
+use zothuis_domain::store::{PlanStore, ReportStore};
 
 const SELECT: &str = "select p.id as plan_id, p.region_id, p.title, v.id as version_id,
         v.document, v.recorded_at, v.recorded_by
@@ -142,5 +142,79 @@ impl PlanStore for DbStore {
         .await
         .map_err(internal)?;
         rows.iter().map(version).collect()
+    }
+}
+
+const REPORT_SELECT: &str = "select id, plan_id, plan_version_id, period, peildatum, introduction,
+        document, figures, published_at, published_by
+     from plan_reports";
+
+fn publication(r: &DbRow) -> DomainResult<Publication> {
+    Ok(Publication {
+        id: r.try_get("id").map_err(internal)?,
+        report: NewPublication {
+            plan_id: r.try_get("plan_id").map_err(internal)?,
+            plan_version_id: r.try_get("plan_version_id").map_err(internal)?,
+            period: r.try_get("period").map_err(internal)?,
+            peildatum: r.try_get("peildatum").map_err(internal)?,
+            introduction: r.try_get("introduction").map_err(internal)?,
+            document: r.try_get("document").map_err(internal)?,
+            figures: r.try_get("figures").map_err(internal)?,
+            published_at: r.try_get("published_at").map_err(internal)?,
+            published_by: r.try_get("published_by").map_err(internal)?,
+        },
+    })
+}
+
+#[async_trait]
+impl ReportStore for DbStore {
+    async fn publish_report(
+        &self,
+        report: NewPublication,
+        audit: AuditDraft,
+    ) -> DomainResult<Publication> {
+        let mut w = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into plan_reports (plan_id, plan_version_id, period, peildatum, introduction,
+                 document, figures, published_at, published_by)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
+        )
+        .bind(report.plan_id)
+        .bind(report.plan_version_id)
+        .bind(&report.period)
+        .bind(report.peildatum)
+        .bind(&report.introduction)
+        .bind(&report.document)
+        .bind(&report.figures)
+        .bind(report.published_at)
+        .bind(&report.published_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, "Dit beleidsplan bestaat niet (meer)."))?;
+        append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;
+        w.commit().await?;
+        Ok(Publication { id, report })
+    }
+
+    async fn get_report(&self, report_id: i64) -> DomainResult<Option<Publication>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REPORT_SELECT} where id = $1"
+        )))
+        .bind(report_id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(internal)?;
+        row.as_ref().map(publication).transpose()
+    }
+
+    async fn list_reports(&self, plan_id: i64) -> DomainResult<Vec<Publication>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REPORT_SELECT} where plan_id = $1 order by id desc"
+        )))
+        .bind(plan_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter().map(publication).collect()
     }
 }

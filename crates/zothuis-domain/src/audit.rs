@@ -87,6 +87,7 @@ pub enum ObjectType {
     Import,
     Cijfers,
     Beleidsplan,
+    Voortgangsrapportage,
 }
 
 impl ObjectType {
@@ -118,6 +119,7 @@ impl ObjectType {
             ObjectType::Import => "import",
             ObjectType::Cijfers => "cijfers",
             ObjectType::Beleidsplan => "beleidsplan",
+            ObjectType::Voortgangsrapportage => "voortgangsrapportage",
         }
     }
 }

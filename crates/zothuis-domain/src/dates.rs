@@ -69,6 +69,15 @@ pub fn dutch_long(d: NaiveDate) -> String {
     )
 }
 
+/// A moment for pages and reports: `2 december 2026, 10:15 uur (UTC)`.
+pub fn dutch_moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "{}, {} uur (UTC)",
+        dutch_long(at.date_naive()),
+        at.format("%H:%M")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

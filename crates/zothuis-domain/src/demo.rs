@@ -1123,3 +1123,21 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
     }
     Ok(created)
 }
+
+/// The demo policy plans: the regional plan of Gooi en Vechtstreek (three
+/// programme lines, thirty-one measures) and the implementation programme of
+/// Velsen (four goals with actions), written for the demo.
+pub const PLANS: [&str; 2] = [
+    include_str!("demo/beleidsplan-gooi-en-vechtstreek.json"),
+    include_str!("demo/uitvoeringsprogramma-velsen.json"),
+];
+
+/// Loads the demo plans as the system.
+pub async fn load_plans(services: &Services) -> DomainResult<Vec<crate::plan::PlanVersion>> {
+    let ctx = RequestContext::system("demo");
+    let mut out = Vec::new();
+    for text in PLANS {
+        out.push(services.load_plan(&ctx, text).await?);
+    }
+    Ok(out)
+}

@@ -10,6 +10,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum DomainError {
     #[error("niet gevonden: {0}")]

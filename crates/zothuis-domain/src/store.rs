@@ -526,6 +526,19 @@ pub trait PlanStore: Send + Sync {
     async fn plan_versions(&self, plan_id: i64) -> DomainResult<Vec<crate::plan::PlanVersion>>;
 }
 
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// Stores a published progress report; it never changes afterwards.
+    async fn publish_report(
+        &self,
+        report: crate::plan::NewPublication,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::plan::Publication>;
+    async fn get_report(&self, report_id: i64) -> DomainResult<Option<crate::plan::Publication>>;
+    /// The published reports of one plan, newest first.
+    async fn list_reports(&self, plan_id: i64) -> DomainResult<Vec<crate::plan::Publication>>;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     ReferenceStore
@@ -538,6 +551,7 @@ pub trait Store:
     + ImportStore
     + FigureStore
     + PlanStore
+    + ReportStore
 {
 }
 
@@ -552,5 +566,6 @@ impl<T> Store for T where
         + ImportStore
         + FigureStore
         + PlanStore
+        + ReportStore
 {
 }

@@ -1701,6 +1701,68 @@ async fn plans_keep_every_version_and_refuse_a_stale_one() {
     .await;
 }
 
+#[tokio::test]
+async fn published_reports_are_kept_unchanged_and_listed_newest_first() {
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let region = w.region("GV").await;
+        let plan = s
+            .create_plan(
+                region.id,
+                "Plan",
+                "{}",
+                w.now(),
+                "beleid.gv",
+                w.created(ObjectType::Beleidsplan),
+            )
+            .await
+            .unwrap();
+        let report = |period: &str, at| zothuis_domain::plan::NewPublication {
+            plan_id: plan.plan_id,
+            plan_version_id: plan.version_id,
+            period: period.into(),
+            peildatum: chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            introduction: "Inleiding met ë en \"quotes\"".into(),
+            document: "{\"titel\":\"Plan\"}".into(),
+            figures: "[{\"indicator\":\"wachtend-totaal\",\"waarde\":\"<5\"}]".into(),
+            published_at: at,
+            published_by: "beleid.gv".into(),
+        };
+        let first = s
+            .publish_report(
+                report("2025-H1", w.now()),
+                w.created(ObjectType::Voortgangsrapportage),
+            )
+            .await
+            .unwrap();
+        w.clock.advance(Duration::days(1));
+        let second = s
+            .publish_report(
+                report("2025-H2", w.now()),
+                w.created(ObjectType::Voortgangsrapportage),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s.get_report(first.id).await.unwrap(), Some(first.clone()));
+        assert_eq!(s.get_report(9999).await.unwrap(), None);
+        assert_eq!(
+            s.list_reports(plan.plan_id).await.unwrap(),
+            vec![second.clone(), first.clone()]
+        );
+        assert!(s.list_reports(9999).await.unwrap().is_empty());
+        let mut unknown = report("2025-H1", w.now());
+        unknown.plan_id = 9999;
+        assert!(
+            is_conflict(
+                s.publish_report(unknown, w.created(ObjectType::Voortgangsrapportage))
+                    .await
+            ),
+            "a report of an unknown plan"
+        );
+    })
+    .await;
+}
+
 /// The suite names every store method: a new method without a case here
 /// fails this test.
 #[test]

@@ -10,6 +10,7 @@ mod export;
 mod middleware;
 pub mod nl;
 pub mod pages;
+mod report;
 mod upload;
 
 use axum::Router;

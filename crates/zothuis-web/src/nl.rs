@@ -26,6 +26,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         }
         "ingetrokken" => "Het API-token is ingetrokken en werkt niet meer.",
         "uitgelogd" => "U bent uitgelogd.",
+        "gepubliceerd" => {
+            "De voortgangsrapportage is gepubliceerd. Tekst, peildatum en cijfers liggen nu vast."
+        }
         _ => return None,
     })
 }

@@ -665,6 +665,9 @@ async fn load_demo(services: &Services, data_dir: &Path) -> Result<()> {
     let clients = zothuis_domain::demo::load_population(services, today)
         .await
         .map_err(describe)?;
+    let plans = zothuis_domain::demo::load_plans(services)
+        .await
+        .map_err(describe)?;
     let mut text = String::from(
         "Demo-logins van zothuis (alleen voor demonstratie; elke installatie krijgt nieuwe wachtwoorden)\n\n",
     );
@@ -682,6 +685,9 @@ async fn load_demo(services: &Services, data_dir: &Path) -> Result<()> {
     println!(
         "Demogegevens: twee regio's met {clients} verzonnen cliënten, hun beschikkingen en de wachtlijst sinds 2022."
     );
+    for p in &plans {
+        println!("Beleidsplan geladen: {}", p.title);
+    }
     Ok(())
 }
 

@@ -40,19 +40,12 @@ pub struct FigureResult {
     pub suppressed_for_role: bool,
 }
 
-fn field(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 fn date(errors: &mut Vec<FieldError>, name: &str, value: &Option<String>) -> Option<NaiveDate> {
     let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
     match crate::Datum::parse(v) {
         Ok(d) => Some(d.0),
         Err(e) => {
-            errors.push(field(name, e.to_string()));
+            errors.push(FieldError::new(name, e.to_string()));
             None
         }
     }
@@ -187,15 +180,24 @@ impl Services {
                 match (from, to) {
                     (Some(a), Some(b)) if a <= b => When::Period(a, b),
                     (Some(_), Some(_)) => {
-                        errors.push(field("periodeTot", "het einde ligt voor het begin"));
+                        errors.push(FieldError::new(
+                            "periodeTot",
+                            "het einde ligt voor het begin",
+                        ));
                         When::Period(self.clock.today(), self.clock.today())
                     }
                     _ => {
                         if req.periode_van.is_none() {
-                            errors.push(field("periodeVan", "geef het begin van de periode"));
+                            errors.push(FieldError::new(
+                                "periodeVan",
+                                "geef het begin van de periode",
+                            ));
                         }
                         if req.periode_tot.is_none() {
-                            errors.push(field("periodeTot", "geef het einde van de periode"));
+                            errors.push(FieldError::new(
+                                "periodeTot",
+                                "geef het einde van de periode",
+                            ));
                         }
                         When::Period(self.clock.today(), self.clock.today())
                     }
@@ -207,7 +209,7 @@ impl Services {
             Some(b) => match Dimension::parse(b) {
                 Some(d) if info.dimensions.contains(&d) => Some(d),
                 Some(d) => {
-                    errors.push(field(
+                    errors.push(FieldError::new(
                         "uitsplitsing",
                         format!(
                             "{} kan niet worden uitgesplitst naar {}",
@@ -218,7 +220,7 @@ impl Services {
                     None
                 }
                 None => {
-                    errors.push(field(
+                    errors.push(FieldError::new(
                         "uitsplitsing",
                         format!(
                             "kies uit: {}",
@@ -244,7 +246,7 @@ impl Services {
             .filter(|c| !c.is_empty())
         {
             match GemeenteCode::parse(code) {
-                Err(e) => errors.push(field("gemeenteCode", e.to_string())),
+                Err(e) => errors.push(FieldError::new("gemeenteCode", e.to_string())),
                 Ok(c) => {
                     if municipalities.as_ref().is_some_and(|m| !m.contains(&c)) {
                         return self
@@ -287,7 +289,10 @@ impl Services {
                 .and_then(|(id, _)| facts.products.get(id));
             match found {
                 Some(p) => filter.product = Some(p),
-                None => errors.push(field("productCode", format!("onbekend product {code}"))),
+                None => errors.push(FieldError::new(
+                    "productCode",
+                    format!("onbekend product {code}"),
+                )),
             }
         }
         let mut provider = req.aanbieder;
@@ -318,7 +323,7 @@ impl Services {
         }
         if let Some(p) = provider {
             if !info.dimensions.contains(&Dimension::Aanbieder) {
-                errors.push(field(
+                errors.push(FieldError::new(
                     "aanbiederId",
                     format!("{} kan niet per aanbieder worden bekeken", info.name),
                 ));
@@ -328,7 +333,7 @@ impl Services {
         }
         if let Some(l) = req.locatie {
             if !info.dimensions.contains(&Dimension::Locatie) {
-                errors.push(field(
+                errors.push(FieldError::new(
                     "locatieId",
                     format!("{} kan niet per locatie worden bekeken", info.name),
                 ));

@@ -56,6 +56,15 @@ pub enum Niveau {
     Regionaal,
 }
 
+impl Niveau {
+    pub fn label(self) -> &'static str {
+        match self {
+            Niveau::Lokaal => "Lokaal",
+            Niveau::Regionaal => "Regionaal",
+        }
+    }
+}
+
 /// A half-year reporting period: "2025-H1" (January–June) or "2025-H2".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Rapportageperiode {

@@ -6,14 +6,17 @@
 //! it completely before anything is stored.
 
 pub mod document;
+pub mod report;
+pub mod reporting;
 pub mod service;
+pub mod text;
 
 pub use document::{
     Besluit, Doel, Maatregel, Niveau, Onderdeel, PlanDocument, PlanProblem, Programmalijn,
     Rapportageperiode, Status, Voortgang,
 };
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// One stored version of a plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,4 +42,27 @@ impl crate::history::Recorded for PlanVersion {
     fn supersedes(&self) -> Option<i64> {
         None
     }
+}
+
+/// A progress report as it is published: frozen text, period, peildatum and
+/// moment of publication. `figures` is the snapshot of the figures as
+/// printed (JSON), kept to show that regenerating gives the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPublication {
+    pub plan_id: i64,
+    pub plan_version_id: i64,
+    pub period: String,
+    pub peildatum: NaiveDate,
+    pub introduction: String,
+    pub document: String,
+    pub figures: String,
+    pub published_at: DateTime<Utc>,
+    pub published_by: String,
+}
+
+/// A stored published report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publication {
+    pub id: i64,
+    pub report: NewPublication,
 }

@@ -1,12 +1,33 @@
 //! Loading, reading and exporting policy plans.
 
-use super::{PlanDocument, PlanVersion};
+use super::{Besluit, PlanDocument, PlanVersion, Rapportageperiode, Status, Voortgang};
 use crate::admin::RequestContext;
 use crate::audit::{AuditAction, ObjectType};
 use crate::error::{DomainError, DomainResult, FieldError};
 use crate::policy::{FigureScope, may_manage_plan};
 use crate::service::Services;
 use chrono::{DateTime, Utc};
+
+/// The longest progress text accepted (a page and a half).
+const MAX_TEXT: usize = 10_000;
+
+/// A progress entry as a form or the API sends it.
+#[derive(Debug, Clone, Default)]
+pub struct ProgressInput {
+    pub periode: String,
+    pub status: String,
+    pub tekst: String,
+}
+
+/// A decision as a form or the API sends it.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionInput {
+    pub datum: String,
+    pub orgaan: String,
+    pub titel: String,
+    pub link: Option<String>,
+    pub maatregelen: Vec<String>,
+}
 
 impl Services {
     /// Loads a plan file in one step: checked completely, then stored as a
@@ -16,10 +37,7 @@ impl Services {
             DomainError::Invalid(
                 problems
                     .into_iter()
-                    .map(|p| FieldError {
-                        field: p.plaats,
-                        message: p.melding,
-                    })
+                    .map(|p| FieldError::new(&p.plaats, p.melding))
                     .collect(),
             )
         })?;
@@ -109,6 +127,10 @@ impl Services {
 
     /// The plans the caller may read.
     pub async fn plans(&self, ctx: &RequestContext) -> DomainResult<Vec<PlanVersion>> {
+        if ctx.actor.kind != crate::admin::ActorKind::System {
+            // Refuses (and audits) roles that see no policy information.
+            self.figure_view(ctx).await?;
+        }
         let mut out = Vec::new();
         for p in self.store.list_plans().await? {
             if self.may_read_plan(ctx, p.region_id).await.is_ok() {
@@ -118,8 +140,203 @@ impl Services {
         Ok(out)
     }
 
+    /// Records the progress of one measure for a reporting period (replacing
+    /// an earlier entry for that period), as a new version of the plan.
+    pub async fn record_progress(
+        &self,
+        ctx: &RequestContext,
+        plan_id: i64,
+        expected_version: i64,
+        measure: &str,
+        input: &ProgressInput,
+    ) -> DomainResult<PlanVersion> {
+        let mut errors = Vec::new();
+        let periode = Rapportageperiode::parse(&input.periode);
+        if periode.is_none() {
+            errors.push(FieldError::new(
+                "periode",
+                "schrijf de periode als 2025-H1 of 2025-H2",
+            ));
+        }
+        let status = Status::ALL
+            .into_iter()
+            .find(|s| s.code() == input.status.trim());
+        if status.is_none() {
+            errors.push(FieldError::new(
+                "status",
+                format!(
+                    "kies een status: {}",
+                    Status::ALL.map(|s| s.label().to_lowercase()).join(", ")
+                ),
+            ));
+        }
+        let tekst = input.tekst.trim().replace("\r\n", "\n");
+        if tekst.is_empty() {
+            errors.push(FieldError::new("tekst", "beschrijf de voortgang"));
+        } else if tekst.chars().count() > MAX_TEXT {
+            errors.push(FieldError::new(
+                "tekst",
+                format!("de tekst is langer dan {MAX_TEXT} tekens"),
+            ));
+        }
+        let (Some(periode), Some(status), true) = (periode, status, errors.is_empty()) else {
+            return Err(DomainError::Invalid(errors));
+        };
+        let today = self.clock.today();
+        let author = ctx.actor.name.clone();
+        let details = serde_json::json!({
+            "maatregel": measure,
+            "periode": periode.code(),
+            "status": status.code(),
+        });
+        self.change_plan(ctx, plan_id, expected_version, details, move |doc| {
+            if periode.einde() < doc.periode_van || periode.begin() > doc.periode_tot {
+                return Err(DomainError::invalid(
+                    "periode",
+                    format!("{} valt buiten de looptijd van het plan", periode.code()),
+                ));
+            }
+            let m = doc
+                .programmalijnen
+                .iter_mut()
+                .flat_map(|l| l.maatregelen.iter_mut())
+                .find(|m| super::report::measure_key(m) == measure)
+                .ok_or_else(|| DomainError::NotFound(format!("maatregel {measure}")))?;
+            m.voortgang.retain(|v| v.periode != periode);
+            m.voortgang.push(Voortgang {
+                periode,
+                status,
+                tekst,
+                datum: today,
+                auteur: author,
+            });
+            m.voortgang.sort_by_key(|v| v.periode);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Adds a decision to the plan, as a new version of the plan.
+    pub async fn add_decision(
+        &self,
+        ctx: &RequestContext,
+        plan_id: i64,
+        expected_version: i64,
+        input: &DecisionInput,
+    ) -> DomainResult<PlanVersion> {
+        let mut errors = Vec::new();
+        let datum = match crate::Datum::parse(&input.datum) {
+            Ok(d) => Some(d.0),
+            Err(e) => {
+                errors.push(FieldError::new("datum", e.to_string()));
+                None
+            }
+        };
+        for (name, value) in [("orgaan", &input.orgaan), ("titel", &input.titel)] {
+            if value.trim().is_empty() {
+                errors.push(FieldError::new(name, "vul dit in"));
+            }
+        }
+        let link = input
+            .link
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string);
+        if link
+            .as_deref()
+            .is_some_and(|l| !(l.starts_with("https://") || l.starts_with("http://")))
+        {
+            errors.push(FieldError::new("link", "een link begint met https://"));
+        }
+        let (Some(datum), true) = (datum, errors.is_empty()) else {
+            return Err(DomainError::Invalid(errors));
+        };
+        let besluit = Besluit {
+            datum,
+            orgaan: input.orgaan.trim().to_string(),
+            titel: input.titel.trim().to_string(),
+            link,
+            maatregelen: input
+                .maatregelen
+                .iter()
+                .map(|m| m.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .collect(),
+        };
+        let details = serde_json::json!({
+            "besluit": besluit.titel,
+            "orgaan": besluit.orgaan,
+            "datum": besluit.datum,
+        });
+        self.change_plan(ctx, plan_id, expected_version, details, move |doc| {
+            doc.besluiten.push(besluit);
+            doc.besluiten.sort_by_key(|b| b.datum);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Applies a change to the latest version of a plan the caller manages,
+    /// checks the whole plan again and stores it as a new version, provided
+    /// nobody stored another version since `expected_version`.
+    async fn change_plan(
+        &self,
+        ctx: &RequestContext,
+        plan_id: i64,
+        expected_version: i64,
+        details: serde_json::Value,
+        change: impl FnOnce(&mut PlanDocument) -> DomainResult<()>,
+    ) -> DomainResult<PlanVersion> {
+        let (version, mut doc) = self.plan(ctx, plan_id, None).await?;
+        if let Err(reason) = may_manage_plan(&ctx.actor, version.region_id) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Updated,
+                    ObjectType::Beleidsplan,
+                    Some(plan_id.to_string()),
+                    reason,
+                )
+                .await;
+        }
+        change(&mut doc)?;
+        let problems = doc.check();
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError::new(&p.plaats, p.melding))
+                    .collect(),
+            ));
+        }
+        let audit = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Beleidsplan,
+                Some(plan_id.to_string()),
+            )
+            .with_details(details);
+        self.store
+            .add_plan_version(
+                plan_id,
+                expected_version,
+                &doc.titel,
+                &doc.to_json(),
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                audit,
+            )
+            .await
+    }
+
     /// Plans are read by whoever sees the region's figures.
-    async fn may_read_plan(&self, ctx: &RequestContext, region_id: i64) -> DomainResult<()> {
+    pub(crate) async fn may_read_plan(
+        &self,
+        ctx: &RequestContext,
+        region_id: i64,
+    ) -> DomainResult<()> {
         if ctx.actor.kind == crate::admin::ActorKind::System {
             return Ok(());
         }

@@ -12,6 +12,7 @@ mod audit;
 mod clients;
 mod figures;
 mod import;
+mod plans;
 mod reference;
 mod review;
 mod waitlist;
@@ -56,6 +57,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Wachtlijst", description = "De regionale wachtlijst met statusovergangen"),
         (name = "Zorg", description = "Screeningen, verblijven, overplaatsingen en uitstroom"),
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
+        (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
         (name = "Privacy", description = "Auditlog (NEN 7513)")
     )
@@ -87,6 +89,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
+        .merge(plans::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

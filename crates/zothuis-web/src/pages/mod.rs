@@ -8,6 +8,7 @@ mod care;
 mod clients;
 mod figures;
 mod import;
+mod plans;
 mod reference;
 mod review;
 mod session;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
+        .merge(plans::router())
 }
 
 pub async fn not_found() -> Response {
@@ -84,6 +86,7 @@ pub enum Section {
     Import,
     Stays,
     Figures,
+    Plans,
     Reference,
     Users,
     Tokens,
@@ -159,6 +162,13 @@ impl Layout {
                 label: "Cijfers",
                 current: section == Section::Figures,
             });
+            if !matches!(a.role, Role::Aanbieder) {
+                nav.push(NavItem {
+                    href: "/beleid",
+                    label: "Beleid",
+                    current: section == Section::Plans,
+                });
+            }
         }
         nav.push(NavItem {
             href: "/referentie",
@@ -290,6 +300,11 @@ impl Field {
         let mut f = Field::new("password", name, label, "");
         f.autocomplete = "new-password";
         f
+    }
+
+    /// Several lines of text.
+    pub fn textarea(name: &str, label: &str, value: impl Into<String>) -> Field {
+        Field::new("textarea", name, label, value)
     }
 
     pub fn date(name: &str, label: &str, value: impl Into<String>) -> Field {

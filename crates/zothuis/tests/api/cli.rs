@@ -533,16 +533,18 @@ fn bench_data_and_bench_write_a_results_file() {
 fn a_policy_plan_loads_from_its_file_exports_and_reloads_as_a_new_version() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let (code, _, err) = run(&["demo", "--data-dir", d], "");
+    let (code, out, err) = run(&["demo", "--data-dir", d], "");
     assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("Beleidsplan geladen: ").count(), 2, "{out}");
     let example = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../docs/beleidsplan/voorbeeld.json"
     );
     let (code, out, err) = run(&["plan", "laden", example, "--data-dir", d], "");
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("geladen (plan 1, versie"), "{out}");
-    let (code, out, _) = run(&["plan", "exporteren", "1", "--data-dir", d], "");
+    // The demo loaded its two plans; this one is the third.
+    assert!(out.contains("geladen (plan 3, versie"), "{out}");
+    let (code, out, _) = run(&["plan", "exporteren", "3", "--data-dir", d], "");
     assert_eq!(code, 0);
     let exported: serde_json::Value = serde_json::from_str(&out).unwrap();
     let original: serde_json::Value =
@@ -551,7 +553,7 @@ fn a_policy_plan_loads_from_its_file_exports_and_reloads_as_a_new_version() {
     // Loading it again makes a new version of the same plan.
     let (code, out, _) = run(&["plan", "laden", example, "--data-dir", d], "");
     assert_eq!(code, 0);
-    assert!(out.contains("(plan 1, versie"), "{out}");
+    assert!(out.contains("(plan 3, versie"), "{out}");
     // A broken file names every problem and loads nothing.
     let broken = dir.path().join("kapot.json");
     std::fs::write(

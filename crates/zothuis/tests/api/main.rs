@@ -16,6 +16,7 @@ mod figures;
 mod import;
 mod openapi;
 mod pages;
+mod plans;
 mod reference_pages;
 mod servers;
 mod waitlist;
