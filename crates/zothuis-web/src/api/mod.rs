@@ -101,7 +101,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// Documents the `API-Version` header on every response (NL API Design Rules).
+/// Documents the `API-Version` header on every response and problem+json on
+/// every error (NL API Design Rules).
 fn add_common_headers(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::header::HeaderBuilder;
     use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -120,12 +121,18 @@ fn add_common_headers(doc: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
-            for resp in op.responses.responses.values_mut() {
+            for (status, resp) in op.responses.responses.iter_mut() {
                 if let utoipa::openapi::RefOr::T(r) = resp {
                     r.headers.insert(
                         "API-Version".into(),
                         utoipa::openapi::RefOr::T(version.clone()),
                     );
+                    // Errors are served as problem+json (RFC 9457); say so.
+                    if status.starts_with(['4', '5'])
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        r.content.insert("application/problem+json".into(), c);
+                    }
                 }
             }
         }
