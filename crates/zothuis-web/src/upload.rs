@@ -11,7 +11,7 @@ pub struct Upload {
     pub dry_run: bool,
 }
 
-fn unreadable() -> DomainError {
+pub fn unreadable() -> DomainError {
     DomainError::invalid(
         "bestanden",
         "het formulier kon niet worden gelezen (verwacht multipart/form-data met bestanden)",

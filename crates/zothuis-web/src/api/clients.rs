@@ -197,6 +197,7 @@ async fn get_client(
     params(("id" = i64, Path, description = "Id van de cliënt", example = 12),
            ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v1\"")),
     responses((status = 200, description = "Gewijzigd", body = ClientDto),
+              (status = 409, description = "Er is al een cliënt met dit BSN", body = Problem),
               (status = 412, description = "Intussen gewijzigd door een ander", body = Problem),
               (status = 428, description = "If-Match ontbreekt", body = Problem)))]
 async fn update_client(
@@ -333,7 +334,8 @@ pub struct ToegangInvoer {
 #[utoipa::path(post, path = "/clienten/{id}/toegang", tag = "Cliënten", request_body = ToegangInvoer,
     params(("id" = i64, Path, description = "Id van de cliënt", example = 12)),
     responses((status = 204, description = "Toegang verleend"),
-              (status = 400, description = "Onbekende gebruiker of rol zonder toegang", body = Problem)))]
+              (status = 400, description = "Onbekende gebruiker of rol zonder toegang", body = Problem),
+              (status = 409, description = "De toegang kan zo niet worden verleend", body = Problem)))]
 async fn grant_access(
     State(s): State<AppState>,
     caller: ApiCaller,

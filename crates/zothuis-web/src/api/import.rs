@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::error::{ApiResult, Problem, problem_with_import};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -80,8 +81,11 @@ impl From<&ImportReport> for ImportResultaat {
 async fn import(
     State(s): State<AppState>,
     caller: ApiCaller,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
+    // A request that is not multipart/form-data gets the same Dutch problem
+    // as one without files.
+    let form = form.map_err(|_| crate::upload::unreadable())?;
     let upload = crate::upload::read(form).await?;
     let report = crate::upload::import(&s.services, &caller.ctx, &upload).await?;
     if !report.problems.is_empty() {

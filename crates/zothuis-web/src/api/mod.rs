@@ -110,6 +110,21 @@ fn add_common_headers(doc: &mut utoipa::openapi::OpenApi) {
         .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
         .description(Some("Versie van de API, bijvoorbeeld 1.0.0"))
         .build();
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
     for item in doc.paths.paths.values_mut() {
         for op in [
             &mut item.get,
@@ -121,6 +136,39 @@ fn add_common_headers(doc: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
+            // What any operation can answer: a malformed request, no or an
+            // unknown token, a role that may not, and (with an id in the
+            // path) an unknown or invisible resource; with If-Match both
+            // missing (428) and stale (412).
+            let params: Vec<(ParameterIn, String)> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    RefOr::T(p) => Some((p.parameter_in.clone(), p.name.clone())),
+                    RefOr::Ref(_) => None,
+                })
+                .collect();
+            let r = &mut op.responses.responses;
+            r.entry("400".into())
+                .or_insert_with(|| problem("Ongeldige invoer"));
+            r.entry("401".into())
+                .or_insert_with(|| problem("Geen of een ongeldig API-token"));
+            r.entry("403".into())
+                .or_insert_with(|| problem("Deze rol mag dit niet"));
+            // An id in the path, the body or a filter can name something
+            // unknown or outside the caller's area.
+            r.entry("404".into())
+                .or_insert_with(|| problem("Onbekend of buiten uw gebied"));
+            if params
+                .iter()
+                .any(|(i, n)| *i == ParameterIn::Header && n == "If-Match")
+            {
+                r.entry("412".into())
+                    .or_insert_with(|| problem("Intussen door iemand anders gewijzigd"));
+                r.entry("428".into())
+                    .or_insert_with(|| problem("If-Match ontbreekt"));
+            }
             for (status, resp) in op.responses.responses.iter_mut() {
                 if let utoipa::openapi::RefOr::T(r) = resp {
                     r.headers.insert(
