@@ -1,0 +1,158 @@
+// Browser tests: Playwright (playwright-core driving Debian's Chromium) walks
+// the main journeys as each role would, takes a screenshot of every page and
+// runs axe-core (WCAG 2.1 A and AA) on it. Any violation fails the run.
+//
+//   node tests/browser/journeys.mjs http://127.0.0.1:8080 DATA_DIR/demo-logins.txt OUT_DIR
+import { chromium } from "playwright-core";
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [base, loginsFile, outDir] = process.argv.slice(2);
+mkdirSync(outDir, { recursive: true });
+const passwords = Object.fromEntries(
+  readFileSync(loginsFile, "utf8")
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 4 && f[0].includes("."))
+    .map((f) => [f[0], f[f.length - 1]]),
+);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const failures = [];
+let shot = 0;
+
+async function check(page, what) {
+  shot += 1;
+  const name = `${String(shot).padStart(2, "0")}-${what.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`;
+  await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: true });
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  for (const v of result.violations) {
+    failures.push(`${what} (${page.url()}): ${v.id} — ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  }
+  console.log(`${result.violations.length === 0 ? "ok " : "FOUT"} ${what} ${page.url()}`);
+}
+
+async function visit(page, path, what) {
+  const resp = await page.goto(base + path);
+  if (!resp || resp.status() >= 400) {
+    failures.push(`${what}: ${path} gaf ${resp ? resp.status() : "geen antwoord"}`);
+  }
+  await check(page, what);
+}
+
+async function login(user) {
+  // zothuis forbids inline scripts (CSP); only the test injects axe.
+  const context = await browser.newContext({ locale: "nl-NL", viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(base + "/inloggen");
+  await check(page, `inloggen ${user}`);
+  await page.fill("#veld-gebruikersnaam", user);
+  await page.fill("#veld-wachtwoord", passwords[user]);
+  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+  return { context, page };
+}
+
+async function submit(page) {
+  await Promise.all([page.waitForNavigation(), page.click("main form.zt-form button[type=submit]")]);
+}
+
+function expectUrl(page, pattern, what) {
+  if (!pattern.test(page.url())) failures.push(`${what}: kwam uit op ${page.url()}`);
+}
+
+// The consultant registers a client.
+{
+  const { context, page } = await login("consulent.huizen");
+  await check(page, "overzicht consulent");
+  await visit(page, "/clienten", "clienten");
+  await visit(page, "/clienten/nieuw", "client registreren");
+  await page.fill("#veld-voornaam", "Noor");
+  await page.fill("#veld-achternaam", "Visser");
+  await page.fill("#veld-geboortedatum", "1988-03-14");
+  await page.fill("#veld-bsn", "999990020");
+  await submit(page);
+  expectUrl(page, /\/clienten\/\d+\?melding=aangemaakt$/, "client registreren");
+  await check(page, "client geregistreerd");
+  await visit(page, "/wachtlijst", "wachtlijst consulent");
+  await context.close();
+}
+
+// The waiting-list manager works the regional list.
+{
+  const { context, page } = await login("wachtlijst.gv");
+  for (const [path, what] of [
+    ["/wachtlijst", "wachtlijst"],
+    ["/vacatures", "plekken"],
+    ["/wachtlijstoverleggen", "overleg"],
+    ["/verblijven", "verblijven"],
+    ["/import", "importeren"],
+    ["/cijfers", "dashboard wachtlijstbeheer"],
+  ]) {
+    await visit(page, path, what);
+  }
+  await context.close();
+}
+
+// The provider's intake officer sees its referrals and stays.
+{
+  const { context, page } = await login("aanbieder.kwintes");
+  await visit(page, "/wachtlijst", "wachtlijst aanbieder");
+  await visit(page, "/verblijven", "verblijven aanbieder");
+  await context.close();
+}
+
+// The policy officer: dashboard, export, progress and the report.
+{
+  const { context, page } = await login("beleid.gv");
+  await visit(page, "/cijfers", "dashboard");
+  await visit(page, "/cijfers/tabellen", "tabellen");
+  await visit(page, "/cijfers/indicatoren", "indicatoren");
+  const csv = await context.request.get(base + "/cijfers/export?tabel=wachtlijst-per-maand&formaat=csv");
+  if (csv.status() !== 200) failures.push(`export gaf ${csv.status()}`);
+  await visit(page, "/beleid", "beleidsplannen");
+  await visit(page, "/beleid/1?periode=2025-H2", "beleidsplan");
+  await visit(page, "/beleid/1/maatregelen/6?periode=2025-H2", "voortgang invullen");
+  await page.selectOption("#veld-status", "op-schema");
+  await page.fill("#veld-tekst", "De eerste regiokaart is klaar.\n\n- besproken in het overleg");
+  await submit(page);
+  expectUrl(page, /\/beleid\/1\?periode=2025-H2&melding=opgeslagen$/, "voortgang invullen");
+  await check(page, "voortgang opgeslagen");
+  await visit(page, "/beleid/1/rapportage?periode=2025-H2", "concept-rapportage");
+  await page.fill("#veld-inleiding", "Een halfjaar met meer uitstroom.");
+  await Promise.all([page.waitForNavigation(), page.click("#publiceren button[type=submit]")]);
+  expectUrl(page, /\/rapportages\/\d+\?melding=gepubliceerd$/, "rapportage publiceren");
+  await check(page, "rapportage gepubliceerd");
+  await context.close();
+}
+
+// The director reads the published report; the privacy officer the audit log.
+{
+  const { context, page } = await login("bestuurder.gv");
+  await visit(page, "/beleid", "beleid bestuurder");
+  await visit(page, "/rapportages/1", "rapportage bestuurder");
+  await context.close();
+}
+{
+  const { context, page } = await login("fg.gv");
+  await visit(page, "/auditlog", "auditlog");
+  await context.close();
+}
+
+await browser.close();
+if (failures.length > 0) {
+  console.error(`\n${failures.length} problemen:\n` + failures.join("\n"));
+  process.exit(1);
+}
+console.log(`\nalle ${shot} pagina's zonder WCAG 2.1 A/AA-overtredingen; schermafdrukken in ${outDir}`);
