@@ -72,7 +72,28 @@ function expectUrl(page, pattern, what) {
   if (!pattern.test(page.url())) failures.push(`${what}: kwam uit op ${page.url()}`);
 }
 
-// The consultant registers a client.
+const today = new Date().toISOString().slice(0, 10);
+
+async function submitForm(page, anchor) {
+  await Promise.all([page.waitForNavigation(), page.click(`#${anchor} button[type=submit]`)]);
+}
+
+async function selectByLabel(page, select, pattern) {
+  const value = await page.$eval(
+    select,
+    (el, source) => {
+      const re = new RegExp(source, "i");
+      const o = Array.from(el.options).find((x) => x.value && re.test(x.textContent));
+      return o ? o.value : null;
+    },
+    pattern.source,
+  );
+  if (value === null) throw new Error(`${select}: geen keuze die past bij ${pattern}`);
+  await page.selectOption(select, value);
+}
+
+// The consultant registers a client, records the address, the application
+// and the decision, which puts the client on the waiting list.
 {
   const { context, page } = await login("consulent.huizen");
   await check(page, "overzicht consulent");
@@ -85,7 +106,62 @@ function expectUrl(page, pattern, what) {
   await submit(page);
   expectUrl(page, /\/clienten\/\d+\?melding=aangemaakt$/, "client registreren");
   await check(page, "client geregistreerd");
+  await page.selectOption("#veld-soort", "woonadres");
+  await page.selectOption("#veld-gemeenteCode", "GM0406");
+  await page.fill("#veld-ingangsdatum", "2019-01-01");
+  await submitForm(page, "adres");
+  await check(page, "adres vastgelegd");
+  await selectByLabel(page, "#veld-productId", /intramuraal|beschermd wonen/);
+  await page.fill("#veld-aanmelddatum", today);
+  await page.selectOption("#veld-bron", "huisarts");
+  await submitForm(page, "aanmelding");
+  expectUrl(page, /\/aanmeldingen\/\d+/, "aanmelding");
+  await check(page, "aanmelding");
+  await page.selectOption("#veld-uitkomst", "toegekend");
+  await page.fill("#veld-besluitdatum", today);
+  await page.fill("#veld-geldigVanaf", today);
+  await page.fill("#veld-beschikkingsnummer", "HZ-BROWSER-1");
+  await submitForm(page, "beschikking");
+  expectUrl(page, /\/beschikkingen\/\d+/, "beschikking");
+  await check(page, "beschikking");
   await visit(page, "/wachtlijst", "wachtlijst consulent");
+  await context.close();
+}
+
+// The waiting-list manager makes the client actively waiting and sends
+// them to a provider for screening.
+{
+  const { context, page } = await login("wachtlijst.gv");
+  await visit(page, "/wachtlijst", "wachtlijst");
+  await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: /Visser/ }).first().click()]);
+  await check(page, "wachtlijstplaatsing");
+  await page.selectOption("#veld-status", "actief-wachtend");
+  await page.fill("#veld-ingangsdatum", today);
+  await submitForm(page, "status");
+  await page.selectOption("#veld-status", "in-screening");
+  await selectByLabel(page, "#veld-aanbiederId", /Kwintes/);
+  await page.fill("#veld-ingangsdatum", today);
+  await submitForm(page, "status");
+  await check(page, "naar screening");
+  await context.close();
+}
+
+// The provider accepts the client and places them at a location.
+{
+  const { context, page } = await login("aanbieder.kwintes");
+  await visit(page, "/wachtlijst", "wachtlijst aanbieder");
+  await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: /Visser/ }).first().click()]);
+  await check(page, "screening aanbieder");
+  await page.selectOption("#veld-uitkomst", "geaccepteerd");
+  await page.fill("#veld-datum", today);
+  await submitForm(page, "screening");
+  await check(page, "screening vastgelegd");
+  await selectByLabel(page, "#veld-locatieId", /./);
+  await page.fill("#veld-startdatum", today);
+  await submitForm(page, "plaatsing");
+  expectUrl(page, /\/verblijven\/\d+/, "plaatsing");
+  await check(page, "verblijf");
+  await visit(page, "/verblijven", "verblijven aanbieder");
   await context.close();
 }
 
@@ -93,7 +169,6 @@ function expectUrl(page, pattern, what) {
 {
   const { context, page } = await login("wachtlijst.gv");
   for (const [path, what] of [
-    ["/wachtlijst", "wachtlijst"],
     ["/vacatures", "plekken"],
     ["/wachtlijstoverleggen", "overleg"],
     ["/verblijven", "verblijven"],
@@ -102,14 +177,6 @@ function expectUrl(page, pattern, what) {
   ]) {
     await visit(page, path, what);
   }
-  await context.close();
-}
-
-// The provider's intake officer sees its referrals and stays.
-{
-  const { context, page } = await login("aanbieder.kwintes");
-  await visit(page, "/wachtlijst", "wachtlijst aanbieder");
-  await visit(page, "/verblijven", "verblijven aanbieder");
   await context.close();
 }
 

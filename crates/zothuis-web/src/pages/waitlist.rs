@@ -357,8 +357,10 @@ async fn entry_page(
                 format!("/wachtlijst/{id}/voorkeur"),
                 "Voorkeur vastleggen",
                 vec![
+                    // Own names: the status form on this page has a provider too,
+                    // and ids must be unique on a page.
                     Field::select(
-                        "gemeenteCode",
+                        "voorkeurGemeente",
                         "Gemeente om te wonen",
                         &entry
                             .preferred_municipality
@@ -368,7 +370,7 @@ async fn entry_page(
                         municipality_options,
                     ),
                     Field::select(
-                        "aanbiederId",
+                        "voorkeurAanbieder",
                         "Aanbieder",
                         &entry
                             .preferred_provider
@@ -475,13 +477,27 @@ async fn set_preference(
         .set_preference(
             &u.ctx,
             id,
-            f.id("aanbiederId"),
-            f.opt("gemeenteCode").as_deref(),
+            f.id("voorkeurAanbieder"),
+            f.opt("voorkeurGemeente").as_deref(),
         )
         .await
     {
         Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),
-        Err(e @ DomainError::Invalid(_)) => entry_with_errors(&s, &u, id, "voorkeur", e).await,
+        Err(DomainError::Invalid(errors)) => {
+            // The service names the API's fields; this form has its own.
+            let errors = errors
+                .into_iter()
+                .map(|mut e| {
+                    e.field = match e.field.as_str() {
+                        "aanbiederId" => "voorkeurAanbieder".into(),
+                        "gemeenteCode" => "voorkeurGemeente".into(),
+                        _ => e.field,
+                    };
+                    e
+                })
+                .collect();
+            entry_with_errors(&s, &u, id, "voorkeur", DomainError::Invalid(errors)).await
+        }
         Err(e) => Err(PageError(e)),
     }
 }
