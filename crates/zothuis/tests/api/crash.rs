@@ -38,7 +38,7 @@ fn free_port() -> u16 {
 
 /// Starts `zothuis serve` and waits until it answers.
 async fn serve(url: &str, dir: &str, port: u16) -> Child {
-    let child = zothuis(url, dir, &["serve", "--bind", &format!("127.0.0.1:{port}")])
+    let mut child = zothuis(url, dir, &["serve", "--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -53,6 +53,8 @@ async fn serve(url: &str, dir: &str, port: u16) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    child.kill().ok();
+    child.wait().ok();
     panic!("zothuis did not start on port {port}");
 }
 

@@ -11,6 +11,7 @@ mod authorization;
 mod care;
 mod cli;
 mod clients;
+mod concurrency;
 mod crash;
 mod demo;
 mod figures;
