@@ -3,7 +3,8 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-fn zothuis() -> Command {
+/// The `zothuis` binary, without settings from the environment.
+pub(crate) fn zothuis() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_zothuis"));
     c.env_remove("RUST_LOG");
     for (k, _) in std::env::vars() {

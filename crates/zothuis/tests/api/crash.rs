@@ -11,15 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use zothuis_testkit::db::{Backend, TestDatabase};
 
-/// The `zothuis` binary on `url`, without settings from the environment.
+/// The `zothuis` binary on the database at `url`.
 fn zothuis_in(url: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_zothuis"));
-    c.env_remove("RUST_LOG");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ZOTHUIS__") {
-            c.env_remove(k);
-        }
-    }
+    let mut c = crate::cli::zothuis();
     c.env("ZOTHUIS__DATABASE__URL", url);
     c
 }

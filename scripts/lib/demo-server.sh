@@ -1,0 +1,21 @@
+# Sourced by the gate scripts: builds zothuis and starts it with demo data on
+# a free loopback port in a temporary data directory; stops it on exit.
+# Sets BIN, DIR, PORT and BASE.
+cargo build -q -p zothuis
+BIN="${CARGO_TARGET_DIR:-target}/debug/zothuis"
+DIR="$(mktemp -d)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+BASE="http://127.0.0.1:$PORT"
+env -u ZOTHUIS__DATABASE__URL "$BIN" serve --demo --data-dir "$DIR" --bind "127.0.0.1:$PORT" >"$DIR/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
+python3 - "$BASE/inloggen" <<'PY'
+import sys, time, urllib.request
+for _ in range(240):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=2)
+        sys.exit(0)
+    except Exception:
+        time.sleep(0.5)
+sys.exit("zothuis startte niet binnen twee minuten")
+PY
