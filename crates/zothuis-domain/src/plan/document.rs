@@ -96,6 +96,19 @@ impl Rapportageperiode {
         NaiveDate::from_ymd_opt(self.jaar, m, 1).unwrap_or_default()
     }
 
+    /// A period typed by a user, or the Dutch problem with the field.
+    pub fn parse_field(s: &str) -> Result<Rapportageperiode, crate::FieldError> {
+        Rapportageperiode::parse(s).ok_or_else(|| {
+            crate::FieldError::new("periode", "schrijf de periode als 2025-H1 of 2025-H2")
+        })
+    }
+
+    /// The usual peildatum of the period's report: its last day, or today
+    /// while the period runs.
+    pub fn usual_peildatum(self, today: NaiveDate) -> NaiveDate {
+        self.einde().min(today)
+    }
+
     /// The period a day falls in.
     pub fn van(d: NaiveDate) -> Rapportageperiode {
         Rapportageperiode {
@@ -455,6 +468,41 @@ impl PlanDocument {
             .flat_map(|l| l.maatregelen.iter().map(move |m| (l, m)))
     }
 
+    /// The measure with this key ("10./11." has key "10-11").
+    pub fn measure(&self, key: &str) -> Option<&Maatregel> {
+        self.measures()
+            .map(|(_, m)| m)
+            .find(|m| super::report::measure_key(m) == key)
+    }
+
+    pub fn measure_mut(&mut self, key: &str) -> Option<&mut Maatregel> {
+        self.programmalijnen
+            .iter_mut()
+            .flat_map(|l| l.maatregelen.iter_mut())
+            .find(|m| super::report::measure_key(m) == key)
+    }
+
+    /// The reporting periods of the plan's term up to today, newest first.
+    pub fn periods_until(&self, today: NaiveDate) -> Vec<Rapportageperiode> {
+        let mut out = Vec::new();
+        let mut p = Rapportageperiode::van(self.periode_van);
+        let last = Rapportageperiode::van(self.periode_tot.min(today));
+        while p <= last {
+            out.push(p);
+            p = Rapportageperiode::van(p.einde() + chrono::Days::new(1));
+        }
+        out.reverse();
+        out
+    }
+
+    /// The period being reported on: the one that ended last, within the
+    /// plan's term.
+    pub fn default_period(&self, today: NaiveDate) -> Rapportageperiode {
+        let current = Rapportageperiode::van(today);
+        let last_ended = Rapportageperiode::van(current.begin() - chrono::Days::new(1));
+        last_ended.min(Rapportageperiode::van(self.periode_tot))
+    }
+
     /// The measures without progress for a reporting period.
     pub fn missing_progress(&self, periode: Rapportageperiode) -> Vec<&Maatregel> {
         self.measures()
@@ -594,5 +642,28 @@ mod tests {
         let bad = example().replace("2025-H1", "2025-Q1");
         let p = PlanDocument::parse(&bad).unwrap_err();
         assert!(p[0].melding.contains("2025-Q1"), "{p:?}");
+    }
+
+    #[test]
+    fn the_period_reported_on_is_the_last_one_ended_within_the_plan() {
+        let doc = PlanDocument::parse(&example()).unwrap_or_else(|p| panic!("{p:?}"));
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        let p = |s: &str| Rapportageperiode::parse(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(doc.default_period(day("2026-01-12")), p("2025-H2"));
+        assert_eq!(doc.default_period(day("2030-03-01")), p("2026-H2"));
+        let periods = doc.periods_until(day("2024-02-01"));
+        assert_eq!(periods, vec![p("2024-H1"), p("2023-H2"), p("2023-H1")]);
+        assert_eq!(
+            p("2025-H2").usual_peildatum(day("2026-01-12")),
+            day("2025-12-31")
+        );
+        assert_eq!(
+            p("2026-H1").usual_peildatum(day("2026-03-02")),
+            day("2026-03-02")
+        );
+        assert_eq!(
+            Rapportageperiode::parse_field("vorig jaar").map_err(|e| e.field),
+            Err("periode".to_string())
+        );
     }
 }

@@ -32,6 +32,15 @@ pub struct PlanVersion {
     pub recorded_by: String,
 }
 
+impl PlanVersion {
+    /// How many measures the stored plan has.
+    pub fn measure_count(&self) -> usize {
+        serde_json::from_str::<PlanDocument>(&self.document)
+            .map(|d| d.measures().count())
+            .unwrap_or(0)
+    }
+}
+
 impl crate::history::Recorded for PlanVersion {
     fn row_id(&self) -> i64 {
         self.version_id

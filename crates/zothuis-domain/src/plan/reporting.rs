@@ -55,9 +55,8 @@ pub struct PublishedReport {
 impl Services {
     /// Checks period and peildatum.
     fn report_moment(&self, req: &ReportRequest) -> DomainResult<(Rapportageperiode, NaiveDate)> {
-        let periode = Rapportageperiode::parse(&req.periode).ok_or_else(|| {
-            DomainError::invalid("periode", "schrijf de periode als 2025-H1 of 2025-H2")
-        })?;
+        let periode = Rapportageperiode::parse_field(&req.periode)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
         let today = self.clock.today();
         let peildatum = match req
             .peildatum
@@ -65,7 +64,7 @@ impl Services {
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            None => periode.einde().min(today),
+            None => periode.usual_peildatum(today),
             Some(p) => {
                 crate::Datum::parse(p)
                     .map_err(|e| DomainError::invalid("peildatum", e.to_string()))?

@@ -151,13 +151,9 @@ impl Services {
         input: &ProgressInput,
     ) -> DomainResult<PlanVersion> {
         let mut errors = Vec::new();
-        let periode = Rapportageperiode::parse(&input.periode);
-        if periode.is_none() {
-            errors.push(FieldError::new(
-                "periode",
-                "schrijf de periode als 2025-H1 of 2025-H2",
-            ));
-        }
+        let periode = Rapportageperiode::parse_field(&input.periode)
+            .map_err(|e| errors.push(e))
+            .ok();
         let status = Status::ALL
             .into_iter()
             .find(|s| s.code() == input.status.trim());
@@ -197,10 +193,7 @@ impl Services {
                 ));
             }
             let m = doc
-                .programmalijnen
-                .iter_mut()
-                .flat_map(|l| l.maatregelen.iter_mut())
-                .find(|m| super::report::measure_key(m) == measure)
+                .measure_mut(measure)
                 .ok_or_else(|| DomainError::NotFound(format!("maatregel {measure}")))?;
             m.voortgang.retain(|v| v.periode != periode);
             m.voortgang.push(Voortgang {

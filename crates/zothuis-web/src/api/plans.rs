@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use zothuis_domain::DomainError;
 use zothuis_domain::plan::reporting::{FigureDifference, PublishedReport, ReportRequest};
 use zothuis_domain::plan::service::{DecisionInput, ProgressInput};
-use zothuis_domain::plan::{PlanDocument, PlanVersion, Publication, Rapportageperiode};
+use zothuis_domain::plan::{PlanVersion, Publication, Rapportageperiode};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -64,9 +64,7 @@ impl From<&PlanVersion> for Beleidsplan {
             versie: p.version_id,
             gewijzigd_op: p.recorded_at,
             gewijzigd_door: p.recorded_by.clone(),
-            maatregelen: serde_json::from_str::<PlanDocument>(&p.document)
-                .map(|d| d.measures().count())
-                .unwrap_or(0),
+            maatregelen: p.measure_count(),
         }
     }
 }
@@ -189,12 +187,7 @@ pub struct Voortgangsoverzicht {
 }
 
 fn periode(code: &str) -> Result<Rapportageperiode, ApiError> {
-    Rapportageperiode::parse(code).ok_or_else(|| {
-        ApiError(DomainError::invalid(
-            "periode",
-            "schrijf de periode als 2025-H1 of 2025-H2",
-        ))
-    })
+    Rapportageperiode::parse_field(code).map_err(|e| ApiError(DomainError::Invalid(vec![e])))
 }
 
 /// De voortgang van elke maatregel voor een periode, met de maatregelen die

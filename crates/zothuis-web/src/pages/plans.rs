@@ -40,33 +40,23 @@ struct PlanQuery {
     melding: Option<String>,
 }
 
-/// The reporting period asked for, else the one that ended last (the one
-/// being reported on), within the plan's term.
+/// The reporting period asked for, else the one being reported on.
 fn chosen_period(
     asked: Option<&str>,
     today: chrono::NaiveDate,
     doc: &PlanDocument,
 ) -> Rapportageperiode {
-    if let Some(p) = asked.and_then(Rapportageperiode::parse) {
-        return p;
-    }
-    let current = Rapportageperiode::van(today);
-    let last_ended = Rapportageperiode::van(current.begin() - chrono::Days::new(1));
-    let last_in_plan = Rapportageperiode::van(doc.periode_tot);
-    last_ended.min(last_in_plan)
+    asked
+        .and_then(Rapportageperiode::parse)
+        .unwrap_or_else(|| doc.default_period(today))
 }
 
-/// The periods of the plan's term, up to the current one.
+/// The plan's periods as select options.
 fn periods(doc: &PlanDocument, today: chrono::NaiveDate) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut p = Rapportageperiode::van(doc.periode_van);
-    let last = Rapportageperiode::van(doc.periode_tot.min(today));
-    while p <= last {
-        out.push((p.code(), report::period_name(p)));
-        p = Rapportageperiode::van(p.einde() + chrono::Days::new(1));
-    }
-    out.reverse();
-    out
+    doc.periods_until(today)
+        .into_iter()
+        .map(|p| (p.code(), report::period_name(p)))
+        .collect()
 }
 
 async fn plans(
@@ -101,13 +91,10 @@ async fn plans(
         rows: all
             .iter()
             .map(|p| {
-                let count = serde_json::from_str::<PlanDocument>(&p.document)
-                    .map(|d| d.measures().count())
-                    .unwrap_or(0);
                 vec![
                     link_cell(p.title.clone(), format!("/beleid/{}", p.plan_id)),
                     cell(region(p.region_id)),
-                    num_cell(count as i64),
+                    num_cell(p.measure_count() as i64),
                     cell(format!(
                         "{} door {}",
                         dutch_long(p.recorded_at.date_naive()),
@@ -396,7 +383,7 @@ async fn plan(
                     Field::date(
                         "peildatum",
                         "Peildatum",
-                        periode.einde().min(today).to_string(),
+                        periode.usual_peildatum(today).to_string(),
                     )
                     .hint("Meestal de laatste dag van de periode."),
                 ],
@@ -452,9 +439,7 @@ async fn progress_page(
         return Err(PageError(DomainError::Forbidden(reason.into())));
     }
     let m = doc
-        .measures()
-        .map(|(_, m)| m)
-        .find(|m| report::measure_key(m) == key)
+        .measure(key)
         .ok_or_else(|| PageError(DomainError::NotFound(format!("maatregel {key}"))))?;
     let today = s.services.clock.today();
     let p = chosen_period(Some(periode), today, &doc);
