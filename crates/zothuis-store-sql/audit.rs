@@ -5,7 +5,7 @@ use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
 use sqlx::Row;
 use zothuis_domain::DomainResult;
-use zothuis_domain::audit::{AuditDraft, AuditRecord};
+use zothuis_domain::audit::{AuditDraft, AuditRecord, shown_client_pattern};
 use zothuis_domain::paging::{Page, PageRequest};
 use zothuis_domain::store::{AuditFilter, AuditStore};
 
@@ -31,6 +31,48 @@ fn record(r: &DbRow) -> DomainResult<AuditRecord> {
     })
 }
 
+/// The filter of `list_audit`, shared by its count and its page (a macro so
+/// that both stay static SQL). `$8` is the region's id and `$9` the same as
+/// text, as scopes store it; `$10` finds the client in the lists a row showed.
+/// A region's rows: about its clients, or without a client by or about its
+/// users and tokens (who was given access to the region's data).
+macro_rules! audit_where {
+    () => {
+        "
+                ($1 is null or actor_name = $1)
+                and ($2 is null or object_type = $2)
+                and ($3 is null or object_id = $3)
+                and ($4 is null or action = $4)
+                and ($5 is null or client_id = $5 or details like $10)
+                and ($6 is null or occurred_at >= $6)
+                and ($7 is null or occurred_at < $7)
+                and ($8 is null or client_id in (
+                        select c.id from clients c join municipalities m on m.code = c.registered_by
+                         where m.region_id = $8
+                        union select a.client_id from applications a
+                          join municipalities m on m.code = a.municipality_code where m.region_id = $8
+                        union select d.client_id from decisions d
+                          join municipalities m on m.code = d.responsible_municipality where m.region_id = $8)
+                     or (client_id is null and (
+                        (actor_kind = 'gebruiker' and actor_id in
+                           (select u.id from users u where ((u.scope_kind = 'regio' and u.scope_ref = $9)
+                              or (u.scope_kind = 'gemeente' and u.scope_ref in
+                                  (select code from municipalities where region_id = $8)))))
+                        or (actor_kind = 'api-token' and actor_id in
+                           (select t.id from api_tokens t where ((t.scope_kind = 'regio' and t.scope_ref = $9)
+                              or (t.scope_kind = 'gemeente' and t.scope_ref in
+                                  (select code from municipalities where region_id = $8)))))
+                        or (object_type = 'gebruiker' and object_id in
+                           (select cast(u.id as text) from users u where ((u.scope_kind = 'regio' and u.scope_ref = $9)
+                              or (u.scope_kind = 'gemeente' and u.scope_ref in
+                                  (select code from municipalities where region_id = $8)))))
+                        or (object_type = 'api-token' and object_id in
+                           (select cast(t.id as text) from api_tokens t where ((t.scope_kind = 'regio' and t.scope_ref = $9)
+                              or (t.scope_kind = 'gemeente' and t.scope_ref in
+                                  (select code from municipalities where region_id = $8))))))))"
+    };
+}
+
 #[async_trait]
 impl AuditStore for DbStore {
     async fn append_audit(&self, draft: AuditDraft) -> DomainResult<AuditRecord> {
@@ -45,16 +87,10 @@ impl AuditStore for DbStore {
         filter: &AuditFilter,
         page: PageRequest,
     ) -> DomainResult<Page<AuditRecord>> {
-        let total: i64 = sqlx::query_scalar(
-            "select count(*) from audit_log where
-                ($1 is null or actor_name = $1)
-                and ($2 is null or object_type = $2)
-                and ($3 is null or object_id = $3)
-                and ($4 is null or action = $4)
-                and ($5 is null or client_id = $5)
-                and ($6 is null or occurred_at >= $6)
-                and ($7 is null or occurred_at < $7)",
-        )
+        let total: i64 = sqlx::query_scalar(concat!(
+            "select count(*) from audit_log where ",
+            audit_where!()
+        ))
         .bind(&filter.actor_name)
         .bind(&filter.object_type)
         .bind(&filter.object_id)
@@ -62,20 +98,17 @@ impl AuditStore for DbStore {
         .bind(filter.client_id)
         .bind(filter.from)
         .bind(filter.to)
+        .bind(filter.region)
+        .bind(filter.region.map(|r| r.to_string()))
+        .bind(filter.client_id.map(shown_client_pattern))
         .fetch_one(self.pool())
         .await
         .map_err(internal)?;
-        let rows = sqlx::query(
-            "select * from audit_log where
-                ($1 is null or actor_name = $1)
-                and ($2 is null or object_type = $2)
-                and ($3 is null or object_id = $3)
-                and ($4 is null or action = $4)
-                and ($5 is null or client_id = $5)
-                and ($6 is null or occurred_at >= $6)
-                and ($7 is null or occurred_at < $7)
-             order by seq desc limit $8 offset $9",
-        )
+        let rows = sqlx::query(concat!(
+            "select * from audit_log where ",
+            audit_where!(),
+            " order by seq desc limit $11 offset $12"
+        ))
         .bind(&filter.actor_name)
         .bind(&filter.object_type)
         .bind(&filter.object_id)
@@ -83,6 +116,9 @@ impl AuditStore for DbStore {
         .bind(filter.client_id)
         .bind(filter.from)
         .bind(filter.to)
+        .bind(filter.region)
+        .bind(filter.region.map(|r| r.to_string()))
+        .bind(filter.client_id.map(shown_client_pattern))
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(self.pool())

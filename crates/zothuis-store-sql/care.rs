@@ -266,6 +266,7 @@ impl CareStore for DbStore {
         stay_id: i64,
         expected_version: i64,
         facts: &StayFacts,
+        placement: Option<&TransitionData>,
         at: DateTime<Utc>,
         recorded_by: &str,
         audit: AuditDraft,
@@ -273,6 +274,9 @@ impl CareStore for DbStore {
         let mut w = self.begin_write().await?;
         let h = check_latest(&mut w.tx, stay_id, expected_version).await?;
         let v = insert_version(&mut w.tx, stay_id, facts, at, recorded_by).await?;
+        if let Some(t) = placement {
+            crate::waitlist::insert_transition(&mut w.tx, t, at, recorded_by).await?;
+        }
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await?;
         stay_at(&h, &[v], at).ok_or_else(|| DomainError::Internal("verblijf zonder versie".into()))
@@ -312,8 +316,12 @@ impl CareStore for DbStore {
             "select t.provider_id from waitlist_transitions t
                join waitlist_entries e on e.id = t.entry_id
               where e.client_id = $1 and t.status = 'in-screening' and t.provider_id is not null
+                and not t.retracted
+                and not exists (select 1 from waitlist_transitions c where c.supersedes = t.id)
              union
-             select v.provider_id from stay_versions v join stays s on s.id = v.stay_id where s.client_id = $1",
+             select v.provider_id from stay_versions v join stays s on s.id = v.stay_id
+              where s.client_id = $1
+                and v.id = (select max(l.id) from stay_versions l where l.stay_id = s.id)",
         )
         .bind(client_id)
         .fetch_all(self.pool())

@@ -208,6 +208,29 @@ impl AuditDraft {
         self.outcome = outcome;
         self
     }
+
+    /// The clients a list showed (NEN 7513 asks who saw whose data, also in
+    /// a list). Kept in the details as `clientenGetoond`, the ids between
+    /// commas (",4,17,"), so that the log can be searched for one client.
+    pub fn showing_clients(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
+        let mut ids: Vec<i64> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let list: String = ids.iter().map(|id| format!("{id},")).collect();
+        if !self.details.is_object() {
+            self.details = serde_json::json!({});
+        }
+        if let Some(o) = self.details.as_object_mut() {
+            o.insert("clientenGetoond".into(), format!(",{list}").into());
+        }
+        self
+    }
+}
+
+/// The pattern that finds a client in `clientenGetoond` (see
+/// `AuditDraft::showing_clients`), for a `like` on the details.
+pub fn shown_client_pattern(client_id: i64) -> String {
+    format!("%\"clientenGetoond\":\"%,{client_id},%")
 }
 
 /// A row of the audit log as stored.

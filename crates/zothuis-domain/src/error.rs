@@ -31,8 +31,12 @@ pub enum DomainError {
     #[error("verouderde versie: {0}")]
     StaleVersion(String),
     /// A record with the same natural key exists (a client with this BSN).
+    /// `existing_id` is only given to a caller who may see that record.
     #[error("dubbel: {message}")]
-    Duplicate { message: String, existing_id: i64 },
+    Duplicate {
+        message: String,
+        existing_id: Option<i64>,
+    },
     #[error("ongeldige invoer")]
     Invalid(Vec<FieldError>),
     #[error("te veel pogingen: {0}")]

@@ -227,6 +227,10 @@ pub struct AuditFilter {
     pub client_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Only rows of this region: about a client of one of its municipalities
+    /// (registered, applied or decided there), or, without a client, by a
+    /// user or token working for the region or one of its municipalities.
+    pub region: Option<i64>,
 }
 
 #[async_trait]
@@ -431,12 +435,15 @@ pub trait CareStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<Stay>;
-    /// Adds a version if `expected_version` is still the latest.
+    /// Adds a version if `expected_version` is still the latest, and with it
+    /// the correction of the placement transition when the start moved.
+    #[allow(clippy::too_many_arguments)]
     async fn add_stay_version(
         &self,
         stay_id: i64,
         expected_version: i64,
         facts: &StayFacts,
+        placement: Option<&TransitionData>,
         at: DateTime<Utc>,
         recorded_by: &str,
         audit: AuditDraft,
@@ -454,7 +461,8 @@ pub trait CareStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<Stay>;
     async fn list_stay_headers(&self, client_id: Option<i64>) -> DomainResult<Vec<StayHeader>>;
-    /// The providers a client was referred to for screening or placed with.
+    /// The providers a client is referred to for screening (a transition not
+    /// corrected away) or placed with (the stay as known now), now or before.
     async fn client_providers(&self, client_id: i64) -> DomainResult<Vec<i64>>;
     async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>>;
 }

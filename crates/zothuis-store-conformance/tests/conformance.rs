@@ -1406,11 +1406,25 @@ async fn screenings_and_versioned_stays_with_transfers() {
             start_date: facts.start_date - Duration::days(1),
             ..facts.clone()
         };
+        // The placement transition moves with the start, in the same write.
+        let placed = s
+            .list_transitions(Some(entry.id))
+            .await
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        let moved = zothuis_domain::waitlist::TransitionData {
+            effective_date: earlier.start_date,
+            supersedes: Some(placed.id),
+            ..placement.clone()
+        };
         let corrected = s
             .add_stay_version(
                 stay.id,
                 stay.version_id,
                 &earlier,
+                Some(&moved),
                 w.now(),
                 "x",
                 w.audit(AuditAction::Updated, ObjectType::Verblijf),
@@ -1418,11 +1432,21 @@ async fn screenings_and_versioned_stays_with_transfers() {
             .await
             .unwrap();
         assert_ne!(corrected.version_id, stay.version_id);
+        let now_placed = s
+            .list_transitions(Some(entry.id))
+            .await
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(now_placed.supersedes, Some(placed.id));
+        assert_eq!(now_placed.effective_date, earlier.start_date);
         assert!(is_stale(
             s.add_stay_version(
                 stay.id,
                 stay.version_id,
                 &facts,
+                None,
                 w.now(),
                 "x",
                 w.audit(AuditAction::Updated, ObjectType::Verblijf)

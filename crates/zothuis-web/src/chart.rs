@@ -82,7 +82,7 @@ pub fn line_chart(id: &str, title: &str, labels: &[String], series: &[Series]) -
                 .zip(&s.values)
                 .map(|(l, v)| match v {
                     Some(v) => format!("{l}: {}", number(*v)),
-                    None => format!("{l}: niet getoond"),
+                    None => format!("{l}: verborgen (geen nul, maar een klein aantal of ter bescherming daarvan)"),
                 })
                 .collect();
             format!("{}: {}", s.name, points.join(", "))
@@ -220,7 +220,7 @@ mod tests {
         );
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains("<title id=\"wacht-titel\">Wachtenden &lt;regio&gt;</title>"));
-        assert!(svg.contains("Actief: jan: 12, feb: niet getoond, mrt: 14"));
+        assert!(svg.contains("Actief: jan: 12, feb: verborgen (geen nul, maar een klein aantal of ter bescherming daarvan), mrt: 14"));
         // The gap restarts the line: the first series is drawn in two pieces.
         let first = svg.split("<path d=\"").nth(1).unwrap();
         let d = &first[..first.find('"').unwrap()];

@@ -237,9 +237,10 @@ impl IntoResponse for ApiError {
             _ => Vec::new(),
         };
         let bestaand = match &self.0 {
-            DomainError::Duplicate { existing_id, .. } => {
-                Some(format!("/api/v1/clienten/{existing_id}"))
-            }
+            DomainError::Duplicate {
+                existing_id: Some(id),
+                ..
+            } => Some(format!("/api/v1/clienten/{id}")),
             _ => None,
         };
         render_problem(Problem {

@@ -215,12 +215,23 @@ impl Services {
         .await?;
         // The consultant must already see the client (registered by their
         // municipality or in their region); an application is no back door.
-        let client = self
-            .load_client(client_id)
-            .await
-            .map_err(|_| DomainError::invalid("clientId", "deze cliënt bestaat niet"))?;
+        // Unknown and not visible answer alike (see `check_client`).
+        let unknown = || {
+            DomainError::invalid(
+                "clientId",
+                "deze cliënt bestaat niet of is voor u niet zichtbaar",
+            )
+        };
+        let client = self.load_client(client_id).await.map_err(|e| match e {
+            DomainError::NotFound(_) => unknown(),
+            other => other,
+        })?;
         self.check_client(ctx, &client, Need::Change, AuditAction::Created)
-            .await?;
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => unknown(),
+                other => other,
+            })?;
         if self.store.get_product(product_id).await?.is_none() {
             return Err(DomainError::invalid(
                 "productId",

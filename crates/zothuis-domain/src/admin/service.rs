@@ -590,7 +590,28 @@ impl Services {
             None,
         )
         .await?;
-        let result = self.store.list_audit(filter, page).await?;
+        // A privacy officer oversees their own region (DESIGN.md: the fg's
+        // scope is a region); only one for the installation sees everything.
+        let region = match &ctx.actor.scope {
+            Scope::Installatie => None,
+            Scope::Regio(id) => Some(*id),
+            Scope::Gemeente(_) | Scope::Aanbieder(_) => {
+                return self
+                    .deny(
+                        ctx,
+                        AuditAction::Listed,
+                        ObjectType::Auditlog,
+                        None,
+                        "een functionaris gegevensbescherming werkt voor een regio",
+                    )
+                    .await;
+            }
+        };
+        let filter = AuditFilter {
+            region,
+            ..filter.clone()
+        };
+        let result = self.store.list_audit(&filter, page).await?;
         let draft = self
             .draft(ctx, AuditAction::Listed, ObjectType::Auditlog, None)
             .with_details(json!({

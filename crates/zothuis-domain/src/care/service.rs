@@ -11,7 +11,7 @@ use crate::history::timeline;
 use crate::service::Services;
 use crate::store::NewStay;
 use crate::waitlist::{Status, TransitionData, check_transition};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 fn no_stay() -> DomainError {
@@ -20,6 +20,23 @@ fn no_stay() -> DomainError {
 
 fn no_screening() -> DomainError {
     DomainError::NotFound("Deze screening bestaat niet of is voor u niet zichtbaar".into())
+}
+
+/// Whether the entry may be geplaatst on `start` after its `previous` status;
+/// a refusal names the stay's start date, the field the user typed.
+fn check_placement(
+    previous: Option<(Status, NaiveDate)>,
+    start: NaiveDate,
+) -> DomainResult<()> {
+    check_transition(previous, Status::Geplaatst, start).map_err(|e| match e {
+        DomainError::Invalid(mut errs) => {
+            for f in &mut errs {
+                f.field = "startdatum".into();
+            }
+            DomainError::Invalid(errs)
+        }
+        other => other,
+    })
 }
 
 impl Services {
@@ -43,14 +60,22 @@ impl Services {
                     .await
             }
             _ => {
-                self.deny(
-                    ctx,
-                    attempted,
-                    object,
-                    None,
-                    "alleen de aanbieder zelf of de wachtlijstbeheerder legt dit vast",
-                )
-                .await
+                const REASON: &str =
+                    "alleen de aanbieder zelf of de wachtlijstbeheerder legt dit vast";
+                let refused: DomainResult<()> =
+                    self.deny(ctx, attempted, object, None, REASON).await;
+                if !matches!(refused, Err(DomainError::Forbidden(_))) {
+                    return refused;
+                }
+                // Whoever does not see the client must not learn that this
+                // screening or stay exists (see `check_client`).
+                if self.may_read_client(ctx, &client).await? {
+                    refused
+                } else {
+                    Err(DomainError::NotFound(
+                        "Dit gegeven bestaat niet of is voor u niet zichtbaar".into(),
+                    ))
+                }
             }
         }
     }
@@ -245,15 +270,7 @@ impl Services {
         let Some(start) = start else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
         };
-        check_transition(current, Status::Geplaatst, start.0).map_err(|e| match e {
-            DomainError::Invalid(mut errs) => {
-                for f in &mut errs {
-                    f.field = "startdatum".into();
-                }
-                DomainError::Invalid(errs)
-            }
-            other => other,
-        })?;
+        check_placement(current, start.0)?;
         self.check_location(entry.product_id, provider_id, input.location_id)
             .await?;
         let facts = StayFacts {
@@ -412,6 +429,7 @@ impl Services {
                 stay_id,
                 expected_version,
                 &facts,
+                None,
                 self.clock.now_micros(),
                 &ctx.actor.name,
                 draft,
@@ -550,6 +568,7 @@ impl Services {
         let location_id = input.location_id.or(stay.location_id);
         self.check_location(stay.product_id, stay.provider_id, location_id)
             .await?;
+        let placement = self.moved_placement(&stay, start.0).await?;
         let facts = StayFacts {
             product_id: stay.product_id,
             provider_id: stay.provider_id,
@@ -565,18 +584,57 @@ impl Services {
         let draft = self
             .draft(ctx, AuditAction::Updated, ObjectType::Verblijf, Some(stay_id.to_string()))
             .for_client(stay.client_id)
-            .with_details(json!({ "correctie": true, "startdatum": { "voor": stay.start_date.to_string(), "na": start.0.to_string() },
+            .with_details(json!({ "correctie": true, "plaatsingVerplaatst": placement.is_some(),
+                "startdatum": { "voor": stay.start_date.to_string(), "na": start.0.to_string() },
                 "einddatum": { "voor": stay.end_date.map(|d| d.to_string()), "na": facts.end_date.map(|d| d.to_string()) } }));
         self.store
             .add_stay_version(
                 stay_id,
                 expected_version,
                 &facts,
+                placement.as_ref(),
                 self.clock.now_micros(),
                 &ctx.actor.name,
                 draft,
             )
             .await
+    }
+
+    /// When a stay that came from the waiting list gets another start date,
+    /// the entry's geplaatst transition must move with it: otherwise, on the
+    /// days in between, the person counts in a stay and on the list at once,
+    /// and the waiting time of the placed keeps the old date. The correction
+    /// is a superseding transition, so the list as known before stays
+    /// reproducible (DESIGN.md "Time: every figure reproducible").
+    async fn moved_placement(
+        &self,
+        stay: &Stay,
+        new_start: NaiveDate,
+    ) -> DomainResult<Option<TransitionData>> {
+        let Some(entry_id) = stay.entry_id else {
+            return Ok(None);
+        };
+        if stay.transferred_from.is_some() || new_start == stay.start_date {
+            return Ok(None);
+        }
+        let rows = self.store.list_transitions(Some(entry_id)).await?;
+        let history = timeline(&rows, self.clock.now());
+        let Some((placed, before)) = history.split_last() else {
+            return Ok(None);
+        };
+        if placed.status != Status::Geplaatst {
+            return Ok(None);
+        }
+        let previous = before.last().map(|t| (t.status, t.effective_date));
+        check_placement(previous, new_start)?;
+        Ok(Some(TransitionData {
+            entry_id,
+            status: Status::Geplaatst,
+            effective_date: new_start,
+            note: placed.note.clone(),
+            supersedes: Some(placed.id),
+            retracted: false,
+        }))
     }
 }
 

@@ -47,12 +47,32 @@ fn not_found() -> DomainError {
     DomainError::NotFound("Deze cliënt bestaat niet of is voor u niet zichtbaar".into())
 }
 
-/// A search term in the audit log: a BSN is masked.
-fn loggable_query(q: &str) -> String {
-    match super::Bsn::parse(q) {
-        Ok(b) => b.masked(),
-        Err(_) => q.chars().take(50).collect(),
+/// A search term as the audit log keeps it: masked like a BSN, so that the
+/// log does not become a second register of names, birth dates and BSNs
+/// (AVG art. 5 lid 1 c). A BSN keeps its last three digits (`Bsn::masked`), a
+/// date its year, a word its first letter and length: enough for the privacy
+/// officer to see what kind of search it was, not whom it was for.
+pub(crate) fn loggable_query(q: &str) -> String {
+    if let Ok(b) = super::Bsn::parse(q.trim()) {
+        return b.masked();
     }
+    q.split_whitespace()
+        .take(10)
+        .map(|word| {
+            if let Ok(d) = chrono::NaiveDate::parse_from_str(word, "%Y-%m-%d") {
+                return format!("{}-**-**", chrono::Datelike::year(&d));
+            }
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => {
+                    let rest = chars.take(40).count();
+                    format!("{first}{}", "*".repeat(rest))
+                }
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Services {
@@ -100,8 +120,9 @@ impl Services {
         })
     }
 
-    /// Checks access to one client; a refusal is audited and, for a
-    /// restricted client, answered as "not found" so its existence stays hidden.
+    /// Checks access to one client; a refusal is audited and answered as "not
+    /// found", the same answer as for an id that does not exist, unless the
+    /// actor sees the client and only may not change it.
     pub(crate) async fn check_client(
         &self,
         ctx: &RequestContext,
@@ -129,10 +150,17 @@ impl Services {
                     .with_outcome(Outcome::Denied)
                     .with_details(json!({ "reden": reason }));
                 self.store.append_audit(draft).await?;
-                if client.restricted {
-                    Err(not_found())
-                } else {
+                // Out of scope, restricted and non-existent answer alike, so
+                // that walking ids does not reveal who is registered (AVG
+                // art. 25, data protection by design); the reason is in the
+                // audit row for the privacy officer. Only who may see the
+                // client learns that a change is not theirs to make.
+                let reads = need == Need::Change
+                    && can(&ctx.actor, Action::ViewClient(&access)).is_allowed();
+                if reads {
                     Err(DomainError::Forbidden(reason.to_string()))
+                } else {
+                    Err(not_found())
                 }
             }
         }
@@ -164,7 +192,8 @@ impl Services {
         }
         let draft = self
             .draft(ctx, AuditAction::Listed, object, None)
-            .with_details(json!({ "aantal": out.len() }));
+            .with_details(json!({ "aantal": out.len() }))
+            .showing_clients(out.iter().map(&client_of));
         self.store.append_audit(draft).await?;
         Ok(out)
     }
@@ -210,17 +239,55 @@ impl Services {
         Ok((code, m.region_id))
     }
 
-    async fn check_bsn_unique(&self, data: &ClientData, own_id: Option<i64>) -> DomainResult<()> {
-        if let Some(bsn) = &data.bsn
-            && let Some(existing) = self.store.find_client_by_bsn(bsn).await?
-            && Some(existing) != own_id
-        {
-            return Err(DomainError::Duplicate {
-                message: "Er is al een cliënt met dit BSN.".into(),
-                existing_id: existing,
-            });
+    /// A BSN identifies one person, so a second client with the same BSN is
+    /// refused. The refusal must not become an oracle (AVG art. 25): only a
+    /// caller who may see the existing client gets its link; anyone else gets
+    /// the same neutral answer whether that client is out of scope or
+    /// restricted, with the way to the people who can resolve it. Every hit
+    /// is audited on the existing client with the BSN masked, so probing
+    /// shows in the log (NEN 7513).
+    async fn check_bsn_unique(
+        &self,
+        ctx: &RequestContext,
+        data: &ClientData,
+        own_id: Option<i64>,
+        attempted: AuditAction,
+    ) -> DomainResult<()> {
+        let Some(bsn) = &data.bsn else {
+            return Ok(());
+        };
+        let Some(existing) = self.store.find_client_by_bsn(bsn).await? else {
+            return Ok(());
+        };
+        if Some(existing) == own_id {
+            return Ok(());
         }
-        Ok(())
+        let visible = self
+            .may_read_client(ctx, &self.load_client(existing).await?)
+            .await?;
+        let draft = self
+            .draft(
+                ctx,
+                attempted,
+                ObjectType::Client,
+                own_id.map(|i| i.to_string()),
+            )
+            .for_client(existing)
+            .with_outcome(Outcome::Denied)
+            .with_details(json!({ "reden": "bsn-bestaat-al", "bsn": bsn.masked(),
+                "bestaandeZichtbaar": visible }));
+        self.store.append_audit(draft).await?;
+        Err(if visible {
+            DomainError::Duplicate {
+                message: "Er is al een cliënt met dit BSN.".into(),
+                existing_id: Some(existing),
+            }
+        } else {
+            DomainError::Duplicate {
+                message: crate::clients::BSN_NOT_REGISTRABLE.into(),
+                existing_id: None,
+            }
+        })
     }
 
     /// Registers a client. A restricted client is granted to the registering user.
@@ -256,7 +323,8 @@ impl Services {
         )
         .await?;
         let data = input.parse(self.clock.today())?;
-        self.check_bsn_unique(&data, None).await?;
+        self.check_bsn_unique(ctx, &data, None, AuditAction::Created)
+            .await?;
         let grant_to =
             (data.restricted && ctx.actor.kind == ActorKind::User).then_some(ctx.actor.id);
         let draft = self
@@ -354,10 +422,8 @@ impl Services {
         let result = page.slice(&visible);
         let draft = self
             .draft(ctx, AuditAction::Listed, ObjectType::Client, None)
-            .with_details(
-                json!({ "zoekterm": loggable_query(&q), "aantal": visible.len(),
-                "getoond": result.items.iter().map(|c| c.id).collect::<Vec<_>>() }),
-            );
+            .with_details(json!({ "zoekterm": loggable_query(&q), "aantal": visible.len() }))
+            .showing_clients(result.items.iter().map(|c| c.id));
         self.store.append_audit(draft).await?;
         Ok(result)
     }
@@ -373,7 +439,8 @@ impl Services {
         self.check_client(ctx, &before, Need::Change, AuditAction::Updated)
             .await?;
         let data = input.parse(self.clock.today())?;
-        self.check_bsn_unique(&data, Some(id)).await?;
+        self.check_bsn_unique(ctx, &data, Some(id), AuditAction::Updated)
+            .await?;
         let changed: Vec<&str> = [
             ("voornaam", before.given_name != data.given_name),
             ("achternaam", before.family_name != data.family_name),
@@ -538,5 +605,19 @@ impl Services {
                 draft,
             )
             .await
+    }
+}
+
+#[cfg(test)]
+mod loggable_query_tests {
+    use super::loggable_query;
+
+    #[test]
+    fn a_search_term_is_kept_masked_in_the_audit_log() {
+        assert_eq!(loggable_query("999990019"), "******019");
+        assert_eq!(loggable_query("jansen"), "j*****");
+        assert_eq!(loggable_query("de vries"), "d* v****");
+        assert_eq!(loggable_query("1980-08-08"), "1980-**-**");
+        assert_eq!(loggable_query(""), "");
     }
 }

@@ -154,6 +154,16 @@ impl IndicatorId {
     }
 }
 
+/// A return counts when a new stay starts at most this many days after the
+/// exit: HUD System Performance Measure 2 (returns to homelessness after exits
+/// to permanent housing) counts "within 24 months" as within 730 days of the
+/// exit date, not in calendar months. The exit day plus 730 still counts.
+pub const RETURN_WINDOW_DAYS: i32 = 730;
+/// A first-time entrant had no stay that ended within this many days before
+/// the start: HUD System Performance Measure 5 (first-time homeless) looks back
+/// 24 months as 730 days, the same window as measure 2.
+pub const LOOKBACK_DAYS: i32 = 730;
+
 // Definitions follow the waiting-list states of zothuis (DESIGN.md "Access
 // and waiting list"); returns within 24 months follow HUD System Performance
 // Measure 2 (returns to homelessness after exits to permanent housing).
@@ -324,7 +334,7 @@ catalogue! {
         unit: Personen,
         timing: Periode,
         dimensions: [Gemeente, Product, Aanbieder, Locatie],
-        definition: "Van de personen die in de periode uitstroomden naar zelfstandig wonen: zij die binnen 24 maanden na hun vertrek opnieuw een verblijf begonnen (zoals HUD System Performance Measure 2).",
+        definition: "Van de personen die in de periode uitstroomden naar zelfstandig wonen: zij die binnen 24 maanden na hun vertrek opnieuw een verblijf begonnen: uiterlijk 730 dagen na de vertrekdatum (zoals HUD System Performance Measure 2, die 24 maanden als 730 dagen telt).",
     },
     TerugkeerPercentage => {
         id: "terugkeer-24-maanden-percentage",
@@ -340,7 +350,7 @@ catalogue! {
         unit: Personen,
         timing: Periode,
         dimensions: [Gemeente, Product, Aanbieder, Locatie],
-        definition: "Unieke personen die in de periode een verblijf begonnen en in de 24 maanden daarvoor geen verblijf hadden.",
+        definition: "Unieke personen die in de periode een verblijf begonnen en in de 24 maanden (730 dagen, zoals HUD System Performance Measure 5) daarvoor geen verblijf hadden.",
     },
 }
 

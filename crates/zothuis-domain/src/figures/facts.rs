@@ -27,14 +27,6 @@ pub fn date(d: Day) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(d).unwrap_or(NaiveDate::MIN)
 }
 
-/// The same calendar day `months` later (the last day of a shorter month).
-pub fn add_months(d: Day, months: u32) -> Day {
-    let date = date(d);
-    day(date
-        .checked_add_months(chrono::Months::new(months))
-        .unwrap_or(NaiveDate::MAX))
-}
-
 /// Values with a small index each, in order of first appearance.
 #[derive(Debug, Clone)]
 pub struct Dictionary<K> {
@@ -534,10 +526,12 @@ impl FactsBuilder {
                 while same < own.len() && facts.stays[own[same] as usize].start == start {
                     same += 1;
                 }
-                let window = months_before(start, 24);
+                let window = start - super::catalogue::LOOKBACK_DAYS;
                 for i in &own[k..same] {
                     let s = &mut facts.stays[*i as usize];
-                    s.first_time = !s.transferred_in && latest_end <= window;
+                    // No stay ended within the window: an end on `window` itself
+                    // is a return (see `RETURN_WINDOW_DAYS`), not a new start.
+                    s.first_time = !s.transferred_in && latest_end < window;
                 }
                 for i in &own[k..same] {
                     latest_end = latest_end.max(facts.stays[*i as usize].end);
@@ -547,7 +541,7 @@ impl FactsBuilder {
             for i in own {
                 let s = &mut facts.stays[*i as usize];
                 if s.end != OPEN {
-                    let limit = add_months(s.end, 24);
+                    let limit = s.end + super::catalogue::RETURN_WINDOW_DAYS;
                     let first = starts.partition_point(|d| *d < s.end);
                     s.returned = starts.get(first).is_some_and(|d| *d <= limit);
                 }
@@ -581,13 +575,6 @@ fn ranges(n: usize, keys: impl Iterator<Item = u16>) -> Vec<(u32, u32)> {
         }
     }
     out
-}
-
-/// The same calendar day `months` earlier.
-pub fn months_before(d: Day, months: u32) -> Day {
-    date(d)
-        .checked_sub_months(chrono::Months::new(months))
-        .map_or(d, day)
 }
 
 impl Facts {

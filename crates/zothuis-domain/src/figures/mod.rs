@@ -12,7 +12,9 @@ pub mod suppress;
 pub use catalogue::{Dimension, Indicator, IndicatorId, Timing, Unit};
 pub use engine::{Answer, Cell, Filter, Query, QueryError, Value, When, compute};
 pub use facts::{Facts, History};
-pub use suppress::{Shown, ShownAnswer, display, protect_grid, shown, suppress};
+pub use suppress::{
+    SECONDARY_MARK, Shown, ShownAnswer, display, plain, protect_grid, shown, suppress,
+};
 
 #[cfg(test)]
 mod tests;

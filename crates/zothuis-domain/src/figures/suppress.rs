@@ -15,7 +15,14 @@ pub struct Shown {
     /// Hidden because it is small (primary) or could reveal a small one
     /// (secondary).
     pub suppressed: bool,
+    /// Hidden only to protect another cell: it is not itself small, so it
+    /// must never be labelled as such.
+    pub secondary: bool,
 }
+
+/// How a secondarily hidden value reads: the sign Statistics Netherlands uses
+/// for "geheim" (confidential), never "<5", which would claim it is small.
+pub const SECONDARY_MARK: &str = "×";
 
 /// An answer as shown: the total and the cells, each perhaps suppressed.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,17 +60,11 @@ fn count(v: Value) -> u64 {
 
 /// Applies primary and secondary suppression (`threshold` 0 or 1: nothing is hidden).
 pub fn suppress(answer: Answer, threshold: u64) -> ShownAnswer {
-    let total = Shown {
-        value: answer.total,
-        suppressed: is_small(answer.total, threshold),
-    };
+    let total = shown(answer.total, threshold);
     let mut cells: Vec<Shown> = answer
         .cells
         .iter()
-        .map(|c| Shown {
-            value: c.value,
-            suppressed: is_small(c.value, threshold),
-        })
+        .map(|c| shown(c.value, threshold))
         .collect();
     if answer.additive {
         protect_line(&mut cells, total.suppressed);
@@ -97,6 +98,7 @@ pub fn protect_line(cells: &mut [Shown], total_hidden: bool) -> bool {
     match pick {
         Some(i) => {
             cells[i].suppressed = true;
+            cells[i].secondary = true;
             true
         }
         None => false,
@@ -147,11 +149,24 @@ pub fn shown(value: Value, threshold: u64) -> Shown {
     Shown {
         value,
         suppressed: is_small(value, threshold),
+        secondary: false,
     }
 }
 
-/// How a shown value reads: "<5", "12", "99,5", "83 %".
+/// A value shown as it is (nothing hidden).
+pub fn plain(value: Value) -> Shown {
+    Shown {
+        value,
+        suppressed: false,
+        secondary: false,
+    }
+}
+
+/// How a shown value reads: "<5", "×", "12", "99,5", "83 %".
 pub fn display(s: Shown, threshold: u64) -> String {
+    if s.secondary {
+        return SECONDARY_MARK.to_string();
+    }
     if s.suppressed {
         return match s.value {
             Value::Count(_) => format!("<{threshold}"),
@@ -213,6 +228,25 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_hidden_only_to_protect_another_is_never_labelled_small() {
+        // 27 = 0 + 3 + 12 + 12: the second 12 is hidden to protect the 3.
+        let s = suppress(answer(27, &[0, 3, 12, 12]), 5);
+        assert_eq!(display(s.cells[1], 5), "<5");
+        assert!(s.cells[2].secondary && !s.cells[1].secondary);
+        assert_eq!(display(s.cells[2], 5), SECONDARY_MARK);
+        assert_eq!(display(s.cells[3], 5), "12");
+        // The same in a grid: a 24 hidden as a companion does not read "<5".
+        let mut grid = vec![vec![
+            shown(Value::Count(24), 5),
+            shown(Value::Count(2), 5),
+            shown(Value::Count(26), 5),
+        ]];
+        protect_grid(&mut grid, false);
+        assert_eq!(display(grid[0][0], 5), SECONDARY_MARK);
+        assert_eq!(display(grid[0][1], 5), "<5");
+    }
+
+    #[test]
     fn a_lone_hidden_cell_gets_a_companion_so_the_total_does_not_reveal_it() {
         // 27 − 12 − 12 − 0 would give the hidden 3 away.
         let s = suppress(answer(27, &[0, 3, 12, 12]), 5);
@@ -253,19 +287,13 @@ mod tests {
 
     #[test]
     fn statistics_and_percentages_over_few_people_are_not_shown() {
-        let few = Shown {
-            value: Value::Days {
+        let few = shown(
+            Value::Days {
                 n: 3,
                 days: Some(40.0),
             },
-            suppressed: is_small(
-                Value::Days {
-                    n: 3,
-                    days: Some(40.0),
-                },
-                5,
-            ),
-        };
+            5,
+        );
         assert_eq!(display(few, 5), "–");
         assert!(is_small(
             Value::Percent {

@@ -557,6 +557,46 @@ fn exits_to_independent_housing_and_returns_within_24_months() {
     assert_eq!(count(&then, I::Terugkeer, h2), 0);
 }
 
+/// Two people who left for a home of their own on 10 January 2024: one came
+/// back on 9 January 2026, exactly 730 days later; the other on 10 January
+/// 2026, 731 days later (but the same calendar day 24 months on).
+fn boundary_history() -> History {
+    let h = history();
+    let mut b = Builder { h, next: 10_000 };
+    for (client, back) in [(50, "2026-01-09"), (51, "2026-01-10")] {
+        let s = b.stay(client, MO, LEGER, Some(OPVANG), HUIZEN, "2023-06-01", None);
+        b.version(
+            s,
+            "2023-06-01",
+            Some("2024-01-10"),
+            Some(ExitDestination::Zelfstandig),
+            "2024-01-10",
+        );
+        b.stay(client, MO, LEGER, Some(OPVANG), HUIZEN, back, None);
+    }
+    b.h
+}
+
+#[test]
+fn a_return_counts_up_to_730_days_after_the_exit_and_not_a_day_later() {
+    let f = Facts::build(&boundary_history(), at("2027-01-01"));
+    let jan_2024 = period("2024-01-01", "2024-01-31");
+    assert_eq!(count(&f, I::UitstroomZelfstandig, jan_2024), 2);
+    // Day 730 counts (HUD SPM 2); day 731 does not, although it is the same
+    // calendar day 24 months on.
+    assert_eq!(count(&f, I::Terugkeer, jan_2024), 1);
+    // The same window the other way round: whoever returns within 730 days is
+    // not a first-time entrant, whoever comes back on day 731 is.
+    assert_eq!(
+        count(&f, I::EersteInstroom, period("2026-01-09", "2026-01-09")),
+        0
+    );
+    assert_eq!(
+        count(&f, I::EersteInstroom, period("2026-01-10", "2026-01-10")),
+        1
+    );
+}
+
 #[test]
 fn first_time_entrants_had_no_stay_in_the_24_months_before() {
     let f = now();

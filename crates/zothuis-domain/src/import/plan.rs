@@ -10,7 +10,7 @@ use crate::access::{
     ApplicationData, DecisionInput, DecisionRecord, Outcome, Source, woonplaats::EndedProvision,
 };
 use crate::care::{ExitInput, ScreeningInput, ScreeningResult, StayFacts};
-use crate::clients::{AddressData, AddressInput, AddressRow, ClientData, ClientInput};
+use crate::clients::{AddressData, AddressInput, AddressRow, Bsn, ClientData, ClientInput};
 use crate::error::DomainError;
 use crate::reference::{GemeenteCode, Location, Product, Provider};
 use crate::waitlist::{Status, TransitionData, TransitionInput, check_transition};
@@ -106,7 +106,8 @@ pub struct ImportWorld {
     pub rules: RuleWorld,
     pub providers: Vec<Provider>,
     pub locations: Vec<Location>,
-    pub existing_bsns: HashSet<String>,
+    /// BSN → the client registered with it.
+    pub existing_bsns: HashMap<String, i64>,
     pub existing_references: HashSet<String>,
     /// The region the importing user works for; `None` for the operator.
     pub region: Option<i64>,
@@ -213,6 +214,26 @@ struct StayRow<'a> {
 }
 
 /// Validates every table into a batch, or reports every problem found.
+/// The registered clients whose BSN appears in the clients tables, with the
+/// BSN as typed there: each such hit is audited on that client.
+pub fn known_bsns(tables: &[Table], existing: &HashMap<String, i64>) -> Vec<(Bsn, i64)> {
+    let mut scratch = Vec::new();
+    let mut hits = Vec::new();
+    for t in tables.iter().filter(|t| t.kind == TableKind::Clienten) {
+        let Some(c) = Checked::new(t, &mut scratch) else {
+            continue;
+        };
+        for row in &t.rows {
+            if let Some(bsn) = c.opt(row, "bsn").and_then(|b| Bsn::parse(b).ok())
+                && let Some(id) = existing.get(&bsn.to_string())
+            {
+                hits.push((bsn, *id));
+            }
+        }
+    }
+    hits
+}
+
 pub fn plan(tables: &[Table], world: &ImportWorld) -> Result<ImportBatch, Vec<Problem>> {
     let mut problems = Vec::new();
     let checked: Vec<Option<Checked<'_>>> = tables
@@ -285,12 +306,10 @@ pub fn plan(tables: &[Table], world: &ImportWorld) -> Result<ImportBatch, Vec<Pr
                 .ok();
             if let Some(bsn) = data.as_ref().and_then(|d| d.bsn.as_ref()) {
                 let b = bsn.to_string();
-                if world.existing_bsns.contains(&b) {
-                    problems.push(t.problem(
-                        row,
-                        "bsn",
-                        "er is in zothuis al een cliënt met dit BSN; importeer alleen nieuwe cliënten",
-                    ));
+                if world.existing_bsns.contains_key(&b) {
+                    // The same answer whether or not the importer may see that
+                    // client (see `Services::check_bsn_unique`).
+                    problems.push(t.problem(row, "bsn", crate::clients::BSN_NOT_IMPORTABLE));
                 } else if let Some(i) = bsns.get(&b) {
                     problems.push(t.problem(
                         row,

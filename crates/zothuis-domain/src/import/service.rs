@@ -2,10 +2,10 @@
 //! transaction, or nothing.
 
 use super::Table;
-use super::plan::{ImportCounts, ImportWorld, plan};
+use super::plan::{ImportCounts, ImportWorld, known_bsns, plan};
 use crate::access::service::RuleWorld;
 use crate::admin::{ActorKind, RequestContext, Scope};
-use crate::audit::{AuditAction, ObjectType};
+use crate::audit::{AuditAction, ObjectType, Outcome};
 use crate::error::{DomainError, DomainResult};
 use crate::import::Problem;
 use crate::policy::Action;
@@ -82,7 +82,7 @@ impl Services {
             locations: self.store.list_locations().await?,
             existing_bsns: clients
                 .iter()
-                .filter_map(|c| c.bsn.as_ref().map(|b| b.to_string()))
+                .filter_map(|c| c.bsn.as_ref().map(|b| (b.to_string(), c.id)))
                 .collect(),
             existing_references: self
                 .store
@@ -95,6 +95,17 @@ impl Services {
             today: self.clock.today(),
             now: self.clock.now(),
         };
+        // Every BSN that is already registered is audited on that client,
+        // masked, dry run or not: a bulk check of BSNs must show in the log.
+        for (bsn, client_id) in known_bsns(tables, &world.existing_bsns) {
+            let draft = self
+                .draft(ctx, AuditAction::Created, ObjectType::Import, None)
+                .for_client(client_id)
+                .with_outcome(Outcome::Denied)
+                .with_details(json!({ "reden": "bsn-bestaat-al", "bsn": bsn.masked(),
+                    "proefimport": options.dry_run }));
+            self.store.append_audit(draft).await?;
+        }
         let batch = match plan(tables, &world) {
             Ok(b) => b,
             Err(problems) => {

@@ -102,7 +102,8 @@ impl Services {
             .with_details(
                 json!({ "peildatum": day.to_string(), "bekendOp": known_at.map(|k| k.to_rfc3339()),
                 "status": filter.status, "aantal": lines.len() }),
-            );
+            )
+            .showing_clients(lines.iter().map(|l| l.client.id));
         self.store.append_audit(draft).await?;
         Ok(lines)
     }

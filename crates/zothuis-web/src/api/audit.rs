@@ -126,6 +126,7 @@ async fn list_audit(
         client_id: q.client_id,
         from: q.van,
         to: q.tot,
+        region: None,
     };
     let page = s
         .services

@@ -102,12 +102,17 @@ pub struct Waarde {
     /// Het getal; leeg als het is onderdrukt of niet te berekenen is.
     #[schema(example = 27.0)]
     pub waarde: Option<f64>,
-    /// Zoals in de schermen: "27", "<5", "99,5", "83 %".
+    /// Zoals in de schermen: "27", "<5" (klein aantal), "×" (verborgen ter bescherming van een
+    /// klein aantal elders), "99,5", "83 %".
     #[schema(example = "27")]
     pub weergave: String,
     /// Verborgen omdat het om kleine aantallen gaat (of daarnaar terug te rekenen is).
     #[schema(example = false)]
     pub onderdrukt: bool,
+    /// Waarom verborgen: `klein-aantal` (de waarde zelf is klein) of `ter-bescherming` (de
+    /// waarde is niet klein, maar zou een klein aantal elders verraden). Leeg als niet verborgen.
+    #[schema(example = json!(null))]
+    pub onderdrukking: Option<String>,
     /// Aantal waarnemingen achter een gemiddelde, mediaan of percentage.
     #[schema(example = json!(null))]
     pub aantal: Option<u64>,
@@ -158,6 +163,11 @@ pub fn waarde(s: Shown, threshold: u64) -> Waarde {
         waarde: if s.suppressed { None } else { s.value.number() },
         weergave: display(s, threshold),
         onderdrukt: s.suppressed,
+        onderdrukking: match (s.suppressed, s.secondary) {
+            (false, _) => None,
+            (true, false) => Some("klein-aantal".into()),
+            (true, true) => Some("ter-bescherming".into()),
+        },
         aantal: if s.suppressed { None } else { aantal },
     }
 }

@@ -13,7 +13,8 @@ use axum::routing::get;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use zothuis_domain::figures::service::{FigureRequest, FigureResult};
 use zothuis_domain::figures::{
-    Dimension, Facts, IndicatorId, Shown, Timing, Value, display, protect_grid, shown,
+    Dimension, Facts, IndicatorId, SECONDARY_MARK, Shown, Timing, Value, display, plain,
+    protect_grid, shown,
 };
 use zothuis_domain::policy::{FigureScope, FigureView};
 use zothuis_domain::reference::GemeenteCode;
@@ -455,10 +456,7 @@ async fn breakdown_table(
                     .zip(&r.shown.cells)
                     .find(|(c, _)| &c.key == key)
                     .map(|(_, s)| *s)
-                    .unwrap_or(Shown {
-                        value: Value::Count(0),
-                        suppressed: false,
-                    })
+                    .unwrap_or(plain(Value::Count(0)))
             })
             .collect();
         t.rows.push((label.clone(), cells));
@@ -795,8 +793,8 @@ fn filter_form(action: &str, q: &FigureQuery, period: bool, f: &Figures) -> Form
 fn suppressed_notice(f: &Figures) -> Option<String> {
     (f.threshold > 1).then(|| {
         format!(
-            "U ziet cijfers zonder persoonsgegevens: aantallen van 1 tot {} staan er als \"<{}\", en soms is een tweede cel verborgen zodat een klein aantal niet uit de totalen is terug te rekenen.",
-            f.threshold, f.threshold
+            "U ziet cijfers zonder persoonsgegevens: aantallen van 1 tot {} staan er als \"<{}\". Een cel met \"{}\" is geen klein aantal, maar verborgen zodat een klein aantal elders niet uit de totalen is terug te rekenen. In de grafiek is een verborgen waarde een onderbreking van de lijn, geen nul.",
+            f.threshold, f.threshold, SECONDARY_MARK
         )
     })
 }

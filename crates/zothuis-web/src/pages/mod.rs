@@ -542,10 +542,13 @@ impl FormPage {
                 message,
                 existing_id,
             } => {
-                self.errors = vec![link(
-                    format!("/clienten/{existing_id}"),
-                    format!("{message} Open de bestaande cliënt."),
-                )];
+                self.errors = vec![match existing_id {
+                    Some(id) => link(
+                        format!("/clienten/{id}"),
+                        format!("{message} Open de bestaande cliënt."),
+                    ),
+                    None => link("#veld-bsn", message),
+                }];
                 (StatusCode::CONFLICT, self).into_response()
             }
             other => PageError(other).into_response(),

@@ -86,7 +86,7 @@ async fn under_the_centrumgemeente_regime_hilversum_is_responsible_and_can_then_
         get(&app, &hilversum, &format!("/api/v1/clienten/{client}"))
             .await
             .status(),
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
 
     let preview: Value = get(
@@ -141,7 +141,7 @@ async fn under_the_centrumgemeente_regime_hilversum_is_responsible_and_can_then_
         get(&app, &laren, &format!("/api/v1/beschikkingen/{}", d["id"]))
             .await
             .status(),
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     let list: Value = get(&app, &laren, "/api/v1/beschikkingen")
         .await
@@ -303,7 +303,14 @@ async fn policy_roles_cannot_register_or_read_applications_and_decisions() {
         json!({"clientId": client, "productId": 1, "aanmelddatum": "2026-01-05", "bron": "ggz"}),
     )
     .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Answered as for a client that does not exist: it is not Laren's to know.
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("bestaat niet of is voor u niet zichtbaar")
+    );
 }
 
 #[tokio::test]

@@ -129,7 +129,7 @@ async fn a_provider_sees_only_the_clients_referred_to_it_and_records_a_refusal()
         send(&app, &ribw, reqwest::Method::GET, &path, None, None)
             .await
             .status(),
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     assert_eq!(get(&app, &ribw, "/api/v1/screeningen").await["aantal"], 0);
     let open = get(&app, &j.kwintes, "/api/v1/screeningen?open=true").await;
@@ -154,7 +154,8 @@ async fn a_provider_sees_only_the_clients_referred_to_it_and_records_a_refusal()
         json!({"uitkomst": "geaccepteerd", "datum": "2025-12-10"}),
     )
     .await;
-    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+    // RIBW does not see the client, so it does not learn the screening exists.
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
     let incomplete = post(
         &app,
         &j.kwintes,

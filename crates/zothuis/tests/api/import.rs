@@ -197,7 +197,7 @@ async fn the_example_imports_with_its_history_responsible_municipality_and_audit
         again
             .problems
             .iter()
-            .any(|p| p.message.contains("al een cliënt met dit BSN"))
+            .any(|p| p.message.contains("dit BSN kan niet worden geïmporteerd"))
     );
     assert!(
         again

@@ -21,4 +21,5 @@ mod pages;
 mod plans;
 mod reference_pages;
 mod servers;
+mod side_channels;
 mod waitlist;
