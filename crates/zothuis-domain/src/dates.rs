@@ -69,13 +69,48 @@ pub fn dutch_long(d: NaiveDate) -> String {
     )
 }
 
-/// A moment for pages and reports: `2 december 2026, 10:15 uur (UTC)`.
+/// The Dutch wall-clock time of a moment: CET (UTC+1), and CEST (UTC+2) from
+/// the last Sunday of March to the last Sunday of October, both at 01:00 UTC
+/// (EU Directive 2000/84/EC, art. 2 and 3; the Netherlands follows it). The
+/// database keeps UTC; people read local time.
+pub fn dutch_local(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    use chrono::{Datelike, Duration, NaiveDate};
+    let last_sunday = |month: u32| {
+        let first_next = if month == 12 {
+            NaiveDate::from_ymd_opt(at.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(at.year(), month + 1, 1)
+        };
+        first_next.map(|f| {
+            let last = f - Duration::days(1);
+            let back = i64::from(last.weekday().num_days_from_sunday());
+            (last - Duration::days(back)).and_hms_opt(1, 0, 0)
+        })
+    };
+    let utc = at.naive_utc();
+    let summer = match (last_sunday(3).flatten(), last_sunday(10).flatten()) {
+        (Some(start), Some(end)) => utc >= start && utc < end,
+        _ => false,
+    };
+    utc + Duration::hours(if summer { 2 } else { 1 })
+}
+
+/// A moment for pages and reports, in Dutch time: `2 december 2026, 11:15 uur`.
 pub fn dutch_moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    let local = dutch_local(at);
     format!(
-        "{}, {} uur (UTC)",
-        dutch_long(at.date_naive()),
-        at.format("%H:%M")
+        "{}, {} uur",
+        dutch_long(local.date()),
+        local.format("%H:%M")
     )
+}
+
+/// A moment in a table, in Dutch time: `2 december 2026 11:15`; with
+/// `seconds` (the audit log) `2 december 2026 11:15:07`.
+pub fn dutch_timestamp(at: chrono::DateTime<chrono::Utc>, seconds: bool) -> String {
+    let local = dutch_local(at);
+    let time = if seconds { "%H:%M:%S" } else { "%H:%M" };
+    format!("{} {}", dutch_long(local.date()), local.format(time))
 }
 
 #[cfg(test)]
@@ -112,6 +147,46 @@ mod tests {
     fn a_leap_day_is_a_date() {
         assert!(Datum::parse("2024-02-29").is_ok());
         assert!(Datum::parse("2023-02-29").is_err());
+    }
+
+    fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().into()
+    }
+
+    #[test]
+    fn moments_are_shown_in_dutch_time_with_summer_time_from_the_last_sunday_of_march() {
+        assert_eq!(
+            dutch_moment(utc("2026-12-02T10:15:00Z")),
+            "2 december 2026, 11:15 uur"
+        );
+        assert_eq!(
+            dutch_moment(utc("2026-07-01T10:15:00Z")),
+            "1 juli 2026, 12:15 uur"
+        );
+        // 29 March 2026 is the last Sunday of March: at 01:00 UTC the clock
+        // goes from 02:00 to 03:00.
+        assert_eq!(
+            dutch_timestamp(utc("2026-03-29T00:59:59Z"), true),
+            "29 maart 2026 01:59:59"
+        );
+        assert_eq!(
+            dutch_timestamp(utc("2026-03-29T01:00:00Z"), true),
+            "29 maart 2026 03:00:00"
+        );
+        // 25 October 2026 is the last Sunday of October: back from 03:00 to 02:00.
+        assert_eq!(
+            dutch_timestamp(utc("2026-10-25T00:59:00Z"), false),
+            "25 oktober 2026 02:59"
+        );
+        assert_eq!(
+            dutch_timestamp(utc("2026-10-25T01:00:00Z"), false),
+            "25 oktober 2026 02:00"
+        );
+        // Late on New Year's Eve in UTC is already the new year here.
+        assert_eq!(
+            dutch_timestamp(utc("2025-12-31T23:30:00Z"), false),
+            "1 januari 2026 00:30"
+        );
     }
 
     #[test]

@@ -24,10 +24,7 @@ fn no_screening() -> DomainError {
 
 /// Whether the entry may be geplaatst on `start` after its `previous` status;
 /// a refusal names the stay's start date, the field the user typed.
-fn check_placement(
-    previous: Option<(Status, NaiveDate)>,
-    start: NaiveDate,
-) -> DomainResult<()> {
+fn check_placement(previous: Option<(Status, NaiveDate)>, start: NaiveDate) -> DomainResult<()> {
     check_transition(previous, Status::Geplaatst, start).map_err(|e| match e {
         DomainError::Invalid(mut errs) => {
             for f in &mut errs {

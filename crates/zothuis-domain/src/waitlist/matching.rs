@@ -18,9 +18,15 @@ pub struct Occupancy {
 }
 
 impl Occupancy {
-    /// Free places; negative when a location is over capacity.
+    /// Free places; none when the location is full or over capacity.
     pub fn vacant(&self) -> i64 {
-        self.capacity - self.occupied
+        (self.capacity - self.occupied).max(0)
+    }
+
+    /// Stays beyond the capacity (a capacity row recorded too low, or an
+    /// emergency placement): shown as a warning, never as negative free places.
+    pub fn over_capacity(&self) -> i64 {
+        (self.occupied - self.capacity).max(0)
     }
 }
 
@@ -254,6 +260,19 @@ mod tests {
             waiting_days: waiting,
             days_in_status: in_status,
         }
+    }
+
+    #[test]
+    fn a_location_over_capacity_has_no_free_places_and_says_how_many_too_many() {
+        let o = Occupancy {
+            location_id: 1,
+            product_id: 1,
+            capacity: 10,
+            occupied: 11,
+        };
+        assert_eq!((o.vacant(), o.over_capacity()), (0, 1));
+        let o = Occupancy { occupied: 7, ..o };
+        assert_eq!((o.vacant(), o.over_capacity()), (3, 0));
     }
 
     #[test]

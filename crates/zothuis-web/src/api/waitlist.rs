@@ -336,15 +336,19 @@ pub struct Vacature {
     /// Lopende verblijven op de peildatum.
     #[schema(example = 28)]
     pub bezet: i64,
-    /// Capaciteit min bezet; negatief bij overbezetting.
+    /// Vrije plekken: capaciteit min bezet, nooit minder dan 0.
     #[schema(example = 2)]
     pub vrij: i64,
+    /// Verblijven boven de capaciteit (overbezetting); 0 als er niet meer bezet is dan er plekken zijn.
+    #[schema(example = 0)]
+    pub boven_capaciteit: i64,
 }
 
 impl From<zothuis_domain::waitlist::matching::Occupancy> for Vacature {
     fn from(o: zothuis_domain::waitlist::matching::Occupancy) -> Self {
         Vacature {
             vrij: o.vacant(),
+            boven_capaciteit: o.over_capacity(),
             locatie_id: o.location_id,
             product_id: o.product_id,
             capaciteit: o.capacity,

@@ -202,7 +202,7 @@ async fn user_page(
         .fact("Status", if x.active { "actief" } else { "gedeactiveerd" })
         .fact(
             "Aangemaakt op",
-            x.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            zothuis_domain::dates::dutch_timestamp(x.created_at, false),
         );
     page.actions.push(link(
         format!("/beheer/gebruikers/{}/wijzigen", x.id),

@@ -54,7 +54,7 @@ async fn audit_log(
             };
             vec![
                 num_cell(r.seq),
-                cell(r.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string()),
+                cell(zothuis_domain::dates::dutch_timestamp(r.occurred_at, true)),
                 cell(who),
                 cell(&r.actor_role),
                 cell(AuditAction::label(&r.action)),
@@ -129,7 +129,7 @@ async fn audit_log(
         filters: Some(filters),
         table: Table {
             caption: "Auditregels".into(),
-            columns: columns(&["#Nr", "Tijdstip (UTC)", "Wie", "Rol", "Actie", "Gegeven", "Resultaat", "Herkomst"]),
+            columns: columns(&["#Nr", "Tijdstip", "Wie", "Rol", "Actie", "Gegeven", "Resultaat", "Herkomst"]),
             rows,
             empty: "Geen regels gevonden.".into(),
         },

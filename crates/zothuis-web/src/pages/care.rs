@@ -165,6 +165,7 @@ struct StaysQuery {
 }
 
 struct Names {
+    municipalities: HashMap<String, String>,
     products: HashMap<i64, String>,
     providers: HashMap<i64, String>,
     locations: HashMap<i64, String>,
@@ -172,6 +173,13 @@ struct Names {
 
 async fn names(s: &AppState, u: &PageUser) -> PageResult<Names> {
     Ok(Names {
+        municipalities: s
+            .services
+            .list_municipalities(&u.ctx)
+            .await?
+            .into_iter()
+            .map(|m| (m.code.to_string(), m.name))
+            .collect(),
         products: s
             .services
             .list_products(&u.ctx)
@@ -373,7 +381,13 @@ async fn stay_page(
             n.products.get(&st.product_id).cloned().unwrap_or_default(),
         )
         .fact("Plek", place_text(&st, &n))
-        .fact("Verantwoordelijke gemeente", st.responsible.to_string())
+        .fact(
+            "Verantwoordelijke gemeente",
+            n.municipalities.get(st.responsible.as_str()).map_or_else(
+                || st.responsible.to_string(),
+                |name| format!("{name} ({})", st.responsible),
+            ),
+        )
         .fact("Start", zothuis_domain::dates::dutch_long(st.start_date))
         .fact(
             "Einde",

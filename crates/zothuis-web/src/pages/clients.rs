@@ -388,7 +388,7 @@ async fn detail_page(
                     } else {
                         a.institution.label().to_string()
                     }),
-                    cell(a.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(zothuis_domain::dates::dutch_timestamp(a.recorded_at, false)),
                     cell(&a.recorded_by),
                 ]
             })
@@ -403,7 +403,7 @@ async fn detail_page(
             .rev()
             .map(|v| {
                 vec![
-                    cell(v.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(zothuis_domain::dates::dutch_timestamp(v.recorded_at, false)),
                     cell(&v.recorded_by),
                     cell(format!("{} {}", v.given_name, v.family_name)),
                     cell(v.date_of_birth.to_string()),

@@ -189,8 +189,8 @@ impl Figures {
         let mut notes = vec![what];
         if let Some(k) = self.known_at {
             notes.push(format!(
-                "Zoals bekend op {} (UTC).",
-                k.format("%d-%m-%Y %H:%M")
+                "Zoals bekend op {}.",
+                zothuis_domain::dates::dutch_moment(k)
             ));
         }
         if self.threshold > 1 {

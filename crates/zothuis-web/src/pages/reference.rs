@@ -342,7 +342,7 @@ async fn region_detail(
                 vec![
                     cell(r.effective_from.to_string()),
                     cell(r.regime.label()),
-                    cell(r.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(zothuis_domain::dates::dutch_timestamp(r.recorded_at, false)),
                     cell(&r.recorded_by),
                 ]
             })
@@ -1540,7 +1540,7 @@ async fn location_page(
                             .map(|d| d.to_string())
                             .unwrap_or_else(|| "—".into()),
                     ),
-                    cell(c.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(zothuis_domain::dates::dutch_timestamp(c.recorded_at, false)),
                     cell(&c.recorded_by),
                 ]
             })

@@ -328,7 +328,7 @@ async fn entry_page(
             FormBlock::post(
                 format!("/wachtlijst/{id}/urgentie"),
                 "Urgentie vastleggen",
-                vec![Field::text("reden", "Reden van urgentie", entry.urgent.clone().unwrap_or_default())
+                vec![Field::text("urgentieReden", "Reden van urgentie", entry.urgent.clone().unwrap_or_default())
                     .hint("Leeg laten om de urgentie op te heffen. Urgente cliënten worden bij een vrije plek eerst voorgesteld.")],
             )
             .heading("Urgentie")
@@ -406,7 +406,7 @@ async fn entry_page(
                     cell(t.effective_date.to_string()),
                     cell(status_text(t.status, &providers)),
                     cell(t.note.clone().unwrap_or_default()),
-                    cell(t.recorded_at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(zothuis_domain::dates::dutch_timestamp(t.recorded_at, false)),
                     cell(&t.recorded_by),
                 ]
             })
@@ -457,11 +457,19 @@ async fn set_urgency(
 ) -> PageResult<Response> {
     match s
         .services
-        .set_urgency(&u.ctx, id, f.opt("reden").as_deref())
+        .set_urgency(&u.ctx, id, f.opt("urgentieReden").as_deref())
         .await
     {
         Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),
-        Err(e @ DomainError::Invalid(_)) => entry_with_errors(&s, &u, id, "urgentie", e).await,
+        Err(DomainError::Invalid(mut errs)) => {
+            // The form's field is urgentieReden: "reden" is the status form's.
+            for e in &mut errs {
+                if e.field == "reden" {
+                    e.field = "urgentieReden".into();
+                }
+            }
+            entry_with_errors(&s, &u, id, "urgentie", DomainError::Invalid(errs)).await
+        }
         Err(e) => Err(PageError(e)),
     }
 }
@@ -631,6 +639,14 @@ async fn vacancies(
                         numeric: true,
                         ..badge_cell(o.vacant().to_string(), "ok")
                     }
+                } else if o.over_capacity() > 0 {
+                    Cell {
+                        numeric: true,
+                        ..badge_cell(
+                            format!("0 ({} boven capaciteit)", o.over_capacity()),
+                            "warn",
+                        )
+                    }
                 } else {
                     num_cell(o.vacant())
                 },
@@ -718,11 +734,15 @@ async fn proposal(
             .with_breadcrumbs(vec![link("/vacatures", "Plekken")]),
         heading: format!("Voorstel voor {} — {}", loc.name, prod.name),
         intro: Some(format!(
-            "{} van {} plekken bezet, {} vrij op {}. Voorgesteld worden actief wachtenden in de regio, langst actief wachtend eerst; bij de anderen staat waarom niet.",
+            "{} van {} plekken bezet, {} vrij op {}{}. Voorgesteld worden actief wachtenden in de regio, langst actief wachtend eerst; bij de anderen staat waarom niet.",
             occupancy.occupied,
             occupancy.capacity,
             occupancy.vacant(),
-            zothuis_domain::dates::dutch_long(day)
+            zothuis_domain::dates::dutch_long(day),
+            match occupancy.over_capacity() {
+                0 => String::new(),
+                n => format!(" — let op: {n} boven de capaciteit"),
+            }
         )),
         actions: Vec::new(),
         filters: None,

@@ -22,4 +22,5 @@ mod plans;
 mod reference_pages;
 mod servers;
 mod side_channels;
+mod usability;
 mod waitlist;

@@ -535,7 +535,10 @@ async fn a_privacy_officer_reads_the_audit_log_of_their_own_region_only() {
     // The rest of the installation's log is not theirs to read.
     let regional = get(&app, &fg_gv, "/api/v1/auditlog?paginaGrootte=1").await;
     let whole = app.audit(1).await[0].seq;
-    assert!(regional["aantal"].as_i64().unwrap() < whole / 2, "{regional}");
+    assert!(
+        regional["aantal"].as_i64().unwrap() < whole / 2,
+        "{regional}"
+    );
 }
 
 #[tokio::test]
