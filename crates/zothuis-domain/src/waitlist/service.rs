@@ -24,6 +24,9 @@ pub struct WaitlistFilter {
     pub provider_id: Option<i64>,
     /// Only entries whose client prefers this provider.
     pub preferred_provider: Option<i64>,
+    /// Only residents of this municipality: it is responsible for them, or
+    /// it is where they applied (see `WaitlistLine::residence`).
+    pub resident_of: Option<GemeenteCode>,
 }
 
 /// One line of the overview.
@@ -31,6 +34,13 @@ pub struct WaitlistFilter {
 pub struct WaitlistLine {
     pub state: EntryState,
     pub client: Client,
+    /// The municipality the person lives in as far as the waiting list knows:
+    /// the one where they applied for the decision behind the entry (a Wmo
+    /// application is made to one's own municipality). Under the
+    /// centrumgemeente regime the responsible municipality is the
+    /// centrumgemeente for everyone, so this is what a municipality's review
+    /// and policy officers follow.
+    pub residence: GemeenteCode,
 }
 
 fn no_entry() -> DomainError {
@@ -62,20 +72,41 @@ impl Services {
                 .await;
         }
         let k = known_at.unwrap_or_else(|| self.clock.now());
-        let transitions = self.store.list_transitions(None).await?;
+        // Grouped once: scanning all transitions per entry costs entries ×
+        // transitions, which does not finish at national scale.
+        let mut by_entry: std::collections::HashMap<i64, Vec<Transition>> =
+            std::collections::HashMap::new();
+        for t in self.store.list_transitions(None).await? {
+            by_entry.entry(t.entry_id).or_default().push(t);
+        }
+        let applied_at: std::collections::HashMap<i64, i64> = self
+            .store
+            .list_decisions(None)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.application_id))
+            .collect();
+        let application_municipality: std::collections::HashMap<i64, GemeenteCode> = self
+            .store
+            .list_applications(None)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.municipality))
+            .collect();
         let mut lines = Vec::new();
         for entry in self.store.list_entries().await? {
             if entry.created_at > k {
                 continue;
             }
-            let own: Vec<Transition> = transitions
-                .iter()
-                .filter(|t| t.entry_id == entry.id)
-                .cloned()
-                .collect();
-            let Some(state) = state_on(&entry, &own, day, k) else {
+            let own = by_entry.get(&entry.id).map_or(&[][..], Vec::as_slice);
+            let Some(state) = state_on(&entry, own, day, k) else {
                 continue;
             };
+            let residence = applied_at
+                .get(&entry.decision_id)
+                .and_then(|a| application_municipality.get(a))
+                .unwrap_or(&entry.responsible)
+                .clone();
             let keep = match filter.status.as_deref() {
                 None | Some("") => true,
                 Some("open") => state.status.is_open(),
@@ -87,13 +118,21 @@ impl Services {
                     .is_none_or(|m| &entry.responsible == m)
                 && filter
                     .provider_id
-                    .is_none_or(|p| state.status.provider_id() == Some(p));
+                    .is_none_or(|p| state.status.provider_id() == Some(p))
+                && filter
+                    .resident_of
+                    .as_ref()
+                    .is_none_or(|m| &entry.responsible == m || &residence == m);
             if !keep {
                 continue;
             }
             let client = self.load_client(entry.client_id).await?;
             if self.may_read_client(ctx, &client).await? {
-                lines.push(WaitlistLine { state, client });
+                lines.push(WaitlistLine {
+                    state,
+                    client,
+                    residence,
+                });
             }
         }
         lines.sort_by_key(|l| std::cmp::Reverse(l.state.waiting_days));
@@ -544,9 +583,11 @@ impl Services {
                 "deze gemeente hoort niet bij uw regio",
             ));
         }
+        // The review is about the municipality's residents, also those for
+        // whom the centrumgemeente is responsible.
         let filter = WaitlistFilter {
             status: Some("open".into()),
-            municipality: Some(code),
+            resident_of: Some(code),
             ..WaitlistFilter::default()
         };
         self.waitlist_overview(ctx, &filter, self.clock.today(), None)

@@ -43,6 +43,10 @@ pub struct WachtlijstRegel {
     pub beschikking_id: i64,
     #[schema(example = "GM0402")]
     pub verantwoordelijke_gemeente: String,
+    /// De gemeente waar de cliënt zich meldde voor de beschikking: de woongemeente, ook als onder
+    /// het centrumgemeenteregime de centrumgemeente verantwoordelijk is.
+    #[schema(example = "GM0406")]
+    pub woongemeente: String,
     /// aangemeld, actief-wachtend, passief-wachtend, in-screening, geplaatst of afgevoerd
     #[schema(example = "actief-wachtend")]
     pub status: String,
@@ -83,6 +87,7 @@ impl From<WaitlistLine> for WachtlijstRegel {
             product_id: s.entry.product_id,
             beschikking_id: s.entry.decision_id,
             verantwoordelijke_gemeente: s.entry.responsible.to_string(),
+            woongemeente: l.residence.to_string(),
             status: s.status.code().into(),
             reden: s.status.reason_code().map(str::to_string),
             aanbieder_id: s.status.provider_id(),
@@ -109,6 +114,9 @@ pub struct WachtlijstFilter {
     /// Verantwoordelijke gemeente.
     #[param(example = "GM0402")]
     pub gemeente_code: Option<String>,
+    /// Inwoners van deze gemeente: zij is verantwoordelijk, of de cliënt meldde zich daar.
+    #[param(example = "GM0406")]
+    pub woongemeente: Option<String>,
     #[param(example = 1)]
     pub aanbieder_id: Option<i64>,
     /// Alleen cliënten met een voorkeur voor deze aanbieder.
@@ -136,19 +144,19 @@ async fn overview(
     caller: ApiCaller,
     ApiQuery(q): ApiQuery<WachtlijstFilter>,
 ) -> ApiResult<axum::Json<Lijst<WachtlijstRegel>>> {
-    let municipality = match q.gemeente_code.as_deref() {
-        Some(c) => Some(
-            GemeenteCode::parse(c)
-                .map_err(|e| crate::error::ApiError::bad_request("gemeenteCode", e.to_string()))?,
-        ),
-        None => None,
+    let code = |field: &str, value: Option<&str>| match value {
+        Some(c) => GemeenteCode::parse(c)
+            .map(Some)
+            .map_err(|e| crate::error::ApiError::bad_request(field, e.to_string())),
+        None => Ok(None),
     };
     let filter = WaitlistFilter {
         status: q.status,
         product_id: q.product_id,
-        municipality,
+        municipality: code("gemeenteCode", q.gemeente_code.as_deref())?,
         provider_id: q.aanbieder_id,
         preferred_provider: q.voorkeur_aanbieder_id,
+        resident_of: code("woongemeente", q.woongemeente.as_deref())?,
     };
     let day = q.peildatum.unwrap_or_else(|| s.services.clock.today());
     let lines = s

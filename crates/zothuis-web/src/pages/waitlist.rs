@@ -84,6 +84,7 @@ async fn overview(
             .and_then(|m| zothuis_domain::reference::GemeenteCode::parse(m).ok()),
         provider_id: None,
         preferred_provider: None,
+        resident_of: None,
     };
     let lines = s
         .services

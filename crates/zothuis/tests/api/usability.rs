@@ -92,3 +92,99 @@ async fn the_audit_log_shows_dutch_local_time() {
     let minute = &local[..local.len() - 3];
     assert!(html.contains(minute), "{minute} not on the page");
 }
+
+#[tokio::test]
+async fn a_municipality_reviews_its_residents_also_when_the_centrumgemeente_is_responsible() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let post = |path: &'static str, body: Value| {
+        let app = &app;
+        let huizen = huizen.clone();
+        async move {
+            Client::new()
+                .post(app.url(path))
+                .bearer_auth(&huizen)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let c = post(
+        "/api/v1/clienten",
+        serde_json::json!({"voornaam": "Anna", "achternaam": "Kok", "geboortedatum": "1979-07-07"}),
+    )
+    .await;
+    let products: Value = Client::new()
+        .get(app.url("/api/v1/producten"))
+        .bearer_auth(&huizen)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bw = products["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "BW-INT")
+        .unwrap()["id"]
+        .clone();
+    let a = post("/api/v1/aanmeldingen", serde_json::json!({"clientId": c["id"], "productId": bw, "aanmelddatum": "2025-11-01", "bron": "zelf"})).await;
+    post("/api/v1/beschikkingen", serde_json::json!({"aanmeldingId": a["id"], "uitkomst": "toegekend", "besluitdatum": "2025-11-15", "geldigVanaf": "2025-11-15", "beschikkingsnummer": "HZ-1"})).await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let get = |path: String| {
+        let app = &app;
+        let manager = manager.clone();
+        async move {
+            Client::new()
+                .get(app.url(&path))
+                .bearer_auth(&manager)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    // Gooi en Vechtstreek works under the centrumgemeente regime: Hilversum is responsible…
+    let list = get("/api/v1/wachtlijst?woongemeente=GM0406".into()).await;
+    let line = list["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["clientId"] == c["id"])
+        .expect("on Huizen's list")
+        .clone();
+    assert_eq!(
+        (
+            line["verantwoordelijkeGemeente"].as_str(),
+            line["woongemeente"].as_str()
+        ),
+        (Some("GM0402"), Some("GM0406"))
+    );
+    // …and Huizen's review still discusses its resident.
+    let agenda = get("/api/v1/wachtlijstoverleggen/agenda?gemeenteCode=GM0406".into()).await;
+    assert!(
+        agenda
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["clientId"] == c["id"]),
+        "{agenda}"
+    );
+    let laren = get("/api/v1/wachtlijstoverleggen/agenda?gemeenteCode=GM0417".into()).await;
+    assert!(
+        !laren
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["clientId"] == c["id"])
+    );
+}

@@ -619,11 +619,18 @@ async fn review_meetings_follow_each_municipalitys_cycle_and_record_an_outcome_p
         ),
         (Some("2026-01-08"), Some("2026-02-19"))
     );
-    let wrong = post(&app, &manager, "/api/v1/wachtlijstoverleggen", json!({"gemeenteCode": "GM0406", "datum": "2026-01-08", "uitkomsten": [{"wachtlijstId": entry, "uitkomst": "x"}]})).await;
+    // Huizen discusses its resident too; Laren does not.
+    let own = post(&app, &manager, "/api/v1/wachtlijstoverleggen", json!({"gemeenteCode": "GM0406", "datum": "2026-01-08", "uitkomsten": [{"wachtlijstId": entry, "uitkomst": "Besproken in Huizen"}]})).await;
+    assert_eq!(
+        own.status(),
+        StatusCode::CREATED,
+        "a Huizen resident is on Huizen's list"
+    );
+    let wrong = post(&app, &manager, "/api/v1/wachtlijstoverleggen", json!({"gemeenteCode": "GM0417", "datum": "2026-01-08", "uitkomsten": [{"wachtlijstId": entry, "uitkomst": "x"}]})).await;
     assert_eq!(
         wrong.status(),
         StatusCode::BAD_REQUEST,
-        "the client is not on Huizen's list"
+        "the client is not on Laren's list"
     );
     let consultant = Client::new()
         .get(app.url("/api/v1/wachtlijstoverleggen/planning"))
