@@ -74,6 +74,10 @@ pub struct DatabaseConfig {
     /// `sqlite://…` or `postgres://…`; empty means the SQLite file in the
     /// data directory.
     pub url: Option<String>,
+    /// SQLite only: the largest the database file may grow, in pages of
+    /// 4 KiB (`PRAGMA max_page_count`). A write beyond it is refused with
+    /// 507, as on a full disk. Empty: only the disk limits it.
+    pub max_pages: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -16,7 +16,7 @@ use zothuis_domain::admin::{NewUserInput, RequestContext};
 use zothuis_domain::clock::SystemClock;
 use zothuis_domain::store::Store;
 use zothuis_store_postgres::PgStore;
-use zothuis_store_sqlite::SqliteStore;
+use zothuis_store_sqlite::{SqliteOptions, SqliteStore};
 use zothuis_web::{AppState, WebConfig};
 
 #[derive(Parser)]
@@ -258,7 +258,19 @@ async fn open_services(config: &Config) -> Result<Services> {
         .with_context(|| format!("datamap {} aanmaken", config.storage.data_dir.display()))?;
     let store: Arc<dyn Store> = match config.database()? {
         DatabaseLocation::Sqlite(url) => {
-            Arc::new(SqliteStore::open(&url).await.map_err(|e| anyhow!("{e}"))?)
+            let options = SqliteOptions {
+                max_pages: config.database.max_pages,
+            };
+            Arc::new(
+                SqliteStore::open_with(&url, &options)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?,
+            )
+        }
+        DatabaseLocation::Postgres(_) if config.database.max_pages.is_some() => {
+            bail!(
+                "[database] max_pages geldt alleen voor SQLite; begrens bij PostgreSQL de ruimte van de database in PostgreSQL zelf"
+            )
         }
         DatabaseLocation::Postgres(url) => {
             Arc::new(PgStore::open(&url).await.map_err(|e| anyhow!("{e}"))?)

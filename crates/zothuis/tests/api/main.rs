@@ -14,6 +14,7 @@ mod clients;
 mod concurrency;
 mod crash;
 mod demo;
+mod disk_full;
 mod figures;
 mod import;
 mod openapi;
