@@ -15,7 +15,31 @@ pub struct Config {
     pub security: SecurityConfig,
     pub waitlist: WaitlistConfig,
     pub figures: FiguresConfig,
+    pub audit: AuditConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// The key that signs the audit checkpoints; default `audit-sleutel` in
+    /// the data directory. Keep it where the database's writers cannot go.
+    pub key_file: Option<PathBuf>,
+    /// The append-only file of checkpoints; default
+    /// `audit-controlepunten.log` in the data directory.
+    pub checkpoint_file: Option<PathBuf>,
+    /// Seconds between checkpoints while `zothuis serve` runs.
+    pub checkpoint_seconds: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            key_file: None,
+            checkpoint_file: None,
+            checkpoint_seconds: 300,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

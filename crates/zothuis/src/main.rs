@@ -1,6 +1,7 @@
 //! The zothuis command: server, demo data, migrations, accounts, tokens and
 //! audit verification.
 
+mod anchor;
 mod bench;
 mod config;
 mod migrate_data;
@@ -542,16 +543,47 @@ async fn run(cli: Cli) -> Result<i32> {
         } => {
             let config = load_config(&common)?;
             let services = open_services(&config).await?;
-            match services.verify_audit_chain().await? {
-                Ok(n) => {
-                    println!("Auditlog intact: {n} regels gecontroleerd.");
-                    Ok(0)
-                }
-                Err(brk) => {
-                    println!("Auditlog GEBROKEN bij regel {}: {}", brk.seq, brk.reason);
-                    Ok(2)
-                }
-            }
+            audit_verify(&services, &anchor::AnchorFiles::from_config(&config)).await
+        }
+    }
+}
+
+/// `zothuis audit verify`: exit 0 when the chain is whole and agrees with
+/// every checkpoint (and then anchors it with a new checkpoint), 2 when it
+/// is broken or cannot be checked.
+async fn audit_verify(services: &Services, files: &anchor::AnchorFiles) -> Result<i32> {
+    let key = match files.key()? {
+        Ok(k) => k,
+        Err(anchor::KeyMissing) => {
+            println!(
+                "Auditlog NIET gecontroleerd: de sleutel {} ontbreekt, dus de controlepunten in {} kunnen niet worden gecontroleerd. Zet de sleutel terug (zie de README, Auditlog verankeren).",
+                files.key.display(),
+                files.log.display()
+            );
+            return Ok(2);
+        }
+    };
+    let anchors = match files.anchors(&key)? {
+        Ok(a) => a,
+        Err(b) => {
+            println!("Auditlog GEBROKEN: {} ({}).", b.reason, files.log.display());
+            return Ok(2);
+        }
+    };
+    match services.verify_audit_chain_anchored(&anchors).await? {
+        Ok(n) => {
+            files
+                .checkpoint(services, &key, anchors.last().map(|c| c.seq))
+                .await?;
+            println!(
+                "Auditlog intact: {n} regels gecontroleerd, {} controlepunten kloppen.",
+                anchors.len()
+            );
+            Ok(0)
+        }
+        Err(brk) => {
+            println!("Auditlog GEBROKEN bij regel {}: {}", brk.seq, brk.reason);
+            Ok(2)
         }
     }
 }
@@ -733,6 +765,8 @@ async fn serve(config: Config, demo: bool) -> Result<i32> {
         secure_cookies: config.server.secure_cookies,
         trust_forwarded_for: config.server.trust_forwarded_for,
     };
+    let anchors = anchor::AnchorFiles::from_config(&config);
+    let key = anchor::start(anchors, services.clone(), config.audit.checkpoint_seconds)?;
     let state = AppState::new(services.clone(), web);
     let listener = tokio::net::TcpListener::bind(&config.server.bind)
         .await
@@ -751,6 +785,13 @@ async fn serve(config: Config, demo: bool) -> Result<i32> {
         }
     });
     zothuis_web::serve(listener, state, shutdown_signal()).await?;
+    // The last writes get a checkpoint before the process ends.
+    let files = anchor::AnchorFiles::from_config(&config);
+    let last = match files.anchors(&key)? {
+        Ok(a) => a.last().map(|c| c.seq),
+        Err(_) => None,
+    };
+    files.checkpoint(&services, &key, last).await?;
     Ok(0)
 }
 

@@ -6,6 +6,7 @@ mod access;
 mod api_admin;
 mod api_reference;
 mod audit;
+mod audit_anchor;
 mod audit_rows;
 mod authorization;
 mod care;
