@@ -21,8 +21,85 @@ impl WriteTx<'_> {
     }
 }
 
+/// Maps a database failure onto the domain. A full disk (SQLite
+/// SQLITE_FULL, also when `[database] max_pages` is reached; PostgreSQL
+/// 53100 disk_full) is `StorageFull`, so that the client hears 507 and knows
+/// nothing was stored; a lost or broken connection, an I/O error or an
+/// exhausted pool is `Unavailable` (503). Anything else is internal.
 pub(crate) fn internal(e: sqlx::Error) -> DomainError {
-    DomainError::Internal(format!("database: {e}"))
+    match unavailability(&e) {
+        Some(Unavailability::Full) => DomainError::StorageFull(format!("database: {e}")),
+        Some(Unavailability::Down) => DomainError::Unavailable(format!("database: {e}")),
+        None => DomainError::Internal(format!("database: {e}")),
+    }
+}
+
+enum Unavailability {
+    Full,
+    Down,
+}
+
+fn unavailability(e: &sqlx::Error) -> Option<Unavailability> {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code()?;
+            // SQLite reports its extended result code as a number; the
+            // primary code is its low byte (https://sqlite.org/rescode.html):
+            // 13 SQLITE_FULL, 10 SQLITE_IOERR, 11 SQLITE_CORRUPT is not
+            // transient and stays internal.
+            if let Ok(n) = code.parse::<i64>() {
+                return match n & 0xff {
+                    13 => Some(Unavailability::Full),
+                    10 => Some(Unavailability::Down),
+                    _ => None,
+                };
+            }
+            // PostgreSQL SQLSTATE (appendix A of its manual): 53100
+            // disk_full; class 53 insufficient resources, class 08
+            // connection exception, 57P01-57P03 the server shutting down.
+            match code.as_ref() {
+                "53100" => Some(Unavailability::Full),
+                c if c.starts_with("53") || c.starts_with("08") => Some(Unavailability::Down),
+                "57P01" | "57P02" | "57P03" => Some(Unavailability::Down),
+                _ => None,
+            }
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Some(Unavailability::Down),
+        _ => None,
+    }
+}
+
+/// The pool's `after_release` check, for both stores: a connection goes
+/// back into the pool only when no transaction is open on it any more.
+///
+/// When a commit fails (disk full) the transaction's rollback runs as the
+/// `Transaction` is dropped; if that rollback fails too, sqlx still counts
+/// the connection as inside a transaction and the next `begin` on it would
+/// open a savepoint inside the dead transaction instead of a transaction of
+/// its own. Its "commit" then only releases the savepoint: the caller hears
+/// success for a write that is never stored. Such a connection is closed,
+/// and the pool opens a fresh one.
+///
+/// The ping first waits for the queued rollback to have run, so that a
+/// cleanly rolled-back connection is kept.
+pub(crate) fn release_if_clean(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    _meta: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        use sqlx::Connection;
+        conn.ping().await?;
+        if conn.is_in_transaction() {
+            tracing::warn!(
+                "databaseverbinding na een mislukte commit of rollback nog in een transactie: verbinding gesloten"
+            );
+            return Ok(false);
+        }
+        Ok(true)
+    })
 }
 
 /// Maps constraint violations to a conflict with a message for the user.

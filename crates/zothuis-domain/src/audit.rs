@@ -7,6 +7,8 @@ use crate::admin::{ActorKind, RequestContext};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 
+pub mod anchor;
+
 /// Stable codes of audited events. Never rename a code: old rows keep it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditAction {

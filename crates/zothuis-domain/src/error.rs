@@ -43,6 +43,16 @@ pub enum DomainError {
     TooManyAttempts(String),
     #[error("niet ingelogd")]
     Unauthenticated,
+    /// The database could not store the change because its disk (or its
+    /// configured maximum size) is full. Nothing was stored; the message is
+    /// for the log.
+    #[error("opslag vol: {0}")]
+    StorageFull(String),
+    /// The database could not be reached or failed to store the change (an
+    /// I/O error, a lost connection). Nothing was stored; the message is for
+    /// the log.
+    #[error("database niet beschikbaar: {0}")]
+    Unavailable(String),
     /// An internal failure; the message is for the log, never for the user.
     #[error("interne fout: {0}")]
     Internal(String),

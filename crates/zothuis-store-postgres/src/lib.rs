@@ -35,7 +35,9 @@ mod reference;
 #[path = "../../zothuis-store-sql/waitlist.rs"]
 mod waitlist;
 
-pub(crate) use common::{WriteTx, append_audit_tx, constraint, internal, stale_or_missing};
+pub(crate) use common::{
+    WriteTx, append_audit_tx, constraint, internal, release_if_clean, stale_or_missing,
+};
 pub(crate) type Db = sqlx::Postgres;
 pub(crate) type DbRow = sqlx::postgres::PgRow;
 pub(crate) use PgStore as DbStore;
@@ -63,6 +65,7 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(30))
+            .after_release(release_if_clean)
             .connect_with(options)
             .await
             .map_err(|e| {
@@ -101,5 +104,119 @@ fn redact(url: &str, e: &dyn std::fmt::Display) -> String {
     match password {
         Some(p) if !p.is_empty() => message.replace(p, "***"),
         _ => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    //! Run with `scripts/with-postgres`; without ZOTHUIS_TEST_POSTGRES_URL
+    //! they pass without doing anything, as the conformance suite does.
+
+    use super::*;
+
+    /// A store on a new database of its own on the test server, and the
+    /// admin URL and name to drop it with.
+    async fn fresh_store() -> Option<(PgStore, String, String)> {
+        let admin = std::env::var("ZOTHUIS_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())?;
+        let name = format!("zothuis_pool_{}", std::process::id());
+        let admin_pool = PgPool::connect(&admin).await.unwrap();
+        for statement in [
+            format!("drop database if exists {name} with (force)"),
+            format!("create database {name}"),
+        ] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                .execute(&admin_pool)
+                .await
+                .unwrap();
+        }
+        admin_pool.close().await;
+        let (base, query) = admin.split_once('?').unwrap_or((&admin, ""));
+        let (scheme, rest) = base.split_once("://").unwrap();
+        let host = rest.split('/').next().unwrap();
+        let url = format!("{scheme}://{host}/{name}?{query}");
+        Some((PgStore::open(&url).await.unwrap(), admin, name))
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_commit_no_pooled_connection_is_left_in_a_transaction() {
+        let Some((store, admin, name)) = fresh_store().await else {
+            return;
+        };
+        sqlx::raw_sql(
+            "create table pooltest (id bigint primary key,
+                parent bigint references pooltest (id) deferrable initially deferred)",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        for round in 0..5i64 {
+            // A deferred foreign key is checked at the commit, so the commit
+            // itself fails.
+            let mut w = store.begin_write().await.unwrap();
+            let pid: i32 = sqlx::query_scalar("select pg_backend_pid()")
+                .fetch_one(&mut *w.tx)
+                .await
+                .unwrap();
+            sqlx::query("insert into pooltest (id, parent) values ($1, -1)")
+                .bind(1000 + round)
+                .execute(&mut *w.tx)
+                .await
+                .unwrap();
+            assert!(w.commit().await.is_err(), "the commit should fail");
+
+            // The connection goes back (or is closed) in a task of its own;
+            // once that is done, it is not inside a transaction.
+            let mut settled = false;
+            for _ in 0..100 {
+                let state: Option<String> =
+                    sqlx::query_scalar("select state from pg_stat_activity where pid = $1")
+                        .bind(pid)
+                        .fetch_optional(store.pool())
+                        .await
+                        .unwrap();
+                match state.as_deref() {
+                    None | Some("idle") => {
+                        settled = true;
+                        break;
+                    }
+                    _ => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+            assert!(settled, "connection {pid} stayed in a transaction");
+
+            // A write after it is stored: it is seen from a new connection.
+            let mut w = store.begin_write().await.unwrap();
+            sqlx::query("insert into pooltest (id) values ($1)")
+                .bind(round)
+                .execute(&mut *w.tx)
+                .await
+                .unwrap();
+            w.commit().await.unwrap();
+            let mut other = <sqlx::PgConnection as sqlx::Connection>::connect_with(
+                &store.pool().connect_options(),
+            )
+            .await
+            .unwrap();
+            let seen: i64 = sqlx::query_scalar("select count(*) from pooltest where id = $1")
+                .bind(round)
+                .fetch_one(&mut other)
+                .await
+                .unwrap();
+            assert_eq!(
+                seen, 1,
+                "write {round} after a failed commit was not stored"
+            );
+        }
+        store.pool().close().await;
+        let admin_pool = PgPool::connect(&admin).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "drop database if exists {name} with (force)"
+        )))
+        .execute(&admin_pool)
+        .await
+        .unwrap();
     }
 }

@@ -32,7 +32,9 @@ mod reference;
 #[path = "../../zothuis-store-sql/waitlist.rs"]
 mod waitlist;
 
-pub(crate) use common::{WriteTx, append_audit_tx, constraint, internal, stale_or_missing};
+pub(crate) use common::{
+    WriteTx, append_audit_tx, constraint, internal, release_if_clean, stale_or_missing,
+};
 pub(crate) type Db = sqlx::Sqlite;
 pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
 pub(crate) use SqliteStore as DbStore;
@@ -50,11 +52,29 @@ pub struct SqliteStore {
     write_lock: Mutex<()>,
 }
 
+/// Settings of the embedded store beyond its URL.
+#[derive(Debug, Clone, Default)]
+pub struct SqliteOptions {
+    /// The largest the database may grow, in pages (`PRAGMA max_page_count`;
+    /// a page is 4 KiB unless the file says otherwise). A write that would
+    /// grow it further fails as on a full disk and is answered 507. `None`:
+    /// no limit but the disk's.
+    pub max_pages: Option<u64>,
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database at a `sqlite://` URL and runs
     /// the migrations.
     pub async fn open(url: &str) -> Result<SqliteStore, DomainError> {
-        let options = SqliteConnectOptions::from_str(url)
+        SqliteStore::open_with(url, &SqliteOptions::default()).await
+    }
+
+    /// As `open`, with settings.
+    pub async fn open_with(
+        url: &str,
+        settings: &SqliteOptions,
+    ) -> Result<SqliteStore, DomainError> {
+        let mut options = SqliteConnectOptions::from_str(url)
             .map_err(|e| DomainError::Internal(format!("ongeldige SQLite-URL {url}: {e}")))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -63,8 +83,13 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        if let Some(pages) = settings.max_pages {
+            // A per-connection setting, so it is set on every connection.
+            options = options.pragma("max_page_count", pages.to_string());
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .after_release(release_if_clean)
             .connect_with(options)
             .await
             .map_err(|e| DomainError::Internal(format!("database openen ({url}): {e}")))?;

@@ -48,6 +48,14 @@ fn classify(e: &DomainError) -> (StatusCode, &'static str, &'static str) {
         DomainError::Unauthenticated => {
             (StatusCode::UNAUTHORIZED, "niet-ingelogd", "Niet ingelogd")
         }
+        DomainError::StorageFull(_) => {
+            (StatusCode::INSUFFICIENT_STORAGE, "opslag-vol", "Opslag vol")
+        }
+        DomainError::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "niet-beschikbaar",
+            "Tijdelijk niet beschikbaar",
+        ),
         DomainError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "interne-fout",
@@ -67,13 +75,22 @@ fn public_detail(e: &DomainError, request_id: &str) -> String {
         DomainError::Duplicate { message, .. } => message.clone(),
         DomainError::Invalid(_) => "Controleer de gemarkeerde velden.".to_string(),
         DomainError::Unauthenticated => nl::NOT_LOGGED_IN.to_string(),
+        DomainError::StorageFull(_) => nl::storage_full(request_id),
+        DomainError::Unavailable(_) => nl::unavailable(request_id),
         DomainError::Internal(_) => nl::internal_error(request_id),
     }
 }
 
 fn log_internal(e: &DomainError, request_id: &str) {
-    if let DomainError::Internal(cause) = e {
-        tracing::error!(request_id, cause = %cause, "interne fout");
+    match e {
+        DomainError::Internal(cause) => tracing::error!(request_id, cause = %cause, "interne fout"),
+        DomainError::StorageFull(cause) => {
+            tracing::error!(request_id, cause = %cause, "opslag vol: wijziging niet opgeslagen")
+        }
+        DomainError::Unavailable(cause) => {
+            tracing::error!(request_id, cause = %cause, "database niet beschikbaar")
+        }
+        _ => {}
     }
 }
 

@@ -12,6 +12,18 @@ pub fn internal_error(request_id: &str) -> String {
     )
 }
 
+pub fn storage_full(request_id: &str) -> String {
+    format!(
+        "De opslag van zothuis is vol. Uw wijziging is niet opgeslagen; probeer het later opnieuw. Meld dit aan de beheerder met referentie {request_id}."
+    )
+}
+
+pub fn unavailable(request_id: &str) -> String {
+    format!(
+        "De database van zothuis is tijdelijk niet beschikbaar. Uw wijziging is niet opgeslagen; probeer het later opnieuw. Vermeld bij contact met de beheerder referentie {request_id}."
+    )
+}
+
 /// The confirmation shown after a redirect (`?melding=…`).
 pub fn notice(code: &str) -> Option<&'static str> {
     Some(match code {

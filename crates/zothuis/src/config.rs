@@ -15,7 +15,31 @@ pub struct Config {
     pub security: SecurityConfig,
     pub waitlist: WaitlistConfig,
     pub figures: FiguresConfig,
+    pub audit: AuditConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// The key that signs the audit checkpoints; default `audit-sleutel` in
+    /// the data directory. Keep it where the database's writers cannot go.
+    pub key_file: Option<PathBuf>,
+    /// The append-only file of checkpoints; default
+    /// `audit-controlepunten.log` in the data directory.
+    pub checkpoint_file: Option<PathBuf>,
+    /// Seconds between checkpoints while `zothuis serve` runs.
+    pub checkpoint_seconds: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            key_file: None,
+            checkpoint_file: None,
+            checkpoint_seconds: 300,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -74,6 +98,10 @@ pub struct DatabaseConfig {
     /// `sqlite://…` or `postgres://…`; empty means the SQLite file in the
     /// data directory.
     pub url: Option<String>,
+    /// SQLite only: the largest the database file may grow, in pages of
+    /// 4 KiB (`PRAGMA max_page_count`). A write beyond it is refused with
+    /// 507, as on a full disk. Empty: only the disk limits it.
+    pub max_pages: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

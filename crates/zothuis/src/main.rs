@@ -1,6 +1,7 @@
 //! The zothuis command: server, demo data, migrations, accounts, tokens and
 //! audit verification.
 
+mod anchor;
 mod bench;
 mod config;
 mod migrate_data;
@@ -16,7 +17,7 @@ use zothuis_domain::admin::{NewUserInput, RequestContext};
 use zothuis_domain::clock::SystemClock;
 use zothuis_domain::store::Store;
 use zothuis_store_postgres::PgStore;
-use zothuis_store_sqlite::SqliteStore;
+use zothuis_store_sqlite::{SqliteOptions, SqliteStore};
 use zothuis_web::{AppState, WebConfig};
 
 #[derive(Parser)]
@@ -258,7 +259,19 @@ async fn open_services(config: &Config) -> Result<Services> {
         .with_context(|| format!("datamap {} aanmaken", config.storage.data_dir.display()))?;
     let store: Arc<dyn Store> = match config.database()? {
         DatabaseLocation::Sqlite(url) => {
-            Arc::new(SqliteStore::open(&url).await.map_err(|e| anyhow!("{e}"))?)
+            let options = SqliteOptions {
+                max_pages: config.database.max_pages,
+            };
+            Arc::new(
+                SqliteStore::open_with(&url, &options)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?,
+            )
+        }
+        DatabaseLocation::Postgres(_) if config.database.max_pages.is_some() => {
+            bail!(
+                "[database] max_pages geldt alleen voor SQLite; begrens bij PostgreSQL de ruimte van de database in PostgreSQL zelf"
+            )
         }
         DatabaseLocation::Postgres(url) => {
             Arc::new(PgStore::open(&url).await.map_err(|e| anyhow!("{e}"))?)
@@ -530,16 +543,47 @@ async fn run(cli: Cli) -> Result<i32> {
         } => {
             let config = load_config(&common)?;
             let services = open_services(&config).await?;
-            match services.verify_audit_chain().await? {
-                Ok(n) => {
-                    println!("Auditlog intact: {n} regels gecontroleerd.");
-                    Ok(0)
-                }
-                Err(brk) => {
-                    println!("Auditlog GEBROKEN bij regel {}: {}", brk.seq, brk.reason);
-                    Ok(2)
-                }
-            }
+            audit_verify(&services, &anchor::AnchorFiles::from_config(&config)).await
+        }
+    }
+}
+
+/// `zothuis audit verify`: exit 0 when the chain is whole and agrees with
+/// every checkpoint (and then anchors it with a new checkpoint), 2 when it
+/// is broken or cannot be checked.
+async fn audit_verify(services: &Services, files: &anchor::AnchorFiles) -> Result<i32> {
+    let key = match files.key()? {
+        Ok(k) => k,
+        Err(anchor::KeyMissing) => {
+            println!(
+                "Auditlog NIET gecontroleerd: de sleutel {} ontbreekt, dus de controlepunten in {} kunnen niet worden gecontroleerd. Zet de sleutel terug (zie de README, Auditlog verankeren).",
+                files.key.display(),
+                files.log.display()
+            );
+            return Ok(2);
+        }
+    };
+    let anchors = match files.anchors(&key)? {
+        Ok(a) => a,
+        Err(b) => {
+            println!("Auditlog GEBROKEN: {} ({}).", b.reason, files.log.display());
+            return Ok(2);
+        }
+    };
+    match services.verify_audit_chain_anchored(&anchors).await? {
+        Ok(n) => {
+            files
+                .checkpoint(services, &key, anchors.last().map(|c| c.seq))
+                .await?;
+            println!(
+                "Auditlog intact: {n} regels gecontroleerd, {} controlepunten kloppen.",
+                anchors.len()
+            );
+            Ok(0)
+        }
+        Err(brk) => {
+            println!("Auditlog GEBROKEN bij regel {}: {}", brk.seq, brk.reason);
+            Ok(2)
         }
     }
 }
@@ -721,6 +765,8 @@ async fn serve(config: Config, demo: bool) -> Result<i32> {
         secure_cookies: config.server.secure_cookies,
         trust_forwarded_for: config.server.trust_forwarded_for,
     };
+    let anchors = anchor::AnchorFiles::from_config(&config);
+    let key = anchor::start(anchors, services.clone(), config.audit.checkpoint_seconds)?;
     let state = AppState::new(services.clone(), web);
     let listener = tokio::net::TcpListener::bind(&config.server.bind)
         .await
@@ -739,6 +785,13 @@ async fn serve(config: Config, demo: bool) -> Result<i32> {
         }
     });
     zothuis_web::serve(listener, state, shutdown_signal()).await?;
+    // The last writes get a checkpoint before the process ends.
+    let files = anchor::AnchorFiles::from_config(&config);
+    let last = match files.anchors(&key)? {
+        Ok(a) => a.last().map(|c| c.seq),
+        Err(_) => None,
+    };
+    files.checkpoint(&services, &key, last).await?;
     Ok(0)
 }
 

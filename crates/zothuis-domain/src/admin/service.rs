@@ -2,6 +2,7 @@
 
 use super::model::*;
 use super::secrets::*;
+use crate::audit::anchor::Anchors;
 use crate::audit::{AuditAction, AuditRecord, ChainBreak, ChainVerifier, ObjectType, Outcome};
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::paging::{Page, PageRequest};
@@ -623,6 +624,16 @@ impl Services {
 
     /// Walks the whole chain; the first broken row if any.
     pub async fn verify_audit_chain(&self) -> DomainResult<Result<u64, ChainBreak>> {
+        self.verify_audit_chain_anchored(&Anchors::default()).await
+    }
+
+    /// Walks the whole chain and compares it with checkpoints kept outside
+    /// the database: a checkpointed row with another hash (a rewritten
+    /// chain) or missing (a cut tail) is a break too.
+    pub async fn verify_audit_chain_anchored(
+        &self,
+        anchors: &Anchors,
+    ) -> DomainResult<Result<u64, ChainBreak>> {
         let mut verifier = ChainVerifier::default();
         let mut after = 0;
         loop {
@@ -630,12 +641,27 @@ impl Services {
             let Some(last) = batch.last() else { break };
             after = last.seq;
             for row in &batch {
-                if let Err(brk) = verifier.check(row) {
+                if let Err(brk) = verifier
+                    .check(row)
+                    .and_then(|()| anchors.check_row(row.seq, &row.hash))
+                {
                     return Ok(Err(brk));
                 }
             }
         }
+        if let Err(brk) = anchors.check_end(after) {
+            return Ok(Err(brk));
+        }
         Ok(Ok(verifier.checked))
+    }
+
+    /// The sequence number and hash of the last audit row, for a checkpoint.
+    pub async fn audit_head(&self) -> DomainResult<Option<(i64, String)>> {
+        let page = self
+            .store
+            .list_audit(&AuditFilter::default(), PageRequest::new(Some(1), Some(1)))
+            .await?;
+        Ok(page.items.into_iter().next().map(|r| (r.seq, r.hash)))
     }
 }
 

@@ -25,14 +25,24 @@ fn zothuis(url: &str, dir: &str, args: &[&str]) -> Command {
     c
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
 
 /// Starts `zothuis serve` and waits until it answers.
 async fn serve(url: &str, dir: &str, port: u16) -> Child {
-    let mut child = zothuis(url, dir, &["serve", "--bind", &format!("127.0.0.1:{port}")])
+    serve_command(
+        zothuis(url, dir, &["serve", "--bind", &format!("127.0.0.1:{port}")]),
+        port,
+    )
+    .await
+}
+
+/// Starts a `zothuis serve` command bound to `port` and waits until it
+/// answers.
+pub(crate) async fn serve_command(mut command: Command, port: u16) -> Child {
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -54,7 +64,7 @@ async fn serve(url: &str, dir: &str, port: u16) -> Child {
 
 /// BSNs from the test range that pass the elfproef, above those the demo
 /// population uses.
-fn bsns(count: usize) -> Vec<String> {
+pub(crate) fn bsns(count: usize) -> Vec<String> {
     (999_950_000u32..)
         .map(|n| n.to_string())
         .filter(|c| zothuis_domain::clients::Bsn::parse(c).is_ok())
