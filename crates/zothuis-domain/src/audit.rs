@@ -21,6 +21,8 @@ pub enum AuditAction {
     PasswordChanged,
     TokenCreated,
     TokenRevoked,
+    /// An API request without a valid token (answered 401).
+    NotAuthenticated,
 }
 
 impl AuditAction {
@@ -37,6 +39,7 @@ impl AuditAction {
             AuditAction::PasswordChanged => "wachtwoord-gewijzigd",
             AuditAction::TokenCreated => "token-aangemaakt",
             AuditAction::TokenRevoked => "token-ingetrokken",
+            AuditAction::NotAuthenticated => "niet-geauthenticeerd",
         }
     }
 
@@ -53,6 +56,7 @@ impl AuditAction {
             "wachtwoord-gewijzigd" => "Wachtwoord gewijzigd",
             "token-aangemaakt" => "API-token aangemaakt",
             "token-ingetrokken" => "API-token ingetrokken",
+            "niet-geauthenticeerd" => "Geen geldig API-token",
             _ => "Overig",
         }
     }

@@ -15,6 +15,7 @@ mod concurrency;
 mod crash;
 mod demo;
 mod figures;
+mod http_edge;
 mod import;
 mod openapi;
 mod pages;
