@@ -355,35 +355,64 @@ impl AdminStore for DbStore {
         Ok(done.rows_affected())
     }
 
-    async fn record_login_attempt(
+    async fn count_login_attempt(
         &self,
         key: &str,
         at: DateTime<Utc>,
-        success: bool,
-    ) -> DomainResult<()> {
+        window_after: DateTime<Utc>,
+    ) -> DomainResult<i64> {
+        // One statement: the row lock of the upsert (PostgreSQL) and the one
+        // writer (SQLite) make the increment and the answer one step.
         let mut w = self.begin_write().await?;
-        sqlx::query("insert into login_attempts (key, attempted_at, success) values ($1, $2, $3)")
+        let count: i64 = sqlx::query_scalar(
+            "insert into login_counters (key, failures, window_start) values ($1, 1, $2)
+             on conflict (key) do update set
+                failures = case when login_counters.window_start < $3 then 1
+                                else login_counters.failures + 1 end,
+                window_start = case when login_counters.window_start < $3 then excluded.window_start
+                                    else login_counters.window_start end
+             returning failures",
+        )
+        .bind(key)
+        .bind(at)
+        .bind(window_after)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        w.commit().await?;
+        Ok(count)
+    }
+
+    async fn uncount_login_attempt(&self, key: &str) -> DomainResult<()> {
+        let mut w = self.begin_write().await?;
+        sqlx::query(
+            "update login_counters set failures = failures - 1 where key = $1 and failures > 0",
+        )
+        .bind(key)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        w.commit().await
+    }
+
+    async fn reset_login_attempts(&self, key: &str) -> DomainResult<()> {
+        let mut w = self.begin_write().await?;
+        sqlx::query("delete from login_counters where key = $1")
             .bind(key)
-            .bind(at)
-            .bind(success)
             .execute(&mut *w.tx)
             .await
             .map_err(internal)?;
         w.commit().await
     }
 
-    /// Failed attempts since the later of `since` and the last success.
-    async fn count_failed_logins(&self, key: &str, since: DateTime<Utc>) -> DomainResult<i64> {
-        sqlx::query_scalar(
-            "select count(*) from login_attempts
-             where key = $1 and not success and attempted_at >= $2
-               and attempted_at > coalesce(
-                   (select max(attempted_at) from login_attempts where key = $1 and success), $2)",
-        )
-        .bind(key)
-        .bind(since)
-        .fetch_one(self.pool())
-        .await
-        .map_err(internal)
+    async fn purge_login_attempts(&self, before: DateTime<Utc>) -> DomainResult<u64> {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query("delete from login_counters where window_start < $1")
+            .bind(before)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+        w.commit().await?;
+        Ok(done.rows_affected())
     }
 }

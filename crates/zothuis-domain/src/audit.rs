@@ -23,6 +23,8 @@ pub enum AuditAction {
     PasswordChanged,
     TokenCreated,
     TokenRevoked,
+    /// An API request without a valid token (answered 401).
+    NotAuthenticated,
 }
 
 impl AuditAction {
@@ -39,6 +41,7 @@ impl AuditAction {
             AuditAction::PasswordChanged => "wachtwoord-gewijzigd",
             AuditAction::TokenCreated => "token-aangemaakt",
             AuditAction::TokenRevoked => "token-ingetrokken",
+            AuditAction::NotAuthenticated => "niet-geauthenticeerd",
         }
     }
 
@@ -55,6 +58,7 @@ impl AuditAction {
             "wachtwoord-gewijzigd" => "Wachtwoord gewijzigd",
             "token-aangemaakt" => "API-token aangemaakt",
             "token-ingetrokken" => "API-token ingetrokken",
+            "niet-geauthenticeerd" => "Geen geldig API-token",
             _ => "Overig",
         }
     }

@@ -19,6 +19,10 @@ pub enum Action<'a> {
     },
     ManageUsers,
     ManageTokens,
+    /// Mint an API token with this role.
+    CreateToken {
+        role: Role,
+    },
     ViewAuditLog,
     /// Change one's own password.
     ManageOwnAccount,
@@ -87,6 +91,25 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
             Role::Beheerder => Allow,
             _ => Deny("alleen een beheerder beheert gebruikers en API-tokens"),
         },
+        // A token is a bearer secret the administrator holds, with no person
+        // behind it who logs in: a token for a role that reads clients would
+        // let the administrator, who may see no personal data (see
+        // `client_access`), read BSNs after all. Separation of duties (AVG
+        // art. 32, NEN 7510 A.6.1.2) therefore puts those tokens outside the
+        // administrator's reach. zothuis has no approval workflow for a
+        // second person, so they are minted only by the operator at the
+        // command line (`zothuis token create`, the system actor), who holds
+        // the database and the server already and so gains nothing by it —
+        // the same split as `ImportClients`, where the command line may do
+        // what no page may. Tokens for the other roles stay self-service.
+        Action::CreateToken { role } => match (&actor.kind, &actor.role) {
+            (crate::admin::ActorKind::System, _) => Allow,
+            (_, Role::Beheerder) if !role.reads_client_data() => Allow,
+            (_, Role::Beheerder) => Deny(
+                "een API-token voor een rol die persoonsgegevens van cliënten ziet (wachtlijstbeheerder, Wmo-consulent, aanbieder) maakt alleen de operator aan, op de opdrachtregel met 'zothuis token create'",
+            ),
+            _ => Deny("alleen een beheerder beheert gebruikers en API-tokens"),
+        },
         // The audit log is the privacy officer's (NEN 7513 § 6: access to the log
         // itself is restricted); administrators are audited, so they do not read it.
         Action::ViewAuditLog => match actor.role {
@@ -135,6 +158,17 @@ fn client_access(actor: &Actor, c: &ClientAccess<'_>, reading: bool) -> Decision
         Allow
     } else {
         Deny("deze cliënt valt buiten uw werkgebied")
+    }
+}
+
+impl Role {
+    /// The roles that see clients' personal data, each in its own scope:
+    /// exactly those `client_access` lets through.
+    pub fn reads_client_data(self) -> bool {
+        matches!(
+            self,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        )
     }
 }
 
@@ -351,5 +385,51 @@ mod plan_and_figure_tests {
                 .suppressed
         );
         assert!(view(Role::Beheerder, Scope::Installatie).is_err());
+    }
+
+    #[test]
+    fn the_roles_that_read_client_data_are_exactly_those_client_access_lets_in() {
+        let gm = GemeenteCode::parse("GM0402").unwrap();
+        let client = ClientAccess {
+            municipalities: std::slice::from_ref(&gm),
+            regions: &[7],
+            providers: &[3],
+            restricted: false,
+            granted: false,
+        };
+        for role in Role::ALL {
+            for scope in [
+                Scope::Installatie,
+                Scope::Regio(7),
+                Scope::Gemeente(gm.clone()),
+                Scope::Aanbieder(3),
+            ] {
+                if !role.allowed_scopes().contains(&scope.kind()) {
+                    continue;
+                }
+                let a = actor(role, scope);
+                assert_eq!(
+                    can(&a, Action::ViewClient(&client)).is_allowed(),
+                    role.reads_client_data(),
+                    "{role}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_administrator_mints_tokens_only_for_roles_without_client_data() {
+        let admin = actor(Role::Beheerder, Scope::Installatie);
+        let operator = Actor::system("cli");
+        for role in Role::ALL {
+            assert_eq!(
+                can(&admin, Action::CreateToken { role }).is_allowed(),
+                !role.reads_client_data(),
+                "{role}"
+            );
+            assert!(can(&operator, Action::CreateToken { role }).is_allowed());
+            let other = actor(Role::Fg, Scope::Regio(1));
+            assert!(!can(&other, Action::CreateToken { role }).is_allowed());
+        }
     }
 }

@@ -13,9 +13,14 @@ use std::sync::Arc;
 /// come from configuration (`[security]` in zothuis.toml).
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Failed logins per username or per origin within the window before
-    /// further attempts are refused.
+    /// Failed logins per username within the window before further attempts
+    /// for that username are refused.
     pub login_max_failures: i64,
+    /// Failed logins per origin (client address) within the window before
+    /// further attempts from there are refused. Much higher than the per-user
+    /// limit: many people can share one address (an office, a proxy), and a
+    /// few typos among them must not lock them all out.
+    pub login_max_failures_per_origin: i64,
     pub login_window_minutes: i64,
     /// A session ends after this long without a request…
     pub session_idle_minutes: i64,
@@ -35,6 +40,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             login_max_failures: 5,
+            login_max_failures_per_origin: 100,
             login_window_minutes: 15,
             session_idle_minutes: 60,
             session_absolute_hours: 12,

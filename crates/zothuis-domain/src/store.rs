@@ -197,13 +197,22 @@ pub trait AdminStore: Send + Sync {
         created_before: DateTime<Utc>,
     ) -> DomainResult<u64>;
 
-    async fn record_login_attempt(
+    /// Counts one attempt under `key` and returns the attempts counted in
+    /// the key's window, this one included, in one atomic step: two parallel
+    /// callers never see the same count. A window that started before
+    /// `window_after` is over: counting starts again at 1, from `at`.
+    async fn count_login_attempt(
         &self,
         key: &str,
         at: DateTime<Utc>,
-        success: bool,
-    ) -> DomainResult<()>;
-    async fn count_failed_logins(&self, key: &str, since: DateTime<Utc>) -> DomainResult<i64>;
+        window_after: DateTime<Utc>,
+    ) -> DomainResult<i64>;
+    /// Takes one counted attempt back (it turned out not to be a failure).
+    async fn uncount_login_attempt(&self, key: &str) -> DomainResult<()>;
+    /// Forgets a key's count (a successful login of that user).
+    async fn reset_login_attempts(&self, key: &str) -> DomainResult<()>;
+    /// Removes counters whose window started before `before`.
+    async fn purge_login_attempts(&self, before: DateTime<Utc>) -> DomainResult<u64>;
 }
 
 /// A token as stored: only the digest of its secret.

@@ -682,26 +682,83 @@ async fn users_tokens_sessions_and_login_attempts() {
         let revoked = s.find_token("digest-1").await.unwrap().unwrap();
         assert_eq!(revoked.revoked_at, Some(later));
 
-        // Failed logins are counted per key since a moment, and a
-        // successful login starts the count again.
-        for (at, ok) in [(0, false), (1, false), (2, true), (3, false), (4, false)] {
-            s.record_login_attempt("proef.gebruiker", w.now() + Duration::minutes(at), ok)
-                .await
-                .unwrap();
+        // Login attempts are counted per key within a window; the count
+        // comes back with the increment.
+        let t = |m: i64| w.now() + Duration::minutes(m);
+        let window = |m: i64| t(m) - Duration::minutes(15);
+        for (m, expected) in [(0, 1), (1, 2), (2, 3)] {
+            assert_eq!(
+                s.count_login_attempt("gebruiker:proef", t(m), window(m))
+                    .await
+                    .unwrap(),
+                expected
+            );
         }
         assert_eq!(
-            s.count_failed_logins("proef.gebruiker", w.now())
-                .await
-                .unwrap(),
-            2
-        );
-        assert_eq!(
-            s.count_failed_logins("proef.gebruiker", w.now() + Duration::seconds(210))
+            s.count_login_attempt("gebruiker:ander", t(2), window(2))
                 .await
                 .unwrap(),
             1
         );
-        assert_eq!(s.count_failed_logins("ander", w.now()).await.unwrap(), 0);
+        // Taken back, the next attempt gets the same count again.
+        s.uncount_login_attempt("gebruiker:proef").await.unwrap();
+        assert_eq!(
+            s.count_login_attempt("gebruiker:proef", t(3), window(3))
+                .await
+                .unwrap(),
+            3
+        );
+        // A window that started too long ago is over: counting starts at 1.
+        assert_eq!(
+            s.count_login_attempt("gebruiker:proef", t(16), window(16))
+                .await
+                .unwrap(),
+            1
+        );
+        // A reset forgets the key.
+        s.reset_login_attempts("gebruiker:proef").await.unwrap();
+        assert_eq!(
+            s.count_login_attempt("gebruiker:proef", t(17), window(17))
+                .await
+                .unwrap(),
+            1
+        );
+        // Purging removes counters whose window started before the moment.
+        assert_eq!(s.purge_login_attempts(t(10)).await.unwrap(), 1);
+        assert_eq!(
+            s.count_login_attempt("gebruiker:ander", t(18), window(18))
+                .await
+                .unwrap(),
+            1
+        );
+    })
+    .await;
+}
+
+/// Parallel attempts on one key each get their own count: the count and the
+/// record are one step (30 parallel logins once had 8 passwords checked
+/// against a limit of 5).
+#[tokio::test]
+async fn parallel_login_attempts_get_distinct_counts() {
+    on_every_backend(false, |w| async move {
+        let at = w.now();
+        let since = at - Duration::minutes(15);
+        let mut tasks = Vec::new();
+        for _ in 0..30 {
+            let store = w.db.store.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .count_login_attempt("herkomst:10.0.0.1", at, since)
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut counts = Vec::new();
+        for task in tasks {
+            counts.push(task.await.unwrap());
+        }
+        counts.sort_unstable();
+        assert_eq!(counts, (1..=30).collect::<Vec<i64>>());
     })
     .await;
 }

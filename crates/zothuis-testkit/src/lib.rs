@@ -45,9 +45,14 @@ pub fn start_time() -> chrono::DateTime<Utc> {
 
 /// zothuis on a fresh database of the backend the environment selects.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Default::default()).await
+}
+
+/// zothuis with other domain settings (e.g. lower login limits).
+pub async fn spawn_app_with(settings: zothuis_domain::Settings) -> TestApp {
     let db = db::TestDatabase::create(db::backend_from_env()).await;
     let store = db.store.clone();
-    serve_on(Arc::new(db), store).await
+    serve_on(Arc::new(db), store, settings).await
 }
 
 impl TestApp {
@@ -55,15 +60,19 @@ impl TestApp {
     /// connections) of its own, as a second process would have.
     pub async fn spawn_twin(&self) -> TestApp {
         let store = self.db.open_again().await;
-        let mut twin = serve_on(self.db.clone(), store).await;
+        let mut twin = serve_on(self.db.clone(), store, self.services.settings.clone()).await;
         twin.logins = self.logins.clone();
         twin
     }
 }
 
-async fn serve_on(db: Arc<db::TestDatabase>, store: Arc<dyn Store>) -> TestApp {
+async fn serve_on(
+    db: Arc<db::TestDatabase>,
+    store: Arc<dyn Store>,
+    settings: zothuis_domain::Settings,
+) -> TestApp {
     let clock = Arc::new(FixedClock::new(start_time()));
-    let services = Services::new(store.clone(), clock.clone(), Default::default());
+    let services = Services::new(store.clone(), clock.clone(), settings);
     let state = AppState::new(services.clone(), WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());

@@ -41,16 +41,19 @@ pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -
 }
 
 /// The client address: the socket peer, or the first `X-Forwarded-For` entry
-/// when configured to trust a proxy.
+/// when configured to trust a proxy. The header is sender-written text; only
+/// an IP address is taken from it (anything else would be stored as-is in
+/// audit rows and login counters), otherwise the peer address is used.
 pub fn client_origin(parts: &Parts, state: &AppState) -> Option<String> {
     if state.config.trust_forwarded_for
-        && let Some(fwd) = parts
+        && let Some(ip) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
     {
-        return Some(fwd.trim().to_string());
+        return Some(ip.to_string());
     }
     parts
         .extensions
@@ -139,13 +142,30 @@ impl FromRequestParts<AppState> for ApiCaller {
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
             })
-            .map(str::trim)
-            .ok_or(ApiError(DomainError::Unauthenticated))?;
-        let token = state
-            .services
-            .authenticate_token(secret)
-            .await?
-            .ok_or(ApiError(DomainError::Unauthenticated))?;
+            .map(str::trim);
+        let token = match secret {
+            Some(secret) => state.services.authenticate_token(secret).await?,
+            None => None,
+        };
+        let Some(token) = token else {
+            // The full path, not the one the nested API router sees.
+            let path = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map_or(parts.uri.path(), |u| u.0.path())
+                .to_string();
+            state
+                .services
+                .audit_unauthenticated(
+                    client_origin(parts, state).as_deref(),
+                    parts.method.as_str(),
+                    &path,
+                    secret.is_some(),
+                    &current_request_id(),
+                )
+                .await?;
+            return Err(ApiError(DomainError::Unauthenticated));
+        };
         // NEN 7513 "namens": the person an integration acts for.
         let on_behalf_of = parts
             .headers

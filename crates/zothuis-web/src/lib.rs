@@ -98,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages)
         .fallback(pages::not_found)
         .with_state(state.clone())
+        .layer(axum::middleware::from_fn(middleware::api_problems))
         .layer(axum::middleware::from_fn_with_state(
             state,
             middleware::security_headers,

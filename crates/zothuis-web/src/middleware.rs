@@ -168,3 +168,74 @@ fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// The longest request target (path and query) zothuis answers. Nothing in
+/// the API or the pages needs more than a few hundred characters; 8 KiB is
+/// the limit most proxies use too. Longer targets get a 414 here, as
+/// problem+json under `/api`. A target of 64 KiB or more never reaches this
+/// code: the `http` crate cannot hold such a URI, so hyper answers 414 itself,
+/// with an empty body, before any service runs (hyper's `MAX_URI_LEN` is a
+/// constant, not a setting).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Every error answered under `/api` is problem+json (RFC 9457), including
+/// the ones no handler wrote: 405 from the router, 413 from a body limit,
+/// 414 for a too long address, 415, and so on. Applied once around the whole
+/// application so that no route can answer otherwise.
+pub async fn api_problems(req: Request, next: Next) -> Response {
+    let api = is_api_path(req.uri().path());
+    let target_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target_len > MAX_URI_BYTES {
+        return if api {
+            bodyless_problem(StatusCode::URI_TOO_LONG)
+        } else {
+            let page = ErrorPage {
+                title: "Adres te lang".into(),
+                message: nl::URI_TOO_LONG_PAGE.into(),
+                request_id: crate::error::current_request_id(),
+                status: 414,
+            };
+            (StatusCode::URI_TOO_LONG, page).into_response()
+        };
+    }
+    let resp = next.run(req).await;
+    if !api || !(resp.status().is_client_error() || resp.status().is_server_error()) {
+        return resp;
+    }
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/problem+json"));
+    if is_problem {
+        return resp;
+    }
+    let (parts, _) = resp.into_parts();
+    let mut problem = bodyless_problem(parts.status);
+    // Keep what the router said that a client needs (Allow on a 405, the
+    // API version); the body and its type are replaced.
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            problem.headers_mut().insert(name, v.clone());
+        }
+    }
+    if let Some(v) = parts.headers.get("api-version") {
+        problem.headers_mut().insert("api-version", v.clone());
+    }
+    problem
+}
+
+/// The problem+json answer for an HTTP status that no domain error produced.
+fn bodyless_problem(status: StatusCode) -> Response {
+    let (type_, title, detail) = nl::http_problem(status.as_u16());
+    let detail = if status.is_server_error() {
+        nl::internal_error(&crate::error::current_request_id())
+    } else {
+        detail.to_string()
+    };
+    crate::error::problem_response(status, type_, title, detail, Vec::new())
+}

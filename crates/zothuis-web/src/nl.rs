@@ -44,3 +44,54 @@ pub fn notice(code: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// Type code, title and explanation of an HTTP error that arose outside a
+/// handler (routing, body and URI limits), for the API's problem+json.
+pub fn http_problem(status: u16) -> (&'static str, &'static str, &'static str) {
+    match status {
+        404 => (
+            "niet-gevonden",
+            "Niet gevonden",
+            "Dit adres bestaat niet in de API. Zie /api/v1/openapi.json.",
+        ),
+        405 => (
+            "methode-niet-toegestaan",
+            "Methode niet toegestaan",
+            "Deze HTTP-methode kan niet op dit adres; de header Allow noemt de methoden die wel kunnen.",
+        ),
+        413 => (
+            "verzoek-te-groot",
+            "Verzoek te groot",
+            "De inhoud van het verzoek is groter dan zothuis aanneemt. Stuur minder gegevens per verzoek.",
+        ),
+        414 => (
+            "adres-te-lang",
+            "Adres te lang",
+            "Het adres (de URL) van het verzoek is te lang. Gebruik minder of kortere query-parameters.",
+        ),
+        415 => (
+            "verkeerd-mediatype",
+            "Verkeerd mediatype",
+            "Stuur de inhoud van het verzoek als application/json (of multipart/form-data bij een import).",
+        ),
+        431 => (
+            "headers-te-groot",
+            "Headers te groot",
+            "De headers van het verzoek zijn te groot.",
+        ),
+        400..=499 => (
+            "ongeldig-verzoek",
+            "Ongeldig verzoek",
+            "zothuis kon dit verzoek niet verwerken. Controleer het adres, de methode en de inhoud.",
+        ),
+        _ => (
+            "interne-fout",
+            "Interne fout",
+            "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+        ),
+    }
+}
+
+/// A page address longer than zothuis accepts.
+pub const URI_TOO_LONG_PAGE: &str =
+    "Het adres van deze pagina is te lang. Ga terug naar het overzicht en probeer het opnieuw.";

@@ -108,6 +108,7 @@ pub struct DatabaseConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct SecurityConfig {
     pub login_max_failures: i64,
+    pub login_max_failures_per_origin: i64,
     pub login_window_minutes: i64,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
@@ -144,6 +145,7 @@ impl Default for SecurityConfig {
         let d = zothuis_domain::Settings::default();
         SecurityConfig {
             login_max_failures: d.login_max_failures,
+            login_max_failures_per_origin: d.login_max_failures_per_origin,
             login_window_minutes: d.login_window_minutes,
             session_idle_minutes: d.session_idle_minutes,
             session_absolute_hours: d.session_absolute_hours,
@@ -250,6 +252,7 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("[waitlist] priority: {e}"))?;
         Ok(zothuis_domain::Settings {
             login_max_failures: self.security.login_max_failures,
+            login_max_failures_per_origin: self.security.login_max_failures_per_origin,
             login_window_minutes: self.security.login_window_minutes,
             session_idle_minutes: self.security.session_idle_minutes,
             session_absolute_hours: self.security.session_absolute_hours,

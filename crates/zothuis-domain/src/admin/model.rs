@@ -369,6 +369,44 @@ pub fn parse_username(input: &str, v: &mut Validator) -> Option<String> {
     Some(s)
 }
 
+/// The most characters of a typed username that zothuis keeps. Real
+/// usernames have at most 64 (`parse_username`); the margin keeps a typo
+/// recognisable in the audit log.
+pub const MAX_USERNAME_CHARS: usize = 100;
+
+/// A username as typed at the login form, made safe to store before anything
+/// is stored: control characters removed (no forged lines in logs), trimmed,
+/// lower-cased and cut to `MAX_USERNAME_CHARS`. Anyone can submit the form,
+/// so what is kept of it per attempt must be small, or failed logins fill
+/// the disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginName {
+    name: String,
+    /// The input was longer than any username can be: refuse it unchecked.
+    pub too_long: bool,
+}
+
+impl LoginName {
+    pub fn parse(input: &str) -> LoginName {
+        // Look at a bounded prefix only: a megabyte of input costs no more.
+        let mut chars = input
+            .chars()
+            .filter(|c| !c.is_control())
+            .skip_while(|c| c.is_whitespace());
+        let kept: String = chars.by_ref().take(MAX_USERNAME_CHARS).collect();
+        let rest_is_blank = chars.take(MAX_USERNAME_CHARS).all(char::is_whitespace);
+        let name = kept.trim_end().to_lowercase();
+        LoginName {
+            name: name.chars().take(MAX_USERNAME_CHARS).collect(),
+            too_long: !rest_is_blank,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,5 +465,22 @@ mod tests {
         let mut v = Validator::new();
         check_password_strength("kort", &mut v, "wachtwoord");
         assert!(!v.is_empty());
+    }
+
+    #[test]
+    fn a_typed_username_is_trimmed_lowercased_and_stripped_of_control_characters() {
+        let n = LoginName::parse("  Consulent.Huizen\t\r\n\u{1b}[31m ");
+        assert_eq!(n.as_str(), "consulent.huizen[31m");
+        assert!(!n.too_long);
+    }
+
+    #[test]
+    fn a_megabyte_username_is_kept_as_its_first_hundred_characters_and_marked_too_long() {
+        let n = LoginName::parse(&"é".repeat(1_000_000));
+        assert_eq!(n.as_str().chars().count(), MAX_USERNAME_CHARS);
+        assert!(n.too_long);
+        let exact = LoginName::parse(&format!("{}   ", "a".repeat(MAX_USERNAME_CHARS)));
+        assert!(!exact.too_long);
+        assert!(LoginName::parse(&"a".repeat(MAX_USERNAME_CHARS + 1)).too_long);
     }
 }

@@ -340,6 +340,24 @@ impl Services {
 
     /// Checks a username and password, with rate limiting per username and per
     /// origin, and starts a session.
+    ///
+    /// The limits, and why:
+    /// - Per username a hard limit (`login_max_failures` failures in the
+    ///   window): guessing one account's password is slow whoever asks.
+    /// - Per origin a much higher one (`login_max_failures_per_origin`):
+    ///   it stops one address spraying many usernames, but many people
+    ///   behind one address (an office NAT, or every user when zothuis runs
+    ///   behind a proxy without `trust_forwarded_for`) can mistype their
+    ///   passwords without locking each other out. Only password checks
+    ///   count for the origin: an attempt refused for its username is taken
+    ///   back, and a success is not a failure. A success does not reset the
+    ///   origin's count either, or a sprayer with one valid account could
+    ///   reset it at will.
+    /// - Each attempt is counted *before* the password is checked, in one
+    ///   atomic store step that returns the count; the count is the
+    ///   attempt's ticket. Parallel attempts therefore get distinct counts,
+    ///   and no more than the limit are ever checked (counting after the
+    ///   check let 30 parallel attempts have 8 passwords checked).
     pub async fn login(
         &self,
         username: &str,
@@ -348,17 +366,16 @@ impl Services {
         request_id: &str,
     ) -> DomainResult<LoginSuccess> {
         let now = self.clock.now_micros();
-        let username = username.trim().to_lowercase();
         let since = now - Duration::minutes(self.settings.login_window_minutes);
-        let keys = [
-            format!("gebruiker:{username}"),
-            format!("herkomst:{}", origin.unwrap_or("-")),
-        ];
+        // Only a bounded, printable name is ever stored (audit row, counter key).
+        let name = LoginName::parse(username);
+        let user_key = format!("gebruiker:{}", name.as_str());
+        let origin_key = format!("herkomst:{}", origin.unwrap_or("-"));
         let anonymous = RequestContext {
             actor: Actor {
                 kind: ActorKind::User,
                 id: 0,
-                name: username.clone(),
+                name: name.as_str().to_string(),
                 role: Role::Beheerder,
                 scope: Scope::Installatie,
             },
@@ -366,27 +383,65 @@ impl Services {
             origin: origin.map(str::to_string),
             request_id: request_id.to_string(),
         };
-        for key in &keys {
-            if self.store.count_failed_logins(key, since).await? >= self.settings.login_max_failures
-            {
-                let mut draft = self
-                    .draft(
-                        &anonymous,
-                        AuditAction::LoginFailed,
-                        ObjectType::Sessie,
-                        None,
-                    )
-                    .with_outcome(Outcome::Denied)
-                    .with_details(json!({ "reden": "te veel mislukte pogingen" }));
-                draft.actor_role = String::new();
-                self.store.append_audit(draft).await?;
-                return Err(DomainError::TooManyAttempts(format!(
-                    "Te veel mislukte inlogpogingen. Probeer het over {} minuten opnieuw.",
-                    self.settings.login_window_minutes
-                )));
+        let refused = |outcome: Outcome, reason: Option<&str>| {
+            let mut draft = self
+                .draft(
+                    &anonymous,
+                    AuditAction::LoginFailed,
+                    ObjectType::Sessie,
+                    None,
+                )
+                .with_outcome(outcome);
+            if let Some(reason) = reason {
+                draft = draft.with_details(json!({ "reden": reason }));
             }
+            draft.actor_role = String::new();
+            draft
+        };
+        let too_many = || {
+            DomainError::TooManyAttempts(format!(
+                "Te veel mislukte inlogpogingen. Probeer het over {} minuten opnieuw.",
+                self.settings.login_window_minutes
+            ))
+        };
+        let from_origin = self
+            .store
+            .count_login_attempt(&origin_key, now, since)
+            .await?;
+        if from_origin > self.settings.login_max_failures_per_origin {
+            self.store
+                .append_audit(refused(
+                    Outcome::Denied,
+                    Some("te veel mislukte pogingen vanaf dit adres"),
+                ))
+                .await?;
+            return Err(too_many());
         }
-        let creds = self.store.find_credentials(&username).await?;
+        if name.too_long {
+            // No account can have this name: refuse without a password check.
+            // It still counts for the origin, so junk cannot be sent for free.
+            self.store
+                .append_audit(refused(Outcome::Failed, Some("gebruikersnaam te lang")))
+                .await?;
+            return Err(DomainError::invalid(
+                "gebruikersnaam",
+                format!(
+                    "De gebruikersnaam is te lang: een gebruikersnaam heeft hoogstens {MAX_USERNAME_CHARS} tekens."
+                ),
+            ));
+        }
+        let for_user = self
+            .store
+            .count_login_attempt(&user_key, now, since)
+            .await?;
+        if for_user > self.settings.login_max_failures {
+            self.store.uncount_login_attempt(&origin_key).await?;
+            self.store
+                .append_audit(refused(Outcome::Denied, Some("te veel mislukte pogingen")))
+                .await?;
+            return Err(too_many());
+        }
+        let creds = self.store.find_credentials(name.as_str()).await?;
         // Verify against a dummy hash for unknown users, so timing does not
         // reveal which usernames exist.
         let hash = creds
@@ -397,25 +452,15 @@ impl Services {
         let user = match creds {
             Some(c) if password_ok && c.user.active => c.user,
             _ => {
-                for key in &keys {
-                    self.store.record_login_attempt(key, now, false).await?;
-                }
-                let mut draft = self
-                    .draft(
-                        &anonymous,
-                        AuditAction::LoginFailed,
-                        ObjectType::Sessie,
-                        None,
-                    )
-                    .with_outcome(Outcome::Failed);
-                draft.actor_role = String::new();
-                self.store.append_audit(draft).await?;
+                // Both counts stay: they record this failure.
+                self.store
+                    .append_audit(refused(Outcome::Failed, None))
+                    .await?;
                 return Err(DomainError::invalid("wachtwoord", BAD_LOGIN));
             }
         };
-        for key in &keys {
-            self.store.record_login_attempt(key, now, true).await?;
-        }
+        self.store.reset_login_attempts(&user_key).await?;
+        self.store.uncount_login_attempt(&origin_key).await?;
         let session_secret = random_secret();
         let csrf_token = random_secret();
         let ctx = RequestContext {
@@ -481,15 +526,21 @@ impl Services {
             .await
     }
 
-    /// Removes expired sessions; called periodically by the server.
+    /// Removes expired sessions (their number is returned) and login counters
+    /// whose window is over; called periodically by the server.
     pub async fn purge_sessions(&self) -> DomainResult<u64> {
         let now = self.clock.now_micros();
-        self.store
+        let sessions = self
+            .store
             .purge_sessions(
                 now - Duration::minutes(self.settings.session_idle_minutes),
                 now - Duration::hours(self.settings.session_absolute_hours),
             )
-            .await
+            .await?;
+        self.store
+            .purge_login_attempts(now - Duration::minutes(self.settings.login_window_minutes))
+            .await?;
+        Ok(sessions)
     }
 
     // ---- API tokens ------------------------------------------------------------
@@ -500,6 +551,75 @@ impl Services {
             .find_token(&secret_digest(secret))
             .await?
             .filter(|t| t.revoked_at.is_none()))
+    }
+
+    /// Audits an API request refused for want of a valid token (NEN 7513:
+    /// refused attempts are logged too), with no actor.
+    ///
+    /// Anyone can send such requests, as fast as they like, so the log must
+    /// not become a way to fill the disk: each row is small (method, a path
+    /// cut to 200 characters, the reason; never the token), and per origin
+    /// at most `MAX_UNAUTHENTICATED_ROWS` rows are written per login window,
+    /// then one row saying that further refusals are not written one by one
+    /// until the window ends. The count lives in the same counters as
+    /// failed logins (one small row per origin, purged with the sessions).
+    /// A burst thus stays visible without its size being stored.
+    pub async fn audit_unauthenticated(
+        &self,
+        origin: Option<&str>,
+        method: &str,
+        path: &str,
+        token_given: bool,
+        request_id: &str,
+    ) -> DomainResult<()> {
+        const MAX_UNAUTHENTICATED_ROWS: i64 = 20;
+        let now = self.clock.now_micros();
+        let since = now - Duration::minutes(self.settings.login_window_minutes);
+        let key = format!("api-401:{}", origin.unwrap_or("-"));
+        let n = self.store.count_login_attempt(&key, now, since).await?;
+        if n > MAX_UNAUTHENTICATED_ROWS + 1 {
+            return Ok(());
+        }
+        let ctx = RequestContext {
+            actor: Actor {
+                kind: ActorKind::Token,
+                id: 0,
+                name: String::new(),
+                role: Role::Beheerder,
+                scope: Scope::Installatie,
+            },
+            on_behalf_of: None,
+            origin: origin.map(str::to_string),
+            request_id: request_id.to_string(),
+        };
+        let reason = if token_given {
+            "onbekend of ingetrokken API-token"
+        } else {
+            "geen API-token"
+        };
+        let mut details = json!({
+            "reden": reason,
+            "methode": method.chars().take(16).collect::<String>(),
+            "pad": path.chars().take(200).collect::<String>(),
+        });
+        if n == MAX_UNAUTHENTICATED_ROWS + 1 {
+            details["reden"] = json!(format!(
+                "{reason}; verdere geweigerde verzoeken vanaf dit adres worden de komende {} minuten niet afzonderlijk vastgelegd",
+                self.settings.login_window_minutes
+            ));
+        }
+        let mut draft = self
+            .draft(
+                &ctx,
+                AuditAction::NotAuthenticated,
+                ObjectType::ApiToken,
+                None,
+            )
+            .with_outcome(Outcome::Denied)
+            .with_details(details);
+        draft.actor_role = String::new();
+        self.store.append_audit(draft).await?;
+        Ok(())
     }
 
     pub async fn create_token(
@@ -524,6 +644,14 @@ impl Services {
         let (Some(name), Some((role, scope))) = (name, role_scope) else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
         };
+        self.authorize(
+            ctx,
+            Action::CreateToken { role },
+            AuditAction::TokenCreated,
+            ObjectType::ApiToken,
+            None,
+        )
+        .await?;
         let secret = format!("zth_{}", random_secret());
         let draft = self
             .draft(ctx, AuditAction::TokenCreated, ObjectType::ApiToken, None)

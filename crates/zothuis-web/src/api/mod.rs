@@ -213,20 +213,43 @@ async fn api_not_found() -> Response {
 
 // ---- extractors with Dutch problem+json rejections ---------------------------
 
-/// A JSON body; a malformed body is a 400 problem in Dutch.
+/// A JSON body; a malformed body is a 400 problem in Dutch, one over the
+/// body limit a 413.
 #[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+#[from_request(via(axum::Json), rejection(ApiRejection))]
 pub struct ApiJson<T>(pub T);
 
-impl From<JsonRejection> for ApiError {
+/// Why a request's body or parameters were refused, as problem+json.
+pub struct ApiRejection(Response);
+
+impl IntoResponse for ApiRejection {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl From<JsonRejection> for ApiRejection {
     fn from(r: JsonRejection) -> Self {
-        ApiError(DomainError::invalid(
-            "body",
-            format!(
-                "de JSON in het verzoek kon niet worden gelezen ({})",
-                r.body_text()
-            ),
-        ))
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let (type_, title, detail) = nl::http_problem(413);
+            return ApiRejection(problem_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                type_,
+                title,
+                detail.into(),
+                Vec::new(),
+            ));
+        }
+        ApiRejection(
+            ApiError(DomainError::invalid(
+                "body",
+                format!(
+                    "de JSON in het verzoek kon niet worden gelezen ({})",
+                    r.body_text()
+                ),
+            ))
+            .into_response(),
+        )
     }
 }
 

@@ -34,10 +34,29 @@ struct LoginQuery {
     melding: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Only paths on this site are followed after login (no open redirect).
+///
+/// Browsers resolve a `Location` by the WHATWG URL rules, which drop tabs
+/// and newlines and read `\` as `/`: `/\t/evil.example` and `/\evil.example`
+/// both become `//evil.example`, another host. So the value must be a plain
+/// absolute path: it starts with a single `/` and holds only the characters
+/// RFC 3986 allows unescaped in a path and query (no whitespace, control
+/// characters, backslash or non-ASCII), and it is no longer than a page
+/// address needs. Percent escapes (`/%09/evil.example`, `/%2F%2Fevil`) are
+/// kept as they are: a browser does not decode them when resolving, so they
+/// stay a path on this site (and simply find no page).
 fn safe_back(back: Option<&str>) -> String {
+    const MAX_BACK: usize = 2048;
+    fn allowed(c: char) -> bool {
+        c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c)
+    }
     match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") => {
+        Some(b)
+            if b.len() <= MAX_BACK
+                && b.starts_with('/')
+                && !b.starts_with("//")
+                && b.chars().all(allowed) =>
+        {
             b.to_string()
         }
         _ => "/".to_string(),
@@ -102,6 +121,16 @@ async fn login(
         Err(e @ (DomainError::Invalid(_) | DomainError::TooManyAttempts(_))) => {
             let (status, message) = match e {
                 DomainError::TooManyAttempts(m) => (StatusCode::TOO_MANY_REQUESTS, m),
+                DomainError::Invalid(errors) => match errors.first() {
+                    // An impossible username (far too long) is a bad request.
+                    Some(f) if f.field == "gebruikersnaam" => {
+                        (StatusCode::BAD_REQUEST, f.message.clone())
+                    }
+                    _ => (
+                        StatusCode::UNAUTHORIZED,
+                        "Gebruikersnaam of wachtwoord onjuist.".to_string(),
+                    ),
+                },
                 _ => (
                     StatusCode::UNAUTHORIZED,
                     "Gebruikersnaam of wachtwoord onjuist.".to_string(),
@@ -110,7 +139,10 @@ async fn login(
             let page = LoginPage {
                 csrf: random_secret(),
                 back: safe_back(Some(&form.get("terug"))),
-                username,
+                // Echo back only what could be a username.
+                username: zothuis_domain::admin::LoginName::parse(&username)
+                    .as_str()
+                    .to_string(),
                 error: Some(message),
                 notice: None,
                 setup_needed: false,
@@ -263,5 +295,45 @@ async fn change_password(State(s): State<AppState>, u: PageUser, form: FormData)
             (StatusCode::BAD_REQUEST, page).into_response()
         }
         Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn a_local_path_with_its_query_is_followed() {
+        assert_eq!(
+            safe_back(Some("/clienten?zoek=Jan%20de%20Vries&pagina=2")),
+            "/clienten?zoek=Jan%20de%20Vries&pagina=2"
+        );
+    }
+
+    #[test]
+    fn anything_a_browser_could_read_as_another_host_falls_back_to_the_start_page() {
+        for hostile in [
+            "/\t/evil.example",
+            "/\u{b}/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "/x\\..\\..\\evil",
+            "\\\\evil.example",
+            "//evil.example",
+            "///evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/\u{0}x",
+            "/\u{7f}x",
+            "/\u{3000}/evil.example",
+        ] {
+            assert_eq!(safe_back(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(safe_back(None), "/");
+        assert_eq!(safe_back(Some(&format!("/{}", "a".repeat(5000)))), "/");
     }
 }

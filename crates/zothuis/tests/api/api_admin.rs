@@ -307,3 +307,68 @@ async fn users_and_tokens_are_managed_through_the_pages_too() {
     assert_eq!(revoke.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.last_audit().await.action, "token-ingetrokken");
 }
+
+#[tokio::test]
+async fn an_administrator_cannot_mint_a_token_for_a_role_that_reads_client_data() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token("beheerder", "installatie").await;
+    let c = Client::new();
+    let provider = app.store.list_providers().await.unwrap()[0].id;
+    let before = app.store.list_tokens().await.unwrap().len();
+    for (role, scope) in [
+        ("wmo-consulent", "gemeente:GM0402".to_string()),
+        ("wachtlijstbeheerder", "regio:GV".to_string()),
+        ("aanbieder", format!("aanbieder:{provider}")),
+    ] {
+        let resp = c
+            .post(app.url("/api/v1/api-tokens"))
+            .bearer_auth(&admin)
+            .json(&json!({"naam": "lek", "rol": role, "scope": scope}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{role}");
+        assert_eq!(resp.headers()["content-type"], "application/problem+json");
+        let body: Value = resp.json().await.unwrap();
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.contains("zothuis token create"), "{detail}");
+        let row = app.last_audit().await;
+        assert_eq!(
+            (
+                row.action.as_str(),
+                row.outcome.as_str(),
+                row.actor_kind.as_str()
+            ),
+            ("token-aangemaakt", "geweigerd", "api-token"),
+            "{role}"
+        );
+        assert!(row.details.contains("opdrachtregel"), "{role}");
+    }
+    assert_eq!(app.store.list_tokens().await.unwrap().len(), before);
+
+    // The same refusal on the page, in Dutch, with nothing created.
+    let client = app.login("beheerder").await;
+    let csrf = app.csrf(&client, "/beheer/api-tokens/nieuw").await;
+    let page = client
+        .post(app.url("/beheer/api-tokens/nieuw"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("naam", "pagina-lek"),
+            ("rol", "wmo-consulent"),
+            ("scope", "gemeente:GM0402"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("zothuis token create") && !html.contains("zth_"),
+        "{html}"
+    );
+    assert_eq!(app.store.list_tokens().await.unwrap().len(), before);
+
+    // The operator at the command line (the system actor) still can.
+    let operator_token = app.token("wmo-consulent", "gemeente:GM0402").await;
+    assert!(operator_token.starts_with("zth_"));
+}

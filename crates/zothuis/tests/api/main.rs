@@ -17,6 +17,7 @@ mod crash;
 mod demo;
 mod disk_full;
 mod figures;
+mod http_edge;
 mod import;
 mod openapi;
 mod pages;

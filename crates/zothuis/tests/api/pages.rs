@@ -1,7 +1,7 @@
 //! Logging in and out, sessions, CSRF, headers and navigation.
 
 use reqwest::StatusCode;
-use zothuis_testkit::{browser, csrf_from, spawn_app};
+use zothuis_testkit::{browser, csrf_from, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn the_first_start_without_users_explains_how_to_create_an_administrator() {
@@ -111,6 +111,166 @@ async fn logins_are_rate_limited_per_username() {
     app.clock.advance(chrono::Duration::minutes(16));
     let (_, resp) = app.login_with("beheerder", &password).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+}
+
+/// A browser on the login page, ready to post the form.
+async fn login_form(app: &zothuis_testkit::TestApp) -> (reqwest::Client, String) {
+    let client = browser();
+    let page = client
+        .get(app.url("/inloggen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (client, csrf_from(&page))
+}
+
+async fn post_login(
+    app: &zothuis_testkit::TestApp,
+    (client, csrf): &(reqwest::Client, String),
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/inloggen"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("gebruikersnaam", username),
+            ("wachtwoord", password),
+            ("terug", "/"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn parallel_wrong_logins_get_no_more_password_checks_than_the_limit() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let mut forms = Vec::new();
+    for _ in 0..30 {
+        forms.push(login_form(&app).await);
+    }
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = forms
+        .into_iter()
+        .map(|form| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                post_login(&app, &form, "beheerder", "fout fout fout fout")
+                    .await
+                    .status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    // A checked password is audited as failed, a refusal by the limit as
+    // denied: no more passwords than the limit may have been checked.
+    let rows: Vec<_> = app
+        .audit(100)
+        .await
+        .into_iter()
+        .filter(|r| r.action == "inloggen-mislukt")
+        .collect();
+    let checked = rows.iter().filter(|r| r.outcome == "mislukt").count();
+    let refused = rows.iter().filter(|r| r.outcome == "geweigerd").count();
+    let limit = app.services.settings.login_max_failures as usize;
+    assert_eq!((checked, refused), (limit, 30 - limit), "{statuses:?}");
+    let unauthorized = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(unauthorized, limit);
+}
+
+#[tokio::test]
+async fn bad_logins_for_one_user_do_not_lock_out_others_from_the_same_address() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    for _ in 0..5 {
+        let (_, resp) = app.login_with("beheerder", "fout fout fout fout").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Same address (127.0.0.1), another user with the right password.
+    let password = app.logins["consulent.huizen"].clone();
+    let (_, resp) = app.login_with("consulent.huizen", &password).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    // The first user stays locked.
+    let password = app.logins["beheerder"].clone();
+    let (_, resp) = app.login_with("beheerder", &password).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn an_address_spraying_many_usernames_is_stopped_at_its_own_limit() {
+    let mut app = spawn_app_with(zothuis_domain::Settings {
+        login_max_failures_per_origin: 4,
+        ..Default::default()
+    })
+    .await;
+    app.seed_demo().await;
+    let password = app.logins["beleid.gv"].clone();
+    for name in ["anna", "bert"] {
+        let (_, resp) = app.login_with(name, "raden raden raden").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{name}");
+    }
+    // A success from the address neither counts nor resets its count…
+    let (_, resp) = app.login_with("beleid.gv", &password).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    for name in ["cees", "dirk"] {
+        let (_, resp) = app.login_with(name, "raden raden raden").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{name}");
+    }
+    // …so after four guesses the next attempt is not checked, whatever the name.
+    let (_, resp) = app.login_with("beleid.gv", &password).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.action.as_str(), row.outcome.as_str()),
+        ("inloggen-mislukt", "geweigerd")
+    );
+    assert!(row.details.contains("vanaf dit adres"));
+    // After the window the address may try again.
+    app.clock.advance(chrono::Duration::minutes(16));
+    let (_, resp) = app.login_with("beleid.gv", &password).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_huge_or_garbled_username_is_refused_early_and_stored_bounded_and_clean() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huge = "a".repeat(1024 * 1024);
+    let form = login_form(&app).await;
+    let resp = post_login(&app, &form, &huge, "wat dan ook wat dan ook").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("De gebruikersnaam is te lang"),
+        "{}",
+        &html[..500.min(html.len())]
+    );
+    assert!(
+        html.len() < 50_000,
+        "the page does not echo the megabyte back"
+    );
+    let row = app.last_audit().await;
+    assert_eq!(row.action, "inloggen-mislukt");
+    assert_eq!(row.actor_name.chars().count(), 100);
+    assert!(row.details.len() < 200);
+
+    // Control characters never reach the log (no forged lines).
+    let form = login_form(&app).await;
+    let resp = post_login(&app, &form, "Beheer\nder\t\u{1b}", "fout fout fout fout").await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let row = app.last_audit().await;
+    assert_eq!(row.actor_name, "beheerder");
 }
 
 #[tokio::test]
@@ -255,31 +415,59 @@ async fn an_unknown_page_is_a_dutch_404_with_the_request_id() {
 }
 
 #[tokio::test]
-async fn after_login_only_local_addresses_are_followed() {
+async fn after_login_only_addresses_on_this_site_are_followed() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
-    let client = browser();
-    let page = client
-        .get(app.url("/inloggen"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     let password = app.logins["beheerder"].clone();
-    let resp = client
-        .post(app.url("/inloggen"))
-        .form(&[
-            ("csrf", csrf_from(&page).as_str()),
-            ("gebruikersnaam", "beheerder"),
-            ("wachtwoord", password.as_str()),
-            ("terug", "//evil.example/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.headers()["location"], "/");
+    let base = reqwest::Url::parse(&app.url("/inloggen")).unwrap();
+    // (terug as submitted, the Location expected). The browser resolves the
+    // Location by the WHATWG rules (tabs and newlines dropped, `\` read as
+    // `/`), which `Url::join` implements: every answer must stay on this host.
+    let cases = [
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("//evil.example/", "/"),
+        ("https://evil.example", "/"),
+        ("/ /evil.example", "/"),
+        // A percent escape is not decoded by the browser: it stays a path here.
+        ("/%09/evil.example", "/%09/evil.example"),
+        ("/%2F%2Fevil.example", "/%2F%2Fevil.example"),
+        ("/referentie/regios?pagina=2", "/referentie/regios?pagina=2"),
+    ];
+    for (terug, expected) in cases {
+        let client = browser();
+        let page = client
+            .get(app.url("/inloggen"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let resp = client
+            .post(app.url("/inloggen"))
+            .form(&[
+                ("csrf", csrf_from(&page).as_str()),
+                ("gebruikersnaam", "beheerder"),
+                ("wachtwoord", password.as_str()),
+                ("terug", terug),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{terug:?}");
+        let location = resp.headers()["location"].to_str().unwrap().to_string();
+        let resolved = base.join(&location).unwrap();
+        assert_eq!(
+            resolved.host_str(),
+            base.host_str(),
+            "{terug:?} -> {location:?}"
+        );
+        assert_eq!(resolved.port(), base.port(), "{terug:?} -> {location:?}");
+        assert_eq!(location, expected, "{terug:?}");
+    }
 }
 
 #[tokio::test]
