@@ -8,7 +8,19 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 BASE="http://127.0.0.1:$PORT"
 env -u ZOTHUIS__DATABASE__URL "$BIN" serve --demo --data-dir "$DIR" --bind "127.0.0.1:$PORT" >"$DIR/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
+# Stop the server and wait until it has exited (it writes its last audit
+# checkpoint on shutdown) before removing its data directory.
+stop_demo_server() {
+  kill "$SERVER" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$SERVER" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$SERVER" 2>/dev/null || true
+  wait "$SERVER" 2>/dev/null || true
+  rm -rf "$DIR"
+}
+trap stop_demo_server EXIT
 python3 - "$BASE/inloggen" <<'PY'
 import sys, time, urllib.request
 for _ in range(240):
