@@ -1,6 +1,7 @@
 //! Applications and decisions in SQLite.
 
 use crate::DbRow;
+use crate::common::rows_for_clients;
 use crate::{DbStore, append_audit_tx, constraint, internal};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,7 +10,7 @@ use zothuis_domain::access::assessment::{Answer, Assessment, AssessmentData, Cri
 use zothuis_domain::access::*;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::reference::GemeenteCode;
-use zothuis_domain::store::AccessStore;
+use zothuis_domain::store::{AccessStore, Clients};
 use zothuis_domain::{DomainError, DomainResult};
 
 fn bad(e: impl std::fmt::Display) -> DomainError {
@@ -152,14 +153,9 @@ impl AccessStore for DbStore {
         row.as_ref().map(application).transpose()
     }
 
-    async fn list_applications(&self, client_id: Option<i64>) -> DomainResult<Vec<Application>> {
-        let rows = sqlx::query(
-            "select * from applications where ($1 is null or client_id = $1) order by id",
-        )
-        .bind(client_id)
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)?;
+    async fn list_applications(&self, clients: &Clients) -> DomainResult<Vec<Application>> {
+        let sql = "select * from applications where {clients} order by id";
+        let rows = rows_for_clients(self.pool(), sql, "client_id", clients).await?;
         rows.iter().map(application).collect()
     }
 
@@ -186,13 +182,9 @@ impl AccessStore for DbStore {
         row.as_ref().map(decision).transpose()
     }
 
-    async fn list_decisions(&self, client_id: Option<i64>) -> DomainResult<Vec<Decision>> {
-        let rows =
-            sqlx::query("select * from decisions where ($1 is null or client_id = $1) order by id")
-                .bind(client_id)
-                .fetch_all(self.pool())
-                .await
-                .map_err(internal)?;
+    async fn list_decisions(&self, clients: &Clients) -> DomainResult<Vec<Decision>> {
+        let sql = "select * from decisions where {clients} order by id";
+        let rows = rows_for_clients(self.pool(), sql, "client_id", clients).await?;
         rows.iter().map(decision).collect()
     }
 

@@ -1,6 +1,7 @@
 //! Screening outcomes and stays in SQLite.
 
 use crate::DbRow;
+use crate::common::{bind_clients, clients_sql, rows_for_clients};
 use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -8,7 +9,7 @@ use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::care::*;
 use zothuis_domain::reference::GemeenteCode;
-use zothuis_domain::store::{CareStore, NewStay};
+use zothuis_domain::store::{CareStore, Clients, NewStay};
 use zothuis_domain::waitlist::TransitionData;
 use zothuis_domain::{DomainError, DomainResult};
 
@@ -192,10 +193,11 @@ async fn check_latest(tx: &mut Tx, stay_id: i64, expected: i64) -> DomainResult<
 impl CareStore for DbStore {
     async fn list_screenings(
         &self,
+        clients: &Clients,
         entry_id: Option<i64>,
         provider_id: Option<i64>,
     ) -> DomainResult<Vec<Screening>> {
-        let rows = sqlx::query(
+        let sql = format!(
             "select t.id, t.entry_id, e.client_id, t.provider_id, t.effective_date,
                 o.outcome, o.declined_by, o.reason, o.decided_on, o.note as outcome_note,
                 o.recorded_at as outcome_recorded_at, o.recorded_by as outcome_recorded_by
@@ -204,13 +206,17 @@ impl CareStore for DbStore {
              left join screening_outcomes o on o.transition_id = t.id
              where t.status = 'in-screening' and not t.retracted
                and ($1 is null or t.entry_id = $1) and ($2 is null or t.provider_id = $2)
+               and {}
              order by t.id",
-        )
-        .bind(entry_id)
-        .bind(provider_id)
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)?;
+            clients_sql(clients, "e.client_id", 3)
+        );
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(entry_id)
+            .bind(provider_id);
+        let rows = bind_clients(q, clients)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
         rows.iter().map(screening).collect()
     }
 
@@ -301,42 +307,30 @@ impl CareStore for DbStore {
         Ok(created)
     }
 
-    async fn list_stay_headers(&self, client_id: Option<i64>) -> DomainResult<Vec<StayHeader>> {
-        let rows =
-            sqlx::query("select * from stays where ($1 is null or client_id = $1) order by id")
-                .bind(client_id)
-                .fetch_all(self.pool())
-                .await
-                .map_err(internal)?;
+    async fn list_stay_headers(&self, clients: &Clients) -> DomainResult<Vec<StayHeader>> {
+        let sql = "select * from stays where {clients} order by id";
+        let rows = rows_for_clients(self.pool(), sql, "client_id", clients).await?;
         rows.iter().map(header).collect()
     }
 
-    async fn client_providers(&self, client_id: i64) -> DomainResult<Vec<i64>> {
-        sqlx::query_scalar(
-            "select t.provider_id from waitlist_transitions t
-               join waitlist_entries e on e.id = t.entry_id
-              where e.client_id = $1 and t.status = 'in-screening' and t.provider_id is not null
-                and not t.retracted
-                and not exists (select 1 from waitlist_transitions c where c.supersedes = t.id)
-             union
-             select v.provider_id from stay_versions v join stays s on s.id = v.stay_id
-              where s.client_id = $1
-                and v.id = (select max(l.id) from stay_versions l where l.stay_id = s.id)",
-        )
-        .bind(client_id)
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)
+    async fn get_stay_header(&self, id: i64) -> DomainResult<Option<StayHeader>> {
+        let row = sqlx::query("select * from stays where id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(header).transpose()
     }
 
-    async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>> {
-        let rows = sqlx::query(
-            "select * from stay_versions where ($1 is null or stay_id = $1) order by id",
-        )
-        .bind(stay_id)
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)?;
+    async fn list_stay_versions(&self, clients: &Clients) -> DomainResult<Vec<StayVersion>> {
+        let sql = match clients {
+            Clients::All => "select * from stay_versions order by id",
+            _ => {
+                "select v.* from stay_versions v join stays s on s.id = v.stay_id
+                  where {clients} order by v.id"
+            }
+        };
+        let rows = rows_for_clients(self.pool(), sql, "s.client_id", clients).await?;
         rows.iter().map(version).collect()
     }
 }

@@ -1,6 +1,7 @@
 //! Clients in SQLite.
 
 use crate::DbRow;
+use crate::common::{bind_clients, clients_sql, rows_for_clients};
 use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -8,7 +9,7 @@ use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::clients::*;
 use zothuis_domain::reference::GemeenteCode;
-use zothuis_domain::store::ClientStore;
+use zothuis_domain::store::{ClientAccessRow, ClientStore, Clients};
 use zothuis_domain::{DomainError, DomainResult};
 
 fn bad(e: impl std::fmt::Display) -> DomainError {
@@ -251,12 +252,95 @@ impl ClientStore for DbStore {
         row.as_ref().map(client).transpose()
     }
 
-    async fn list_clients(&self) -> DomainResult<Vec<Client>> {
-        let rows = sqlx::query("select * from clients order by family_name, given_name, id")
-            .fetch_all(self.pool())
-            .await
-            .map_err(internal)?;
+    async fn list_clients(&self, clients: &Clients) -> DomainResult<Vec<Client>> {
+        let rows = rows_for_clients(
+            self.pool(),
+            "select * from clients where {clients} order by family_name, given_name, id",
+            "id",
+            clients,
+        )
+        .await?;
         rows.iter().map(client).collect()
+    }
+
+    async fn client_access(&self, clients: &Clients) -> DomainResult<Vec<ClientAccessRow>> {
+        use std::collections::BTreeMap;
+        let pool = self.pool();
+        let fetch = |sql: String| {
+            let q = bind_clients(sqlx::query(sqlx::AssertSqlSafe(sql)), clients);
+            async move { q.fetch_all(pool).await.map_err(internal) }
+        };
+        let mut out: BTreeMap<i64, ClientAccessRow> = BTreeMap::new();
+        // The municipalities in the order the policy documents them: the
+        // registering one, then those applied to, then those responsible.
+        let links = fetch(format!(
+            "select x.client_id, x.restricted, x.code, m.region_id from (
+                select id as client_id, restricted, registered_by as code, 0 as kind, 0 as seq
+                  from clients where {c}
+                union all select a.client_id, false, a.municipality_code, 1, a.id
+                  from applications a where {a}
+                union all select d.client_id, false, d.responsible_municipality, 2, d.id
+                  from decisions d where {d}) x
+              left join municipalities m on m.code = x.code
+             order by x.client_id, x.kind, x.seq",
+            c = clients_sql(clients, "id", 1),
+            a = clients_sql(clients, "a.client_id", 1),
+            d = clients_sql(clients, "d.client_id", 1),
+        ))
+        .await?;
+        for r in &links {
+            let id: i64 = r.try_get(0).map_err(internal)?;
+            let code: String = r.try_get(2).map_err(internal)?;
+            let region: Option<i64> = r.try_get(3).map_err(internal)?;
+            let row = out.entry(id).or_insert_with(|| ClientAccessRow {
+                client_id: id,
+                ..Default::default()
+            });
+            row.restricted |= r.try_get::<bool, _>(1).map_err(internal)?;
+            let code = GemeenteCode::parse(&code).map_err(bad)?;
+            if !row.municipalities.contains(&code) {
+                row.municipalities.push(code);
+            }
+            if let Some(region) = region
+                && !row.regions.contains(&region)
+            {
+                row.regions.push(region);
+            }
+        }
+        // A referral counts while it is not corrected away (superseded or
+        // retracted); a placement as the stay is known now.
+        let providers = fetch(format!(
+            "select e.client_id, t.provider_id from waitlist_transitions t
+               join waitlist_entries e on e.id = t.entry_id
+              where {e} and t.status = 'in-screening' and t.provider_id is not null
+                and not t.retracted
+                and not exists (select 1 from waitlist_transitions c where c.supersedes = t.id)
+             union
+             select s.client_id, v.provider_id from stay_versions v join stays s on s.id = v.stay_id
+              where {s} and v.id = (select max(l.id) from stay_versions l where l.stay_id = s.id)
+             order by 1, 2",
+            e = clients_sql(clients, "e.client_id", 1),
+            s = clients_sql(clients, "s.client_id", 1),
+        ))
+        .await?;
+        for r in &providers {
+            let id: i64 = r.try_get(0).map_err(internal)?;
+            if let Some(row) = out.get_mut(&id) {
+                row.providers.push(r.try_get(1).map_err(internal)?);
+            }
+        }
+        let grants = fetch(format!(
+            "select client_id, user_id from client_grants where {} order by client_id, user_id",
+            clients_sql(clients, "client_id", 1)
+        ))
+        .await?;
+        for r in &grants {
+            let id: i64 = r.try_get(0).map_err(internal)?;
+            if let Some(row) = out.get_mut(&id) {
+                row.grants.push(r.try_get(1).map_err(internal)?);
+            }
+        }
+        Ok(out.into_values().collect())
     }
 
     async fn client_versions(&self, id: i64) -> DomainResult<Vec<ClientVersion>> {

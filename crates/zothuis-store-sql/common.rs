@@ -173,3 +173,77 @@ pub(crate) fn stale_or_missing(exists: bool, what: &str) -> DomainError {
         DomainError::NotFound(format!("{what} bestaat niet (meer)"))
     }
 }
+
+/// A query whose parameters are still to be bound.
+pub(crate) type DbQuery<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
+
+/// The SQL condition "`column` holds one of these clients", with its one
+/// parameter as `$n` (bind it with `bind_clients`; `Clients::All` has none).
+pub(crate) fn clients_sql(
+    clients: &zothuis_domain::store::Clients,
+    column: &str,
+    n: usize,
+) -> String {
+    use zothuis_domain::store::Clients;
+    match clients {
+        Clients::All => "1 = 1".into(),
+        Clients::One(_) => format!("{column} = ${n}"),
+        Clients::Linked(link) => format!("{column} in ({})", linked_clients_sql(link, n)),
+    }
+}
+
+/// The ids of the clients linked to a scope, with its parameter as `$n`.
+/// Each branch is an index lookup (migration 0015), so a region's list reads
+/// the region's rows, not the installation's.
+pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: usize) -> String {
+    use zothuis_domain::store::ClientLink;
+    let in_scope = match link {
+        ClientLink::Municipality(_) => format!("= ${n}"),
+        ClientLink::Region(_) => {
+            format!("in (select code from municipalities where region_id = ${n})")
+        }
+        ClientLink::Provider(_) => {
+            return format!(
+                "select e.client_id from waitlist_transitions t
+                   join waitlist_entries e on e.id = t.entry_id
+                  where t.provider_id = ${n} and t.status = 'in-screening'
+                 union select s.client_id from stay_versions v
+                   join stays s on s.id = v.stay_id where v.provider_id = ${n}"
+            );
+        }
+    };
+    format!(
+        "select id from clients where registered_by {in_scope}
+         union select client_id from applications where municipality_code {in_scope}
+         union select client_id from decisions where responsible_municipality {in_scope}"
+    )
+}
+
+/// Binds the parameter of `clients_sql`.
+pub(crate) fn bind_clients<'q>(
+    q: DbQuery<'q>,
+    clients: &zothuis_domain::store::Clients,
+) -> DbQuery<'q> {
+    use zothuis_domain::store::{ClientLink, Clients};
+    match clients {
+        Clients::All => q,
+        Clients::One(id) => q.bind(*id),
+        Clients::Linked(ClientLink::Municipality(m)) => q.bind(m.as_str().to_string()),
+        Clients::Linked(ClientLink::Region(r) | ClientLink::Provider(r)) => q.bind(*r),
+    }
+}
+
+/// Runs a read whose `{clients}` stands for "`column` holds one of these
+/// clients" (`clients_sql`, the only parameter).
+pub(crate) async fn rows_for_clients(
+    pool: &sqlx::Pool<Db>,
+    sql: &str,
+    column: &str,
+    clients: &zothuis_domain::store::Clients,
+) -> Result<Vec<crate::DbRow>, DomainError> {
+    let sql = sql.replace("{clients}", &clients_sql(clients, column, 1));
+    bind_clients(sqlx::query(sqlx::AssertSqlSafe(sql)), clients)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)
+}

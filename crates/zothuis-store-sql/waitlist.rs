@@ -1,13 +1,14 @@
 //! The waiting list in SQLite.
 
 use crate::DbRow;
+use crate::common::rows_for_clients;
 use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::reference::GemeenteCode;
-use zothuis_domain::store::WaitlistStore;
+use zothuis_domain::store::{Clients, WaitlistStore};
 use zothuis_domain::waitlist::review::{Review, ReviewOutcome};
 use zothuis_domain::waitlist::*;
 use zothuis_domain::{DomainError, DomainResult};
@@ -122,16 +123,12 @@ pub(crate) async fn open_entry(
 
 #[async_trait]
 impl WaitlistStore for DbStore {
-    async fn list_entries(&self) -> DomainResult<Vec<Entry>> {
-        let rows = sqlx::query(
-            "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality,
-                u.reason as urgent_reason
+    async fn list_entries(&self, clients: &Clients) -> DomainResult<Vec<Entry>> {
+        let sql = "select e.*, p.provider_id as preferred_provider,
+                p.municipality_code as preferred_municipality, u.reason as urgent_reason
              from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id
-             left join waitlist_urgency u on u.entry_id = e.id order by e.id",
-        )
-            .fetch_all(self.pool())
-            .await
-            .map_err(internal)?;
+             left join waitlist_urgency u on u.entry_id = e.id where {clients} order by e.id";
+        let rows = rows_for_clients(self.pool(), sql, "e.client_id", clients).await?;
         rows.iter().map(entry).collect()
     }
 
@@ -157,6 +154,14 @@ impl WaitlistStore for DbStore {
         .fetch_all(self.pool())
         .await
         .map_err(internal)?;
+        rows.iter().map(transition).collect()
+    }
+
+    async fn client_transitions(&self, clients: &Clients) -> DomainResult<Vec<Transition>> {
+        let sql =
+            "select t.* from waitlist_transitions t join waitlist_entries e on e.id = t.entry_id
+              where {clients} order by t.id";
+        let rows = rows_for_clients(self.pool(), sql, "e.client_id", clients).await?;
         rows.iter().map(transition).collect()
     }
 

@@ -762,7 +762,10 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
             if !granted {
                 continue;
             }
-            let entries = services.store.list_entries().await?;
+            let entries = services
+                .store
+                .list_entries(&crate::store::Clients::All)
+                .await?;
             let Some(entry) = entries.iter().find(|e| e.client_id == client.id) else {
                 continue;
             };
@@ -857,7 +860,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                     let placed = dice.chance(65);
                     let screening = services
                         .store
-                        .list_screenings(Some(entry.id), None)
+                        .list_screenings(&crate::store::Clients::All, Some(entry.id), None)
                         .await?
                         .last()
                         .map(|sc| sc.id)

@@ -29,6 +29,15 @@ impl PageRequest {
         }
     }
 
+    /// The whole list on one page, for use cases that show all of it (a
+    /// review agenda, a match proposal).
+    pub fn everything() -> PageRequest {
+        PageRequest {
+            number: 1,
+            size: u32::MAX,
+        }
+    }
+
     pub fn offset(self) -> i64 {
         i64::from(self.number - 1) * i64::from(self.size)
     }

@@ -19,6 +19,49 @@ use crate::waitlist::{Entry, Transition, TransitionData};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// Which clients a read covers. A list asks for the clients linked to the
+/// actor's scope (`Linked`), so that it costs in proportion to the region,
+/// municipality or provider rather than to the installation; the policy
+/// (`policy::can`) still decides per client, because a link is necessary for
+/// access, not sufficient (a restricted client, a provider's client after the
+/// referral was corrected away).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clients {
+    All,
+    One(i64),
+    Linked(ClientLink),
+}
+
+/// What links a client to a scope, at any time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientLink {
+    /// Registered by the municipality, applied there, or a decision makes it
+    /// responsible.
+    Municipality(GemeenteCode),
+    /// The same for any municipality of the region.
+    Region(i64),
+    /// Referred to the provider for screening, or placed with it, in any
+    /// version of the record.
+    Provider(i64),
+}
+
+/// The facts that decide who may see a client (`policy::ClientAccess`), as
+/// the store reads them for many clients at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientAccessRow {
+    pub client_id: i64,
+    pub restricted: bool,
+    /// Registering municipality first, then those of applications and
+    /// decisions; no repeats.
+    pub municipalities: Vec<GemeenteCode>,
+    pub regions: Vec<i64>,
+    /// Referred to for screening (a transition not corrected away) or placed
+    /// with (a stay as known now).
+    pub providers: Vec<i64>,
+    /// Users explicitly granted access (restricted clients).
+    pub grants: Vec<i64>,
+}
+
 #[async_trait]
 pub trait ReferenceStore: Send + Sync {
     async fn list_regions(&self) -> DomainResult<Vec<Region>>;
@@ -280,7 +323,10 @@ pub trait ClientStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<Client>;
     async fn get_client(&self, id: i64) -> DomainResult<Option<Client>>;
-    async fn list_clients(&self) -> DomainResult<Vec<Client>>;
+    /// The clients asked for, by family name, given name and id.
+    async fn list_clients(&self, clients: &Clients) -> DomainResult<Vec<Client>>;
+    /// The access facts of the clients asked for, by client id.
+    async fn client_access(&self, clients: &Clients) -> DomainResult<Vec<ClientAccessRow>>;
     async fn client_versions(&self, id: i64) -> DomainResult<Vec<ClientVersion>>;
     async fn find_client_by_bsn(&self, bsn: &Bsn) -> DomainResult<Option<i64>>;
     /// Every address row of a client, corrections included, in recording order.
@@ -314,8 +360,8 @@ pub trait AccessStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<Application>;
     async fn get_application(&self, id: i64) -> DomainResult<Option<Application>>;
-    /// All applications, or those of one client; oldest first.
-    async fn list_applications(&self, client_id: Option<i64>) -> DomainResult<Vec<Application>>;
+    /// The applications of the clients asked for; oldest first.
+    async fn list_applications(&self, clients: &Clients) -> DomainResult<Vec<Application>>;
     /// One decision per application; a second is a conflict. With
     /// `record.opens_waitlist` the same transaction opens the waiting-list
     /// entry with its first transition (aangemeld on the decision date).
@@ -327,8 +373,8 @@ pub trait AccessStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<Decision>;
     async fn get_decision(&self, id: i64) -> DomainResult<Option<Decision>>;
-    /// All decisions, or those of one client; oldest first.
-    async fn list_decisions(&self, client_id: Option<i64>) -> DomainResult<Vec<Decision>>;
+    /// The decisions of the clients asked for; oldest first.
+    async fn list_decisions(&self, clients: &Clients) -> DomainResult<Vec<Decision>>;
     /// The framework criteria of a product, in order.
     async fn list_criteria(&self, product_id: i64) -> DomainResult<Vec<Criterion>>;
     async fn add_criterion(
@@ -350,10 +396,13 @@ pub trait AccessStore: Send + Sync {
 
 #[async_trait]
 pub trait WaitlistStore: Send + Sync {
-    async fn list_entries(&self) -> DomainResult<Vec<Entry>>;
+    /// The entries of the clients asked for, by id.
+    async fn list_entries(&self, clients: &Clients) -> DomainResult<Vec<Entry>>;
     async fn get_entry(&self, id: i64) -> DomainResult<Option<Entry>>;
     /// Transitions of one entry, or of all entries; in recording order.
     async fn list_transitions(&self, entry_id: Option<i64>) -> DomainResult<Vec<Transition>>;
+    /// The transitions of every entry of the clients asked for; in recording order.
+    async fn client_transitions(&self, clients: &Clients) -> DomainResult<Vec<Transition>>;
     async fn add_transition(
         &self,
         data: &TransitionData,
@@ -413,10 +462,11 @@ pub struct NewStay {
 
 #[async_trait]
 pub trait CareStore: Send + Sync {
-    /// Screenings (in-screening transitions with their outcome), optionally
-    /// of one entry or one provider; oldest first.
+    /// Screenings (in-screening transitions with their outcome) of the
+    /// clients asked for, optionally of one entry or one provider; oldest first.
     async fn list_screenings(
         &self,
+        clients: &Clients,
         entry_id: Option<i64>,
         provider_id: Option<i64>,
     ) -> DomainResult<Vec<Screening>>;
@@ -469,11 +519,11 @@ pub trait CareStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<Stay>;
-    async fn list_stay_headers(&self, client_id: Option<i64>) -> DomainResult<Vec<StayHeader>>;
-    /// The providers a client is referred to for screening (a transition not
-    /// corrected away) or placed with (the stay as known now), now or before.
-    async fn client_providers(&self, client_id: i64) -> DomainResult<Vec<i64>>;
-    async fn list_stay_versions(&self, stay_id: Option<i64>) -> DomainResult<Vec<StayVersion>>;
+    /// The stays of the clients asked for, by id.
+    async fn list_stay_headers(&self, clients: &Clients) -> DomainResult<Vec<StayHeader>>;
+    async fn get_stay_header(&self, id: i64) -> DomainResult<Option<StayHeader>>;
+    /// Every version of the stays of the clients asked for, in recording order.
+    async fn list_stay_versions(&self, clients: &Clients) -> DomainResult<Vec<StayVersion>>;
 }
 
 #[async_trait]

@@ -16,7 +16,7 @@ use zothuis_domain::clock::FixedClock;
 use zothuis_domain::history;
 use zothuis_domain::paging::PageRequest;
 use zothuis_domain::reference::*;
-use zothuis_domain::store::{AuditFilter, NewStay, NewTokenRecord, Store};
+use zothuis_domain::store::{AuditFilter, ClientLink, Clients, NewStay, NewTokenRecord, Store};
 use zothuis_domain::waitlist::TransitionInput;
 use zothuis_domain::waitlist::review::ReviewOutcome;
 use zothuis_domain::{DomainError, Services};
@@ -865,6 +865,13 @@ async fn clients_keep_every_version_and_address_and_answer_as_known_at() {
             .await
             .unwrap();
         assert_eq!(s.client_grants(client.id).await.unwrap(), vec![user.id]);
+        // The access facts read the same grants and the registering
+        // municipality with its region.
+        let facts = &s.client_access(&Clients::One(client.id)).await.unwrap()[0];
+        assert_eq!(facts.restricted, client.restricted);
+        assert_eq!(facts.grants, vec![user.id]);
+        assert_eq!(facts.municipalities, vec![gm("GM0406")]);
+        assert_eq!(facts.regions.len(), 1);
         assert!(
             is_conflict(
                 s.create_client(
@@ -920,7 +927,12 @@ async fn clients_keep_every_version_and_address_and_answer_as_known_at() {
             s.get_client(client.id).await.unwrap(),
             Some(updated.clone())
         );
-        assert!(s.list_clients().await.unwrap().contains(&updated));
+        assert!(
+            s.list_clients(&Clients::All)
+                .await
+                .unwrap()
+                .contains(&updated)
+        );
 
         // Addresses: a correction recorded later changes the past only as
         // known after the correction.
@@ -1036,11 +1048,11 @@ async fn applications_decisions_and_assessments() {
             Some(application.clone())
         );
         assert_eq!(
-            s.list_applications(Some(client.id)).await.unwrap(),
+            s.list_applications(&Clients::One(client.id)).await.unwrap(),
             vec![application.clone()]
         );
         assert!(
-            s.list_applications(None)
+            s.list_applications(&Clients::All)
                 .await
                 .unwrap()
                 .contains(&application)
@@ -1125,10 +1137,15 @@ async fn applications_decisions_and_assessments() {
             Some(decision.clone())
         );
         assert_eq!(
-            s.list_decisions(Some(client.id)).await.unwrap(),
+            s.list_decisions(&Clients::One(client.id)).await.unwrap(),
             vec![decision.clone()]
         );
-        assert!(s.list_decisions(None).await.unwrap().contains(&decision));
+        assert!(
+            s.list_decisions(&Clients::All)
+                .await
+                .unwrap()
+                .contains(&decision)
+        );
         assert!(
             is_conflict(
                 s.create_decision(&record, w.now(), "x", w.created(ObjectType::Beschikking))
@@ -1137,7 +1154,7 @@ async fn applications_decisions_and_assessments() {
             "one decision per application"
         );
         let entry = s
-            .list_entries()
+            .list_entries(&Clients::All)
             .await
             .unwrap()
             .into_iter()
@@ -1155,7 +1172,7 @@ async fn applications_decisions_and_assessments() {
 async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_reviews() {
     on_every_backend(true, |w| async move {
         let s = w.store();
-        let entries = s.list_entries().await.unwrap();
+        let entries = s.list_entries(&Clients::All).await.unwrap();
         assert!(entries.len() > 50);
         let transitions = s.list_transitions(None).await.unwrap();
         // An entry whose latest status is actief wachtend.
@@ -1331,30 +1348,40 @@ async fn screenings_and_versioned_stays_with_transfers() {
     on_every_backend(true, |w| async move {
         let s = w.store();
         // An open screening from the demo.
-        let screenings = s.list_screenings(None, None).await.unwrap();
+        let screenings = s.list_screenings(&Clients::All, None, None).await.unwrap();
         let open = screenings
             .iter()
             .rfind(|sc| sc.outcome.is_none())
             .expect("the demo has an open screening")
             .clone();
         assert!(
-            s.list_screenings(Some(open.entry_id), None)
+            s.list_screenings(&Clients::All, Some(open.entry_id), None)
                 .await
                 .unwrap()
                 .contains(&open)
         );
         assert!(
-            s.list_screenings(None, Some(open.provider_id))
+            s.list_screenings(&Clients::All, None, Some(open.provider_id))
                 .await
                 .unwrap()
                 .iter()
                 .all(|sc| sc.provider_id == open.provider_id)
         );
+        let access = s
+            .client_access(&Clients::One(open.client_id))
+            .await
+            .unwrap();
+        assert_eq!(access.len(), 1);
+        assert!(access[0].providers.contains(&open.provider_id));
         assert!(
-            s.client_providers(open.client_id)
-                .await
-                .unwrap()
-                .contains(&open.provider_id)
+            s.list_screenings(
+                &Clients::Linked(ClientLink::Provider(open.provider_id)),
+                None,
+                None
+            )
+            .await
+            .unwrap()
+            .contains(&open)
         );
         let (result, decided_on, note) = ScreeningInput {
             outcome: "geaccepteerd".into(),
@@ -1377,7 +1404,7 @@ async fn screenings_and_versioned_stays_with_transfers() {
         .await
         .unwrap();
         let recorded = s
-            .list_screenings(Some(open.entry_id), None)
+            .list_screenings(&Clients::All, Some(open.entry_id), None)
             .await
             .unwrap()
             .into_iter()
@@ -1510,7 +1537,21 @@ async fn screenings_and_versioned_stays_with_transfers() {
             )
             .await
         ));
-        let versions = s.list_stay_versions(Some(stay.id)).await.unwrap();
+        assert_eq!(
+            s.get_stay_header(stay.id)
+                .await
+                .unwrap()
+                .map(|h| h.client_id),
+            Some(stay.client_id)
+        );
+        assert_eq!(s.get_stay_header(i64::MAX).await.unwrap(), None);
+        let versions: Vec<_> = s
+            .list_stay_versions(&Clients::One(stay.client_id))
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|v| v.stay_id == stay.id)
+            .collect();
         assert_eq!(versions.len(), 2);
         assert_eq!(
             history::version_at(&versions, stay.recorded_at)
@@ -1556,14 +1597,17 @@ async fn screenings_and_versioned_stays_with_transfers() {
             .await
             .unwrap();
         assert_eq!(next.transferred_from, Some(stay.id));
-        let headers = s.list_stay_headers(Some(entry.client_id)).await.unwrap();
+        let headers = s
+            .list_stay_headers(&Clients::One(entry.client_id))
+            .await
+            .unwrap();
         assert!(
             headers
                 .iter()
                 .any(|h| h.id == next.id && h.transferred_from == Some(stay.id))
         );
-        assert!(s.list_stay_headers(None).await.unwrap().len() >= headers.len());
-        assert!(s.list_stay_versions(None).await.unwrap().len() > versions.len());
+        assert!(s.list_stay_headers(&Clients::All).await.unwrap().len() >= headers.len());
+        assert!(s.list_stay_versions(&Clients::All).await.unwrap().len() > versions.len());
         assert!(is_stale(
             s.transfer_stay(
                 stay.id,
@@ -1601,7 +1645,7 @@ async fn an_import_batch_is_written_whole_with_its_audit_rows() {
             })
             .collect();
         let tables = zothuis_import_files(&files);
-        let before = w.store().list_clients().await.unwrap().len();
+        let before = w.store().list_clients(&Clients::All).await.unwrap().len();
         let report = w
             .services
             .import(
@@ -1613,7 +1657,7 @@ async fn an_import_batch_is_written_whole_with_its_audit_rows() {
             .await
             .unwrap();
         assert!(report.problems.is_empty(), "{:?}", report.problems);
-        let clients = w.store().list_clients().await.unwrap();
+        let clients = w.store().list_clients(&Clients::All).await.unwrap();
         assert_eq!(clients.len(), before + 4);
         let rows = w.store().audit_batch(0, 1_000_000).await.unwrap();
         assert!(rows.iter().any(|r| r.object_type == "import"));
@@ -1630,7 +1674,10 @@ async fn an_import_batch_is_written_whole_with_its_audit_rows() {
             .await
             .unwrap();
         assert!(!again.problems.is_empty(), "a second import is refused");
-        assert_eq!(w.store().list_clients().await.unwrap().len(), before + 4);
+        assert_eq!(
+            w.store().list_clients(&Clients::All).await.unwrap().len(),
+            before + 4
+        );
     })
     .await;
 }
@@ -1865,4 +1912,107 @@ fn every_store_method_has_a_case() {
         missing.is_empty(),
         "store methods without a conformance case: {missing:?}"
     );
+}
+
+/// A read bounded by a scope holds exactly the clients linked to it, as the
+/// link is defined on the whole data set (store.rs `ClientLink`), and the
+/// access facts read for many clients equal those read for one.
+#[tokio::test]
+async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
+    use std::collections::{BTreeSet, HashMap};
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let clients = s.list_clients(&Clients::All).await.unwrap();
+        let apps = s.list_applications(&Clients::All).await.unwrap();
+        let decisions = s.list_decisions(&Clients::All).await.unwrap();
+        let entries = s.list_entries(&Clients::All).await.unwrap();
+        let transitions = s.list_transitions(None).await.unwrap();
+        let stays = s.list_stay_headers(&Clients::All).await.unwrap();
+        let versions = s.list_stay_versions(&Clients::All).await.unwrap();
+        let screenings = s.list_screenings(&Clients::All, None, None).await.unwrap();
+        let region_of: HashMap<GemeenteCode, i64> = s
+            .list_municipalities()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.code, m.region_id))
+            .collect();
+        let entry_client: HashMap<i64, i64> = entries.iter().map(|e| (e.id, e.client_id)).collect();
+        let stay_client: HashMap<i64, i64> = stays.iter().map(|h| (h.id, h.client_id)).collect();
+        let provider = screenings[0].provider_id;
+        let huizen = gm("GM0406");
+        let region = region_of[&huizen];
+        for link in [
+            ClientLink::Municipality(huizen.clone()),
+            ClientLink::Region(region),
+            ClientLink::Provider(provider),
+        ] {
+            let at = |m: &GemeenteCode| match &link {
+                ClientLink::Municipality(own) => m == own,
+                ClientLink::Region(r) => region_of.get(m) == Some(r),
+                ClientLink::Provider(_) => false,
+            };
+            let mut linked: BTreeSet<i64> = BTreeSet::new();
+            linked.extend(clients.iter().filter(|c| at(&c.registered_by)).map(|c| c.id));
+            linked.extend(apps.iter().filter(|a| at(&a.municipality)).map(|a| a.client_id));
+            linked.extend(decisions.iter().filter(|d| at(&d.responsible)).map(|d| d.client_id));
+            if let ClientLink::Provider(p) = link {
+                linked.extend(
+                    transitions
+                        .iter()
+                        .filter(|t| matches!(t.status, zothuis_domain::waitlist::Status::InScreening { provider_id } if provider_id == p))
+                        .map(|t| entry_client[&t.entry_id]),
+                );
+                linked.extend(
+                    versions
+                        .iter()
+                        .filter(|v| v.provider_id == p)
+                        .map(|v| stay_client[&v.stay_id]),
+                );
+            }
+            assert!(!linked.is_empty(), "{link:?}");
+            let bound = Clients::Linked(link.clone());
+            let ids = |v: Vec<i64>| v.into_iter().collect::<BTreeSet<_>>();
+            assert_eq!(ids(s.list_clients(&bound).await.unwrap().iter().map(|c| c.id).collect()), linked);
+            let keep = |id: &i64| linked.contains(id);
+            assert_eq!(
+                s.list_applications(&bound).await.unwrap(),
+                apps.iter().filter(|a| keep(&a.client_id)).cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                s.list_decisions(&bound).await.unwrap(),
+                decisions.iter().filter(|d| keep(&d.client_id)).cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                s.list_entries(&bound).await.unwrap(),
+                entries.iter().filter(|e| keep(&e.client_id)).cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                s.client_transitions(&bound).await.unwrap(),
+                transitions.iter().filter(|t| keep(&entry_client[&t.entry_id])).cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                s.list_stay_headers(&bound).await.unwrap(),
+                stays.iter().filter(|h| keep(&h.client_id)).cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                s.list_stay_versions(&bound).await.unwrap(),
+                versions.iter().filter(|v| keep(&stay_client[&v.stay_id])).cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                s.list_screenings(&bound, None, None).await.unwrap(),
+                screenings.iter().filter(|sc| keep(&sc.client_id)).cloned().collect::<Vec<_>>()
+            );
+            let access = s.client_access(&bound).await.unwrap();
+            assert_eq!(ids(access.iter().map(|a| a.client_id).collect()), linked);
+            for row in access.iter().step_by(7) {
+                assert_eq!(
+                    s.client_access(&Clients::One(row.client_id)).await.unwrap(),
+                    vec![row.clone()]
+                );
+            }
+        }
+        assert!(s.client_access(&Clients::One(i64::MAX)).await.unwrap().is_empty());
+    })
+    .await;
 }

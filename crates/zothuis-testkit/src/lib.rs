@@ -243,7 +243,11 @@ pub async fn store_snapshot(store: &dyn Store) -> Vec<String> {
     }
     out.extend(lines("gebruiker", store.list_users().await.unwrap()));
     out.extend(lines("token", store.list_tokens().await.unwrap()));
-    for client in store.list_clients().await.unwrap() {
+    for client in store
+        .list_clients(&zothuis_domain::store::Clients::All)
+        .await
+        .unwrap()
+    {
         out.extend(lines(
             "adres",
             store.list_addresses(client.id).await.unwrap(),
@@ -252,17 +256,29 @@ pub async fn store_snapshot(store: &dyn Store) -> Vec<String> {
     }
     out.extend(lines(
         "aanmelding",
-        store.list_applications(None).await.unwrap(),
+        store
+            .list_applications(&zothuis_domain::store::Clients::All)
+            .await
+            .unwrap(),
     ));
     out.extend(lines(
         "beschikking",
-        store.list_decisions(None).await.unwrap(),
+        store
+            .list_decisions(&zothuis_domain::store::Clients::All)
+            .await
+            .unwrap(),
     ));
     out.extend(lines(
         "afweging",
         store.list_assessments(None).await.unwrap(),
     ));
-    out.extend(lines("plaatsing", store.list_entries().await.unwrap()));
+    out.extend(lines(
+        "plaatsing",
+        store
+            .list_entries(&zothuis_domain::store::Clients::All)
+            .await
+            .unwrap(),
+    ));
     out.extend(lines(
         "overgang",
         store.list_transitions(None).await.unwrap(),
@@ -270,15 +286,24 @@ pub async fn store_snapshot(store: &dyn Store) -> Vec<String> {
     out.extend(lines("bespreking", store.list_reviews(None).await.unwrap()));
     out.extend(lines(
         "screening",
-        store.list_screenings(None, None).await.unwrap(),
+        store
+            .list_screenings(&zothuis_domain::store::Clients::All, None, None)
+            .await
+            .unwrap(),
     ));
     out.extend(lines(
         "verblijf",
-        store.list_stay_headers(None).await.unwrap(),
+        store
+            .list_stay_headers(&zothuis_domain::store::Clients::All)
+            .await
+            .unwrap(),
     ));
     out.extend(lines(
         "verblijfsversie",
-        store.list_stay_versions(None).await.unwrap(),
+        store
+            .list_stay_versions(&zothuis_domain::store::Clients::All)
+            .await
+            .unwrap(),
     ));
     out.extend(lines(
         "audit",

@@ -302,8 +302,14 @@ impl Services {
         let client = self.load_client(client_id).await?;
         self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
             .await?;
-        let apps = self.store.list_applications(Some(client_id)).await?;
-        let decisions = self.store.list_decisions(Some(client_id)).await?;
+        let apps = self
+            .store
+            .list_applications(&crate::store::Clients::One(client_id))
+            .await?;
+        let decisions = self
+            .store
+            .list_decisions(&crate::store::Clients::One(client_id))
+            .await?;
         let draft = self
             .draft(ctx, AuditAction::Listed, ObjectType::Beschikking, None)
             .for_client(client_id);
@@ -317,13 +323,17 @@ impl Services {
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> DomainResult<Vec<Decision>> {
-        let all = self.store.list_decisions(None).await?;
-        let all: Vec<_> = all
-            .into_iter()
-            .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
-            .collect();
-        self.visible(ctx, ObjectType::Beschikking, all, |d| d.client_id)
-            .await
+        let load = |scope| async move {
+            let all = self.store.list_decisions(&scope).await?;
+            Ok(all
+                .into_iter()
+                .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
+                .collect())
+        };
+        self.scoped(ctx, ObjectType::Beschikking, load, |d: &Decision| {
+            d.client_id
+        })
+        .await
     }
 
     pub async fn visible_applications(
@@ -331,13 +341,17 @@ impl Services {
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> DomainResult<Vec<Application>> {
-        let all = self.store.list_applications(None).await?;
-        let all: Vec<_> = all
-            .into_iter()
-            .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
-            .collect();
-        self.visible(ctx, ObjectType::Aanmelding, all, |a| a.client_id)
-            .await
+        let load = |scope| async move {
+            let all = self.store.list_applications(&scope).await?;
+            Ok(all
+                .into_iter()
+                .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
+                .collect())
+        };
+        self.scoped(ctx, ObjectType::Aanmelding, load, |a: &Application| {
+            a.client_id
+        })
+        .await
     }
 
     /// Who is responsible for the client of an application on `day`, as the
@@ -361,7 +375,7 @@ impl Services {
         let world = RuleWorld::load(self).await?;
         let decisions: Vec<(Outcome, NaiveDate)> = self
             .store
-            .list_decisions(Some(app.client_id))
+            .list_decisions(&crate::store::Clients::One(app.client_id))
             .await?
             .iter()
             .map(|d| (d.outcome, d.decided_on))
@@ -371,10 +385,13 @@ impl Services {
         // Rule 3 a looks at protected housing (iWmo category 15, in a
         // facility) that ended; the municipality responsible for that stay
         // provided it.
-        let versions = self.store.list_stay_versions(None).await?;
+        let versions = self
+            .store
+            .list_stay_versions(&crate::store::Clients::One(app.client_id))
+            .await?;
         let stays: Vec<_> = self
             .store
-            .list_stay_headers(Some(app.client_id))
+            .list_stay_headers(&crate::store::Clients::One(app.client_id))
             .await?
             .iter()
             .filter_map(|h| crate::care::stay_at(h, &versions, now))
@@ -608,12 +625,21 @@ impl Services {
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> DomainResult<Vec<super::assessment::Assessment>> {
-        let all = self.store.list_assessments(None).await?;
-        let all: Vec<_> = all
-            .into_iter()
-            .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
-            .collect();
-        self.visible(ctx, ObjectType::Beoordeling, all, |a| a.client_id)
-            .await
+        // Assessments are not stored per client link; they are few next to
+        // applications, and the policy still filters them per client.
+        let load = |_| async move {
+            let all = self.store.list_assessments(None).await?;
+            Ok(all
+                .into_iter()
+                .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
+                .collect())
+        };
+        self.scoped(
+            ctx,
+            ObjectType::Beoordeling,
+            load,
+            |a: &super::assessment::Assessment| a.client_id,
+        )
+        .await
     }
 }

@@ -9,7 +9,7 @@ use crate::clients::service::Need;
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::history::timeline;
 use crate::service::Services;
-use crate::store::NewStay;
+use crate::store::{Clients, NewStay};
 use crate::waitlist::{Status, TransitionData, check_transition};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -93,27 +93,31 @@ impl Services {
             _ => None,
         };
         let moment = known_at.unwrap_or_else(|| self.clock.now());
-        let transitions = self.store.list_transitions(None).await?;
-        let in_force: std::collections::HashSet<i64> = timeline(&transitions, moment)
-            .into_iter()
-            .map(|t| t.id)
-            .collect();
-        let all: Vec<Screening> = self
-            .store
-            .list_screenings(None, provider)
-            .await?
-            .into_iter()
-            .filter(|s| in_force.contains(&s.id))
-            .map(|mut s| {
-                if s.outcome.as_ref().is_some_and(|o| o.recorded_at > moment) {
-                    s.outcome = None;
-                }
-                s
-            })
-            .filter(|s| !open_only || s.outcome.is_none())
-            .collect();
-        self.visible(ctx, ObjectType::Screening, all, |s| s.client_id)
-            .await
+        let load = |scope: Clients| async move {
+            let transitions = self.store.client_transitions(&scope).await?;
+            let in_force: std::collections::HashSet<i64> = timeline(&transitions, moment)
+                .into_iter()
+                .map(|t| t.id)
+                .collect();
+            Ok(self
+                .store
+                .list_screenings(&scope, None, provider)
+                .await?
+                .into_iter()
+                .filter(|s| in_force.contains(&s.id))
+                .map(|mut s| {
+                    if s.outcome.as_ref().is_some_and(|o| o.recorded_at > moment) {
+                        s.outcome = None;
+                    }
+                    s
+                })
+                .filter(|s| !open_only || s.outcome.is_none())
+                .collect())
+        };
+        self.scoped(ctx, ObjectType::Screening, load, |s: &Screening| {
+            s.client_id
+        })
+        .await
     }
 
     /// Records the outcome of a screening. A refusal sends the client back to
@@ -126,7 +130,7 @@ impl Services {
     ) -> DomainResult<()> {
         let screening = self
             .store
-            .list_screenings(None, None)
+            .list_screenings(&crate::store::Clients::All, None, None)
             .await?
             .into_iter()
             .find(|s| s.id == screening_id)
@@ -311,14 +315,14 @@ impl Services {
     }
 
     async fn load_stay(&self, id: i64, known_at: Option<DateTime<Utc>>) -> DomainResult<Stay> {
-        let header = self
+        let header = self.store.get_stay_header(id).await?.ok_or_else(no_stay)?;
+        let versions: Vec<_> = self
             .store
-            .list_stay_headers(None)
+            .list_stay_versions(&Clients::One(header.client_id))
             .await?
             .into_iter()
-            .find(|h| h.id == id)
-            .ok_or_else(no_stay)?;
-        let versions = self.store.list_stay_versions(Some(id)).await?;
+            .filter(|v| v.stay_id == id)
+            .collect();
         stay_at(
             &header,
             &versions,
@@ -362,20 +366,23 @@ impl Services {
         known_at: Option<DateTime<Utc>>,
     ) -> DomainResult<Vec<Stay>> {
         let k = known_at.unwrap_or_else(|| self.clock.now());
-        let versions = self.store.list_stay_versions(None).await?;
         let own_provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
             _ => None,
         };
-        let all: Vec<Stay> = self
-            .store
-            .list_stay_headers(client_id)
-            .await?
-            .iter()
-            .filter_map(|h| stay_at(h, &versions, k))
-            .filter(|st| own_provider.is_none_or(|p| p == st.provider_id))
-            .collect();
-        self.visible(ctx, ObjectType::Verblijf, all, |st| st.client_id)
+        let load = |scope: Clients| async move {
+            let clients = client_id.map_or(scope, Clients::One);
+            let versions = self.store.list_stay_versions(&clients).await?;
+            Ok(self
+                .store
+                .list_stay_headers(&clients)
+                .await?
+                .iter()
+                .filter_map(|h| stay_at(h, &versions, k))
+                .filter(|st| own_provider.is_none_or(|p| p == st.provider_id))
+                .collect())
+        };
+        self.scoped(ctx, ObjectType::Verblijf, load, |st: &Stay| st.client_id)
             .await
     }
 

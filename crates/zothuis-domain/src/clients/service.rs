@@ -10,6 +10,7 @@ use crate::paging::{Page, PageRequest};
 use crate::policy::{Action, ClientAccess, Decision, can};
 use crate::reference::GemeenteCode;
 use crate::service::Services;
+use crate::store::{ClientAccessRow, ClientLink, Clients};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -22,6 +23,7 @@ pub(crate) enum Need {
 
 /// The facts about a client that decide who may see it.
 struct AccessFacts {
+    client_id: i64,
     municipalities: Vec<GemeenteCode>,
     regions: Vec<i64>,
     providers: Vec<i64>,
@@ -30,6 +32,19 @@ struct AccessFacts {
 }
 
 impl AccessFacts {
+    fn of(ctx: &RequestContext, row: ClientAccessRow) -> AccessFacts {
+        AccessFacts {
+            client_id: row.client_id,
+            granted: row.restricted
+                && ctx.actor.kind == ActorKind::User
+                && row.grants.contains(&ctx.actor.id),
+            municipalities: row.municipalities,
+            regions: row.regions,
+            providers: row.providers,
+            restricted: row.restricted,
+        }
+    }
+
     fn access(&self) -> ClientAccess<'_> {
         ClientAccess {
             municipalities: &self.municipalities,
@@ -81,43 +96,69 @@ impl Services {
         ctx: &RequestContext,
         client: &Client,
     ) -> DomainResult<AccessFacts> {
-        let mut municipalities = vec![client.registered_by.clone()];
-        // A municipality sees a client it registered an application for, or
-        // is responsible for by a decision.
-        for a in self.store.list_applications(Some(client.id)).await? {
-            if !municipalities.contains(&a.municipality) {
-                municipalities.push(a.municipality);
-            }
+        let row = self
+            .store
+            .client_access(&Clients::One(client.id))
+            .await?
+            .pop()
+            .unwrap_or_default();
+        Ok(AccessFacts::of(ctx, row))
+    }
+
+    /// The store bound of the clients an actor may see: those linked to its
+    /// municipality, region or provider. `None` for an actor that sees no
+    /// clients in any scope.
+    pub(crate) fn client_scope(ctx: &RequestContext) -> Option<Clients> {
+        let link = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::WmoConsulent, Scope::Gemeente(own)) => ClientLink::Municipality(own.clone()),
+            (Role::Wachtlijstbeheerder, Scope::Regio(own)) => ClientLink::Region(*own),
+            (Role::Aanbieder, Scope::Aanbieder(own)) => ClientLink::Provider(*own),
+            _ => return None,
+        };
+        Some(Clients::Linked(link))
+    }
+
+    /// The ids of the clients the actor may read, decided by the policy per
+    /// client from facts read for the whole scope at once: a list costs a few
+    /// queries, not a few per line.
+    pub(crate) async fn readable_clients(
+        &self,
+        ctx: &RequestContext,
+    ) -> DomainResult<std::collections::HashSet<i64>> {
+        let Some(scope) = Self::client_scope(ctx) else {
+            return Ok(Default::default());
+        };
+        Ok(self
+            .store
+            .client_access(&scope)
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                let facts = AccessFacts::of(ctx, row);
+                can(&ctx.actor, Action::ViewClient(&facts.access()))
+                    .is_allowed()
+                    .then_some(facts.client_id)
+            })
+            .collect())
+    }
+
+    /// Refuses (audited) the roles that see no personal data; otherwise the
+    /// store bound of the clients the actor may see (see `client_scope`),
+    /// `None` when its scope holds none.
+    pub(crate) async fn list_scope(
+        &self,
+        ctx: &RequestContext,
+        object: ObjectType,
+    ) -> DomainResult<Option<Clients>> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+        ) {
+            return self
+                .deny(ctx, AuditAction::Listed, object, None, NO_CLIENTS)
+                .await;
         }
-        for d in self.store.list_decisions(Some(client.id)).await? {
-            if !municipalities.contains(&d.responsible) {
-                municipalities.push(d.responsible);
-            }
-        }
-        let mut regions = Vec::new();
-        for m in &municipalities {
-            if let Some(found) = self.store.get_municipality(m).await?
-                && !regions.contains(&found.region_id)
-            {
-                regions.push(found.region_id);
-            }
-        }
-        let granted = client.restricted
-            && ctx.actor.kind == ActorKind::User
-            && self
-                .store
-                .client_grants(client.id)
-                .await?
-                .contains(&ctx.actor.id);
-        // A provider sees the clients referred to it for screening or placed with it.
-        let providers = self.store.client_providers(client.id).await?;
-        Ok(AccessFacts {
-            municipalities,
-            regions,
-            providers,
-            restricted: client.restricted,
-            granted,
-        })
+        Ok(Self::client_scope(ctx))
     }
 
     /// Checks access to one client; a refusal is audited and answered as "not
@@ -166,8 +207,9 @@ impl Services {
         }
     }
 
-    /// Keeps the records whose client the actor may see; refuses (audited) the
-    /// roles that see no personal data, and audits the list with its size.
+    /// Keeps the records whose client the actor may see and audits the list
+    /// with its size and the clients shown. `items` come from a store read
+    /// bounded by `list_scope`.
     pub(crate) async fn visible<T>(
         &self,
         ctx: &RequestContext,
@@ -175,27 +217,38 @@ impl Services {
         items: Vec<T>,
         client_of: impl Fn(&T) -> i64,
     ) -> DomainResult<Vec<T>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(ctx, AuditAction::Listed, object, None, NO_CLIENTS)
-                .await;
-        }
-        let mut out = Vec::new();
-        for item in items {
-            let client = self.load_client(client_of(&item)).await?;
-            if self.may_read_client(ctx, &client).await? {
-                out.push(item);
-            }
-        }
+        let readable = self.readable_clients(ctx).await?;
+        let out: Vec<T> = items
+            .into_iter()
+            .filter(|item| readable.contains(&client_of(item)))
+            .collect();
         let draft = self
             .draft(ctx, AuditAction::Listed, object, None)
             .with_details(json!({ "aantal": out.len() }))
             .showing_clients(out.iter().map(&client_of));
         self.store.append_audit(draft).await?;
         Ok(out)
+    }
+
+    /// A list of records as the actor may see it: refused (audited) for roles
+    /// that see no personal data, read from the store bounded by the actor's
+    /// scope (`load`), kept to the clients the actor may read and audited
+    /// with the clients shown (`visible`).
+    pub(crate) async fn scoped<T, Fut>(
+        &self,
+        ctx: &RequestContext,
+        object: ObjectType,
+        load: impl FnOnce(Clients) -> Fut,
+        client_of: impl Fn(&T) -> i64,
+    ) -> DomainResult<Vec<T>>
+    where
+        Fut: std::future::Future<Output = DomainResult<Vec<T>>>,
+    {
+        let items = match self.list_scope(ctx, object).await? {
+            Some(scope) => load(scope).await?,
+            None => Vec::new(),
+        };
+        self.visible(ctx, object, items, client_of).await
     }
 
     /// Whether the actor may read this client, without auditing a refusal
@@ -389,34 +442,20 @@ impl Services {
         query: &str,
         page: PageRequest,
     ) -> DomainResult<Page<Client>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Listed,
-                    ObjectType::Client,
-                    None,
-                    NO_CLIENTS,
-                )
-                .await;
-        }
+        let scope = self.list_scope(ctx, ObjectType::Client).await?;
         let q = query.trim().to_lowercase();
         let bsn = super::Bsn::parse(&q).ok();
         let mut visible = Vec::new();
-        for c in self.store.list_clients().await? {
-            let facts = self.access_facts(ctx, &c).await?;
-            if !can(&ctx.actor, Action::ViewClient(&facts.access())).is_allowed() {
-                continue;
-            }
-            let matches = q.is_empty()
-                || bsn.as_ref().is_some_and(|b| c.bsn.as_ref() == Some(b))
-                || c.full_name().to_lowercase().contains(&q)
-                || c.date_of_birth.to_string() == q;
-            if matches {
-                visible.push(c);
+        if let Some(scope) = scope {
+            let readable = self.readable_clients(ctx).await?;
+            for c in self.store.list_clients(&scope).await? {
+                let matches = q.is_empty()
+                    || bsn.as_ref().is_some_and(|b| c.bsn.as_ref() == Some(b))
+                    || c.full_name().to_lowercase().contains(&q)
+                    || c.date_of_birth.to_string() == q;
+                if matches && readable.contains(&c.id) {
+                    visible.push(c);
+                }
             }
         }
         let result = page.slice(&visible);

@@ -77,10 +77,10 @@ impl Services {
             providers: s.list_providers().await?,
             locations,
             capacity,
-            entries: s.list_entries().await?,
+            entries: s.list_entries(&crate::store::Clients::All).await?,
             transitions: s.list_transitions(None).await?,
-            stay_headers: s.list_stay_headers(None).await?,
-            stay_versions: s.list_stay_versions(None).await?,
+            stay_headers: s.list_stay_headers(&crate::store::Clients::All).await?,
+            stay_versions: s.list_stay_versions(&crate::store::Clients::All).await?,
         })
     }
 

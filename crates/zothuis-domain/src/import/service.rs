@@ -75,7 +75,7 @@ impl Services {
             (None, ActorKind::User) => Some(ctx.actor.id),
             (None, _) => None,
         };
-        let clients = self.store.list_clients().await?;
+        let clients = self.store.list_clients(&crate::store::Clients::All).await?;
         let world = ImportWorld {
             rules: RuleWorld::load(self).await?,
             providers: self.store.list_providers().await?,
@@ -86,7 +86,7 @@ impl Services {
                 .collect(),
             existing_references: self
                 .store
-                .list_decisions(None)
+                .list_decisions(&crate::store::Clients::All)
                 .await?
                 .into_iter()
                 .map(|d| d.reference)

@@ -6,13 +6,16 @@ use super::status::{Status, check_transition};
 use crate::admin::{RequestContext, Role};
 use crate::audit::{AuditAction, ObjectType};
 use crate::clients::Client;
-use crate::clients::service::{NO_CLIENTS, Need};
+use crate::clients::service::Need;
 use crate::error::{DomainError, DomainResult};
 use crate::history::timeline;
+use crate::paging::{Page, PageRequest};
 use crate::reference::GemeenteCode;
 use crate::service::Services;
+use crate::store::Clients;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Filters of the overview.
 #[derive(Debug, Clone, Default)]
@@ -49,52 +52,65 @@ fn no_entry() -> DomainError {
 
 impl Services {
     /// Everyone on the list on `day` as known at `known_at`, limited to the
-    /// clients the actor may see. Audited with the number of lines.
+    /// clients the actor may see, longest waiting first, one page of it.
+    /// Reads only the actor's scope (`list_scope`); audited with the number
+    /// of lines and the clients on the page (NEN 7513: who saw whose data).
     pub async fn waitlist_overview(
         &self,
         ctx: &RequestContext,
         filter: &WaitlistFilter,
         day: NaiveDate,
         known_at: Option<DateTime<Utc>>,
-    ) -> DomainResult<Vec<WaitlistLine>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Listed,
-                    ObjectType::Wachtlijst,
-                    None,
-                    NO_CLIENTS,
-                )
-                .await;
-        }
+        page: PageRequest,
+    ) -> DomainResult<Page<WaitlistLine>> {
         let k = known_at.unwrap_or_else(|| self.clock.now());
+        let lines = match self.list_scope(ctx, ObjectType::Wachtlijst).await? {
+            Some(scope) => self.waitlist_lines(ctx, &scope, filter, day, k).await?,
+            None => Vec::new(),
+        };
+        let result = page.slice(&lines);
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Wachtlijst, None)
+            .with_details(
+                json!({ "peildatum": day.to_string(), "bekendOp": known_at.map(|k| k.to_rfc3339()),
+                "status": filter.status, "aantal": lines.len(), "pagina": page.number }),
+            )
+            .showing_clients(result.items.iter().map(|l| l.client.id));
+        self.store.append_audit(draft).await?;
+        Ok(result)
+    }
+
+    /// The lines of the overview within a store bound, sorted; not audited.
+    async fn waitlist_lines(
+        &self,
+        ctx: &RequestContext,
+        scope: &Clients,
+        filter: &WaitlistFilter,
+        day: NaiveDate,
+        k: DateTime<Utc>,
+    ) -> DomainResult<Vec<WaitlistLine>> {
         // Grouped once: scanning all transitions per entry costs entries ×
         // transitions, which does not finish at national scale.
-        let mut by_entry: std::collections::HashMap<i64, Vec<Transition>> =
-            std::collections::HashMap::new();
-        for t in self.store.list_transitions(None).await? {
+        let mut by_entry: HashMap<i64, Vec<Transition>> = HashMap::new();
+        for t in self.store.client_transitions(scope).await? {
             by_entry.entry(t.entry_id).or_default().push(t);
         }
-        let applied_at: std::collections::HashMap<i64, i64> = self
+        let applied_at: HashMap<i64, i64> = self
             .store
-            .list_decisions(None)
+            .list_decisions(scope)
             .await?
             .into_iter()
             .map(|d| (d.id, d.application_id))
             .collect();
-        let application_municipality: std::collections::HashMap<i64, GemeenteCode> = self
+        let application_municipality: HashMap<i64, GemeenteCode> = self
             .store
-            .list_applications(None)
+            .list_applications(scope)
             .await?
             .into_iter()
             .map(|a| (a.id, a.municipality))
             .collect();
-        let mut lines = Vec::new();
-        for entry in self.store.list_entries().await? {
+        let mut kept = Vec::new();
+        for entry in self.store.list_entries(scope).await? {
             if entry.created_at > k {
                 continue;
             }
@@ -120,30 +136,39 @@ impl Services {
                     .provider_id
                     .is_none_or(|p| state.status.provider_id() == Some(p))
                 && filter
+                    .preferred_provider
+                    .is_none_or(|p| entry.preferred_provider == Some(p))
+                && filter
                     .resident_of
                     .as_ref()
                     .is_none_or(|m| &entry.responsible == m || &residence == m);
-            if !keep {
-                continue;
+            if keep {
+                kept.push((state, residence));
             }
-            let client = self.load_client(entry.client_id).await?;
-            if self.may_read_client(ctx, &client).await? {
-                lines.push(WaitlistLine {
+        }
+        let readable = self.readable_clients(ctx).await?;
+        let mut clients: HashMap<i64, Client> = self
+            .store
+            .list_clients(scope)
+            .await?
+            .into_iter()
+            .filter(|c| readable.contains(&c.id))
+            .map(|c| (c.id, c))
+            .collect();
+        let mut lines: Vec<WaitlistLine> = kept
+            .into_iter()
+            .filter_map(|(state, residence)| {
+                let client = clients.get(&state.entry.client_id)?.clone();
+                Some(WaitlistLine {
                     state,
                     client,
                     residence,
-                });
-            }
-        }
-        lines.sort_by_key(|l| std::cmp::Reverse(l.state.waiting_days));
-        let draft = self
-            .draft(ctx, AuditAction::Listed, ObjectType::Wachtlijst, None)
-            .with_details(
-                json!({ "peildatum": day.to_string(), "bekendOp": known_at.map(|k| k.to_rfc3339()),
-                "status": filter.status, "aantal": lines.len() }),
-            )
-            .showing_clients(lines.iter().map(|l| l.client.id));
-        self.store.append_audit(draft).await?;
+                })
+            })
+            .collect();
+        clients.clear();
+        // Longest waiting first; the entry id keeps pages stable between requests.
+        lines.sort_by_key(|l| (std::cmp::Reverse(l.state.waiting_days), l.state.entry.id));
         Ok(lines)
     }
 
@@ -202,13 +227,7 @@ impl Services {
         let now = self.clock.now();
         let today = self.clock.today();
         let mut out = Vec::new();
-        for entry in self
-            .store
-            .list_entries()
-            .await?
-            .into_iter()
-            .filter(|e| e.client_id == client_id)
-        {
+        for entry in self.store.list_entries(&Clients::One(client_id)).await? {
             let rows = self.store.list_transitions(Some(entry.id)).await?;
             if let Some(state) = state_on(&entry, &rows, today, now) {
                 out.push(state);
@@ -344,10 +363,13 @@ impl Services {
             .map(|p| p.id)
             .collect();
         let now = self.clock.now();
-        let versions = self.store.list_stay_versions(None).await?;
+        let versions = self
+            .store
+            .list_stay_versions(&crate::store::Clients::All)
+            .await?;
         let stays: Vec<crate::care::Stay> = self
             .store
-            .list_stay_headers(None)
+            .list_stay_headers(&crate::store::Clients::All)
             .await?
             .iter()
             .filter_map(|h| crate::care::stay_at(h, &versions, now))
@@ -440,7 +462,10 @@ impl Services {
             product_id: Some(product_id),
             ..WaitlistFilter::default()
         };
-        let lines = self.waitlist_overview(ctx, &filter, day, None).await?;
+        let lines = self
+            .waitlist_overview(ctx, &filter, day, None, PageRequest::everything())
+            .await?
+            .items;
         let states: Vec<EntryState> = lines.iter().map(|l| l.state.clone()).collect();
         let name = |id: i64| providers.get(&id).cloned().unwrap_or_default();
         let names: std::collections::HashMap<String, String> = self
@@ -590,8 +615,12 @@ impl Services {
             resident_of: Some(code),
             ..WaitlistFilter::default()
         };
-        self.waitlist_overview(ctx, &filter, self.clock.today(), None)
-            .await
+        let today = self.clock.today();
+        let page = PageRequest::everything();
+        Ok(self
+            .waitlist_overview(ctx, &filter, today, None, page)
+            .await?
+            .items)
     }
 
     /// Records a held review with an outcome per client discussed.

@@ -159,11 +159,16 @@ async fn overview(
         resident_of: code("woongemeente", q.woongemeente.as_deref())?,
     };
     let day = q.peildatum.unwrap_or_else(|| s.services.clock.today());
-    let lines = s
+    let page = s
         .services
-        .waitlist_overview(&caller.ctx, &filter, day, q.bekend_op)
+        .waitlist_overview(
+            &caller.ctx,
+            &filter,
+            day,
+            q.bekend_op,
+            PageRequest::new(q.pagina, q.pagina_grootte),
+        )
         .await?;
-    let page = PageRequest::new(q.pagina, q.pagina_grootte).slice(&lines);
     Ok(axum::Json(Lijst::from_page(
         page,
         "/wachtlijst",

@@ -87,15 +87,7 @@ async fn audit_log(
             serde_urlencoded::to_string(pairs).unwrap_or_default()
         )
     };
-    let pages = ((page.total + 99) / 100).max(1);
-    let pager = Pager {
-        previous: page.has_previous().then(|| query(page.request.number - 1)),
-        next: page.has_next().then(|| query(page.request.number + 1)),
-        text: format!(
-            "Pagina {} van {pages} · {} regels",
-            page.request.number, page.total
-        ),
-    };
+    let pager = Pager::of(&page, "regels", query);
     let filters = FormBlock::get(
         "/auditlog",
         "Filteren",

@@ -35,7 +35,7 @@ pub async fn screening_forms(
     let screenings = s
         .services
         .store
-        .list_screenings(Some(entry_id), None)
+        .list_screenings(&zothuis_domain::store::Clients::All, Some(entry_id), None)
         .await?;
     let Some(open) = screenings.last() else {
         return Ok(Vec::new());
@@ -125,7 +125,7 @@ async fn screening_outcome(
     let entry = s
         .services
         .store
-        .list_screenings(None, None)
+        .list_screenings(&zothuis_domain::store::Clients::All, None, None)
         .await?
         .into_iter()
         .find(|sc| sc.id == id)

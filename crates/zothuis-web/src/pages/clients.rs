@@ -75,7 +75,6 @@ async fn search(
                 .unwrap_or_default()
         )
     };
-    let pages = ((page.total + 49) / 50).max(1);
     Ok(TablePage {
         layout: Layout::new(&s, &u, "Cliënten", Section::Clients).await.with_notice(q.melding.as_deref()),
         heading: "Cliënten".into(),
@@ -88,11 +87,7 @@ async fn search(
             rows,
             empty: "Geen cliënten gevonden.".into(),
         },
-        pager: Some(Pager {
-            previous: page.has_previous().then(|| link_for(page.request.number - 1)),
-            next: page.has_next().then(|| link_for(page.request.number + 1)),
-            text: format!("Pagina {} van {pages} · {} cliënten", page.request.number, page.total),
-        }),
+        pager: Some(Pager::of(&page, "cliënten", link_for)),
     })
 }
 

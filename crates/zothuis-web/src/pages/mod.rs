@@ -630,6 +630,27 @@ pub struct Pager {
     pub text: String,
 }
 
+impl Pager {
+    /// Links to the neighbouring pages (`link` gives the address of page n)
+    /// and "Pagina 2 van 7 · 318 cliënten", `what` naming the items.
+    pub fn of<T>(
+        page: &zothuis_domain::paging::Page<T>,
+        what: &str,
+        link: impl Fn(u32) -> String,
+    ) -> Pager {
+        let size = i64::from(page.request.size.max(1));
+        let pages = ((page.total + size - 1) / size).max(1);
+        Pager {
+            previous: page.has_previous().then(|| link(page.request.number - 1)),
+            next: page.has_next().then(|| link(page.request.number + 1)),
+            text: format!(
+                "Pagina {} van {pages} · {} {what}",
+                page.request.number, page.total
+            ),
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "table.html")]
 pub struct TablePage {

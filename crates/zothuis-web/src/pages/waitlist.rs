@@ -5,6 +5,7 @@ use super::*;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use std::collections::HashMap;
+use zothuis_domain::paging::PageRequest;
 use zothuis_domain::waitlist::*;
 
 pub fn router() -> Router<AppState> {
@@ -26,6 +27,7 @@ struct OverviewQuery {
     #[serde(rename = "gemeenteCode")]
     municipality: Option<String>,
     peildatum: Option<String>,
+    pagina: Option<u32>,
 }
 
 fn status_text(status: Status, providers: &HashMap<i64, String>) -> String {
@@ -86,10 +88,17 @@ async fn overview(
         preferred_provider: None,
         resident_of: None,
     };
-    let lines = s
+    let page = s
         .services
-        .waitlist_overview(&u.ctx, &filter, day, None)
+        .waitlist_overview(
+            &u.ctx,
+            &filter,
+            day,
+            None,
+            PageRequest::new(q.pagina, Some(100)),
+        )
         .await?;
+    let lines = &page.items;
     let products: Vec<_> = s.services.list_products(&u.ctx).await?;
     let product_names: HashMap<i64, String> =
         products.iter().map(|p| (p.id, p.name.clone())).collect();
@@ -176,7 +185,7 @@ async fn overview(
         actions: Vec::new(),
         filters: Some(filters),
         table: Table {
-            caption: format!("{} inschrijvingen", lines.len()),
+            caption: format!("{} inschrijvingen", page.total),
             columns: columns(&[
                 "Cliënt",
                 "Product",
@@ -189,7 +198,25 @@ async fn overview(
             rows,
             empty: "Niemand op de wachtlijst met deze filters.".into(),
         },
-        pager: None,
+        pager: Some(Pager::of(&page, "inschrijvingen", |n| {
+            let mut pairs = vec![
+                ("status", status.clone()),
+                ("peildatum", day.to_string()),
+                ("pagina", n.to_string()),
+            ];
+            for (k, v) in [
+                ("productId", &q.product_id),
+                ("gemeenteCode", &q.municipality),
+            ] {
+                if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+                    pairs.push((k, v.clone()));
+                }
+            }
+            format!(
+                "/wachtlijst?{}",
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            )
+        })),
     })
 }
 

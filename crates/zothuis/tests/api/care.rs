@@ -372,7 +372,7 @@ async fn a_provider_takes_a_client_from_screening_to_exit_in_the_pages() {
     let screening = app
         .services
         .store
-        .list_screenings(Some(j.entry), None)
+        .list_screenings(&zothuis_domain::store::Clients::All, Some(j.entry), None)
         .await
         .unwrap()[0]
         .id;

@@ -478,7 +478,14 @@ async fn a_postgres_url_selects_postgresql_and_file_backups_point_to_pg_dump() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Auditlog intact"));
     // The data went to PostgreSQL, not to a file in the data directory.
     assert!(!dir.path().join("zothuis.sqlite").exists());
-    assert_eq!(db.store.list_clients().await.unwrap().len(), 215);
+    assert_eq!(
+        db.store
+            .list_clients(&zothuis_domain::store::Clients::All)
+            .await
+            .unwrap()
+            .len(),
+        215
+    );
 }
 
 #[test]

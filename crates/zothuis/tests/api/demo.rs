@@ -37,7 +37,13 @@ async fn the_demo_population_gives_a_realistic_waiting_list() {
         "a few passive, some in screening: {list}"
     );
     // Every BSN is from the test range and every determination is explained.
-    for c in app.services.store.list_clients().await.unwrap() {
+    for c in app
+        .services
+        .store
+        .list_clients(&zothuis_domain::store::Clients::All)
+        .await
+        .unwrap()
+    {
         if let Some(b) = c.bsn {
             assert!(b.as_str().starts_with("9999"), "{b:?}");
         }
@@ -45,7 +51,7 @@ async fn the_demo_population_gives_a_realistic_waiting_list() {
     assert!(
         app.services
             .store
-            .list_decisions(None)
+            .list_decisions(&zothuis_domain::store::Clients::All)
             .await
             .unwrap()
             .iter()

@@ -71,7 +71,11 @@ async fn get(app: &TestApp, token: &str, path: &str) -> Value {
 }
 
 async fn client_count(app: &TestApp) -> usize {
-    app.store.list_clients().await.unwrap().len()
+    app.store
+        .list_clients(&zothuis_domain::store::Clients::All)
+        .await
+        .unwrap()
+        .len()
 }
 
 #[tokio::test]
@@ -344,7 +348,13 @@ async fn a_failure_while_writing_leaves_nothing_behind() {
         .await;
     assert!(result.is_err());
     assert_eq!(client_count(&app).await, 0);
-    assert!(app.store.list_decisions(None).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .list_decisions(&zothuis_domain::store::Clients::All)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let rows = app.audit(1000).await;
     assert!(!rows.iter().any(|r| r.object_type == "import"));
 }

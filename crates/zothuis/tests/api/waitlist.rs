@@ -265,7 +265,13 @@ async fn the_waitlist_pages_show_each_role_its_own_residents_and_let_the_manager
         .await
         .unwrap();
     assert!(html.contains("Jan de Wit") && html.contains("Aangemeld"));
-    let entry = app.services.store.list_entries().await.unwrap()[0].id;
+    let entry = app
+        .services
+        .store
+        .list_entries(&zothuis_domain::store::Clients::All)
+        .await
+        .unwrap()[0]
+        .id;
     let page = format!("/wachtlijst/{entry}");
     let csrf = app.csrf(&manager, &page).await;
     let bad = manager
@@ -762,4 +768,85 @@ async fn the_latest_transition_can_be_corrected_or_withdrawn_and_the_old_answer_
         2,
         "aangemeld and actief remain"
     );
+}
+
+/// The overview answers one page at a time: the total says how many wait,
+/// the pages do not overlap, and the audit row names only the clients on
+/// the page that was shown (NEN 7513: who saw whose data), not everyone on
+/// the list. The filter on a preferred provider keeps only those clients.
+#[tokio::test]
+async fn the_overview_is_paged_and_the_audit_names_only_the_clients_on_the_page() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    for bsn in ["999990019", "999990020", "999990032"] {
+        decided(&app, &huizen, "BW-INT", "toegekend", bsn).await;
+    }
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let all = get_json(&app, &manager, "/api/v1/wachtlijst?peildatum=2026-01-12").await;
+    let total = all["aantal"].as_i64().unwrap();
+    assert!(total >= 3, "{all}");
+    let ids = |page: &Value| -> Vec<i64> {
+        page["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["clientId"].as_i64().unwrap())
+            .collect()
+    };
+    let first = get_json(
+        &app,
+        &manager,
+        "/api/v1/wachtlijst?peildatum=2026-01-12&pagina=1&paginaGrootte=2",
+    )
+    .await;
+    let audit = app.last_audit().await;
+    assert_eq!(first["aantal"], total, "the total is of the whole list");
+    assert_eq!(ids(&first).len(), 2);
+    let details: Value = serde_json::from_str(&audit.details).unwrap();
+    let shown: Vec<i64> = details["clientenGetoond"]
+        .as_str()
+        .unwrap()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert_eq!(
+        shown,
+        ids(&first),
+        "only the clients on the page: {details}"
+    );
+    assert_eq!(details["aantal"], total);
+    let second = get_json(
+        &app,
+        &manager,
+        "/api/v1/wachtlijst?peildatum=2026-01-12&pagina=2&paginaGrootte=2",
+    )
+    .await;
+    assert!(ids(&second).iter().all(|id| !ids(&first).contains(id)));
+    assert_eq!(
+        ids(&first).iter().chain(&ids(&second)).take(3).count(),
+        3.min(total as usize)
+    );
+    // Preferring a provider: only that client is in the filtered list.
+    let entry = all["resultaten"][0]["id"].as_i64().unwrap();
+    let provider = get_json(&app, &manager, "/api/v1/aanbieders").await["resultaten"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let pref = Client::new()
+        .put(app.url(&format!("/api/v1/wachtlijst/{entry}/voorkeur")))
+        .bearer_auth(&huizen)
+        .json(&json!({"aanbiederId": provider}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pref.status(), StatusCode::NO_CONTENT);
+    let preferring = get_json(
+        &app,
+        &manager,
+        &format!("/api/v1/wachtlijst?peildatum=2026-01-12&voorkeurAanbiederId={provider}"),
+    )
+    .await;
+    assert_eq!(preferring["aantal"], 1, "{preferring}");
+    assert_eq!(preferring["resultaten"][0]["id"], entry);
 }
