@@ -188,6 +188,8 @@ pub(crate) fn clients_sql(
     match clients {
         Clients::All => "1 = 1".into(),
         Clients::One(_) => format!("{column} = ${n}"),
+        Clients::Ids(ids) if ids.is_empty() => "1 = 0".into(),
+        Clients::Ids(_) => format!("{column} in ({})", crate::id_list_sql(n)),
         Clients::Linked(link) => format!("{column} in ({})", linked_clients_sql(link, n)),
     }
 }
@@ -227,6 +229,11 @@ pub(crate) fn bind_clients<'q>(
     use zothuis_domain::store::{ClientLink, Clients};
     match clients {
         Clients::All => q,
+        Clients::Ids(ids) if ids.is_empty() => q,
+        Clients::Ids(ids) => {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            q.bind(format!("[{}]", list.join(",")))
+        }
         Clients::One(id) => q.bind(*id),
         Clients::Linked(ClientLink::Municipality(m)) => q.bind(m.as_str().to_string()),
         Clients::Linked(ClientLink::Region(r) | ClientLink::Provider(r)) => q.bind(*r),

@@ -29,6 +29,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub enum Clients {
     All,
     One(i64),
+    /// These clients (those in an answer, to read their access facts).
+    Ids(Vec<i64>),
     Linked(ClientLink),
 }
 

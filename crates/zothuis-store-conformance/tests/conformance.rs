@@ -2005,6 +2005,21 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
             );
             let access = s.client_access(&bound).await.unwrap();
             assert_eq!(ids(access.iter().map(|a| a.client_id).collect()), linked);
+            // The same clients named by id read the same rows.
+            let named = Clients::Ids(linked.iter().copied().collect());
+            assert_eq!(s.client_access(&named).await.unwrap(), access);
+            assert_eq!(
+                s.list_entries(&named).await.unwrap(),
+                s.list_entries(&bound).await.unwrap()
+            );
+            assert_eq!(
+                s.client_transitions(&named).await.unwrap(),
+                s.client_transitions(&bound).await.unwrap()
+            );
+            assert_eq!(
+                s.list_clients(&named).await.unwrap(),
+                s.list_clients(&bound).await.unwrap()
+            );
             for row in access.iter().step_by(7) {
                 assert_eq!(
                     s.client_access(&Clients::One(row.client_id)).await.unwrap(),
@@ -2013,6 +2028,8 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
             }
         }
         assert!(s.client_access(&Clients::One(i64::MAX)).await.unwrap().is_empty());
+        assert!(s.client_access(&Clients::Ids(Vec::new())).await.unwrap().is_empty());
+        assert!(s.list_clients(&Clients::Ids(vec![i64::MAX])).await.unwrap().is_empty());
     })
     .await;
 }

@@ -40,6 +40,12 @@ pub(crate) use common::{
 };
 pub(crate) type Db = sqlx::Postgres;
 pub(crate) type DbRow = sqlx::postgres::PgRow;
+
+/// The rows of a JSON array of ids bound as text at `$n` (store-sql
+/// `clients_sql`): one parameter however many ids.
+pub(crate) fn id_list_sql(n: usize) -> String {
+    format!("select cast(value as bigint) from jsonb_array_elements_text(cast(${n} as jsonb))")
+}
 pub(crate) use PgStore as DbStore;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -37,6 +37,12 @@ pub(crate) use common::{
 };
 pub(crate) type Db = sqlx::Sqlite;
 pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
+
+/// The rows of a JSON array of ids bound as text at `$n` (store-sql
+/// `clients_sql`): one parameter however many ids.
+pub(crate) fn id_list_sql(n: usize) -> String {
+    format!("select value from json_each(${n})")
+}
 pub(crate) use SqliteStore as DbStore;
 
 use sqlx::sqlite::{

@@ -118,19 +118,21 @@ impl Services {
         Some(Clients::Linked(link))
     }
 
-    /// The ids of the clients the actor may read, decided by the policy per
-    /// client from facts read for the whole scope at once: a list costs a few
+    /// Which of these clients the actor may read, decided by the policy per
+    /// client from facts read for all of them at once: a list costs a few
     /// queries, not a few per line.
-    pub(crate) async fn readable_clients(
+    pub(crate) async fn readable_among(
         &self,
         ctx: &RequestContext,
+        ids: impl IntoIterator<Item = i64>,
     ) -> DomainResult<std::collections::HashSet<i64>> {
-        let Some(scope) = Self::client_scope(ctx) else {
+        if Self::client_scope(ctx).is_none() {
             return Ok(Default::default());
-        };
+        }
+        let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
         Ok(self
             .store
-            .client_access(&scope)
+            .client_access(&Clients::Ids(ids.into_iter().collect()))
             .await?
             .into_iter()
             .filter_map(|row| {
@@ -217,7 +219,9 @@ impl Services {
         items: Vec<T>,
         client_of: impl Fn(&T) -> i64,
     ) -> DomainResult<Vec<T>> {
-        let readable = self.readable_clients(ctx).await?;
+        let readable = self
+            .readable_among(ctx, items.iter().map(&client_of))
+            .await?;
         let out: Vec<T> = items
             .into_iter()
             .filter(|item| readable.contains(&client_of(item)))
@@ -447,16 +451,20 @@ impl Services {
         let bsn = super::Bsn::parse(&q).ok();
         let mut visible = Vec::new();
         if let Some(scope) = scope {
-            let readable = self.readable_clients(ctx).await?;
-            for c in self.store.list_clients(&scope).await? {
-                let matches = q.is_empty()
-                    || bsn.as_ref().is_some_and(|b| c.bsn.as_ref() == Some(b))
-                    || c.full_name().to_lowercase().contains(&q)
-                    || c.date_of_birth.to_string() == q;
-                if matches && readable.contains(&c.id) {
-                    visible.push(c);
-                }
-            }
+            let found: Vec<Client> = self
+                .store
+                .list_clients(&scope)
+                .await?
+                .into_iter()
+                .filter(|c| {
+                    q.is_empty()
+                        || bsn.as_ref().is_some_and(|b| c.bsn.as_ref() == Some(b))
+                        || c.full_name().to_lowercase().contains(&q)
+                        || c.date_of_birth.to_string() == q
+                })
+                .collect();
+            let readable = self.readable_among(ctx, found.iter().map(|c| c.id)).await?;
+            visible.extend(found.into_iter().filter(|c| readable.contains(&c.id)));
         }
         let result = page.slice(&visible);
         let draft = self

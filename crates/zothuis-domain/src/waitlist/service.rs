@@ -68,19 +68,49 @@ impl Services {
             Some(scope) => self.waitlist_lines(ctx, &scope, filter, day, k).await?,
             None => Vec::new(),
         };
-        let result = page.slice(&lines);
+        // Personal details only for the page that is shown.
+        let page = page.slice(&lines);
+        let clients: HashMap<i64, Client> = self
+            .store
+            .list_clients(&Clients::Ids(
+                page.items.iter().map(|(s, _)| s.entry.client_id).collect(),
+            ))
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let mut items = Vec::with_capacity(page.items.len());
+        for (state, residence) in page.items {
+            let client = clients
+                .get(&state.entry.client_id)
+                .cloned()
+                .ok_or_else(|| {
+                    DomainError::Internal("cliënt van een inschrijving ontbreekt".into())
+                })?;
+            items.push(WaitlistLine {
+                state,
+                client,
+                residence,
+            });
+        }
+        let result = Page {
+            items,
+            total: page.total,
+            request: page.request,
+        };
         let draft = self
             .draft(ctx, AuditAction::Listed, ObjectType::Wachtlijst, None)
             .with_details(
                 json!({ "peildatum": day.to_string(), "bekendOp": known_at.map(|k| k.to_rfc3339()),
-                "status": filter.status, "aantal": lines.len(), "pagina": page.number }),
+                "status": filter.status, "aantal": lines.len(), "pagina": result.request.number }),
             )
             .showing_clients(result.items.iter().map(|l| l.client.id));
         self.store.append_audit(draft).await?;
         Ok(result)
     }
 
-    /// The lines of the overview within a store bound, sorted; not audited.
+    /// The entries of the overview within a store bound that the actor may
+    /// see, with the residence of each, sorted; not audited.
     async fn waitlist_lines(
         &self,
         ctx: &RequestContext,
@@ -88,29 +118,39 @@ impl Services {
         filter: &WaitlistFilter,
         day: NaiveDate,
         k: DateTime<Utc>,
-    ) -> DomainResult<Vec<WaitlistLine>> {
+    ) -> DomainResult<Vec<(EntryState, GemeenteCode)>> {
+        let entries = self.store.list_entries(scope).await?;
+        // Everything else is read for the clients with an entry only.
+        let with_entry = Clients::Ids(
+            entries
+                .iter()
+                .map(|e| e.client_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        );
         // Grouped once: scanning all transitions per entry costs entries ×
         // transitions, which does not finish at national scale.
         let mut by_entry: HashMap<i64, Vec<Transition>> = HashMap::new();
-        for t in self.store.client_transitions(scope).await? {
+        for t in self.store.client_transitions(&with_entry).await? {
             by_entry.entry(t.entry_id).or_default().push(t);
         }
         let applied_at: HashMap<i64, i64> = self
             .store
-            .list_decisions(scope)
+            .list_decisions(&with_entry)
             .await?
             .into_iter()
             .map(|d| (d.id, d.application_id))
             .collect();
         let application_municipality: HashMap<i64, GemeenteCode> = self
             .store
-            .list_applications(scope)
+            .list_applications(&with_entry)
             .await?
             .into_iter()
             .map(|a| (a.id, a.municipality))
             .collect();
         let mut kept = Vec::new();
-        for entry in self.store.list_entries(scope).await? {
+        for entry in entries {
             if entry.created_at > k {
                 continue;
             }
@@ -146,30 +186,13 @@ impl Services {
                 kept.push((state, residence));
             }
         }
-        let readable = self.readable_clients(ctx).await?;
-        let mut clients: HashMap<i64, Client> = self
-            .store
-            .list_clients(scope)
-            .await?
-            .into_iter()
-            .filter(|c| readable.contains(&c.id))
-            .map(|c| (c.id, c))
-            .collect();
-        let mut lines: Vec<WaitlistLine> = kept
-            .into_iter()
-            .filter_map(|(state, residence)| {
-                let client = clients.get(&state.entry.client_id)?.clone();
-                Some(WaitlistLine {
-                    state,
-                    client,
-                    residence,
-                })
-            })
-            .collect();
-        clients.clear();
+        let readable = self
+            .readable_among(ctx, kept.iter().map(|(s, _)| s.entry.client_id))
+            .await?;
+        kept.retain(|(s, _)| readable.contains(&s.entry.client_id));
         // Longest waiting first; the entry id keeps pages stable between requests.
-        lines.sort_by_key(|l| (std::cmp::Reverse(l.state.waiting_days), l.state.entry.id));
-        Ok(lines)
+        kept.sort_by_key(|(s, _)| (std::cmp::Reverse(s.waiting_days), s.entry.id));
+        Ok(kept)
     }
 
     async fn load_entry_for(
