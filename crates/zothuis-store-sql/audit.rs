@@ -128,6 +128,7 @@ impl AuditStore for DbStore {
             items: rows.iter().map(record).collect::<DomainResult<_>>()?,
             total,
             request: page,
+            restricted: None,
         })
     }
 

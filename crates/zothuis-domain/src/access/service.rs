@@ -322,7 +322,7 @@ impl Services {
         &self,
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> DomainResult<Vec<Decision>> {
+    ) -> DomainResult<crate::paging::Listed<Decision>> {
         let load = |scope| async move {
             let all = self.store.list_decisions(&scope).await?;
             Ok(all
@@ -340,7 +340,7 @@ impl Services {
         &self,
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> DomainResult<Vec<Application>> {
+    ) -> DomainResult<crate::paging::Listed<Application>> {
         let load = |scope| async move {
             let all = self.store.list_applications(&scope).await?;
             Ok(all
@@ -624,7 +624,7 @@ impl Services {
         &self,
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> DomainResult<Vec<super::assessment::Assessment>> {
+    ) -> DomainResult<crate::paging::Listed<super::assessment::Assessment>> {
         // Assessments are not stored per client link; they are few next to
         // applications, and the policy still filters them per client.
         let load = |_| async move {

@@ -87,7 +87,7 @@ impl Services {
         ctx: &RequestContext,
         open_only: bool,
         known_at: Option<DateTime<Utc>>,
-    ) -> DomainResult<Vec<Screening>> {
+    ) -> DomainResult<crate::paging::Listed<Screening>> {
         let provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
             _ => None,
@@ -358,13 +358,15 @@ impl Services {
         Ok(stay)
     }
 
-    /// The stays the actor may see, as known at a moment: a provider its own.
+    /// The stays the actor may see, as known at a moment, optionally those
+    /// running on a day: a provider its own.
     pub async fn list_stays(
         &self,
         ctx: &RequestContext,
         client_id: Option<i64>,
+        active_on: Option<NaiveDate>,
         known_at: Option<DateTime<Utc>>,
-    ) -> DomainResult<Vec<Stay>> {
+    ) -> DomainResult<crate::paging::Listed<Stay>> {
         let k = known_at.unwrap_or_else(|| self.clock.now());
         let own_provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
@@ -380,6 +382,7 @@ impl Services {
                 .iter()
                 .filter_map(|h| stay_at(h, &versions, k))
                 .filter(|st| own_provider.is_none_or(|p| p == st.provider_id))
+                .filter(|st| active_on.is_none_or(|d| st.is_active_on(d)))
                 .collect())
         };
         self.scoped(ctx, ObjectType::Verblijf, load, |st: &Stay| st.client_id)

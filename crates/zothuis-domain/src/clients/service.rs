@@ -6,7 +6,7 @@ use crate::admin::{ActorKind, RequestContext, Role, Scope};
 use crate::audit::{AuditAction, ObjectType, Outcome};
 use crate::error::{DomainError, DomainResult};
 use crate::history::{timeline, version_at};
-use crate::paging::{Page, PageRequest};
+use crate::paging::{Listed, Page, PageRequest};
 use crate::policy::{Action, ClientAccess, Decision, can};
 use crate::reference::GemeenteCode;
 use crate::service::Services;
@@ -19,6 +19,20 @@ use serde_json::json;
 pub(crate) enum Need {
     Read,
     Change,
+}
+
+/// Which clients of a list an actor may read (`Services::readable_among`).
+#[derive(Debug, Default)]
+pub(crate) struct Readable {
+    pub ids: std::collections::HashSet<i64>,
+    /// In the actor's scope but restricted, without a grant.
+    pub restricted: std::collections::HashSet<i64>,
+}
+
+impl Readable {
+    pub fn contains(&self, id: &i64) -> bool {
+        self.ids.contains(id)
+    }
 }
 
 /// The facts about a client that decide who may see it.
@@ -119,29 +133,32 @@ impl Services {
     }
 
     /// Which of these clients the actor may read, decided by the policy per
-    /// client from facts read for all of them at once: a list costs a few
-    /// queries, not a few per line.
+    /// client from facts read for all of them at once (a list costs a few
+    /// queries, not a few per line), and which it may not read because they
+    /// are restricted.
     pub(crate) async fn readable_among(
         &self,
         ctx: &RequestContext,
         ids: impl IntoIterator<Item = i64>,
-    ) -> DomainResult<std::collections::HashSet<i64>> {
+    ) -> DomainResult<Readable> {
+        let mut out = Readable::default();
         if Self::client_scope(ctx).is_none() {
-            return Ok(Default::default());
+            return Ok(out);
         }
         let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
-        Ok(self
+        for row in self
             .store
             .client_access(&Clients::Ids(ids.into_iter().collect()))
             .await?
-            .into_iter()
-            .filter_map(|row| {
-                let facts = AccessFacts::of(ctx, row);
-                can(&ctx.actor, Action::ViewClient(&facts.access()))
-                    .is_allowed()
-                    .then_some(facts.client_id)
-            })
-            .collect())
+        {
+            let facts = AccessFacts::of(ctx, row);
+            if can(&ctx.actor, Action::ViewClient(&facts.access())).is_allowed() {
+                out.ids.insert(facts.client_id);
+            } else if facts.restricted && !facts.granted {
+                out.restricted.insert(facts.client_id);
+            }
+        }
+        Ok(out)
     }
 
     /// Refuses (audited) the roles that see no personal data; otherwise the
@@ -209,29 +226,39 @@ impl Services {
         }
     }
 
-    /// Keeps the records whose client the actor may see and audits the list
-    /// with its size and the clients shown. `items` come from a store read
-    /// bounded by `list_scope`.
+    /// Keeps the records whose client the actor may see, counts those of
+    /// restricted clients it may not see (`Listed`), and audits the list with
+    /// its size and the clients shown. `items` come from a store read bounded
+    /// by `list_scope`.
     pub(crate) async fn visible<T>(
         &self,
         ctx: &RequestContext,
         object: ObjectType,
         items: Vec<T>,
         client_of: impl Fn(&T) -> i64,
-    ) -> DomainResult<Vec<T>> {
+    ) -> DomainResult<Listed<T>> {
         let readable = self
             .readable_among(ctx, items.iter().map(&client_of))
             .await?;
-        let out: Vec<T> = items
-            .into_iter()
-            .filter(|item| readable.contains(&client_of(item)))
-            .collect();
+        let mut restricted = 0;
+        let mut out = Vec::new();
+        for item in items {
+            let client = client_of(&item);
+            if readable.contains(&client) {
+                out.push(item);
+            } else if readable.restricted.contains(&client) {
+                restricted += 1;
+            }
+        }
         let draft = self
             .draft(ctx, AuditAction::Listed, object, None)
-            .with_details(json!({ "aantal": out.len() }))
+            .with_details(json!({ "aantal": out.len(), "afgeschermd": restricted }))
             .showing_clients(out.iter().map(&client_of));
         self.store.append_audit(draft).await?;
-        Ok(out)
+        Ok(Listed {
+            items: out,
+            restricted,
+        })
     }
 
     /// A list of records as the actor may see it: refused (audited) for roles
@@ -244,7 +271,7 @@ impl Services {
         object: ObjectType,
         load: impl FnOnce(Clients) -> Fut,
         client_of: impl Fn(&T) -> i64,
-    ) -> DomainResult<Vec<T>>
+    ) -> DomainResult<Listed<T>>
     where
         Fut: std::future::Future<Output = DomainResult<Vec<T>>>,
     {

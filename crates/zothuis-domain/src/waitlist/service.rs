@@ -64,9 +64,9 @@ impl Services {
         page: PageRequest,
     ) -> DomainResult<Page<WaitlistLine>> {
         let k = known_at.unwrap_or_else(|| self.clock.now());
-        let lines = match self.list_scope(ctx, ObjectType::Wachtlijst).await? {
+        let (lines, restricted) = match self.list_scope(ctx, ObjectType::Wachtlijst).await? {
             Some(scope) => self.waitlist_lines(ctx, &scope, filter, day, k).await?,
-            None => Vec::new(),
+            None => (Vec::new(), 0),
         };
         // Personal details only for the page that is shown.
         let page = page.slice(&lines);
@@ -97,12 +97,14 @@ impl Services {
             items,
             total: page.total,
             request: page.request,
+            restricted: Some(restricted as i64),
         };
         let draft = self
             .draft(ctx, AuditAction::Listed, ObjectType::Wachtlijst, None)
             .with_details(
                 json!({ "peildatum": day.to_string(), "bekendOp": known_at.map(|k| k.to_rfc3339()),
-                "status": filter.status, "aantal": lines.len(), "pagina": result.request.number }),
+                "status": filter.status, "aantal": lines.len(), "afgeschermd": restricted,
+                "pagina": result.request.number }),
             )
             .showing_clients(result.items.iter().map(|l| l.client.id));
         self.store.append_audit(draft).await?;
@@ -110,7 +112,8 @@ impl Services {
     }
 
     /// The entries of the overview within a store bound that the actor may
-    /// see, with the residence of each, sorted; not audited.
+    /// see, with the residence of each, sorted, and how many lines of
+    /// restricted clients it may not see; not audited.
     async fn waitlist_lines(
         &self,
         ctx: &RequestContext,
@@ -118,7 +121,7 @@ impl Services {
         filter: &WaitlistFilter,
         day: NaiveDate,
         k: DateTime<Utc>,
-    ) -> DomainResult<Vec<(EntryState, GemeenteCode)>> {
+    ) -> DomainResult<(Vec<(EntryState, GemeenteCode)>, usize)> {
         let entries = self.store.list_entries(scope).await?;
         // Everything else is read for the clients with an entry only.
         let with_entry = Clients::Ids(
@@ -189,10 +192,14 @@ impl Services {
         let readable = self
             .readable_among(ctx, kept.iter().map(|(s, _)| s.entry.client_id))
             .await?;
+        let restricted = kept
+            .iter()
+            .filter(|(s, _)| readable.restricted.contains(&s.entry.client_id))
+            .count();
         kept.retain(|(s, _)| readable.contains(&s.entry.client_id));
         // Longest waiting first; the entry id keeps pages stable between requests.
         kept.sort_by_key(|(s, _)| (std::cmp::Reverse(s.waiting_days), s.entry.id));
-        Ok(kept)
+        Ok((kept, restricted))
     }
 
     async fn load_entry_for(
@@ -371,13 +378,30 @@ impl Services {
 }
 
 impl Services {
-    /// Occupancy and vacancies of every location on `day`. These are counts of
-    /// places, not personal data, so every role may see them.
+    /// Occupancy and vacancies of every location on `day`, for those who
+    /// place clients. Occupancy counts every stay, of restricted clients too
+    /// (a taken place is taken, and a vacancy that is not there would be
+    /// proposed); lists of persons next to it say how many they hide
+    /// (`paging::Listed`). Aggregate-only roles see occupancy in the figures,
+    /// where small numbers are protected (DESIGN.md): an unprotected count of
+    /// 1–4 at a women's shelter location would point at its residents.
     pub async fn vacancies(
         &self,
         ctx: &RequestContext,
         day: NaiveDate,
     ) -> DomainResult<Vec<super::matching::Occupancy>> {
+        if Self::client_scope(ctx).is_none() {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Viewed,
+                    ObjectType::Capaciteit,
+                    None,
+                    "de bezetting per locatie is er voor wie cliënten plaatst; \
+                     u ziet de bezetting in de cijfers, met bescherming van kleine aantallen",
+                )
+                .await;
+        }
         let locations = self.list_locations(ctx).await?;
         let products = self.store.list_products().await?;
         let place_products: Vec<i64> = products

@@ -97,7 +97,7 @@ async fn list_applications(
         .visible_applications(&caller.ctx, k.bekend_op)
         .await?;
     Ok(axum::Json(Lijst::from_page(
-        p.request().slice(&all),
+        all.page(p.request()),
         "/aanmeldingen",
         Aanmelding::from,
     )))
@@ -302,7 +302,7 @@ async fn list_decisions(
         .visible_decisions(&caller.ctx, k.bekend_op)
         .await?;
     Ok(axum::Json(Lijst::from_page(
-        p.request().slice(&all),
+        all.page(p.request()),
         "/beschikkingen",
         Beschikking::from,
     )))
@@ -533,6 +533,7 @@ async fn list_assessments(
             s.services
                 .visible_assessments(&caller.ctx, q.bekend_op)
                 .await?
+                .items
         }
     };
     Ok(axum::Json(all.into_iter().map(Beoordeling::from).collect()))

@@ -110,7 +110,7 @@ async fn list_screenings(
         pagina_grootte: q.pagina_grootte,
     };
     Ok(axum::Json(Lijst::from_page(
-        p.request().slice(&all),
+        all.page(p.request()),
         "/screeningen",
         ScreeningDto::from,
     )))
@@ -243,19 +243,16 @@ async fn list_stays(
     caller: ApiCaller,
     ApiQuery(q): ApiQuery<VerblijfFilter>,
 ) -> ApiResult<axum::Json<Lijst<Verblijf>>> {
-    let all: Vec<Stay> = s
+    let all = s
         .services
-        .list_stays(&caller.ctx, q.client_id, q.bekend_op)
-        .await?
-        .into_iter()
-        .filter(|st| q.actief_op.is_none_or(|d| st.is_active_on(d)))
-        .collect();
+        .list_stays(&caller.ctx, q.client_id, q.actief_op, q.bekend_op)
+        .await?;
     let p = Paginering {
         pagina: q.pagina,
         pagina_grootte: q.pagina_grootte,
     };
     Ok(axum::Json(Lijst::from_page(
-        p.request().slice(&all),
+        all.page(p.request()),
         "/verblijven",
         Verblijf::from,
     )))

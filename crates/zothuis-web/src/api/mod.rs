@@ -363,6 +363,12 @@ pub struct Lijst<T: ToSchema> {
     /// Adres van de vorige pagina, als die er is.
     #[schema(example = json!(null))]
     pub vorige: Option<String>,
+    /// In een lijst over cliënten: hoeveel regels van afgeschermde cliënten
+    /// (vrouwenopvang) in uw werkgebied niet worden getoond. Ze tellen wel
+    /// mee in bezetting en cijfers; wie het zijn ziet u niet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 0)]
+    pub afgeschermd: Option<i64>,
     pub resultaten: Vec<T>,
 }
 
@@ -376,6 +382,7 @@ impl<T: ToSchema> Lijst<T> {
             pagina_grootte: request.size,
             volgende: page.has_next().then(|| link(request.number + 1)),
             vorige: page.has_previous().then(|| link(request.number - 1)),
+            afgeschermd: page.restricted,
             resultaten: page.items.into_iter().map(f).collect(),
         }
     }

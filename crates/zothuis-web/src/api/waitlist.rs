@@ -385,9 +385,10 @@ pub struct VacatureFilter {
     pub alleen_vrij: Option<bool>,
 }
 
-/// Capaciteit, bezetting en vrije plekken per locatie en product (afgeleid uit verblijven).
+/// Capaciteit, bezetting en vrije plekken per locatie en product (afgeleid uit verblijven), voor wie cliënten plaatst. De bezetting telt iedereen, ook afgeschermde cliënten.
 #[utoipa::path(get, path = "/vacatures", tag = "Wachtlijst", params(VacatureFilter),
-    responses((status = 200, description = "Plekken", body = Vec<Vacature>)))]
+    responses((status = 200, description = "Plekken", body = Vec<Vacature>),
+              (status = 403, description = "Uw rol ziet de bezetting in de cijfers", body = Problem)))]
 async fn vacancies(
     State(s): State<AppState>,
     caller: ApiCaller,

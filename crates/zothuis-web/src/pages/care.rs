@@ -226,17 +226,24 @@ async fn stays(
 ) -> PageResult<TablePage> {
     let running = q.lopend.as_deref() != Some("nee");
     let today = s.services.clock.today();
-    let all = s.services.list_stays(&u.ctx, None, None).await?;
+    let all = s
+        .services
+        .list_stays(&u.ctx, None, running.then_some(today), None)
+        .await?;
     let n = names(&s, &u).await?;
+    let clients: HashMap<i64, String> = s
+        .services
+        .store
+        .list_clients(&zothuis_domain::store::Clients::Ids(
+            all.items.iter().map(|st| st.client_id).collect(),
+        ))
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.full_name()))
+        .collect();
     let mut rows = Vec::new();
-    for st in all.iter().filter(|st| !running || st.is_active_on(today)) {
-        let client = s
-            .services
-            .store
-            .get_client(st.client_id)
-            .await?
-            .map(|c| c.full_name())
-            .unwrap_or_default();
+    for st in &all.items {
+        let client = clients.get(&st.client_id).cloned().unwrap_or_default();
         rows.push(vec![
             link_cell(client, format!("/verblijven/{}", st.id)),
             cell(n.products.get(&st.product_id).cloned().unwrap_or_default()),
@@ -277,7 +284,11 @@ async fn stays(
             .anchor("filters"),
         ),
         table: Table {
-            caption: format!("{} verblijven", rows.len()),
+            caption: format!(
+                "{} verblijven{}",
+                rows.len(),
+                restricted_note(all.restricted)
+            ),
             columns: columns(&[
                 "Cliënt",
                 "Product",

@@ -459,7 +459,11 @@ async fn detail_page(
                 .collect(),
             empty: "Nog geen aanmeldingen.".into(),
         });
-        let stays = s.services.list_stays(&u.ctx, Some(id), None).await?;
+        let stays = s
+            .services
+            .list_stays(&u.ctx, Some(id), None, None)
+            .await?
+            .items;
         if !stays.is_empty() {
             page.tables.push(Table {
                 caption: "Verblijven".into(),

@@ -630,6 +630,17 @@ pub struct Pager {
     pub text: String,
 }
 
+/// Said beside a list of persons that leaves out restricted clients
+/// (`paging::Listed`), so that it agrees with the occupancy and figures that
+/// count them.
+pub fn restricted_note(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " (en 1 van een afgeschermde cliënt, die u niet ziet)".into(),
+        n => format!(" (en {n} van afgeschermde cliënten, die u niet ziet)"),
+    }
+}
+
 impl Pager {
     /// Links to the neighbouring pages (`link` gives the address of page n)
     /// and "Pagina 2 van 7 · 318 cliënten", `what` naming the items.

@@ -185,7 +185,11 @@ async fn overview(
         actions: Vec::new(),
         filters: Some(filters),
         table: Table {
-            caption: format!("{} inschrijvingen", page.total),
+            caption: format!(
+                "{} inschrijvingen{}",
+                page.total,
+                restricted_note(page.restricted.unwrap_or(0) as usize)
+            ),
             columns: columns(&[
                 "Cliënt",
                 "Product",

@@ -601,3 +601,102 @@ async fn lists_record_whose_data_they_showed_and_search_terms_are_masked() {
     );
     assert!(row.details.contains(&format!(",{client},")));
 }
+
+/// Occupancy counts every stay, also of a restricted client (a taken place
+/// is taken); the lists of persons next to it say how many lines they hide,
+/// so that a list of n next to a count of n + 1 never points at someone.
+/// Aggregate-only roles do not get unprotected occupancy per location: they
+/// see it in the figures, with small numbers protected.
+#[tokio::test]
+async fn lists_and_counts_agree_when_a_restricted_client_is_hidden() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let (client, entry, manager) = in_screening(&app).await;
+    let kwintes = app.token("aanbieder", "aanbieder:1").await;
+    let locations = get(&app, &kwintes, "/api/v1/locaties").await;
+    let bussum = locations["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["naam"] == "Woonvorm Bussum")
+        .unwrap()["id"]
+        .clone();
+    let placed = post(
+        &app,
+        &kwintes,
+        "/api/v1/verblijven",
+        json!({"wachtlijstId": entry, "locatieId": bussum, "startdatum": "2026-01-10"}),
+    )
+    .await;
+    assert_eq!(placed.status(), StatusCode::CREATED);
+    let day = app.clock.today();
+    let vacancies = format!("/api/v1/vacatures?peildatum={day}&locatieId={bussum}");
+    let occupied = async |token: &str| -> i64 {
+        get(&app, token, &vacancies)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["bezet"].as_i64().unwrap())
+            .sum()
+    };
+    let stays_url = format!("/api/v1/verblijven?actiefOp={day}");
+    let before_stays = get(&app, &kwintes, &stays_url).await;
+    let before_occupied = occupied(&kwintes).await;
+    assert_eq!(before_stays["afgeschermd"], 0);
+
+    // The person turns out to need protection (vrouwenopvang).
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let r = Client::new()
+        .put(app.url(&format!("/api/v1/clienten/{client}")))
+        .bearer_auth(&huizen)
+        .header("If-Match", "\"v1\"")
+        .json(&json!({"voornaam": "Rob", "achternaam": "Meijer", "geboortedatum": "1980-08-08", "afgeschermd": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let after_stays = get(&app, &kwintes, &stays_url).await;
+    assert_eq!(
+        occupied(&kwintes).await,
+        before_occupied,
+        "the place stays taken"
+    );
+    assert_eq!(
+        after_stays["aantal"].as_i64().unwrap(),
+        before_stays["aantal"].as_i64().unwrap() - 1
+    );
+    assert_eq!(after_stays["afgeschermd"], 1, "{after_stays}");
+    assert!(
+        after_stays["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["clientId"] != client),
+        "who it is stays hidden"
+    );
+    let placed_list = get(&app, &manager, "/api/v1/wachtlijst?status=geplaatst").await;
+    assert_eq!(placed_list["afgeschermd"], 1, "{placed_list}");
+    let audit = app.last_audit().await;
+    assert!(
+        audit.details.contains("\"afgeschermd\":1"),
+        "{}",
+        audit.details
+    );
+
+    // A policy adviser sees occupancy in the figures only.
+    let policy = app.token("beleidsadviseur", "regio:GV").await;
+    let (status, body) =
+        answer(send(&app, &policy, Method::GET, "/api/v1/vacatures", None).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("cijfers"),
+        "{body}"
+    );
+    let denied = app.last_audit().await;
+    assert_eq!(
+        (denied.object_type.as_str(), denied.outcome.as_str()),
+        ("capaciteit", "geweigerd")
+    );
+}
