@@ -336,13 +336,20 @@ async fn a_provider_loses_access_when_its_screening_is_corrected_away() {
     );
 }
 
-#[tokio::test]
-async fn correcting_a_stay_start_moves_the_placement_on_the_waiting_list() {
-    let mut app = spawn_app().await;
-    app.seed_demo().await;
-    let (client, entry, manager) = in_screening(&app).await;
+/// A client of Huizen placed by Kwintes in Woonvorm Bussum from 10 January.
+struct Placed {
+    client: i64,
+    entry: i64,
+    manager: String,
+    kwintes: String,
+    bussum: Value,
+    placed: reqwest::Response,
+}
+
+async fn placed_in_bussum(app: &TestApp) -> Placed {
+    let (client, entry, manager) = in_screening(app).await;
     let kwintes = app.token("aanbieder", "aanbieder:1").await;
-    let locations = get(&app, &kwintes, "/api/v1/locaties").await;
+    let locations = get(app, &kwintes, "/api/v1/locaties").await;
     let bussum = locations["resultaten"]
         .as_array()
         .unwrap()
@@ -351,13 +358,35 @@ async fn correcting_a_stay_start_moves_the_placement_on_the_waiting_list() {
         .unwrap()["id"]
         .clone();
     let placed = post(
-        &app,
+        app,
         &kwintes,
         "/api/v1/verblijven",
         json!({"wachtlijstId": entry, "locatieId": bussum, "startdatum": "2026-01-10"}),
     )
     .await;
     assert_eq!(placed.status(), StatusCode::CREATED);
+    Placed {
+        client,
+        entry,
+        manager,
+        kwintes,
+        bussum,
+        placed,
+    }
+}
+
+#[tokio::test]
+async fn correcting_a_stay_start_moves_the_placement_on_the_waiting_list() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let Placed {
+        client,
+        entry,
+        manager,
+        kwintes,
+        bussum: _,
+        placed,
+    } = placed_in_bussum(&app).await;
     let etag = placed.headers()["etag"].to_str().unwrap().to_string();
     let stay: Value = placed.json().await.unwrap();
     let before = app.clock.now() + chrono::Duration::minutes(1);
@@ -611,24 +640,14 @@ async fn lists_record_whose_data_they_showed_and_search_terms_are_masked() {
 async fn lists_and_counts_agree_when_a_restricted_client_is_hidden() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
-    let (client, entry, manager) = in_screening(&app).await;
-    let kwintes = app.token("aanbieder", "aanbieder:1").await;
-    let locations = get(&app, &kwintes, "/api/v1/locaties").await;
-    let bussum = locations["resultaten"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["naam"] == "Woonvorm Bussum")
-        .unwrap()["id"]
-        .clone();
-    let placed = post(
-        &app,
-        &kwintes,
-        "/api/v1/verblijven",
-        json!({"wachtlijstId": entry, "locatieId": bussum, "startdatum": "2026-01-10"}),
-    )
-    .await;
-    assert_eq!(placed.status(), StatusCode::CREATED);
+    let Placed {
+        client,
+        entry: _,
+        manager,
+        kwintes,
+        bussum,
+        placed: _,
+    } = placed_in_bussum(&app).await;
     let day = app.clock.today();
     let vacancies = format!("/api/v1/vacatures?peildatum={day}&locatieId={bussum}");
     let occupied = async |token: &str| -> i64 {
