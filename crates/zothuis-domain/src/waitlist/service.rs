@@ -138,20 +138,6 @@ impl Services {
         for t in self.store.client_transitions(&with_entry).await? {
             by_entry.entry(t.entry_id).or_default().push(t);
         }
-        let applied_at: HashMap<i64, i64> = self
-            .store
-            .list_decisions(&with_entry)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d.application_id))
-            .collect();
-        let application_municipality: HashMap<i64, GemeenteCode> = self
-            .store
-            .list_applications(&with_entry)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.municipality))
-            .collect();
         let mut kept = Vec::new();
         for entry in entries {
             if entry.created_at > k {
@@ -161,11 +147,6 @@ impl Services {
             let Some(state) = state_on(&entry, own, day, k) else {
                 continue;
             };
-            let residence = applied_at
-                .get(&entry.decision_id)
-                .and_then(|a| application_municipality.get(a))
-                .unwrap_or(&entry.responsible)
-                .clone();
             let keep = match filter.status.as_deref() {
                 None | Some("") => true,
                 Some("open") => state.status.is_open(),
@@ -180,15 +161,50 @@ impl Services {
                     .is_none_or(|p| state.status.provider_id() == Some(p))
                 && filter
                     .preferred_provider
-                    .is_none_or(|p| entry.preferred_provider == Some(p))
-                && filter
-                    .resident_of
-                    .as_ref()
-                    .is_none_or(|m| &entry.responsible == m || &residence == m);
+                    .is_none_or(|p| entry.preferred_provider == Some(p));
             if keep {
-                kept.push((state, residence));
+                kept.push(state);
             }
         }
+        // The residence only for the lines kept so far: decisions are wide rows.
+        let kept_clients = Clients::Ids(
+            kept.iter()
+                .map(|s| s.entry.client_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        );
+        let applied_at: HashMap<i64, i64> = self
+            .store
+            .list_decisions(&kept_clients)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.application_id))
+            .collect();
+        let application_municipality: HashMap<i64, GemeenteCode> = self
+            .store
+            .list_applications(&kept_clients)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.municipality))
+            .collect();
+        let mut kept: Vec<(EntryState, GemeenteCode)> = kept
+            .into_iter()
+            .map(|state| {
+                let residence = applied_at
+                    .get(&state.entry.decision_id)
+                    .and_then(|a| application_municipality.get(a))
+                    .unwrap_or(&state.entry.responsible)
+                    .clone();
+                (state, residence)
+            })
+            .filter(|(state, residence)| {
+                filter
+                    .resident_of
+                    .as_ref()
+                    .is_none_or(|m| &state.entry.responsible == m || residence == m)
+            })
+            .collect();
         let readable = self
             .readable_among(ctx, kept.iter().map(|(s, _)| s.entry.client_id))
             .await?;
