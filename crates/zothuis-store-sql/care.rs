@@ -57,6 +57,7 @@ fn header(r: &DbRow) -> DomainResult<StayHeader> {
         id: r.try_get("id").map_err(internal)?,
         client_id: r.try_get("client_id").map_err(internal)?,
         entry_id: r.try_get("entry_id").map_err(internal)?,
+        decision_id: r.try_get("decision_id").map_err(internal)?,
         transferred_from: r.try_get("transferred_from").map_err(internal)?,
         responsible: GemeenteCode::parse(&code).map_err(bad)?,
         created_at: r.try_get("created_at").map_err(internal)?,
@@ -151,11 +152,12 @@ pub(crate) async fn insert_stay(
     by: &str,
 ) -> DomainResult<Stay> {
     let row = sqlx::query(
-        "insert into stays (client_id, entry_id, transferred_from, responsible_municipality, created_at)
-         values ($1, $2, $3, $4, $5) returning *",
+        "insert into stays (client_id, entry_id, decision_id, transferred_from, responsible_municipality, created_at)
+         values ($1, $2, $3, $4, $5, $6) returning *",
     )
     .bind(s.client_id)
     .bind(s.entry_id)
+    .bind(s.decision_id)
     .bind(s.transferred_from)
     .bind(s.responsible.as_str())
     .bind(at)

@@ -44,6 +44,7 @@ impl ImportStore for DbStore {
                 crate::clients::insert_address(&mut w.tx, &a, at, recorded_by).await?;
             }
             let mut entries = Vec::with_capacity(c.decisions.len());
+            let mut decisions = Vec::with_capacity(c.decisions.len());
             for d in &c.decisions {
                 let app = crate::access::insert_application(
                     &mut w.tx,
@@ -60,8 +61,9 @@ impl ImportStore for DbStore {
                     client_id: client.id,
                     ..d.record.clone()
                 };
-                let (_, entry) =
+                let (decision, entry) =
                     crate::access::insert_decision(&mut w.tx, &record, at, recorded_by).await?;
+                decisions.push(decision.id);
                 if let Some(entry_id) = entry {
                     for t in &d.transitions {
                         let data = TransitionData {
@@ -92,6 +94,11 @@ impl ImportStore for DbStore {
                 let stay = NewStay {
                     client_id: client.id,
                     entry_id,
+                    // Without an entry, the decision itself (a direct stay).
+                    decision_id: match entry_id {
+                        Some(_) => None,
+                        None => s.decision.and_then(|i| decisions.get(i).copied()),
+                    },
                     transferred_from: None,
                     responsible: s.responsible.clone(),
                     facts: s.facts.clone(),

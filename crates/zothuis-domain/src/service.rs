@@ -60,6 +60,11 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub(crate) figure_cache: Arc<FigureCache>,
+    /// One refresh of the projection at a time: the others wait for it
+    /// instead of building it again.
+    pub(crate) figure_refresh: Arc<tokio::sync::Mutex<()>>,
+    /// How often the projection as known now was built from scratch.
+    pub(crate) figure_rebuilds: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Services {
@@ -69,6 +74,8 @@ impl Services {
             clock,
             settings,
             figure_cache: Arc::default(),
+            figure_refresh: Arc::default(),
+            figure_rebuilds: Arc::default(),
         }
     }
 

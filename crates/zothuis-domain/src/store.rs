@@ -457,6 +457,8 @@ pub trait WaitlistStore: Send + Sync {
 pub struct NewStay {
     pub client_id: i64,
     pub entry_id: Option<i64>,
+    /// The decision a stay started on without the waiting list.
+    pub decision_id: Option<i64>,
     pub transferred_from: Option<i64>,
     pub responsible: GemeenteCode,
     pub facts: StayFacts,
@@ -560,8 +562,23 @@ pub trait FigureStore: Send + Sync {
         known_at: DateTime<Utc>,
         builder: &mut crate::figures::facts::FactsBuilder,
     ) -> DomainResult<()>;
+    /// Streams, like `figure_rows`, every row of the persons who have an
+    /// entry, transition, stay or stay version with an id beyond stamp
+    /// `since` and up to stamp `upto` (both from `figure_stamp`), resolved as
+    /// known at `known_at`; and all capacity rows if the capacity part of the
+    /// stamp differs. Returns those persons (client ids).
+    async fn figure_changes(
+        &self,
+        known_at: DateTime<Utc>,
+        since: &[i64],
+        upto: &[i64],
+        builder: &mut crate::figures::facts::FactsBuilder,
+    ) -> DomainResult<Vec<i64>>;
     /// Changes whenever anything the figures read changes (new rows,
     /// corrections, reference data), so a projection can be kept until then.
+    /// Layout: the highest id of waiting-list entries, transitions, stays,
+    /// stay versions and capacity rows, then a version of municipalities,
+    /// products, providers and locations each.
     async fn figure_stamp(&self) -> DomainResult<Vec<i64>>;
 }
 

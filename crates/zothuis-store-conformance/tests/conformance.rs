@@ -1462,6 +1462,7 @@ async fn screenings_and_versioned_stays_with_transfers() {
                 &NewStay {
                     client_id: entry.client_id,
                     entry_id: Some(entry.id),
+                    decision_id: None,
                     transferred_from: None,
                     responsible: entry.responsible.clone(),
                     facts: facts.clone(),
@@ -1583,6 +1584,7 @@ async fn screenings_and_versioned_stays_with_transfers() {
                 &NewStay {
                     client_id: entry.client_id,
                     entry_id: None,
+                    decision_id: None,
                     transferred_from: Some(stay.id),
                     responsible: entry.responsible.clone(),
                     facts: StayFacts {
@@ -1616,6 +1618,7 @@ async fn screenings_and_versioned_stays_with_transfers() {
                 &NewStay {
                     client_id: entry.client_id,
                     entry_id: None,
+                    decision_id: None,
                     transferred_from: Some(stay.id),
                     responsible: entry.responsible.clone(),
                     facts: facts.clone(),
@@ -1741,6 +1744,26 @@ async fn the_figures_read_the_history_as_known_at_any_moment() {
             then.spans, now.spans,
             "the correction shows only as known after it"
         );
+
+        // The rows of the persons with a row beyond the old stamp, merged
+        // into the projection built then, give the projection built now.
+        let upto = s.figure_stamp().await.unwrap();
+        let mut merged = then.clone();
+        let mut builder = FactsBuilder::changes_of(&merged, w.now());
+        let persons = s
+            .figure_changes(w.now(), &stamp, &upto, &mut builder)
+            .await
+            .unwrap();
+        let client = transitions
+            .iter()
+            .find(|t| t.id == last.id)
+            .map(|t| t.entry_id)
+            .unwrap();
+        let client = s.get_entry(client).await.unwrap().unwrap().client_id;
+        assert_eq!(persons, vec![client], "only the corrected person");
+        let persons = persons.iter().map(|p| *p as u32).collect();
+        merged.merge(builder.finish(), &persons, false).unwrap();
+        assert!(merged == now, "merged equals built");
     })
     .await;
 }

@@ -197,6 +197,8 @@ pub struct StayHeader {
     pub id: i64,
     pub client_id: i64,
     pub entry_id: Option<i64>,
+    /// The decision of a stay started without the waiting list.
+    pub decision_id: Option<i64>,
     pub transferred_from: Option<i64>,
     pub responsible: GemeenteCode,
     pub created_at: DateTime<Utc>,
@@ -363,6 +365,7 @@ mod tests {
             id: 1,
             client_id: 1,
             entry_id: None,
+            decision_id: None,
             transferred_from: None,
             responsible: GemeenteCode::parse("GM0402").unwrap(),
             created_at: Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),

@@ -302,6 +302,7 @@ impl Services {
                 &NewStay {
                     client_id: entry.client_id,
                     entry_id: Some(entry_id),
+                    decision_id: None,
                     transferred_from: None,
                     responsible: entry.responsible.clone(),
                     facts,
@@ -504,6 +505,8 @@ impl Services {
         let next = NewStay {
             client_id: stay.client_id,
             entry_id: None,
+            // The figures take the residence of the stay it continues.
+            decision_id: None,
             transferred_from: Some(stay_id),
             responsible: stay.responsible.clone(),
             facts: StayFacts {
@@ -721,6 +724,7 @@ impl Services {
                 &NewStay {
                     client_id: client.id,
                     entry_id: None,
+                    decision_id: Some(decision.id),
                     transferred_from: None,
                     responsible: decision.responsible.clone(),
                     facts: StayFacts {

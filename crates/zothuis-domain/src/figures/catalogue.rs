@@ -49,6 +49,8 @@ impl Unit {
 pub enum Dimension {
     /// The responsible municipality (for capacity: where the location is).
     Gemeente,
+    /// The municipality of residence: where the person applied.
+    Woongemeente,
     Product,
     Aanbieder,
     Locatie,
@@ -59,8 +61,9 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 6] = [
+    pub const ALL: [Dimension; 7] = [
         Dimension::Gemeente,
+        Dimension::Woongemeente,
         Dimension::Product,
         Dimension::Aanbieder,
         Dimension::Locatie,
@@ -71,6 +74,7 @@ impl Dimension {
     pub fn code(self) -> &'static str {
         match self {
             Dimension::Gemeente => "gemeente",
+            Dimension::Woongemeente => "woongemeente",
             Dimension::Product => "product",
             Dimension::Aanbieder => "aanbieder",
             Dimension::Locatie => "locatie",
@@ -82,11 +86,39 @@ impl Dimension {
     pub fn label(self) -> &'static str {
         match self {
             Dimension::Gemeente => "Gemeente",
+            Dimension::Woongemeente => "Woongemeente",
             Dimension::Product => "Product",
             Dimension::Aanbieder => "Aanbieder",
             Dimension::Locatie => "Locatie",
             Dimension::Reden => "Reden",
             Dimension::Bestemming => "Bestemming",
+        }
+    }
+
+    /// What the dimension means, shown with the breakdown.
+    pub fn definition(self) -> &'static str {
+        match self {
+            // Under the centrumgemeente regime (Wmo 2015 art. 1.2.1 b,
+            // DESIGN.md "Responsible municipality") the centrumgemeente is
+            // responsible for everyone who turns to it, so the responsible
+            // municipality says nothing about where people live. The
+            // application is registered by the Wmo-consulent of the person's
+            // own municipality (DESIGN.md "Who uses it"), so its municipality
+            // is where the person lives: the rule of the waiting list
+            // (`WaitlistLine::residence`), with the same fallback.
+            Dimension::Woongemeente => {
+                "De gemeente waar de persoon woont: de gemeente van de aanvraag (bij de Wmo-consulent van de eigen gemeente) die leidde tot de beschikking achter de wachtlijstplaatsing of het verblijf, zoals ook de wachtlijst die gebruikt. Een overplaatsing houdt de woongemeente van het verblijf ervoor; zonder bekende aanvraag telt de verantwoordelijke gemeente. Onder het centrumgemeenteregime (Wmo 2015 art. 1.2.1 b) is de verantwoordelijke gemeente voor iedereen de centrumgemeente; de woongemeente laat zien waar de inwoners wonen."
+            }
+            Dimension::Gemeente => {
+                "De verantwoordelijke gemeente volgens de beschikking (woonplaatsbeginsel of centrumgemeenteregime); bij capaciteit de gemeente waar de locatie staat."
+            }
+            Dimension::Product => {
+                "Het product (de voorziening) van de beschikking of het verblijf."
+            }
+            Dimension::Aanbieder => "De zorgaanbieder van het verblijf of van de screening.",
+            Dimension::Locatie => "De locatie van het verblijf.",
+            Dimension::Reden => "De reden van passief wachten of van afvoeren van de wachtlijst.",
+            Dimension::Bestemming => "Waar de cliënt heen ging toen het verblijf eindigde.",
         }
     }
 
@@ -173,7 +205,7 @@ catalogue! {
         name: "Wachtenden",
         unit: Plaatsingen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "Wachtlijstplaatsingen die op de peildatum openstaan: aangemeld, actief wachtend, passief wachtend of in screening. Een cliënt met twee beschikkingen op de wachtlijst telt twee keer.",
     },
     WachtendActief => {
@@ -181,7 +213,7 @@ catalogue! {
         name: "Actief wachtend",
         unit: Plaatsingen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "Wachtlijstplaatsingen met de status actief wachtend op de peildatum: de cliënt kan worden voorgesteld voor een vrije plek.",
     },
     WachtendPassief => {
@@ -189,7 +221,7 @@ catalogue! {
         name: "Passief wachtend",
         unit: Plaatsingen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product, Reden],
+        dimensions: [Gemeente, Woongemeente, Product, Reden],
         definition: "Wachtlijstplaatsingen met de status passief wachtend op de peildatum (bijvoorbeeld tijdens een klinische opname), uit te splitsen naar de reden.",
     },
     WachtendAangemeld => {
@@ -197,7 +229,7 @@ catalogue! {
         name: "Aangemeld",
         unit: Plaatsingen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "Wachtlijstplaatsingen die op de peildatum zijn aangemeld maar nog niet actief wachten. Aangemeld, actief, passief en in screening tellen samen op tot de wachtenden.",
     },
     InScreening => {
@@ -205,7 +237,7 @@ catalogue! {
         name: "In screening",
         unit: Plaatsingen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product, Aanbieder],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder],
         definition: "Wachtlijstplaatsingen die op de peildatum bij een aanbieder in screening zijn.",
     },
     WachttijdMediaan => {
@@ -213,7 +245,7 @@ catalogue! {
         name: "Wachttijd (mediaan)",
         unit: Dagen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "De mediaan van het aantal dagen dat de wachtenden op de peildatum wachten, geteld vanaf de datum van de beschikking.",
     },
     WachttijdGemiddeld => {
@@ -221,7 +253,7 @@ catalogue! {
         name: "Wachttijd (gemiddeld)",
         unit: Dagen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "Het gemiddelde aantal dagen dat de wachtenden op de peildatum wachten, geteld vanaf de datum van de beschikking.",
     },
     WachttijdMaximum => {
@@ -229,7 +261,7 @@ catalogue! {
         name: "Wachttijd (langste)",
         unit: Dagen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "Het grootste aantal dagen dat iemand op de peildatum wacht, geteld vanaf de datum van de beschikking.",
     },
     WachttijdGeplaatstMediaan => {
@@ -237,7 +269,7 @@ catalogue! {
         name: "Wachttijd van geplaatsten (mediaan)",
         unit: Dagen,
         timing: Periode,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "Van de wachtlijstplaatsingen die in de periode eindigden met een plaatsing: de mediaan van het aantal dagen van beschikking tot plaatsing.",
     },
     WachttijdGeplaatstGemiddeld => {
@@ -245,7 +277,7 @@ catalogue! {
         name: "Wachttijd van geplaatsten (gemiddeld)",
         unit: Dagen,
         timing: Periode,
-        dimensions: [Gemeente, Product],
+        dimensions: [Gemeente, Woongemeente, Product],
         definition: "Van de wachtlijstplaatsingen die in de periode eindigden met een plaatsing: het gemiddelde aantal dagen van beschikking tot plaatsing.",
     },
     Afgevoerd => {
@@ -253,7 +285,7 @@ catalogue! {
         name: "Afgevoerd van de wachtlijst",
         unit: Plaatsingen,
         timing: Periode,
-        dimensions: [Gemeente, Product, Reden],
+        dimensions: [Gemeente, Woongemeente, Product, Reden],
         definition: "Wachtlijstplaatsingen die in de periode zijn afgevoerd zonder plaatsing, uit te splitsen naar de reden.",
     },
     Instroom => {
@@ -261,7 +293,7 @@ catalogue! {
         name: "Instroom",
         unit: Verblijven,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Verblijven die in de periode begonnen, zonder de verblijven die volgen op een overplaatsing.",
     },
     Uitstroom => {
@@ -269,7 +301,7 @@ catalogue! {
         name: "Uitstroom",
         unit: Verblijven,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie, Bestemming],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie, Bestemming],
         definition: "Verblijven die in de periode eindigden, zonder de overplaatsingen, uit te splitsen naar de bestemming. Aanbieder, product en locatie zijn die van het laatste verblijf.",
     },
     Overplaatsingen => {
@@ -277,7 +309,7 @@ catalogue! {
         name: "Overplaatsingen",
         unit: Verblijven,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Verblijven die in de periode begonnen als vervolg op een ander verblijf (overplaatsing). Aanbieder, product en locatie zijn die van het nieuwe verblijf.",
     },
     Bezetting => {
@@ -285,7 +317,7 @@ catalogue! {
         name: "Bezetting",
         unit: Personen,
         timing: Peildatum,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Verblijven die op de peildatum lopen (de dag van vertrek telt niet mee), inclusief Beschermd Thuis zonder locatie.",
     },
     Capaciteit => {
@@ -309,7 +341,7 @@ catalogue! {
         name: "Uitgestroomde personen",
         unit: Personen,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Unieke personen van wie een verblijf (met eventuele overplaatsingen) in de periode eindigde.",
     },
     Verblijfsduur => {
@@ -317,7 +349,7 @@ catalogue! {
         name: "Gemiddelde verblijfsduur",
         unit: Dagen,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Het gemiddelde aantal dagen van de verblijven die in de periode eindigden, van de eerste dag tot de dag van vertrek; een overplaatsing telt als één doorlopend verblijf.",
     },
     UitstroomZelfstandig => {
@@ -325,7 +357,7 @@ catalogue! {
         name: "Uitstroom naar zelfstandig wonen",
         unit: Personen,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Unieke personen van wie een verblijf in de periode eindigde met als bestemming zelfstandig wonen (ook via Pact of urgentie).",
     },
     Terugkeer => {
@@ -333,7 +365,7 @@ catalogue! {
         name: "Terugkeer binnen 24 maanden",
         unit: Personen,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Van de personen die in de periode uitstroomden naar zelfstandig wonen: zij die binnen 24 maanden na hun vertrek opnieuw een verblijf begonnen: uiterlijk 730 dagen na de vertrekdatum (zoals HUD System Performance Measure 2, die 24 maanden als 730 dagen telt).",
     },
     TerugkeerPercentage => {
@@ -341,7 +373,7 @@ catalogue! {
         name: "Terugkeer binnen 24 maanden (percentage)",
         unit: Procent,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Terugkeer binnen 24 maanden als percentage van de personen die in de periode uitstroomden naar zelfstandig wonen.",
     },
     EersteInstroom => {
@@ -349,7 +381,7 @@ catalogue! {
         name: "Nieuwe instroom (eerste keer)",
         unit: Personen,
         timing: Periode,
-        dimensions: [Gemeente, Product, Aanbieder, Locatie],
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Unieke personen die in de periode een verblijf begonnen en in de 24 maanden (730 dagen, zoals HUD System Performance Measure 5) daarvoor geen verblijf hadden.",
     },
 }

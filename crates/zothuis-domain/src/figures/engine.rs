@@ -24,6 +24,8 @@ pub struct Filter {
     pub product: Option<u16>,
     pub provider: Option<u16>,
     pub location: Option<u16>,
+    /// Only residents of this municipality (`Dimension::Woongemeente`).
+    pub residence: Option<u16>,
 }
 
 impl Filter {
@@ -38,6 +40,7 @@ impl Filter {
             && self.product.is_none_or(|p| p == s.product)
             && self.provider.is_none_or(|p| p == s.provider)
             && self.location.is_none_or(|l| l == s.location)
+            && self.residence.is_none_or(|r| r == s.residence)
     }
 }
 
@@ -206,6 +209,7 @@ fn stay_key(s: &StayFact, d: Option<Dimension>) -> u16 {
         Some(Dimension::Aanbieder) => s.provider,
         Some(Dimension::Locatie) => s.location,
         Some(Dimension::Bestemming) => wide(s.exit),
+        Some(Dimension::Woongemeente) => s.residence,
         Some(Dimension::Gemeente) | Some(Dimension::Reden) | None => s.gemeente,
     }
 }
@@ -277,7 +281,9 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
         | I::WachttijdMaximum => {
             for e in facts.entries_in(set) {
                 // `entries_in` already keeps only the filter's municipalities.
-                if f.product.is_some_and(|p| p != e.product) {
+                if f.product.is_some_and(|p| p != e.product)
+                    || f.residence.is_some_and(|r| r != e.residence)
+                {
                     continue;
                 }
                 let Some(span) = facts.span_on(e, from) else {
@@ -300,6 +306,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                     Some(Dimension::Product) => e.product,
                     Some(Dimension::Reden) => wide(span.reason),
                     Some(Dimension::Aanbieder) => span.provider,
+                    Some(Dimension::Woongemeente) => e.residence,
                     _ => e.gemeente,
                 };
                 match agg {
@@ -316,7 +323,9 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
             };
             for e in facts.entries_in(set) {
                 // `entries_in` already keeps only the filter's municipalities.
-                if f.product.is_some_and(|p| p != e.product) {
+                if f.product.is_some_and(|p| p != e.product)
+                    || f.residence.is_some_and(|r| r != e.residence)
+                {
                     continue;
                 }
                 for span in facts.spans_of(e) {
@@ -326,6 +335,7 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
                     let key = match b {
                         Some(Dimension::Product) => e.product,
                         Some(Dimension::Reden) => wide(span.reason),
+                        Some(Dimension::Woongemeente) => e.residence,
                         _ => e.gemeente,
                     };
                     match agg {
@@ -491,7 +501,8 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
 fn cells(facts: &Facts, d: Dimension, q: &Query, acc: &Acc) -> Vec<Cell> {
     let mut keys: Vec<u16> = acc.cells.keys().copied().collect();
     match d {
-        Dimension::Gemeente => {
+        // The area's municipalities, also where no one lives or is counted.
+        Dimension::Gemeente | Dimension::Woongemeente => {
             for g in 0..facts.municipalities.len() {
                 let g = u16::try_from(g).unwrap_or(NONE);
                 if q.filter.gemeente(g) && q.filter.municipalities.is_some() {
@@ -536,7 +547,7 @@ fn label(facts: &Facts, d: Dimension, indicator: IndicatorId, k: u16) -> (String
         return none();
     }
     match d {
-        Dimension::Gemeente => facts
+        Dimension::Gemeente | Dimension::Woongemeente => facts
             .municipalities
             .key(k)
             .map(|c| {

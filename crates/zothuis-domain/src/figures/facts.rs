@@ -4,6 +4,7 @@
 //! Built once per moment, it answers any peildatum or period without going
 //! back to the database.
 
+use crate::access::{Application, Decision};
 use crate::care::{ExitDestination, StayHeader, StayVersion};
 use crate::error::{DomainError, DomainResult};
 use crate::reference::{CapacityRow, GemeenteCode, Location, Municipality, Product, Provider};
@@ -93,9 +94,14 @@ impl WaitState {
 /// One waiting-list entry (wachtlijstplaatsing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntryFact {
+    /// The entry's id, to keep the projection in id order within a
+    /// municipality (incremental updates must give the same projection).
+    pub id: u32,
     pub client: u32,
     pub product: u16,
     pub gemeente: u16,
+    /// The municipality of residence (`Dimension::Woongemeente`).
+    pub residence: u16,
     /// The decision date: waiting time counts from here.
     pub since: Day,
     /// Its spans: `spans[first .. first + count]`, in effective order.
@@ -119,8 +125,11 @@ pub const NONE8: u8 = u8::MAX;
 /// One stay as known at the moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StayFact {
+    pub id: u32,
     pub client: u32,
     pub gemeente: u16,
+    /// The municipality of residence (`Dimension::Woongemeente`).
+    pub residence: u16,
     pub product: u16,
     pub provider: u16,
     pub location: u16,
@@ -200,6 +209,9 @@ pub struct Facts {
     /// Sorted by (location, product, from, recorded).
     pub capacity: Vec<CapacityFact>,
     pub names: Names,
+    /// Some id did not fit the compact fields: the projection cannot be
+    /// updated in place and is rebuilt on every change.
+    pub ids_overflow: bool,
 }
 
 impl<K: PartialEq> PartialEq for Dictionary<K> {
@@ -220,6 +232,9 @@ pub struct History {
     pub transitions: Vec<Transition>,
     pub stay_headers: Vec<StayHeader>,
     pub stay_versions: Vec<StayVersion>,
+    /// For the municipality of residence: decision → application.
+    pub applications: Vec<Application>,
+    pub decisions: Vec<Decision>,
 }
 
 /// One row of history, already resolved as known at the moment, as the
@@ -233,6 +248,8 @@ pub enum FigureRow<'a> {
         client: i64,
         product: i64,
         responsible: &'a str,
+        /// The municipality of the application behind the entry's decision.
+        residence: Option<&'a str>,
         since: NaiveDate,
     },
     Transition {
@@ -247,6 +264,12 @@ pub enum FigureRow<'a> {
         client: i64,
         transferred_from: Option<i64>,
         responsible: &'a str,
+        /// The waiting-list entry it came from: the residence is the entry's.
+        entry: Option<i64>,
+        /// For a stay without the waiting list: the municipality of the
+        /// application behind its decision. A transfer has neither and keeps
+        /// the residence of the stay it continues.
+        residence: Option<&'a str>,
         product: i64,
         provider: i64,
         location: Option<i64>,
@@ -278,10 +301,17 @@ fn bad(what: &str, e: impl std::fmt::Display) -> DomainError {
 /// (a national history fits in well under 200 MB).
 pub struct FactsBuilder {
     facts: Facts,
+    /// Gemeentecodes as the store spells them, to their index: a row's code
+    /// is looked up without parsing or allocating.
+    codes: HashMap<String, u16>,
     entry_ids: Vec<i64>,
     stay_ids: Vec<i64>,
     transfers: Vec<(u32, i64)>,
 }
+
+/// Why a projection cannot be updated in place; the caller rebuilds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedsRebuild(pub &'static str);
 
 impl FactsBuilder {
     /// A builder with the reference data (names and dictionaries).
@@ -318,12 +348,40 @@ impl FactsBuilder {
             f.location_provider.push(provider);
             f.location_municipality.push(municipality);
         }
+        FactsBuilder::around(f)
+    }
+
+    fn around(facts: Facts) -> FactsBuilder {
+        let codes = facts
+            .municipalities
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.to_string(), u16::try_from(i).unwrap_or(NONE - 1)))
+            .collect();
         FactsBuilder {
-            facts: f,
+            facts,
+            codes,
             entry_ids: Vec::new(),
             stay_ids: Vec::new(),
             transfers: Vec::new(),
         }
+    }
+
+    /// A builder for the rows of some clients, as known at `known_at`, to be
+    /// merged into `base` (`Facts::merge`): same dictionaries and names.
+    pub fn changes_of(base: &Facts, known_at: DateTime<Utc>) -> FactsBuilder {
+        FactsBuilder::around(Facts {
+            known_at: Some(known_at),
+            municipalities: base.municipalities.clone(),
+            products: base.products.clone(),
+            providers: base.providers.clone(),
+            locations: base.locations.clone(),
+            location_provider: base.location_provider.clone(),
+            location_municipality: base.location_municipality.clone(),
+            names: base.names.clone(),
+            ..Facts::default()
+        })
     }
 
     /// Room for this many rows up front: a national projection grown by
@@ -337,8 +395,20 @@ impl FactsBuilder {
     }
 
     fn municipality(&mut self, code: &str) -> DomainResult<u16> {
-        let code = GemeenteCode::parse(code).map_err(|e| bad("gemeentecode", e))?;
-        Ok(self.facts.municipalities.intern(&code))
+        if let Some(i) = self.codes.get(code) {
+            return Ok(*i);
+        }
+        let parsed = GemeenteCode::parse(code).map_err(|e| bad("gemeentecode", e))?;
+        let i = self.facts.municipalities.intern(&parsed);
+        self.codes.insert(code.to_string(), i);
+        Ok(i)
+    }
+
+    fn id(&mut self, id: i64) -> u32 {
+        u32::try_from(id).unwrap_or_else(|_| {
+            self.facts.ids_overflow = true;
+            u32::MAX
+        })
     }
 
     /// Adds one row (see `FigureRow` for the order rows must come in).
@@ -349,15 +419,25 @@ impl FactsBuilder {
                 client,
                 product,
                 responsible,
+                residence,
                 since,
             } => {
                 let gemeente = self.municipality(responsible)?;
+                // The waiting list's rule: without a known application, the
+                // responsible municipality (`WaitlistLine::residence`).
+                let residence = match residence {
+                    Some(code) => self.municipality(code)?,
+                    None => gemeente,
+                };
                 let product = self.facts.products.intern(&product);
                 self.entry_ids.push(id);
+                let (id, client) = (self.id(id), self.id(client));
                 self.facts.entries.push(EntryFact {
-                    client: u32::try_from(client).unwrap_or(u32::MAX),
+                    id,
+                    client,
                     product,
                     gemeente,
+                    residence,
                     since: day(since),
                     first: 0,
                     count: 0,
@@ -409,6 +489,8 @@ impl FactsBuilder {
                 client,
                 transferred_from,
                 responsible,
+                entry,
+                residence,
                 product,
                 provider,
                 location,
@@ -417,6 +499,17 @@ impl FactsBuilder {
                 exit,
             } => {
                 let gemeente = self.municipality(responsible)?;
+                // Still unknown for a transfer: it takes that of the stay it
+                // continues in `finish`.
+                let residence = match (residence, entry) {
+                    (Some(code), _) => self.municipality(code)?,
+                    (None, Some(e)) => self
+                        .entry_ids
+                        .binary_search(&e)
+                        .ok()
+                        .map_or(NONE, |i| self.facts.entries[i].residence),
+                    (None, None) => NONE,
+                };
                 let exit = match exit {
                     None => NONE8,
                     Some(code) => index_of(
@@ -432,9 +525,12 @@ impl FactsBuilder {
                 let product = self.facts.products.intern(&product);
                 let provider = self.facts.providers.intern(&provider);
                 let location = location.map_or(NONE, |l| self.facts.locations.intern(&l));
+                let (id, client) = (self.id(id), self.id(client));
                 self.facts.stays.push(StayFact {
-                    client: u32::try_from(client).unwrap_or(u32::MAX),
+                    id,
+                    client,
                     gemeente,
+                    residence,
                     product,
                     provider,
                     location,
@@ -477,88 +573,105 @@ impl FactsBuilder {
             stay_ids,
             transfers,
             entry_ids,
+            codes,
         } = self;
-        drop(entry_ids);
+        drop((entry_ids, codes));
         facts.entries.retain(|e| e.count > 0);
         facts.entries.shrink_to_fit();
         facts.spans.shrink_to_fit();
         facts.stays.shrink_to_fit();
 
-        // Transfers: a stay continues an earlier one (smaller id), so one
-        // pass in id order carries the first day of the chain forward.
+        // Transfers: a stay continues an earlier one of the same person
+        // (smaller id), so one pass in id order carries the first day of
+        // the chain and the municipality of residence forward. Everything
+        // derived here depends on one person's stays only, which is what
+        // lets `Facts::merge` redo it for the persons that changed.
         for (index, from) in transfers {
-            if let Ok(previous) = stay_ids.binary_search(&from) {
+            if let Ok(previous) = stay_ids.binary_search(&from)
+                && facts.stays[previous].client == facts.stays[index as usize].client
+            {
                 let start = facts.stays[previous].episode_start;
+                let residence = facts.stays[previous].residence;
                 facts.stays[previous].transferred_out = true;
                 let s = &mut facts.stays[index as usize];
                 s.episode_start = s.episode_start.min(start);
+                if s.residence == NONE {
+                    s.residence = residence;
+                }
             }
         }
-
         drop(stay_ids);
-
-        // First-time entries and returns, per person in order of start.
-        let mut order: Vec<u32> = (0..facts.stays.len() as u32).collect();
-        order.sort_unstable_by_key(|i| {
-            let s = &facts.stays[*i as usize];
-            (s.client, s.start, *i)
-        });
-        let mut group = 0;
-        while group < order.len() {
-            let client = facts.stays[order[group] as usize].client;
-            let mut next = group;
-            while next < order.len() && facts.stays[order[next] as usize].client == client {
-                next += 1;
+        for s in &mut facts.stays {
+            if s.residence == NONE {
+                s.residence = s.gemeente;
             }
-            let own = &order[group..next];
-            let starts: Vec<Day> = own
-                .iter()
-                .map(|i| &facts.stays[*i as usize])
-                .filter(|s| !s.transferred_in)
-                .map(|s| s.start)
-                .collect();
-            // The latest end among stays that started strictly earlier.
-            let mut latest_end = Day::MIN;
-            let mut k = 0;
-            while k < own.len() {
-                let start = facts.stays[own[k] as usize].start;
-                let mut same = k;
-                while same < own.len() && facts.stays[own[same] as usize].start == start {
-                    same += 1;
-                }
-                let window = start - super::catalogue::LOOKBACK_DAYS;
-                for i in &own[k..same] {
-                    let s = &mut facts.stays[*i as usize];
-                    // No stay ended within the window: an end on `window` itself
-                    // is a return (see `RETURN_WINDOW_DAYS`), not a new start.
-                    s.first_time = !s.transferred_in && latest_end < window;
-                }
-                for i in &own[k..same] {
-                    latest_end = latest_end.max(facts.stays[*i as usize].end);
-                }
-                k = same;
-            }
-            for i in own {
-                let s = &mut facts.stays[*i as usize];
-                if s.end != OPEN {
-                    let limit = s.end + super::catalogue::RETURN_WINDOW_DAYS;
-                    let first = starts.partition_point(|d| *d < s.end);
-                    s.returned = starts.get(first).is_some_and(|d| *d <= limit);
-                }
-            }
-            group = next;
         }
 
-        drop(order);
+        mark_returns(&mut facts.stays);
 
-        // Group by municipality.
+        // Group by municipality, in id order within each (an incremental
+        // update sorts the same way, so both give the same projection).
         let n = facts.municipalities.len();
         // In place: a stable sort would need half the stays again as buffer.
-        facts.entries.sort_unstable_by_key(|e| e.gemeente);
-        facts.stays.sort_unstable_by_key(|s| s.gemeente);
+        facts.entries.sort_unstable_by_key(|e| (e.gemeente, e.id));
+        facts.stays.sort_unstable_by_key(|s| (s.gemeente, s.id));
         facts.entry_ranges = ranges(n, facts.entries.iter().map(|e| e.gemeente));
         facts.stay_ranges = ranges(n, facts.stays.iter().map(|s| s.gemeente));
         facts
+    }
+}
+
+/// First-time entries and returns, per person in order of start.
+fn mark_returns(stays: &mut [StayFact]) {
+    let mut order: Vec<u32> = (0..stays.len() as u32).collect();
+    order.sort_unstable_by_key(|i| {
+        let s = &stays[*i as usize];
+        (s.client, s.start, *i)
+    });
+    let mut group = 0;
+    while group < order.len() {
+        let client = stays[order[group] as usize].client;
+        let mut next = group;
+        while next < order.len() && stays[order[next] as usize].client == client {
+            next += 1;
+        }
+        let own = &order[group..next];
+        let starts: Vec<Day> = own
+            .iter()
+            .map(|i| &stays[*i as usize])
+            .filter(|s| !s.transferred_in)
+            .map(|s| s.start)
+            .collect();
+        // The latest end among stays that started strictly earlier.
+        let mut latest_end = Day::MIN;
+        let mut k = 0;
+        while k < own.len() {
+            let start = stays[own[k] as usize].start;
+            let mut same = k;
+            while same < own.len() && stays[own[same] as usize].start == start {
+                same += 1;
+            }
+            let window = start - super::catalogue::LOOKBACK_DAYS;
+            for i in &own[k..same] {
+                let s = &mut stays[*i as usize];
+                // No stay ended within the window: an end on `window` itself
+                // is a return (see `RETURN_WINDOW_DAYS`), not a new start.
+                s.first_time = !s.transferred_in && latest_end < window;
+            }
+            for i in &own[k..same] {
+                latest_end = latest_end.max(stays[*i as usize].end);
+            }
+            k = same;
+        }
+        for i in own {
+            let s = &mut stays[*i as usize];
+            if s.end != OPEN {
+                let limit = s.end + super::catalogue::RETURN_WINDOW_DAYS;
+                let first = starts.partition_point(|d| *d < s.end);
+                s.returned = starts.get(first).is_some_and(|d| *d <= limit);
+            }
+        }
+        group = next;
     }
 }
 
@@ -575,6 +688,83 @@ fn ranges(n: usize, keys: impl Iterator<Item = u16>) -> Vec<(u32, u32)> {
         }
     }
     out
+}
+
+impl Facts {
+    /// Replaces everything known about `clients` with `changes` (all their
+    /// entries and stays, resolved as known at the changes' moment, from
+    /// `FactsBuilder::changes_of(self, ..)`), and the capacity rows with
+    /// those of `changes` if `capacity` is set.
+    ///
+    /// Correct because every fact of a person depends on that person's rows
+    /// only (a transfer links two stays of the same person, first-time
+    /// entries and returns look at one person's stays), and history is
+    /// append-only: a correction or retraction is a new row of the same
+    /// person, so the persons with a row beyond the projection's stamp are
+    /// the only ones whose facts can differ. The result equals a full build
+    /// at the same moment (tested).
+    pub fn merge(
+        &mut self,
+        changes: Facts,
+        clients: &std::collections::HashSet<u32>,
+        capacity: bool,
+    ) -> Result<(), NeedsRebuild> {
+        if changes.ids_overflow || self.ids_overflow {
+            return Err(NeedsRebuild("een id past niet in de projectie"));
+        }
+        if changes.municipalities != self.municipalities
+            || changes.products != self.products
+            || changes.providers != self.providers
+            || changes.locations != self.locations
+        {
+            return Err(NeedsRebuild("nieuwe referentiegegevens"));
+        }
+        if changes
+            .entries
+            .iter()
+            .map(|e| e.client)
+            .chain(changes.stays.iter().map(|s| s.client))
+            .any(|c| !clients.contains(&c))
+        {
+            return Err(NeedsRebuild("rijen van een onverwachte persoon"));
+        }
+        self.known_at = changes.known_at;
+
+        // Entries: the changed persons' ones out, theirs in; spans laid out
+        // again in id order of the entries, as a full build lays them out.
+        self.entries.retain(|e| !clients.contains(&e.client));
+        let mut entries = std::mem::take(&mut self.entries);
+        let old_spans = std::mem::take(&mut self.spans);
+        let base = entries.len();
+        entries.extend(changes.entries.iter().copied());
+        let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
+        by_id.sort_unstable_by_key(|i| entries[*i as usize].id);
+        let mut spans = Vec::with_capacity(old_spans.len() + changes.spans.len());
+        for i in by_id {
+            let i = i as usize;
+            let source = if i < base { &old_spans } else { &changes.spans };
+            let e = &mut entries[i];
+            let (a, b) = (e.first as usize, e.first as usize + e.count as usize);
+            e.first = u32::try_from(spans.len()).unwrap_or(u32::MAX);
+            spans.extend_from_slice(source.get(a..b).unwrap_or(&[]));
+        }
+        drop(old_spans);
+        entries.sort_unstable_by_key(|e| (e.gemeente, e.id));
+        self.entries = entries;
+        self.spans = spans;
+
+        self.stays.retain(|s| !clients.contains(&s.client));
+        self.stays.extend(changes.stays.iter().copied());
+        self.stays.sort_unstable_by_key(|s| (s.gemeente, s.id));
+
+        if capacity {
+            self.capacity = changes.capacity;
+        }
+        let n = self.municipalities.len();
+        self.entry_ranges = ranges(n, self.entries.iter().map(|e| e.gemeente));
+        self.stay_ranges = ranges(n, self.stays.iter().map(|s| s.gemeente));
+        Ok(())
+    }
 }
 
 impl Facts {
@@ -643,22 +833,25 @@ fn grouped<'a, T>(
 
 /// An owned row, for resolving a `History` in memory.
 enum OwnedRow {
-    Entry(i64, i64, i64, String, NaiveDate),
+    Entry(i64, i64, i64, String, Option<String>, NaiveDate),
     Transition(i64, Status, NaiveDate),
-    Stay(Box<(StayHeader, StayVersion)>),
+    Stay(Box<(StayHeader, StayVersion, Option<String>)>),
     Capacity(CapacityRow),
 }
 
 impl OwnedRow {
     fn as_row(&self) -> FigureRow<'_> {
         match self {
-            OwnedRow::Entry(id, client, product, responsible, since) => FigureRow::Entry {
-                id: *id,
-                client: *client,
-                product: *product,
-                responsible,
-                since: *since,
-            },
+            OwnedRow::Entry(id, client, product, responsible, residence, since) => {
+                FigureRow::Entry {
+                    id: *id,
+                    client: *client,
+                    product: *product,
+                    responsible,
+                    residence: residence.as_deref(),
+                    since: *since,
+                }
+            }
             OwnedRow::Transition(entry, status, from) => FigureRow::Transition {
                 entry: *entry,
                 status: status.code(),
@@ -667,12 +860,14 @@ impl OwnedRow {
                 from: *from,
             },
             OwnedRow::Stay(b) => {
-                let (h, v) = &**b;
+                let (h, v, residence) = &**b;
                 FigureRow::Stay {
                     id: h.id,
                     client: h.client_id,
                     transferred_from: h.transferred_from,
                     responsible: h.responsible.as_str(),
+                    entry: h.entry_id,
+                    residence: residence.as_deref(),
                     product: v.product_id,
                     provider: v.provider_id,
                     location: v.location_id,
@@ -701,6 +896,18 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
         .filter(|e| e.created_at <= known_at)
         .collect();
     entries.sort_by_key(|e| e.id);
+    // The municipality of residence: that of the application behind a
+    // decision (`Dimension::Woongemeente`).
+    let applied: HashMap<i64, &GemeenteCode> = h
+        .applications
+        .iter()
+        .map(|a| (a.id, &a.municipality))
+        .collect();
+    let residence: HashMap<i64, String> = h
+        .decisions
+        .iter()
+        .filter_map(|d| Some((d.id, applied.get(&d.application_id)?.to_string())))
+        .collect();
     let mut by_entry: HashMap<i64, Vec<Transition>> = HashMap::new();
     for t in &h.transitions {
         by_entry.entry(t.entry_id).or_default().push(t.clone());
@@ -711,6 +918,7 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
             e.client_id,
             e.product_id,
             e.responsible.to_string(),
+            residence.get(&e.decision_id).cloned(),
             e.waiting_since,
         ));
     }
@@ -738,7 +946,12 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
     headers.sort_by_key(|s| s.id);
     for s in headers {
         if let Some(v) = latest.get(&s.id) {
-            out.push(OwnedRow::Stay(Box::new((s.clone(), (*v).clone()))));
+            let residence = s.decision_id.and_then(|d| residence.get(&d).cloned());
+            out.push(OwnedRow::Stay(Box::new((
+                s.clone(),
+                (*v).clone(),
+                residence,
+            ))));
         }
     }
     let mut capacity: Vec<&CapacityRow> = h
@@ -757,4 +970,32 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
     });
     out.extend(capacity.into_iter().cloned().map(OwnedRow::Capacity));
     out
+}
+
+/// The rows of `persons` (and every capacity row if `capacity`), resolved in
+/// memory as `FigureStore::figure_changes` resolves them in SQL, built for
+/// merging into `base`.
+#[cfg(test)]
+pub(crate) fn changes(
+    h: &History,
+    base: &Facts,
+    known_at: DateTime<Utc>,
+    persons: &std::collections::HashSet<u32>,
+    capacity: bool,
+) -> Facts {
+    let client_of: HashMap<i64, i64> = h.entries.iter().map(|e| (e.id, e.client_id)).collect();
+    let ours = |client: i64| u32::try_from(client).is_ok_and(|c| persons.contains(&c));
+    let mut b = FactsBuilder::changes_of(base, known_at);
+    for row in resolve(h, known_at) {
+        let keep = match &row {
+            OwnedRow::Entry(_, client, ..) => ours(*client),
+            OwnedRow::Transition(entry, ..) => client_of.get(entry).is_some_and(|c| ours(*c)),
+            OwnedRow::Stay(s) => ours(s.0.client_id),
+            OwnedRow::Capacity(_) => capacity,
+        };
+        if keep {
+            let _ = b.row(row.as_row());
+        }
+    }
+    b.finish()
 }

@@ -3,7 +3,7 @@
 
 use super::catalogue::{Dimension, Indicator, IndicatorId, Timing};
 use super::engine::{Filter, Query, When, compute};
-use super::facts::{Facts, FactsBuilder, History};
+use super::facts::{Facts, FactsBuilder, History, NeedsRebuild};
 use super::suppress::{ShownAnswer, suppress};
 use crate::admin::RequestContext;
 use crate::audit::{AuditAction, ObjectType};
@@ -12,7 +12,9 @@ use crate::policy::{FigureScope, FigureView, figure_view};
 use crate::reference::GemeenteCode;
 use crate::service::Services;
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 /// A question about one indicator, as the API and the pages ask it.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +27,8 @@ pub struct FigureRequest {
     pub product: Option<String>,
     pub aanbieder: Option<i64>,
     pub locatie: Option<i64>,
+    /// Only residents of this municipality (gemeentecode).
+    pub woongemeente: Option<String>,
     pub uitsplitsing: Option<String>,
 }
 
@@ -38,6 +42,16 @@ pub struct FigureResult {
     pub shown: ShownAnswer,
     /// Small numbers are hidden for this user.
     pub suppressed_for_role: bool,
+}
+
+/// Whether the data changed only by new rows of the journey (`figure_stamp`:
+/// the highest ids of entries, transitions, stays, stay versions and
+/// capacity, then versions of the reference data, which must be unchanged).
+fn only_appended(seen: &[i64], now: &[i64]) -> bool {
+    seen.len() == 9
+        && now.len() == 9
+        && seen[..5].iter().zip(&now[..5]).all(|(a, b)| a <= b)
+        && seen[5..] == now[5..]
 }
 
 fn date(errors: &mut Vec<FieldError>, name: &str, value: &Option<String>) -> Option<NaiveDate> {
@@ -81,28 +95,83 @@ impl Services {
             transitions: s.list_transitions(None).await?,
             stay_headers: s.list_stay_headers(&crate::store::Clients::All).await?,
             stay_versions: s.list_stay_versions(&crate::store::Clients::All).await?,
+            applications: s.list_applications(&crate::store::Clients::All).await?,
+            decisions: s.list_decisions(&crate::store::Clients::All).await?,
         })
     }
 
     /// The projection as known at a moment. As known now, it is kept until
     /// the data it reads changes (`FigureStore::figure_stamp`); a national
     /// projection takes seconds to build and answers in microseconds.
+    ///
+    /// After a write it is updated in place: the persons with a row beyond
+    /// the stamp it was built at are read again (`FigureStore::figure_changes`)
+    /// and replace what it held about them (`Facts::merge`). A change of
+    /// reference data, or anything the update cannot prove equal to a full
+    /// build, builds it again from scratch.
     pub async fn figure_facts(&self, known_at: Option<DateTime<Utc>>) -> DomainResult<Arc<Facts>> {
         if let Some(at) = known_at {
             return Ok(Arc::new(self.build_facts(at).await?));
         }
         let stamp = self.store.figure_stamp().await?;
-        if let Ok(cache) = self.figure_cache.lock()
-            && let Some((s, facts)) = cache.as_ref()
-            && *s == stamp
-        {
-            return Ok(facts.clone());
+        if let Some(facts) = self.cached_facts(&stamp) {
+            return Ok(facts);
         }
-        let facts = Arc::new(self.build_facts(self.clock.now_micros()).await?);
+        let _refresh = self.figure_refresh.lock().await;
+        // Another request may have refreshed it meanwhile.
+        let stamp = self.store.figure_stamp().await?;
+        if let Some(facts) = self.cached_facts(&stamp) {
+            return Ok(facts);
+        }
+        let at = self.clock.now_micros();
+        let cached = self.figure_cache.lock().ok().and_then(|mut c| c.take());
+        if let Some((seen, mut facts)) = cached
+            && only_appended(&seen, &stamp)
+            && facts.known_at.is_some_and(|k| k <= at)
+        {
+            // Readers still holding the old projection keep it; otherwise
+            // it is changed without a copy.
+            let changed = {
+                let f = Arc::make_mut(&mut facts);
+                let mut builder = FactsBuilder::changes_of(f, at);
+                let persons = self
+                    .store
+                    .figure_changes(at, &seen, &stamp, &mut builder)
+                    .await?;
+                let persons: Option<HashSet<u32>> =
+                    persons.iter().map(|p| u32::try_from(*p).ok()).collect();
+                match persons {
+                    Some(persons) => f.merge(builder.finish(), &persons, seen[4] != stamp[4]),
+                    None => Err(NeedsRebuild("een persoon-id past niet in de projectie")),
+                }
+            };
+            // What the update cannot do (`NeedsRebuild`), a full build
+            // below does.
+            if changed.is_ok() {
+                if let Ok(mut cache) = self.figure_cache.lock() {
+                    *cache = Some((stamp, facts.clone()));
+                }
+                return Ok(facts);
+            }
+        }
+        let facts = Arc::new(self.build_facts(at).await?);
+        self.figure_rebuilds.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut cache) = self.figure_cache.lock() {
             *cache = Some((stamp, facts.clone()));
         }
         Ok(facts)
+    }
+
+    fn cached_facts(&self, stamp: &[i64]) -> Option<Arc<Facts>> {
+        let cache = self.figure_cache.lock().ok()?;
+        let (s, facts) = cache.as_ref()?;
+        (s.as_slice() == stamp).then(|| facts.clone())
+    }
+
+    /// How often the projection as known now was built from scratch (not
+    /// updated in place) since start.
+    pub fn figure_rebuilds(&self) -> u64 {
+        self.figure_rebuilds.load(Ordering::Relaxed)
     }
 
     /// Builds the projection from the store, streamed.
@@ -339,6 +408,31 @@ impl Services {
                 ));
             }
             filter.location = Some(facts.locations.get(&l).unwrap_or(super::facts::NONE - 1));
+        }
+        if let Some(code) = req
+            .woongemeente
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            if !info.dimensions.contains(&Dimension::Woongemeente) {
+                errors.push(FieldError::new(
+                    "woongemeenteCode",
+                    format!("{} kan niet per woongemeente worden bekeken", info.name),
+                ));
+            }
+            match GemeenteCode::parse(code) {
+                Err(e) => errors.push(FieldError::new("woongemeenteCode", e.to_string())),
+                // Nobody lives in an unknown municipality: zero, not an error.
+                Ok(c) => {
+                    filter.residence = Some(
+                        facts
+                            .municipalities
+                            .get(&c)
+                            .unwrap_or(super::facts::NONE - 1),
+                    )
+                }
+            }
         }
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));

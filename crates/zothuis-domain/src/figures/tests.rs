@@ -74,6 +74,29 @@ impl Builder {
         id
     }
 
+    /// A correction (or with `retracted`, a withdrawal) of transition `of`.
+    fn correct(&mut self, of: i64, status: Status, from: &str, recorded: &str, retracted: bool) {
+        let id = self.id();
+        let entry_id = self
+            .h
+            .transitions
+            .iter()
+            .find(|t| t.id == of)
+            .unwrap()
+            .entry_id;
+        self.h.transitions.push(Transition {
+            id,
+            entry_id,
+            status,
+            effective_date: d(from),
+            note: None,
+            recorded_at: at(recorded),
+            recorded_by: "test".into(),
+            supersedes: Some(of),
+            retracted,
+        });
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn stay(
         &mut self,
@@ -90,6 +113,7 @@ impl Builder {
             id,
             client_id: client,
             entry_id: None,
+            decision_id: None,
             transferred_from,
             responsible: gm(gemeente),
             created_at: at(start),
@@ -765,4 +789,127 @@ fn the_national_set_agrees_with_the_engine_in_every_cell() {
     assert!(checked > 1000, "{checked}");
     let then = Facts::build(&history(), at("2025-07-01"));
     cube_agrees(&then, d("2025-01-01"), d("2025-12-31"));
+}
+
+/// The transition of `client`'s entry with this status and date.
+fn transition_of(h: &History, client: i64, from: &str) -> i64 {
+    let entry = h.entries.iter().find(|e| e.client_id == client).unwrap().id;
+    h.transitions
+        .iter()
+        .find(|t| t.entry_id == entry && t.effective_date == d(from))
+        .unwrap()
+        .id
+}
+
+#[test]
+fn writes_merged_into_the_projection_give_what_a_full_build_gives() {
+    use std::collections::HashSet;
+    // Everything in `history()` is recorded before 1 July 2026.
+    let t0 = at("2026-07-01");
+    let mut b = Builder {
+        h: history(),
+        next: 1000,
+    };
+    let mut facts = Facts::build(&b.h, t0);
+    let before = facts.clone();
+
+    // Recorded in July 2026: a corrected date (client 2 was active again
+    // from 1 September, not 1 August 2025), a withdrawn removal (client 3),
+    // a new entry (client 8), a corrected end of a stay (client 6), a
+    // transfer (client 5) and more places.
+    let returned = transition_of(&b.h, 2, "2025-08-01");
+    b.correct(
+        returned,
+        Status::ActiefWachtend,
+        "2025-09-01",
+        "2026-07-10",
+        false,
+    );
+    let removal = transition_of(&b.h, 3, "2025-09-15");
+    b.correct(
+        removal,
+        Status::Afgevoerd(RemovalReason::GeenContact),
+        "2025-09-15",
+        "2026-07-10",
+        true,
+    );
+    let e8 = b.entry(8, BW, HUIZEN, "2026-07-02");
+    b.status(e8, Status::Aangemeld, "2026-07-02", "2026-07-11");
+    let s5 =
+        b.h.stay_headers
+            .iter()
+            .find(|s| s.client_id == 6 && s.created_at < at("2026-01-01"))
+            .unwrap()
+            .id;
+    b.version(
+        s5,
+        "2025-09-01",
+        Some("2025-11-15"),
+        Some(ExitDestination::ZelfstandigPact),
+        "2026-07-12",
+    );
+    let s4 =
+        b.h.stay_headers
+            .iter()
+            .rev()
+            .find(|s| s.client_id == 5)
+            .unwrap()
+            .id;
+    b.version(
+        s4,
+        "2026-03-01",
+        Some("2026-07-01"),
+        Some(ExitDestination::AndereVoorziening),
+        "2026-07-13",
+    );
+    b.stay(5, BW, KWINTES, Some(HUIS), HUIZEN, "2026-07-01", Some(s4));
+    b.h.stay_headers.last_mut().unwrap().created_at = at("2026-07-13");
+    b.h.stay_versions.last_mut().unwrap().recorded_at = at("2026-07-13");
+    b.h.capacity.push(CapacityRow {
+        id: 4,
+        location_id: OPVANG,
+        product_id: MO,
+        places: 8,
+        valid_from: d("2026-08-01"),
+        valid_to: None,
+        recorded_at: at("2026-07-14"),
+        recorded_by: "test".into(),
+    });
+
+    let t1 = at("2026-08-01");
+    let persons: HashSet<u32> = [2, 3, 8, 6, 5].into_iter().collect();
+    let changes = super::facts::changes(&b.h, &facts, t1, &persons, true);
+    facts.merge(changes, &persons, true).unwrap();
+    assert_eq!(facts, Facts::build(&b.h, t1), "merged equals built");
+    assert_ne!(facts, before);
+    let removed = |f: &Facts| {
+        count(
+            f,
+            IndicatorId::Afgevoerd,
+            When::Period(d("2025-01-01"), d("2025-12-31")),
+        )
+    };
+    assert_eq!(removed(&before), 1);
+    assert_eq!(removed(&facts), 0, "the withdrawn removal is gone");
+    assert_eq!(
+        count(&facts, IndicatorId::WachtendActief, on("2025-08-15")),
+        count(&before, IndicatorId::WachtendActief, on("2025-08-15")) - 1,
+        "client 2 is passive until September as corrected"
+    );
+}
+
+#[test]
+fn a_projection_with_other_reference_data_is_rebuilt_not_merged() {
+    let h = history();
+    let mut facts = Facts::build(&h, at("2026-07-01"));
+    let mut other = h.clone();
+    other.providers.push(Provider {
+        id: 99,
+        name: "Nieuw".into(),
+        agb_code: None,
+        version: 1,
+    });
+    let changes = Facts::build(&other, at("2026-07-02"));
+    let none = std::collections::HashSet::new();
+    assert!(facts.merge(changes, &none, false).is_err());
 }

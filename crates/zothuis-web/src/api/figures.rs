@@ -37,8 +37,24 @@ pub struct IndicatorDto {
     #[schema(example = "peildatum")]
     pub meting: String,
     /// Mogelijke waarden van `uitsplitsing`.
-    #[schema(example = json!(["gemeente", "product"]))]
+    #[schema(example = json!(["gemeente", "woongemeente", "product"]))]
     pub uitsplitsingen: Vec<String>,
+    /// Wat elke uitsplitsing betekent, in de volgorde van `uitsplitsingen`.
+    pub uitsplitsingsdefinities: Vec<UitsplitsingDto>,
+}
+
+/// Een uitsplitsing met haar betekenis.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UitsplitsingDto {
+    #[schema(example = "woongemeente")]
+    pub id: String,
+    #[schema(example = "Woongemeente")]
+    pub naam: String,
+    #[schema(
+        example = "De gemeente waar de persoon woont: de gemeente van de aanvraag die leidde tot de beschikking."
+    )]
+    pub definitie: String,
 }
 
 impl From<Indicator> for IndicatorDto {
@@ -50,6 +66,15 @@ impl From<Indicator> for IndicatorDto {
             eenheid: i.unit.code().into(),
             meting: i.timing.code().into(),
             uitsplitsingen: i.dimensions.iter().map(|d| d.code().to_string()).collect(),
+            uitsplitsingsdefinities: i
+                .dimensions
+                .iter()
+                .map(|d| UitsplitsingDto {
+                    id: d.code().into(),
+                    naam: d.label().into(),
+                    definitie: d.definition().into(),
+                })
+                .collect(),
         }
     }
 }
@@ -90,7 +115,10 @@ pub struct WaardenVraag {
     pub aanbieder_id: Option<i64>,
     #[param(example = 1)]
     pub locatie_id: Option<i64>,
-    /// gemeente, product, aanbieder, locatie, reden of bestemming.
+    /// Alleen inwoners van deze gemeente (woongemeente: de gemeente van de aanvraag).
+    #[param(example = "GM0406")]
+    pub woongemeente_code: Option<String>,
+    /// gemeente, woongemeente, product, aanbieder, locatie, reden of bestemming.
     #[param(example = "gemeente")]
     pub uitsplitsing: Option<String>,
 }
@@ -215,6 +243,7 @@ impl WaardenVraag {
             product: self.product_code.clone(),
             aanbieder: self.aanbieder_id,
             locatie: self.locatie_id,
+            woongemeente: self.woongemeente_code.clone(),
             uitsplitsing: self.uitsplitsing.clone(),
         }
     }

@@ -987,7 +987,12 @@ async fn indicator_page(
     };
     let page = FiguresPage {
         heading: info.name.into(),
-        intro: info.definition.into(),
+        // The chosen breakdown says what it counts (the woongemeente is not
+        // the responsible municipality).
+        intro: match q.uitsplitsing.as_deref().and_then(Dimension::parse) {
+            Some(d) => format!("{} {}: {}", info.definition, d.label(), d.definition()),
+            None => info.definition.into(),
+        },
         layout,
         form,
         tiles: Vec::new(),

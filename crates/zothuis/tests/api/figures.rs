@@ -554,3 +554,162 @@ async fn the_national_set_agrees_with_the_engine_on_the_demo_history() {
     let checked = check_against_engine(&facts, &months, Some(7)).unwrap();
     assert!(checked > 10_000, "{checked}");
 }
+
+#[tokio::test]
+async fn a_write_and_its_correction_show_in_the_figures_without_a_rebuild() {
+    let app = demo().await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let day = "2026-01-12";
+    let active = format!("/api/v1/indicatoren/wachtend-actief/waarden?peildatum={day}");
+    let passive = format!("/api/v1/indicatoren/wachtend-passief/waarden?peildatum={day}");
+    let was = total(&app, &manager, &active).await;
+    let was_passive = total(&app, &manager, &passive).await;
+    let rebuilds = app.services.figure_rebuilds();
+    assert!(rebuilds >= 1, "the first question builds the projection");
+
+    // Someone actively waiting turns out to be in a clinic ...
+    let list = json_ok(
+        &app,
+        &manager,
+        &format!("/api/v1/wachtlijst?peildatum={day}&status=actief-wachtend"),
+    )
+    .await;
+    let entry = list["resultaten"][0]["id"].as_i64().unwrap();
+    let post = |body: Value| {
+        Client::new()
+            .post(app.url(&format!("/api/v1/wachtlijst/{entry}/overgangen")))
+            .bearer_auth(&manager)
+            .json(&body)
+            .send()
+    };
+    let r = post(json!({"status": "passief-wachtend", "reden": "klinische-opname", "ingangsdatum": "2026-01-05"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let written: Value = r.json().await.unwrap();
+    assert_eq!(total(&app, &manager, &active).await, was - 1.0);
+    assert_eq!(total(&app, &manager, &passive).await, was_passive + 1.0);
+
+    // ... and the date was wrong: from after the peildatum, which puts them
+    // back among the active on the peildatum.
+    let r = post(
+        json!({"status": "passief-wachtend", "reden": "klinische-opname",
+        "ingangsdatum": "2026-01-14", "vervangt": written["id"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    assert_eq!(total(&app, &manager, &active).await, was);
+    assert_eq!(total(&app, &manager, &passive).await, was_passive);
+
+    assert_eq!(
+        app.services.figure_rebuilds(),
+        rebuilds,
+        "both writes were applied to the projection in place"
+    );
+    // And what it holds is what a full build gives as known at that moment.
+    let kept = app.services.figure_facts(None).await.unwrap();
+    let built = app
+        .services
+        .build_facts(kept.known_at.unwrap())
+        .await
+        .unwrap();
+    assert!(*kept == built, "the updated projection equals a full build");
+}
+
+#[tokio::test]
+async fn residents_of_huizen_show_under_huizen_as_woongemeente_and_under_hilversum_as_responsible()
+{
+    // Gooi en Vechtstreek works under the centrumgemeente regime: Hilversum
+    // is responsible for everyone; the demo's residents applied in their own
+    // municipality.
+    let app = demo().await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let path = |by: &str| {
+        format!(
+            "/api/v1/indicatoren/instroom/waarden?periodeVan=2022-01-01&periodeTot=2026-01-31&uitsplitsing={by}"
+        )
+    };
+    let value = |v: &Value, key: &str| {
+        cells(v)
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map_or(0.0, |(_, c)| c["waarde"].as_f64().unwrap())
+    };
+    let responsible = json_ok(&app, &manager, &path("gemeente")).await;
+    let residence = json_ok(&app, &manager, &path("woongemeente")).await;
+    let all = responsible["totaal"]["waarde"].as_f64().unwrap();
+    assert!(all > 20.0, "{responsible}");
+    assert_eq!(
+        value(&responsible, "GM0402"),
+        all,
+        "Hilversum is responsible"
+    );
+    assert_eq!(value(&responsible, "GM0406"), 0.0);
+    let huizen = value(&residence, "GM0406");
+    assert!(huizen > 0.0, "Huizen residents under Huizen: {residence}");
+    assert!(value(&residence, "GM0402") < all);
+    assert_eq!(residence["totaal"]["waarde"].as_f64().unwrap(), all);
+    let label = cells(&residence)
+        .into_iter()
+        .find(|(k, _)| k == "GM0406")
+        .map(|(_, c)| c["label"].as_str().unwrap().to_string());
+    assert_eq!(label.as_deref(), Some("Huizen"));
+
+    // As a filter: only Huizen residents.
+    let only = total(
+        &app,
+        &manager,
+        "/api/v1/indicatoren/instroom/waarden?periodeVan=2022-01-01&periodeTot=2026-01-31&woongemeenteCode=GM0406",
+    )
+    .await;
+    assert_eq!(only, huizen);
+
+    // The waiting list too, and for a policy adviser small numbers are
+    // hidden here as in every breakdown.
+    let waiting = json_ok(
+        &app,
+        &manager,
+        "/api/v1/indicatoren/wachtend-totaal/waarden?peildatum=2026-01-12&uitsplitsing=woongemeente",
+    )
+    .await;
+    assert!(value(&waiting, "GM0406") > 0.0, "{waiting}");
+    let adviser = app.token("beleidsadviseur", "regio:GV").await;
+    let shown = json_ok(
+        &app,
+        &adviser,
+        "/api/v1/indicatoren/wachtend-totaal/waarden?peildatum=2026-01-12&uitsplitsing=woongemeente",
+    )
+    .await;
+    for (key, c) in cells(&shown) {
+        if let Some(n) = c["waarde"].as_f64() {
+            assert!(n == 0.0 || n >= 5.0, "{key}: {c}");
+        }
+    }
+
+    // The catalogue says what it means.
+    let list = json_ok(&app, &manager, "/api/v1/indicatoren?paginaGrootte=100").await;
+    let inflow = list["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "instroom")
+        .unwrap();
+    let definition = inflow["uitsplitsingsdefinities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "woongemeente")
+        .unwrap();
+    assert!(
+        definition["definitie"]
+            .as_str()
+            .unwrap()
+            .contains("aanvraag")
+    );
+}
