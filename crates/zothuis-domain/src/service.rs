@@ -54,6 +54,12 @@ impl Default for Settings {
 /// The figures projection as known now, with the stamp it was built at.
 pub type FigureCache = std::sync::Mutex<Option<(Vec<i64>, Arc<crate::figures::Facts>)>>;
 
+/// What is hidden of a figure family for aggregate-only roles, per
+/// projection (its address and moment), family, day or period and area.
+pub type PatternCache = std::sync::Mutex<
+    std::collections::HashMap<crate::figures::protect::PatternKey, Arc<crate::figures::Pattern>>,
+>;
+
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
@@ -65,6 +71,7 @@ pub struct Services {
     pub(crate) figure_refresh: Arc<tokio::sync::Mutex<()>>,
     /// How often the projection as known now was built from scratch.
     pub(crate) figure_rebuilds: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) figure_patterns: Arc<PatternCache>,
 }
 
 impl Services {
@@ -76,6 +83,7 @@ impl Services {
             figure_cache: Arc::default(),
             figure_refresh: Arc::default(),
             figure_rebuilds: Arc::default(),
+            figure_patterns: Arc::default(),
         }
     }
 

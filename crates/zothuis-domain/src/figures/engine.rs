@@ -2,7 +2,7 @@
 //! within a filter, in total and broken down by one dimension.
 
 use super::catalogue::{Dimension, IndicatorId, Timing};
-use super::facts::{Facts, NONE, NONE8, OPEN, StayFact, WaitState, day};
+use super::facts::{Day, EntryFact, Facts, NONE, NONE8, OPEN, Span, StayFact, WaitState, day};
 use crate::care::ExitDestination;
 use crate::waitlist::{PassiveReason, RemovalReason};
 use chrono::NaiveDate;
@@ -35,12 +35,31 @@ impl Filter {
             .is_none_or(|set| set.get(usize::from(g)).copied().unwrap_or(false))
     }
 
-    fn stay(&self, s: &StayFact) -> bool {
-        self.gemeente(s.gemeente)
-            && self.product.is_none_or(|p| p == s.product)
-            && self.provider.is_none_or(|p| p == s.provider)
-            && self.location.is_none_or(|l| l == s.location)
-            && self.residence.is_none_or(|r| r == s.residence)
+    /// Whether a unit at this coordinate counts (its municipality was
+    /// already chosen by `units`).
+    fn holds(&self, at: &Coord) -> bool {
+        let on = |d: Dimension, v: Option<u16>| v.is_none_or(|v| v == at[axis(d)]);
+        on(Dimension::Product, self.product)
+            && on(Dimension::Aanbieder, self.provider)
+            && on(Dimension::Locatie, self.location)
+            && on(Dimension::Woongemeente, self.residence)
+    }
+
+    /// The marginal coordinate this filter selects within an area of more
+    /// than one municipality: the chosen values, `ANY` elsewhere.
+    pub fn coord(&self, single_municipality: Option<u16>) -> Coord {
+        let mut at = [ANY; AXES];
+        let mut set = |d: Dimension, v: Option<u16>| {
+            if let Some(v) = v {
+                at[axis(d)] = v;
+            }
+        };
+        set(Dimension::Gemeente, single_municipality);
+        set(Dimension::Product, self.product);
+        set(Dimension::Aanbieder, self.provider);
+        set(Dimension::Locatie, self.location);
+        set(Dimension::Woongemeente, self.residence);
+        at
     }
 }
 
@@ -84,6 +103,8 @@ impl Value {
 /// One row of a breakdown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
+    /// The dimension value's index in the projection (its place in a `Coord`).
+    pub at: u16,
     /// The code of the dimension value (gemeentecode, product code, id, reason).
     pub key: String,
     pub label: String,
@@ -95,85 +116,153 @@ pub struct Answer {
     pub indicator: IndicatorId,
     pub total: Value,
     pub cells: Vec<Cell>,
-    /// Whether the cells add up to the total (so that suppression must
-    /// protect them against subtraction).
-    pub additive: bool,
 }
 
 /// Why a query cannot be answered; shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError(pub String);
 
+/// Where a counted unit lies on every dimension, in `Dimension::ALL` order
+/// (`NONE` where it has no value; `ANY` in a marginal: all values).
+pub type Coord = [u16; AXES];
+
+/// The number of dimensions a unit lies on.
+pub const AXES: usize = Dimension::ALL.len();
+
+/// In a marginal coordinate: every value of the dimension. (`NONE` is "no
+/// value", `NONE - 1` an id the projection does not know.)
+pub const ANY: u16 = NONE - 2;
+
+/// No person (a record counted without one, or places).
+pub const NO_CLIENT: u32 = u32::MAX;
+
+/// The position of a dimension in a `Coord`.
+pub fn axis(d: Dimension) -> usize {
+    d as usize
+}
+
+/// One thing an indicator counts or measures.
+#[derive(Debug, Clone, Copy)]
+pub struct Unit {
+    pub at: Coord,
+    /// The person, for indicators of distinct persons; else `NO_CLIENT`.
+    pub client: u32,
+    /// Days (a waiting time or length of stay), or for returns the exit day.
+    pub value: i64,
+    /// How many the unit counts for: 1, or places for capacity, 0 for an
+    /// occupant counted only in a rate's numerator.
+    pub weight: u32,
+    /// Counts in a rate's numerator (an occupant; a return).
+    pub hit: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Agg {
+pub(crate) enum Agg {
     Count,
     Distinct,
     Median,
     Mean,
     Max,
+    /// Occupants over places.
     Ratio,
+    /// Per person the first exit in the cell, counted if they returned.
+    Returns,
+    /// Per person the first exit in the cell: the share that returned.
+    ReturnRatio,
 }
 
+impl Agg {
+    pub(crate) fn of(id: IndicatorId) -> Agg {
+        use IndicatorId as I;
+        match id {
+            I::WachtendTotaal
+            | I::WachtendAangemeld
+            | I::WachtendActief
+            | I::WachtendPassief
+            | I::InScreening
+            | I::Afgevoerd
+            | I::Instroom
+            | I::Uitstroom
+            | I::Overplaatsingen
+            | I::Bezetting
+            | I::Capaciteit => Agg::Count,
+            I::WachttijdMediaan | I::WachttijdGeplaatstMediaan => Agg::Median,
+            I::WachttijdGemiddeld | I::WachttijdGeplaatstGemiddeld | I::Verblijfsduur => Agg::Mean,
+            I::WachttijdMaximum => Agg::Max,
+            I::PersonenUitgestroomd | I::UitstroomZelfstandig | I::EersteInstroom => Agg::Distinct,
+            I::Terugkeer => Agg::Returns,
+            I::Bezettingsgraad => Agg::Ratio,
+            I::TerugkeerPercentage => Agg::ReturnRatio,
+        }
+    }
+}
+
+/// What a cell has gathered of its units.
 #[derive(Debug, Default, Clone)]
-struct Bucket {
+pub(crate) struct Bucket {
     count: u64,
     clients: HashSet<u32>,
     values: Vec<i64>,
-    numerator: HashSet<u32>,
     numerator_count: u64,
+    /// Per person: the day of their first exit and whether they returned.
+    firsts: HashMap<u32, (i64, bool)>,
+}
+
+impl Bucket {
+    pub(crate) fn add(&mut self, agg: Agg, u: &Unit) {
+        match agg {
+            Agg::Count => self.count += u64::from(u.weight),
+            Agg::Distinct => {
+                self.clients.insert(u.client);
+            }
+            Agg::Median | Agg::Mean | Agg::Max => self.values.push(u.value),
+            Agg::Ratio => {
+                self.count += u64::from(u.weight);
+                self.numerator_count += u64::from(u.hit);
+            }
+            Agg::Returns | Agg::ReturnRatio => {
+                let first = self.firsts.entry(u.client).or_insert((u.value, u.hit));
+                if u.value < first.0 {
+                    *first = (u.value, u.hit);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn result(&self, agg: Agg) -> Value {
+        let returned = || self.firsts.values().filter(|(_, r)| *r).count() as u64;
+        match agg {
+            Agg::Count => Value::Count(self.count),
+            Agg::Distinct => Value::Count(self.clients.len() as u64),
+            Agg::Median | Agg::Mean | Agg::Max => Value::Days {
+                n: self.values.len() as u64,
+                days: stat(agg, &self.values),
+            },
+            Agg::Ratio => Value::Percent {
+                numerator: self.numerator_count,
+                denominator: self.count,
+            },
+            Agg::Returns => Value::Count(returned()),
+            Agg::ReturnRatio => Value::Percent {
+                numerator: returned(),
+                denominator: self.firsts.len() as u64,
+            },
+        }
+    }
 }
 
 struct Acc {
     agg: Agg,
     total: Bucket,
     cells: BTreeMap<u16, Bucket>,
-    breakdown: bool,
+    breakdown: Option<usize>,
 }
 
 impl Acc {
-    fn new(agg: Agg, breakdown: bool) -> Acc {
-        Acc {
-            agg,
-            total: Bucket::default(),
-            cells: BTreeMap::new(),
-            breakdown,
-        }
-    }
-
-    fn each(&mut self, key: u16, f: impl Fn(&mut Bucket)) {
-        f(&mut self.total);
-        if self.breakdown {
-            f(self.cells.entry(key).or_default());
-        }
-    }
-
-    fn count(&mut self, key: u16) {
-        self.each(key, |b| b.count += 1);
-    }
-
-    fn client(&mut self, key: u16, client: u32) {
-        self.each(key, |b| {
-            b.clients.insert(client);
-        });
-    }
-
-    fn value(&mut self, key: u16, v: i64) {
-        self.each(key, |b| b.values.push(v));
-    }
-
-    fn result(&self, b: &Bucket) -> Value {
-        match self.agg {
-            Agg::Count => Value::Count(b.count),
-            Agg::Distinct => Value::Count(b.clients.len() as u64),
-            Agg::Median | Agg::Mean | Agg::Max => {
-                let n = b.values.len() as u64;
-                let days = stat(self.agg, &b.values);
-                Value::Days { n, days }
-            }
-            Agg::Ratio => Value::Percent {
-                numerator: b.numerator_count + b.numerator.len() as u64,
-                denominator: b.count + b.clients.len() as u64,
-            },
+    fn add(&mut self, u: &Unit) {
+        self.total.add(self.agg, u);
+        if let Some(a) = self.breakdown {
+            self.cells.entry(u.at[a]).or_default().add(self.agg, u);
         }
     }
 }
@@ -203,14 +292,218 @@ fn wide(code: u8) -> u16 {
     if code == NONE8 { NONE } else { u16::from(code) }
 }
 
-fn stay_key(s: &StayFact, d: Option<Dimension>) -> u16 {
-    match d {
-        Some(Dimension::Product) => s.product,
-        Some(Dimension::Aanbieder) => s.provider,
-        Some(Dimension::Locatie) => s.location,
-        Some(Dimension::Bestemming) => wide(s.exit),
-        Some(Dimension::Woongemeente) => s.residence,
-        Some(Dimension::Gemeente) | Some(Dimension::Reden) | None => s.gemeente,
+fn stay_at(s: &StayFact) -> Coord {
+    let mut at = [NONE; AXES];
+    at[axis(Dimension::Gemeente)] = s.gemeente;
+    at[axis(Dimension::Woongemeente)] = s.residence;
+    at[axis(Dimension::Product)] = s.product;
+    at[axis(Dimension::Aanbieder)] = s.provider;
+    at[axis(Dimension::Locatie)] = s.location;
+    at[axis(Dimension::Bestemming)] = wide(s.exit);
+    at
+}
+
+fn entry_at(e: &EntryFact, span: &Span) -> Coord {
+    let mut at = [NONE; AXES];
+    at[axis(Dimension::Gemeente)] = e.gemeente;
+    at[axis(Dimension::Woongemeente)] = e.residence;
+    at[axis(Dimension::Product)] = e.product;
+    at[axis(Dimension::Aanbieder)] = span.provider;
+    at[axis(Dimension::Reden)] = wide(span.reason);
+    at
+}
+
+/// Where a location is and whose it is, as a coordinate (capacity).
+fn place_at(facts: &Facts, location: u16, product: u16) -> Coord {
+    let of = |v: &Vec<u16>| v.get(usize::from(location)).copied().unwrap_or(NONE);
+    let mut at = [NONE; AXES];
+    at[axis(Dimension::Gemeente)] = of(&facts.location_municipality);
+    at[axis(Dimension::Product)] = product;
+    at[axis(Dimension::Aanbieder)] = of(&facts.location_provider);
+    at[axis(Dimension::Locatie)] = location;
+    at
+}
+
+/// The measured day or period of an indicator, as days.
+pub(crate) fn days_of(id: IndicatorId, when: When) -> Result<(Day, Day), QueryError> {
+    let info = id.info();
+    match (info.timing, when) {
+        (Timing::Peildatum, When::On(d)) => Ok((day(d), day(d))),
+        (Timing::Periode, When::Period(a, b)) if a <= b => Ok((day(a), day(b))),
+        (Timing::Periode, When::Period(..)) => Err(QueryError(
+            "het begin van de periode ligt na het einde".into(),
+        )),
+        (Timing::Peildatum, _) => Err(QueryError(format!(
+            "{} wordt op een peildatum gemeten",
+            info.name
+        ))),
+        (Timing::Periode, _) => Err(QueryError(format!(
+            "{} wordt over een periode gemeten",
+            info.name
+        ))),
+    }
+}
+
+/// Every unit an indicator counts on a day or in a period, among the records
+/// of the municipalities in `set` (None: all). The one definition of each
+/// indicator: answers and their protection (`protect`) both read it.
+pub(crate) fn units(
+    facts: &Facts,
+    id: IndicatorId,
+    (from, to): (Day, Day),
+    set: Option<&[bool]>,
+    mut emit: impl FnMut(Unit),
+) {
+    let in_period = |d: Day| from <= d && d <= to;
+    let unit = |at: Coord| Unit {
+        at,
+        client: NO_CLIENT,
+        value: 0,
+        weight: 1,
+        hit: false,
+    };
+    use IndicatorId as I;
+    match id {
+        I::WachtendTotaal
+        | I::WachtendAangemeld
+        | I::WachtendActief
+        | I::WachtendPassief
+        | I::InScreening
+        | I::WachttijdMediaan
+        | I::WachttijdGemiddeld
+        | I::WachttijdMaximum => {
+            for e in facts.entries_in(set) {
+                let Some(span) = facts.span_on(e, from) else {
+                    continue;
+                };
+                let counts = match id {
+                    I::WachtendAangemeld => span.state == WaitState::Aangemeld,
+                    I::WachtendActief => span.state == WaitState::Actief,
+                    I::WachtendPassief => span.state == WaitState::Passief,
+                    I::InScreening => span.state == WaitState::Screening,
+                    _ => span.state.is_open(),
+                };
+                if counts {
+                    emit(Unit {
+                        value: i64::from(from - e.since).max(0),
+                        ..unit(entry_at(e, span))
+                    });
+                }
+            }
+        }
+        I::WachttijdGeplaatstMediaan | I::WachttijdGeplaatstGemiddeld | I::Afgevoerd => {
+            let wanted = if id == I::Afgevoerd {
+                WaitState::Afgevoerd
+            } else {
+                WaitState::Geplaatst
+            };
+            for e in facts.entries_in(set) {
+                for span in facts.spans_of(e) {
+                    if span.state == wanted && in_period(span.from) {
+                        emit(Unit {
+                            value: i64::from(span.from - e.since).max(0),
+                            ..unit(entry_at(e, span))
+                        });
+                    }
+                }
+            }
+        }
+        I::Instroom | I::Overplaatsingen => {
+            let transfers = id == I::Overplaatsingen;
+            for s in facts.stays_in(set) {
+                if s.transferred_in == transfers && in_period(s.start) {
+                    emit(unit(stay_at(s)));
+                }
+            }
+        }
+        I::Uitstroom
+        | I::PersonenUitgestroomd
+        | I::Verblijfsduur
+        | I::UitstroomZelfstandig
+        | I::Terugkeer
+        | I::TerugkeerPercentage => {
+            let independent = matches!(
+                id,
+                I::UitstroomZelfstandig | I::Terugkeer | I::TerugkeerPercentage
+            );
+            for s in facts.stays_in(set) {
+                if s.transferred_out
+                    || s.end == OPEN
+                    || !in_period(s.end)
+                    || (independent && !s.left_for_independent_housing())
+                {
+                    continue;
+                }
+                emit(Unit {
+                    client: s.client,
+                    value: i64::from(match id {
+                        I::Verblijfsduur => s.end - s.episode_start,
+                        _ => s.end,
+                    }),
+                    hit: s.returned,
+                    ..unit(stay_at(s))
+                });
+            }
+        }
+        I::EersteInstroom => {
+            for s in facts.stays_in(set) {
+                if s.first_time && in_period(s.start) {
+                    emit(Unit {
+                        client: s.client,
+                        ..unit(stay_at(s))
+                    });
+                }
+            }
+        }
+        I::Bezetting => {
+            for s in facts.stays_in(set) {
+                if s.start <= from && from < s.end {
+                    emit(unit(stay_at(s)));
+                }
+            }
+        }
+        I::Capaciteit | I::Bezettingsgraad => {
+            // Where a location is decides the municipality here. Capacity on
+            // the day per (location, product): the covering row ranked last
+            // (`reference::capacity_on`).
+            let mut places: BTreeMap<(u16, u16), u32> = BTreeMap::new();
+            for c in &facts.capacity {
+                if c.from <= from && from <= c.to {
+                    places.insert((c.location, c.product), c.places);
+                }
+            }
+            let in_set = |at: &Coord| {
+                let g = at[axis(Dimension::Gemeente)];
+                set.is_none_or(|set| set.get(usize::from(g)).copied().unwrap_or(false))
+            };
+            for ((l, p), n) in &places {
+                let at = place_at(facts, *l, *p);
+                if in_set(&at) {
+                    emit(Unit {
+                        weight: *n,
+                        ..unit(at)
+                    });
+                }
+            }
+            if id == I::Bezettingsgraad {
+                for s in &facts.stays {
+                    if s.location == NONE
+                        || !(s.start <= from && from < s.end)
+                        || !places.contains_key(&(s.location, s.product))
+                    {
+                        continue;
+                    }
+                    let at = place_at(facts, s.location, s.product);
+                    if in_set(&at) {
+                        emit(Unit {
+                            weight: 0,
+                            hit: true,
+                            ..unit(at)
+                        });
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -226,272 +519,29 @@ pub fn compute(facts: &Facts, q: &Query) -> Result<Answer, QueryError> {
             d.label().to_lowercase()
         )));
     }
-    let (from, to) = match (info.timing, q.when) {
-        (Timing::Peildatum, When::On(d)) => (day(d), day(d)),
-        (Timing::Periode, When::Period(a, b)) if a <= b => (day(a), day(b)),
-        (Timing::Periode, When::Period(..)) => {
-            return Err(QueryError(
-                "het begin van de periode ligt na het einde".into(),
-            ));
-        }
-        (Timing::Peildatum, _) => {
-            return Err(QueryError(format!(
-                "{} wordt op een peildatum gemeten",
-                info.name
-            )));
-        }
-        (Timing::Periode, _) => {
-            return Err(QueryError(format!(
-                "{} wordt over een periode gemeten",
-                info.name
-            )));
-        }
+    let days = days_of(q.indicator, q.when)?;
+    let agg = Agg::of(q.indicator);
+    let mut acc = Acc {
+        agg,
+        total: Bucket::default(),
+        cells: BTreeMap::new(),
+        breakdown: q.breakdown.map(axis),
     };
-    let in_period = |d: super::facts::Day| from <= d && d <= to;
-    let set = q.filter.municipalities.as_deref();
     let f = &q.filter;
-    let b = q.breakdown;
-    use IndicatorId as I;
-    let agg = match q.indicator {
-        I::WachtendTotaal
-        | I::WachtendAangemeld
-        | I::WachtendActief
-        | I::WachtendPassief
-        | I::InScreening => Agg::Count,
-        I::Afgevoerd | I::Instroom | I::Uitstroom | I::Overplaatsingen | I::Bezetting => Agg::Count,
-        I::Capaciteit => Agg::Count,
-        I::WachttijdMediaan | I::WachttijdGeplaatstMediaan => Agg::Median,
-        I::WachttijdGemiddeld | I::WachttijdGeplaatstGemiddeld | I::Verblijfsduur => Agg::Mean,
-        I::WachttijdMaximum => Agg::Max,
-        I::PersonenUitgestroomd | I::UitstroomZelfstandig | I::Terugkeer | I::EersteInstroom => {
-            Agg::Distinct
+    units(facts, q.indicator, days, f.municipalities.as_deref(), |u| {
+        if f.holds(&u.at) {
+            acc.add(&u);
         }
-        I::Bezettingsgraad | I::TerugkeerPercentage => Agg::Ratio,
-    };
-    let mut acc = Acc::new(agg, b.is_some());
-
-    match q.indicator {
-        I::WachtendTotaal
-        | I::WachtendAangemeld
-        | I::WachtendActief
-        | I::WachtendPassief
-        | I::InScreening
-        | I::WachttijdMediaan
-        | I::WachttijdGemiddeld
-        | I::WachttijdMaximum => {
-            for e in facts.entries_in(set) {
-                // `entries_in` already keeps only the filter's municipalities.
-                if f.product.is_some_and(|p| p != e.product)
-                    || f.residence.is_some_and(|r| r != e.residence)
-                {
-                    continue;
-                }
-                let Some(span) = facts.span_on(e, from) else {
-                    continue;
-                };
-                let counts = match q.indicator {
-                    I::WachtendAangemeld => span.state == WaitState::Aangemeld,
-                    I::WachtendActief => span.state == WaitState::Actief,
-                    I::WachtendPassief => span.state == WaitState::Passief,
-                    I::InScreening => {
-                        span.state == WaitState::Screening
-                            && f.provider.is_none_or(|p| p == span.provider)
-                    }
-                    _ => span.state.is_open(),
-                };
-                if !counts {
-                    continue;
-                }
-                let key = match b {
-                    Some(Dimension::Product) => e.product,
-                    Some(Dimension::Reden) => wide(span.reason),
-                    Some(Dimension::Aanbieder) => span.provider,
-                    Some(Dimension::Woongemeente) => e.residence,
-                    _ => e.gemeente,
-                };
-                match agg {
-                    Agg::Count => acc.count(key),
-                    _ => acc.value(key, i64::from(from - e.since).max(0)),
-                }
-            }
-        }
-        I::WachttijdGeplaatstMediaan | I::WachttijdGeplaatstGemiddeld | I::Afgevoerd => {
-            let wanted = if q.indicator == I::Afgevoerd {
-                WaitState::Afgevoerd
-            } else {
-                WaitState::Geplaatst
-            };
-            for e in facts.entries_in(set) {
-                // `entries_in` already keeps only the filter's municipalities.
-                if f.product.is_some_and(|p| p != e.product)
-                    || f.residence.is_some_and(|r| r != e.residence)
-                {
-                    continue;
-                }
-                for span in facts.spans_of(e) {
-                    if span.state != wanted || !in_period(span.from) {
-                        continue;
-                    }
-                    let key = match b {
-                        Some(Dimension::Product) => e.product,
-                        Some(Dimension::Reden) => wide(span.reason),
-                        Some(Dimension::Woongemeente) => e.residence,
-                        _ => e.gemeente,
-                    };
-                    match agg {
-                        Agg::Count => acc.count(key),
-                        _ => acc.value(key, i64::from(span.from - e.since).max(0)),
-                    }
-                }
-            }
-        }
-        I::Instroom | I::Overplaatsingen => {
-            let transfers = q.indicator == I::Overplaatsingen;
-            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
-                if s.transferred_in == transfers && in_period(s.start) {
-                    acc.count(stay_key(s, b));
-                }
-            }
-        }
-        I::Uitstroom | I::PersonenUitgestroomd | I::Verblijfsduur | I::UitstroomZelfstandig => {
-            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
-                if s.transferred_out || s.end == OPEN || !in_period(s.end) {
-                    continue;
-                }
-                let key = stay_key(s, b);
-                match q.indicator {
-                    I::Uitstroom => acc.count(key),
-                    I::PersonenUitgestroomd => acc.client(key, s.client),
-                    I::Verblijfsduur => acc.value(key, i64::from(s.end - s.episode_start)),
-                    _ => {
-                        if s.left_for_independent_housing() {
-                            acc.client(key, s.client)
-                        }
-                    }
-                }
-            }
-        }
-        I::Terugkeer | I::TerugkeerPercentage => {
-            // Each person's first exit to independent housing in the period,
-            // and whether they started a new stay within 24 months of it.
-            let mut first_exit: HashMap<u32, &StayFact> = HashMap::new();
-            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
-                if s.transferred_out
-                    || s.end == OPEN
-                    || !in_period(s.end)
-                    || !s.left_for_independent_housing()
-                {
-                    continue;
-                }
-                if first_exit.get(&s.client).is_none_or(|o| s.end < o.end) {
-                    first_exit.insert(s.client, s);
-                }
-            }
-            for (client, s) in first_exit {
-                let key = stay_key(s, b);
-                if q.indicator == I::Terugkeer {
-                    if s.returned {
-                        acc.client(key, client);
-                    }
-                } else {
-                    acc.each(key, |bucket| {
-                        bucket.clients.insert(client);
-                        if s.returned {
-                            bucket.numerator.insert(client);
-                        }
-                    });
-                }
-            }
-        }
-        I::EersteInstroom => {
-            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
-                if s.first_time && in_period(s.start) {
-                    acc.client(stay_key(s, b), s.client);
-                }
-            }
-        }
-        I::Bezetting => {
-            for s in facts.stays_in(set).filter(|s| f.stay(s)) {
-                if s.start <= from && from < s.end {
-                    acc.count(stay_key(s, b));
-                }
-            }
-        }
-        I::Capaciteit | I::Bezettingsgraad => {
-            // Where a location is decides the municipality here.
-            let location_ok = |l: u16| {
-                let g = facts
-                    .location_municipality
-                    .get(usize::from(l))
-                    .copied()
-                    .unwrap_or(NONE);
-                let p = facts
-                    .location_provider
-                    .get(usize::from(l))
-                    .copied()
-                    .unwrap_or(NONE);
-                f.gemeente(g)
-                    && f.provider.is_none_or(|x| x == p)
-                    && f.location.is_none_or(|x| x == l)
-            };
-            let key_of = |l: u16, product: u16| match b {
-                Some(Dimension::Product) => product,
-                Some(Dimension::Aanbieder) => facts
-                    .location_provider
-                    .get(usize::from(l))
-                    .copied()
-                    .unwrap_or(NONE),
-                Some(Dimension::Locatie) => l,
-                _ => facts
-                    .location_municipality
-                    .get(usize::from(l))
-                    .copied()
-                    .unwrap_or(NONE),
-            };
-            // Capacity on the day per (location, product): the covering row
-            // ranked last (`reference::capacity_on`).
-            let mut places: BTreeMap<(u16, u16), u32> = BTreeMap::new();
-            for c in &facts.capacity {
-                if c.from <= from && from <= c.to {
-                    places.insert((c.location, c.product), c.places);
-                }
-            }
-            for ((l, p), n) in &places {
-                if !location_ok(*l) || f.product.is_some_and(|x| x != *p) {
-                    continue;
-                }
-                acc.each(key_of(*l, *p), |bucket| bucket.count += u64::from(*n));
-            }
-            if q.indicator == I::Bezettingsgraad {
-                for s in &facts.stays {
-                    if s.location == NONE
-                        || !(s.start <= from && from < s.end)
-                        || !location_ok(s.location)
-                        || f.product.is_some_and(|x| x != s.product)
-                        || !places.contains_key(&(s.location, s.product))
-                    {
-                        continue;
-                    }
-                    acc.each(key_of(s.location, s.product), |bucket| {
-                        bucket.numerator_count += 1
-                    });
-                }
-            }
-        }
-    }
-
-    let total = acc.result(&acc.total);
-    let cells = match b {
+    });
+    let total = acc.total.result(agg);
+    let cells = match q.breakdown {
         None => Vec::new(),
         Some(d) => cells(facts, d, q, &acc),
     };
-    // Counts of records add up; distinct persons may be in two cells.
-    let additive = agg == Agg::Count;
     Ok(Answer {
         indicator: q.indicator,
         total,
         cells,
-        additive,
     })
 }
 
@@ -531,9 +581,10 @@ fn cells(facts: &Facts, d: Dimension, q: &Query, acc: &Acc) -> Vec<Cell> {
         .map(|k| {
             let (key, label) = label(facts, d, q.indicator, k);
             Cell {
+                at: k,
                 key,
                 label,
-                value: acc.result(acc.cells.get(&k).unwrap_or(&empty)),
+                value: acc.cells.get(&k).unwrap_or(&empty).result(acc.agg),
             }
         })
         .collect();

@@ -768,6 +768,19 @@ impl Facts {
 }
 
 impl Facts {
+    /// Which of the projection's municipalities are in `list`, by index (a
+    /// `Filter`'s municipalities).
+    pub fn municipality_set(&self, list: &[crate::reference::GemeenteCode]) -> Vec<bool> {
+        (0..self.municipalities.len())
+            .map(|i| {
+                u16::try_from(i)
+                    .ok()
+                    .and_then(|i| self.municipalities.key(i))
+                    .is_some_and(|c| list.contains(c))
+            })
+            .collect()
+    }
+
     /// The history as known at `known_at`, resolved here in the same way
     /// the stores resolve it in SQL (`FigureStore::figure_rows`).
     pub fn build(h: &History, known_at: DateTime<Utc>) -> Facts {

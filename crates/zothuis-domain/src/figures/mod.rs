@@ -6,15 +6,15 @@ pub mod catalogue;
 pub mod cube;
 pub mod engine;
 pub mod facts;
+pub mod protect;
 pub mod service;
 pub mod suppress;
 
 pub use catalogue::{Dimension, Indicator, IndicatorId, Timing, Unit};
 pub use engine::{Answer, Cell, Filter, Query, QueryError, Value, When, compute};
 pub use facts::{Facts, History};
-pub use suppress::{
-    SECONDARY_MARK, Shown, ShownAnswer, display, plain, protect_grid, shown, suppress,
-};
+pub use protect::{MAX_AXES, Pattern};
+pub use suppress::{SECONDARY_MARK, Shown, ShownAnswer, display, plain, shown, suppress};
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,8 @@
 use super::catalogue::{Dimension, Indicator, IndicatorId, Timing};
 use super::engine::{Filter, Query, When, compute};
 use super::facts::{Facts, FactsBuilder, History, NeedsRebuild};
-use super::suppress::{ShownAnswer, suppress};
+use super::protect::{self, Pattern};
+use super::suppress::ShownAnswer;
 use crate::admin::RequestContext;
 use crate::audit::{AuditAction, ObjectType};
 use crate::error::{DomainError, DomainResult, FieldError};
@@ -43,6 +44,10 @@ pub struct FigureResult {
     /// Small numbers are hidden for this user.
     pub suppressed_for_role: bool,
 }
+
+/// Patterns kept per projection: every family on every day or period a
+/// dashboard and its tables ask for, with room to spare.
+const PATTERNS_KEPT: usize = 512;
 
 /// Whether the data changed only by new rows of the journey (`figure_stamp`:
 /// the highest ids of entries, transitions, stays, stay versions and
@@ -208,6 +213,49 @@ impl Services {
         })
     }
 
+    /// What is hidden of a family in an area, decided once per projection
+    /// and kept (`protect`).
+    fn pattern(
+        &self,
+        facts: &Facts,
+        family: &'static [IndicatorId],
+        days: (super::facts::Day, super::facts::Day),
+        area: Option<Vec<bool>>,
+        threshold: u64,
+    ) -> Arc<Pattern> {
+        let key = protect::PatternKey {
+            facts: (std::ptr::from_ref(facts) as usize, facts.known_at),
+            family: family[0],
+            days,
+            area,
+            threshold,
+        };
+        if let Some(p) = self
+            .figure_patterns
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return p;
+        }
+        let p = Arc::new(Pattern::build(
+            facts,
+            family,
+            days,
+            key.area.as_deref(),
+            threshold,
+        ));
+        if let Ok(mut cache) = self.figure_patterns.lock() {
+            // Patterns of older projections are of no use any more.
+            cache.retain(|k, _| k.facts == key.facts);
+            if cache.len() >= PATTERNS_KEPT {
+                cache.clear();
+            }
+            cache.insert(key, p.clone());
+        }
+        p
+    }
+
     /// One indicator for the caller: checked, computed and suppressed.
     pub async fn indicator_values(
         &self,
@@ -333,16 +381,7 @@ impl Services {
             }
         }
         if let Some(list) = &municipalities {
-            filter.municipalities = Some(
-                (0..facts.municipalities.len())
-                    .map(|i| {
-                        u16::try_from(i)
-                            .ok()
-                            .and_then(|i| facts.municipalities.key(i))
-                            .is_some_and(|c| list.contains(c))
-                    })
-                    .collect(),
-            );
+            filter.municipalities = Some(facts.municipality_set(list));
         }
         if let Some(code) = req
             .product
@@ -438,6 +477,29 @@ impl Services {
             return Err(DomainError::Invalid(errors));
         }
 
+        // Places are not people: capacity is never hidden.
+        let threshold = if view.suppressed && info.unit != super::Unit::Plaatsen {
+            self.settings.small_numbers
+        } else {
+            0
+        };
+        // Where the answer's total lies among the area's cells: a filter on
+        // a municipality narrows only an area of more than one.
+        let narrowed = match (&municipalities, area) {
+            (Some(m), Some(a)) if m.len() == 1 && a.len() == 1 => None,
+            (Some(m), _) if m.len() == 1 => facts.municipalities.get(&m[0]),
+            _ => None,
+        };
+        let total_at = filter.coord(narrowed);
+        if threshold > 1 && protect::axes_used(&total_at, breakdown) > protect::MAX_AXES {
+            return Err(DomainError::invalid(
+                "uitsplitsing",
+                format!(
+                    "wie alleen geaggregeerde cijfers ziet, combineert in één vraag hoogstens {} kenmerken (filters en uitsplitsing samen)",
+                    protect::MAX_AXES
+                ),
+            ));
+        }
         let answer = compute(
             facts,
             &Query {
@@ -448,18 +510,22 @@ impl Services {
             },
         )
         .map_err(|e| DomainError::invalid("indicator", e.0))?;
-        // Places are not people: capacity is never hidden.
-        let threshold = if view.suppressed && info.unit != super::Unit::Plaatsen {
-            self.settings.small_numbers
-        } else {
-            0
+        let pattern = match protect::family(id) {
+            Some(family) if threshold > 1 => {
+                // The pattern is the area's, whatever the filter narrowed.
+                let area_set = area.map(|list| facts.municipality_set(list));
+                let days = super::engine::days_of(id, when)
+                    .map_err(|e| DomainError::invalid("indicator", e.0))?;
+                Some(self.pattern(facts, family, days, area_set, threshold))
+            }
+            _ => None,
         };
         Ok(FigureResult {
             indicator: info,
             when,
             known_at: facts.known_at.unwrap_or_else(|| self.clock.now_micros()),
             breakdown,
-            shown: suppress(answer, threshold),
+            shown: protect::show(answer, pattern.as_deref(), total_at, breakdown, threshold),
             suppressed_for_role: view.suppressed,
         })
     }

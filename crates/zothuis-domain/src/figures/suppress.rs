@@ -1,10 +1,9 @@
 //! Small numbers for roles that see aggregates only (DESIGN.md "Small
 //! numbers are suppressed"): a count of 1 to threshold − 1 is shown as
 //! "<threshold"; a statistic over fewer people, or a percentage over fewer
-//! people or with such a count above the line, is not shown. Secondary
-//! suppression: when a breakdown adds up to its total, no hidden cell may be
-//! recoverable by subtracting the shown cells from the total, so a second
-//! cell is hidden alongside a lone hidden one.
+//! people or with such a count above the line, is not shown. What else is
+//! hidden so that no hidden cell can be recovered by subtraction, within or
+//! across answers, is decided in `protect`.
 
 use super::engine::{Answer, Value};
 
@@ -50,98 +49,17 @@ pub fn is_small(v: Value, threshold: u64) -> bool {
     }
 }
 
-fn count(v: Value) -> u64 {
-    match v {
-        Value::Count(c) => c,
-        Value::Days { n, .. } => n,
-        Value::Percent { denominator, .. } => denominator,
-    }
-}
-
-/// Applies primary and secondary suppression (`threshold` 0 or 1: nothing is hidden).
+/// Hides what is small in one answer (`threshold` 0 or 1: nothing). For
+/// counts, what else must be hidden so that no answer can be subtracted from
+/// another is decided per family in `protect`.
 pub fn suppress(answer: Answer, threshold: u64) -> ShownAnswer {
-    let total = shown(answer.total, threshold);
-    let mut cells: Vec<Shown> = answer
-        .cells
-        .iter()
-        .map(|c| shown(c.value, threshold))
-        .collect();
-    if answer.additive {
-        protect_line(&mut cells, total.suppressed);
-    }
-    ShownAnswer {
+    super::protect::show(
         answer,
-        total,
-        cells,
+        None,
+        [super::engine::ANY; super::engine::AXES],
+        None,
         threshold,
-    }
-}
-
-/// In one line of cells that adds up to a shown total: if exactly one cell
-/// is hidden, hide the smallest other non-zero cell too (or, failing that,
-/// any other cell). Returns whether something changed.
-pub fn protect_line(cells: &mut [Shown], total_hidden: bool) -> bool {
-    if total_hidden {
-        return false;
-    }
-    let hidden = cells.iter().filter(|c| c.suppressed).count();
-    if hidden != 1 {
-        return false;
-    }
-    let pick = cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.suppressed && count(c.value) > 0)
-        .min_by_key(|(_, c)| count(c.value))
-        .or_else(|| cells.iter().enumerate().find(|(_, c)| !c.suppressed))
-        .map(|(i, _)| i);
-    match pick {
-        Some(i) => {
-            cells[i].suppressed = true;
-            cells[i].secondary = true;
-            true
-        }
-        None => false,
-    }
-}
-
-/// Suppression in a table whose last column holds the row totals and, with
-/// `column_totals`, whose last row holds the column totals (and the grand
-/// total in its last cell), as on the Cijfers pages. Every line is protected
-/// against subtraction from its total until nothing changes.
-pub fn protect_grid(grid: &mut [Vec<Shown>], column_totals: bool) {
-    let rows = grid.len();
-    let width = grid.first().map_or(0, Vec::len);
-    if width < 2 {
-        return;
-    }
-    let parts_rows = if column_totals {
-        rows.saturating_sub(1)
-    } else {
-        rows
-    };
-    loop {
-        let mut changed = false;
-        for row in grid.iter_mut() {
-            let total_hidden = row[width - 1].suppressed;
-            changed |= protect_line(&mut row[..width - 1], total_hidden);
-        }
-        if column_totals && rows >= 2 {
-            for c in 0..width {
-                let mut column: Vec<Shown> = grid[..parts_rows].iter().map(|r| r[c]).collect();
-                let total_hidden = grid[rows - 1][c].suppressed;
-                if protect_line(&mut column, total_hidden) {
-                    changed = true;
-                    for (row, v) in grid.iter_mut().zip(column) {
-                        row[c] = v;
-                    }
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    )
 }
 
 /// A shown value: hidden when small for this threshold.
@@ -206,17 +124,13 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| Cell {
+                    at: i as u16,
                     key: i.to_string(),
                     label: format!("gemeente {i}"),
                     value: Value::Count(*c),
                 })
                 .collect(),
-            additive: true,
         }
-    }
-
-    fn hidden(s: &ShownAnswer) -> Vec<bool> {
-        s.cells.iter().map(|c| c.suppressed).collect()
     }
 
     #[test]
@@ -225,64 +139,6 @@ mod tests {
         assert_eq!(display(s.cells[0], 5), "0");
         assert_eq!(display(s.cells[1], 5), "<5");
         assert!(!s.total.suppressed);
-    }
-
-    #[test]
-    fn a_cell_hidden_only_to_protect_another_is_never_labelled_small() {
-        // 27 = 0 + 3 + 12 + 12: the second 12 is hidden to protect the 3.
-        let s = suppress(answer(27, &[0, 3, 12, 12]), 5);
-        assert_eq!(display(s.cells[1], 5), "<5");
-        assert!(s.cells[2].secondary && !s.cells[1].secondary);
-        assert_eq!(display(s.cells[2], 5), SECONDARY_MARK);
-        assert_eq!(display(s.cells[3], 5), "12");
-        // The same in a grid: a 24 hidden as a companion does not read "<5".
-        let mut grid = vec![vec![
-            shown(Value::Count(24), 5),
-            shown(Value::Count(2), 5),
-            shown(Value::Count(26), 5),
-        ]];
-        protect_grid(&mut grid, false);
-        assert_eq!(display(grid[0][0], 5), SECONDARY_MARK);
-        assert_eq!(display(grid[0][1], 5), "<5");
-    }
-
-    #[test]
-    fn a_lone_hidden_cell_gets_a_companion_so_the_total_does_not_reveal_it() {
-        // 27 − 12 − 12 − 0 would give the hidden 3 away.
-        let s = suppress(answer(27, &[0, 3, 12, 12]), 5);
-        assert_eq!(hidden(&s), vec![false, true, true, false]);
-        // With two hidden cells already nothing more is needed.
-        let s = suppress(answer(20, &[2, 3, 15]), 5);
-        assert_eq!(hidden(&s), vec![true, true, false]);
-        // A hidden total protects itself.
-        let s = suppress(answer(3, &[0, 3]), 5);
-        assert!(s.total.suppressed);
-        assert_eq!(hidden(&s), vec![false, true]);
-    }
-
-    #[test]
-    fn no_hidden_cell_can_be_recovered_from_row_or_column_totals() {
-        // Rows: municipalities and the region total; columns: active,
-        // passive and the total.
-        let values = [[10u64, 2, 12], [7, 9, 16], [20, 6, 26], [37, 17, 54]];
-        let mut grid: Vec<Vec<Shown>> = values
-            .iter()
-            .map(|r| r.iter().map(|v| shown(Value::Count(*v), 5)).collect())
-            .collect();
-        protect_grid(&mut grid, true);
-        // Every line with a hidden part has at least two, or a hidden total.
-        for row in &grid {
-            let n = row[..2].iter().filter(|c| c.suppressed).count();
-            assert!(n != 1 || row[2].suppressed, "{grid:?}");
-        }
-        for c in 0..3 {
-            let n = grid[..3].iter().filter(|r| r[c].suppressed).count();
-            assert!(n != 1 || grid[3][c].suppressed, "{grid:?}");
-        }
-        assert!(grid[0][1].suppressed);
-        // 2 in Hilversum's passive cell took a companion in its row (10) and
-        // one in its column (6), which needed one in its row too.
-        assert!(grid[0][0].suppressed && grid[2][1].suppressed);
     }
 
     #[test]

@@ -14,7 +14,6 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use zothuis_domain::figures::service::{FigureRequest, FigureResult};
 use zothuis_domain::figures::{
     Dimension, Facts, IndicatorId, SECONDARY_MARK, Shown, Timing, Value, display, plain,
-    protect_grid, shown,
 };
 use zothuis_domain::policy::{FigureScope, FigureView};
 use zothuis_domain::reference::GemeenteCode;
@@ -127,23 +126,6 @@ impl Figures {
 
     fn waiting_allowed(&self) -> bool {
         !matches!(self.view.scope, FigureScope::Provider(_))
-    }
-
-    /// The values without suppression, for tables that suppress as a whole.
-    async fn raw(
-        &self,
-        s: &AppState,
-        u: &PageUser,
-        id: IndicatorId,
-        req: &FigureRequest,
-    ) -> PageResult<FigureResult> {
-        let raw = FigureView {
-            suppressed: false,
-            ..self.view.clone()
-        };
-        Ok(s.services
-            .answer(&u.ctx, &self.facts, id, req, &raw, self.area.as_deref())
-            .await?)
     }
 
     /// The values as this user may see them.
@@ -340,7 +322,7 @@ async fn waiting_by_municipality(
             uitsplitsing: Some("gemeente".into()),
             ..f.on(day, q)
         };
-        by_column.push(f.raw(s, u, *id, &req).await?);
+        by_column.push(f.shown(s, u, *id, &req).await?);
     }
     let labels: Vec<String> = by_column[0]
         .shown
@@ -349,21 +331,12 @@ async fn waiting_by_municipality(
         .iter()
         .map(|c| c.label.clone())
         .collect();
+    // Each cell as the user sees it in every other answer too: the rows
+    // and the columns are protected against subtraction (`protect`).
     let mut grid: Vec<Vec<Shown>> = (0..labels.len())
-        .map(|r| {
-            by_column
-                .iter()
-                .map(|col| shown(col.shown.answer.cells[r].value, f.threshold))
-                .collect()
-        })
+        .map(|r| by_column.iter().map(|col| col.shown.cells[r]).collect())
         .collect();
-    grid.push(
-        by_column
-            .iter()
-            .map(|col| shown(col.shown.answer.total, f.threshold))
-            .collect(),
-    );
-    protect_grid(&mut grid, true);
+    grid.push(by_column.iter().map(|col| col.shown.total).collect());
     let mut names = labels;
     names.push("Totaal".into());
     t.rows = names.into_iter().zip(grid).collect();
@@ -386,12 +359,11 @@ async fn waiting_over_time(
     for day in days {
         let mut row = Vec::new();
         for c in &columns {
-            let r = f.raw(s, u, *c, &f.on(*day, q)).await?;
-            row.push(shown(r.shown.answer.total, f.threshold));
+            let r = f.shown(s, u, *c, &f.on(*day, q)).await?;
+            row.push(r.shown.total);
         }
         grid.push(row);
     }
-    protect_grid(&mut grid, false);
     let labels: Vec<String> = days.iter().map(|d| dutch_date(*d)).collect();
     let series: Vec<Series> = [
         (1, "Actief wachtend"),

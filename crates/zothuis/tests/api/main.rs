@@ -25,5 +25,6 @@ mod plans;
 mod reference_pages;
 mod servers;
 mod side_channels;
+mod suppression;
 mod usability;
 mod waitlist;
