@@ -170,35 +170,37 @@ impl Pattern {
         set: Option<&[bool]>,
         threshold: u64,
     ) -> Pattern {
-        let mut values: HashMap<IndicatorId, HashMap<Coord, Value>> = HashMap::new();
+        // Per indicator, every cell's number (a count, or a rate's
+        // numerator), one subset of dimensions at a time: a national area
+        // has millions of cells, and only their numbers are kept.
+        let mut values: HashMap<IndicatorId, HashMap<Coord, u64>> = HashMap::new();
+        let mut hidden: HashSet<Key> = HashSet::new();
         for &id in family {
             let agg = Agg::of(id);
-            let subsets = subsets(&dims(id), MAX_AXES);
-            let mut cells: HashMap<Coord, Bucket> = HashMap::new();
-            units(facts, id, days, set, |u| {
-                for s in &subsets {
+            let mut all = Vec::new();
+            units(facts, id, days, set, |u| all.push(u));
+            let mut cells: HashMap<Coord, u64> = HashMap::new();
+            for s in subsets(&dims(id), MAX_AXES) {
+                let mut buckets: HashMap<Coord, Bucket> = HashMap::new();
+                for u in &all {
                     let mut at = [ANY; AXES];
-                    for &a in s {
+                    for &a in &s {
                         at[a] = u.at[a];
                     }
-                    cells.entry(at).or_default().add(agg, &u);
+                    buckets.entry(at).or_default().add(agg, u);
                 }
-            });
-            values.insert(
-                id,
-                cells.into_iter().map(|(c, b)| (c, b.result(agg))).collect(),
-            );
-        }
-        let value = |id: IndicatorId, at: &Coord| values.get(&id).and_then(|c| c.get(at)).copied();
-
-        let mut hidden: HashSet<Key> = HashSet::new();
-        for (id, cells) in &values {
-            for (at, v) in cells {
-                if is_small(*v, threshold) {
-                    hidden.insert((slot(*id), *at));
+                for (at, b) in buckets {
+                    let v = b.result(agg);
+                    if is_small(v, threshold) {
+                        hidden.insert((slot(id), at));
+                    }
+                    cells.insert(at, weight(v));
                 }
             }
+            cells.shrink_to_fit();
+            values.insert(id, cells);
         }
+        let value = |id: IndicatorId, at: &Coord| values.get(&id).and_then(|c| c.get(at)).copied();
 
         let mut lines: Vec<Line> = Vec::new();
         // Within each indicator: the cells that differ on one dimension.
@@ -217,7 +219,7 @@ impl Pattern {
                     by_total
                         .entry((a, total))
                         .or_default()
-                        .push(((slot(id), *at), weight(*v)));
+                        .push(((slot(id), *at), *v));
                 }
             }
             lines.extend(by_total.into_iter().map(|((_, total), parts)| Line {
@@ -234,7 +236,7 @@ impl Pattern {
             {
                 let parts = WAITING[1..]
                     .iter()
-                    .map(|p| ((slot(*p), *at), value(*p, at).map_or(0, weight)))
+                    .map(|p| ((slot(*p), *at), value(*p, at).unwrap_or(0)))
                     .collect();
                 lines.push(Line {
                     total: (I::WachtendTotaal, *at),
@@ -263,7 +265,7 @@ impl Pattern {
                     part[b] = destination(*x);
                     (
                         (slot(I::Uitstroom), part),
-                        value(I::Uitstroom, &part).map_or(0, weight),
+                        value(I::Uitstroom, &part).unwrap_or(0),
                     )
                 })
                 .collect();

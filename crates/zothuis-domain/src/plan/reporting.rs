@@ -29,6 +29,9 @@ pub struct ReportRequest {
     /// The plan version the officer saw; publishing refuses when the plan
     /// changed since.
     pub plan_versie: Option<i64>,
+    /// The officer confirms publishing although measures have no progress
+    /// for the period.
+    pub onvolledig_bevestigd: bool,
 }
 
 /// A figure that reads differently today than in the published report.
@@ -230,6 +233,31 @@ impl Services {
             return Err(DomainError::StaleVersion(
                 "Het beleidsplan is gewijzigd nadat u de concept-rapportage opende. Bekijk het concept opnieuw en publiceer dan."
                     .into(),
+            ));
+        }
+        // A report with measures left unreported goes to the council only
+        // when the officer says so: it reads as "no progress".
+        let missing: Vec<&str> = doc
+            .programmalijnen
+            .iter()
+            .flat_map(|l| &l.maatregelen)
+            .filter(|m| !m.voortgang.iter().any(|v| v.periode == periode))
+            .map(|m| m.nummer.as_str())
+            .collect();
+        if !missing.is_empty() && !req.onvolledig_bevestigd {
+            let all = doc
+                .programmalijnen
+                .iter()
+                .map(|l| l.maatregelen.len())
+                .sum::<usize>();
+            return Err(DomainError::invalid(
+                "onvolledigPubliceren",
+                format!(
+                    "voor {} van de {all} maatregelen is over {} nog geen voortgang gemeld ({}); vul die aan, of bevestig dat u toch publiceert",
+                    missing.len(),
+                    report::period_name(periode),
+                    missing.join(", ")
+                ),
             ));
         }
         let introduction = req

@@ -454,6 +454,11 @@ pub struct PublicatieInvoer {
     /// Eigen inleiding; leeg: de standaardinleiding.
     #[schema(example = "In dit halfjaar lag de nadruk op de uitstroom naar zelfstandig wonen.")]
     pub inleiding: Option<String>,
+    /// Toch publiceren terwijl voor maatregelen over de periode nog geen voortgang is gemeld;
+    /// zonder deze bevestiging weigert de publicatie met de lijst van die maatregelen.
+    #[serde(default)]
+    #[schema(example = false)]
+    pub onvolledig_publiceren: bool,
 }
 
 /// Publiceert een voortgangsrapportage: tekst, peildatum en moment worden
@@ -464,7 +469,7 @@ pub struct PublicatieInvoer {
     params(("id" = i64, Path, description = "Id van het beleidsplan", example = 1),
            ("If-Match" = String, Header, description = "ETag van het plan", example = "\"v12\"")),
     responses((status = 201, description = "Gepubliceerd", body = Rapportage),
-              (status = 400, description = "Ongeldige periode of peildatum", body = Problem),
+              (status = 400, description = "Ongeldige periode of peildatum, of maatregelen zonder voortgang zonder `onvolledigPubliceren`", body = Problem),
               (status = 403, description = "Alleen een beleidsadviseur van de regio", body = Problem),
               (status = 404, description = "Onbekend of buiten uw gebied", body = Problem),
               (status = 412, description = "Het plan is gewijzigd sinds het concept", body = Problem),
@@ -481,6 +486,7 @@ async fn publish_report(
         peildatum: b.peildatum,
         inleiding: b.inleiding,
         plan_versie: Some(version),
+        onvolledig_bevestigd: b.onvolledig_publiceren,
     };
     let r = s.services.publish_report(&caller.ctx, id, &req).await?;
     let mut resp = (

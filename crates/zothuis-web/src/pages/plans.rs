@@ -624,17 +624,37 @@ fn report_request(q: &PlanQuery) -> ReportRequest {
     }
 }
 
-fn publish_block(id: i64, req: &ReportRequest, version: i64) -> FormBlock {
+/// The publish form; with `missing` measures without progress, a
+/// confirmation that the officer publishes anyway.
+fn publish_block(id: i64, req: &ReportRequest, version: i64, missing: usize) -> FormBlock {
+    let mut fields = vec![
+        Field::textarea("inleiding", "Inleiding", req.inleiding.clone().unwrap_or_default())
+            .hint("Leeg laten voor de standaardinleiding. Na publiceren liggen tekst, peildatum en cijfers vast."),
+        Field::text("periode", "Periode", req.periode.clone()).readonly(),
+        Field::date("peildatum", "Peildatum", req.peildatum.clone().unwrap_or_default())
+            .readonly(),
+    ];
+    if missing > 0 {
+        fields.push(
+            Field::checkbox(
+                "onvolledigPubliceren",
+                &format!(
+                    "Toch publiceren: voor {missing} {} is nog geen voortgang gemeld",
+                    if missing == 1 {
+                        "maatregel"
+                    } else {
+                        "maatregelen"
+                    }
+                ),
+                req.onvolledig_bevestigd,
+            )
+            .hint("In de rapportage staan die maatregelen als \"Nog niet gerapporteerd\"."),
+        );
+    }
     let mut f = FormBlock::post(
         format!("/beleid/{id}/rapportage"),
         "Rapportage publiceren",
-        vec![
-            Field::textarea("inleiding", "Inleiding", req.inleiding.clone().unwrap_or_default())
-                .hint("Leeg laten voor de standaardinleiding. Na publiceren liggen tekst, peildatum en cijfers vast."),
-            Field::text("periode", "Periode", req.periode.clone()).readonly(),
-            Field::date("peildatum", "Peildatum", req.peildatum.clone().unwrap_or_default())
-                .readonly(),
-        ],
+        fields,
     )
     .version(version)
     .heading("Publiceren")
@@ -667,8 +687,10 @@ async fn concept_page(
         r.peildatum
     );
     let version = r.plan_versie;
+    let missing = r.ontbrekend;
     let mut page = ReportPage::new(l, r, pdf);
-    page.forms.push(publish_block(id, &effective, version));
+    page.forms
+        .push(publish_block(id, &effective, version, missing));
     Ok(page)
 }
 
@@ -736,6 +758,7 @@ async fn publish(
         peildatum: form.opt("peildatum"),
         inleiding: form.opt("inleiding"),
         plan_versie: Some(form.version()),
+        onvolledig_bevestigd: form.checked("onvolledigPubliceren"),
     };
     match s.services.publish_report(&u.ctx, id, &req).await {
         Ok(r) => Ok(done(

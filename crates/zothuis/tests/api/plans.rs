@@ -308,7 +308,7 @@ async fn each_role_sees_the_plan_and_reports_of_its_own_area_only() {
         Method::POST,
         &format!("/api/v1/beleidsplannen/{id}/rapportages"),
         Some(&etag),
-        Some(json!({"periode": "2025-H2"})),
+        Some(json!({"periode": "2025-H2", "onvolledigPubliceren": true})),
     )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -431,6 +431,38 @@ async fn a_published_report_keeps_its_figures_after_a_later_correction() {
         &format!("/api/v1/beleidsplannen/{id}/rapportages"),
         Some(&etag),
         Some(json!({"periode": "2025-H2", "peildatum": "2025-12-31", "inleiding": "Een halfjaar met *meer uitstroom*."})),
+    )
+    .await;
+    // Measures without progress for the period: not published unless the
+    // officer confirms, and the refusal names them.
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let p: Value = r.json().await.unwrap();
+    let reason = p["invalidParams"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(p["invalidParams"][0]["name"], "onvolledigPubliceren", "{p}");
+    assert!(
+        reason.contains("nog geen voortgang gemeld") && reason.contains("van de"),
+        "{reason}"
+    );
+    let (published, _) = get_json(
+        &app,
+        &beleid,
+        &format!("/api/v1/beleidsplannen/{id}/rapportages"),
+    )
+    .await;
+    assert!(
+        !published.to_string().contains("2025-H2"),
+        "nothing was published: {published}"
+    );
+    let r = send(
+        &app,
+        &beleid,
+        Method::POST,
+        &format!("/api/v1/beleidsplannen/{id}/rapportages"),
+        Some(&etag),
+        Some(json!({"periode": "2025-H2", "peildatum": "2025-12-31", "inleiding": "Een halfjaar met *meer uitstroom*.", "onvolledigPubliceren": true})),
     )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
@@ -664,6 +696,11 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
     assert_eq!(concept.status(), StatusCode::OK);
     let concept = concept.text().await.unwrap();
     assert!(concept.contains("Concept."));
+    // Six measures have no progress yet: publishing asks for a confirmation.
+    assert!(
+        concept.contains("Toch publiceren: voor 6 maatregelen is nog geen voortgang gemeld"),
+        "{concept}"
+    );
     let doc = PlanDocument::parse(GV_PLAN).unwrap();
     for (_, m) in doc.measures() {
         let title = m.titel.replace('&', "&#38;").replace('<', "&#60;");
@@ -694,6 +731,7 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
             ("periode", "2025-H2"),
             ("peildatum", "2025-12-31"),
             ("inleiding", "Onze eigen inleiding."),
+            ("onvolledigPubliceren", "ja"),
         ])
         .send()
         .await
