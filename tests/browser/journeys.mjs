@@ -198,6 +198,8 @@ async function selectByLabel(page, select, pattern) {
   await check(page, "voortgang opgeslagen");
   await visit(page, "/beleid/1/rapportage?periode=2025-H2", "concept-rapportage");
   await page.fill("#veld-inleiding", "Een halfjaar met meer uitstroom.");
+  // Measures without progress: the officer confirms publishing anyway.
+  await page.check("#veld-onvolledigPubliceren");
   await Promise.all([page.waitForNavigation(), page.click("#publiceren button[type=submit]")]);
   expectUrl(page, /\/rapportages\/\d+\?melding=gepubliceerd$/, "rapportage publiceren");
   await check(page, "rapportage gepubliceerd");
