@@ -124,6 +124,16 @@ impl TestApp {
             .collect();
     }
 
+    /// Loads the demo data and its invented population (clients since 2022,
+    /// up to the test clock's day).
+    pub async fn seed_demo_population(&mut self) {
+        self.seed_demo().await;
+        let today = start_time().date_naive();
+        zothuis_domain::demo::load_population(&self.services, today)
+            .await
+            .unwrap();
+    }
+
     /// Logs in through the login form and returns the browser with its session.
     pub async fn login(&self, username: &str) -> Client {
         let password = self.logins.get(username).expect("demo user").clone();

@@ -14,7 +14,7 @@ pub use catalogue::{Dimension, Indicator, IndicatorId, Timing, Unit};
 pub use engine::{Answer, Cell, Filter, Query, QueryError, Value, When, compute};
 pub use facts::{Facts, History};
 pub use protect::{MAX_AXES, Pattern};
-pub use suppress::{SECONDARY_MARK, Shown, ShownAnswer, display, plain, shown, suppress};
+pub use suppress::{SECONDARY_MARK, Shown, ShownAnswer, display, plain, shown};
 
 #[cfg(test)]
 mod tests;

@@ -49,19 +49,6 @@ pub fn is_small(v: Value, threshold: u64) -> bool {
     }
 }
 
-/// Hides what is small in one answer (`threshold` 0 or 1: nothing). For
-/// counts, what else must be hidden so that no answer can be subtracted from
-/// another is decided per family in `protect`.
-pub fn suppress(answer: Answer, threshold: u64) -> ShownAnswer {
-    super::protect::show(
-        answer,
-        None,
-        [super::engine::ANY; super::engine::AXES],
-        None,
-        threshold,
-    )
-}
-
 /// A shown value: hidden when small for this threshold.
 pub fn shown(value: Value, threshold: u64) -> Shown {
     Shown {
@@ -135,7 +122,13 @@ mod tests {
 
     #[test]
     fn counts_of_one_to_four_are_hidden_and_zero_is_shown() {
-        let s = suppress(answer(27, &[0, 3, 12, 12]), 5);
+        let s = crate::figures::protect::show(
+            answer(27, &[0, 3, 12, 12]),
+            None,
+            [crate::figures::engine::ANY; crate::figures::engine::AXES],
+            None,
+            5,
+        );
         assert_eq!(display(s.cells[0], 5), "0");
         assert_eq!(display(s.cells[1], 5), "<5");
         assert!(!s.total.suppressed);

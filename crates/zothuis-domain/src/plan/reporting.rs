@@ -238,18 +238,12 @@ impl Services {
         // A report with measures left unreported goes to the council only
         // when the officer says so: it reads as "no progress".
         let missing: Vec<&str> = doc
-            .programmalijnen
-            .iter()
-            .flat_map(|l| &l.maatregelen)
-            .filter(|m| !m.voortgang.iter().any(|v| v.periode == periode))
+            .missing_progress(periode)
+            .into_iter()
             .map(|m| m.nummer.as_str())
             .collect();
         if !missing.is_empty() && !req.onvolledig_bevestigd {
-            let all = doc
-                .programmalijnen
-                .iter()
-                .map(|l| l.maatregelen.len())
-                .sum::<usize>();
+            let all = doc.measures().count();
             return Err(DomainError::invalid(
                 "onvolledigPubliceren",
                 format!(

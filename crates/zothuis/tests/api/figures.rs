@@ -23,11 +23,7 @@ async fn json_ok(app: &TestApp, token: &str, path: &str) -> Value {
 /// The demo with its population (215 clients since 2022).
 async fn demo() -> TestApp {
     let mut app = spawn_app().await;
-    app.seed_demo().await;
-    let today = zothuis_testkit::start_time().date_naive();
-    zothuis_domain::demo::load_population(&app.services, today)
-        .await
-        .unwrap();
+    app.seed_demo_population().await;
     app
 }
 

@@ -13,11 +13,7 @@ const GV_PLAN: &str = zothuis_domain::demo::PLANS[0];
 /// The demo with its population and its two plans.
 async fn demo() -> TestApp {
     let mut app = spawn_app().await;
-    app.seed_demo().await;
-    let today = zothuis_testkit::start_time().date_naive();
-    zothuis_domain::demo::load_population(&app.services, today)
-        .await
-        .unwrap();
+    app.seed_demo_population().await;
     zothuis_domain::demo::load_plans(&app.services)
         .await
         .unwrap();

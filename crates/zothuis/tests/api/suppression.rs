@@ -162,11 +162,7 @@ impl Attacker {
 #[tokio::test]
 async fn no_hidden_figure_can_be_recovered_by_combining_answers() {
     let mut app = spawn_app().await;
-    app.seed_demo().await;
-    let today = zothuis_testkit::start_time().date_naive();
-    zothuis_domain::demo::load_population(&app.services, today)
-        .await
-        .unwrap();
+    app.seed_demo_population().await;
     let token = app.token("beleidsadviseur", "regio:GV").await;
     let mut a = Attacker {
         app,
