@@ -194,7 +194,9 @@ pub(crate) fn clients_sql(
     }
 }
 
-/// The ids of the clients linked to a scope, with its parameter as `$n`.
+/// The ids of the clients linked to a scope, with its parameter as `$n`,
+/// for `in (…)` only: a client linked twice is named twice (`union all`
+/// spares the database deduplicating a region's tens of thousands of ids).
 /// Each branch is an index lookup (migration 0015), so a region's list reads
 /// the region's rows, not the installation's.
 pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: usize) -> String {
@@ -209,15 +211,15 @@ pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: us
                 "select e.client_id from waitlist_transitions t
                    join waitlist_entries e on e.id = t.entry_id
                   where t.provider_id = ${n} and t.status = 'in-screening'
-                 union select s.client_id from stay_versions v
+                 union all select s.client_id from stay_versions v
                    join stays s on s.id = v.stay_id where v.provider_id = ${n}"
             );
         }
     };
     format!(
         "select id from clients where registered_by {in_scope}
-         union select client_id from applications where municipality_code {in_scope}
-         union select client_id from decisions where responsible_municipality {in_scope}"
+         union all select client_id from applications where municipality_code {in_scope}
+         union all select client_id from decisions where responsible_municipality {in_scope}"
     )
 }
 

@@ -1,119 +1,18 @@
 //! The rows of the figures projection, resolved as known at a moment in SQL
-//! (corrections recorded by then applied, later ones not) and streamed into
-//! the builder, so that a national history never sits in memory as rows.
-//! Each query also exists restricted to the persons with a row beyond a
-//! stamp (`figure_changes`), to keep a projection current without reading
-//! everything again.
+//! (corrections recorded by then applied, later ones not) and fed to the
+//! builder chunk by chunk, so that a national history never sits in memory
+//! as rows. Each read also exists restricted to the persons with a row
+//! beyond a stamp (`figure_changes`), to keep a projection current without
+//! reading everything again.
 
-use crate::{Db, DbRow, DbStore, internal};
+use crate::{DbStore, internal};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt;
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::StreamExt;
 use sqlx::Row;
-use sqlx::query::Query;
 use zothuis_domain::figures::facts::{FactsBuilder, FigureRow};
 use zothuis_domain::store::FigureStore;
 use zothuis_domain::{DomainError, DomainResult};
-
-/// The persons with a row whose id lies in a stamp range ($2..$9: entries,
-/// transitions, stays, stay versions; each `id > since and id <= upto`).
-/// Every write of the journey adds such a row, corrections too.
-macro_rules! changed {
-    () => {
-        "with changed as (
-            select client_id from waitlist_entries where id > $2 and id <= $3
-            union select e.client_id from waitlist_transitions t
-                join waitlist_entries e on e.id = t.entry_id
-                where t.id > $4 and t.id <= $5
-            union select client_id from stays where id > $6 and id <= $7
-            union select s.client_id from stay_versions v
-                join stays s on s.id = v.stay_id
-                where v.id > $8 and v.id <= $9) "
-    };
-}
-
-// The municipality of residence: that of the application behind the
-// entry's decision (`Dimension::Woongemeente`, as `WaitlistLine::residence`).
-macro_rules! entries {
-    ($with:expr, $only:literal) => {
-        concat!(
-            $with,
-            "select e.id, e.client_id, e.product_id, e.responsible_municipality,
-                a.municipality_code, e.waiting_since
-             from waitlist_entries e
-             left join decisions d on d.id = e.decision_id
-             left join applications a on a.id = d.application_id
-             where e.created_at <= $1",
-            $only,
-            " order by e.id"
-        )
-    };
-}
-const ENTRIES: &str = entries!("", "");
-const ENTRIES_OF: &str = entries!(
-    changed!(),
-    " and e.client_id in (select client_id from changed)"
-);
-
-macro_rules! transitions {
-    ($with:expr, $only:literal) => {
-        concat!(
-            $with,
-            "select t.entry_id, t.status, t.reason, t.provider_id, t.effective_date
-             from waitlist_transitions t
-             where t.recorded_at <= $1 and not t.retracted
-               and not exists (select 1 from waitlist_transitions c
-                               where c.supersedes = t.id and c.recorded_at <= $1)",
-            $only,
-            " order by t.entry_id, t.effective_date, t.recorded_at, t.id"
-        )
-    };
-}
-const TRANSITIONS: &str = transitions!("", "");
-const TRANSITIONS_OF: &str = transitions!(
-    changed!(),
-    " and t.entry_id in (select id from waitlist_entries
-                          where client_id in (select client_id from changed))"
-);
-
-// The latest version of each stay recorded by the moment: one index probe
-// per stay. A stay from the waiting list has the residence of its entry
-// (the builder looks it up); a direct stay holds its decision; a transfer
-// has neither and takes the residence of the stay it continues.
-macro_rules! stays {
-    ($with:expr, $only:literal) => {
-        concat!(
-            $with,
-            "select s.id, s.client_id, s.transferred_from, s.responsible_municipality,
-                s.entry_id, a.municipality_code, v.product_id, v.provider_id, v.location_id,
-                v.start_date, v.end_date, v.exit_destination
-             from stays s join stay_versions v
-               on v.id = (select w.id from stay_versions w
-                          where w.stay_id = s.id and w.recorded_at <= $1
-                          order by w.recorded_at desc, w.id desc limit 1)
-             left join decisions d on d.id = s.decision_id
-             left join applications a on a.id = d.application_id
-             where s.created_at <= $1",
-            $only,
-            " order by s.id"
-        )
-    };
-}
-const STAYS: &str = stays!("", "");
-const STAYS_OF: &str = stays!(
-    changed!(),
-    " and s.client_id in (select client_id from changed)"
-);
-
-// `$1` is bound (as in the other queries) but not needed here.
-const CHANGED: &str = concat!(
-    changed!(),
-    "select client_id from changed where $1 is not null order by 1"
-);
-
-const CAPACITY: &str = "select location_id, product_id, valid_from, valid_to, places
-     from capacity where recorded_at <= $1
-     order by location_id, product_id, valid_from, recorded_at, id";
 
 // Every write adds a row with a higher id (corrections too), and reference
 // changes raise a version or the number of rows.
@@ -128,78 +27,319 @@ const STAMP: &str = "select
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from providers),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from locations)";
 
-type Q = Query<'static, Db, <Db as sqlx::Database>::Arguments>;
+// Each read names its columns, the order the builder needs and its source;
+// `packed` wraps them into one aggregate (the backend's `json_rows_sql`),
+// and a chunk of rows comes back as one JSON array: a national history costs
+// one round trip and one decode per chunk, not one per row (per-row decoding
+// was nine tenths of the load time). A read whose order key is in its rows
+// is sorted again here (`sorted`), so the database need not guarantee the
+// order, which for SQLite halves the cost of a chunk.
+struct Read {
+    cols: &'static str,
+    order: &'static str,
+    from: &'static str,
+    /// The rows hold their order key, and their decoder sorts by it.
+    restored: bool,
+}
 
-/// A query bound to the moment and, for the changes, to the stamp range.
-fn bind(sql: &'static str, known_at: DateTime<Utc>, range: Option<(&[i64], &[i64])>) -> Q {
-    let q = sqlx::query(sql).bind(known_at);
-    match range {
-        None => q,
-        Some((since, upto)) => (0..4).fold(q, |q, i| q.bind(since[i]).bind(upto[i])),
+// The municipality of residence: that of the application behind the
+// entry's decision (`Dimension::Woongemeente`, as `WaitlistLine::residence`).
+const ENTRIES: Read = Read {
+    cols: "e.id, e.client_id, e.product_id, e.responsible_municipality,
+           a.municipality_code, e.waiting_since",
+    order: "e.id",
+    restored: true,
+    from: "from waitlist_entries e
+           left join decisions d on d.id = e.decision_id
+           left join applications a on a.id = d.application_id
+           where e.created_at <= $1",
+};
+
+// The order decides which of two transitions on one day is in force (the
+// later recorded, as `history::in_force_on`), so its whole key is in a row.
+// Moments compare as the database writes them: SQLite orders its text so,
+// and PostgreSQL writes them in UTC (sqlx sets the session time zone).
+const TRANSITIONS: Read = Read {
+    cols: "t.entry_id, t.status, t.reason, t.provider_id, t.effective_date, t.recorded_at, t.id",
+    order: "t.entry_id, t.effective_date, t.recorded_at, t.id",
+    restored: true,
+    from: "from waitlist_transitions t
+           where t.recorded_at <= $1 and not t.retracted
+             and not exists (select 1 from waitlist_transitions c
+                             where c.supersedes = t.id and c.recorded_at <= $1)",
+};
+
+// The latest version of each stay recorded by the moment: one index probe
+// per stay. A stay from the waiting list has the residence of its entry
+// (the builder looks it up); a direct stay holds its decision; a transfer
+// has neither and takes the residence of the stay it continues.
+const STAYS: Read = Read {
+    cols: "s.id, s.client_id, s.transferred_from, s.responsible_municipality,
+           s.entry_id, a.municipality_code, v.product_id, v.provider_id, v.location_id,
+           v.start_date, v.end_date, v.exit_destination",
+    order: "s.id",
+    restored: true,
+    from: "from stays s join stay_versions v
+             on v.id = (select w.id from stay_versions w
+                        where w.stay_id = s.id and w.recorded_at <= $1
+                        order by w.recorded_at desc, w.id desc limit 1)
+           left join decisions d on d.id = s.decision_id
+           left join applications a on a.id = d.application_id
+           where s.created_at <= $1",
+};
+
+const CAPACITY: Read = Read {
+    cols: "location_id, product_id, valid_from, valid_to, places",
+    order: "location_id, product_id, valid_from, recorded_at, id",
+    restored: false,
+    from: "from capacity where recorded_at <= $1",
+};
+
+/// Rows of a whole load come in chunks of this many ids (of the entry, for
+/// transitions): a megabyte or two of JSON each.
+const CHUNK: i64 = 20_000;
+
+/// The persons with a row whose id lies in a stamp range ($2..$9: entries,
+/// transitions, stays, stay versions; each `id > since and id <= upto`).
+/// Every write of the journey adds such a row, corrections too.
+const CHANGED: &str = "with changed as (
+        select client_id from waitlist_entries where id > $2 and id <= $3
+        union select e.client_id from waitlist_transitions t
+            join waitlist_entries e on e.id = t.entry_id
+            where t.id > $4 and t.id <= $5
+        union select client_id from stays where id > $6 and id <= $7
+        union select s.client_id from stay_versions v
+            join stays s on s.id = v.stay_id
+            where v.id > $8 and v.id <= $9) ";
+
+impl Read {
+    /// The read as one packed row, restricted by `only` (more conditions).
+    fn packed(&self, with: &str, only: &str) -> String {
+        let from = format!("{}{only}", self.from);
+        format!(
+            "{with}{}",
+            crate::json_rows_sql(self.cols, &from, self.order, self.restored)
+        )
+    }
+
+    /// One chunk of a whole load: `$2 < key <= $3`.
+    fn chunk(&self, key: &str) -> String {
+        self.packed("", &format!(" and {key} > $2 and {key} <= $3"))
+    }
+
+    /// The rows of the persons changed in a stamp range: `rows_of` is a
+    /// condition on the read's rows naming `changed` (an index lookup).
+    fn changed(&self, rows_of: &str) -> String {
+        self.packed(CHANGED, &format!(" and {rows_of}"))
     }
 }
 
-/// Streams one query's rows into the builder, decoding by index and
-/// borrowing strings from the row (no allocation per row).
-async fn stream(
+/// Reads one packed chunk: the JSON array of its rows, or none. `$1` is the
+/// moment, `more` the parameters after it.
+async fn fetch(
     store: &DbStore,
-    q: Q,
+    sql: String,
+    known_at: DateTime<Utc>,
+    more: &[i64],
+) -> DomainResult<Option<String>> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(known_at);
+    for v in more {
+        q = q.bind(*v);
+    }
+    q.fetch_one(store.pool())
+        .await
+        .map_err(internal)?
+        .try_get::<Option<String>, _>(0)
+        .map_err(internal)
+}
+
+/// Feeds a chunk's rows to the builder in order.
+fn feed(
     builder: &mut FactsBuilder,
-    row: fn(&DbRow) -> Result<FigureRow<'_>, sqlx::Error>,
+    json: Option<String>,
+    row: fn(&str, &mut FactsBuilder) -> DomainResult<()>,
 ) -> DomainResult<()> {
-    let mut rows = q.fetch(store.pool());
-    while let Some(r) = rows.try_next().await.map_err(internal)? {
-        builder.row(row(&r).map_err(internal)?)?;
+    match json {
+        Some(json) => row(&json, builder),
+        None => Ok(()),
+    }
+}
+
+/// A whole table in chunks of `CHUNK` keys up to `max`, two chunks in flight
+/// so that the database works on the next while this one is decoded.
+async fn load(
+    store: &DbStore,
+    read: &Read,
+    key: &str,
+    max: i64,
+    known_at: DateTime<Utc>,
+    builder: &mut FactsBuilder,
+    row: fn(&str, &mut FactsBuilder) -> DomainResult<()>,
+) -> DomainResult<()> {
+    let sql = &read.chunk(key);
+    let bounds = (0..=max / CHUNK).map(|i| [i * CHUNK, (i + 1) * CHUNK]);
+    let mut chunks = futures_util::stream::iter(bounds)
+        .map(move |b| async move { fetch(store, sql.clone(), known_at, &b).await })
+        .buffered(2);
+    while let Some(json) = chunks.next().await {
+        feed(builder, json?, row)?;
     }
     Ok(())
 }
 
-fn entry(r: &DbRow) -> Result<FigureRow<'_>, sqlx::Error> {
-    Ok(FigureRow::Entry {
-        id: r.try_get(0)?,
-        client: r.try_get(1)?,
-        product: r.try_get(2)?,
-        responsible: r.try_get(3)?,
-        residence: r.try_get(4)?,
-        since: r.try_get(5)?,
-    })
+// The decoders: a chunk is a JSON array of rows, each an array of the
+// read's columns in order. Codes and dates hold no escapes, so strings are
+// borrowed from the chunk.
+
+fn rows<'a, T: serde::Deserialize<'a>>(json: &'a str) -> DomainResult<Vec<T>> {
+    serde_json::from_str(json).map_err(|e| bad(&e))
 }
 
-fn transition(r: &DbRow) -> Result<FigureRow<'_>, sqlx::Error> {
-    Ok(FigureRow::Transition {
-        entry: r.try_get(0)?,
-        status: r.try_get(1)?,
-        reason: r.try_get(2)?,
-        provider: r.try_get(3)?,
-        from: r.try_get(4)?,
-    })
+fn bad(e: &dyn std::fmt::Display) -> DomainError {
+    DomainError::Internal(format!("onleesbare rij voor de cijfers: {e}"))
 }
 
-fn stay(r: &DbRow) -> Result<FigureRow<'_>, sqlx::Error> {
-    Ok(FigureRow::Stay {
-        id: r.try_get(0)?,
-        client: r.try_get(1)?,
-        transferred_from: r.try_get(2)?,
-        responsible: r.try_get(3)?,
-        entry: r.try_get(4)?,
-        residence: r.try_get(5)?,
-        product: r.try_get(6)?,
-        provider: r.try_get(7)?,
-        location: r.try_get(8)?,
-        start: r.try_get(9)?,
-        end: r.try_get(10)?,
-        exit: r.try_get(11)?,
-    })
+/// A date as the database writes it in JSON (`2024-03-01`).
+fn date(s: &str) -> DomainResult<NaiveDate> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r).and_then(|d| {
+            d.iter().try_fold(0u32, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        })
+    };
+    match (
+        b.len(),
+        b.get(4),
+        b.get(7),
+        num(0..4),
+        num(5..7),
+        num(8..10),
+    ) {
+        (10, Some(&b'-'), Some(&b'-'), Some(y), Some(m), Some(d)) => i32::try_from(y)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, m, d)),
+        _ => None,
+    }
+    .ok_or_else(|| bad(&format!("datum {s}")))
 }
 
-fn capacity(r: &DbRow) -> Result<FigureRow<'_>, sqlx::Error> {
-    Ok(FigureRow::Capacity {
-        location: r.try_get(0)?,
-        product: r.try_get(1)?,
-        from: r.try_get(2)?,
-        to: r.try_get(3)?,
-        places: r.try_get(4)?,
-    })
+fn date_opt(s: Option<&str>) -> DomainResult<Option<NaiveDate>> {
+    s.map(date).transpose()
+}
+
+/// A chunk's rows in the order of `key`, whatever order the database sent
+/// them in (in order already, sorting costs one pass).
+fn sorted<'a, T: serde::Deserialize<'a>, K: Ord>(
+    json: &'a str,
+    key: impl Fn(&T) -> K,
+) -> DomainResult<Vec<T>> {
+    let mut rows: Vec<T> = rows(json)?;
+    rows.sort_by_key(key);
+    Ok(rows)
+}
+
+fn entries(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    type Row<'a> = (i64, i64, i64, &'a str, Option<&'a str>, &'a str);
+    for (id, client, product, responsible, residence, since) in sorted(json, |r: &Row<'_>| r.0)? {
+        builder.row(FigureRow::Entry {
+            id,
+            client,
+            product,
+            responsible,
+            residence,
+            since: date(since)?,
+        })?;
+    }
+    Ok(())
+}
+
+fn transitions(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    type Row<'a> = (
+        i64,
+        &'a str,
+        Option<&'a str>,
+        Option<i64>,
+        &'a str,
+        &'a str,
+        i64,
+    );
+    for (entry, status, reason, provider, from, _, _) in
+        sorted(json, |r: &Row<'_>| (r.0, r.4, r.5, r.6))?
+    {
+        builder.row(FigureRow::Transition {
+            entry,
+            status,
+            reason,
+            provider,
+            from: date(from)?,
+        })?;
+    }
+    Ok(())
+}
+
+fn stays(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    #[allow(clippy::type_complexity)]
+    type Row<'a> = (
+        i64,
+        i64,
+        Option<i64>,
+        &'a str,
+        Option<i64>,
+        Option<&'a str>,
+        i64,
+        i64,
+        Option<i64>,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    for (
+        id,
+        client,
+        from,
+        responsible,
+        entry,
+        residence,
+        product,
+        provider,
+        location,
+        start,
+        end,
+        exit,
+    ) in sorted(json, |r: &Row<'_>| r.0)?
+    {
+        builder.row(FigureRow::Stay {
+            id,
+            client,
+            transferred_from: from,
+            responsible,
+            entry,
+            residence,
+            product,
+            provider,
+            location,
+            start: date(start)?,
+            end: date_opt(end)?,
+            exit,
+        })?;
+    }
+    Ok(())
+}
+
+fn capacity(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    type Row<'a> = (i64, i64, &'a str, Option<&'a str>, i64);
+    for (location, product, from, to, places) in rows::<Row<'_>>(json)? {
+        builder.row(FigureRow::Capacity {
+            location,
+            product,
+            from: date(from)?,
+            to: date_opt(to)?,
+            places,
+        })?;
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -220,22 +360,38 @@ impl FigureStore for DbStore {
         known_at: DateTime<Utc>,
         builder: &mut FactsBuilder,
     ) -> DomainResult<()> {
-        let pool = self.pool();
-        // Upper bounds of the row counts, so the builder allocates once.
-        let (entries, transitions, stays): (i64, i64, i64) = sqlx::query_as(
-            "select (select count(*) from waitlist_entries),
-                    (select count(*) from waitlist_transitions),
-                    (select count(*) from stays)",
-        )
-        .fetch_one(pool)
-        .await
-        .map_err(internal)?;
+        // Upper bounds of the row counts, so the builder allocates once, and
+        // the highest ids, which bound the chunks.
+        let (entries_n, transitions_n, stays_n, max_entry, max_stay): (i64, i64, i64, i64, i64) =
+            sqlx::query_as(
+                "select (select count(*) from waitlist_entries),
+                        (select count(*) from waitlist_transitions),
+                        (select count(*) from stays),
+                        (select coalesce(max(id), 0) from waitlist_entries),
+                        (select coalesce(max(id), 0) from stays)",
+            )
+            .fetch_one(self.pool())
+            .await
+            .map_err(internal)?;
         let size = |n: i64| usize::try_from(n).unwrap_or(0);
-        builder.reserve(size(entries), size(transitions), size(stays));
-        stream(self, bind(ENTRIES, known_at, None), builder, entry).await?;
-        stream(self, bind(TRANSITIONS, known_at, None), builder, transition).await?;
-        stream(self, bind(STAYS, known_at, None), builder, stay).await?;
-        stream(self, bind(CAPACITY, known_at, None), builder, capacity).await
+        builder.reserve(size(entries_n), size(transitions_n), size(stays_n));
+        load(
+            self, &ENTRIES, "e.id", max_entry, known_at, builder, entries,
+        )
+        .await?;
+        load(
+            self,
+            &TRANSITIONS,
+            "t.entry_id",
+            max_entry,
+            known_at,
+            builder,
+            transitions,
+        )
+        .await?;
+        load(self, &STAYS, "s.id", max_stay, known_at, builder, stays).await?;
+        let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;
+        feed(builder, all, capacity)
     }
 
     async fn figure_changes(
@@ -248,8 +404,16 @@ impl FigureStore for DbStore {
         if since.len() < 5 || upto.len() < 5 {
             return Err(DomainError::Internal("onvolledige stempel".into()));
         }
-        let range = Some((since, upto));
-        let persons: Vec<i64> = bind(CHANGED, known_at, range)
+        let range: Vec<i64> = (0..4).flat_map(|i| [since[i], upto[i]]).collect();
+        // `$1` is bound (as in the other reads) but not needed here.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{CHANGED}select client_id from changed where $1 is not null order by 1"
+        )))
+        .bind(known_at);
+        for v in &range {
+            q = q.bind(*v);
+        }
+        let persons: Vec<i64> = q
             .fetch_all(self.pool())
             .await
             .map_err(internal)?
@@ -258,18 +422,30 @@ impl FigureStore for DbStore {
             .collect::<Result<_, _>>()
             .map_err(internal)?;
         if !persons.is_empty() {
-            stream(self, bind(ENTRIES_OF, known_at, range), builder, entry).await?;
-            stream(
+            let json = fetch(
                 self,
-                bind(TRANSITIONS_OF, known_at, range),
-                builder,
-                transition,
+                ENTRIES.changed("e.client_id in (select client_id from changed)"),
+                known_at,
+                &range,
             )
             .await?;
-            stream(self, bind(STAYS_OF, known_at, range), builder, stay).await?;
+            feed(builder, json, entries)?;
+            let of_entries = "t.entry_id in (select id from waitlist_entries
+                              where client_id in (select client_id from changed))";
+            let json = fetch(self, TRANSITIONS.changed(of_entries), known_at, &range).await?;
+            feed(builder, json, transitions)?;
+            let json = fetch(
+                self,
+                STAYS.changed("s.client_id in (select client_id from changed)"),
+                known_at,
+                &range,
+            )
+            .await?;
+            feed(builder, json, stays)?;
         }
         if since[4] != upto[4] {
-            stream(self, bind(CAPACITY, known_at, None), builder, capacity).await?;
+            let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;
+            feed(builder, all, capacity)?;
         }
         Ok(persons)
     }

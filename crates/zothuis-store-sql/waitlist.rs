@@ -132,6 +132,54 @@ impl WaitlistStore for DbStore {
         rows.iter().map(entry).collect()
     }
 
+    async fn entries_in_status(
+        &self,
+        clients: &Clients,
+        statuses: &[&'static str],
+        day: NaiveDate,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Vec<Entry>> {
+        let Some(last) = statuses.last() else {
+            return Ok(Vec::new());
+        };
+        if statuses.len() > 4 {
+            return Err(DomainError::Internal(
+                "te veel statussen voor één lezing".into(),
+            ));
+        }
+        // The transition in force as `history::in_force_on` picks it: visible
+        // by the moment, not retracted, not superseded by a row visible by
+        // then, latest by (effective date, recorded at, id). One probe of the
+        // timeline index per entry of the scope.
+        let sql = format!(
+            "select e.*, p.provider_id as preferred_provider,
+                p.municipality_code as preferred_municipality, u.reason as urgent_reason
+             from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id
+             left join waitlist_urgency u on u.entry_id = e.id
+             where {} and e.created_at <= $1
+               and (select t.status from waitlist_transitions t
+                     where t.entry_id = e.id and t.effective_date <= $2
+                       and t.recorded_at <= $1 and not t.retracted
+                       and not exists (select 1 from waitlist_transitions c
+                                        where c.supersedes = t.id and c.recorded_at <= $1)
+                     order by t.effective_date desc, t.recorded_at desc, t.id desc
+                     limit 1) in ($3, $4, $5, $6)
+             order by e.id",
+            crate::common::clients_sql(clients, "e.client_id", 7)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(known_at)
+            .bind(day);
+        for i in 0..4 {
+            q = q.bind(*statuses.get(i).unwrap_or(last));
+        }
+        let rows = crate::common::bind_clients(q, clients)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter().map(entry).collect()
+    }
+
     async fn get_entry(&self, id: i64) -> DomainResult<Option<Entry>> {
         let row = sqlx::query(
             "select e.*, p.provider_id as preferred_provider, p.municipality_code as preferred_municipality,

@@ -405,6 +405,18 @@ pub trait WaitlistStore: Send + Sync {
     async fn list_transitions(&self, entry_id: Option<i64>) -> DomainResult<Vec<Transition>>;
     /// The transitions of every entry of the clients asked for; in recording order.
     async fn client_transitions(&self, clients: &Clients) -> DomainResult<Vec<Transition>>;
+    /// The entries of the clients asked for, recorded by `known_at`, whose
+    /// status in force on `day` as known at `known_at` has one of these codes
+    /// (`Status::code`, at most four); by id. The transition in force is the
+    /// one `history::in_force_on` picks. The store only narrows what is read:
+    /// the caller still decides each state from the entry's transitions.
+    async fn entries_in_status(
+        &self,
+        clients: &Clients,
+        statuses: &[&'static str],
+        day: NaiveDate,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Vec<Entry>>;
     async fn add_transition(
         &self,
         data: &TransitionData,

@@ -1209,17 +1209,19 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
             .await
             .unwrap();
         w.clock.advance(Duration::hours(2));
+        let mut correction = TransitionInput {
+            status: "passief-wachtend".into(),
+            reason: Some("klinische-opname".into()),
+            effective_date: "2026-01-09".into(),
+            ..Default::default()
+        }
+        .parse(entry.id)
+        .unwrap();
+        // `parse` reads what the user typed; the service sets what is corrected.
+        correction.supersedes = Some(passive.id);
         let corrected = s
             .add_transition(
-                &TransitionInput {
-                    status: "passief-wachtend".into(),
-                    reason: Some("klinische-opname".into()),
-                    effective_date: "2026-01-09".into(),
-                    supersedes: Some(passive.id),
-                    ..Default::default()
-                }
-                .parse(entry.id)
-                .unwrap(),
+                &correction,
                 w.now(),
                 "wachtlijst.gv",
                 w.audit(AuditAction::Updated, ObjectType::Wachtlijst),
@@ -1247,6 +1249,95 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
                 .code(),
             "passief-wachtend"
         );
+
+        // A retraction withdraws the correction without a replacement.
+        w.clock.advance(Duration::hours(2));
+        let before_retraction = w.now();
+        w.clock.advance(Duration::hours(1));
+        let mut retraction = TransitionInput {
+            status: "passief-wachtend".into(),
+            reason: Some("klinische-opname".into()),
+            effective_date: "2026-01-09".into(),
+            ..Default::default()
+        }
+        .parse(entry.id)
+        .unwrap();
+        (retraction.supersedes, retraction.retracted) = (Some(corrected.id), true);
+        s.add_transition(
+            &retraction,
+            w.now(),
+            "wachtlijst.gv",
+            w.audit(AuditAction::Updated, ObjectType::Wachtlijst),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            history::in_force_on(
+                &s.list_transitions(Some(entry.id)).await.unwrap(),
+                on,
+                w.now()
+            )
+            .unwrap()
+            .status
+            .code(),
+            "actief-wachtend"
+        );
+
+        // Reading the entries in a status narrows exactly as the state
+        // decided from the transitions, on every day and moment, with the
+        // correction and the retraction, for the whole list and for a region.
+        use zothuis_domain::waitlist::{Status, state_on};
+        let all = s.list_entries(&Clients::All).await.unwrap();
+        let rows = s.list_transitions(None).await.unwrap();
+        let region = w.region("GV").await.id;
+        let in_region = s
+            .list_entries(&Clients::Linked(ClientLink::Region(region)))
+            .await
+            .unwrap();
+        for k in [start(), recorded, before_retraction, w.now()] {
+            for on in [day("2025-06-30"), day("2026-01-08"), on, day("2026-01-13")] {
+                for filter in [
+                    "open",
+                    "actief-wachtend",
+                    "passief-wachtend",
+                    "in-screening",
+                    "aangemeld",
+                    "geplaatst",
+                    "afgevoerd",
+                    "onbekend",
+                ] {
+                    let decided = |e: &&zothuis_domain::waitlist::Entry| {
+                        let own: Vec<_> = rows
+                            .iter()
+                            .filter(|t| t.entry_id == e.id)
+                            .cloned()
+                            .collect();
+                        e.created_at <= k
+                            && state_on(e, &own, on, k).is_some_and(|st| st.status.matches(filter))
+                    };
+                    let codes = Status::codes_matching(filter);
+                    let want: Vec<_> = all.iter().filter(decided).cloned().collect();
+                    assert_eq!(
+                        s.entries_in_status(&Clients::All, &codes, on, k)
+                            .await
+                            .unwrap(),
+                        want,
+                        "{filter} op {on} bekend op {k}"
+                    );
+                    let want: Vec<_> = in_region.iter().filter(decided).cloned().collect();
+                    let bound = Clients::Linked(ClientLink::Region(region));
+                    assert_eq!(
+                        s.entries_in_status(&bound, &codes, on, k).await.unwrap(),
+                        want
+                    );
+                }
+            }
+        }
+        let open_now = s
+            .entries_in_status(&Clients::All, &Status::codes_matching("open"), on, w.now())
+            .await
+            .unwrap();
+        assert!(open_now.iter().any(|e| e.id == entry.id) && open_now.len() < all.len());
 
         // Preference and urgency are set and cleared on the entry.
         let provider = s.list_providers().await.unwrap()[0].id;

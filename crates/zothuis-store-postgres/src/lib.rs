@@ -46,6 +46,13 @@ pub(crate) type DbRow = sqlx::postgres::PgRow;
 pub(crate) fn id_list_sql(n: usize) -> String {
     format!("select cast(value as bigint) from jsonb_array_elements_text(cast(${n} as jsonb))")
 }
+
+/// A read's rows packed into one JSON array of arrays (store-sql
+/// `figures.rs`), in `order`; `null` without rows. (`restored`: the caller
+/// sorts again; PostgreSQL orders within the aggregate at no extra cost.)
+pub(crate) fn json_rows_sql(cols: &str, from: &str, order: &str, _restored: bool) -> String {
+    format!("select cast(json_agg(json_build_array({cols}) order by {order}) as text) {from}")
+}
 pub(crate) use PgStore as DbStore;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -43,6 +43,23 @@ pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
 pub(crate) fn id_list_sql(n: usize) -> String {
     format!("select value from json_each(${n})")
 }
+
+/// A read's rows packed into one JSON array of arrays (store-sql
+/// `figures.rs`); `null` without rows. In `order`, guaranteed by the
+/// aggregate; or, when the caller `restored` the order itself, as an ordered
+/// subquery gives them, which costs half: SQLite sorts for an ordered
+/// aggregate even when the rows come in order.
+pub(crate) fn json_rows_sql(cols: &str, from: &str, order: &str, restored: bool) -> String {
+    if restored {
+        format!(
+            "select '[' || group_concat(r, ',') || ']' from (select json_array({cols}) as r {from} order by {order})"
+        )
+    } else {
+        format!(
+            "select '[' || group_concat(json_array({cols}), ',' order by {order}) || ']' {from}"
+        )
+    }
+}
 pub(crate) use SqliteStore as DbStore;
 
 use sqlx::sqlite::{
@@ -88,7 +105,11 @@ impl SqliteStore {
             // of the process. Care data is worth the fsync.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Sorts that outgrow the page cache (the figures projection sorts
+            // a chunk of transitions at a time) spill to memory, not to
+            // temporary files: three times faster, and bounded by the chunk.
+            .pragma("temp_store", "memory");
         if let Some(pages) = settings.max_pages {
             // A per-connection setting, so it is set on every connection.
             options = options.pragma("max_page_count", pages.to_string());

@@ -5,6 +5,7 @@
 use super::model::EntryState;
 use super::status::Status;
 use crate::care::Stay;
+use crate::dates::dutch_long;
 use crate::reference::{CapacityRow, Location, capacity_on};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -178,17 +179,17 @@ pub fn propose(
             }
             Status::Aangemeld => others.push(not(format!(
                 "nog niet actief wachtend (aangemeld sinds {})",
-                s.status_since
+                dutch_long(s.status_since)
             ))),
             Status::PassiefWachtend(r) => others.push(not(format!(
                 "passief wachtend sinds {} ({})",
-                s.status_since,
+                dutch_long(s.status_since),
                 r.label().to_lowercase()
             ))),
             Status::InScreening { provider_id } => others.push(not(format!(
                 "in screening bij {} sinds {}",
                 provider_name(provider_id),
-                s.status_since
+                dutch_long(s.status_since)
             ))),
             Status::Geplaatst | Status::Afgevoerd(_) => {}
         }
@@ -210,11 +211,14 @@ pub fn propose(
             reason: match &s.entry.urgent {
                 Some(why) => format!(
                     "urgent: {why}; actief wachtend sinds {} ({} dagen)",
-                    s.status_since, s.days_in_status
+                    dutch_long(s.status_since),
+                    s.days_in_status
                 ),
                 None => format!(
                     "actief wachtend sinds {} ({} dagen); {} dagen sinds de beschikking",
-                    s.status_since, s.days_in_status, s.waiting_days
+                    dutch_long(s.status_since),
+                    s.days_in_status,
+                    s.waiting_days
                 ),
             },
         })
@@ -317,11 +321,11 @@ mod tests {
         let why = |id| p.iter().find(|x| x.entry_id == id).unwrap().reason.clone();
         assert_eq!(
             why(3),
-            "passief wachtend sinds 2025-05-01 (klinische opname)"
+            "passief wachtend sinds 1 mei 2025 (klinische opname)"
         );
-        assert_eq!(why(4), "in screening bij Kwintes sinds 2025-08-01");
+        assert_eq!(why(4), "in screening bij Kwintes sinds 1 augustus 2025");
         assert!(why(5).contains("buiten de regio"));
-        assert!(why(2).starts_with("actief wachtend sinds 2025-03-01 (190 dagen)"));
+        assert!(why(2).starts_with("actief wachtend sinds 1 maart 2025 (190 dagen)"));
     }
 
     #[test]

@@ -122,7 +122,16 @@ impl Services {
         day: NaiveDate,
         k: DateTime<Utc>,
     ) -> DomainResult<(Vec<(EntryState, GemeenteCode)>, usize)> {
-        let entries = self.store.list_entries(scope).await?;
+        // A status filter is narrowed in the store, so that a region's open
+        // list does not read every entry the region ever had; the state of
+        // each entry read is still decided here.
+        let entries = match filter.status.as_deref() {
+            None | Some("") => self.store.list_entries(scope).await?,
+            Some(code) => {
+                let codes = Status::codes_matching(code);
+                self.store.entries_in_status(scope, &codes, day, k).await?
+            }
+        };
         // Everything else is read for the clients with an entry only.
         let with_entry = Clients::Ids(
             entries
@@ -147,11 +156,11 @@ impl Services {
             let Some(state) = state_on(&entry, own, day, k) else {
                 continue;
             };
-            let keep = match filter.status.as_deref() {
-                None | Some("") => true,
-                Some("open") => state.status.is_open(),
-                Some(code) => state.status.code() == code,
-            } && filter.product_id.is_none_or(|p| entry.product_id == p)
+            let keep = filter
+                .status
+                .as_deref()
+                .is_none_or(|code| state.status.matches(code))
+                && filter.product_id.is_none_or(|p| entry.product_id == p)
                 && filter
                     .municipality
                     .as_ref()

@@ -103,6 +103,39 @@ impl Status {
         !matches!(self, Status::Geplaatst | Status::Afgevoerd(_))
     }
 
+    /// Every status code, in the order of the journey.
+    pub const CODES: [&'static str; 6] = [
+        "aangemeld",
+        "actief-wachtend",
+        "passief-wachtend",
+        "in-screening",
+        "geplaatst",
+        "afgevoerd",
+    ];
+
+    /// Whether this status answers a status filter: a status code, `open`
+    /// for every open status, or nothing (empty) for every status.
+    pub fn matches(self, filter: &str) -> bool {
+        match filter {
+            "" => true,
+            "open" => self.is_open(),
+            code => self.code() == code,
+        }
+    }
+
+    /// The status codes a filter (as `matches`) lets through; none for an
+    /// unknown code.
+    pub fn codes_matching(filter: &str) -> Vec<&'static str> {
+        Self::CODES
+            .into_iter()
+            .filter(|code| match filter {
+                "" => true,
+                "open" => !matches!(*code, "geplaatst" | "afgevoerd"),
+                other => other == *code,
+            })
+            .collect()
+    }
+
     /// Builds a status from its stored parts.
     pub fn from_parts(
         code: &str,
@@ -165,8 +198,9 @@ pub fn check_transition(
         return Err(DomainError::invalid(
             "ingangsdatum",
             format!(
-                "de ingangsdatum ligt vóór de huidige status ({} sinds {since}); corrigeer die status in plaats daarvan",
-                from.label().to_lowercase()
+                "de ingangsdatum ligt vóór de huidige status ({} sinds {}); corrigeer die status in plaats daarvan",
+                from.label().to_lowercase(),
+                crate::dates::dutch_long(since)
             ),
         ));
     }

@@ -420,7 +420,7 @@ pub struct Voorstel {
     #[schema(example = 1)]
     pub rang: Option<usize>,
     #[schema(
-        example = "actief wachtend sinds 2025-12-20 (23 dagen); 28 dagen sinds de beschikking"
+        example = "actief wachtend sinds 20 december 2025 (23 dagen); 28 dagen sinds de beschikking"
     )]
     pub toelichting: String,
 }

@@ -314,7 +314,7 @@ async fn application_page_with(
                 .iter()
                 .map(|a| {
                     vec![
-                        cell(a.assessed_on.to_string()),
+                        date_cell(a.assessed_on),
                         if a.meets {
                             badge_cell("voldoet", "ok")
                         } else {

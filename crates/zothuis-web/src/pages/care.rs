@@ -248,7 +248,7 @@ async fn stays(
             link_cell(client, format!("/verblijven/{}", st.id)),
             cell(n.products.get(&st.product_id).cloned().unwrap_or_default()),
             cell(place_text(st, &n)),
-            cell(st.start_date.to_string()),
+            date_cell(st.start_date),
             cell(
                 st.end_date
                     .map(|d| d.to_string())

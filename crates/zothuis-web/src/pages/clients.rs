@@ -52,7 +52,7 @@ async fn search(
         .map(|c| {
             vec![
                 link_cell(c.full_name(), format!("/clienten/{}", c.id)),
-                cell(c.date_of_birth.to_string()),
+                date_cell(c.date_of_birth),
                 cell(
                     c.bsn
                         .as_ref()
@@ -238,7 +238,11 @@ fn address_form(
     corrects.extend(rows.iter().map(|r| {
         (
             r.id.to_string(),
-            format!("Regel van {} ({})", r.effective_date, r.kind.label()),
+            format!(
+                "Regel van {} ({})",
+                zothuis_domain::dates::dutch_long(r.effective_date),
+                r.kind.label()
+            ),
         )
     }));
     FormBlock::post(
@@ -375,7 +379,7 @@ async fn detail_page(
             .iter()
             .map(|a| {
                 vec![
-                    cell(a.effective_date.to_string()),
+                    date_cell(a.effective_date),
                     cell(a.kind.label()),
                     cell(address_text(a, &names)),
                     cell(if a.institution == Institution::None {
@@ -401,7 +405,7 @@ async fn detail_page(
                     cell(zothuis_domain::dates::dutch_timestamp(v.recorded_at, false)),
                     cell(&v.recorded_by),
                     cell(format!("{} {}", v.given_name, v.family_name)),
-                    cell(v.date_of_birth.to_string()),
+                    date_cell(v.date_of_birth),
                 ]
             })
             .collect(),
@@ -430,7 +434,10 @@ async fn detail_page(
                 .map(|a| {
                     let d = decisions.iter().find(|d| d.application_id == a.id);
                     vec![
-                        link_cell(a.applied_on.to_string(), format!("/aanmeldingen/{}", a.id)),
+                        link_cell(
+                            zothuis_domain::dates::dutch_long(a.applied_on),
+                            format!("/aanmeldingen/{}", a.id),
+                        ),
                         cell(products.get(&a.product_id).cloned().unwrap_or_default()),
                         cell(
                             names
@@ -476,7 +483,7 @@ async fn detail_page(
                                 products.get(&st.product_id).cloned().unwrap_or_default(),
                                 format!("/verblijven/{}", st.id),
                             ),
-                            cell(st.start_date.to_string()),
+                            date_cell(st.start_date),
                             cell(
                                 st.end_date
                                     .map(|d| d.to_string())
@@ -506,7 +513,7 @@ async fn detail_page(
                                 format!("/wachtlijst/{}", e.entry.id),
                             ),
                             cell(e.status.label()),
-                            cell(e.status_since.to_string()),
+                            date_cell(e.status_since),
                             num_cell(e.waiting_days),
                         ]
                     })

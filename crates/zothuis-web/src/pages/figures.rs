@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::routing::get;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use zothuis_domain::dates::dutch_long;
 use zothuis_domain::figures::service::{FigureRequest, FigureResult};
 use zothuis_domain::figures::{
     Dimension, Facts, IndicatorId, SECONDARY_MARK, Shown, Timing, Value, display, plain,
@@ -65,10 +66,6 @@ impl FigureQuery {
         }
         serde_urlencoded::to_string(&parts).unwrap_or_default()
     }
-}
-
-fn dutch_date(d: NaiveDate) -> String {
-    d.format("%d-%m-%Y").to_string()
 }
 
 fn parse_day(field: &str, v: &Option<String>) -> PageResult<Option<NaiveDate>> {
@@ -312,7 +309,7 @@ async fn waiting_by_municipality(
     let columns = waiting_columns();
     let mut t = FigureTable::new(
         "wachtlijst-per-gemeente",
-        format!("Wachtlijst per gemeente op {}", dutch_date(day)),
+        format!("Wachtlijst per gemeente op {}", dutch_long(day)),
         "Gemeente",
         &columns,
     );
@@ -364,7 +361,7 @@ async fn waiting_over_time(
         }
         grid.push(row);
     }
-    let labels: Vec<String> = days.iter().map(|d| dutch_date(*d)).collect();
+    let labels: Vec<String> = days.iter().map(|d| dutch_long(*d)).collect();
     let series: Vec<Series> = [
         (1, "Actief wachtend"),
         (2, "Passief wachtend"),
@@ -584,7 +581,7 @@ async fn build(
                 u,
                 (
                     "bezetting-per-product",
-                    format!("Bezetting en capaciteit per product op {}", dutch_date(day)),
+                    format!("Bezetting en capaciteit per product op {}", dutch_long(day)),
                     "Product",
                 ),
                 &[
@@ -607,8 +604,8 @@ async fn build(
                     "verblijven-per-locatie",
                     format!(
                         "Beëindigde verblijven per locatie, {} tot en met {}",
-                        dutch_date(from),
-                        dutch_date(to)
+                        dutch_long(from),
+                        dutch_long(to)
                     ),
                     "Locatie",
                 ),
@@ -653,9 +650,9 @@ async fn indicator_table(
     };
     let r = f.shown(s, u, id, &req).await?;
     let when = match r.when {
-        zothuis_domain::figures::When::On(d) => format!("op {}", dutch_date(d)),
+        zothuis_domain::figures::When::On(d) => format!("op {}", dutch_long(d)),
         zothuis_domain::figures::When::Period(a, b) => {
-            format!("van {} tot en met {}", dutch_date(a), dutch_date(b))
+            format!("van {} tot en met {}", dutch_long(a), dutch_long(b))
         }
     };
     let row_header = r
@@ -826,7 +823,7 @@ async fn dashboard(
         intro: format!(
             "De cijfers van {} op {}, berekend uit de wachtlijst en de verblijven in zothuis.",
             area_label(&layout).to_lowercase(),
-            dutch_date(day)
+            dutch_long(day)
         ),
         layout,
         form: filter_form("/cijfers", &q, false, &f),

@@ -25,6 +25,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use zothuis_domain::admin::{Role, Scope};
+pub(crate) use zothuis_domain::dates::dutch_long;
 use zothuis_domain::policy::{Action, can};
 use zothuis_domain::{DomainError, FieldError};
 
@@ -580,6 +581,13 @@ pub fn link_cell(text: impl Into<String>, href: impl Into<String>) -> Cell {
         href: Some(href.into()),
         ..cell(text)
     }
+}
+
+/// A date in a table: every page writes dates one way, `1 maart 2024`, as
+/// the timestamps beside them (`dates::dutch_long`); only form fields and
+/// links carry the ISO value.
+pub fn date_cell(d: chrono::NaiveDate) -> Cell {
+    cell(zothuis_domain::dates::dutch_long(d))
 }
 
 pub fn num_cell(n: i64) -> Cell {

@@ -55,15 +55,12 @@ async fn overview(
                             .unwrap_or_default(),
                     ),
                     num_cell(p.cycle_weeks),
-                    cell(
-                        p.last_held
-                            .map(|d| d.to_string())
-                            .unwrap_or_else(|| "nog niet gehouden".into()),
-                    ),
+                    p.last_held
+                        .map_or_else(|| cell("nog niet gehouden"), date_cell),
                     if p.overdue {
-                        badge_cell(format!("{} (te laat)", p.next_due), "warn")
+                        badge_cell(format!("{} (te laat)", dutch_long(p.next_due)), "warn")
                     } else {
-                        cell(p.next_due.to_string())
+                        date_cell(p.next_due)
                     },
                     link_cell(
                         "Lijst openen",
@@ -84,7 +81,7 @@ async fn overview(
             .iter()
             .map(|r| {
                 vec![
-                    cell(r.held_on.to_string()),
+                    date_cell(r.held_on),
                     cell(
                         names
                             .get(r.municipality.as_str())

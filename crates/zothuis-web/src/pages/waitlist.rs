@@ -135,7 +135,7 @@ async fn overview(
                         .unwrap_or_default(),
                 ),
                 cell(status_text(l.state.status, &providers)),
-                cell(l.state.status_since.to_string()),
+                date_cell(l.state.status_since),
                 num_cell(l.state.waiting_days),
                 num_cell(l.state.days_in_status),
             ]
@@ -435,7 +435,7 @@ async fn entry_page(
             .iter()
             .map(|t| {
                 vec![
-                    cell(t.effective_date.to_string()),
+                    date_cell(t.effective_date),
                     cell(status_text(t.status, &providers)),
                     cell(t.note.clone().unwrap_or_default()),
                     cell(zothuis_domain::dates::dutch_timestamp(t.recorded_at, false)),
@@ -470,13 +470,32 @@ async fn entry_page(
     Ok(page)
 }
 
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct EntryQuery {
+    melding: Option<String>,
+    /// From the match proposal: the status form comes filled in with
+    /// screening by this provider, for the manager to confirm.
+    screening: Option<String>,
+}
+
 async fn entry(
     State(s): State<AppState>,
     u: PageUser,
     PagePath(id): PagePath<i64>,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<EntryQuery>,
 ) -> PageResult<DetailPage> {
-    let mut page = entry_page(&s, &u, id, None).await?;
+    let proposed = q
+        .screening
+        .as_deref()
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .map(|provider| TransitionInput {
+            status: "in-screening".into(),
+            provider_id: Some(provider),
+            effective_date: s.services.clock.today().to_string(),
+            ..Default::default()
+        });
+    let mut page = entry_page(&s, &u, id, proposed.as_ref()).await?;
     page.layout = page.layout.with_notice(q.melding.as_deref());
     Ok(page)
 }
@@ -744,6 +763,7 @@ async fn proposal(
     let (occupancy, proposals) = s.services.proposal(&u.ctx, location, product, day).await?;
     let loc = s.services.get_location(&u.ctx, location).await?;
     let prod = s.services.get_product(&u.ctx, product).await?;
+    let provider = s.services.get_provider(&u.ctx, loc.provider_id).await?.name;
     let rows = proposals
         .iter()
         .map(|(p, c)| {
@@ -757,6 +777,17 @@ async fn proposal(
                 },
                 link_cell(c.full_name(), format!("/wachtlijst/{}", p.entry_id)),
                 cell(&p.reason),
+                // Screening is confirmed on the entry, with its date and note.
+                match p.rank {
+                    Some(_) => link_cell(
+                        format!("Naar screening bij {provider}"),
+                        format!(
+                            "/wachtlijst/{}?screening={}#status",
+                            p.entry_id, loc.provider_id
+                        ),
+                    ),
+                    None => cell(""),
+                },
             ]
         })
         .collect();
@@ -780,7 +811,7 @@ async fn proposal(
         filters: None,
         table: Table {
             caption: "Wachtenden voor dit product".into(),
-            columns: columns(&["#Rang", "Cliënt", "Toelichting"]),
+            columns: columns(&["#Rang", "Cliënt", "Toelichting", "Actie"]),
             rows,
             empty: "Niemand wacht op dit product.".into(),
         },

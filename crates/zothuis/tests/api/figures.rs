@@ -344,7 +344,7 @@ async fn the_dashboard_export_and_api_agree_on_every_number() {
     assert!(html.contains("Kerncijfers"));
     assert!(html.contains("<svg class=\"zt-chart\""), "a chart");
     assert!(html.contains("role=\"img\""));
-    assert!(html.contains("Wachtlijst per gemeente op 12-01-2026"));
+    assert!(html.contains("Wachtlijst per gemeente op 12 januari 2026"));
     assert!(
         html.contains("href=\"/cijfers/indicatoren/wachtend-totaal\""),
         "definitions one click away"
@@ -484,7 +484,7 @@ async fn report_tables_and_one_indicator_with_its_breakdown() {
         assert!(html.contains(caption), "{caption}");
     }
     assert!(html.contains("2e halfjaar 2025"));
-    assert!(html.contains("31-12-2025"));
+    assert!(html.contains("31 december 2025"));
     // One product: the shelter stays per location, as in a report.
     let (status, html) = page(
         &adviser,
@@ -508,7 +508,7 @@ async fn report_tables_and_one_indicator_with_its_breakdown() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Zelfstandig wonen"));
-    assert!(html.contains("Uitstroom van 01-01-2024 tot en met 31-12-2025"));
+    assert!(html.contains("Uitstroom van 1 januari 2024 tot en met 31 december 2025"));
     let link = export_link(&html, "indicator", "csv");
     let rows = csv_rows(
         &adviser

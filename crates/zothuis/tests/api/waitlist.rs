@@ -411,7 +411,7 @@ async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_cli
     assert!(c[2]["rang"].is_null());
     assert_eq!(
         c[2]["toelichting"],
-        "passief wachtend sinds 2025-12-20 (niet gemotiveerd)"
+        "passief wachtend sinds 20 december 2025 (niet gemotiveerd)"
     );
     // A client who prefers to live in Huizen is not proposed for Bussum, and told why.
     let pref = Client::new()
@@ -560,7 +560,7 @@ async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_cli
         .unwrap();
     assert!(
         html.contains("Voorstel voor Woonvorm Bussum")
-            && html.contains("passief wachtend sinds 2025-12-20")
+            && html.contains("passief wachtend sinds 20 december 2025")
     );
     let html = page
         .get(app.url("/vacatures"))
@@ -668,7 +668,7 @@ async fn review_meetings_follow_each_municipalitys_cycle_and_record_an_outcome_p
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Planning") && html.contains("2026-02-19"));
+    assert!(html.contains("Planning") && html.contains("19 februari 2026"));
     let form = page
         .get(app.url("/wachtlijstoverleggen/nieuw?gemeenteCode=GM0402"))
         .send()
