@@ -1209,16 +1209,21 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
             .await
             .unwrap();
         w.clock.advance(Duration::hours(2));
-        let mut correction = TransitionInput {
-            status: "passief-wachtend".into(),
-            reason: Some("klinische-opname".into()),
-            effective_date: "2026-01-09".into(),
-            ..Default::default()
-        }
-        .parse(entry.id)
-        .unwrap();
+        // Passive from 9 January, correcting (or withdrawing) an earlier row:
         // `parse` reads what the user typed; the service sets what is corrected.
-        correction.supersedes = Some(passive.id);
+        let passive_from_9th = |supersedes: i64, retracted: bool| {
+            let mut data = TransitionInput {
+                status: "passief-wachtend".into(),
+                reason: Some("klinische-opname".into()),
+                effective_date: "2026-01-09".into(),
+                ..Default::default()
+            }
+            .parse(entry.id)
+            .unwrap();
+            (data.supersedes, data.retracted) = (Some(supersedes), retracted);
+            data
+        };
+        let correction = passive_from_9th(passive.id, false);
         let corrected = s
             .add_transition(
                 &correction,
@@ -1254,17 +1259,8 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
         w.clock.advance(Duration::hours(2));
         let before_retraction = w.now();
         w.clock.advance(Duration::hours(1));
-        let mut retraction = TransitionInput {
-            status: "passief-wachtend".into(),
-            reason: Some("klinische-opname".into()),
-            effective_date: "2026-01-09".into(),
-            ..Default::default()
-        }
-        .parse(entry.id)
-        .unwrap();
-        (retraction.supersedes, retraction.retracted) = (Some(corrected.id), true);
         s.add_transition(
-            &retraction,
+            &passive_from_9th(corrected.id, true),
             w.now(),
             "wachtlijst.gv",
             w.audit(AuditAction::Updated, ObjectType::Wachtlijst),

@@ -100,7 +100,7 @@ impl Status {
 
     /// Still on the list (counts as waiting in figures).
     pub fn is_open(self) -> bool {
-        !matches!(self, Status::Geplaatst | Status::Afgevoerd(_))
+        Self::code_is_open(self.code())
     }
 
     /// Every status code, in the order of the journey.
@@ -113,26 +113,31 @@ impl Status {
         "afgevoerd",
     ];
 
-    /// Whether this status answers a status filter: a status code, `open`
+    /// Placed and removed end an entry; every other status is open.
+    fn code_is_open(code: &str) -> bool {
+        !matches!(code, "geplaatst" | "afgevoerd")
+    }
+
+    /// Whether a status code answers a status filter: a status code, `open`
     /// for every open status, or nothing (empty) for every status.
-    pub fn matches(self, filter: &str) -> bool {
+    fn code_matches(code: &str, filter: &str) -> bool {
         match filter {
             "" => true,
-            "open" => self.is_open(),
-            code => self.code() == code,
+            "open" => Self::code_is_open(code),
+            other => other == code,
         }
     }
 
-    /// The status codes a filter (as `matches`) lets through; none for an
-    /// unknown code.
+    /// Whether this status answers a status filter (see `code_matches`).
+    pub fn matches(self, filter: &str) -> bool {
+        Self::code_matches(self.code(), filter)
+    }
+
+    /// The status codes a filter lets through; none for an unknown code.
     pub fn codes_matching(filter: &str) -> Vec<&'static str> {
         Self::CODES
             .into_iter()
-            .filter(|code| match filter {
-                "" => true,
-                "open" => !matches!(*code, "geplaatst" | "afgevoerd"),
-                other => other == *code,
-            })
+            .filter(|code| Self::code_matches(code, filter))
             .collect()
     }
 
