@@ -51,6 +51,16 @@ fn screening(r: &DbRow) -> DomainResult<Screening> {
     })
 }
 
+/// Screenings: in-screening transitions with their outcome; a caller adds
+/// its conditions after the `where`.
+const SCREENINGS: &str = "select t.id, t.entry_id, e.client_id, t.provider_id, t.effective_date,
+        o.outcome, o.declined_by, o.reason, o.decided_on, o.note as outcome_note,
+        o.recorded_at as outcome_recorded_at, o.recorded_by as outcome_recorded_by
+     from waitlist_transitions t
+     join waitlist_entries e on e.id = t.entry_id
+     left join screening_outcomes o on o.transition_id = t.id
+     where t.status = 'in-screening' and not t.retracted";
+
 fn header(r: &DbRow) -> DomainResult<StayHeader> {
     let code: String = r.try_get("responsible_municipality").map_err(internal)?;
     Ok(StayHeader {
@@ -200,16 +210,8 @@ impl CareStore for DbStore {
         provider_id: Option<i64>,
     ) -> DomainResult<Vec<Screening>> {
         let sql = format!(
-            "select t.id, t.entry_id, e.client_id, t.provider_id, t.effective_date,
-                o.outcome, o.declined_by, o.reason, o.decided_on, o.note as outcome_note,
-                o.recorded_at as outcome_recorded_at, o.recorded_by as outcome_recorded_by
-             from waitlist_transitions t
-             join waitlist_entries e on e.id = t.entry_id
-             left join screening_outcomes o on o.transition_id = t.id
-             where t.status = 'in-screening' and not t.retracted
-               and ($1 is null or t.entry_id = $1) and ($2 is null or t.provider_id = $2)
-               and {}
-             order by t.id",
+            "{SCREENINGS} and ($1 is null or t.entry_id = $1) and ($2 is null or t.provider_id = $2)
+               and {} order by t.id",
             clients_sql(clients, "e.client_id", 3)
         );
         let q = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -220,6 +222,16 @@ impl CareStore for DbStore {
             .await
             .map_err(internal)?;
         rows.iter().map(screening).collect()
+    }
+
+    async fn get_screening(&self, id: i64) -> DomainResult<Option<Screening>> {
+        let sql = format!("{SCREENINGS} and t.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(screening).transpose()
     }
 
     async fn record_screening_outcome(
@@ -334,5 +346,42 @@ impl CareStore for DbStore {
         };
         let rows = rows_for_clients(self.pool(), sql, "s.client_id", clients).await?;
         rows.iter().map(version).collect()
+    }
+
+    async fn list_stays_at_locations(
+        &self,
+        location_ids: &[i64],
+        day: NaiveDate,
+    ) -> DomainResult<(Vec<StayHeader>, Vec<StayVersion>)> {
+        if location_ids.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        // The versions in force (not replaced, migration 0017) at these
+        // locations that run on `day`: index stay_versions_at_location.
+        let there = format!(
+            "from stay_versions where not replaced and location_id in ({})
+                and coalesce(end_date, '9999-12-31') > $2 and start_date <= $2",
+            crate::id_list_sql(1)
+        );
+        let ids: Vec<String> = location_ids.iter().map(i64::to_string).collect();
+        let ids = format!("[{}]", ids.join(","));
+        let headers = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select * from stays where id in (select stay_id {there}) order by id"
+        )))
+        .bind(&ids)
+        .bind(day)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        let versions = sqlx::query(sqlx::AssertSqlSafe(format!("select * {there} order by id")))
+            .bind(&ids)
+            .bind(day)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        Ok((
+            headers.iter().map(header).collect::<DomainResult<_>>()?,
+            versions.iter().map(version).collect::<DomainResult<_>>()?,
+        ))
     }
 }

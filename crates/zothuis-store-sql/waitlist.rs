@@ -149,21 +149,27 @@ impl WaitlistStore for DbStore {
         }
         // The transition in force as `history::in_force_on` picks it: visible
         // by the moment, not retracted, not superseded by a row visible by
-        // then, latest by (effective date, recorded at, id). One probe of the
-        // timeline index per entry of the scope.
+        // then, latest by (effective date, recorded at, id). The entry keeps
+        // the one in force last as known after its latest transition
+        // (migration 0018); when that was known by the moment asked and is in
+        // force by the day asked, it is the answer. Otherwise (a moment
+        // before the latest write, a day before the latest transition) one
+        // probe of the timeline index.
         let sql = format!(
             "select e.*, p.provider_id as preferred_provider,
                 p.municipality_code as preferred_municipality, u.reason as urgent_reason
              from waitlist_entries e left join waitlist_preferences p on p.entry_id = e.id
              left join waitlist_urgency u on u.entry_id = e.id
              where {} and e.created_at <= $1
-               and (select t.status from waitlist_transitions t
+               and (case when e.state_recorded_at <= $1 and e.current_from <= $2
+                         then e.current_status
+                         else (select t.status from waitlist_transitions t
                      where t.entry_id = e.id and t.effective_date <= $2
                        and t.recorded_at <= $1 and not t.retracted
                        and not exists (select 1 from waitlist_transitions c
                                         where c.supersedes = t.id and c.recorded_at <= $1)
                      order by t.effective_date desc, t.recorded_at desc, t.id desc
-                     limit 1) in ($3, $4, $5, $6)
+                     limit 1) end) in ($3, $4, $5, $6)
              order by e.id",
             crate::common::clients_sql(clients, "e.client_id", 7)
         );

@@ -336,6 +336,34 @@ pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
     Ok(FigureView { scope, suppressed })
 }
 
+/// Whose places (capacity and occupancy per location) an actor sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlacesArea {
+    /// The locations in the municipalities of this region.
+    Region(i64),
+    /// The locations in the region of this municipality.
+    RegionOf(GemeenteCode),
+    /// The provider's own locations, wherever they are.
+    Provider(i64),
+}
+
+/// Occupancy per location is for those who place clients, each for the
+/// places they place in: the waitlist manager the region's, a consultant
+/// those of the region the municipality refers its residents to (DESIGN.md:
+/// access is regional, the centrumgemeente's places serve the region), a
+/// provider its own. Aggregate-only roles see occupancy in the figures,
+/// where small numbers are protected: an unprotected count of 1–4 at a
+/// women's shelter location would point at its residents.
+pub fn places_area(actor: &Actor) -> Result<PlacesArea, &'static str> {
+    match (&actor.role, &actor.scope) {
+        (Role::Wachtlijstbeheerder, Scope::Regio(r)) => Ok(PlacesArea::Region(*r)),
+        (Role::WmoConsulent, Scope::Gemeente(g)) => Ok(PlacesArea::RegionOf(g.clone())),
+        (Role::Aanbieder, Scope::Aanbieder(p)) => Ok(PlacesArea::Provider(*p)),
+        _ => Err("de bezetting per locatie is er voor wie cliënten plaatst; \
+             u ziet de bezetting in de cijfers, met bescherming van kleine aantallen"),
+    }
+}
+
 /// Who loads and edits the policy plan of a region: its policy advisers
 /// (and the operator at the command line).
 pub fn may_manage_plan(actor: &Actor, region_id: i64) -> Result<(), &'static str> {
@@ -360,6 +388,32 @@ mod plan_and_figure_tests {
             role,
             scope,
         }
+    }
+
+    #[test]
+    fn places_are_seen_by_those_who_place_each_in_their_own_area() {
+        let huizen = GemeenteCode::parse("GM0406").unwrap();
+        assert_eq!(
+            places_area(&actor(Role::Wachtlijstbeheerder, Scope::Regio(1))),
+            Ok(PlacesArea::Region(1))
+        );
+        assert_eq!(
+            places_area(&actor(Role::WmoConsulent, Scope::Gemeente(huizen.clone()))),
+            Ok(PlacesArea::RegionOf(huizen))
+        );
+        assert_eq!(
+            places_area(&actor(Role::Aanbieder, Scope::Aanbieder(3))),
+            Ok(PlacesArea::Provider(3))
+        );
+        for role in [
+            Role::Beleidsadviseur,
+            Role::Bestuurder,
+            Role::Fg,
+            Role::Beheerder,
+        ] {
+            assert!(places_area(&actor(role, Scope::Regio(1))).is_err());
+        }
+        assert!(places_area(&actor(Role::Wachtlijstbeheerder, Scope::Installatie)).is_err());
     }
 
     #[test]

@@ -486,6 +486,8 @@ pub trait CareStore: Send + Sync {
         entry_id: Option<i64>,
         provider_id: Option<i64>,
     ) -> DomainResult<Vec<Screening>>;
+    /// One screening by the id of its in-screening transition.
+    async fn get_screening(&self, id: i64) -> DomainResult<Option<Screening>>;
     /// Records the outcome and, in the same transaction, the follow-up
     /// transition on the waiting list (back to waiting after a refusal).
     #[allow(clippy::too_many_arguments)]
@@ -540,6 +542,15 @@ pub trait CareStore: Send + Sync {
     async fn get_stay_header(&self, id: i64) -> DomainResult<Option<StayHeader>>;
     /// Every version of the stays of the clients asked for, in recording order.
     async fn list_stay_versions(&self, clients: &Clients) -> DomainResult<Vec<StayVersion>>;
+    /// The stays at one of these locations on `day` as known now, each with
+    /// its version in force (the latest recorded, as `care::stay_at` takes
+    /// it at the present moment): what occupancy of a region's or a
+    /// provider's places needs, without reading the country's stays.
+    async fn list_stays_at_locations(
+        &self,
+        location_ids: &[i64],
+        day: NaiveDate,
+    ) -> DomainResult<(Vec<StayHeader>, Vec<StayVersion>)>;
 }
 
 #[async_trait]

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use zothuis_domain::access::{ApplicationData, DecisionInput, DecisionRecord, Source};
 use zothuis_domain::admin::{RequestContext, Role, Scope, UserData};
 use zothuis_domain::audit::{AuditAction, AuditDraft, ChainVerifier, ObjectType};
-use zothuis_domain::care::{ExitInput, ScreeningInput, StayFacts};
+use zothuis_domain::care::{
+    ExitInput, ScreeningInput, StayFacts, StayHeader, StayVersion, stay_at,
+};
 use zothuis_domain::clients::{AddressInput, Bsn, ClientInput};
 use zothuis_domain::clock::FixedClock;
 use zothuis_domain::history;
@@ -1470,6 +1472,8 @@ async fn screenings_and_versioned_stays_with_transfers() {
             .unwrap()
             .contains(&open)
         );
+        assert_eq!(s.get_screening(open.id).await.unwrap(), Some(open.clone()));
+        assert_eq!(s.get_screening(i64::MAX).await.unwrap(), None);
         let (result, decided_on, note) = ScreeningInput {
             outcome: "geaccepteerd".into(),
             decided_on: w.now().date_naive().to_string(),
@@ -1497,6 +1501,10 @@ async fn screenings_and_versioned_stays_with_transfers() {
             .into_iter()
             .find(|sc| sc.id == open.id)
             .unwrap();
+        assert_eq!(
+            s.get_screening(open.id).await.unwrap(),
+            Some(recorded.clone())
+        );
         assert_eq!(
             recorded.outcome.unwrap().note.as_deref(),
             Some("Past goed.")
@@ -1696,6 +1704,63 @@ async fn screenings_and_versioned_stays_with_transfers() {
                 .any(|h| h.id == next.id && h.transferred_from == Some(stay.id))
         );
         assert!(s.list_stay_headers(&Clients::All).await.unwrap().len() >= headers.len());
+
+        // The stays at some locations on a day are those of the whole set
+        // there as known now, each with its version in force only.
+        let all_headers = s.list_stay_headers(&Clients::All).await.unwrap();
+        let all_versions = s.list_stay_versions(&Clients::All).await.unwrap();
+        let location_ids: Vec<i64> = s
+            .list_locations()
+            .await
+            .unwrap()
+            .iter()
+            .map(|l| l.id)
+            .collect();
+        let bounded = [
+            location_ids.clone(),
+            location.into_iter().collect(),
+            Vec::new(),
+        ];
+        for ids in &bounded {
+            for on in [
+                day("2024-03-01"),
+                earlier.start_date,
+                facts.start_date,
+                end - Duration::days(1),
+                end,
+                end + Duration::days(1),
+            ] {
+                let (hs, vs) = s.list_stays_at_locations(ids, on).await.unwrap();
+                let there = |hs: &[StayHeader], vs: &[StayVersion]| {
+                    let mut v: Vec<_> = hs
+                        .iter()
+                        .filter_map(|h| stay_at(h, vs, w.now()))
+                        .filter(|st| {
+                            st.location_id.is_some_and(|l| ids.contains(&l)) && st.is_active_on(on)
+                        })
+                        .collect();
+                    v.sort_by_key(|st| st.id);
+                    v
+                };
+                let want = there(&all_headers, &all_versions);
+                assert_eq!(there(&hs, &vs), want, "op {on}");
+                assert_eq!(hs.len(), want.len(), "alleen wie er op {on} verblijft");
+                let mut current: Vec<_> = vs.iter().map(|v| (v.stay_id, v.id)).collect();
+                current.sort();
+                assert_eq!(
+                    current,
+                    want.iter()
+                        .map(|st| (st.id, st.version_id))
+                        .collect::<Vec<_>>(),
+                    "de versie die nu geldt, geen eerdere"
+                );
+            }
+        }
+        let (hs, _) = s
+            .list_stays_at_locations(&location_ids, facts.start_date)
+            .await
+            .unwrap();
+        assert!(hs.iter().any(|h| h.id == stay.id) && hs.len() < all_headers.len());
         assert!(s.list_stay_versions(&Clients::All).await.unwrap().len() > versions.len());
         assert!(is_stale(
             s.transfer_stay(

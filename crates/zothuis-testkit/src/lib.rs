@@ -166,17 +166,21 @@ impl TestApp {
         (client, resp)
     }
 
-    /// Fetches a page and returns its CSRF token (for posting a form).
-    pub async fn csrf(&self, client: &Client, path: &str) -> String {
-        let html = client
+    /// Fetches a page as the signed-in browser and returns its HTML.
+    pub async fn page(&self, client: &Client, path: &str) -> String {
+        client
             .get(self.url(path))
             .send()
             .await
             .unwrap()
             .text()
             .await
-            .unwrap();
-        csrf_from(&html)
+            .unwrap()
+    }
+
+    /// Fetches a page and returns its CSRF token (for posting a form).
+    pub async fn csrf(&self, client: &Client, path: &str) -> String {
+        csrf_from(&self.page(client, path).await)
     }
 
     /// An API token for a role and scope, as an administrator would create it.

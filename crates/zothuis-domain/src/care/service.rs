@@ -130,10 +130,8 @@ impl Services {
     ) -> DomainResult<()> {
         let screening = self
             .store
-            .list_screenings(&crate::store::Clients::All, None, None)
+            .get_screening(screening_id)
             .await?
-            .into_iter()
-            .find(|s| s.id == screening_id)
             .ok_or_else(no_screening)?;
         self.may_act_for_provider(
             ctx,

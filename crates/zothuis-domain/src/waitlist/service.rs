@@ -403,31 +403,48 @@ impl Services {
 }
 
 impl Services {
-    /// Occupancy and vacancies of every location on `day`, for those who
-    /// place clients. Occupancy counts every stay, of restricted clients too
-    /// (a taken place is taken, and a vacancy that is not there would be
-    /// proposed); lists of persons next to it say how many they hide
-    /// (`paging::Listed`). Aggregate-only roles see occupancy in the figures,
-    /// where small numbers are protected (DESIGN.md): an unprotected count of
-    /// 1–4 at a women's shelter location would point at its residents.
+    /// Occupancy and vacancies on `day` of the locations whose places the
+    /// actor sees (`policy::places_area`), or of one of them. Occupancy
+    /// counts every stay, of restricted clients too (a taken place is taken,
+    /// and a vacancy that is not there would be proposed); lists of persons
+    /// next to it say how many they hide (`paging::Listed`). Reads the stays
+    /// at those locations only, so a region's page costs the region's stays.
     pub async fn vacancies(
         &self,
         ctx: &RequestContext,
         day: NaiveDate,
+        location_id: Option<i64>,
     ) -> DomainResult<Vec<super::matching::Occupancy>> {
-        if Self::client_scope(ctx).is_none() {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Viewed,
-                    ObjectType::Capaciteit,
-                    None,
-                    "de bezetting per locatie is er voor wie cliënten plaatst; \
-                     u ziet de bezetting in de cijfers, met bescherming van kleine aantallen",
-                )
-                .await;
-        }
-        let locations = self.list_locations(ctx).await?;
+        let area = match crate::policy::places_area(&ctx.actor) {
+            Ok(area) => area,
+            Err(why) => {
+                return self
+                    .deny(ctx, AuditAction::Viewed, ObjectType::Capaciteit, None, why)
+                    .await;
+            }
+        };
+        let municipalities = self.store.list_municipalities().await?;
+        let region_of = |code: &GemeenteCode| {
+            municipalities
+                .iter()
+                .find(|m| m.code == *code)
+                .map(|m| m.region_id)
+        };
+        let region = match &area {
+            crate::policy::PlacesArea::Region(r) => Some(*r),
+            crate::policy::PlacesArea::RegionOf(code) => region_of(code),
+            crate::policy::PlacesArea::Provider(_) => None,
+        };
+        let locations: Vec<crate::reference::Location> = self
+            .list_locations(ctx)
+            .await?
+            .into_iter()
+            .filter(|l| location_id.is_none_or(|id| l.id == id))
+            .filter(|l| match &area {
+                crate::policy::PlacesArea::Provider(p) => l.provider_id == *p,
+                _ => region.is_some() && region_of(&l.municipality) == region,
+            })
+            .collect();
         let products = self.store.list_products().await?;
         let place_products: Vec<i64> = products
             .iter()
@@ -435,14 +452,9 @@ impl Services {
             .map(|p| p.id)
             .collect();
         let now = self.clock.now();
-        let versions = self
-            .store
-            .list_stay_versions(&crate::store::Clients::All)
-            .await?;
-        let stays: Vec<crate::care::Stay> = self
-            .store
-            .list_stay_headers(&crate::store::Clients::All)
-            .await?
+        let ids: Vec<i64> = locations.iter().map(|l| l.id).collect();
+        let (headers, versions) = self.store.list_stays_at_locations(&ids, day).await?;
+        let stays: Vec<crate::care::Stay> = headers
             .iter()
             .filter_map(|h| crate::care::stay_at(h, &versions, now))
             .collect();
@@ -486,17 +498,6 @@ impl Services {
                 .await;
         }
         let location = self.get_location(ctx, location_id).await?;
-        let occupancy = self
-            .vacancies(ctx, day)
-            .await?
-            .into_iter()
-            .find(|o| o.location_id == location_id && o.product_id == product_id)
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    "productId",
-                    "deze locatie heeft geen plekken voor dit product",
-                )
-            })?;
         let region_id = self
             .store
             .get_municipality(&location.municipality)
@@ -514,6 +515,17 @@ impl Services {
                 )
                 .await;
         }
+        let occupancy = self
+            .vacancies(ctx, day, Some(location_id))
+            .await?
+            .into_iter()
+            .find(|o| o.product_id == product_id)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "productId",
+                    "deze locatie heeft geen plekken voor dit product",
+                )
+            })?;
         let region: Vec<GemeenteCode> = self
             .store
             .list_municipalities()

@@ -395,10 +395,9 @@ async fn vacancies(
     ApiQuery(q): ApiQuery<VacatureFilter>,
 ) -> ApiResult<axum::Json<Vec<Vacature>>> {
     let day = q.peildatum.unwrap_or_else(|| s.services.clock.today());
-    let all = s.services.vacancies(&caller.ctx, day).await?;
+    let all = s.services.vacancies(&caller.ctx, day, q.locatie_id).await?;
     Ok(axum::Json(
         all.into_iter()
-            .filter(|o| q.locatie_id.is_none_or(|l| o.location_id == l))
             .filter(|o| q.product_id.is_none_or(|p| o.product_id == p))
             .filter(|o| !q.alleen_vrij.unwrap_or(false) || o.vacant() > 0)
             .map(Vacature::from)

@@ -125,10 +125,8 @@ async fn screening_outcome(
     let entry = s
         .services
         .store
-        .list_screenings(&zothuis_domain::store::Clients::All, None, None)
+        .get_screening(id)
         .await?
-        .into_iter()
-        .find(|sc| sc.id == id)
         .map(|sc| sc.entry_id)
         .ok_or_else(|| PageError(DomainError::NotFound("Deze screening bestaat niet".into())))?;
     match s.services.record_screening(&u.ctx, id, &input).await {

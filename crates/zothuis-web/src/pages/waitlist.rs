@@ -641,7 +641,9 @@ async fn vacancies(
     Query(q): Query<VacancyQuery>,
 ) -> PageResult<TablePage> {
     let day = day_from(&s, q.peildatum.as_deref())?;
-    let all = s.services.vacancies(&u.ctx, day).await?;
+    // Only the locations whose places this role sees (policy::places_area):
+    // for the waitlist manager those of the own region, each with a proposal.
+    let all = s.services.vacancies(&u.ctx, day, None).await?;
     let products: HashMap<i64, String> = s
         .services
         .list_products(&u.ctx)
@@ -649,31 +651,14 @@ async fn vacancies(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let all_locations = s.services.list_locations(&u.ctx).await?;
-    let locations: HashMap<i64, String> = all_locations
-        .iter()
-        .map(|l| (l.id, l.name.clone()))
+    let locations: HashMap<i64, String> = s
+        .services
+        .list_locations(&u.ctx)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.name))
         .collect();
     let manager = u.user.role == Role::Wachtlijstbeheerder;
-    // A waitlist manager proposes clients for the locations of the own region.
-    let own_region: Vec<i64> = match &u.user.scope {
-        Scope::Regio(region) => {
-            let ms: Vec<String> = s
-                .services
-                .list_municipalities(&u.ctx)
-                .await?
-                .into_iter()
-                .filter(|m| m.region_id == *region)
-                .map(|m| m.code.to_string())
-                .collect();
-            all_locations
-                .iter()
-                .filter(|l| ms.contains(&l.municipality.to_string()))
-                .map(|l| l.id)
-                .collect()
-        }
-        _ => Vec::new(),
-    };
     let rows = all
         .iter()
         .map(|o| {
@@ -703,17 +688,13 @@ async fn vacancies(
                 },
             ];
             if manager {
-                row.push(if own_region.contains(&o.location_id) {
-                    link_cell(
-                        "Voorstel",
-                        format!(
-                            "/vacatures/voorstel?locatieId={}&productId={}&peildatum={day}",
-                            o.location_id, o.product_id
-                        ),
-                    )
-                } else {
-                    cell("andere regio")
-                });
+                row.push(link_cell(
+                    "Voorstel",
+                    format!(
+                        "/vacatures/voorstel?locatieId={}&productId={}&peildatum={day}",
+                        o.location_id, o.product_id
+                    ),
+                ));
             }
             row
         })

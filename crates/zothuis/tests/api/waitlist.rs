@@ -548,28 +548,17 @@ async fn vacancies_follow_from_stays_and_the_proposal_explains_every_waiting_cli
     );
     // The pages show the same.
     let page = app.login("wachtlijst.gv").await;
-    let html = page
-        .get(app.url(&format!(
-            "/vacatures/voorstel?locatieId={bussum}&productId={bw}&peildatum=2026-01-12"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(
+            &page,
+            &format!("/vacatures/voorstel?locatieId={bussum}&productId={bw}&peildatum=2026-01-12"),
+        )
+        .await;
     assert!(
         html.contains("Voorstel voor Woonvorm Bussum")
             && html.contains("passief wachtend sinds 20 december 2025")
     );
-    let html = page
-        .get(app.url("/vacatures"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&page, "/vacatures").await;
     assert!(html.contains("Plekken en bezetting") && html.contains("Voorstel"));
 }
 
@@ -862,4 +851,65 @@ async fn the_overview_is_paged_and_the_audit_names_only_the_clients_on_the_page(
     .await;
     assert_eq!(preferring["aantal"], 1, "{preferring}");
     assert_eq!(preferring["resultaten"][0]["id"], entry);
+}
+
+/// Each role that places clients sees the places of its own area: the
+/// waitlist manager the region's locations, a consultant those of the
+/// municipality's region, a provider its own locations in any region.
+#[tokio::test]
+async fn vacancies_show_the_places_of_the_own_area_only() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let admin = app.token("beheerder", "installatie").await;
+    let locations = get_json(&app, &admin, "/api/v1/locaties?paginaGrootte=500").await;
+    let locations = locations["resultaten"].as_array().unwrap().clone();
+    let where_is = |id: i64| {
+        let l = locations.iter().find(|l| l["id"] == id).unwrap();
+        (
+            l["gemeenteCode"].as_str().unwrap().to_string(),
+            l["aanbiederId"].as_i64().unwrap(),
+        )
+    };
+    let gooi = [
+        "GM0376", "GM0317", "GM1942", "GM0402", "GM0406", "GM0417", "GM1696",
+    ];
+    let shown = |v: Value| -> Vec<(String, i64)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| where_is(o["locatieId"].as_i64().unwrap()))
+            .collect()
+    };
+    for token in [
+        app.token("wachtlijstbeheerder", "regio:GV").await,
+        app.token("wmo-consulent", "gemeente:GM0406").await,
+    ] {
+        let places = shown(get_json(&app, &token, "/api/v1/vacatures").await);
+        assert!(places.len() >= 5, "{places:?}");
+        assert!(
+            places.iter().all(|(m, _)| gooi.contains(&m.as_str())),
+            "Gooi en Vechtstreek ziet alleen de eigen regio: {places:?}"
+        );
+    }
+    let velsen = app.token("wmo-consulent", "gemeente:GM0453").await;
+    let places = shown(get_json(&app, &velsen, "/api/v1/vacatures").await);
+    assert!(!places.is_empty() && places.iter().all(|(m, _)| !gooi.contains(&m.as_str())));
+    // Leger des Heils has locations in both regions and sees both, and
+    // nothing of another provider.
+    let leger = locations
+        .iter()
+        .find(|l| l["naam"] == "Nachtopvang Haarlem")
+        .unwrap()["aanbiederId"]
+        .as_i64()
+        .unwrap();
+    let provider = app.token("aanbieder", &format!("aanbieder:{leger}")).await;
+    let places = shown(get_json(&app, &provider, "/api/v1/vacatures").await);
+    assert!(places.iter().all(|(_, p)| *p == leger));
+    assert!(places.iter().any(|(m, _)| m == "GM0392"));
+    assert!(places.iter().any(|(m, _)| gooi.contains(&m.as_str())));
+    // The page shows a proposal link on every row it shows the manager.
+    let page = app.login("wachtlijst.gv").await;
+    let html = app.page(&page, "/vacatures").await;
+    assert!(html.contains("Woonvorm Bussum") && !html.contains("Beschermd wonen IJmuiden"));
+    assert!(!html.contains("andere regio"));
 }
