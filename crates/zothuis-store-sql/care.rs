@@ -209,14 +209,24 @@ impl CareStore for DbStore {
         entry_id: Option<i64>,
         provider_id: Option<i64>,
     ) -> DomainResult<Vec<Screening>> {
-        let sql = format!(
-            "{SCREENINGS} and ($1 is null or t.entry_id = $1) and ($2 is null or t.provider_id = $2)
-               and {} order by t.id",
-            clients_sql(clients, "e.client_id", 3)
-        );
-        let q = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(entry_id)
-            .bind(provider_id);
+        // Only the conditions asked for, each an index lookup ("$1 is null
+        // or …" makes SQLite scan every transition).
+        let mut sql = SCREENINGS.to_string();
+        let mut n = 1;
+        for (column, value) in [("t.entry_id", entry_id), ("t.provider_id", provider_id)] {
+            if value.is_some() {
+                sql.push_str(&format!(" and {column} = ${n}"));
+                n += 1;
+            }
+        }
+        sql.push_str(&format!(
+            " and {} order by t.id",
+            clients_sql(clients, "e.client_id", n)
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in [entry_id, provider_id].into_iter().flatten() {
+            q = q.bind(value);
+        }
         let rows = bind_clients(q, clients)
             .fetch_all(self.pool())
             .await

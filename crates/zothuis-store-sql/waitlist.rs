@@ -201,13 +201,15 @@ impl WaitlistStore for DbStore {
     }
 
     async fn list_transitions(&self, entry_id: Option<i64>) -> DomainResult<Vec<Transition>> {
-        let rows = sqlx::query(
-            "select * from waitlist_transitions where ($1 is null or entry_id = $1) order by id",
-        )
-        .bind(entry_id)
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)?;
+        // One entry's rows through the index; "$1 is null or …" would scan.
+        let q = match entry_id {
+            Some(id) => {
+                sqlx::query("select * from waitlist_transitions where entry_id = $1 order by id")
+                    .bind(id)
+            }
+            None => sqlx::query("select * from waitlist_transitions order by id"),
+        };
+        let rows = q.fetch_all(self.pool()).await.map_err(internal)?;
         rows.iter().map(transition).collect()
     }
 
@@ -336,17 +338,38 @@ impl WaitlistStore for DbStore {
     }
 
     async fn list_reviews(&self, municipality: Option<&GemeenteCode>) -> DomainResult<Vec<Review>> {
-        let rows = sqlx::query("select * from reviews where ($1 is null or municipality_code = $1) order by held_on, id")
-            .bind(municipality.map(|m| m.to_string()))
-            .fetch_all(self.pool())
-            .await
-            .map_err(internal)?;
-        let outcomes: Vec<(i64, i64, String)> = sqlx::query_as(
-            "select review_id, entry_id, outcome from review_outcomes order by review_id, entry_id",
-        )
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)?;
+        // One municipality's reviews and only their outcomes.
+        let (rows, outcomes) = match municipality {
+            Some(m) => (
+                sqlx::query(
+                    "select * from reviews where municipality_code = $1 order by held_on, id",
+                )
+                .bind(m.to_string())
+                .fetch_all(self.pool())
+                .await,
+                sqlx::query_as(
+                    "select o.review_id, o.entry_id, o.outcome from review_outcomes o
+                       join reviews r on r.id = o.review_id
+                      where r.municipality_code = $1 order by o.review_id, o.entry_id",
+                )
+                .bind(m.to_string())
+                .fetch_all(self.pool())
+                .await,
+            ),
+            None => (
+                sqlx::query("select * from reviews order by held_on, id")
+                    .fetch_all(self.pool())
+                    .await,
+                sqlx::query_as(
+                    "select review_id, entry_id, outcome from review_outcomes
+                      order by review_id, entry_id",
+                )
+                .fetch_all(self.pool())
+                .await,
+            ),
+        };
+        let rows = rows.map_err(internal)?;
+        let outcomes: Vec<(i64, i64, String)> = outcomes.map_err(internal)?;
         rows.iter()
             .map(|r| {
                 let id: i64 = r.try_get("id").map_err(internal)?;

@@ -392,8 +392,13 @@ pub trait AccessStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<Assessment>;
-    /// Assessments of one application, or of all; oldest first.
-    async fn list_assessments(&self, application_id: Option<i64>) -> DomainResult<Vec<Assessment>>;
+    /// Assessments of the clients asked for, optionally of one application;
+    /// oldest first.
+    async fn list_assessments(
+        &self,
+        clients: &Clients,
+        application_id: Option<i64>,
+    ) -> DomainResult<Vec<Assessment>>;
 }
 
 #[async_trait]

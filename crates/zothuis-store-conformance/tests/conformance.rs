@@ -1097,14 +1097,28 @@ async fn applications_decisions_and_assessments() {
             .await
             .unwrap();
         assert_eq!(
-            s.list_assessments(Some(application.id)).await.unwrap(),
+            s.list_assessments(&Clients::All, Some(application.id))
+                .await
+                .unwrap(),
+            vec![assessment.clone()]
+        );
+        assert_eq!(
+            s.list_assessments(&Clients::One(client.id), Some(application.id))
+                .await
+                .unwrap(),
             vec![assessment.clone()]
         );
         assert!(
-            s.list_assessments(None)
+            s.list_assessments(&Clients::All, None)
                 .await
                 .unwrap()
                 .contains(&assessment)
+        );
+        assert!(
+            s.list_assessments(&Clients::One(client.id + 1), Some(application.id))
+                .await
+                .unwrap()
+                .is_empty()
         );
 
         // A granted decision for a product with a waiting list opens the entry.
@@ -2105,6 +2119,7 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
         let stays = s.list_stay_headers(&Clients::All).await.unwrap();
         let versions = s.list_stay_versions(&Clients::All).await.unwrap();
         let screenings = s.list_screenings(&Clients::All, None, None).await.unwrap();
+        let assessments = s.list_assessments(&Clients::All, None).await.unwrap();
         let region_of: HashMap<GemeenteCode, i64> = s
             .list_municipalities()
             .await
@@ -2177,6 +2192,10 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
             assert_eq!(
                 s.list_screenings(&bound, None, None).await.unwrap(),
                 screenings.iter().filter(|sc| keep(&sc.client_id)).cloned().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                s.list_assessments(&bound, None).await.unwrap(),
+                assessments.iter().filter(|a| keep(&a.client_id)).cloned().collect::<Vec<_>>()
             );
             let access = s.client_access(&bound).await.unwrap();
             assert_eq!(ids(access.iter().map(|a| a.client_id).collect()), linked);

@@ -284,7 +284,10 @@ pub async fn store_snapshot(store: &dyn Store) -> Vec<String> {
     ));
     out.extend(lines(
         "afweging",
-        store.list_assessments(None).await.unwrap(),
+        store
+            .list_assessments(&zothuis_domain::store::Clients::All, None)
+            .await
+            .unwrap(),
     ));
     out.extend(lines(
         "plaatsing",

@@ -1031,6 +1031,30 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
     ));
     report.push(latency_row(
         &format!(
+            "one entry of that list with its history, API `/api/v1/wachtlijst/{{id}}` ({} requests)",
+            http.entry.len()
+        ),
+        &http.entry,
+        "p95 ≤ 100 ms",
+    ));
+    report.push(latency_row(
+        &format!(
+            "the same entry as the manager's page `/wachtlijst/{{id}}`, with its forms ({} requests)",
+            http.entry_page.len()
+        ),
+        &http.entry_page,
+        "p95 ≤ 100 ms",
+    ));
+    report.push(latency_row(
+        &format!(
+            "its client, API `/api/v1/clienten/{{id}}` ({} requests)",
+            http.client_detail.len()
+        ),
+        &http.client_detail,
+        "p95 ≤ 100 ms",
+    ));
+    report.push(latency_row(
+        &format!(
             "places API `/api/v1/vacatures` (waitlist manager of one region, {} requests, {} rows)",
             http.vacancies.len(),
             http.vacancy_rows
@@ -1091,6 +1115,11 @@ struct HttpTimes {
     waitlist: Vec<f64>,
     /// How many lines the waiting list has in all (the page shows 50).
     waitlist_lines: i64,
+    /// The first line of the list: the entry over the API and as a page,
+    /// and its client.
+    entry: Vec<f64>,
+    entry_page: Vec<f64>,
+    client_detail: Vec<f64>,
     /// The manager's places of the region, and how many rows they have.
     vacancies: Vec<f64>,
     vacancy_rows: usize,
@@ -1104,24 +1133,9 @@ struct HttpTimes {
 /// in the browser) and the waiting-list API of the region's manager (with a
 /// token, as a system integration would ask).
 async fn http_times(services: &Services, requests: usize) -> Result<HttpTimes> {
-    use zothuis_domain::admin::{NewUserInput, RequestContext};
+    use zothuis_domain::admin::RequestContext;
     let system = RequestContext::system("bench");
-    let password = "een lang genoeg wachtwoord voor de benchmark";
     let stamp = services.clock.now().timestamp();
-    let username = format!("bench.{stamp}");
-    services
-        .create_user(
-            &system,
-            &NewUserInput {
-                username: username.clone(),
-                display_name: "Benchmark".into(),
-                role: "beleidsadviseur".into(),
-                scope: "regio:R01".into(),
-                password: password.into(),
-            },
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let token = services
         .create_token(
             &system,
@@ -1142,6 +1156,74 @@ async fn http_times(services: &Services, requests: usize) -> Result<HttpTimes> {
         })
         .await;
     });
+    let client = signed_in(services, &address, "beleidsadviseur", stamp).await?;
+    let manager = signed_in(services, &address, "wachtlijstbeheerder", stamp).await?;
+    let dashboard = times(requests, || client.get(format!("{address}/cijfers"))).await?;
+    let api = reqwest::Client::new();
+    let waitlist_url = format!("{address}/api/v1/wachtlijst?status=open");
+    let waitlist = times(requests, || api.get(&waitlist_url).bearer_auth(&token)).await?;
+    let first = answer(api.get(&waitlist_url).bearer_auth(&token)).await?;
+    // One line of the list opened: the entry with its history (API and
+    // page, with its screening forms) and the client.
+    let line = &first["resultaten"][0];
+    let entry_url = format!("{address}/api/v1/wachtlijst/{}", line["id"]);
+    let entry = times(requests, || api.get(&entry_url).bearer_auth(&token)).await?;
+    let entry_page_url = format!("{address}/wachtlijst/{}", line["id"]);
+    let entry_page = times(requests, || manager.get(&entry_page_url)).await?;
+    let client_url = format!("{address}/api/v1/clienten/{}", line["clientId"]);
+    let client_detail = times(requests, || api.get(&client_url).bearer_auth(&token)).await?;
+    let vacancies_url = format!("{address}/api/v1/vacatures");
+    let vacancies = times(requests, || api.get(&vacancies_url).bearer_auth(&token)).await?;
+    let places = answer(api.get(&vacancies_url).bearer_auth(&token)).await?;
+    let places = places.as_array().cloned().unwrap_or_default();
+    let Some(place) = places.first() else {
+        bail!("de eerste regio heeft geen plekken om een voorstel voor te doen");
+    };
+    let proposal_url = format!(
+        "{address}/api/v1/vacatures/voorstel?locatieId={}&productId={}",
+        place["locatieId"], place["productId"]
+    );
+    let proposal = times(requests / 4, || api.get(&proposal_url).bearer_auth(&token)).await?;
+    let weighed = answer(api.get(&proposal_url).bearer_auth(&token)).await?;
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(HttpTimes {
+        dashboard,
+        waitlist,
+        waitlist_lines: first["aantal"].as_i64().unwrap_or(0),
+        entry,
+        entry_page,
+        client_detail,
+        vacancies,
+        vacancy_rows: places.len(),
+        proposal,
+        proposal_candidates: weighed["clienten"].as_array().map_or(0, Vec::len),
+    })
+}
+
+/// A browser signed in through the login form as a new user with this role
+/// in the first region.
+async fn signed_in(
+    services: &Services,
+    address: &str,
+    role: &str,
+    stamp: i64,
+) -> Result<reqwest::Client> {
+    let password = "een lang genoeg wachtwoord voor de benchmark";
+    let username = format!("bench.{role}.{stamp}");
+    services
+        .create_user(
+            &zothuis_domain::admin::RequestContext::system("bench"),
+            &zothuis_domain::admin::NewUserInput {
+                username: username.clone(),
+                display_name: "Benchmark".into(),
+                role: role.into(),
+                scope: "regio:R01".into(),
+                password: password.into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -1175,35 +1257,7 @@ async fn http_times(services: &Services, requests: usize) -> Result<HttpTimes> {
     if !login.status().is_redirection() {
         bail!("inloggen voor de benchmark mislukte: {}", login.status());
     }
-    let dashboard = times(requests, || client.get(format!("{address}/cijfers"))).await?;
-    let api = reqwest::Client::new();
-    let waitlist_url = format!("{address}/api/v1/wachtlijst?status=open");
-    let waitlist = times(requests, || api.get(&waitlist_url).bearer_auth(&token)).await?;
-    let first = answer(api.get(&waitlist_url).bearer_auth(&token)).await?;
-    let vacancies_url = format!("{address}/api/v1/vacatures");
-    let vacancies = times(requests, || api.get(&vacancies_url).bearer_auth(&token)).await?;
-    let places = answer(api.get(&vacancies_url).bearer_auth(&token)).await?;
-    let places = places.as_array().cloned().unwrap_or_default();
-    let Some(place) = places.first() else {
-        bail!("de eerste regio heeft geen plekken om een voorstel voor te doen");
-    };
-    let proposal_url = format!(
-        "{address}/api/v1/vacatures/voorstel?locatieId={}&productId={}",
-        place["locatieId"], place["productId"]
-    );
-    let proposal = times(requests / 4, || api.get(&proposal_url).bearer_auth(&token)).await?;
-    let weighed = answer(api.get(&proposal_url).bearer_auth(&token)).await?;
-    let _ = stop.send(());
-    let _ = server.await;
-    Ok(HttpTimes {
-        dashboard,
-        waitlist,
-        waitlist_lines: first["aantal"].as_i64().unwrap_or(0),
-        vacancies,
-        vacancy_rows: places.len(),
-        proposal,
-        proposal_candidates: weighed["clienten"].as_array().map_or(0, Vec::len),
-    })
+    Ok(client)
 }
 
 /// The JSON answer to one request.

@@ -615,8 +615,12 @@ impl Services {
         application_id: i64,
     ) -> DomainResult<Vec<super::assessment::Assessment>> {
         let app = self.get_application(ctx, application_id).await?;
-        let _ = app;
-        self.store.list_assessments(Some(application_id)).await
+        self.store
+            .list_assessments(
+                &crate::store::Clients::One(app.client_id),
+                Some(application_id),
+            )
+            .await
     }
 
     /// The assessments the actor may see.
@@ -625,10 +629,9 @@ impl Services {
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> DomainResult<crate::paging::Listed<super::assessment::Assessment>> {
-        // Assessments are not stored per client link; they are few next to
-        // applications, and the policy still filters them per client.
-        let load = |_| async move {
-            let all = self.store.list_assessments(None).await?;
+        // Read within the actor's scope; the policy still filters per client.
+        let load = |scope| async move {
+            let all = self.store.list_assessments(&scope, None).await?;
             Ok(all
                 .into_iter()
                 .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
