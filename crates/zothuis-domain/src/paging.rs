@@ -70,32 +70,14 @@ pub struct Page<T> {
     pub total: i64,
     pub request: PageRequest,
     /// In a list of records about clients: how many records of restricted
-    /// clients in the actor's scope it may not see (see `Listed`); `None`
-    /// for other lists.
+    /// clients in the actor's scope it may not see; `None` for other lists.
+    /// Records of restricted clients (vrouwenopvang) the actor may not see
+    /// are left out but counted: occupancy and the figures count every
+    /// client (a taken place is taken, whoever holds it), so a list shown
+    /// next to such a count must say how many of its records are hidden, or
+    /// the difference would point at them. The count says no more than the
+    /// figures already do; who they are is never shown.
     pub restricted: Option<i64>,
-}
-
-/// A list of records about clients as one actor sees it. Records of
-/// restricted clients (vrouwenopvang) the actor may not see are left out but
-/// counted: occupancy and the figures count every client (a taken place is
-/// taken, whoever holds it), so a list shown next to such a count must say
-/// how many of its records are hidden, or the difference would point at
-/// them. The count says no more than the figures already do; who they are
-/// is never shown.
-#[derive(Debug, Clone)]
-pub struct Listed<T> {
-    pub items: Vec<T>,
-    pub restricted: usize,
-}
-
-impl<T: Clone> Listed<T> {
-    /// One page of it, with the number hidden.
-    pub fn page(&self, request: PageRequest) -> Page<T> {
-        Page {
-            restricted: Some(self.restricted as i64),
-            ..request.slice(&self.items)
-        }
-    }
 }
 
 impl<T> Page<T> {

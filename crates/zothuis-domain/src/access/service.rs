@@ -322,7 +322,8 @@ impl Services {
         &self,
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> DomainResult<crate::paging::Listed<Decision>> {
+        page: crate::paging::PageRequest,
+    ) -> DomainResult<crate::paging::Page<Decision>> {
         let load = |scope| async move {
             let all = self.store.list_decisions(&scope).await?;
             Ok(all
@@ -330,9 +331,13 @@ impl Services {
                 .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
                 .collect())
         };
-        self.scoped(ctx, ObjectType::Beschikking, load, |d: &Decision| {
-            d.client_id
-        })
+        self.scoped(
+            ctx,
+            ObjectType::Beschikking,
+            load,
+            |d: &Decision| d.client_id,
+            page,
+        )
         .await
     }
 
@@ -340,7 +345,8 @@ impl Services {
         &self,
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> DomainResult<crate::paging::Listed<Application>> {
+        page: crate::paging::PageRequest,
+    ) -> DomainResult<crate::paging::Page<Application>> {
         let load = |scope| async move {
             let all = self.store.list_applications(&scope).await?;
             Ok(all
@@ -348,9 +354,13 @@ impl Services {
                 .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
                 .collect())
         };
-        self.scoped(ctx, ObjectType::Aanmelding, load, |a: &Application| {
-            a.client_id
-        })
+        self.scoped(
+            ctx,
+            ObjectType::Aanmelding,
+            load,
+            |a: &Application| a.client_id,
+            page,
+        )
         .await
     }
 
@@ -389,12 +399,12 @@ impl Services {
             .store
             .list_stay_versions(&crate::store::Clients::One(app.client_id))
             .await?;
-        let stays: Vec<_> = self
+        let headers = self
             .store
             .list_stay_headers(&crate::store::Clients::One(app.client_id))
-            .await?
-            .iter()
-            .filter_map(|h| crate::care::stay_at(h, &versions, now))
+            .await?;
+        let stays: Vec<_> = crate::care::stays_at(&headers, &versions, now)
+            .into_iter()
             .map(|st| (st.product_id, st.responsible, st.end_date))
             .collect();
         let ended_bw = world.ended_bw(&stays);
@@ -628,7 +638,8 @@ impl Services {
         &self,
         ctx: &RequestContext,
         known_at: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> DomainResult<crate::paging::Listed<super::assessment::Assessment>> {
+        page: crate::paging::PageRequest,
+    ) -> DomainResult<crate::paging::Page<super::assessment::Assessment>> {
         // Read within the actor's scope; the policy still filters per client.
         let load = |scope| async move {
             let all = self.store.list_assessments(&scope, None).await?;
@@ -642,6 +653,7 @@ impl Services {
             ObjectType::Beoordeling,
             load,
             |a: &super::assessment::Assessment| a.client_id,
+            page,
         )
         .await
     }

@@ -210,9 +210,43 @@ pub fn stay_at(
     versions: &[StayVersion],
     known_at: DateTime<Utc>,
 ) -> Option<Stay> {
-    let own: Vec<&StayVersion> = versions.iter().filter(|v| v.stay_id == header.id).collect();
+    stay_of(
+        header,
+        versions.iter().filter(|v| v.stay_id == header.id),
+        known_at,
+    )
+}
+
+/// Every stay of `headers` as known at `known_at` (those with a version by
+/// then), from all their versions: grouped once, because matching every
+/// header against every version costs headers × versions, seconds for a
+/// region.
+pub fn stays_at(
+    headers: &[StayHeader],
+    versions: &[StayVersion],
+    known_at: DateTime<Utc>,
+) -> Vec<Stay> {
+    let mut by_stay: std::collections::HashMap<i64, Vec<&StayVersion>> =
+        std::collections::HashMap::new();
+    for v in versions {
+        by_stay.entry(v.stay_id).or_default().push(v);
+    }
+    headers
+        .iter()
+        .filter_map(|h| {
+            let own = by_stay.get(&h.id).into_iter().flatten().copied();
+            stay_of(h, own, known_at)
+        })
+        .collect()
+}
+
+/// The stay as its latest version recorded by `known_at` has it.
+fn stay_of<'a>(
+    header: &StayHeader,
+    own: impl Iterator<Item = &'a StayVersion>,
+    known_at: DateTime<Utc>,
+) -> Option<Stay> {
     let v = own
-        .into_iter()
         .filter(|v| v.recorded_at <= known_at)
         .max_by_key(|v| (v.recorded_at, v.id))?;
     Some(Stay {
@@ -398,5 +432,30 @@ mod tests {
         assert!(!then.is_active_on(d("2026-02-20")));
         assert!(now.is_active_on(d("2026-02-20")));
         assert_eq!(now.days_until(d("2026-03-17")), 30);
+        // Many stays at once give each the same version as one at a time;
+        // a header without a version by then is left out.
+        let second = StayHeader {
+            id: 2,
+            ..header.clone()
+        };
+        let mut all = versions.clone();
+        all.push(StayVersion {
+            id: 3,
+            stay_id: 2,
+            ..v(3, "2026-03-12", 12)
+        });
+        for day in [5, 11, 20] {
+            let at = Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap();
+            let one_by_one: Vec<Stay> = [&header, &second]
+                .into_iter()
+                .filter_map(|h| stay_at(h, &all, at))
+                .collect();
+            assert_eq!(
+                stays_at(&[header.clone(), second.clone()], &all, at),
+                one_by_one
+            );
+        }
+        let at = Utc.with_ymd_and_hms(2026, 3, 11, 0, 0, 0).unwrap();
+        assert_eq!(stays_at(&[header.clone(), second], &all, at).len(), 1);
     }
 }

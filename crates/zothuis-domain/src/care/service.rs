@@ -87,7 +87,8 @@ impl Services {
         ctx: &RequestContext,
         open_only: bool,
         known_at: Option<DateTime<Utc>>,
-    ) -> DomainResult<crate::paging::Listed<Screening>> {
+        page: crate::paging::PageRequest,
+    ) -> DomainResult<crate::paging::Page<Screening>> {
         let provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
             _ => None,
@@ -114,9 +115,13 @@ impl Services {
                 .filter(|s| !open_only || s.outcome.is_none())
                 .collect())
         };
-        self.scoped(ctx, ObjectType::Screening, load, |s: &Screening| {
-            s.client_id
-        })
+        self.scoped(
+            ctx,
+            ObjectType::Screening,
+            load,
+            |s: &Screening| s.client_id,
+            page,
+        )
         .await
     }
 
@@ -365,7 +370,8 @@ impl Services {
         client_id: Option<i64>,
         active_on: Option<NaiveDate>,
         known_at: Option<DateTime<Utc>>,
-    ) -> DomainResult<crate::paging::Listed<Stay>> {
+        page: crate::paging::PageRequest,
+    ) -> DomainResult<crate::paging::Page<Stay>> {
         let k = known_at.unwrap_or_else(|| self.clock.now());
         let own_provider = match (&ctx.actor.role, &ctx.actor.scope) {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
@@ -374,18 +380,21 @@ impl Services {
         let load = |scope: Clients| async move {
             let clients = client_id.map_or(scope, Clients::One);
             let versions = self.store.list_stay_versions(&clients).await?;
-            Ok(self
-                .store
-                .list_stay_headers(&clients)
-                .await?
-                .iter()
-                .filter_map(|h| stay_at(h, &versions, k))
+            let headers = self.store.list_stay_headers(&clients).await?;
+            Ok(stays_at(&headers, &versions, k)
+                .into_iter()
                 .filter(|st| own_provider.is_none_or(|p| p == st.provider_id))
                 .filter(|st| active_on.is_none_or(|d| st.is_active_on(d)))
                 .collect())
         };
-        self.scoped(ctx, ObjectType::Verblijf, load, |st: &Stay| st.client_id)
-            .await
+        self.scoped(
+            ctx,
+            ObjectType::Verblijf,
+            load,
+            |st: &Stay| st.client_id,
+            page,
+        )
+        .await
     }
 
     /// Ends a stay with its exit destination.

@@ -6,7 +6,7 @@ use crate::admin::{ActorKind, RequestContext, Role, Scope};
 use crate::audit::{AuditAction, ObjectType, Outcome};
 use crate::error::{DomainError, DomainResult};
 use crate::history::{timeline, version_at};
-use crate::paging::{Listed, Page, PageRequest};
+use crate::paging::{Page, PageRequest};
 use crate::policy::{Action, ClientAccess, Decision, can};
 use crate::reference::GemeenteCode;
 use crate::service::Services;
@@ -227,16 +227,20 @@ impl Services {
     }
 
     /// Keeps the records whose client the actor may see, counts those of
-    /// restricted clients it may not see (`Listed`), and audits the list with
-    /// its size and the clients shown. `items` come from a store read bounded
-    /// by `list_scope`.
-    pub(crate) async fn visible<T>(
+    /// restricted clients it may not see (`Page::restricted`), and returns
+    /// the page asked for, audited with the list's size and the clients on
+    /// that page: those whose data were shown (NEN 7513), not the whole
+    /// list's, which for a region would make every view a row of tens of
+    /// thousands of ids. `items` come from a store read bounded by
+    /// `list_scope`.
+    pub(crate) async fn visible<T: Clone>(
         &self,
         ctx: &RequestContext,
         object: ObjectType,
         items: Vec<T>,
         client_of: impl Fn(&T) -> i64,
-    ) -> DomainResult<Listed<T>> {
+        page: PageRequest,
+    ) -> DomainResult<Page<T>> {
         let readable = self
             .readable_among(ctx, items.iter().map(&client_of))
             .await?;
@@ -250,28 +254,31 @@ impl Services {
                 restricted += 1;
             }
         }
+        let shown = Page {
+            restricted: Some(restricted),
+            ..page.slice(&out)
+        };
         let draft = self
             .draft(ctx, AuditAction::Listed, object, None)
-            .with_details(json!({ "aantal": out.len(), "afgeschermd": restricted }))
-            .showing_clients(out.iter().map(&client_of));
+            .with_details(json!({ "aantal": out.len(), "afgeschermd": restricted,
+                "pagina": page.number }))
+            .showing_clients(shown.items.iter().map(&client_of));
         self.store.append_audit(draft).await?;
-        Ok(Listed {
-            items: out,
-            restricted,
-        })
+        Ok(shown)
     }
 
     /// A list of records as the actor may see it: refused (audited) for roles
     /// that see no personal data, read from the store bounded by the actor's
     /// scope (`load`), kept to the clients the actor may read and audited
-    /// with the clients shown (`visible`).
-    pub(crate) async fn scoped<T, Fut>(
+    /// with the clients shown (`visible`); one page of it.
+    pub(crate) async fn scoped<T: Clone, Fut>(
         &self,
         ctx: &RequestContext,
         object: ObjectType,
         load: impl FnOnce(Clients) -> Fut,
         client_of: impl Fn(&T) -> i64,
-    ) -> DomainResult<Listed<T>>
+        page: PageRequest,
+    ) -> DomainResult<Page<T>>
     where
         Fut: std::future::Future<Output = DomainResult<Vec<T>>>,
     {
@@ -279,7 +286,7 @@ impl Services {
             Some(scope) => load(scope).await?,
             None => Vec::new(),
         };
-        self.visible(ctx, object, items, client_of).await
+        self.visible(ctx, object, items, client_of, page).await
     }
 
     /// Whether the actor may read this client, without auditing a refusal

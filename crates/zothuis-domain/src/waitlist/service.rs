@@ -407,7 +407,7 @@ impl Services {
     /// actor sees (`policy::places_area`), or of one of them. Occupancy
     /// counts every stay, of restricted clients too (a taken place is taken,
     /// and a vacancy that is not there would be proposed); lists of persons
-    /// next to it say how many they hide (`paging::Listed`). Reads the stays
+    /// next to it say how many they hide (`paging::Page::restricted`). Reads the stays
     /// at those locations only, so a region's page costs the region's stays.
     pub async fn vacancies(
         &self,
@@ -454,10 +454,7 @@ impl Services {
         let now = self.clock.now();
         let ids: Vec<i64> = locations.iter().map(|l| l.id).collect();
         let (headers, versions) = self.store.list_stays_at_locations(&ids, day).await?;
-        let stays: Vec<crate::care::Stay> = headers
-            .iter()
-            .filter_map(|h| crate::care::stay_at(h, &versions, now))
-            .collect();
+        let stays = crate::care::stays_at(&headers, &versions, now);
         let mut out = Vec::new();
         for l in &locations {
             let capacity = self.store.list_capacity(l.id).await?;

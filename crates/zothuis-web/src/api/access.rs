@@ -94,10 +94,10 @@ async fn list_applications(
 ) -> ApiResult<axum::Json<Lijst<Aanmelding>>> {
     let all = s
         .services
-        .visible_applications(&caller.ctx, k.bekend_op)
+        .visible_applications(&caller.ctx, k.bekend_op, p.request())
         .await?;
     Ok(axum::Json(Lijst::from_page(
-        all.page(p.request()),
+        all,
         "/aanmeldingen",
         Aanmelding::from,
     )))
@@ -299,10 +299,10 @@ async fn list_decisions(
 ) -> ApiResult<axum::Json<Lijst<Beschikking>>> {
     let all = s
         .services
-        .visible_decisions(&caller.ctx, k.bekend_op)
+        .visible_decisions(&caller.ctx, k.bekend_op, p.request())
         .await?;
     Ok(axum::Json(Lijst::from_page(
-        all.page(p.request()),
+        all,
         "/beschikkingen",
         Beschikking::from,
     )))
@@ -531,7 +531,11 @@ async fn list_assessments(
         Some(id) => s.services.assessments(&caller.ctx, id).await?,
         None => {
             s.services
-                .visible_assessments(&caller.ctx, q.bekend_op)
+                .visible_assessments(
+                    &caller.ctx,
+                    q.bekend_op,
+                    zothuis_domain::paging::PageRequest::everything(),
+                )
                 .await?
                 .items
         }

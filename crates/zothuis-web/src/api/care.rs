@@ -101,16 +101,21 @@ async fn list_screenings(
     caller: ApiCaller,
     ApiQuery(q): ApiQuery<ScreeningFilter>,
 ) -> ApiResult<axum::Json<Lijst<ScreeningDto>>> {
-    let all = s
-        .services
-        .list_screenings(&caller.ctx, q.open.unwrap_or(false), q.bekend_op)
-        .await?;
     let p = Paginering {
         pagina: q.pagina,
         pagina_grootte: q.pagina_grootte,
     };
+    let page = s
+        .services
+        .list_screenings(
+            &caller.ctx,
+            q.open.unwrap_or(false),
+            q.bekend_op,
+            p.request(),
+        )
+        .await?;
     Ok(axum::Json(Lijst::from_page(
-        all.page(p.request()),
+        page,
         "/screeningen",
         ScreeningDto::from,
     )))
@@ -243,16 +248,22 @@ async fn list_stays(
     caller: ApiCaller,
     ApiQuery(q): ApiQuery<VerblijfFilter>,
 ) -> ApiResult<axum::Json<Lijst<Verblijf>>> {
-    let all = s
-        .services
-        .list_stays(&caller.ctx, q.client_id, q.actief_op, q.bekend_op)
-        .await?;
     let p = Paginering {
         pagina: q.pagina,
         pagina_grootte: q.pagina_grootte,
     };
+    let page = s
+        .services
+        .list_stays(
+            &caller.ctx,
+            q.client_id,
+            q.actief_op,
+            q.bekend_op,
+            p.request(),
+        )
+        .await?;
     Ok(axum::Json(Lijst::from_page(
-        all.page(p.request()),
+        page,
         "/verblijven",
         Verblijf::from,
     )))

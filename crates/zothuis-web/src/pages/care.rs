@@ -160,6 +160,7 @@ async fn place(
 #[derive(serde::Deserialize, Default)]
 struct StaysQuery {
     lopend: Option<String>,
+    pagina: Option<u32>,
 }
 
 struct Names {
@@ -226,7 +227,13 @@ async fn stays(
     let today = s.services.clock.today();
     let all = s
         .services
-        .list_stays(&u.ctx, None, running.then_some(today), None)
+        .list_stays(
+            &u.ctx,
+            None,
+            running.then_some(today),
+            None,
+            zothuis_domain::paging::PageRequest::new(q.pagina, Some(50)),
+        )
         .await?;
     let n = names(&s, &u).await?;
     let clients: HashMap<i64, String> = s
@@ -284,8 +291,8 @@ async fn stays(
         table: Table {
             caption: format!(
                 "{} verblijven{}",
-                rows.len(),
-                restricted_note(all.restricted)
+                all.total,
+                restricted_note(all.restricted.unwrap_or(0) as usize)
             ),
             columns: columns(&[
                 "Cliënt",
@@ -299,7 +306,12 @@ async fn stays(
             rows,
             empty: "Geen verblijven.".into(),
         },
-        pager: None,
+        pager: Some(Pager::of(&all, "verblijven", |n| {
+            format!(
+                "/verblijven?lopend={}&pagina={n}",
+                if running { "ja" } else { "nee" }
+            )
+        })),
     })
 }
 

@@ -468,7 +468,13 @@ async fn detail_page(
         });
         let stays = s
             .services
-            .list_stays(&u.ctx, Some(id), None, None)
+            .list_stays(
+                &u.ctx,
+                Some(id),
+                None,
+                None,
+                zothuis_domain::paging::PageRequest::everything(),
+            )
             .await?
             .items;
         if !stays.is_empty() {

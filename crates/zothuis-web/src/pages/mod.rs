@@ -639,7 +639,7 @@ pub struct Pager {
 }
 
 /// Said beside a list of persons that leaves out restricted clients
-/// (`paging::Listed`), so that it agrees with the occupancy and figures that
+/// (`paging::Page::restricted`), so that it agrees with the occupancy and figures that
 /// count them.
 pub fn restricted_note(n: usize) -> String {
     match n {

@@ -719,3 +719,44 @@ async fn lists_and_counts_agree_when_a_restricted_client_is_hidden() {
         ("capaciteit", "geweigerd")
     );
 }
+
+/// A list's audit row names the clients whose data the answer showed: those
+/// on the page returned, not every client of the list (NEN 7513 records who
+/// saw whose data; recording a region's whole list would claim reads that
+/// did not happen and make every view a row of tens of thousands of ids).
+#[tokio::test]
+async fn a_list_is_audited_with_the_clients_on_the_page_shown() {
+    let mut app = spawn_app().await;
+    app.seed_demo_population().await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    for path in [
+        "/api/v1/verblijven",
+        "/api/v1/aanmeldingen",
+        "/api/v1/beschikkingen",
+        "/api/v1/screeningen",
+    ] {
+        let all = get(&app, &manager, &format!("{path}?paginaGrootte=500")).await;
+        let total = all["aantal"].as_i64().unwrap();
+        assert!(total > 4, "{path}: {total}");
+        let page = get(&app, &manager, &format!("{path}?paginaGrootte=2&pagina=2")).await;
+        let row = app.last_audit().await;
+        let mut shown: Vec<i64> = page["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["clientId"].as_i64().unwrap())
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let listed: String = shown.iter().map(|id| format!("{id},")).collect();
+        let details: Value = serde_json::from_str(&row.details).unwrap();
+        assert_eq!(
+            details["clientenGetoond"],
+            format!(",{listed}"),
+            "{path}: {}",
+            row.details
+        );
+        assert_eq!(details["aantal"], total, "{path}");
+        assert_eq!(details["pagina"], 2, "{path}");
+    }
+}
