@@ -343,6 +343,22 @@ impl ClientStore for DbStore {
         Ok(out.into_values().collect())
     }
 
+    async fn restricted_clients(&self, clients: &Clients) -> DomainResult<Vec<i64>> {
+        // Index clients_restricted (migration 0020): the few restricted
+        // clients, each looked up in the scope's set.
+        let sql = format!(
+            "select id from clients where restricted and {} order by id",
+            clients_sql(clients, "id", 1)
+        );
+        let rows = bind_clients(sqlx::query(sqlx::AssertSqlSafe(sql)), clients)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
+        rows.iter()
+            .map(|r| r.try_get::<i64, _>(0).map_err(internal))
+            .collect()
+    }
+
     async fn client_versions(&self, id: i64) -> DomainResult<Vec<ClientVersion>> {
         let rows = sqlx::query("select * from client_versions where client_id = $1 order by id")
             .bind(id)

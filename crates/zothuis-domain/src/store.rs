@@ -329,6 +329,8 @@ pub trait ClientStore: Send + Sync {
     async fn list_clients(&self, clients: &Clients) -> DomainResult<Vec<Client>>;
     /// The access facts of the clients asked for, by client id.
     async fn client_access(&self, clients: &Clients) -> DomainResult<Vec<ClientAccessRow>>;
+    /// The ids of the restricted clients among those asked for, ascending.
+    async fn restricted_clients(&self, clients: &Clients) -> DomainResult<Vec<i64>>;
     async fn client_versions(&self, id: i64) -> DomainResult<Vec<ClientVersion>>;
     async fn find_client_by_bsn(&self, bsn: &Bsn) -> DomainResult<Option<i64>>;
     /// Every address row of a client, corrections included, in recording order.

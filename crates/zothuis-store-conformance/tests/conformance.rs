@@ -2199,6 +2199,10 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
             );
             let access = s.client_access(&bound).await.unwrap();
             assert_eq!(ids(access.iter().map(|a| a.client_id).collect()), linked);
+            assert_eq!(
+                ids(s.restricted_clients(&bound).await.unwrap()),
+                access.iter().filter(|a| a.restricted).map(|a| a.client_id).collect()
+            );
             // The same clients named by id read the same rows.
             let named = Clients::Ids(linked.iter().copied().collect());
             assert_eq!(s.client_access(&named).await.unwrap(), access);
@@ -2224,6 +2228,123 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
         assert!(s.client_access(&Clients::One(i64::MAX)).await.unwrap().is_empty());
         assert!(s.client_access(&Clients::Ids(Vec::new())).await.unwrap().is_empty());
         assert!(s.list_clients(&Clients::Ids(vec![i64::MAX])).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+/// `policy::link_is_scope`: for the waitlist manager and the consultant, a
+/// client is readable exactly when the store links it to their scope and it
+/// is not restricted without a grant, so that lists decide only the
+/// restricted clients on their facts (`Services::readable_in_scope`). For a
+/// provider the link is wider than the policy's scope.
+#[tokio::test]
+async fn the_manager_and_consultant_scope_is_the_store_link() {
+    use zothuis_domain::admin::{Actor, ActorKind};
+    use zothuis_domain::policy::{Action, ClientAccess, can, link_is_scope};
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let user = |name: &'static str| {
+            let s = w.store();
+            async move { s.find_credentials(name).await.unwrap().unwrap().user.id }
+        };
+        let consultant = user("consulent.huizen").await;
+        let manager = user("wachtlijst.gv").await;
+        // Restricted clients: granted to the consultant or to nobody, in
+        // Huizen and in Velsen (another region).
+        for (bsn, municipality, grant) in [
+            ("999990019", "GM0406", Some(consultant)),
+            ("999990020", "GM0406", None),
+            ("999990032", "GM0453", Some(consultant)),
+        ] {
+            let data = ClientInput {
+                given_name: "Noor".into(),
+                family_name: "Afgeschermd".into(),
+                date_of_birth: "1991-05-06".into(),
+                bsn: Some(bsn.into()),
+                restricted: true,
+                ..Default::default()
+            }
+            .parse(start().date_naive())
+            .unwrap();
+            s.create_client(
+                &data,
+                &gm(municipality),
+                w.now(),
+                "x",
+                grant,
+                w.created(ObjectType::Client),
+            )
+            .await
+            .unwrap();
+        }
+        let everyone = s.client_access(&Clients::All).await.unwrap();
+        let region = w.region("GV").await.id;
+        let cases = [
+            (
+                manager,
+                Role::Wachtlijstbeheerder,
+                Scope::Regio(region),
+                ClientLink::Region(region),
+            ),
+            (
+                consultant,
+                Role::WmoConsulent,
+                Scope::Gemeente(gm("GM0406")),
+                ClientLink::Municipality(gm("GM0406")),
+            ),
+            (
+                consultant,
+                Role::WmoConsulent,
+                Scope::Gemeente(gm("GM0453")),
+                ClientLink::Municipality(gm("GM0453")),
+            ),
+        ];
+        for (id, role, scope, link) in cases {
+            let actor = Actor {
+                kind: ActorKind::User,
+                id,
+                name: "test".into(),
+                role,
+                scope,
+            };
+            assert!(link_is_scope(&actor));
+            let linked: std::collections::BTreeSet<i64> = s
+                .list_clients(&Clients::Linked(link.clone()))
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            for a in &everyone {
+                let access = ClientAccess {
+                    municipalities: &a.municipalities,
+                    regions: &a.regions,
+                    providers: &a.providers,
+                    restricted: a.restricted,
+                    granted: a.restricted && a.grants.contains(&actor.id),
+                };
+                let allowed = can(&actor, Action::ViewClient(&access)).is_allowed();
+                let by_link = linked.contains(&a.client_id) && (!a.restricted || access.granted);
+                assert_eq!(allowed, by_link, "{link:?}: cliënt {}", a.client_id);
+            }
+        }
+        for (link, n) in [
+            (ClientLink::Region(region), 2),
+            (ClientLink::Municipality(gm("GM0406")), 2),
+            (ClientLink::Municipality(gm("GM0453")), 1),
+        ] {
+            let restricted = s.restricted_clients(&Clients::Linked(link)).await.unwrap();
+            assert_eq!(restricted.len(), n);
+            assert!(restricted.windows(2).all(|p| p[0] < p[1]), "ascending");
+        }
+        let provider = Actor {
+            kind: ActorKind::User,
+            id: 1,
+            name: "test".into(),
+            role: Role::Aanbieder,
+            scope: Scope::Aanbieder(1),
+        };
+        assert!(!link_is_scope(&provider));
     })
     .await;
 }

@@ -161,6 +161,38 @@ impl Services {
         Ok(out)
     }
 
+    /// `readable_among` for clients read through the actor's own scope
+    /// (`client_scope`). Where that link is the policy's scope
+    /// (`policy::link_is_scope`), only the scope's restricted clients can be
+    /// unreadable, and only their facts are read and decided by the policy:
+    /// a region's list then costs its few restricted clients, not the facts
+    /// of tens of thousands.
+    pub(crate) async fn readable_in_scope(
+        &self,
+        ctx: &RequestContext,
+        scope: &Clients,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> DomainResult<Readable> {
+        if !(crate::policy::link_is_scope(&ctx.actor)
+            && Self::client_scope(ctx).as_ref() == Some(scope))
+        {
+            return self.readable_among(ctx, ids).await;
+        }
+        let ids: std::collections::BTreeSet<i64> = ids.into_iter().collect();
+        let restricted: std::collections::BTreeSet<i64> = self
+            .store
+            .restricted_clients(scope)
+            .await?
+            .into_iter()
+            .filter(|id| ids.contains(id))
+            .collect();
+        let decided = self.readable_among(ctx, restricted.iter().copied()).await?;
+        let mut out = decided;
+        out.ids
+            .extend(ids.into_iter().filter(|id| !restricted.contains(id)));
+        Ok(out)
+    }
+
     /// Refuses (audited) the roles that see no personal data; otherwise the
     /// store bound of the clients the actor may see (see `client_scope`),
     /// `None` when its scope holds none.
@@ -237,13 +269,18 @@ impl Services {
         &self,
         ctx: &RequestContext,
         object: ObjectType,
+        scope: Option<&Clients>,
         items: Vec<T>,
         client_of: impl Fn(&T) -> i64,
         page: PageRequest,
     ) -> DomainResult<Page<T>> {
-        let readable = self
-            .readable_among(ctx, items.iter().map(&client_of))
-            .await?;
+        let readable = match scope {
+            Some(scope) => {
+                self.readable_in_scope(ctx, scope, items.iter().map(&client_of))
+                    .await?
+            }
+            None => Readable::default(),
+        };
         let mut restricted = 0;
         let mut out = Vec::new();
         for item in items {
@@ -282,11 +319,13 @@ impl Services {
     where
         Fut: std::future::Future<Output = DomainResult<Vec<T>>>,
     {
-        let items = match self.list_scope(ctx, object).await? {
-            Some(scope) => load(scope).await?,
+        let scope = self.list_scope(ctx, object).await?;
+        let items = match &scope {
+            Some(scope) => load(scope.clone()).await?,
             None => Vec::new(),
         };
-        self.visible(ctx, object, items, client_of, page).await
+        self.visible(ctx, object, scope.as_ref(), items, client_of, page)
+            .await
     }
 
     /// Whether the actor may read this client, without auditing a refusal
@@ -497,7 +536,9 @@ impl Services {
                         || c.date_of_birth.to_string() == q
                 })
                 .collect();
-            let readable = self.readable_among(ctx, found.iter().map(|c| c.id)).await?;
+            let readable = self
+                .readable_in_scope(ctx, &scope, found.iter().map(|c| c.id))
+                .await?;
             visible.extend(found.into_iter().filter(|c| readable.contains(&c.id)));
         }
         let result = page.slice(&visible);

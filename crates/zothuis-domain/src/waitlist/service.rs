@@ -215,7 +215,7 @@ impl Services {
             })
             .collect();
         let readable = self
-            .readable_among(ctx, kept.iter().map(|(s, _)| s.entry.client_id))
+            .readable_in_scope(ctx, scope, kept.iter().map(|(s, _)| s.entry.client_id))
             .await?;
         let restricted = kept
             .iter()
