@@ -358,35 +358,51 @@ impl CareStore for DbStore {
         rows.iter().map(version).collect()
     }
 
-    async fn list_stays_at_locations(
+    async fn list_current_stays(
         &self,
-        location_ids: &[i64],
-        day: NaiveDate,
+        clients: &Clients,
+        locations: Option<&[i64]>,
+        active_on: Option<NaiveDate>,
     ) -> DomainResult<(Vec<StayHeader>, Vec<StayVersion>)> {
-        if location_ids.is_empty() {
-            return Ok((Vec::new(), Vec::new()));
+        // The versions in force (not replaced, migration 0017); at locations
+        // and on a day through index stay_versions_at_location. Only the
+        // conditions asked for, the clients' last ($n).
+        let mut from = "from stay_versions v join stays s on s.id = v.stay_id
+            where not v.replaced"
+            .to_string();
+        let mut n = 1;
+        let locations = locations.map(|ids| {
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!("[{}]", ids.join(","))
+        });
+        if locations.is_some() {
+            from.push_str(&format!(
+                " and v.location_id in ({})",
+                crate::id_list_sql(n)
+            ));
+            n += 1;
         }
-        // The versions in force (not replaced, migration 0017) at these
-        // locations that run on `day`: index stay_versions_at_location.
-        let there = format!(
-            "from stay_versions where not replaced and location_id in ({})
-                and coalesce(end_date, '9999-12-31') > $2 and start_date <= $2",
-            crate::id_list_sql(1)
-        );
-        let ids: Vec<String> = location_ids.iter().map(i64::to_string).collect();
-        let ids = format!("[{}]", ids.join(","));
-        let headers = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select * from stays where id in (select stay_id {there}) order by id"
-        )))
-        .bind(&ids)
-        .bind(day)
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)?;
-        let versions = sqlx::query(sqlx::AssertSqlSafe(format!("select * {there} order by id")))
-            .bind(&ids)
-            .bind(day)
-            .fetch_all(self.pool())
+        if active_on.is_some() {
+            from.push_str(&format!(
+                " and coalesce(v.end_date, '9999-12-31') > ${n} and v.start_date <= ${n}"
+            ));
+            n += 1;
+        }
+        from.push_str(&format!(" and {}", clients_sql(clients, "s.client_id", n)));
+        let read = |sql: String| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            if let Some(ids) = &locations {
+                q = q.bind(ids.clone());
+            }
+            if let Some(day) = active_on {
+                q = q.bind(day);
+            }
+            bind_clients(q, clients).fetch_all(self.pool())
+        };
+        let headers = read(format!("select s.* {from} order by s.id"))
+            .await
+            .map_err(internal)?;
+        let versions = read(format!("select v.* {from} order by v.id"))
             .await
             .map_err(internal)?;
         Ok((

@@ -549,14 +549,16 @@ pub trait CareStore: Send + Sync {
     async fn get_stay_header(&self, id: i64) -> DomainResult<Option<StayHeader>>;
     /// Every version of the stays of the clients asked for, in recording order.
     async fn list_stay_versions(&self, clients: &Clients) -> DomainResult<Vec<StayVersion>>;
-    /// The stays at one of these locations on `day` as known now, each with
-    /// its version in force (the latest recorded, as `care::stay_at` takes
-    /// it at the present moment): what occupancy of a region's or a
-    /// provider's places needs, without reading the country's stays.
-    async fn list_stays_at_locations(
+    /// The stays of the clients asked for as known now, each with only its
+    /// version in force (the latest recorded, as `care::stay_at` takes it at
+    /// the present moment), optionally only those at one of `locations` and
+    /// those running on `active_on`: a region's current stays or a
+    /// location's occupancy without reading every version of every stay.
+    async fn list_current_stays(
         &self,
-        location_ids: &[i64],
-        day: NaiveDate,
+        clients: &Clients,
+        locations: Option<&[i64]>,
+        active_on: Option<NaiveDate>,
     ) -> DomainResult<(Vec<StayHeader>, Vec<StayVersion>)>;
 }
 

@@ -11,7 +11,7 @@ use zothuis_domain::access::{ApplicationData, DecisionInput, DecisionRecord, Sou
 use zothuis_domain::admin::{RequestContext, Role, Scope, UserData};
 use zothuis_domain::audit::{AuditAction, AuditDraft, ChainVerifier, ObjectType};
 use zothuis_domain::care::{
-    ExitInput, ScreeningInput, StayFacts, StayHeader, StayVersion, stay_at,
+    ExitInput, ScreeningInput, StayFacts, StayHeader, StayVersion, stay_at, stays_at,
 };
 use zothuis_domain::clients::{AddressInput, Bsn, ClientInput};
 use zothuis_domain::clock::FixedClock;
@@ -1744,7 +1744,10 @@ async fn screenings_and_versioned_stays_with_transfers() {
                 end,
                 end + Duration::days(1),
             ] {
-                let (hs, vs) = s.list_stays_at_locations(ids, on).await.unwrap();
+                let (hs, vs) = s
+                    .list_current_stays(&Clients::All, Some(ids), Some(on))
+                    .await
+                    .unwrap();
                 let there = |hs: &[StayHeader], vs: &[StayVersion]| {
                     let mut v: Vec<_> = hs
                         .iter()
@@ -1771,10 +1774,36 @@ async fn screenings_and_versioned_stays_with_transfers() {
             }
         }
         let (hs, _) = s
-            .list_stays_at_locations(&location_ids, facts.start_date)
+            .list_current_stays(&Clients::All, Some(&location_ids), Some(facts.start_date))
             .await
             .unwrap();
         assert!(hs.iter().any(|h| h.id == stay.id) && hs.len() < all_headers.len());
+        // Without locations or day: every stay of the clients asked for, in
+        // its version in force; bounded by client.
+        let now = |hs: &[StayHeader], vs: &[StayVersion]| stays_at(hs, vs, w.now());
+        let (hs, vs) = s
+            .list_current_stays(&Clients::All, None, None)
+            .await
+            .unwrap();
+        assert_eq!(now(&hs, &vs), now(&all_headers, &all_versions));
+        assert_eq!(vs.len(), hs.len(), "one version per stay");
+        let one = Clients::One(entry.client_id);
+        let (hs, vs) = s.list_current_stays(&one, None, None).await.unwrap();
+        assert_eq!(
+            now(&hs, &vs),
+            now(
+                &s.list_stay_headers(&one).await.unwrap(),
+                &s.list_stay_versions(&one).await.unwrap()
+            )
+        );
+        let on = facts.start_date;
+        let (hs, vs) = s.list_current_stays(&one, None, Some(on)).await.unwrap();
+        assert!(
+            now(&hs, &vs)
+                .iter()
+                .all(|st| st.is_active_on(on) && st.client_id == entry.client_id)
+        );
+        assert!(hs.iter().any(|h| h.id == stay.id));
         assert!(s.list_stay_versions(&Clients::All).await.unwrap().len() > versions.len());
         assert!(is_stale(
             s.transfer_stay(

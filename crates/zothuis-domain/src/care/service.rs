@@ -379,8 +379,19 @@ impl Services {
         };
         let load = |scope: Clients| async move {
             let clients = client_id.map_or(scope, Clients::One);
-            let versions = self.store.list_stay_versions(&clients).await?;
-            let headers = self.store.list_stay_headers(&clients).await?;
+            // As known now, only the versions in force are read, running on
+            // the day asked; an earlier moment reads every version.
+            let (headers, versions) = match known_at {
+                None => {
+                    self.store
+                        .list_current_stays(&clients, None, active_on)
+                        .await?
+                }
+                Some(_) => (
+                    self.store.list_stay_headers(&clients).await?,
+                    self.store.list_stay_versions(&clients).await?,
+                ),
+            };
             Ok(stays_at(&headers, &versions, k)
                 .into_iter()
                 .filter(|st| own_provider.is_none_or(|p| p == st.provider_id))

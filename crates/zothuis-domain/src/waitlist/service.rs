@@ -453,7 +453,10 @@ impl Services {
             .collect();
         let now = self.clock.now();
         let ids: Vec<i64> = locations.iter().map(|l| l.id).collect();
-        let (headers, versions) = self.store.list_stays_at_locations(&ids, day).await?;
+        let (headers, versions) = self
+            .store
+            .list_current_stays(&Clients::All, Some(&ids), Some(day))
+            .await?;
         let stays = crate::care::stays_at(&headers, &versions, now);
         let mut out = Vec::new();
         for l in &locations {
