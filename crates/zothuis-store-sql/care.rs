@@ -9,7 +9,7 @@ use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::care::*;
 use zothuis_domain::reference::GemeenteCode;
-use zothuis_domain::store::{CareStore, Clients, NewStay};
+use zothuis_domain::store::{CareStore, Clients, NewStay, ScreeningFilter};
 use zothuis_domain::waitlist::TransitionData;
 use zothuis_domain::{DomainError, DomainResult};
 
@@ -206,26 +206,38 @@ impl CareStore for DbStore {
     async fn list_screenings(
         &self,
         clients: &Clients,
-        entry_id: Option<i64>,
-        provider_id: Option<i64>,
+        filter: &ScreeningFilter,
     ) -> DomainResult<Vec<Screening>> {
         // Only the conditions asked for, each an index lookup ("$1 is null
-        // or …" makes SQLite scan every transition).
+        // or …" makes SQLite scan every transition); the clients' last.
         let mut sql = SCREENINGS.to_string();
         let mut n = 1;
-        for (column, value) in [("t.entry_id", entry_id), ("t.provider_id", provider_id)] {
+        for (column, value) in [
+            ("t.entry_id", filter.entry_id),
+            ("t.provider_id", filter.provider_id),
+        ] {
             if value.is_some() {
                 sql.push_str(&format!(" and {column} = ${n}"));
                 n += 1;
             }
+        }
+        if filter.in_force_at.is_some() {
+            sql.push_str(&format!(
+                " and t.recorded_at <= ${n} and not exists (select 1 from waitlist_transitions c
+                   where c.supersedes = t.id and c.recorded_at <= ${n})"
+            ));
+            n += 1;
         }
         sql.push_str(&format!(
             " and {} order by t.id",
             clients_sql(clients, "e.client_id", n)
         ));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for value in [entry_id, provider_id].into_iter().flatten() {
+        for value in [filter.entry_id, filter.provider_id].into_iter().flatten() {
             q = q.bind(value);
+        }
+        if let Some(k) = filter.in_force_at {
+            q = q.bind(k);
         }
         let rows = bind_clients(q, clients)
             .fetch_all(self.pool())

@@ -860,7 +860,13 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                     let placed = dice.chance(65);
                     let screening = services
                         .store
-                        .list_screenings(&crate::store::Clients::All, Some(entry.id), None)
+                        .list_screenings(
+                            &crate::store::Clients::All,
+                            &crate::store::ScreeningFilter {
+                                entry_id: Some(entry.id),
+                                ..Default::default()
+                            },
+                        )
                         .await?
                         .last()
                         .map(|sc| sc.id)

@@ -471,6 +471,19 @@ pub trait WaitlistStore: Send + Sync {
     ) -> DomainResult<Review>;
 }
 
+/// Which screenings `CareStore::list_screenings` reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScreeningFilter {
+    /// Those of one waiting-list entry.
+    pub entry_id: Option<i64>,
+    /// Those with one provider.
+    pub provider_id: Option<i64>,
+    /// Only the in-screening transitions in force as known at this moment
+    /// (recorded by then, not superseded by a row recorded by then; the rule
+    /// of `history::timeline`); outcomes are returned as stored.
+    pub in_force_at: Option<DateTime<Utc>>,
+}
+
 /// A new stay: its fixed header and its first version.
 #[derive(Debug, Clone)]
 pub struct NewStay {
@@ -486,12 +499,11 @@ pub struct NewStay {
 #[async_trait]
 pub trait CareStore: Send + Sync {
     /// Screenings (in-screening transitions with their outcome) of the
-    /// clients asked for, optionally of one entry or one provider; oldest first.
+    /// clients asked for, narrowed by `filter`; oldest first.
     async fn list_screenings(
         &self,
         clients: &Clients,
-        entry_id: Option<i64>,
-        provider_id: Option<i64>,
+        filter: &ScreeningFilter,
     ) -> DomainResult<Vec<Screening>>;
     /// One screening by the id of its in-screening transition.
     async fn get_screening(&self, id: i64) -> DomainResult<Option<Screening>>;

@@ -18,7 +18,9 @@ use zothuis_domain::clock::FixedClock;
 use zothuis_domain::history;
 use zothuis_domain::paging::PageRequest;
 use zothuis_domain::reference::*;
-use zothuis_domain::store::{AuditFilter, ClientLink, Clients, NewStay, NewTokenRecord, Store};
+use zothuis_domain::store::{
+    AuditFilter, ClientLink, Clients, NewStay, NewTokenRecord, ScreeningFilter, Store,
+};
 use zothuis_domain::waitlist::TransitionInput;
 use zothuis_domain::waitlist::review::ReviewOutcome;
 use zothuis_domain::{DomainError, Services};
@@ -1450,25 +1452,38 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
 async fn screenings_and_versioned_stays_with_transfers() {
     on_every_backend(true, |w| async move {
         let s = w.store();
+        let of_entry = |id| ScreeningFilter {
+            entry_id: Some(id),
+            ..Default::default()
+        };
         // An open screening from the demo.
-        let screenings = s.list_screenings(&Clients::All, None, None).await.unwrap();
+        let screenings = s
+            .list_screenings(&Clients::All, &ScreeningFilter::default())
+            .await
+            .unwrap();
         let open = screenings
             .iter()
             .rfind(|sc| sc.outcome.is_none())
             .expect("the demo has an open screening")
             .clone();
         assert!(
-            s.list_screenings(&Clients::All, Some(open.entry_id), None)
+            s.list_screenings(&Clients::All, &of_entry(open.entry_id))
                 .await
                 .unwrap()
                 .contains(&open)
         );
         assert!(
-            s.list_screenings(&Clients::All, None, Some(open.provider_id))
-                .await
-                .unwrap()
-                .iter()
-                .all(|sc| sc.provider_id == open.provider_id)
+            s.list_screenings(
+                &Clients::All,
+                &ScreeningFilter {
+                    provider_id: Some(open.provider_id),
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .iter()
+            .all(|sc| sc.provider_id == open.provider_id)
         );
         let access = s
             .client_access(&Clients::One(open.client_id))
@@ -1479,8 +1494,7 @@ async fn screenings_and_versioned_stays_with_transfers() {
         assert!(
             s.list_screenings(
                 &Clients::Linked(ClientLink::Provider(open.provider_id)),
-                None,
-                None
+                &ScreeningFilter::default()
             )
             .await
             .unwrap()
@@ -1509,7 +1523,7 @@ async fn screenings_and_versioned_stays_with_transfers() {
         .await
         .unwrap();
         let recorded = s
-            .list_screenings(&Clients::All, Some(open.entry_id), None)
+            .list_screenings(&Clients::All, &of_entry(open.entry_id))
             .await
             .unwrap()
             .into_iter()
@@ -1824,6 +1838,68 @@ async fn screenings_and_versioned_stays_with_transfers() {
             )
             .await
         ));
+
+        // Screenings in force as known at a moment: a correction of the
+        // referral takes its place from the moment it is recorded.
+        let before = w.now();
+        w.clock.advance(Duration::hours(1));
+        let moved = s
+            .add_transition(
+                &zothuis_domain::waitlist::TransitionData {
+                    entry_id: open.entry_id,
+                    status: zothuis_domain::waitlist::Status::InScreening {
+                        provider_id: open.provider_id,
+                    },
+                    effective_date: open.started_on - Duration::days(1),
+                    note: None,
+                    supersedes: Some(open.id),
+                    retracted: false,
+                },
+                w.now(),
+                "x",
+                w.audit(AuditAction::Created, ObjectType::Wachtlijst),
+            )
+            .await
+            .unwrap();
+        let transitions = s.list_transitions(None).await.unwrap();
+        for k in [start(), before, w.now()] {
+            let in_force: std::collections::BTreeSet<i64> = history::timeline(&transitions, k)
+                .into_iter()
+                .filter(|t| t.status.code() == "in-screening")
+                .map(|t| t.id)
+                .collect();
+            let filter = ScreeningFilter {
+                in_force_at: Some(k),
+                ..Default::default()
+            };
+            let read: std::collections::BTreeSet<i64> = s
+                .list_screenings(&Clients::All, &filter)
+                .await
+                .unwrap()
+                .iter()
+                .map(|sc| sc.id)
+                .collect();
+            assert_eq!(read, in_force, "bekend op {k}");
+        }
+        let filter = |k| ScreeningFilter {
+            entry_id: Some(open.entry_id),
+            in_force_at: Some(k),
+            ..Default::default()
+        };
+        let ids =
+            |v: Vec<zothuis_domain::care::Screening>| v.iter().map(|sc| sc.id).collect::<Vec<_>>();
+        assert!(
+            ids(s
+                .list_screenings(&Clients::All, &filter(before))
+                .await
+                .unwrap())
+            .contains(&open.id)
+        );
+        let now = ids(s
+            .list_screenings(&Clients::All, &filter(w.now()))
+            .await
+            .unwrap());
+        assert!(now.contains(&moved.id) && !now.contains(&open.id));
     })
     .await;
 }
@@ -2147,7 +2223,7 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
         let transitions = s.list_transitions(None).await.unwrap();
         let stays = s.list_stay_headers(&Clients::All).await.unwrap();
         let versions = s.list_stay_versions(&Clients::All).await.unwrap();
-        let screenings = s.list_screenings(&Clients::All, None, None).await.unwrap();
+        let screenings = s.list_screenings(&Clients::All, &ScreeningFilter::default()).await.unwrap();
         let assessments = s.list_assessments(&Clients::All, None).await.unwrap();
         let region_of: HashMap<GemeenteCode, i64> = s
             .list_municipalities()
@@ -2219,7 +2295,7 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
                 versions.iter().filter(|v| keep(&stay_client[&v.stay_id])).cloned().collect::<Vec<_>>()
             );
             assert_eq!(
-                s.list_screenings(&bound, None, None).await.unwrap(),
+                s.list_screenings(&bound, &ScreeningFilter::default()).await.unwrap(),
                 screenings.iter().filter(|sc| keep(&sc.client_id)).cloned().collect::<Vec<_>>()
             );
             assert_eq!(

@@ -304,7 +304,7 @@ pub async fn store_snapshot(store: &dyn Store) -> Vec<String> {
     out.extend(lines(
         "screening",
         store
-            .list_screenings(&zothuis_domain::store::Clients::All, None, None)
+            .list_screenings(&zothuis_domain::store::Clients::All, &Default::default())
             .await
             .unwrap(),
     ));

@@ -95,17 +95,16 @@ impl Services {
         };
         let moment = known_at.unwrap_or_else(|| self.clock.now());
         let load = |scope: Clients| async move {
-            let transitions = self.store.client_transitions(&scope).await?;
-            let in_force: std::collections::HashSet<i64> = timeline(&transitions, moment)
-                .into_iter()
-                .map(|t| t.id)
-                .collect();
+            let filter = crate::store::ScreeningFilter {
+                provider_id: provider,
+                in_force_at: Some(moment),
+                ..Default::default()
+            };
             Ok(self
                 .store
-                .list_screenings(&scope, None, provider)
+                .list_screenings(&scope, &filter)
                 .await?
                 .into_iter()
-                .filter(|s| in_force.contains(&s.id))
                 .map(|mut s| {
                     if s.outcome.as_ref().is_some_and(|o| o.recorded_at > moment) {
                         s.outcome = None;

@@ -35,7 +35,13 @@ pub async fn screening_forms(
     let screenings = s
         .services
         .store
-        .list_screenings(&zothuis_domain::store::Clients::All, Some(entry_id), None)
+        .list_screenings(
+            &zothuis_domain::store::Clients::All,
+            &zothuis_domain::store::ScreeningFilter {
+                entry_id: Some(entry_id),
+                ..Default::default()
+            },
+        )
         .await?;
     let Some(open) = screenings.last() else {
         return Ok(Vec::new());

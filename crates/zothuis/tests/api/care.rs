@@ -372,7 +372,13 @@ async fn a_provider_takes_a_client_from_screening_to_exit_in_the_pages() {
     let screening = app
         .services
         .store
-        .list_screenings(&zothuis_domain::store::Clients::All, Some(j.entry), None)
+        .list_screenings(
+            &zothuis_domain::store::Clients::All,
+            &zothuis_domain::store::ScreeningFilter {
+                entry_id: Some(j.entry),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()[0]
         .id;
