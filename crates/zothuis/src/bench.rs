@@ -1053,6 +1053,16 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
         &http.client_detail,
         "p95 ≤ 100 ms",
     ));
+    for (path, t, total) in &http.lists {
+        report.push(latency_row(
+            &format!(
+                "the manager's list `/api/v1{path}`, first page of 50 of {total} ({} requests)",
+                t.len()
+            ),
+            t,
+            "p95 ≤ 100 ms",
+        ));
+    }
     report.push(latency_row(
         &format!(
             "places API `/api/v1/vacatures` (waitlist manager of one region, {} requests, {} rows)",
@@ -1120,6 +1130,9 @@ struct HttpTimes {
     entry: Vec<f64>,
     entry_page: Vec<f64>,
     client_detail: Vec<f64>,
+    /// The manager's other lists (first page of 50): path, times, how many
+    /// records the list has in all.
+    lists: Vec<(String, Vec<f64>, i64)>,
     /// The manager's places of the region, and how many rows they have.
     vacancies: Vec<f64>,
     vacancy_rows: usize,
@@ -1172,6 +1185,22 @@ async fn http_times(services: &Services, requests: usize) -> Result<HttpTimes> {
     let entry_page = times(requests, || manager.get(&entry_page_url)).await?;
     let client_url = format!("{address}/api/v1/clienten/{}", line["clientId"]);
     let client_detail = times(requests, || api.get(&client_url).bearer_auth(&token)).await?;
+    let today = services.clock.today();
+    let mut lists = Vec::new();
+    for path in [
+        "/clienten".to_string(),
+        "/aanmeldingen".to_string(),
+        "/beschikkingen".to_string(),
+        "/screeningen".to_string(),
+        format!("/verblijven?actiefOp={today}"),
+        "/verblijven".to_string(),
+        "/wachtlijst".to_string(),
+    ] {
+        let url = format!("{address}/api/v1{path}");
+        let t = times(requests / 3, || api.get(&url).bearer_auth(&token)).await?;
+        let all = answer(api.get(&url).bearer_auth(&token)).await?;
+        lists.push((path, t, all["aantal"].as_i64().unwrap_or(0)));
+    }
     let vacancies_url = format!("{address}/api/v1/vacatures");
     let vacancies = times(requests, || api.get(&vacancies_url).bearer_auth(&token)).await?;
     let places = answer(api.get(&vacancies_url).bearer_auth(&token)).await?;
@@ -1194,6 +1223,7 @@ async fn http_times(services: &Services, requests: usize) -> Result<HttpTimes> {
         entry,
         entry_page,
         client_detail,
+        lists,
         vacancies,
         vacancy_rows: places.len(),
         proposal,
