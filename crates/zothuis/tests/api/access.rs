@@ -348,14 +348,7 @@ async fn a_consultant_takes_a_client_from_application_to_decision_in_the_pages()
         .send()
         .await
         .unwrap();
-    let html = c
-        .get(app.url(&client_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &client_page).await;
     assert!(html.contains("Nieuwe aanmelding") && html.contains("Nog geen aanmeldingen."));
     let bw = app
         .services
@@ -399,14 +392,7 @@ async fn a_consultant_takes_a_client_from_application_to_decision_in_the_pages()
         .next()
         .unwrap()
         .to_string();
-    let html = c
-        .get(app.url(&app_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &app_page).await;
     assert!(
         html.contains("Verantwoordelijk: Hilversum — centrumgemeente"),
         "the determination is shown before deciding"
@@ -426,27 +412,13 @@ async fn a_consultant_takes_a_client_from_application_to_decision_in_the_pages()
         .unwrap();
     assert_eq!(decided.status(), StatusCode::SEE_OTHER);
     let decision_page = decided.headers()["location"].to_str().unwrap().to_string();
-    let html = c
-        .get(app.url(&decision_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &decision_page).await;
     assert!(
         html.contains("Beschikking HZ-2026-7")
             && html.contains("Hilversum")
             && html.contains("regel 1")
     );
-    let html = c
-        .get(app.url(&client_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &client_page).await;
     assert!(html.contains("Toegekend (HZ-2026-7)"));
 }
 
@@ -538,14 +510,7 @@ async fn an_application_is_assessed_against_the_framework_of_its_product() {
     );
     // In the pages, the application shows the framework as a form.
     let c = app.login("consulent.huizen").await;
-    let html = c
-        .get(app.url(&format!("/aanmeldingen/{application}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &format!("/aanmeldingen/{application}")).await;
     assert!(
         html.contains("Beoordelingen tegen het afwegingskader")
             && html.contains("Beoordelen tegen het afwegingskader")

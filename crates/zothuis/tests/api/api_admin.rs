@@ -250,14 +250,7 @@ async fn users_and_tokens_are_managed_through_the_pages_too() {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.last_audit().await.action, "aangemaakt");
     let detail = resp.headers()["location"].to_str().unwrap().to_string();
-    let html = client
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, &detail).await;
     assert!(html.contains("Gemeente Huizen"));
     let id = detail
         .split('/')

@@ -53,14 +53,7 @@ async fn the_audit_page_filters_by_user() {
     app.seed_demo().await;
     let _ = app.login("consulent.huizen").await;
     let client = app.login("fg.gv").await;
-    let html = client
-        .get(app.url("/auditlog?actor=consulent.huizen"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, "/auditlog?actor=consulent.huizen").await;
     assert!(html.contains("Ingelogd") && html.contains("consulent.huizen"));
     assert!(!html.contains("consulent.hilversum"));
 }

@@ -356,14 +356,7 @@ async fn a_provider_takes_a_client_from_screening_to_exit_in_the_pages() {
     let j = in_screening(&app).await;
     let kwintes = app.login("aanbieder.kwintes").await;
     let entry_page = format!("/wachtlijst/{}", j.entry);
-    let html = kwintes
-        .get(app.url(&entry_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&kwintes, &entry_page).await;
     assert!(
         html.contains("Uitkomst van de screening") && html.contains("Plaatsen"),
         "{html}"
@@ -433,14 +426,7 @@ async fn a_provider_takes_a_client_from_screening_to_exit_in_the_pages() {
         .next()
         .unwrap()
         .to_string();
-    let html = kwintes
-        .get(app.url(&stay_page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&kwintes, &stay_page).await;
     assert!(html.contains("Verblijf van Rob Meijer") && html.contains("Woonvorm Bussum (Kwintes)"));
     let csrf = zothuis_testkit::csrf_from(&html);
     let version = html
@@ -463,14 +449,7 @@ async fn a_provider_takes_a_client_from_screening_to_exit_in_the_pages() {
         .await
         .unwrap();
     assert_eq!(ended.status(), StatusCode::SEE_OTHER);
-    let html = kwintes
-        .get(app.url("/verblijven?lopend=nee"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&kwintes, "/verblijven?lopend=nee").await;
     assert!(html.contains("Rob Meijer") && html.contains("Familie of vrienden"));
     // The manager of the other region sees nothing of this.
     let other = app.token("wachtlijstbeheerder", "regio:ZKIH").await;

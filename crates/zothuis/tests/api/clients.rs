@@ -236,27 +236,13 @@ async fn a_restricted_client_is_invisible_until_access_is_granted() {
         .unwrap()
         .to_string();
     // The registering consultant sees her.
-    let html = consultant
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&consultant, &page).await;
     assert!(html.contains("Fatima Yilmaz") && html.contains("alleen zichtbaar voor gemachtigden"));
     // The regional waitlist manager does not, not even in search.
     let manager = app.login("wachtlijst.gv").await;
     let hidden = manager.get(app.url(&page)).send().await.unwrap();
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
-    let search = manager
-        .get(app.url("/clienten?zoek=Yilmaz"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let search = app.page(&manager, "/clienten?zoek=Yilmaz").await;
     assert!(!search.contains("Fatima"));
     // Granted, she appears.
     let csrf = app.csrf(&consultant, &page).await;
@@ -453,14 +439,7 @@ async fn the_client_pages_work_for_a_consultant_from_search_to_history() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let consultant = app.login("consulent.huizen").await;
-    let home = consultant
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = app.page(&consultant, "/").await;
     assert!(home.contains("href=\"/clienten\""));
     let csrf = app.csrf(&consultant, "/clienten/nieuw").await;
     let bad = consultant
@@ -513,27 +492,13 @@ async fn the_client_pages_work_for_a_consultant_from_search_to_history() {
         .await
         .unwrap();
     assert_eq!(address.status(), StatusCode::SEE_OTHER);
-    let detail = consultant
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = app.page(&consultant, &page).await;
     assert!(
         detail.contains("Piet Visser")
             && detail.contains("12 maart 1975")
             && detail.contains("Dorpsweg 2 (Huizen)")
     );
-    let list = consultant
-        .get(app.url("/clienten?zoek=visser"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&consultant, "/clienten?zoek=visser").await;
     assert!(list.contains("Piet Visser"));
     // A policy officer gets no client pages at all.
     let policy = app.login("beleid.gv").await;

@@ -111,14 +111,7 @@ async fn the_second_of_two_users_editing_one_client_is_told_and_nothing_is_lost(
     // their input kept, and the other change stays.
     let browser = app.login("consulent.huizen").await;
     let edit = format!("/clienten/{}/wijzigen", created["id"]);
-    let form = browser
-        .get(app.url(&edit))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = app.page(&browser, &edit).await;
     let csrf = csrf_from(&form);
     let version = form
         .split("name=\"versie\" value=\"")

@@ -536,14 +536,7 @@ async fn the_upload_page_checks_then_imports_for_the_waitlist_manager_only() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let manager = app.login("wachtlijst.gv").await;
-    let page = manager
-        .get(app.url("/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&manager, "/import").await;
     assert!(page.contains("enctype=\"multipart/form-data\""));
     assert!(
         page.contains("beschikkingsnummer"),
@@ -607,14 +600,7 @@ async fn the_upload_page_checks_then_imports_for_the_waitlist_manager_only() {
     let consultant = app.login("consulent.huizen").await;
     let r = consultant.get(app.url("/import")).send().await.unwrap();
     assert_eq!(r.status(), 403);
-    let home = consultant
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = app.page(&consultant, "/").await;
     assert!(!home.contains("href=\"/import\""));
 }
 

@@ -53,14 +53,7 @@ async fn a_user_logs_in_with_a_secure_session_cookie_and_the_login_is_audited() 
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let home = client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = app.page(&client, "/").await;
     assert!(home.contains("Welkom, Consulent Huizen"));
     assert!(home.contains("Gemeente Huizen"));
     let row = app.last_audit().await;
@@ -116,14 +109,7 @@ async fn logins_are_rate_limited_per_username() {
 /// A browser on the login page, ready to post the form.
 async fn login_form(app: &zothuis_testkit::TestApp) -> (reqwest::Client, String) {
     let client = browser();
-    let page = client
-        .get(app.url("/inloggen"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&client, "/inloggen").await;
     (client, csrf_from(&page))
 }
 
@@ -438,14 +424,7 @@ async fn after_login_only_addresses_on_this_site_are_followed() {
     ];
     for (terug, expected) in cases {
         let client = browser();
-        let page = client
-            .get(app.url("/inloggen"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&client, "/inloggen").await;
         let resp = client
             .post(app.url("/inloggen"))
             .form(&[
@@ -485,14 +464,7 @@ async fn the_menu_shows_each_role_only_what_it_may_use() {
     ];
     for (user, users, tokens, audit, figures) in cases {
         let client = app.login(user).await;
-        let html = client
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(&client, "/").await;
         assert_eq!(
             html.contains("href=\"/beheer/gebruikers\""),
             users,

@@ -67,14 +67,7 @@ async fn gv_plan_id(app: &TestApp, token: &str) -> i64 {
 async fn follow(app: &TestApp, browser: &Client, r: reqwest::Response) -> String {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = r.headers()["location"].to_str().unwrap().to_string();
-    browser
-        .get(app.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    app.page(browser, &to).await
 }
 
 fn squash(s: &str) -> String {
@@ -571,14 +564,7 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
         .await
         .unwrap();
     let browser = app.login("beleid.gv").await;
-    let list = browser
-        .get(app.url("/beleid"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&browser, "/beleid").await;
     let href = list
         .split("href=\"/beleid/")
         .nth(1)
@@ -592,14 +578,7 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
         })
         .unwrap();
     let plan_url = format!("/beleid/{href}?periode=2025-H2");
-    let page = browser
-        .get(app.url(&plan_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&browser, &plan_url).await;
     assert!(
         page.contains("Nog zonder voortgang over het tweede halfjaar 2025 (7)"),
         "{page}"
@@ -608,14 +587,7 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
 
     // Enter progress for measure 6 (one without an entry) through the form.
     let form_url = format!("/beleid/{href}/maatregelen/6?periode=2025-H2");
-    let form = browser
-        .get(app.url(&form_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = app.page(&browser, &form_url).await;
     let csrf = zothuis_testkit::csrf_from(&form);
     let version = form
         .split("name=\"versie\" value=\"")
@@ -736,14 +708,7 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
     let location = r.headers()["location"].to_str().unwrap().to_string();
     let report_url = location.split('?').next().unwrap().to_string();
     assert!(report_url.starts_with("/rapportages/"), "{report_url}");
-    let html = browser
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&browser, &location).await;
     assert!(html.contains("De voortgangsrapportage is gepubliceerd."));
     assert!(html.contains("Onze eigen inleiding."));
     assert!(html.contains("Alle cijfers in deze rapportage zijn vandaag nog hetzelfde."));
@@ -758,14 +723,7 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
     let director = app.login("bestuurder.gv").await;
     let r = director.get(app.url(&report_url)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let plan_page = director
-        .get(app.url(&plan_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let plan_page = app.page(&director, &plan_url).await;
     assert!(!plan_page.contains("/maatregelen/"));
     assert!(!plan_page.contains("Concept-rapportage bekijken"));
     let r = director

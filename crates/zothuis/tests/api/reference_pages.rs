@@ -23,14 +23,7 @@ async fn an_administrator_creates_a_region_through_the_form_and_it_is_audited() 
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     assert!(location.ends_with("?melding=aangemaakt"), "{location}");
-    let page = client
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&client, &location).await;
     assert!(page.contains("Regio Noord-Holland Noord") && page.contains("NHN"));
     assert!(page.contains("Het gegeven is aangemaakt."));
     let row = app.last_audit().await;
@@ -167,14 +160,7 @@ async fn capacity_changes_are_added_as_history_and_audited() {
         (row.action.as_str(), row.object_type.as_str()),
         ("aangemaakt", "capaciteit")
     );
-    let html = client
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, &page).await;
     assert!(html.contains("Capaciteitshistorie") && html.contains("2026-01-01"));
     // A bad date is explained, nothing stored.
     let bad = client
@@ -223,14 +209,7 @@ async fn a_secret_address_is_shown_only_to_administrators_and_the_provider_itsel
         ("beleid.gv", false),
     ] {
         let client = app.login(user).await;
-        let html = client
-            .get(app.url(&page))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(&client, &page).await;
         assert_eq!(html.contains("Niet openbaar 1"), sees, "{user}");
         if !sees {
             assert!(
@@ -252,24 +231,14 @@ async fn a_provider_records_the_capacity_of_its_own_locations_only() {
         .find(|l| l.name == "Nachtopvang Haarlem")
         .unwrap();
     let client = app.login("aanbieder.kwintes").await;
-    let own_page = client
-        .get(app.url(&format!("/referentie/locaties/{}", own.id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let own_page = app
+        .page(&client, &format!("/referentie/locaties/{}", own.id))
+        .await;
     assert!(own_page.contains("Capaciteit vastleggen"));
     assert!(!own_page.contains("Locatie verwijderen"));
-    let other_page = client
-        .get(app.url(&format!("/referentie/locaties/{}", other.id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let other_page = app
+        .page(&client, &format!("/referentie/locaties/{}", other.id))
+        .await;
     assert!(!other_page.contains("Capaciteit vastleggen"));
     let csrf = zothuis_testkit::csrf_from(&other_page);
     let product = other.product_ids[0].to_string();
@@ -362,14 +331,9 @@ async fn every_reference_page_renders_for_every_role() {
             assert_eq!(resp.status(), StatusCode::OK, "{user} {p}");
         }
         // Edit forms are for administrators only.
-        let edit = client
-            .get(app.url(&format!("/referentie/regios/{region}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let edit = app
+            .page(&client, &format!("/referentie/regios/{region}"))
+            .await;
         assert_eq!(edit.contains("/wijzigen\""), user == "beheerder", "{user}");
     }
 }
@@ -387,14 +351,7 @@ async fn a_region_shows_its_regime_for_the_responsible_municipality_with_history
         .unwrap();
     let client = app.login("beheerder").await;
     let page = format!("/referentie/regios/{}", zkih.id);
-    let html = client
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, &page).await;
     assert!(
         html.contains("Regionale afspraak: gemeente van het woonadres"),
         "today the agreement applies"
@@ -416,14 +373,7 @@ async fn a_region_shows_its_regime_for_the_responsible_municipality_with_history
     assert!(html.contains("Kies een regime uit de lijst") && html.contains("geen geldige datum"));
     // Other roles see the regime but get no form.
     let policy = app.login("beleid.gv").await;
-    let html = policy
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&policy, &page).await;
     assert!(
         html.contains("Regime voor de verantwoordelijke gemeente")
             && !html.contains("Regime vastleggen")

@@ -47,26 +47,12 @@ async fn the_entry_and_stay_pages_have_unique_ids_and_name_the_municipality() {
         format!("/wachtlijst/{entry}"),
         format!("/verblijven/{stay}"),
     ] {
-        let html = manager
-            .get(app.url(&path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(&manager, &path).await;
         let all = ids(&html);
         let unique: HashSet<_> = all.iter().collect();
         assert_eq!(all.len(), unique.len(), "{path}: duplicate ids in {all:?}");
     }
-    let html = manager
-        .get(app.url(&format!("/verblijven/{stay}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&manager, &format!("/verblijven/{stay}")).await;
     assert!(
         html.contains("Hilversum (GM0402)") || html.contains("Haarlem (GM0392)"),
         "the stay page names its municipality"
@@ -78,14 +64,7 @@ async fn the_audit_log_shows_dutch_local_time() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let fg = app.login("fg.gv").await;
-    let html = fg
-        .get(app.url("/auditlog"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&fg, "/auditlog").await;
     assert!(!html.contains("UTC"), "no UTC on the page");
     let row = app.last_audit().await;
     let local = zothuis_domain::dates::dutch_timestamp(row.occurred_at, true);
@@ -356,14 +335,7 @@ async fn the_match_proposal_sends_a_candidate_to_screening() {
         .unwrap()
         .parse()
         .unwrap();
-    let html = manager
-        .get(app.url(&href))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&manager, &href).await;
     assert!(
         html.contains(r#"<option value="in-screening" selected>"#),
         "status filled in"

@@ -256,14 +256,7 @@ async fn the_waitlist_pages_show_each_role_its_own_residents_and_let_the_manager
     let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
     decided(&app, &huizen, "BW-INT", "toegekend", "999990019").await;
     let manager = app.login("wachtlijst.gv").await;
-    let html = manager
-        .get(app.url("/wachtlijst"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&manager, "/wachtlijst").await;
     assert!(html.contains("Jan de Wit") && html.contains("Aangemeld"));
     let entry = app
         .services
@@ -306,25 +299,11 @@ async fn the_waitlist_pages_show_each_role_its_own_residents_and_let_the_manager
         .await
         .unwrap();
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    let html = manager
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&manager, &page).await;
     assert!(html.contains("Actief wachtend") && html.contains("Na overleg"));
     // The consultant of Huizen follows her resident, without the form.
     let consultant = app.login("consulent.huizen").await;
-    let html = consultant
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&consultant, &page).await;
     assert!(html.contains("Statusverloop") && !html.contains("Status vastleggen"));
     // Laren sees nobody; a policy officer gets no list at all.
     let laren = app.token("wmo-consulent", "gemeente:GM0417").await;
@@ -649,23 +628,11 @@ async fn review_meetings_follow_each_municipalitys_cycle_and_record_an_outcome_p
     assert_eq!(consultant.status(), StatusCode::FORBIDDEN);
     // The pages.
     let page = app.login("wachtlijst.gv").await;
-    let html = page
-        .get(app.url("/wachtlijstoverleggen"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&page, "/wachtlijstoverleggen").await;
     assert!(html.contains("Planning") && html.contains("19 februari 2026"));
-    let form = page
-        .get(app.url("/wachtlijstoverleggen/nieuw?gemeenteCode=GM0402"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = app
+        .page(&page, "/wachtlijstoverleggen/nieuw?gemeenteCode=GM0402")
+        .await;
     assert!(form.contains("Jan de Wit"));
     let csrf = zothuis_testkit::csrf_from(&form);
     let field = format!("uitkomst-{entry}");
