@@ -1,7 +1,7 @@
 //! Applications and decisions in SQLite.
 
 use crate::DbRow;
-use crate::common::{bind_clients, clients_sql, rows_for_clients};
+use crate::common::{bind_clients, clients_sql, keys_for_clients, rows_for_clients};
 use crate::{DbStore, append_audit_tx, constraint, internal};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -10,7 +10,7 @@ use zothuis_domain::access::assessment::{Answer, Assessment, AssessmentData, Cri
 use zothuis_domain::access::*;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::reference::GemeenteCode;
-use zothuis_domain::store::{AccessStore, Clients};
+use zothuis_domain::store::{AccessStore, Clients, ListKey};
 use zothuis_domain::{DomainError, DomainResult};
 
 fn bad(e: impl std::fmt::Display) -> DomainError {
@@ -159,6 +159,14 @@ impl AccessStore for DbStore {
         rows.iter().map(application).collect()
     }
 
+    async fn application_keys(
+        &self,
+        clients: &Clients,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<ListKey>> {
+        recorded_keys(self.pool(), "applications", clients, known_at).await
+    }
+
     async fn create_decision(
         &self,
         rec: &DecisionRecord,
@@ -186,6 +194,14 @@ impl AccessStore for DbStore {
         let sql = "select * from decisions where {clients} order by id";
         let rows = rows_for_clients(self.pool(), sql, "client_id", clients).await?;
         rows.iter().map(decision).collect()
+    }
+
+    async fn decision_keys(
+        &self,
+        clients: &Clients,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<ListKey>> {
+        recorded_keys(self.pool(), "decisions", clients, known_at).await
     }
 
     async fn list_criteria(&self, product_id: i64) -> DomainResult<Vec<Criterion>> {
@@ -337,5 +353,28 @@ impl AccessStore for DbStore {
                 })
             })
             .collect()
+    }
+}
+
+/// The keys of `table`'s rows of the clients asked for, by id, only those
+/// recorded by `known_at` when given (a condition only when asked, so that
+/// the database need not plan for both).
+async fn recorded_keys(
+    pool: &sqlx::Pool<crate::Db>,
+    table: &str,
+    clients: &Clients,
+    known_at: Option<DateTime<Utc>>,
+) -> DomainResult<Vec<ListKey>> {
+    match known_at {
+        None => {
+            let sql = format!("select id, client_id from {table} where {{clients}} order by id");
+            keys_for_clients(pool, &sql, "client_id", clients, 1, |q| q).await
+        }
+        Some(k) => {
+            let sql = format!(
+                "select id, client_id from {table} where recorded_at <= $1 and {{clients}} order by id"
+            );
+            keys_for_clients(pool, &sql, "client_id", clients, 2, |q| q.bind(k)).await
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Screening outcomes and stays in SQLite.
 
 use crate::DbRow;
-use crate::common::{bind_clients, clients_sql, rows_for_clients};
+use crate::common::{bind_clients, clients_sql, keys_for_clients, rows_for_clients};
 use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,7 +9,7 @@ use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::care::*;
 use zothuis_domain::reference::GemeenteCode;
-use zothuis_domain::store::{CareStore, Clients, NewStay, ScreeningFilter};
+use zothuis_domain::store::{CareStore, Clients, ListKey, NewStay, ScreeningFilter};
 use zothuis_domain::waitlist::TransitionData;
 use zothuis_domain::{DomainError, DomainResult};
 
@@ -421,5 +421,47 @@ impl CareStore for DbStore {
             headers.iter().map(header).collect::<DomainResult<_>>()?,
             versions.iter().map(version).collect::<DomainResult<_>>()?,
         ))
+    }
+
+    async fn current_stay_keys(
+        &self,
+        clients: &Clients,
+        active_on: Option<NaiveDate>,
+        provider: Option<i64>,
+    ) -> DomainResult<Vec<ListKey>> {
+        // Every stay has one version in force (migration 0017), so without
+        // a condition on it the stays alone answer; with one, the version in
+        // force is read from index stay_versions_current (migration 0021),
+        // not from the table. Only the conditions asked for, the clients'
+        // last ($n).
+        if active_on.is_none() && provider.is_none() {
+            let sql = "select id, client_id from stays where {clients} order by id";
+            return keys_for_clients(self.pool(), sql, "client_id", clients, 1, |q| q).await;
+        }
+        let mut sql = "select s.id, s.client_id from stays s
+            join stay_versions v on v.stay_id = s.id and not v.replaced where 1 = 1"
+            .to_string();
+        let mut n = 1;
+        if active_on.is_some() {
+            sql.push_str(&format!(
+                " and coalesce(v.end_date, '9999-12-31') > ${n} and v.start_date <= ${n}"
+            ));
+            n += 1;
+        }
+        if provider.is_some() {
+            sql.push_str(&format!(" and v.provider_id = ${n}"));
+            n += 1;
+        }
+        sql.push_str(" and {clients} order by s.id");
+        keys_for_clients(self.pool(), &sql, "s.client_id", clients, n, |mut q| {
+            if let Some(day) = active_on {
+                q = q.bind(day);
+            }
+            if let Some(p) = provider {
+                q = q.bind(p);
+            }
+            q
+        })
+        .await
     }
 }

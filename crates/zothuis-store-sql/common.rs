@@ -256,3 +256,31 @@ pub(crate) async fn rows_for_clients(
         .await
         .map_err(internal)
 }
+
+/// Reads a list's keys (`store::ListKey`: the row's id, then its client's,
+/// as the first two columns). `{clients}` in `sql` stands for "`column`
+/// holds one of these clients", whose parameter is `$n`, after the `n - 1`
+/// parameters that `bind` binds.
+pub(crate) async fn keys_for_clients(
+    pool: &sqlx::Pool<Db>,
+    sql: &str,
+    column: &str,
+    clients: &zothuis_domain::store::Clients,
+    n: usize,
+    bind: impl for<'q> FnOnce(DbQuery<'q>) -> DbQuery<'q>,
+) -> Result<Vec<zothuis_domain::store::ListKey>, DomainError> {
+    use sqlx::Row;
+    let sql = sql.replace("{clients}", &clients_sql(clients, column, n));
+    let rows = bind_clients(bind(sqlx::query(sqlx::AssertSqlSafe(sql))), clients)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            Ok(zothuis_domain::store::ListKey {
+                id: r.try_get(0).map_err(internal)?,
+                client_id: r.try_get(1).map_err(internal)?,
+            })
+        })
+        .collect()
+}

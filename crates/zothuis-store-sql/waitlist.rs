@@ -135,18 +135,25 @@ impl WaitlistStore for DbStore {
     async fn entries_in_status(
         &self,
         clients: &Clients,
-        statuses: &[&'static str],
+        statuses: Option<&[&'static str]>,
         day: NaiveDate,
         known_at: DateTime<Utc>,
     ) -> DomainResult<Vec<Entry>> {
-        let Some(last) = statuses.last() else {
-            return Ok(Vec::new());
+        // Without codes: on the list that day, whatever the status.
+        let codes = match statuses {
+            None => None,
+            Some([]) => return Ok(Vec::new()),
+            Some(codes) if codes.len() > 4 => {
+                return Err(DomainError::Internal(
+                    "te veel statussen voor één lezing".into(),
+                ));
+            }
+            Some(codes) => Some(codes),
         };
-        if statuses.len() > 4 {
-            return Err(DomainError::Internal(
-                "te veel statussen voor één lezing".into(),
-            ));
-        }
+        let (condition, clients_param) = match codes {
+            Some(_) => ("in ($3, $4, $5, $6)", 7),
+            None => ("is not null", 3),
+        };
         // The transition in force as `history::in_force_on` picks it: visible
         // by the moment, not retracted, not superseded by a row visible by
         // then, latest by (effective date, recorded at, id). The entry keeps
@@ -169,15 +176,17 @@ impl WaitlistStore for DbStore {
                        and not exists (select 1 from waitlist_transitions c
                                         where c.supersedes = t.id and c.recorded_at <= $1)
                      order by t.effective_date desc, t.recorded_at desc, t.id desc
-                     limit 1) end) in ($3, $4, $5, $6)
+                     limit 1) end) {condition}
              order by e.id",
-            crate::common::clients_sql(clients, "e.client_id", 7)
+            crate::common::clients_sql(clients, "e.client_id", clients_param)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(known_at)
             .bind(day);
-        for i in 0..4 {
-            q = q.bind(*statuses.get(i).unwrap_or(last));
+        if let Some(codes) = codes {
+            for i in 0..4 {
+                q = q.bind(codes[i.min(codes.len() - 1)]);
+            }
         }
         let rows = crate::common::bind_clients(q, clients)
             .fetch_all(self.pool())

@@ -34,6 +34,16 @@ pub enum Clients {
     Linked(ClientLink),
 }
 
+/// One row of a list, light: what a list needs to decide which rows the
+/// actor may see and which fall on the page asked for, before the page's
+/// rows are read in full (`Services::scoped_keys`). `id` is the row's own
+/// id (for clients, the client's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListKey {
+    pub id: i64,
+    pub client_id: i64,
+}
+
 /// What links a client to a scope, at any time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientLink {
@@ -327,6 +337,8 @@ pub trait ClientStore: Send + Sync {
     async fn get_client(&self, id: i64) -> DomainResult<Option<Client>>;
     /// The clients asked for, by family name, given name and id.
     async fn list_clients(&self, clients: &Clients) -> DomainResult<Vec<Client>>;
+    /// `list_clients` as keys, in its order.
+    async fn client_keys(&self, clients: &Clients) -> DomainResult<Vec<ListKey>>;
     /// The access facts of the clients asked for, by client id.
     async fn client_access(&self, clients: &Clients) -> DomainResult<Vec<ClientAccessRow>>;
     /// The ids of the restricted clients among those asked for, ascending.
@@ -366,6 +378,13 @@ pub trait AccessStore: Send + Sync {
     async fn get_application(&self, id: i64) -> DomainResult<Option<Application>>;
     /// The applications of the clients asked for; oldest first.
     async fn list_applications(&self, clients: &Clients) -> DomainResult<Vec<Application>>;
+    /// `list_applications` as keys, in its order, only those recorded by
+    /// `known_at` when given.
+    async fn application_keys(
+        &self,
+        clients: &Clients,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<ListKey>>;
     /// One decision per application; a second is a conflict. With
     /// `record.opens_waitlist` the same transaction opens the waiting-list
     /// entry with its first transition (aangemeld on the decision date).
@@ -379,6 +398,13 @@ pub trait AccessStore: Send + Sync {
     async fn get_decision(&self, id: i64) -> DomainResult<Option<Decision>>;
     /// The decisions of the clients asked for; oldest first.
     async fn list_decisions(&self, clients: &Clients) -> DomainResult<Vec<Decision>>;
+    /// `list_decisions` as keys, in its order, only those recorded by
+    /// `known_at` when given.
+    async fn decision_keys(
+        &self,
+        clients: &Clients,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<ListKey>>;
     /// The framework criteria of a product, in order.
     async fn list_criteria(&self, product_id: i64) -> DomainResult<Vec<Criterion>>;
     async fn add_criterion(
@@ -414,13 +440,14 @@ pub trait WaitlistStore: Send + Sync {
     async fn client_transitions(&self, clients: &Clients) -> DomainResult<Vec<Transition>>;
     /// The entries of the clients asked for, recorded by `known_at`, whose
     /// status in force on `day` as known at `known_at` has one of these codes
-    /// (`Status::code`, at most four); by id. The transition in force is the
+    /// (`Status::code`, at most four), or any status (`None`: those on the
+    /// list that day); by id. The transition in force is the
     /// one `history::in_force_on` picks. The store only narrows what is read:
     /// the caller still decides each state from the entry's transitions.
     async fn entries_in_status(
         &self,
         clients: &Clients,
-        statuses: &[&'static str],
+        statuses: Option<&[&'static str]>,
         day: NaiveDate,
         known_at: DateTime<Utc>,
     ) -> DomainResult<Vec<Entry>>;
@@ -572,6 +599,16 @@ pub trait CareStore: Send + Sync {
         locations: Option<&[i64]>,
         active_on: Option<NaiveDate>,
     ) -> DomainResult<(Vec<StayHeader>, Vec<StayVersion>)>;
+    /// The stays of the clients asked for as known now, as keys by id:
+    /// optionally only those running on `active_on` and those whose version
+    /// in force is with `provider` (the stays `list_current_stays` gives,
+    /// kept as `care::stays_at` and `Stay::is_active_on` decide).
+    async fn current_stay_keys(
+        &self,
+        clients: &Clients,
+        active_on: Option<NaiveDate>,
+        provider: Option<i64>,
+    ) -> DomainResult<Vec<ListKey>>;
 }
 
 #[async_trait]

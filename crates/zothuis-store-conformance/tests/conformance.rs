@@ -19,7 +19,7 @@ use zothuis_domain::history;
 use zothuis_domain::paging::PageRequest;
 use zothuis_domain::reference::*;
 use zothuis_domain::store::{
-    AuditFilter, ClientLink, Clients, NewStay, NewTokenRecord, ScreeningFilter, Store,
+    AuditFilter, ClientLink, Clients, ListKey, NewStay, NewTokenRecord, ScreeningFilter, Store,
 };
 use zothuis_domain::waitlist::TransitionInput;
 use zothuis_domain::waitlist::review::ReviewOutcome;
@@ -1319,6 +1319,7 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
                     "geplaatst",
                     "afgevoerd",
                     "onbekend",
+                    "",
                 ] {
                     let decided = |e: &&zothuis_domain::waitlist::Entry| {
                         let own: Vec<_> = rows
@@ -1327,12 +1328,15 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
                             .cloned()
                             .collect();
                         e.created_at <= k
-                            && state_on(e, &own, on, k).is_some_and(|st| st.status.matches(filter))
+                            && state_on(e, &own, on, k)
+                                .is_some_and(|st| filter.is_empty() || st.status.matches(filter))
                     };
+                    // No filter: every entry on the list that day.
                     let codes = Status::codes_matching(filter);
+                    let codes = (!filter.is_empty()).then_some(&codes[..]);
                     let want: Vec<_> = all.iter().filter(decided).cloned().collect();
                     assert_eq!(
-                        s.entries_in_status(&Clients::All, &codes, on, k)
+                        s.entries_in_status(&Clients::All, codes, on, k)
                             .await
                             .unwrap(),
                         want,
@@ -1341,14 +1345,19 @@ async fn the_waiting_list_keeps_corrected_transitions_preferences_urgency_and_re
                     let want: Vec<_> = in_region.iter().filter(decided).cloned().collect();
                     let bound = Clients::Linked(ClientLink::Region(region));
                     assert_eq!(
-                        s.entries_in_status(&bound, &codes, on, k).await.unwrap(),
+                        s.entries_in_status(&bound, codes, on, k).await.unwrap(),
                         want
                     );
                 }
             }
         }
         let open_now = s
-            .entries_in_status(&Clients::All, &Status::codes_matching("open"), on, w.now())
+            .entries_in_status(
+                &Clients::All,
+                Some(&Status::codes_matching("open")),
+                on,
+                w.now(),
+            )
             .await
             .unwrap();
         assert!(open_now.iter().any(|e| e.id == entry.id) && open_now.len() < all.len());
@@ -2328,6 +2337,62 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
                     s.client_access(&Clients::One(row.client_id)).await.unwrap(),
                     vec![row.clone()]
                 );
+            }
+        }
+        // A list's keys are its rows' ids and clients, in its order, within
+        // every bound (`Services::scoped_keys` pages on them).
+        let in_force = zothuis_domain::care::stays_at(&stays, &versions, DateTime::<Utc>::MAX_UTC);
+        let mut moments: Vec<DateTime<Utc>> = decisions.iter().map(|d| d.recorded_at).collect();
+        moments.sort();
+        let middle = moments[moments.len() / 2];
+        let mut days: Vec<NaiveDate> = in_force.iter().flat_map(|st| [Some(st.start_date), st.end_date]).flatten().collect();
+        days.sort();
+        days.dedup();
+        let key = |id: i64, client_id: i64| ListKey { id, client_id };
+        for bound in [
+            Clients::All,
+            Clients::Linked(ClientLink::Region(region_of[&huizen])),
+            Clients::Linked(ClientLink::Provider(provider)),
+            Clients::One(decisions[0].client_id),
+            Clients::Ids(vec![decisions[0].client_id, in_force[0].client_id]),
+        ] {
+            let linked: BTreeSet<i64> = s.list_clients(&bound).await.unwrap().iter().map(|c| c.id).collect();
+            assert_eq!(
+                s.client_keys(&bound).await.unwrap(),
+                s.list_clients(&bound).await.unwrap().iter().map(|c| key(c.id, c.id)).collect::<Vec<_>>(),
+                "{bound:?}"
+            );
+            for known_at in [None, Some(middle)] {
+                let recorded = |at: DateTime<Utc>| known_at.is_none_or(|k| at <= k);
+                assert_eq!(
+                    s.decision_keys(&bound, known_at).await.unwrap(),
+                    decisions.iter().filter(|d| linked.contains(&d.client_id) && recorded(d.recorded_at))
+                        .map(|d| key(d.id, d.client_id)).collect::<Vec<_>>(),
+                    "{bound:?} {known_at:?}"
+                );
+                assert_eq!(
+                    s.application_keys(&bound, known_at).await.unwrap(),
+                    apps.iter().filter(|a| linked.contains(&a.client_id) && recorded(a.recorded_at))
+                        .map(|a| key(a.id, a.client_id)).collect::<Vec<_>>(),
+                    "{bound:?} {known_at:?}"
+                );
+            }
+            let on_days = std::iter::once(None).chain(days.iter().step_by(3).map(|d| Some(*d)));
+            for on in on_days {
+                for at_provider in [None, Some(provider)] {
+                    let want: Vec<ListKey> = in_force
+                        .iter()
+                        .filter(|st| linked.contains(&st.client_id))
+                        .filter(|st| on.is_none_or(|d| st.is_active_on(d)))
+                        .filter(|st| at_provider.is_none_or(|p| st.provider_id == p))
+                        .map(|st| key(st.id, st.client_id))
+                        .collect();
+                    assert_eq!(
+                        s.current_stay_keys(&bound, on, at_provider).await.unwrap(),
+                        want,
+                        "{bound:?} {on:?} {at_provider:?}"
+                    );
+                }
             }
         }
         assert!(s.client_access(&Clients::One(i64::MAX)).await.unwrap().is_empty());

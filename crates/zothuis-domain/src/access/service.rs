@@ -324,18 +324,12 @@ impl Services {
         known_at: Option<chrono::DateTime<chrono::Utc>>,
         page: crate::paging::PageRequest,
     ) -> DomainResult<crate::paging::Page<Decision>> {
-        let load = |scope| async move {
-            let all = self.store.list_decisions(&scope).await?;
-            Ok(all
-                .into_iter()
-                .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
-                .collect())
-        };
-        self.scoped(
+        self.scoped_keys(
             ctx,
             ObjectType::Beschikking,
-            load,
-            |d: &Decision| d.client_id,
+            |scope| async move { self.store.decision_keys(&scope, known_at).await },
+            |shown| async move { self.store.list_decisions(&shown).await },
+            |x: &Decision| x.id,
             page,
         )
         .await
@@ -347,18 +341,12 @@ impl Services {
         known_at: Option<chrono::DateTime<chrono::Utc>>,
         page: crate::paging::PageRequest,
     ) -> DomainResult<crate::paging::Page<Application>> {
-        let load = |scope| async move {
-            let all = self.store.list_applications(&scope).await?;
-            Ok(all
-                .into_iter()
-                .filter(|x| known_at.is_none_or(|k| x.recorded_at <= k))
-                .collect())
-        };
-        self.scoped(
+        self.scoped_keys(
             ctx,
             ObjectType::Aanmelding,
-            load,
-            |a: &Application| a.client_id,
+            |scope| async move { self.store.application_keys(&scope, known_at).await },
+            |shown| async move { self.store.list_applications(&shown).await },
+            |x: &Application| x.id,
             page,
         )
         .await

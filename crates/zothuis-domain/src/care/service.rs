@@ -376,21 +376,37 @@ impl Services {
             (Role::Aanbieder, Scope::Aanbieder(p)) => Some(*p),
             _ => None,
         };
+        if known_at.is_none() {
+            // As known now: the keys of the stays in force decide the page,
+            // whose stays alone are read in full (`scoped_keys`).
+            let now = self.clock.now();
+            return self
+                .scoped_keys(
+                    ctx,
+                    ObjectType::Verblijf,
+                    |scope| async move {
+                        let clients = client_id.map_or(scope, Clients::One);
+                        self.store
+                            .current_stay_keys(&clients, active_on, own_provider)
+                            .await
+                    },
+                    |shown| async move {
+                        let (headers, versions) = self
+                            .store
+                            .list_current_stays(&shown, None, active_on)
+                            .await?;
+                        Ok(stays_at(&headers, &versions, now))
+                    },
+                    |st: &Stay| st.id,
+                    page,
+                )
+                .await;
+        }
+        // An earlier moment reads every version of the scope's stays.
         let load = |scope: Clients| async move {
             let clients = client_id.map_or(scope, Clients::One);
-            // As known now, only the versions in force are read, running on
-            // the day asked; an earlier moment reads every version.
-            let (headers, versions) = match known_at {
-                None => {
-                    self.store
-                        .list_current_stays(&clients, None, active_on)
-                        .await?
-                }
-                Some(_) => (
-                    self.store.list_stay_headers(&clients).await?,
-                    self.store.list_stay_versions(&clients).await?,
-                ),
-            };
+            let headers = self.store.list_stay_headers(&clients).await?;
+            let versions = self.store.list_stay_versions(&clients).await?;
             Ok(stays_at(&headers, &versions, k)
                 .into_iter()
                 .filter(|st| own_provider.is_none_or(|p| p == st.provider_id))

@@ -10,9 +10,10 @@ use crate::paging::{Page, PageRequest};
 use crate::policy::{Action, ClientAccess, Decision, can};
 use crate::reference::GemeenteCode;
 use crate::service::Services;
-use crate::store::{ClientAccessRow, ClientLink, Clients};
+use crate::store::{ClientAccessRow, ClientLink, Clients, ListKey};
 use chrono::{DateTime, Utc};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Which of the two checks a use case needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -261,22 +262,16 @@ impl Services {
         }
     }
 
-    /// Keeps the records whose client the actor may see, counts those of
-    /// restricted clients it may not see (`Page::restricted`), and returns
-    /// the page asked for, audited with the list's size and the clients on
-    /// that page: those whose data were shown (NEN 7513), not the whole
-    /// list's, which for a region would make every view a row of tens of
-    /// thousands of ids. `items` come from a store read bounded by
-    /// `list_scope`.
-    pub(crate) async fn visible<T: Clone>(
+    /// Keeps the records whose client the actor may see and counts those of
+    /// restricted clients it may not see (`Page::restricted`). `scope` is
+    /// the store bound the records were read within (`list_scope`).
+    async fn keep_readable<T>(
         &self,
         ctx: &RequestContext,
-        object: ObjectType,
         scope: Option<&Clients>,
         items: Vec<T>,
         client_of: impl Fn(&T) -> i64,
-        page: PageRequest,
-    ) -> DomainResult<Page<T>> {
+    ) -> DomainResult<(Vec<T>, i64)> {
         let readable = match scope {
             Some(scope) => {
                 self.readable_in_scope(ctx, scope, items.iter().map(&client_of))
@@ -294,16 +289,50 @@ impl Services {
                 restricted += 1;
             }
         }
+        Ok((out, restricted))
+    }
+
+    /// Audits a list shown: its size, and the clients on the page shown,
+    /// whose data were seen (NEN 7513), not the whole list's, which for a
+    /// region would make every view a row of tens of thousands of ids.
+    async fn audit_listed<T>(
+        &self,
+        ctx: &RequestContext,
+        object: ObjectType,
+        page: &Page<T>,
+        shown: impl Iterator<Item = i64>,
+    ) -> DomainResult<()> {
+        let draft = self
+            .draft(ctx, AuditAction::Listed, object, None)
+            .with_details(
+                json!({ "aantal": page.total, "afgeschermd": page.restricted,
+                "pagina": page.request.number }),
+            )
+            .showing_clients(shown);
+        self.store.append_audit(draft).await?;
+        Ok(())
+    }
+
+    /// The records whose client the actor may see, one page of them, with
+    /// how many records of restricted clients it may not see, audited
+    /// (`audit_listed`). `items` come from a store read bounded by
+    /// `list_scope`.
+    pub(crate) async fn visible<T: Clone>(
+        &self,
+        ctx: &RequestContext,
+        object: ObjectType,
+        scope: Option<&Clients>,
+        items: Vec<T>,
+        client_of: impl Fn(&T) -> i64,
+        page: PageRequest,
+    ) -> DomainResult<Page<T>> {
+        let (out, restricted) = self.keep_readable(ctx, scope, items, &client_of).await?;
         let shown = Page {
             restricted: Some(restricted),
             ..page.slice(&out)
         };
-        let draft = self
-            .draft(ctx, AuditAction::Listed, object, None)
-            .with_details(json!({ "aantal": out.len(), "afgeschermd": restricted,
-                "pagina": page.number }))
-            .showing_clients(shown.items.iter().map(&client_of));
-        self.store.append_audit(draft).await?;
+        self.audit_listed(ctx, object, &shown, shown.items.iter().map(client_of))
+            .await?;
         Ok(shown)
     }
 
@@ -329,6 +358,65 @@ impl Services {
         };
         self.visible(ctx, object, scope.as_ref(), items, client_of, page)
             .await
+    }
+
+    /// `scoped` in two reads, so that a page costs in proportion to the page
+    /// and not to the scope: first the whole list as keys in its order
+    /// (`keys`, bounded by the actor's scope), which decide what the actor
+    /// may see and what falls on the page; then the page's records in full
+    /// (`rows`, read for the page's clients and kept to the page's ids).
+    pub(crate) async fn scoped_keys<T, KeysFut, RowsFut>(
+        &self,
+        ctx: &RequestContext,
+        object: ObjectType,
+        keys: impl FnOnce(Clients) -> KeysFut,
+        rows: impl FnOnce(Clients) -> RowsFut,
+        id_of: impl Fn(&T) -> i64,
+        page: PageRequest,
+    ) -> DomainResult<Page<T>>
+    where
+        KeysFut: std::future::Future<Output = DomainResult<Vec<ListKey>>>,
+        RowsFut: std::future::Future<Output = DomainResult<Vec<T>>>,
+    {
+        let scope = self.list_scope(ctx, object).await?;
+        let keys = match &scope {
+            Some(scope) => keys(scope.clone()).await?,
+            None => Vec::new(),
+        };
+        let (kept, restricted) = self
+            .keep_readable(ctx, scope.as_ref(), keys, |k| k.client_id)
+            .await?;
+        let on_page = page.slice(&kept);
+        let items = if on_page.items.is_empty() {
+            Vec::new()
+        } else {
+            let clients: std::collections::BTreeSet<i64> =
+                on_page.items.iter().map(|k| k.client_id).collect();
+            let mut by_id: HashMap<i64, T> = rows(Clients::Ids(clients.into_iter().collect()))
+                .await?
+                .into_iter()
+                .map(|t| (id_of(&t), t))
+                .collect();
+            on_page
+                .items
+                .iter()
+                .filter_map(|k| by_id.remove(&k.id))
+                .collect()
+        };
+        let shown = Page {
+            items,
+            total: on_page.total,
+            request: page,
+            restricted: Some(restricted),
+        };
+        let clients: HashMap<i64, i64> =
+            on_page.items.iter().map(|k| (k.id, k.client_id)).collect();
+        let seen = shown
+            .items
+            .iter()
+            .filter_map(|t| clients.get(&id_of(t)).copied());
+        self.audit_listed(ctx, object, &shown, seen).await?;
+        Ok(shown)
     }
 
     /// Whether the actor may read this client, without auditing a refusal
@@ -522,8 +610,21 @@ impl Services {
         query: &str,
         page: PageRequest,
     ) -> DomainResult<Page<Client>> {
-        let scope = self.list_scope(ctx, ObjectType::Client).await?;
         let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            // Everyone in scope: a page of keys first (`scoped_keys`).
+            return self
+                .scoped_keys(
+                    ctx,
+                    ObjectType::Client,
+                    |scope| async move { self.store.client_keys(&scope).await },
+                    |shown| async move { self.store.list_clients(&shown).await },
+                    |c: &Client| c.id,
+                    page,
+                )
+                .await;
+        }
+        let scope = self.list_scope(ctx, ObjectType::Client).await?;
         let bsn = super::Bsn::parse(&q).ok();
         let mut visible = Vec::new();
         if let Some(scope) = scope {
@@ -533,8 +634,7 @@ impl Services {
                 .await?
                 .into_iter()
                 .filter(|c| {
-                    q.is_empty()
-                        || bsn.as_ref().is_some_and(|b| c.bsn.as_ref() == Some(b))
+                    bsn.as_ref().is_some_and(|b| c.bsn.as_ref() == Some(b))
                         || c.full_name().to_lowercase().contains(&q)
                         || c.date_of_birth.to_string() == q
                 })

@@ -46,6 +46,21 @@ pub struct WaitlistLine {
     pub residence: GemeenteCode,
 }
 
+/// A line of the overview before its page is known: the state and the
+/// residence are decided early only when a filter needs them.
+#[derive(Debug, Clone)]
+struct Candidate {
+    entry: Entry,
+    state: Option<EntryState>,
+    residence: Option<GemeenteCode>,
+}
+
+/// The clients of these entries, each once.
+fn clients_of(entries: &[&Entry]) -> Clients {
+    let ids: std::collections::BTreeSet<i64> = entries.iter().map(|e| e.client_id).collect();
+    Clients::Ids(ids.into_iter().collect())
+}
+
 fn no_entry() -> DomainError {
     DomainError::NotFound("Deze inschrijving bestaat niet of is voor u niet zichtbaar".into())
 }
@@ -64,29 +79,58 @@ impl Services {
         page: PageRequest,
     ) -> DomainResult<Page<WaitlistLine>> {
         let k = known_at.unwrap_or_else(|| self.clock.now());
-        let (lines, restricted) = match self.list_scope(ctx, ObjectType::Wachtlijst).await? {
+        let (mut lines, restricted) = match self.list_scope(ctx, ObjectType::Wachtlijst).await? {
             Some(scope) => self.waitlist_lines(ctx, &scope, filter, day, k).await?,
             None => (Vec::new(), 0),
         };
-        // Personal details only for the page that is shown.
-        let page = page.slice(&lines);
+        // Longest waiting first; the entry id keeps pages stable between
+        // requests. The waiting days follow from the entry alone
+        // (`state_on`), so the whole list is ordered before any state is
+        // decided.
+        let waiting = |e: &Entry| (day - e.waiting_since).num_days().max(0);
+        lines.sort_by_key(|l| (std::cmp::Reverse(waiting(&l.entry)), l.entry.id));
+        // Only the page's lines are read in full: their states, residences
+        // (when no filter needed them already) and personal details.
+        let shown = page.slice(&lines);
+        let unknown: Vec<&Entry> = shown
+            .items
+            .iter()
+            .filter(|l| l.state.is_none())
+            .map(|l| &l.entry)
+            .collect();
+        let mut states = self.states_of(&unknown, day, k).await?;
+        let unplaced: Vec<&Entry> = shown
+            .items
+            .iter()
+            .filter(|l| l.residence.is_none())
+            .map(|l| &l.entry)
+            .collect();
+        let mut residences = self.residences_of(&unplaced).await?;
         let clients: HashMap<i64, Client> = self
             .store
             .list_clients(&Clients::Ids(
-                page.items.iter().map(|(s, _)| s.entry.client_id).collect(),
+                shown.items.iter().map(|l| l.entry.client_id).collect(),
             ))
             .await?
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let mut items = Vec::with_capacity(page.items.len());
-        for (state, residence) in page.items {
-            let client = clients
-                .get(&state.entry.client_id)
-                .cloned()
-                .ok_or_else(|| {
-                    DomainError::Internal("cliënt van een inschrijving ontbreekt".into())
-                })?;
+        let mut items = Vec::with_capacity(shown.items.len());
+        for line in shown.items {
+            let id = line.entry.id;
+            // An entry changed between the two reads is left off this page.
+            let Some(state) = line.state.or_else(|| states.remove(&id)) else {
+                continue;
+            };
+            let client = clients.get(&line.entry.client_id).cloned().ok_or_else(|| {
+                DomainError::Internal("cliënt van een inschrijving ontbreekt".into())
+            })?;
+            let residence = match line.residence {
+                Some(r) => r,
+                None => residences
+                    .remove(&id)
+                    .unwrap_or_else(|| line.entry.responsible.clone()),
+            };
             items.push(WaitlistLine {
                 state,
                 client,
@@ -95,8 +139,8 @@ impl Services {
         }
         let result = Page {
             items,
-            total: page.total,
-            request: page.request,
+            total: shown.total,
+            request: shown.request,
             restricted: Some(restricted as i64),
         };
         let draft = self
@@ -112,8 +156,9 @@ impl Services {
     }
 
     /// The entries of the overview within a store bound that the actor may
-    /// see, with the residence of each, sorted, and how many lines of
-    /// restricted clients it may not see; not audited.
+    /// see, and how many lines of restricted clients it may not see; not
+    /// audited, not ordered. A line's state and residence are decided here
+    /// only when a filter needs them; otherwise for the page shown.
     async fn waitlist_lines(
         &self,
         ctx: &RequestContext,
@@ -121,110 +166,137 @@ impl Services {
         filter: &WaitlistFilter,
         day: NaiveDate,
         k: DateTime<Utc>,
-    ) -> DomainResult<(Vec<(EntryState, GemeenteCode)>, usize)> {
-        // A status filter is narrowed in the store, so that a region's open
-        // list does not read every entry the region ever had; the state of
-        // each entry read is still decided here.
-        let entries = match filter.status.as_deref() {
-            None | Some("") => self.store.list_entries(scope).await?,
-            Some(code) => {
-                let codes = Status::codes_matching(code);
-                self.store.entries_in_status(scope, &codes, day, k).await?
-            }
-        };
-        // Everything else is read for the clients with an entry only.
-        let with_entry = Clients::Ids(
-            entries
-                .iter()
-                .map(|e| e.client_id)
-                .collect::<std::collections::BTreeSet<_>>()
+    ) -> DomainResult<(Vec<Candidate>, usize)> {
+        // The entries on the list that day, narrowed to a status in the
+        // store (conformance: exactly as `state_on` decides), so that a
+        // region's list does not read every transition the region ever had.
+        let codes = filter
+            .status
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(Status::codes_matching);
+        let entries: Vec<Entry> = self
+            .store
+            .entries_in_status(scope, codes.as_deref(), day, k)
+            .await?
+            .into_iter()
+            .filter(|entry| {
+                filter.product_id.is_none_or(|p| entry.product_id == p)
+                    && filter
+                        .municipality
+                        .as_ref()
+                        .is_none_or(|m| &entry.responsible == m)
+                    && filter
+                        .preferred_provider
+                        .is_none_or(|p| entry.preferred_provider == Some(p))
+            })
+            .collect();
+        let mut lines: Vec<Candidate> = entries
+            .into_iter()
+            .map(|entry| Candidate {
+                entry,
+                state: None,
+                residence: None,
+            })
+            .collect();
+        // The provider of a screening is in the state.
+        if let Some(provider) = filter.provider_id {
+            let all: Vec<&Entry> = lines.iter().map(|l| &l.entry).collect();
+            let mut states = self.states_of(&all, day, k).await?;
+            lines = lines
                 .into_iter()
-                .collect(),
-        );
-        // Grouped once: scanning all transitions per entry costs entries ×
-        // transitions, which does not finish at national scale.
+                .filter_map(|mut l| {
+                    let state = states.remove(&l.entry.id)?;
+                    (state.status.provider_id() == Some(provider)).then(|| {
+                        l.state = Some(state);
+                        l
+                    })
+                })
+                .collect();
+        }
+        if let Some(m) = &filter.resident_of {
+            let all: Vec<&Entry> = lines.iter().map(|l| &l.entry).collect();
+            let mut residences = self.residences_of(&all).await?;
+            lines = lines
+                .into_iter()
+                .filter_map(|mut l| {
+                    let residence = residences
+                        .remove(&l.entry.id)
+                        .unwrap_or_else(|| l.entry.responsible.clone());
+                    (&l.entry.responsible == m || &residence == m).then(|| {
+                        l.residence = Some(residence);
+                        l
+                    })
+                })
+                .collect();
+        }
+        let readable = self
+            .readable_in_scope(ctx, scope, lines.iter().map(|l| l.entry.client_id))
+            .await?;
+        let restricted = lines
+            .iter()
+            .filter(|l| readable.restricted.contains(&l.entry.client_id))
+            .count();
+        lines.retain(|l| readable.contains(&l.entry.client_id));
+        Ok((lines, restricted))
+    }
+
+    /// The state on `day` as known at `k` of each of these entries that has
+    /// one, by entry id; their transitions grouped once (scanning all
+    /// transitions per entry costs entries × transitions).
+    async fn states_of(
+        &self,
+        entries: &[&Entry],
+        day: NaiveDate,
+        k: DateTime<Utc>,
+    ) -> DomainResult<HashMap<i64, EntryState>> {
+        if entries.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let clients = clients_of(entries);
         let mut by_entry: HashMap<i64, Vec<Transition>> = HashMap::new();
-        for t in self.store.client_transitions(&with_entry).await? {
+        for t in self.store.client_transitions(&clients).await? {
             by_entry.entry(t.entry_id).or_default().push(t);
         }
-        let mut kept = Vec::new();
-        for entry in entries {
-            if entry.created_at > k {
-                continue;
-            }
-            let own = by_entry.get(&entry.id).map_or(&[][..], Vec::as_slice);
-            let Some(state) = state_on(&entry, own, day, k) else {
-                continue;
-            };
-            let keep = filter
-                .status
-                .as_deref()
-                .is_none_or(|code| state.status.matches(code))
-                && filter.product_id.is_none_or(|p| entry.product_id == p)
-                && filter
-                    .municipality
-                    .as_ref()
-                    .is_none_or(|m| &entry.responsible == m)
-                && filter
-                    .provider_id
-                    .is_none_or(|p| state.status.provider_id() == Some(p))
-                && filter
-                    .preferred_provider
-                    .is_none_or(|p| entry.preferred_provider == Some(p));
-            if keep {
-                kept.push(state);
-            }
+        Ok(entries
+            .iter()
+            .filter_map(|entry| {
+                let own = by_entry.get(&entry.id).map_or(&[][..], Vec::as_slice);
+                state_on(entry, own, day, k).map(|state| (entry.id, state))
+            })
+            .collect())
+    }
+
+    /// Where each of these entries' clients lives as far as the waiting list
+    /// knows (`WaitlistLine::residence`), by entry id; an entry whose
+    /// application is not found is left out (the caller falls back on the
+    /// responsible municipality).
+    async fn residences_of(&self, entries: &[&Entry]) -> DomainResult<HashMap<i64, GemeenteCode>> {
+        if entries.is_empty() {
+            return Ok(HashMap::new());
         }
-        // The residence only for the lines kept so far: decisions are wide rows.
-        let kept_clients = Clients::Ids(
-            kept.iter()
-                .map(|s| s.entry.client_id)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect(),
-        );
+        let clients = clients_of(entries);
         let applied_at: HashMap<i64, i64> = self
             .store
-            .list_decisions(&kept_clients)
+            .list_decisions(&clients)
             .await?
             .into_iter()
             .map(|d| (d.id, d.application_id))
             .collect();
-        let application_municipality: HashMap<i64, GemeenteCode> = self
+        let municipality: HashMap<i64, GemeenteCode> = self
             .store
-            .list_applications(&kept_clients)
+            .list_applications(&clients)
             .await?
             .into_iter()
             .map(|a| (a.id, a.municipality))
             .collect();
-        let mut kept: Vec<(EntryState, GemeenteCode)> = kept
-            .into_iter()
-            .map(|state| {
-                let residence = applied_at
-                    .get(&state.entry.decision_id)
-                    .and_then(|a| application_municipality.get(a))
-                    .unwrap_or(&state.entry.responsible)
-                    .clone();
-                (state, residence)
-            })
-            .filter(|(state, residence)| {
-                filter
-                    .resident_of
-                    .as_ref()
-                    .is_none_or(|m| &state.entry.responsible == m || residence == m)
-            })
-            .collect();
-        let readable = self
-            .readable_in_scope(ctx, scope, kept.iter().map(|(s, _)| s.entry.client_id))
-            .await?;
-        let restricted = kept
+        Ok(entries
             .iter()
-            .filter(|(s, _)| readable.restricted.contains(&s.entry.client_id))
-            .count();
-        kept.retain(|(s, _)| readable.contains(&s.entry.client_id));
-        // Longest waiting first; the entry id keeps pages stable between requests.
-        kept.sort_by_key(|(s, _)| (std::cmp::Reverse(s.waiting_days), s.entry.id));
-        Ok((kept, restricted))
+            .filter_map(|e| {
+                let application = applied_at.get(&e.decision_id)?;
+                Some((e.id, municipality.get(application)?.clone()))
+            })
+            .collect())
     }
 
     async fn load_entry_for(

@@ -19,6 +19,7 @@ mod disk_full;
 mod figures;
 mod http_edge;
 mod import;
+mod lists;
 mod openapi;
 mod pages;
 mod plans;
