@@ -323,7 +323,7 @@ impl ClientStore for DbStore {
                 and not exists (select 1 from waitlist_transitions c where c.supersedes = t.id)
              union
              select s.client_id, v.provider_id from stay_versions v join stays s on s.id = v.stay_id
-              where {s} and v.id = (select max(l.id) from stay_versions l where l.stay_id = s.id)
+              where {s} and not v.replaced
              order by 1, 2",
             e = clients_sql(clients, "e.client_id", 1),
             s = clients_sql(clients, "s.client_id", 1),

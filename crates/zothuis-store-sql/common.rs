@@ -206,13 +206,16 @@ pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: us
         ClientLink::Region(_) => {
             format!("in (select code from municipalities where region_id = ${n})")
         }
+        // The referrals and placements `client_access` counts: a referral
+        // not corrected away, a stay's version in force.
         ClientLink::Provider(_) => {
             return format!(
                 "select e.client_id from waitlist_transitions t
                    join waitlist_entries e on e.id = t.entry_id
-                  where t.provider_id = ${n} and t.status = 'in-screening'
+                  where t.provider_id = ${n} and t.status = 'in-screening' and not t.retracted
+                    and not exists (select 1 from waitlist_transitions c where c.supersedes = t.id)
                  union all select s.client_id from stay_versions v
-                   join stays s on s.id = v.stay_id where v.provider_id = ${n}"
+                   join stays s on s.id = v.stay_id where v.provider_id = ${n} and not v.replaced"
             );
         }
     };

@@ -164,16 +164,18 @@ fn client_access(actor: &Actor, c: &ClientAccess<'_>, reading: bool) -> Decision
 /// Whether the store's link of the actor's scope (`store::ClientLink`) is
 /// exactly the in-scope condition of `client_access`, so that a client read
 /// through that link is readable unless restricted without a grant. True for
-/// the waitlist manager and the consultant: the link is the municipality of
-/// registration, of an application or of a decision's responsibility, the
-/// same municipalities (and their regions) the access facts hold. Not for a
-/// provider: its link holds every referral and placement ever recorded, the
-/// policy only those in force, so each client is decided on its facts. The
-/// store conformance suite checks the equivalence on the demo population.
+/// every role that sees clients: for the waitlist manager and the consultant
+/// the link is the municipality of registration, of an application or of a
+/// decision's responsibility, the same municipalities (and their regions)
+/// the access facts hold; for a provider the referrals not corrected away
+/// and the stays' versions in force, the providers the access facts hold.
+/// The store conformance suite checks the equivalence client by client.
 pub fn link_is_scope(actor: &Actor) -> bool {
     matches!(
         (&actor.role, &actor.scope),
-        (Role::WmoConsulent, Scope::Gemeente(_)) | (Role::Wachtlijstbeheerder, Scope::Regio(_))
+        (Role::WmoConsulent, Scope::Gemeente(_))
+            | (Role::Wachtlijstbeheerder, Scope::Regio(_))
+            | (Role::Aanbieder, Scope::Aanbieder(_))
     )
 }
 

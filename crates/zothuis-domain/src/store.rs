@@ -52,8 +52,9 @@ pub enum ClientLink {
     Municipality(GemeenteCode),
     /// The same for any municipality of the region.
     Region(i64),
-    /// Referred to the provider for screening, or placed with it, in any
-    /// version of the record.
+    /// Referred to the provider for screening (a referral not corrected
+    /// away), or placed with it (a stay whose version in force is there):
+    /// the providers of `ClientAccessRow`.
     Provider(i64),
 }
 

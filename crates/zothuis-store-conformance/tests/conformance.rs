@@ -2261,17 +2261,21 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
             linked.extend(apps.iter().filter(|a| at(&a.municipality)).map(|a| a.client_id));
             linked.extend(decisions.iter().filter(|d| at(&d.responsible)).map(|d| d.client_id));
             if let ClientLink::Provider(p) = link {
+                // A referral not corrected away (retracted or superseded),
+                // a stay whose version in force is there.
+                let superseded: BTreeSet<i64> = transitions.iter().filter_map(|t| t.supersedes).collect();
                 linked.extend(
                     transitions
                         .iter()
+                        .filter(|t| !t.retracted && !superseded.contains(&t.id))
                         .filter(|t| matches!(t.status, zothuis_domain::waitlist::Status::InScreening { provider_id } if provider_id == p))
                         .map(|t| entry_client[&t.entry_id]),
                 );
                 linked.extend(
-                    versions
+                    zothuis_domain::care::stays_at(&stays, &versions, DateTime::<Utc>::MAX_UTC)
                         .iter()
-                        .filter(|v| v.provider_id == p)
-                        .map(|v| stay_client[&v.stay_id]),
+                        .filter(|st| st.provider_id == p)
+                        .map(|st| st.client_id),
                 );
             }
             assert!(!linked.is_empty(), "{link:?}");
@@ -2402,11 +2406,11 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
     .await;
 }
 
-/// `policy::link_is_scope`: for the waitlist manager and the consultant, a
-/// client is readable exactly when the store links it to their scope and it
-/// is not restricted without a grant, so that lists decide only the
-/// restricted clients on their facts (`Services::readable_in_scope`). For a
-/// provider the link is wider than the policy's scope.
+/// `policy::link_is_scope`: for the waitlist manager, the consultant and a
+/// provider, a client is readable exactly when the store links it to their
+/// scope and it is not restricted without a grant, so that lists decide
+/// only the restricted clients on their facts
+/// (`Services::readable_in_scope`).
 #[tokio::test]
 async fn the_manager_and_consultant_scope_is_the_store_link() {
     use zothuis_domain::admin::{Actor, ActorKind};
@@ -2449,6 +2453,20 @@ async fn the_manager_and_consultant_scope_is_the_store_link() {
         }
         let everyone = s.client_access(&Clients::All).await.unwrap();
         let region = w.region("GV").await.id;
+        // Every provider that has a referral or a placement.
+        let providers: std::collections::BTreeSet<i64> = everyone
+            .iter()
+            .flat_map(|a| a.providers.iter().copied())
+            .collect();
+        assert!(providers.len() > 1);
+        let provider_cases = providers.iter().map(|p| {
+            (
+                1,
+                Role::Aanbieder,
+                Scope::Aanbieder(*p),
+                ClientLink::Provider(*p),
+            )
+        });
         let cases = [
             (
                 manager,
@@ -2469,7 +2487,7 @@ async fn the_manager_and_consultant_scope_is_the_store_link() {
                 ClientLink::Municipality(gm("GM0453")),
             ),
         ];
-        for (id, role, scope, link) in cases {
+        for (id, role, scope, link) in cases.into_iter().chain(provider_cases) {
             let actor = Actor {
                 kind: ActorKind::User,
                 id,
@@ -2507,14 +2525,6 @@ async fn the_manager_and_consultant_scope_is_the_store_link() {
             assert_eq!(restricted.len(), n);
             assert!(restricted.windows(2).all(|p| p[0] < p[1]), "ascending");
         }
-        let provider = Actor {
-            kind: ActorKind::User,
-            id: 1,
-            name: "test".into(),
-            role: Role::Aanbieder,
-            scope: Scope::Aanbieder(1),
-        };
-        assert!(!link_is_scope(&provider));
     })
     .await;
 }
