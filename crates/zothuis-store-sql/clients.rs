@@ -346,6 +346,17 @@ impl ClientStore for DbStore {
                 row.grants.push(r.try_get(1).map_err(internal)?);
             }
         }
+        let access_points = fetch(format!(
+            "select distinct client_id, region_id from shelter_reports where {} order by 1, 2",
+            clients_sql(clients, "client_id", 1)
+        ))
+        .await?;
+        for r in &access_points {
+            let id: i64 = r.try_get(0).map_err(internal)?;
+            if let Some(row) = out.get_mut(&id) {
+                row.access_points.push(r.try_get(1).map_err(internal)?);
+            }
+        }
         Ok(out.into_values().collect())
     }
 

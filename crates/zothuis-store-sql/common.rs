@@ -208,6 +208,9 @@ pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: us
         }
         // The referrals and placements `client_access` counts: a referral
         // not corrected away, a stay's version in force.
+        ClientLink::AccessPoint(_) => {
+            return format!("select client_id from shelter_reports where region_id = ${n}");
+        }
         ClientLink::Provider(_) => {
             return format!(
                 "select e.client_id from waitlist_transitions t
@@ -241,7 +244,9 @@ pub(crate) fn bind_clients<'q>(
         }
         Clients::One(id) => q.bind(*id),
         Clients::Linked(ClientLink::Municipality(m)) => q.bind(m.as_str().to_string()),
-        Clients::Linked(ClientLink::Region(r) | ClientLink::Provider(r)) => q.bind(*r),
+        Clients::Linked(
+            ClientLink::Region(r) | ClientLink::Provider(r) | ClientLink::AccessPoint(r),
+        ) => q.bind(*r),
     }
 }
 
@@ -253,17 +258,29 @@ pub(crate) async fn rows_for_clients(
     column: &str,
     clients: &zothuis_domain::store::Clients,
 ) -> Result<Vec<crate::DbRow>, DomainError> {
-    let sql = sql.replace("{clients}", &clients_sql(clients, column, 1));
-    bind_clients(sqlx::query(sqlx::AssertSqlSafe(sql)), clients)
+    rows_for_clients_bound(pool, sql, column, clients, 1, |q| q).await
+}
+
+/// `rows_for_clients` with more parameters: `{clients}` in `sql` stands for
+/// "`column` holds one of these clients", whose parameter is `$n`, after
+/// the `n - 1` parameters that `bind` binds.
+pub(crate) async fn rows_for_clients_bound(
+    pool: &sqlx::Pool<Db>,
+    sql: &str,
+    column: &str,
+    clients: &zothuis_domain::store::Clients,
+    n: usize,
+    bind: impl for<'q> FnOnce(DbQuery<'q>) -> DbQuery<'q>,
+) -> Result<Vec<crate::DbRow>, DomainError> {
+    let sql = sql.replace("{clients}", &clients_sql(clients, column, n));
+    bind_clients(bind(sqlx::query(sqlx::AssertSqlSafe(sql))), clients)
         .fetch_all(pool)
         .await
         .map_err(internal)
 }
 
 /// Reads a list's keys (`store::ListKey`: the row's id, then its client's,
-/// as the first two columns). `{clients}` in `sql` stands for "`column`
-/// holds one of these clients", whose parameter is `$n`, after the `n - 1`
-/// parameters that `bind` binds.
+/// as the first two columns), as `rows_for_clients_bound`.
 pub(crate) async fn keys_for_clients(
     pool: &sqlx::Pool<Db>,
     sql: &str,
@@ -273,11 +290,7 @@ pub(crate) async fn keys_for_clients(
     bind: impl for<'q> FnOnce(DbQuery<'q>) -> DbQuery<'q>,
 ) -> Result<Vec<zothuis_domain::store::ListKey>, DomainError> {
     use sqlx::Row;
-    let sql = sql.replace("{clients}", &clients_sql(clients, column, n));
-    let rows = bind_clients(bind(sqlx::query(sqlx::AssertSqlSafe(sql))), clients)
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?;
+    let rows = rows_for_clients_bound(pool, sql, column, clients, n, bind).await?;
     rows.iter()
         .map(|r| {
             Ok(zothuis_domain::store::ListKey {

@@ -94,6 +94,8 @@ pub enum ObjectType {
     Cijfers,
     Beleidsplan,
     Voortgangsrapportage,
+    /// A registration at the central access point for shelter.
+    MeldingOpvang,
 }
 
 impl ObjectType {
@@ -126,6 +128,7 @@ impl ObjectType {
             ObjectType::Cijfers => "cijfers",
             ObjectType::Beleidsplan => "beleidsplan",
             ObjectType::Voortgangsrapportage => "voortgangsrapportage",
+            ObjectType::MeldingOpvang => "melding-opvang",
         }
     }
 }

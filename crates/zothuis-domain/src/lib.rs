@@ -2,6 +2,23 @@
 //! the store traits (ports). No I/O: storage comes in through `store::Store`,
 //! time through `clock::Clock`.
 
+/// A closed list of codes with their Dutch labels: `code`, `label` and
+/// `parse` (with the message for a value not on the list).
+macro_rules! code_list {
+    ($t:ident, $msg:literal, $( $v:ident => ($code:literal, $label:literal) ),+ $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $t { $( $v ),+ }
+        impl $t {
+            pub const ALL: &'static [$t] = &[$( $t::$v ),+];
+            pub fn code(self) -> &'static str { match self { $( $t::$v => $code ),+ } }
+            pub fn label(self) -> &'static str { match self { $( $t::$v => $label ),+ } }
+            pub fn parse(s: &str) -> Result<$t, &'static str> {
+                Self::ALL.iter().copied().find(|x| x.code() == s.trim()).ok_or($msg)
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod admin;
 pub mod audit;
@@ -19,6 +36,7 @@ pub mod plan;
 pub mod policy;
 pub mod reference;
 pub mod service;
+pub mod shelter;
 pub mod store;
 pub mod waitlist;
 

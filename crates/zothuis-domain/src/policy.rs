@@ -39,6 +39,11 @@ pub enum Action<'a> {
     /// Import clients and their history from spreadsheets (for the own
     /// region; the operator at the command line for any).
     ImportClients,
+    /// Register at, and record outcomes for, the central access point for
+    /// shelter of this region.
+    ManageShelterAccess {
+        region_id: i64,
+    },
 }
 
 /// What the policy needs to know about a client to decide who may see it.
@@ -51,6 +56,8 @@ pub struct ClientAccess<'a> {
     pub regions: &'a [i64],
     /// Providers the client was referred to or placed with.
     pub providers: &'a [i64],
+    /// Regions whose central access point for shelter registered the client.
+    pub access_points: &'a [i64],
     pub restricted: bool,
     /// The actor was explicitly granted access to this restricted client.
     pub granted: bool,
@@ -124,10 +131,22 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
         } => match (&actor.role, &actor.scope) {
             (Role::WmoConsulent, Scope::Gemeente(own)) if own == municipality => Allow,
             (Role::Wachtlijstbeheerder, Scope::Regio(own)) if *own == region_id => Allow,
-            (Role::WmoConsulent | Role::Wachtlijstbeheerder, _) => {
+            // The access point registers who turns up, for a municipality of
+            // its region (usually the centrumgemeente that runs it).
+            (Role::Toegangsmedewerker, Scope::Regio(own)) if *own == region_id => Allow,
+            (Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Toegangsmedewerker, _) => {
                 Deny("u kunt alleen cliënten registreren voor uw eigen gemeente of regio")
             }
             _ => Deny("uw rol registreert geen cliënten"),
+        },
+        // The access point of a region is run by its own staff (DESIGN.md
+        // "Who uses it"; issue: Brede Centrale Toegang).
+        Action::ManageShelterAccess { region_id } => match (&actor.role, &actor.scope) {
+            (Role::Toegangsmedewerker, Scope::Regio(own)) if *own == region_id => Allow,
+            (Role::Toegangsmedewerker, _) => {
+                Deny("deze melding hoort bij de centrale toegang van een andere regio")
+            }
+            _ => Deny("alleen de centrale toegang registreert meldingen voor de opvang"),
         },
         Action::ImportClients => match (&actor.kind, &actor.role, &actor.scope) {
             (crate::admin::ActorKind::System, _, _) => Allow,
@@ -152,6 +171,9 @@ fn client_access(actor: &Actor, c: &ClientAccess<'_>, reading: bool) -> Decision
         // Providers see the clients referred to or placed with them, but do
         // not change their personal details.
         (Role::Aanbieder, Scope::Aanbieder(own)) => reading && c.providers.contains(own),
+        // The access point sees the people it registered itself, not the
+        // region's other clients (AVG art. 5 lid 1 c).
+        (Role::Toegangsmedewerker, Scope::Regio(own)) => c.access_points.contains(own),
         _ => return Deny("uw rol heeft geen toegang tot persoonsgegevens van cliënten"),
     };
     if in_scope {
@@ -168,7 +190,8 @@ fn client_access(actor: &Actor, c: &ClientAccess<'_>, reading: bool) -> Decision
 /// the link is the municipality of registration, of an application or of a
 /// decision's responsibility, the same municipalities (and their regions)
 /// the access facts hold; for a provider the referrals not corrected away
-/// and the stays' versions in force, the providers the access facts hold.
+/// and the stays' versions in force, the providers the access facts hold;
+/// for the access point its registrations.
 /// The store conformance suite checks the equivalence client by client.
 pub fn link_is_scope(actor: &Actor) -> bool {
     matches!(
@@ -176,6 +199,7 @@ pub fn link_is_scope(actor: &Actor) -> bool {
         (Role::WmoConsulent, Scope::Gemeente(_))
             | (Role::Wachtlijstbeheerder, Scope::Regio(_))
             | (Role::Aanbieder, Scope::Aanbieder(_))
+            | (Role::Toegangsmedewerker, Scope::Regio(_))
     )
 }
 
@@ -185,7 +209,10 @@ impl Role {
     pub fn reads_client_data(self) -> bool {
         matches!(
             self,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
+            Role::WmoConsulent
+                | Role::Wachtlijstbeheerder
+                | Role::Aanbieder
+                | Role::Toegangsmedewerker
         )
     }
 }
@@ -337,7 +364,8 @@ pub struct FigureView {
 
 /// The waitlist manager, consultants and providers work with the clients
 /// behind the figures and see them unsuppressed, each for their own area;
-/// policy advisers, directors and the privacy officer see aggregates only.
+/// policy advisers, directors, the privacy officer and the access point see
+/// aggregates only.
 /// The technical administrator sees no care figures.
 pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
     let scope = match &actor.scope {
@@ -349,7 +377,9 @@ pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
     let suppressed = match actor.role {
         Role::Beheerder => return Err("een beheerder ziet geen zorgcijfers"),
         Role::Wachtlijstbeheerder | Role::WmoConsulent | Role::Aanbieder => false,
-        Role::Beleidsadviseur | Role::Bestuurder | Role::Fg => true,
+        // The access point sees its own registrations, not the region's
+        // other clients behind the figures: aggregates only, as policy roles.
+        Role::Beleidsadviseur | Role::Bestuurder | Role::Fg | Role::Toegangsmedewerker => true,
     };
     Ok(FigureView { scope, suppressed })
 }
@@ -466,6 +496,7 @@ mod plan_and_figure_tests {
             municipalities: std::slice::from_ref(&gm),
             regions: &[7],
             providers: &[3],
+            access_points: &[7],
             restricted: false,
             granted: false,
         };

@@ -34,6 +34,11 @@ pub struct Settings {
     /// only (DESIGN.md "Small numbers are suppressed"; 5 is the usual
     /// threshold of Dutch statistical offices).
     pub small_numbers: u64,
+    /// How the access point for shelter finds the municipality of origin
+    /// (`shelter::OriginRule`), and the regions (by code) with a rule of
+    /// their own.
+    pub origin_rule: crate::shelter::OriginRule,
+    pub origin_rules: std::collections::BTreeMap<String, crate::shelter::OriginRule>,
 }
 
 impl Default for Settings {
@@ -47,6 +52,8 @@ impl Default for Settings {
             review_weeks_default: 8,
             priority: crate::waitlist::matching::Priority::DEFAULT.to_vec(),
             small_numbers: 5,
+            origin_rule: crate::shelter::OriginRule::default(),
+            origin_rules: std::collections::BTreeMap::new(),
         }
     }
 }

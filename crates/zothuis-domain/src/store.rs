@@ -14,6 +14,7 @@ use crate::error::DomainResult;
 use crate::import::plan::ImportBatch;
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
+use crate::shelter::{Registration, RegistrationFacts};
 use crate::waitlist::review::{Review, ReviewOutcome};
 use crate::waitlist::{Entry, Transition, TransitionData};
 use async_trait::async_trait;
@@ -56,6 +57,8 @@ pub enum ClientLink {
     /// away), or placed with it (a stay whose version in force is there):
     /// the providers of `ClientAccessRow`.
     Provider(i64),
+    /// Registered at the region's central access point for shelter.
+    AccessPoint(i64),
 }
 
 /// The facts that decide who may see a client (`policy::ClientAccess`), as
@@ -73,6 +76,8 @@ pub struct ClientAccessRow {
     pub providers: Vec<i64>,
     /// Users explicitly granted access (restricted clients).
     pub grants: Vec<i64>,
+    /// Regions whose central access point registered the client.
+    pub access_points: Vec<i64>,
 }
 
 #[async_trait]
@@ -612,6 +617,61 @@ pub trait CareStore: Send + Sync {
     ) -> DomainResult<Vec<ListKey>>;
 }
 
+/// Whom a registration at the access point is about.
+#[derive(Debug, Clone)]
+pub enum RegistrationPerson {
+    /// A client zothuis knows.
+    Existing(i64),
+    /// A person registered with the registration, for a municipality of the
+    /// region; `audit` is the client's own audit row (its ids are filled in).
+    New {
+        data: ClientData,
+        registered_by: GemeenteCode,
+        /// A restricted client is granted to whoever registers it.
+        grant_to: Option<i64>,
+        audit: AuditDraft,
+    },
+}
+
+#[async_trait]
+pub trait ShelterStore: Send + Sync {
+    /// A new registration at a region's access point with its first
+    /// version, and its audit row, in one transaction; for a person new to
+    /// zothuis the client too (with its own audit row, `RegistrationPerson::New`).
+    async fn create_registration(
+        &self,
+        person: &RegistrationPerson,
+        region_id: i64,
+        facts: &RegistrationFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Registration>;
+    /// A new version (a correction or an outcome); `expected_version` must
+    /// still be the latest, or nothing is written (`StaleVersion`).
+    async fn add_registration_version(
+        &self,
+        id: i64,
+        expected_version: i64,
+        facts: &RegistrationFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Registration>;
+    /// Every version of one registration, in recording order; empty when
+    /// there is none.
+    async fn registration_versions(&self, id: i64) -> DomainResult<Vec<Registration>>;
+    /// The registrations of the clients asked for, optionally of one
+    /// region's access point, each as its latest version recorded by
+    /// `known_at` (those created later left out); by id.
+    async fn list_registrations(
+        &self,
+        clients: &Clients,
+        region_id: Option<i64>,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Vec<Registration>>;
+}
+
 #[async_trait]
 pub trait ImportStore: Send + Sync {
     /// Writes a validated import in one transaction: every client with its
@@ -716,6 +776,7 @@ pub trait Store:
     + AccessStore
     + WaitlistStore
     + CareStore
+    + ShelterStore
     + ImportStore
     + FigureStore
     + PlanStore
@@ -731,6 +792,7 @@ impl<T> Store for T where
         + AccessStore
         + WaitlistStore
         + CareStore
+        + ShelterStore
         + ImportStore
         + FigureStore
         + PlanStore

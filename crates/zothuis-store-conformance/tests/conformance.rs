@@ -2254,7 +2254,7 @@ async fn reads_bounded_by_a_scope_hold_exactly_the_linked_clients() {
             let at = |m: &GemeenteCode| match &link {
                 ClientLink::Municipality(own) => m == own,
                 ClientLink::Region(r) => region_of.get(m) == Some(r),
-                ClientLink::Provider(_) => false,
+                ClientLink::Provider(_) | ClientLink::AccessPoint(_) => false,
             };
             let mut linked: BTreeSet<i64> = BTreeSet::new();
             linked.extend(clients.iter().filter(|c| at(&c.registered_by)).map(|c| c.id));
@@ -2508,6 +2508,7 @@ async fn the_manager_and_consultant_scope_is_the_store_link() {
                     municipalities: &a.municipalities,
                     regions: &a.regions,
                     providers: &a.providers,
+                    access_points: &a.access_points,
                     restricted: a.restricted,
                     granted: a.restricted && a.grants.contains(&actor.id),
                 };
@@ -2525,6 +2526,183 @@ async fn the_manager_and_consultant_scope_is_the_store_link() {
             assert_eq!(restricted.len(), n);
             assert!(restricted.windows(2).all(|p| p[0] < p[1]), "ascending");
         }
+    })
+    .await;
+}
+
+/// Registrations at the central access point: a new person is registered
+/// with the registration in one transaction (two audit rows), a version is
+/// refused when stale, every version is kept and a registration reads as
+/// known at any moment; the access facts and the access point's link name
+/// the region that registered the client.
+#[tokio::test]
+async fn access_point_registrations_keep_every_version_and_link_their_region() {
+    use zothuis_domain::shelter::{
+        OriginBasis, RegistrationFacts, RegistrationKind, RegistrationOutcome,
+    };
+    use zothuis_domain::store::RegistrationPerson;
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let region = w.region("GV").await.id;
+        let facts = RegistrationFacts {
+            kind: RegistrationKind::Traject,
+            reported_on: day("2026-01-05"),
+            origin: Some(gm("GM0406")),
+            origin_basis: OriginBasis::Opgave,
+            outcome: None,
+            outcome_on: None,
+            referred_to: None,
+            end_reason: None,
+            note: Some("slaapt in de auto".into()),
+        };
+        let data = ClientInput {
+            given_name: "Sam".into(),
+            family_name: "Zonderdak".into(),
+            date_of_birth: "1980-02-03".into(),
+            ..Default::default()
+        }
+        .parse(start().date_naive())
+        .unwrap();
+        let audit_rows = || async {
+            s.list_audit(&AuditFilter::default(), PageRequest::new(Some(1), Some(1)))
+                .await
+                .unwrap()
+                .total
+        };
+        let before = audit_rows().await;
+        let first = s
+            .create_registration(
+                &RegistrationPerson::New {
+                    data,
+                    registered_by: gm("GM0402"),
+                    grant_to: None,
+                    audit: w.created(ObjectType::Client),
+                },
+                region,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::MeldingOpvang),
+            )
+            .await
+            .unwrap();
+        assert_eq!(audit_rows().await, before + 2, "de cliënt en de melding");
+        let client = s.get_client(first.client_id).await.unwrap().unwrap();
+        assert_eq!(client.family_name, "Zonderdak");
+        assert_eq!(
+            (first.region_id, first.facts.clone()),
+            (region, facts.clone())
+        );
+        let created = w.now();
+        w.clock.advance(Duration::hours(1));
+        let outcome = RegistrationFacts {
+            outcome: Some(RegistrationOutcome::Zelfredzaam),
+            outcome_on: Some(day("2026-01-09")),
+            referred_to: Some(gm("GM0406")),
+            ..facts.clone()
+        };
+        let second = s
+            .add_registration_version(
+                first.id,
+                first.version_id,
+                &outcome,
+                w.now(),
+                "x",
+                w.created(ObjectType::MeldingOpvang),
+            )
+            .await
+            .unwrap();
+        assert_eq!(second.facts, outcome);
+        assert!(second.version_id > first.version_id);
+        assert!(is_stale(
+            s.add_registration_version(
+                first.id,
+                first.version_id,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::MeldingOpvang)
+            )
+            .await
+        ));
+        assert!(matches!(
+            s.add_registration_version(
+                i64::MAX,
+                1,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::MeldingOpvang)
+            )
+            .await,
+            Err(DomainError::NotFound(_))
+        ));
+        assert_eq!(
+            s.registration_versions(first.id).await.unwrap(),
+            vec![first.clone(), second.clone()]
+        );
+        assert!(s.registration_versions(i64::MAX).await.unwrap().is_empty());
+        // A returning person: a second registration for the same client.
+        let again = s
+            .create_registration(
+                &RegistrationPerson::Existing(first.client_id),
+                region,
+                &RegistrationFacts {
+                    kind: RegistrationKind::Signaal,
+                    ..facts.clone()
+                },
+                w.now(),
+                "x",
+                w.created(ObjectType::MeldingOpvang),
+            )
+            .await
+            .unwrap();
+        // As known at a moment: the version recorded by then, later ones left out.
+        let one = Clients::One(first.client_id);
+        assert_eq!(
+            s.list_registrations(&one, None, created).await.unwrap(),
+            vec![first.clone()]
+        );
+        assert_eq!(
+            s.list_registrations(&one, Some(region), w.now())
+                .await
+                .unwrap(),
+            vec![second.clone(), again.clone()]
+        );
+        assert!(
+            s.list_registrations(&one, Some(region + 1), w.now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            s.list_registrations(&one, None, start())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The access point links the client to its region.
+        let access = s.client_access(&one).await.unwrap();
+        assert_eq!(access[0].access_points, vec![region]);
+        let linked = s
+            .list_clients(&Clients::Linked(ClientLink::AccessPoint(region)))
+            .await
+            .unwrap();
+        assert_eq!(
+            linked.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![first.client_id]
+        );
+        assert_eq!(
+            s.list_registrations(
+                &Clients::Linked(ClientLink::AccessPoint(region)),
+                None,
+                w.now()
+            )
+            .await
+            .unwrap()
+            .len(),
+            2
+        );
     })
     .await;
 }

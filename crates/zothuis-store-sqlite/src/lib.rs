@@ -29,6 +29,8 @@ mod import;
 mod plans;
 #[path = "../../zothuis-store-sql/reference.rs"]
 mod reference;
+#[path = "../../zothuis-store-sql/shelter.rs"]
+mod shelter;
 #[path = "../../zothuis-store-sql/waitlist.rs"]
 mod waitlist;
 

@@ -15,8 +15,32 @@ pub struct Config {
     pub security: SecurityConfig,
     pub waitlist: WaitlistConfig,
     pub figures: FiguresConfig,
+    pub toegang_opvang: ShelterAccessConfig,
     pub audit: AuditConfig,
     pub log: LogConfig,
+}
+
+/// The central access point for shelter (`shelter::OriginRule`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShelterAccessConfig {
+    /// How the municipality of origin is found: `adres-eerst` (the last
+    /// registered address, else what the person states) or `opgave-eerst`.
+    pub herkomst: String,
+    /// Regions (by code) with a rule of their own, e.g. `{ ZKI = "opgave-eerst" }`.
+    pub herkomst_per_regio: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for ShelterAccessConfig {
+    fn default() -> Self {
+        ShelterAccessConfig {
+            herkomst: zothuis_domain::Settings::default()
+                .origin_rule
+                .code()
+                .to_string(),
+            herkomst_per_regio: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -242,6 +266,7 @@ impl Config {
     }
 
     pub fn settings(&self) -> Result<zothuis_domain::Settings> {
+        use zothuis_domain::shelter::OriginRule;
         use zothuis_domain::waitlist::matching::Priority;
         let priority = self
             .waitlist
@@ -259,6 +284,20 @@ impl Config {
             review_weeks_default: self.waitlist.review_weeks_default,
             priority,
             small_numbers: self.figures.suppress_below,
+            origin_rule: OriginRule::parse(&self.toegang_opvang.herkomst)
+                .map_err(|e| anyhow::anyhow!("[toegang_opvang] herkomst: {e}"))?,
+            origin_rules: self
+                .toegang_opvang
+                .herkomst_per_regio
+                .iter()
+                .map(|(region, rule)| {
+                    OriginRule::parse(rule)
+                        .map(|r| (region.clone(), r))
+                        .map_err(|e| {
+                            anyhow::anyhow!("[toegang_opvang] herkomst_per_regio.{region}: {e}")
+                        })
+                })
+                .collect::<Result<_>>()?,
         })
     }
 }

@@ -13,10 +13,14 @@ pub enum Role {
     Beleidsadviseur,
     Bestuurder,
     Fg,
+    /// Staff of the region's central access point for shelter (Brede
+    /// Centrale Toegang): registers who turns up and the outcome of the
+    /// investigation (`shelter`).
+    Toegangsmedewerker,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Beheerder,
         Role::Wachtlijstbeheerder,
         Role::WmoConsulent,
@@ -24,6 +28,7 @@ impl Role {
         Role::Beleidsadviseur,
         Role::Bestuurder,
         Role::Fg,
+        Role::Toegangsmedewerker,
     ];
 
     pub fn code(self) -> &'static str {
@@ -35,6 +40,7 @@ impl Role {
             Role::Beleidsadviseur => "beleidsadviseur",
             Role::Bestuurder => "bestuurder",
             Role::Fg => "fg",
+            Role::Toegangsmedewerker => "toegangsmedewerker",
         }
     }
 
@@ -47,6 +53,7 @@ impl Role {
             Role::Beleidsadviseur => "Beleidsadviseur",
             Role::Bestuurder => "Bestuurder / raadslid",
             Role::Fg => "Functionaris gegevensbescherming",
+            Role::Toegangsmedewerker => "Toegangsmedewerker opvang",
         }
     }
 
@@ -76,7 +83,9 @@ impl Role {
     pub fn allowed_scopes(self) -> &'static [ScopeKind] {
         match self {
             Role::Beheerder => &[ScopeKind::Installatie],
-            Role::Wachtlijstbeheerder | Role::Bestuurder | Role::Fg => &[ScopeKind::Regio],
+            Role::Wachtlijstbeheerder | Role::Bestuurder | Role::Fg | Role::Toegangsmedewerker => {
+                &[ScopeKind::Regio]
+            }
             Role::WmoConsulent => &[ScopeKind::Gemeente],
             Role::Aanbieder => &[ScopeKind::Aanbieder],
             Role::Beleidsadviseur => &[ScopeKind::Regio, ScopeKind::Gemeente],

@@ -7,21 +7,6 @@ use crate::history::Recorded;
 use crate::reference::{GemeenteCode, optional};
 use chrono::{DateTime, NaiveDate, Utc};
 
-macro_rules! code_list {
-    ($t:ident, $msg:literal, $( $v:ident => ($code:literal, $label:literal) ),+ $(,)?) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $t { $( $v ),+ }
-        impl $t {
-            pub const ALL: &'static [$t] = &[$( $t::$v ),+];
-            pub fn code(self) -> &'static str { match self { $( $t::$v => $code ),+ } }
-            pub fn label(self) -> &'static str { match self { $( $t::$v => $label ),+ } }
-            pub fn parse(s: &str) -> Result<$t, &'static str> {
-                Self::ALL.iter().copied().find(|x| x.code() == s.trim()).ok_or($msg)
-            }
-        }
-    };
-}
-
 // Exit destinations as DESIGN.md lists them (in line with the destinations
 // the GGZ/BW monitors use: independent, via Pact/urgency, other provision …).
 code_list!(ExitDestination, "kies waar de cliënt naartoe ging",

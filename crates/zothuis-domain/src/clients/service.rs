@@ -42,6 +42,7 @@ struct AccessFacts {
     municipalities: Vec<GemeenteCode>,
     regions: Vec<i64>,
     providers: Vec<i64>,
+    access_points: Vec<i64>,
     restricted: bool,
     granted: bool,
 }
@@ -56,6 +57,7 @@ impl AccessFacts {
             municipalities: row.municipalities,
             regions: row.regions,
             providers: row.providers,
+            access_points: row.access_points,
             restricted: row.restricted,
         }
     }
@@ -65,6 +67,7 @@ impl AccessFacts {
             municipalities: &self.municipalities,
             regions: &self.regions,
             providers: &self.providers,
+            access_points: &self.access_points,
             restricted: self.restricted,
             granted: self.granted,
         }
@@ -128,6 +131,7 @@ impl Services {
             (Role::WmoConsulent, Scope::Gemeente(own)) => ClientLink::Municipality(own.clone()),
             (Role::Wachtlijstbeheerder, Scope::Regio(own)) => ClientLink::Region(*own),
             (Role::Aanbieder, Scope::Aanbieder(own)) => ClientLink::Provider(*own),
+            (Role::Toegangsmedewerker, Scope::Regio(own)) => ClientLink::AccessPoint(*own),
             _ => return None,
         };
         Some(Clients::Linked(link))
@@ -205,10 +209,7 @@ impl Services {
         ctx: &RequestContext,
         object: ObjectType,
     ) -> DomainResult<Option<Clients>> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder | Role::Aanbieder
-        ) {
+        if !ctx.actor.role.reads_client_data() {
             return self
                 .deny(ctx, AuditAction::Listed, object, None, NO_CLIENTS)
                 .await;
@@ -467,7 +468,7 @@ impl Services {
     /// restricted, with the way to the people who can resolve it. Every hit
     /// is audited on the existing client with the BSN masked, so probing
     /// shows in the log (NEN 7513).
-    async fn check_bsn_unique(
+    pub(crate) async fn check_bsn_unique(
         &self,
         ctx: &RequestContext,
         data: &ClientData,

@@ -71,7 +71,7 @@ impl From<Client> for ClientDto {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema, Default)]
+#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ClientInvoer {
     #[schema(example = "Sanne")]
@@ -96,7 +96,7 @@ pub struct ClientInvoer {
 }
 
 impl ClientInvoer {
-    fn input(self) -> ClientInput {
+    pub(crate) fn input(self) -> ClientInput {
         ClientInput {
             given_name: self.voornaam,
             family_name: self.achternaam,

@@ -15,6 +15,7 @@ mod import;
 mod plans;
 mod reference;
 mod review;
+mod shelter;
 mod waitlist;
 
 use crate::AppState;
@@ -56,6 +57,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Toegang", description = "Aanmeldingen, beschikkingen en de verantwoordelijke gemeente"),
         (name = "Wachtlijst", description = "De regionale wachtlijst met statusovergangen"),
         (name = "Zorg", description = "Screeningen, verblijven, overplaatsingen en uitstroom"),
+        (name = "Opvang", description = "De centrale toegang tot de opvang: signalen, trajecten en dreigend dakloos, met herkomst en uitkomst"),
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
@@ -86,6 +88,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(access::router())
         .merge(waitlist::router())
         .merge(care::router())
+        .merge(shelter::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())

@@ -25,6 +25,7 @@ mod pages;
 mod plans;
 mod reference_pages;
 mod servers;
+mod shelter;
 mod side_channels;
 mod suppression;
 mod usability;

@@ -1,0 +1,336 @@
+//! Use cases of the central access point for shelter: its staff register
+//! who turns up (a person zothuis knows, or a new one), correct a
+//! registration and record its outcome; every read and change is audited.
+
+use super::model::*;
+use crate::admin::{ActorKind, RequestContext, Role, Scope};
+use crate::audit::{AuditAction, ObjectType};
+use crate::clients::service::Need;
+use crate::clients::{AddressRow, ClientInput};
+use crate::error::{DomainError, DomainResult};
+use crate::history::timeline;
+use crate::paging::{Page, PageRequest};
+use crate::policy::Action;
+use crate::reference::GemeenteCode;
+use crate::service::Services;
+use crate::store::{Clients, RegistrationPerson};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+/// Whom a new registration is about, as typed.
+#[derive(Debug, Clone)]
+pub enum PersonInput {
+    /// A client the access point registered before (a returning person).
+    Existing(i64),
+    /// A person new to zothuis.
+    New(ClientInput),
+}
+
+/// Filters of the access point's list.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationFilter {
+    /// Only this kind (`signaal`, `traject`, `dreigend-dakloos`).
+    pub kind: Option<String>,
+    /// Only those without an outcome (signals have none and are left out).
+    pub open_only: bool,
+    pub client_id: Option<i64>,
+}
+
+/// A registration with the versions it went through, for its page.
+#[derive(Debug, Clone)]
+pub struct RegistrationHistory {
+    pub current: Registration,
+    pub versions: Vec<Registration>,
+}
+
+fn no_registration() -> DomainError {
+    DomainError::NotFound("Deze melding bestaat niet of is voor u niet zichtbaar".into())
+}
+
+impl Services {
+    /// The region whose access point the actor staffs; others are refused
+    /// (audited).
+    async fn access_point_region(
+        &self,
+        ctx: &RequestContext,
+        attempted: AuditAction,
+        object_id: Option<String>,
+    ) -> DomainResult<i64> {
+        let region_id = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::Toegangsmedewerker, Scope::Regio(own)) => *own,
+            _ => -1,
+        };
+        self.authorize(
+            ctx,
+            Action::ManageShelterAccess { region_id },
+            attempted,
+            ObjectType::MeldingOpvang,
+            object_id,
+        )
+        .await?;
+        Ok(region_id)
+    }
+
+    /// The region's rule for the municipality of origin (configuration).
+    async fn origin_rule(&self, region_id: i64) -> DomainResult<OriginRule> {
+        let code = self
+            .store
+            .get_region(region_id)
+            .await?
+            .map(|r| r.code)
+            .unwrap_or_default();
+        Ok(self
+            .settings
+            .origin_rules
+            .get(&code)
+            .copied()
+            .unwrap_or(self.settings.origin_rule))
+    }
+
+    /// The facts of a registration with its origin by the region's rule,
+    /// from the client's address history as known now.
+    async fn registration_facts(
+        &self,
+        region_id: i64,
+        parsed: ParsedRegistration,
+        client_id: Option<i64>,
+    ) -> DomainResult<RegistrationFacts> {
+        let rows: Vec<AddressRow> = match client_id {
+            Some(id) => self.store.list_addresses(id).await?,
+            None => Vec::new(),
+        };
+        let history = timeline(&rows, self.clock.now());
+        let rule = self.origin_rule(region_id).await?;
+        let origin = rule.apply(parsed.stated_origin.as_ref(), &history, parsed.reported_on);
+        parsed.with_origin(origin)
+    }
+
+    /// Registers someone at the access point: a returning person the
+    /// access point sees, or a new person registered with it for the
+    /// region's centrumgemeente (which runs the access point under the
+    /// centrumgemeente regime, Wmo 2015 art. 1.2.1 b), in one transaction.
+    pub async fn register_at_access_point(
+        &self,
+        ctx: &RequestContext,
+        person: &PersonInput,
+        input: &RegistrationInput,
+    ) -> DomainResult<Registration> {
+        let region_id = self
+            .access_point_region(ctx, AuditAction::Created, None)
+            .await?;
+        let parsed = input.parse(self.clock.today())?;
+        let (person, client_id) = match person {
+            PersonInput::Existing(id) => {
+                let client = self.load_client(*id).await?;
+                self.check_client(ctx, &client, Need::Read, AuditAction::Created)
+                    .await?;
+                (RegistrationPerson::Existing(client.id), Some(client.id))
+            }
+            PersonInput::New(client) => {
+                let data = client.parse(self.clock.today())?;
+                self.check_bsn_unique(ctx, &data, None, AuditAction::Created)
+                    .await?;
+                let region = self.store.get_region(region_id).await?;
+                let Some(registered_by) = region.and_then(|r| r.centrumgemeente) else {
+                    return Err(DomainError::Conflict(
+                        "Deze regio heeft geen centrumgemeente; de beheerder legt die eerst vast."
+                            .into(),
+                    ));
+                };
+                let grant_to =
+                    (data.restricted && ctx.actor.kind == ActorKind::User).then_some(ctx.actor.id);
+                let audit = self
+                    .draft(ctx, AuditAction::Created, ObjectType::Client, None)
+                    .with_details(json!({ "geregistreerdDoor": registered_by.to_string(),
+                        "afgeschermd": data.restricted, "bsnVastgelegd": data.bsn.is_some(),
+                        "via": "centrale toegang opvang" }));
+                (
+                    RegistrationPerson::New {
+                        data,
+                        registered_by,
+                        grant_to,
+                        audit,
+                    },
+                    None,
+                )
+            }
+        };
+        let facts = self
+            .registration_facts(region_id, parsed, client_id)
+            .await?;
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::MeldingOpvang, None)
+            .with_details(details(&facts));
+        self.store
+            .create_registration(
+                &person,
+                region_id,
+                &facts,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// A correction or the outcome of a registration: a new version. The
+    /// origin is found again by the region's rule (a stated origin typed
+    /// now counts as stated).
+    pub async fn change_registration(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        expected_version: i64,
+        input: &RegistrationInput,
+    ) -> DomainResult<Registration> {
+        let region_id = self
+            .access_point_region(ctx, AuditAction::Updated, Some(id.to_string()))
+            .await?;
+        let current = self
+            .readable_registration(ctx, id, None, AuditAction::Updated)
+            .await?;
+        if current.region_id != region_id {
+            return Err(no_registration());
+        }
+        let parsed = input.parse(self.clock.today())?;
+        let facts = self
+            .registration_facts(region_id, parsed, Some(current.client_id))
+            .await?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::MeldingOpvang,
+                Some(id.to_string()),
+            )
+            .for_client(current.client_id)
+            .with_details(details(&facts));
+        self.store
+            .add_registration_version(
+                id,
+                expected_version,
+                &facts,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// A registration as known at a moment (now when `None`), if the actor
+    /// may see its client; a refusal is audited and answered as "not found".
+    async fn readable_registration(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+        attempted: AuditAction,
+    ) -> DomainResult<Registration> {
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let versions = self.store.registration_versions(id).await?;
+        let current = versions
+            .into_iter()
+            .filter(|v| v.recorded_at <= k)
+            .max_by_key(|v| v.version_id)
+            .ok_or_else(no_registration)?;
+        let client = self.load_client(current.client_id).await?;
+        self.check_client(ctx, &client, Need::Read, attempted)
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => no_registration(),
+                other => other,
+            })?;
+        Ok(current)
+    }
+
+    /// One registration with its versions as known at a moment. Audited.
+    pub async fn registration(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<RegistrationHistory> {
+        self.access_point_region(ctx, AuditAction::Viewed, Some(id.to_string()))
+            .await?;
+        let current = self
+            .readable_registration(ctx, id, known_at, AuditAction::Viewed)
+            .await?;
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let versions = self
+            .store
+            .registration_versions(id)
+            .await?
+            .into_iter()
+            .filter(|v| v.recorded_at <= k)
+            .collect();
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::MeldingOpvang,
+                Some(id.to_string()),
+            )
+            .for_client(current.client_id)
+            .with_details(json!({ "bekendOp": known_at.map(|k| k.to_rfc3339()) }));
+        self.store.append_audit(draft).await?;
+        Ok(RegistrationHistory { current, versions })
+    }
+
+    /// The access point's registrations, newest first,
+    /// as known at a moment; one page, audited with the clients on it.
+    pub async fn list_registrations(
+        &self,
+        ctx: &RequestContext,
+        filter: &RegistrationFilter,
+        known_at: Option<DateTime<Utc>>,
+        page: PageRequest,
+    ) -> DomainResult<Page<Registration>> {
+        let kind = match crate::reference::optional(&filter.kind) {
+            Some(k) => {
+                Some(RegistrationKind::parse(k).map_err(|e| DomainError::invalid("soort", e))?)
+            }
+            None => None,
+        };
+        // Only the access point's own staff see its registrations: the
+        // region's other roles follow a person once the journey starts
+        // (application, decision), not the advice questions before it.
+        let region = Some(
+            self.access_point_region(ctx, AuditAction::Listed, None)
+                .await?,
+        );
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let load = |scope: Clients| async move {
+            let clients = filter.client_id.map_or(scope, Clients::One);
+            let mut all = self.store.list_registrations(&clients, region, k).await?;
+            all.retain(|r| {
+                kind.is_none_or(|k| r.facts.kind == k)
+                    && (!filter.open_only
+                        || (r.facts.kind != RegistrationKind::Signaal && r.facts.outcome.is_none()))
+            });
+            // Newest first: the day of the registration, then the latest
+            // registered.
+            all.sort_by_key(|r| std::cmp::Reverse((r.facts.reported_on, r.id)));
+            Ok(all)
+        };
+        self.scoped(
+            ctx,
+            ObjectType::MeldingOpvang,
+            load,
+            |r: &Registration| r.client_id,
+            page,
+        )
+        .await
+    }
+}
+
+/// What an audit row says of a registration: its kind, origin and outcome,
+/// no personal details.
+fn details(f: &RegistrationFacts) -> serde_json::Value {
+    json!({
+        "soort": f.kind.code(),
+        "meldingsdatum": f.reported_on.to_string(),
+        "herkomst": f.origin.as_ref().map(GemeenteCode::to_string),
+        "herkomstBepaald": f.origin_basis.code(),
+        "uitkomst": f.outcome.map(RegistrationOutcome::code),
+    })
+}

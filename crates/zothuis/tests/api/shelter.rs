@@ -1,0 +1,353 @@
+//! The central access point for shelter (Brede Centrale Toegang): its staff
+//! register who turns up, where they come from and what the investigation
+//! found; nobody else sees these registrations.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use zothuis_domain::clock::Clock;
+use zothuis_testkit::{TestApp, spawn_app};
+
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+    if_match: Option<&str>,
+) -> (StatusCode, Value, Option<String>) {
+    let mut req = Client::new()
+        .request(method, app.url(path))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    if let Some(m) = if_match {
+        req = req.header("If-Match", m);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let etag = resp
+        .headers()
+        .get("etag")
+        .map(|v| v.to_str().unwrap().to_string());
+    let body = resp.json().await.unwrap_or(Value::Null);
+    (status, body, etag)
+}
+
+async fn post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value, Option<String>) {
+    send(app, reqwest::Method::POST, token, path, Some(body), None).await
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value, Option<String>) {
+    send(app, reqwest::Method::GET, token, path, None, None).await
+}
+
+fn new_person(family_name: &str) -> Value {
+    json!({"voornaam": "Sam", "achternaam": family_name, "geboortedatum": "1980-02-03"})
+}
+
+#[tokio::test]
+async fn the_access_point_registers_a_person_and_records_the_outcome_as_a_new_version() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let bct = app.token("toegangsmedewerker", "regio:GV").await;
+    let (status, created, etag) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"client": new_person("Zonderdak"), "soort": "traject", "meldingsdatum": "2026-01-05",
+               "herkomstOpgegeven": "GM0406", "toelichting": "slaapt in de auto"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["herkomst"], "GM0406");
+    assert_eq!(
+        created["herkomstBepaald"], "opgave",
+        "no address known: what the person says"
+    );
+    assert_eq!(created["uitkomst"], Value::Null);
+    let id = created["id"].as_i64().unwrap();
+    let client = created["clientId"].as_i64().unwrap();
+    // Two audit rows in the one transaction: the new client and the registration.
+    let rows = app.audit(2).await;
+    assert_eq!(
+        (rows[0].action.as_str(), rows[0].object_type.as_str()),
+        ("aangemaakt", "melding-opvang")
+    );
+    assert_eq!(rows[0].client_id, Some(client));
+    assert_eq!(rows[0].object_id.as_deref(), Some(id.to_string().as_str()));
+    assert_eq!(
+        (rows[1].action.as_str(), rows[1].object_type.as_str()),
+        ("aangemaakt", "client")
+    );
+    assert_eq!(rows[1].client_id, Some(client));
+    assert!(
+        !rows[0].details.contains("Zonderdak"),
+        "no personal details in the audit row"
+    );
+    // The client is registered for the region's centrumgemeente.
+    let (status, person, _) = get(&app, &bct, &format!("/api/v1/clienten/{client}")).await;
+    assert_eq!(status, StatusCode::OK, "{person}");
+    assert_eq!(person["geregistreerdDoor"], "GM0402", "{person}");
+
+    // The outcome, an hour later: self-reliant, referred back to the
+    // municipality of origin.
+    let before = (app.clock.now() + chrono::Duration::minutes(1))
+        .to_rfc3339()
+        .replace('+', "%2B");
+    app.clock.advance(chrono::Duration::hours(1));
+    let outcome = json!({"soort": "traject", "meldingsdatum": "2026-01-05", "herkomstOpgegeven": "GM0406",
+                         "uitkomst": "zelfredzaam", "uitkomstdatum": "2026-01-09"});
+    let (status, changed, _) = send(
+        &app,
+        reqwest::Method::PUT,
+        &bct,
+        &format!("/api/v1/meldingen-opvang/{id}"),
+        Some(outcome.clone()),
+        etag.as_deref(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["uitkomst"], "zelfredzaam");
+    assert_eq!(changed["terugverwezenNaar"], "GM0406");
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.action.as_str(), row.object_type.as_str()),
+        ("gewijzigd", "melding-opvang")
+    );
+    assert_eq!(row.client_id, Some(client));
+    assert!(row.details.contains("zelfredzaam"), "{}", row.details);
+    // A second change with the old version is refused, nothing written.
+    let (status, problem, _) = send(
+        &app,
+        reqwest::Method::PUT,
+        &bct,
+        &format!("/api/v1/meldingen-opvang/{id}"),
+        Some(outcome),
+        etag.as_deref(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{problem}");
+    // Both versions are kept; as known before the outcome, it was open.
+    let (status, history, _) = get(&app, &bct, &format!("/api/v1/meldingen-opvang/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(history["versies"].as_array().unwrap().len(), 2);
+    assert_eq!(history["uitkomst"], "zelfredzaam");
+    let before = created["vastgelegdOp"]
+        .as_str()
+        .unwrap()
+        .replace('+', "%2B");
+    let (_, then, _) = get(
+        &app,
+        &bct,
+        &format!("/api/v1/meldingen-opvang/{id}?bekendOp={before}"),
+    )
+    .await;
+    assert_eq!(then["uitkomst"], Value::Null, "{then}");
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.action.as_str(), row.client_id),
+        ("bekeken", Some(client))
+    );
+    // The list: open ones only, and per kind.
+    let (_, open, _) = get(&app, &bct, "/api/v1/meldingen-opvang?open=true").await;
+    assert_eq!(open["aantal"], 0);
+    let (_, all, _) = get(&app, &bct, "/api/v1/meldingen-opvang?soort=traject").await;
+    assert_eq!(all["aantal"], 1);
+    let row = app.last_audit().await;
+    assert_eq!(row.action, "lijst-bekeken");
+}
+
+#[tokio::test]
+async fn the_origin_follows_the_last_registered_address_by_the_regions_rule() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let bct = app.token("toegangsmedewerker", "regio:GV").await;
+    let (_, first, _) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"client": new_person("Terug"), "soort": "signaal", "meldingsdatum": "2025-11-03"}),
+    )
+    .await;
+    assert_eq!(first["herkomst"], Value::Null);
+    assert_eq!(first["herkomstBepaald"], "onbekend");
+    let client = first["clientId"].as_i64().unwrap();
+    let (status, address, _) = post(
+        &app,
+        &bct,
+        &format!("/api/v1/clienten/{client}/adressen"),
+        json!({"soort": "briefadres", "gemeenteCode": "GM0417", "ingangsdatum": "2025-12-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{address}");
+    // A returning person: the registered address counts before what is said.
+    let (status, again, _) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"clientId": client, "soort": "traject", "meldingsdatum": "2026-01-06",
+               "herkomstOpgegeven": "GM0406"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(
+        (again["herkomst"].clone(), again["herkomstBepaald"].clone()),
+        (json!("GM0417"), json!("adres"))
+    );
+}
+
+#[tokio::test]
+async fn only_the_access_point_of_the_region_sees_its_registrations() {
+    let mut app = spawn_app().await;
+    app.seed_demo_population().await;
+    let bct = app.token("toegangsmedewerker", "regio:GV").await;
+    let (_, created, _) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"client": new_person("Apart"), "soort": "dreigend-dakloos", "meldingsdatum": "2026-01-02"}),
+    )
+    .await;
+    let id = created["id"].as_i64().unwrap();
+    let client = created["clientId"].as_i64().unwrap();
+    let other_region = app.token("toegangsmedewerker", "regio:ZKIH").await;
+    let (status, _, _) = get(
+        &app,
+        &other_region,
+        &format!("/api/v1/meldingen-opvang/{id}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.outcome.as_str(), row.client_id),
+        ("geweigerd", Some(client))
+    );
+    let (_, list, _) = get(&app, &other_region, "/api/v1/meldingen-opvang").await;
+    assert_eq!(list["aantal"], 0);
+    let (status, _, _) = get(&app, &other_region, &format!("/api/v1/clienten/{client}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for (role, scope) in [
+        ("wachtlijstbeheerder", "regio:GV"),
+        ("wmo-consulent", "gemeente:GM0402"),
+        ("beleidsadviseur", "regio:GV"),
+        ("fg", "regio:GV"),
+    ] {
+        let token = app.token(role, scope).await;
+        let (status, problem, _) = get(&app, &token, "/api/v1/meldingen-opvang").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}: {problem}");
+        let (status, _, _) = get(&app, &token, &format!("/api/v1/meldingen-opvang/{id}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+        let (status, _, _) = post(
+            &app,
+            &token,
+            "/api/v1/meldingen-opvang",
+            json!({"clientId": client, "soort": "signaal", "meldingsdatum": "2026-01-02"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+        let row = app.last_audit().await;
+        assert_eq!(
+            (row.action.as_str(), row.outcome.as_str()),
+            ("aangemaakt", "geweigerd")
+        );
+    }
+    // The access point sees its own people, not the region's other clients.
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let (_, region_clients, _) = get(&app, &manager, "/api/v1/clienten?paginaGrootte=500").await;
+    assert!(region_clients["aantal"].as_i64().unwrap() > 1);
+    let (_, own, _) = get(&app, &bct, "/api/v1/clienten?paginaGrootte=500").await;
+    let ids: Vec<i64> = own["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![client]);
+    let other = region_clients["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .find(|c| *c != client)
+        .unwrap();
+    let (status, _, _) = get(&app, &bct, &format!("/api/v1/clienten/{other}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Nor can it register someone else's client at the access point.
+    let (status, _, _) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"clientId": other, "soort": "signaal", "meldingsdatum": "2026-01-02"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn bad_registrations_are_refused_with_every_problem_named() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let bct = app.token("toegangsmedewerker", "regio:GV").await;
+    let before = app.audit(1).await[0].seq;
+    let (status, problem, _) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"client": new_person("Fout"), "soort": "signaal", "meldingsdatum": "2030-01-01",
+               "herkomstOpgegeven": "Haarlem", "uitkomst": "toegang-opvang", "uitkomstdatum": "2026-01-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    let fields: Vec<&str> = problem["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for field in [
+        "meldingsdatum",
+        "herkomstOpgegeven",
+        "uitkomst",
+        "uitkomstdatum",
+    ] {
+        assert!(fields.contains(&field), "{field}: {problem}");
+    }
+    assert!(problem.to_string().contains("adviesvraag"), "{problem}");
+    let (status, problem, _) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"soort": "traject", "meldingsdatum": "2026-01-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    let (status, problem, _) = post(
+        &app,
+        &bct,
+        "/api/v1/meldingen-opvang",
+        json!({"client": new_person("Fout"), "soort": "traject", "meldingsdatum": "2026-01-01",
+               "uitkomst": "zelfredzaam", "uitkomstdatum": "2026-01-02"}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "origin unknown, referral not named: {problem}"
+    );
+    assert!(problem.to_string().contains("terugverwezen"), "{problem}");
+    // Nothing was written: no client, no registration.
+    let rows = app.audit(10).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.seq <= before || r.action != "aangemaakt" || r.outcome != "geslaagd")
+    );
+    let (_, list, _) = get(&app, &bct, "/api/v1/meldingen-opvang").await;
+    assert_eq!(list["aantal"], 0);
+}
