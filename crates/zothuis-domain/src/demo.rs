@@ -463,6 +463,18 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
             "fg",
             "regio:GV".into(),
         ),
+        (
+            "toegang.gv",
+            "Centrale toegang Gooi en Vechtstreek",
+            "toegangsmedewerker",
+            "regio:GV".into(),
+        ),
+        (
+            "toegang.zkih",
+            "Brede Centrale Toegang Zuid-Kennemerland",
+            "toegangsmedewerker",
+            "regio:ZKIH".into(),
+        ),
     ];
     let mut logins = Vec::new();
     for (username, display, role, scope) in accounts {

@@ -157,7 +157,7 @@ pub struct Registration {
 }
 
 /// A new registration or a new version of one, as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationInput {
     pub kind: String,
     pub reported_on: String,

@@ -12,6 +12,7 @@ mod plans;
 mod reference;
 mod review;
 mod session;
+mod shelter;
 mod waitlist;
 
 use crate::AppState;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(access::router())
         .merge(waitlist::router())
         .merge(care::router())
+        .merge(shelter::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
@@ -86,6 +88,7 @@ pub enum Section {
     Reviews,
     Import,
     Stays,
+    Shelter,
     Figures,
     Plans,
     Reference,
@@ -157,13 +160,25 @@ impl Layout {
                 current: section == Section::Stays,
             });
         }
+        if a.role == Role::Toegangsmedewerker {
+            nav.push(NavItem {
+                href: "/clienten",
+                label: "Personen",
+                current: section == Section::Clients,
+            });
+            nav.push(NavItem {
+                href: "/meldingen-opvang",
+                label: "Meldingen opvang",
+                current: section == Section::Shelter,
+            });
+        }
         if zothuis_domain::policy::figure_view(a).is_ok() {
             nav.push(NavItem {
                 href: "/cijfers",
                 label: "Cijfers",
                 current: section == Section::Figures,
             });
-            if !matches!(a.role, Role::Aanbieder) {
+            if !matches!(a.role, Role::Aanbieder | Role::Toegangsmedewerker) {
                 nav.push(NavItem {
                     href: "/beleid",
                     label: "Beleid",

@@ -351,3 +351,109 @@ async fn bad_registrations_are_refused_with_every_problem_named() {
     let (_, list, _) = get(&app, &bct, "/api/v1/meldingen-opvang").await;
     assert_eq!(list["aantal"], 0);
 }
+
+/// The access point's staff work on pages: the menu leads to the
+/// registrations, a new person is registered with a registration, the
+/// outcome is recorded on the registration's page and kept as a version;
+/// a mistake is named at its field; dates read as on every screen.
+#[tokio::test]
+async fn the_access_point_registers_and_records_outcomes_on_its_pages() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let browser = app.login("toegang.gv").await;
+    let home = app.page(&browser, "/").await;
+    assert!(
+        home.contains("href=\"/meldingen-opvang\""),
+        "the menu leads there"
+    );
+    assert!(
+        !home.contains("href=\"/wachtlijst\""),
+        "not the waiting list"
+    );
+    let csrf = app.csrf(&browser, "/meldingen-opvang/nieuw").await;
+    let form = |extra: &[(&'static str, &'static str)]| {
+        let mut fields = vec![
+            ("persoon", ""),
+            ("voornaam", "Robin"),
+            ("achternaam", "Buiten"),
+            ("geboortedatum", "1975-07-08"),
+            ("soort", "traject"),
+            ("meldingsdatum", "2026-01-07"),
+            ("herkomstOpgegeven", "GM0406"),
+        ];
+        fields.extend_from_slice(extra);
+        fields
+    };
+    // A mistake: named at its field, nothing stored.
+    let mut wrong = form(&[]);
+    wrong.retain(|(k, _)| *k != "meldingsdatum");
+    wrong.push(("meldingsdatum", "7-1-2026"));
+    let mut post_form = |path: &str, fields: Vec<(&str, &str)>| {
+        let mut with_csrf = vec![("csrf", csrf.clone())];
+        with_csrf.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        browser.post(app.url(path)).form(&with_csrf).send()
+    };
+    let resp = post_form("/meldingen-opvang/nieuw", wrong).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("href=\"#veld-meldingsdatum\""),
+        "the error summary links the field"
+    );
+    let resp = post_form("/meldingen-opvang/nieuw", form(&[]))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let path = location.split('?').next().unwrap().to_string();
+    assert!(path.starts_with("/meldingen-opvang/"), "{location}");
+    let html = app.page(&browser, &path).await;
+    assert!(html.contains("Melding van Robin Buiten"), "{html}");
+    assert!(
+        html.contains("Huizen (opgegeven door de persoon)"),
+        "{html}"
+    );
+    let found = crate::usability::numeric_dates(&crate::usability::visible_text(&html));
+    assert!(found.is_empty(), "dates as {found:?}");
+    // The outcome on the registration's page, with the version it was read at.
+    let version = html
+        .split("name=\"versie\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let resp = browser
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("versie", version.as_str()),
+            ("soort", "traject"),
+            ("meldingsdatum", "2026-01-07"),
+            ("herkomstOpgegeven", "GM0406"),
+            ("uitkomst", "toegang-opvang"),
+            ("uitkomstdatum", "2026-01-08"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let html = app.page(&browser, &path).await;
+    assert!(
+        html.contains("Toegang tot de maatschappelijke opvang (8 januari 2026)"),
+        "{html}"
+    );
+    let list = app.page(&browser, "/meldingen-opvang").await;
+    assert!(
+        list.contains("Robin Buiten") && list.contains("1 melding<"),
+        "{list}"
+    );
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.action.as_str(), row.object_type.as_str()),
+        ("lijst-bekeken", "melding-opvang")
+    );
+    // Its people, and only those.
+    let people = app.page(&browser, "/clienten").await;
+    assert!(people.contains("Robin Buiten"), "{people}");
+}

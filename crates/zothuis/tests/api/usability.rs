@@ -170,7 +170,7 @@ async fn a_municipality_reviews_its_residents_also_when_the_centrumgemeente_is_r
 
 /// The visible text of a page: what is between tags (attribute values, such
 /// as a date field's ISO value or a link, are not read by people).
-fn visible_text(html: &str) -> String {
+pub(crate) fn visible_text(html: &str) -> String {
     let mut text = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -188,7 +188,7 @@ fn visible_text(html: &str) -> String {
 }
 
 /// Dates written with digits and dashes (`2026-01-12` or `12-01-2026`).
-fn numeric_dates(text: &str) -> Vec<String> {
+pub(crate) fn numeric_dates(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let shape = |at: usize, s: &[u8]| {
         b.get(at..at + s.len()).is_some_and(|w| {
