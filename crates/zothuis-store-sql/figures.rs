@@ -22,6 +22,7 @@ const STAMP: &str = "select
     (select coalesce(max(id), 0) from stays),
     (select coalesce(max(id), 0) from stay_versions),
     (select coalesce(max(id), 0) from capacity),
+    (select coalesce(max(id), 0) from shelter_report_versions),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from municipalities),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from products),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from providers),
@@ -95,13 +96,29 @@ const CAPACITY: Read = Read {
     from: "from capacity where recorded_at <= $1",
 };
 
+// A registration at an access point in its version in force: the latest
+// recorded by the moment (versions are written one at a time, so by id),
+// with the centrumgemeente of the access point's region.
+const REGISTRATIONS: Read = Read {
+    cols: "r.id, r.client_id, r.region_id, g.centrumgemeente, v.kind, v.reported_on,
+           v.origin_municipality, v.outcome",
+    order: "r.id",
+    restored: true,
+    from: "from shelter_reports r join regions g on g.id = r.region_id
+           join shelter_report_versions v
+             on v.id = (select max(w.id) from shelter_report_versions w
+                        where w.report_id = r.id and w.recorded_at <= $1)
+           where r.created_at <= $1",
+};
+
 /// Rows of a whole load come in chunks of this many ids (of the entry, for
 /// transitions): a megabyte or two of JSON each.
 const CHUNK: i64 = 20_000;
 
-/// The persons with a row whose id lies in a stamp range ($2..$9: entries,
-/// transitions, stays, stay versions; each `id > since and id <= upto`).
-/// Every write of the journey adds such a row, corrections too.
+/// The persons with a row whose id lies in a stamp range ($2..$11: entries,
+/// transitions, stays, stay versions, registration versions; each
+/// `id > since and id <= upto`). Every write of the journey adds such a
+/// row, corrections too.
 const CHANGED: &str = "with changed as (
         select client_id from waitlist_entries where id > $2 and id <= $3
         union select e.client_id from waitlist_transitions t
@@ -110,7 +127,10 @@ const CHANGED: &str = "with changed as (
         union select client_id from stays where id > $6 and id <= $7
         union select s.client_id from stay_versions v
             join stays s on s.id = v.stay_id
-            where v.id > $8 and v.id <= $9) ";
+            where v.id > $8 and v.id <= $9
+        union select r.client_id from shelter_report_versions v
+            join shelter_reports r on r.id = v.report_id
+            where v.id > $10 and v.id <= $11) ";
 
 impl Read {
     /// The read as one packed row, restricted by `only` (more conditions).
@@ -342,6 +362,35 @@ fn capacity(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
     Ok(())
 }
 
+fn registrations(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    #[allow(clippy::type_complexity)]
+    type Row<'a> = (
+        i64,
+        i64,
+        i64,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    for (id, client, region, centrum, kind, reported, origin, outcome) in
+        sorted(json, |r: &Row<'_>| r.0)?
+    {
+        builder.row(FigureRow::Registration {
+            id,
+            client,
+            region,
+            centrum,
+            kind,
+            reported: date(reported)?,
+            origin,
+            outcome,
+        })?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl FigureStore for DbStore {
     async fn figure_stamp(&self) -> DomainResult<Vec<i64>> {
@@ -349,7 +398,7 @@ impl FigureStore for DbStore {
             .fetch_one(self.pool())
             .await
             .map_err(internal)?;
-        (0..9)
+        (0..10)
             // PostgreSQL sums bigints as numeric: the SQL casts back.
             .map(|i| r.try_get::<i64, _>(i).map_err(internal))
             .collect()
@@ -362,17 +411,24 @@ impl FigureStore for DbStore {
     ) -> DomainResult<()> {
         // Upper bounds of the row counts, so the builder allocates once, and
         // the highest ids, which bound the chunks.
-        let (entries_n, transitions_n, stays_n, max_entry, max_stay): (i64, i64, i64, i64, i64) =
-            sqlx::query_as(
-                "select (select count(*) from waitlist_entries),
+        let (entries_n, transitions_n, stays_n, max_entry, max_stay, max_registration): (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        ) = sqlx::query_as(
+            "select (select count(*) from waitlist_entries),
                         (select count(*) from waitlist_transitions),
                         (select count(*) from stays),
                         (select coalesce(max(id), 0) from waitlist_entries),
-                        (select coalesce(max(id), 0) from stays)",
-            )
-            .fetch_one(self.pool())
-            .await
-            .map_err(internal)?;
+                        (select coalesce(max(id), 0) from stays),
+                        (select coalesce(max(id), 0) from shelter_reports)",
+        )
+        .fetch_one(self.pool())
+        .await
+        .map_err(internal)?;
         let size = |n: i64| usize::try_from(n).unwrap_or(0);
         builder.reserve(size(entries_n), size(transitions_n), size(stays_n));
         load(
@@ -390,6 +446,16 @@ impl FigureStore for DbStore {
         )
         .await?;
         load(self, &STAYS, "s.id", max_stay, known_at, builder, stays).await?;
+        load(
+            self,
+            &REGISTRATIONS,
+            "r.id",
+            max_registration,
+            known_at,
+            builder,
+            registrations,
+        )
+        .await?;
         let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;
         feed(builder, all, capacity)
     }
@@ -401,10 +467,14 @@ impl FigureStore for DbStore {
         upto: &[i64],
         builder: &mut FactsBuilder,
     ) -> DomainResult<Vec<i64>> {
-        if since.len() < 5 || upto.len() < 5 {
+        if since.len() < 6 || upto.len() < 6 {
             return Err(DomainError::Internal("onvolledige stempel".into()));
         }
-        let range: Vec<i64> = (0..4).flat_map(|i| [since[i], upto[i]]).collect();
+        // Entries, transitions, stays, stay versions, registration versions.
+        let range: Vec<i64> = [0, 1, 2, 3, 5]
+            .into_iter()
+            .flat_map(|i| [since[i], upto[i]])
+            .collect();
         // `$1` is bound (as in the other reads) but not needed here.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CHANGED}select client_id from changed where $1 is not null order by 1"
@@ -442,6 +512,14 @@ impl FigureStore for DbStore {
             )
             .await?;
             feed(builder, json, stays)?;
+            let json = fetch(
+                self,
+                REGISTRATIONS.changed("r.client_id in (select client_id from changed)"),
+                known_at,
+                &range,
+            )
+            .await?;
+            feed(builder, json, registrations)?;
         }
         if since[4] != upto[4] {
             let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;

@@ -1142,7 +1142,114 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                 .await?;
         }
     }
+    load_access_points(services, start, today).await?;
     Ok(created)
+}
+
+/// Registrations at each region's central access point since `start`:
+/// trajectories, signals and threatened homelessness, from the region's
+/// municipalities (the centrumgemeente most), from elsewhere and unknown,
+/// some people coming back; older trajectories have their outcome. Its own
+/// dice, so the rest of the demo stays as it was.
+async fn load_access_points(
+    services: &Services,
+    start: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> DomainResult<()> {
+    use crate::admin::{Role, Scope};
+    use crate::clients::ClientInput;
+    use crate::shelter::RegistrationInput;
+    use crate::shelter::service::PersonInput;
+    use chrono::Duration;
+    // Municipalities outside both demo regions (CBS codes: Amsterdam,
+    // Utrecht, Zaanstad, Almere).
+    const ELSEWHERE: [&str; 4] = ["GM0363", "GM0344", "GM0479", "GM0034"];
+    let mut dice = Dice(0xb0c7_2022_0a11_ce55);
+    let span = (today - start).num_days().max(30) as u64;
+    for spec in &REGIONS {
+        let Some(region) = services.store.find_region_by_code(spec.code).await? else {
+            continue;
+        };
+        let staff = acting(Role::Toegangsmedewerker, Scope::Regio(region.id));
+        let mut known: Vec<i64> = Vec::new();
+        let per_year = if spec.code == "GV" { 30 } else { 45 };
+        let count = per_year * span / 365;
+        for _ in 0..count {
+            let reported = start + Duration::days(dice.below(span) as i64);
+            let kind = match dice.below(100) {
+                0..=64 => "traject",
+                65..=89 => "signaal",
+                _ => "dreigend-dakloos",
+            };
+            let origin = match dice.below(100) {
+                0..=34 => Some(spec.centrum),
+                35..=79 => Some(dice.pick(spec.municipalities).0),
+                80..=91 => Some(*dice.pick(&ELSEWHERE)),
+                _ => None,
+            };
+            let age = (today - reported).num_days();
+            let (outcome, reason) = match (kind, age > 30, dice.below(100)) {
+                (_, false, _) | ("signaal", _, _) => (None, None),
+                ("traject", _, 0..=34) => (Some("zelfredzaam"), None),
+                ("traject", _, 35..=84) => (Some("toegang-opvang"), None),
+                ("traject", _, _) => (
+                    Some("beeindigd"),
+                    Some(*dice.pick(&["niet-verschenen", "teruggetrokken", "elders-opgevangen"])),
+                ),
+                (_, _, 0..=59) => (Some("woning-behouden"), None),
+                (_, _, 60..=79) => (Some("doorverwezen"), None),
+                _ => (Some("dakloos-geworden"), None),
+            };
+            let input = RegistrationInput {
+                kind: kind.into(),
+                reported_on: reported.to_string(),
+                stated_origin: origin.map(str::to_string),
+                outcome: outcome.map(str::to_string),
+                outcome_on: outcome.map(|_| {
+                    (reported + Duration::days(3 + dice.below(25) as i64))
+                        .min(today)
+                        .to_string()
+                }),
+                referred_to: None,
+                end_reason: reason.map(str::to_string),
+                note: None,
+            };
+            let person = if !known.is_empty() && dice.chance(15) {
+                PersonInput::Existing(*dice.pick(&known))
+            } else {
+                let born = chrono::NaiveDate::from_ymd_opt(
+                    1960 + dice.below(45) as i32,
+                    1 + dice.below(12) as u32,
+                    1 + dice.below(28) as u32,
+                )
+                .unwrap_or(start);
+                PersonInput::New(ClientInput {
+                    given_name: (*dice.pick(&GIVEN)).into(),
+                    family_name: (*dice.pick(&FAMILY)).into(),
+                    date_of_birth: born.to_string(),
+                    ..Default::default()
+                })
+            };
+            // A referral needs an origin; without one the demo leaves the
+            // trajectory open.
+            let input = if outcome == Some("zelfredzaam") && origin.is_none() {
+                RegistrationInput {
+                    outcome: None,
+                    outcome_on: None,
+                    ..input
+                }
+            } else {
+                input
+            };
+            let r = services
+                .register_at_access_point(&staff, &person, &input)
+                .await?;
+            if !known.contains(&r.client_id) {
+                known.push(r.client_id);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The demo policy plans: the regional plan of Gooi en Vechtstreek (three

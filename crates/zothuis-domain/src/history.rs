@@ -57,6 +57,19 @@ pub fn in_force_on<T: Effective>(
         .max_by_key(|r| (r.effective_date(), r.recorded_at(), r.row_id()))
 }
 
+/// A moment after every recorded one, for "everything recorded" in a store
+/// read (a moment the databases still write as they write the others).
+pub const END_OF_TIME: DateTime<Utc> = DateTime::<Utc>::from_naive_utc_and_offset(
+    match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(d) => match d.and_hms_opt(23, 59, 59) {
+            Some(t) => t,
+            None => chrono::NaiveDateTime::MIN,
+        },
+        None => chrono::NaiveDateTime::MIN,
+    },
+    Utc,
+);
+
 /// The effective history as known at `known_at`, in effective order: what a
 /// timeline on a page shows.
 pub fn timeline<T: Effective>(rows: &[T], known_at_moment: DateTime<Utc>) -> Vec<&T> {

@@ -719,8 +719,8 @@ pub trait FigureStore: Send + Sync {
     /// Changes whenever anything the figures read changes (new rows,
     /// corrections, reference data), so a projection can be kept until then.
     /// Layout: the highest id of waiting-list entries, transitions, stays,
-    /// stay versions and capacity rows, then a version of municipalities,
-    /// products, providers and locations each.
+    /// stay versions, capacity rows and registration versions, then a
+    /// version of municipalities, products, providers and locations each.
     async fn figure_stamp(&self) -> DomainResult<Vec<i64>>;
 }
 

@@ -437,6 +437,30 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
             counts(running(&diff, &shape))
         }
         I::Capaciteit | I::Bezettingsgraad => occupancy(facts, months, &shape, id),
+        I::PersonenInZorg => {
+            let visit = |f: &mut dyn FnMut(usize, u32)| {
+                for s in &facts.stays {
+                    // The months with a day in care: from the one ending on
+                    // or after the start to the last starting before leaving.
+                    let a = months.months.partition_point(|(_, last)| *last < s.start);
+                    let b = months.months.partition_point(|(first, _)| *first < s.end);
+                    for m in a..b.max(a) {
+                        if let Some(c) = shape.cell(s.gemeente, s.product, m) {
+                            f(c, s.client);
+                        }
+                    }
+                }
+            };
+            distinct(size, group_visited(size, &visit))
+        }
+        // Registrations at an access point have no product: per product
+        // the engine counts none of them either (`check_against_engine`).
+        I::ToegangClienten
+        | I::ToegangTrajecten
+        | I::ToegangSignalen
+        | I::ToegangZelfredzaam
+        | I::ToegangOpvang
+        | I::DreigendDakloos => vec![Value::Count(0); size],
     };
     Cube {
         indicator: id,

@@ -2,8 +2,12 @@
 //! within a filter, in total and broken down by one dimension.
 
 use super::catalogue::{Dimension, IndicatorId, Timing};
-use super::facts::{Day, EntryFact, Facts, NONE, NONE8, OPEN, Span, StayFact, WaitState, day};
+use super::facts::{
+    Day, EntryFact, Facts, NONE, NONE8, OPEN, OUTSIDE, RegistrationFact, Span, StayFact, WaitState,
+    day,
+};
 use crate::care::ExitDestination;
+use crate::shelter::{RegistrationKind, RegistrationOutcome};
 use crate::waitlist::{PassiveReason, RemovalReason};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -169,6 +173,9 @@ pub(crate) enum Agg {
     Returns,
     /// Per person the first exit in the cell: the share that returned.
     ReturnRatio,
+    /// Distinct persons none of whose units is a hit (a signal without a
+    /// trajectory).
+    DistinctWithout,
 }
 
 impl Agg {
@@ -189,7 +196,16 @@ impl Agg {
             I::WachttijdMediaan | I::WachttijdGeplaatstMediaan => Agg::Median,
             I::WachttijdGemiddeld | I::WachttijdGeplaatstGemiddeld | I::Verblijfsduur => Agg::Mean,
             I::WachttijdMaximum => Agg::Max,
-            I::PersonenUitgestroomd | I::UitstroomZelfstandig | I::EersteInstroom => Agg::Distinct,
+            I::PersonenUitgestroomd
+            | I::UitstroomZelfstandig
+            | I::EersteInstroom
+            | I::PersonenInZorg
+            | I::ToegangClienten
+            | I::ToegangTrajecten
+            | I::ToegangZelfredzaam
+            | I::ToegangOpvang
+            | I::DreigendDakloos => Agg::Distinct,
+            I::ToegangSignalen => Agg::DistinctWithout,
             I::Terugkeer => Agg::Returns,
             I::Bezettingsgraad => Agg::Ratio,
             I::TerugkeerPercentage => Agg::ReturnRatio,
@@ -226,6 +242,9 @@ impl Bucket {
                     *first = (u.value, u.hit);
                 }
             }
+            Agg::DistinctWithout => {
+                self.firsts.entry(u.client).or_insert((0, false)).1 |= u.hit;
+            }
         }
     }
 
@@ -243,6 +262,9 @@ impl Bucket {
                 denominator: self.count,
             },
             Agg::Returns => Value::Count(returned()),
+            Agg::DistinctWithout => {
+                Value::Count(self.firsts.values().filter(|(_, hit)| !*hit).count() as u64)
+            }
             Agg::ReturnRatio => Value::Percent {
                 numerator: returned(),
                 denominator: self.firsts.len() as u64,
@@ -310,6 +332,15 @@ fn entry_at(e: &EntryFact, span: &Span) -> Coord {
     at[axis(Dimension::Product)] = e.product;
     at[axis(Dimension::Aanbieder)] = span.provider;
     at[axis(Dimension::Reden)] = wide(span.reason);
+    at
+}
+
+/// A registration at an access point: where it counts and where the person
+/// came from.
+fn registration_at(r: &RegistrationFact) -> Coord {
+    let mut at = [NONE; AXES];
+    at[axis(Dimension::Gemeente)] = r.gemeente;
+    at[axis(Dimension::Woongemeente)] = r.origin;
     at
 }
 
@@ -462,6 +493,51 @@ pub(crate) fn units(
                 }
             }
         }
+        I::PersonenInZorg => {
+            // At least one day in care in the period: started by its last
+            // day, left after its first (the day of leaving is not in care).
+            for s in facts.stays_in(set) {
+                if s.start <= to && from < s.end {
+                    emit(Unit {
+                        client: s.client,
+                        ..unit(stay_at(s))
+                    });
+                }
+            }
+        }
+        I::ToegangClienten
+        | I::ToegangTrajecten
+        | I::ToegangSignalen
+        | I::ToegangZelfredzaam
+        | I::ToegangOpvang
+        | I::DreigendDakloos => {
+            for r in facts.registrations_in(set) {
+                if !in_period(r.reported) {
+                    continue;
+                }
+                let trajectory = r.is(RegistrationKind::Traject);
+                let counts = match id {
+                    I::ToegangClienten | I::ToegangSignalen => {
+                        trajectory || r.is(RegistrationKind::Signaal)
+                    }
+                    I::ToegangTrajecten => trajectory,
+                    I::ToegangZelfredzaam => {
+                        trajectory && r.ended_in(RegistrationOutcome::Zelfredzaam)
+                    }
+                    I::ToegangOpvang => {
+                        trajectory && r.ended_in(RegistrationOutcome::ToegangOpvang)
+                    }
+                    _ => r.is(RegistrationKind::DreigendDakloos),
+                };
+                if counts {
+                    emit(Unit {
+                        client: r.client,
+                        hit: trajectory,
+                        ..unit(registration_at(r))
+                    });
+                }
+            }
+        }
         I::Capaciteit | I::Bezettingsgraad => {
             // Where a location is decides the municipality here. Capacity on
             // the day per (location, product): the covering row ranked last
@@ -598,6 +674,9 @@ fn label(facts: &Facts, d: Dimension, indicator: IndicatorId, k: u16) -> (String
         return none();
     }
     match d {
+        Dimension::Woongemeente if k == OUTSIDE => {
+            ("buiten-regio".to_string(), "Buiten de regio".to_string())
+        }
         Dimension::Gemeente | Dimension::Woongemeente => facts
             .municipalities
             .key(k)

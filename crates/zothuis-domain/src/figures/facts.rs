@@ -19,6 +19,9 @@ pub type Day = i32;
 pub const OPEN: Day = Day::MAX;
 /// No provider, location or reason.
 pub const NONE: u16 = u16::MAX;
+/// On the `Woongemeente` axis of a registration at an access point: a
+/// municipality of origin outside the access point's region.
+pub const OUTSIDE: u16 = NONE - 3;
 
 pub fn day(d: NaiveDate) -> Day {
     d.num_days_from_ce()
@@ -167,6 +170,44 @@ impl StayFact {
     }
 }
 
+/// One registration at a region's central access point for shelter, as
+/// known at the moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistrationFact {
+    pub id: u32,
+    pub client: u32,
+    /// The municipality it counts for: the municipality of origin when that
+    /// lies in the access point's region, otherwise the region's
+    /// centrumgemeente, which runs the access point (Wmo 2015 art. 1.2.1 b).
+    pub gemeente: u16,
+    /// The municipality of origin (`Dimension::Woongemeente` for these
+    /// figures): one of the region, `OUTSIDE`, or `NONE` when unknown.
+    pub origin: u16,
+    /// Index into `RegistrationKind::ALL`.
+    pub kind: u8,
+    pub reported: Day,
+    /// Index into `RegistrationOutcome::ALL`, or `NONE8`.
+    pub outcome: u8,
+}
+
+impl RegistrationFact {
+    pub fn is(&self, kind: crate::shelter::RegistrationKind) -> bool {
+        usize::from(self.kind)
+            == crate::shelter::RegistrationKind::ALL
+                .iter()
+                .position(|k| *k == kind)
+                .unwrap_or(usize::MAX)
+    }
+
+    pub fn ended_in(&self, outcome: crate::shelter::RegistrationOutcome) -> bool {
+        usize::from(self.outcome)
+            == crate::shelter::RegistrationOutcome::ALL
+                .iter()
+                .position(|o| *o == outcome)
+                .unwrap_or(usize::MAX)
+    }
+}
+
 /// One capacity row recorded by the moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CapacityFact {
@@ -208,6 +249,10 @@ pub struct Facts {
     pub stay_ranges: Vec<(u32, u32)>,
     /// Sorted by (location, product, from, recorded).
     pub capacity: Vec<CapacityFact>,
+    /// Registrations at access points, by (municipality, id).
+    pub registrations: Vec<RegistrationFact>,
+    /// Per municipality index: its region (-1 when not known).
+    pub municipality_region: Vec<i64>,
     pub names: Names,
     /// Some id did not fit the compact fields: the projection cannot be
     /// updated in place and is rebuilt on every change.
@@ -235,6 +280,10 @@ pub struct History {
     /// For the municipality of residence: decision → application.
     pub applications: Vec<Application>,
     pub decisions: Vec<Decision>,
+    /// For registrations at access points: the region's centrumgemeente.
+    pub regions: Vec<crate::reference::Region>,
+    /// Every version of every registration at an access point.
+    pub registrations: Vec<crate::shelter::Registration>,
 }
 
 /// One row of history, already resolved as known at the moment, as the
@@ -284,6 +333,18 @@ pub enum FigureRow<'a> {
         to: Option<NaiveDate>,
         places: i64,
     },
+    /// A registration at an access point in its version in force.
+    Registration {
+        id: i64,
+        client: i64,
+        region: i64,
+        /// The centrumgemeente of the access point's region.
+        centrum: Option<&'a str>,
+        kind: &'a str,
+        reported: NaiveDate,
+        origin: Option<&'a str>,
+        outcome: Option<&'a str>,
+    },
 }
 
 fn index_of<T: PartialEq + Copy>(all: &[T], v: T) -> u8 {
@@ -327,8 +388,12 @@ impl FactsBuilder {
             ..Facts::default()
         };
         for m in municipalities {
-            f.municipalities.intern(&m.code);
+            let i = usize::from(f.municipalities.intern(&m.code));
             f.names.municipality.insert(m.code.clone(), m.name.clone());
+            if f.municipality_region.len() <= i {
+                f.municipality_region.resize(i + 1, -1);
+            }
+            f.municipality_region[i] = m.region_id;
         }
         for p in products {
             f.products.intern(&p.id);
@@ -379,6 +444,7 @@ impl FactsBuilder {
             locations: base.locations.clone(),
             location_provider: base.location_provider.clone(),
             location_municipality: base.location_municipality.clone(),
+            municipality_region: base.municipality_region.clone(),
             names: base.names.clone(),
             ..Facts::default()
         })
@@ -401,6 +467,10 @@ impl FactsBuilder {
         let parsed = GemeenteCode::parse(code).map_err(|e| bad("gemeentecode", e))?;
         let i = self.facts.municipalities.intern(&parsed);
         self.codes.insert(code.to_string(), i);
+        let n = self.facts.municipalities.len();
+        if self.facts.municipality_region.len() < n {
+            self.facts.municipality_region.resize(n, -1);
+        }
         Ok(i)
     }
 
@@ -561,6 +631,48 @@ impl FactsBuilder {
                     places: u32::try_from(places).unwrap_or(0),
                 });
             }
+            FigureRow::Registration {
+                id,
+                client,
+                region,
+                centrum,
+                kind,
+                reported,
+                origin,
+                outcome,
+            } => {
+                use crate::shelter::{RegistrationKind, RegistrationOutcome};
+                let origin = origin.map(|c| self.municipality(c)).transpose()?;
+                let centrum = centrum.map(|c| self.municipality(c)).transpose()?;
+                let in_region =
+                    |i: u16| self.facts.municipality_region.get(usize::from(i)) == Some(&region);
+                let (gemeente, origin) = match origin {
+                    Some(o) if in_region(o) => (o, o),
+                    Some(_) => (centrum.unwrap_or(NONE), OUTSIDE),
+                    None => (centrum.unwrap_or(NONE), NONE),
+                };
+                let kind = index_of(
+                    RegistrationKind::ALL,
+                    RegistrationKind::parse(kind).map_err(|e| bad("soort melding", e))?,
+                );
+                let outcome = match outcome {
+                    None => NONE8,
+                    Some(code) => index_of(
+                        RegistrationOutcome::ALL,
+                        RegistrationOutcome::parse(code).map_err(|e| bad("uitkomst", e))?,
+                    ),
+                };
+                let (id, client) = (self.id(id), self.id(client));
+                self.facts.registrations.push(RegistrationFact {
+                    id,
+                    client,
+                    gemeente,
+                    origin,
+                    kind,
+                    reported: day(reported),
+                    outcome,
+                });
+            }
         }
         Ok(())
     }
@@ -617,6 +729,9 @@ impl FactsBuilder {
         facts.stays.sort_unstable_by_key(|s| (s.gemeente, s.id));
         facts.entry_ranges = ranges(n, facts.entries.iter().map(|e| e.gemeente));
         facts.stay_ranges = ranges(n, facts.stays.iter().map(|s| s.gemeente));
+        facts
+            .registrations
+            .sort_unstable_by_key(|r| (r.gemeente, r.id));
         facts
     }
 }
@@ -724,6 +839,7 @@ impl Facts {
             .iter()
             .map(|e| e.client)
             .chain(changes.stays.iter().map(|s| s.client))
+            .chain(changes.registrations.iter().map(|r| r.client))
             .any(|c| !clients.contains(&c))
         {
             return Err(NeedsRebuild("rijen van een onverwachte persoon"));
@@ -756,6 +872,12 @@ impl Facts {
         self.stays.retain(|s| !clients.contains(&s.client));
         self.stays.extend(changes.stays.iter().copied());
         self.stays.sort_unstable_by_key(|s| (s.gemeente, s.id));
+
+        self.registrations.retain(|r| !clients.contains(&r.client));
+        self.registrations
+            .extend(changes.registrations.iter().copied());
+        self.registrations
+            .sort_unstable_by_key(|r| (r.gemeente, r.id));
 
         if capacity {
             self.capacity = changes.capacity;
@@ -821,6 +943,17 @@ impl Facts {
         grouped(&self.entries, &self.entry_ranges, set)
     }
 
+    /// The registrations at access points counted for the municipalities in
+    /// `set` (few: a region has hundreds a year).
+    pub fn registrations_in<'a>(
+        &'a self,
+        set: Option<&'a [bool]>,
+    ) -> impl Iterator<Item = &'a RegistrationFact> {
+        self.registrations.iter().filter(move |r| {
+            set.is_none_or(|set| set.get(usize::from(r.gemeente)).copied().unwrap_or(false))
+        })
+    }
+
     /// The stays of the municipalities in `set`.
     pub fn stays_in<'a>(&'a self, set: Option<&'a [bool]>) -> impl Iterator<Item = &'a StayFact> {
         grouped(&self.stays, &self.stay_ranges, set)
@@ -850,6 +983,7 @@ enum OwnedRow {
     Transition(i64, Status, NaiveDate),
     Stay(Box<(StayHeader, StayVersion, Option<String>)>),
     Capacity(CapacityRow),
+    Registration(Box<(crate::shelter::Registration, Option<String>)>),
 }
 
 impl OwnedRow {
@@ -896,6 +1030,19 @@ impl OwnedRow {
                 to: c.valid_to,
                 places: c.places,
             },
+            OwnedRow::Registration(b) => {
+                let (r, centrum) = &**b;
+                FigureRow::Registration {
+                    id: r.id,
+                    client: r.client_id,
+                    region: r.region_id,
+                    centrum: centrum.as_deref(),
+                    kind: r.facts.kind.code(),
+                    reported: r.facts.reported_on,
+                    origin: r.facts.origin.as_ref().map(GemeenteCode::as_str),
+                    outcome: r.facts.outcome.map(|o| o.code()),
+                }
+            }
         }
     }
 }
@@ -982,6 +1129,31 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
         )
     });
     out.extend(capacity.into_iter().cloned().map(OwnedRow::Capacity));
+    // Registrations: the latest version recorded by the moment (versions
+    // are written one at a time, so by id), in id order.
+    let centrum: HashMap<i64, String> = h
+        .regions
+        .iter()
+        .filter_map(|r| Some((r.id, r.centrumgemeente.as_ref()?.to_string())))
+        .collect();
+    let mut registrations: HashMap<i64, &crate::shelter::Registration> = HashMap::new();
+    for r in h
+        .registrations
+        .iter()
+        .filter(|r| r.recorded_at <= known_at && r.created_at <= known_at)
+    {
+        if registrations
+            .get(&r.id)
+            .is_none_or(|old| r.version_id > old.version_id)
+        {
+            registrations.insert(r.id, r);
+        }
+    }
+    let mut registrations: Vec<_> = registrations.into_values().collect();
+    registrations.sort_by_key(|r| r.id);
+    out.extend(registrations.into_iter().map(|r| {
+        OwnedRow::Registration(Box::new((r.clone(), centrum.get(&r.region_id).cloned())))
+    }));
     out
 }
 
@@ -1004,6 +1176,7 @@ pub(crate) fn changes(
             OwnedRow::Entry(_, client, ..) => ours(*client),
             OwnedRow::Transition(entry, ..) => client_of.get(entry).is_some_and(|c| ours(*c)),
             OwnedRow::Stay(s) => ours(s.0.client_id),
+            OwnedRow::Registration(r) => ours(r.0.client_id),
             OwnedRow::Capacity(_) => capacity,
         };
         if keep {

@@ -60,6 +60,16 @@ const EXITS: [IndicatorId; 5] = [
     I::TerugkeerPercentage,
 ];
 
+/// The access point's persons: trajectories and signals only add up to its
+/// unique clients, and the outcomes are parts of the trajectories.
+const ACCESS_POINT: [IndicatorId; 5] = [
+    I::ToegangClienten,
+    I::ToegangTrajecten,
+    I::ToegangSignalen,
+    I::ToegangZelfredzaam,
+    I::ToegangOpvang,
+];
+
 /// The indicators whose hidden cells are decided together, because sums
 /// or near-identities hold between them. None: nothing to protect beyond
 /// the value itself (statistics over days, and places).
@@ -73,6 +83,9 @@ pub fn family(id: IndicatorId) -> Option<&'static [IndicatorId]> {
         I::Instroom => &[I::Instroom],
         I::Overplaatsingen => &[I::Overplaatsingen],
         I::EersteInstroom => &[I::EersteInstroom],
+        I::PersonenInZorg => &[I::PersonenInZorg],
+        _ if ACCESS_POINT.contains(&id) => &ACCESS_POINT,
+        I::DreigendDakloos => &[I::DreigendDakloos],
         _ => return None,
     })
 }
@@ -401,7 +414,12 @@ mod tests {
         for id in IndicatorId::ALL {
             let counts = matches!(
                 Agg::of(*id),
-                Agg::Count | Agg::Distinct | Agg::Returns | Agg::Ratio | Agg::ReturnRatio
+                Agg::Count
+                    | Agg::Distinct
+                    | Agg::DistinctWithout
+                    | Agg::Returns
+                    | Agg::Ratio
+                    | Agg::ReturnRatio
             ) && *id != I::Capaciteit;
             assert_eq!(family(*id).is_some(), counts, "{id:?}");
             if let Some(f) = family(*id) {

@@ -50,13 +50,14 @@ pub struct FigureResult {
 const PATTERNS_KEPT: usize = 512;
 
 /// Whether the data changed only by new rows of the journey (`figure_stamp`:
-/// the highest ids of entries, transitions, stays, stay versions and
-/// capacity, then versions of the reference data, which must be unchanged).
+/// the highest ids of entries, transitions, stays, stay versions, capacity
+/// and registration versions, then versions of the reference data, which
+/// must be unchanged).
 fn only_appended(seen: &[i64], now: &[i64]) -> bool {
-    seen.len() == 9
-        && now.len() == 9
-        && seen[..5].iter().zip(&now[..5]).all(|(a, b)| a <= b)
-        && seen[5..] == now[5..]
+    seen.len() == 10
+        && now.len() == 10
+        && seen[..6].iter().zip(&now[..6]).all(|(a, b)| a <= b)
+        && seen[6..] == now[6..]
 }
 
 fn date(errors: &mut Vec<FieldError>, name: &str, value: &Option<String>) -> Option<NaiveDate> {
@@ -102,6 +103,21 @@ impl Services {
             stay_versions: s.list_stay_versions(&crate::store::Clients::All).await?,
             applications: s.list_applications(&crate::store::Clients::All).await?,
             decisions: s.list_decisions(&crate::store::Clients::All).await?,
+            regions: s.list_regions().await?,
+            registrations: {
+                let mut all = Vec::new();
+                for r in s
+                    .list_registrations(
+                        &crate::store::Clients::All,
+                        None,
+                        crate::history::END_OF_TIME,
+                    )
+                    .await?
+                {
+                    all.extend(s.registration_versions(r.id).await?);
+                }
+                all
+            },
         })
     }
 

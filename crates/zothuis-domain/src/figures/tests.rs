@@ -913,3 +913,226 @@ fn a_projection_with_other_reference_data_is_rebuilt_not_merged() {
     let none = std::collections::HashSet::new();
     assert!(facts.merge(changes, &none, false).is_err());
 }
+
+/// The access point's figures on a small hand-made register of region 1
+/// (Hilversum is its centrumgemeente, Huizen the other municipality) in
+/// 2025, reproducing the shape of "BCT trajecten; gemeente van herkomst":
+///
+/// | person | kind           | day        | origin          | outcome              |
+/// |--------|----------------|------------|-----------------|----------------------|
+/// | 21     | traject        | 2025-02-01 | Huizen          | zelfredzaam          |
+/// | 21     | traject        | 2025-09-01 | Huizen          | toegang-opvang       |
+/// | 22     | traject        | 2025-03-01 | Amsterdam       | toegang-opvang       |
+/// | 23     | signaal        | 2025-04-01 | Hilversum       | —                    |
+/// | 24     | signaal        | 2025-05-01 | unknown         | —                    |
+/// | 24     | traject        | 2025-06-01 | unknown         | open                 |
+/// | 25     | dreigend       | 2025-07-01 | Huizen          | woning-behouden      |
+/// | 26     | traject        | 2024-12-20 | Huizen          | zelfredzaam (2024)   |
+///
+/// In 2025: clients with a trajectory or signal 21, 22, 23, 24 = 4;
+/// trajectories 21, 22, 24 = 3 (21 once); only a signal: 23 = 1 (24 had a
+/// trajectory too); self-reliant 21 = 1; access to shelter 21, 22 = 2;
+/// threatened 25 = 1. By origin: Huizen 1 (21), Hilversum 0, outside the
+/// region 1 (22, counted for Hilversum), unknown 1 (24, for Hilversum).
+/// Recorded later (2026-02-01): 22's origin corrected to Huizen; as known
+/// before, the figures stay as they were.
+#[test]
+fn access_point_figures_by_origin_as_known_at_any_moment() {
+    use crate::shelter::{
+        OriginBasis, Registration, RegistrationFacts, RegistrationKind as K,
+        RegistrationOutcome as O,
+    };
+    let mut h = history();
+    h.regions = vec![Region {
+        id: 1,
+        code: "GV".into(),
+        name: "Gooi en Vechtstreek".into(),
+        centrumgemeente: Some(gm(HILVERSUM)),
+        version: 1,
+    }];
+    let mut version = 1000;
+    let mut add = |id: i64,
+                   client: i64,
+                   kind: K,
+                   day: &str,
+                   origin: Option<&str>,
+                   outcome: Option<O>,
+                   recorded: &str| {
+        version += 1;
+        h.registrations.push(Registration {
+            id,
+            client_id: client,
+            region_id: 1,
+            created_at: at(day),
+            facts: RegistrationFacts {
+                kind,
+                reported_on: d(day),
+                origin: origin.map(gm),
+                origin_basis: if origin.is_some() {
+                    OriginBasis::Opgave
+                } else {
+                    OriginBasis::Onbekend
+                },
+                outcome,
+                outcome_on: outcome.map(|_| d(day)),
+                referred_to: None,
+                end_reason: None,
+                note: None,
+            },
+            version_id: version,
+            recorded_at: at(recorded),
+            recorded_by: "test".into(),
+        });
+    };
+    add(
+        1,
+        21,
+        K::Traject,
+        "2025-02-01",
+        Some(HUIZEN),
+        Some(O::Zelfredzaam),
+        "2025-02-01",
+    );
+    add(
+        2,
+        21,
+        K::Traject,
+        "2025-09-01",
+        Some(HUIZEN),
+        Some(O::ToegangOpvang),
+        "2025-09-01",
+    );
+    add(
+        3,
+        22,
+        K::Traject,
+        "2025-03-01",
+        Some("GM0363"),
+        Some(O::ToegangOpvang),
+        "2025-03-01",
+    );
+    add(
+        4,
+        23,
+        K::Signaal,
+        "2025-04-01",
+        Some(HILVERSUM),
+        None,
+        "2025-04-01",
+    );
+    add(5, 24, K::Signaal, "2025-05-01", None, None, "2025-05-01");
+    add(6, 24, K::Traject, "2025-06-01", None, None, "2025-06-01");
+    add(
+        7,
+        25,
+        K::DreigendDakloos,
+        "2025-07-01",
+        Some(HUIZEN),
+        Some(O::WoningBehouden),
+        "2025-07-01",
+    );
+    add(
+        8,
+        26,
+        K::Traject,
+        "2024-12-20",
+        Some(HUIZEN),
+        Some(O::Zelfredzaam),
+        "2024-12-21",
+    );
+    // The correction: 22 came from Huizen after all.
+    add(
+        3,
+        22,
+        K::Traject,
+        "2025-03-01",
+        Some(HUIZEN),
+        Some(O::ToegangOpvang),
+        "2026-02-01",
+    );
+    let year = period("2025-01-01", "2025-12-31");
+    let before = Facts::build(&h, at("2026-01-15"));
+    let after = Facts::build(&h, at("2026-03-01"));
+    use IndicatorId as I;
+    for f in [&before, &after] {
+        assert_eq!(count(f, I::ToegangClienten, year), 4);
+        assert_eq!(count(f, I::ToegangTrajecten, year), 3);
+        assert_eq!(count(f, I::ToegangSignalen, year), 1);
+        assert_eq!(count(f, I::ToegangZelfredzaam, year), 1);
+        assert_eq!(count(f, I::ToegangOpvang, year), 2);
+        assert_eq!(count(f, I::DreigendDakloos, year), 1);
+    }
+    let by_origin = |f: &Facts| breakdown(f, I::ToegangTrajecten, year, Dimension::Woongemeente);
+    let c = |n: u64| Value::Count(n);
+    assert_eq!(
+        by_origin(&before),
+        vec![
+            ("geen".to_string(), c(1)),
+            ("buiten-regio".to_string(), c(1)),
+            (HUIZEN.to_string(), c(1)),
+        ],
+        "as known before the correction (by label: unknown, outside, Huizen)"
+    );
+    assert_eq!(
+        by_origin(&after),
+        vec![("geen".to_string(), c(1)), (HUIZEN.to_string(), c(2))],
+        "as known after it"
+    );
+    // Counted for the centrumgemeente when from outside or unknown.
+    let by_municipality = breakdown(&before, I::ToegangTrajecten, year, Dimension::Gemeente);
+    assert_eq!(
+        by_municipality,
+        vec![(HILVERSUM.to_string(), c(2)), (HUIZEN.to_string(), c(1))]
+    );
+    // The year before: only 26.
+    assert_eq!(
+        count(
+            &after,
+            I::ToegangTrajecten,
+            period("2024-01-01", "2024-12-31")
+        ),
+        1
+    );
+}
+
+/// Unique persons in care: a stay counts in a period in which it had at
+/// least one day in care; the day of leaving is not one.
+#[test]
+fn persons_in_care_count_each_person_once_per_period() {
+    let f = now();
+    use IndicatorId as I;
+    let all_stays: std::collections::HashSet<u32> = f.stays.iter().map(|s| s.client).collect();
+    let wide = period("2000-01-01", "2030-12-31");
+    assert_eq!(count(&f, I::PersonenInZorg, wide), all_stays.len() as u64);
+    for s in &f.stays {
+        if s.end == super::facts::OPEN {
+            continue;
+        }
+        let leaving = super::facts::date(s.end);
+        let alone = f.stays.iter().filter(|o| o.client == s.client).count() == 1;
+        if alone {
+            let only_that_day = compute(
+                &f,
+                &Query {
+                    filter: Filter {
+                        product: Some(s.product),
+                        ..Filter::default()
+                    },
+                    ..query(I::PersonenInZorg, When::Period(leaving, leaving))
+                },
+            )
+            .unwrap();
+            let others = f
+                .stays
+                .iter()
+                .filter(|o| o.product == s.product && o.start <= s.end && s.end < o.end)
+                .map(|o| o.client)
+                .collect::<std::collections::HashSet<_>>();
+            assert_eq!(
+                only_that_day.total,
+                Value::Count(others.len() as u64),
+                "{s:?}"
+            );
+        }
+    }
+}
