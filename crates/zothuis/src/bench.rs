@@ -161,6 +161,20 @@ const VERSIONS: &[&str] = &[
     "recorded_by",
 ];
 
+const REPORTS: &[&str] = &["id", "client_id", "region_id", "created_at"];
+const REPORT_VERSIONS: &[&str] = &[
+    "id",
+    "report_id",
+    "kind",
+    "reported_on",
+    "origin_municipality",
+    "origin_basis",
+    "outcome",
+    "outcome_on",
+    "recorded_at",
+    "recorded_by",
+];
+
 const T_CLIENTS: usize = 0;
 const T_APPLICATIONS: usize = 1;
 const T_DECISIONS: usize = 2;
@@ -168,6 +182,8 @@ const T_ENTRIES: usize = 3;
 const T_TRANSITIONS: usize = 4;
 const T_STAYS: usize = 5;
 const T_VERSIONS: usize = 6;
+const T_REPORTS: usize = 7;
+const T_REPORT_VERSIONS: usize = 8;
 
 impl Buffers {
     fn new() -> Buffers {
@@ -179,6 +195,8 @@ impl Buffers {
             ("waitlist_transitions", TRANSITIONS, Vec::new()),
             ("stays", STAYS, Vec::new()),
             ("stay_versions", VERSIONS, Vec::new()),
+            ("shelter_reports", REPORTS, Vec::new()),
+            ("shelter_report_versions", REPORT_VERSIONS, Vec::new()),
         ];
         Buffers {
             written: vec![0; tables.len()],
@@ -328,6 +346,7 @@ const REMOVED: [&str; 7] = [
 
 /// The region a municipality belongs to, its providers and locations.
 struct Region {
+    id: i64,
     municipalities: Vec<String>,
     weights: Vec<u64>,
     providers: Vec<i64>,
@@ -475,6 +494,7 @@ pub async fn generate(
             }
         }
         regions.push(Region {
+            id: region_id,
             municipalities: codes,
             weights,
             providers,
@@ -485,6 +505,10 @@ pub async fn generate(
     let region_weights: Vec<u64> = regions.iter().map(|r| r.weights.iter().sum()).collect();
 
     let mut b = Buffers::new();
+    // The access points' registrations have dice of their own, so that the
+    // journey stays the same data set it was.
+    let mut access = Dice(0xb0c7_0001_2016_2025);
+    let mut report = 0i64;
     let span = (sizes.last - sizes.first).num_days();
     let (mut application, mut transition, mut entry, mut stay, mut version) =
         (0i64, 0i64, 0i64, 0i64, 0i64);
@@ -724,7 +748,69 @@ pub async fn generate(
                 }
             }
         } else {
-            // Shelter: one or more stays with gaps between them.
+            // Shelter: registered at the region's access point first, with
+            // access to shelter as the outcome (and sometimes an earlier
+            // signal or a self-reliant trajectory), from the home
+            // municipality or, now and then, from elsewhere.
+            let origin = if access.chance(12) {
+                let other = &regions[access.weighted(&region_weights)];
+                other.municipalities[access.below(other.municipalities.len() as u64) as usize]
+                    .clone()
+            } else {
+                home.clone()
+            };
+            let register = |b: &mut Buffers,
+                            access: &mut Dice,
+                            report: &mut i64,
+                            kind: &'static str,
+                            day: NaiveDate,
+                            outcome: Option<&'static str>| {
+                *report += 1;
+                let recorded = at(day, access);
+                b.push(
+                    T_REPORTS,
+                    vec![V::I(*report), V::I(client), V::I(region.id), V::S(recorded)],
+                );
+                b.push(
+                    T_REPORT_VERSIONS,
+                    vec![
+                        V::I(*report),
+                        V::I(*report),
+                        V::T(kind.into()),
+                        V::D(day),
+                        V::T(origin.clone()),
+                        V::T("opgave".into()),
+                        outcome.map_or(V::Null, |o| V::T(o.into())),
+                        outcome.map_or(V::Null, |_| V::D(day)),
+                        V::S(recorded),
+                        V::T("bench-data".into()),
+                    ],
+                );
+            };
+            if access.chance(25) {
+                let day = start - Duration::days(30 + access.below(200) as i64);
+                register(&mut b, &mut access, &mut report, "signaal", day, None);
+            }
+            if access.chance(30) {
+                let day = start - Duration::days(60 + access.below(300) as i64);
+                register(
+                    &mut b,
+                    &mut access,
+                    &mut report,
+                    "traject",
+                    day,
+                    Some("zelfredzaam"),
+                );
+            }
+            let day = start - Duration::days(access.below(10) as i64);
+            register(
+                &mut b,
+                &mut access,
+                &mut report,
+                "traject",
+                day,
+                Some("toegang-opvang"),
+            );
             let product = &PRODUCTS[dice.weighted(&[0, 0, 0, 0, 60, 30, 10])];
             let mut from = start;
             loop {
@@ -827,6 +913,8 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
             "waitlist_transitions",
             "stays",
             "stay_versions",
+            "shelter_reports",
+            "shelter_report_versions",
             "capacity",
             "locations",
             "municipalities",
@@ -924,6 +1012,50 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
     drop(pattern);
     let (peak_after_pattern, _) = memory();
 
+    // 2c. The access points' figures (no product, so not in the national
+    // set): every access-point indicator for every region over the last
+    // year, by municipality of origin, as the seed's "BCT trajecten;
+    // gemeente van herkomst" table.
+    let access_point = [
+        IndicatorId::ToegangClienten,
+        IndicatorId::ToegangTrajecten,
+        IndicatorId::ToegangSignalen,
+        IndicatorId::ToegangZelfredzaam,
+        IndicatorId::ToegangOpvang,
+        IndicatorId::DreigendDakloos,
+    ];
+    let municipalities = services.store.list_municipalities().await?;
+    let region_ids: std::collections::BTreeSet<i64> =
+        municipalities.iter().map(|m| m.region_id).collect();
+    let t = Instant::now();
+    let mut access_tables = 0usize;
+    for r in &region_ids {
+        let codes: Vec<_> = municipalities
+            .iter()
+            .filter(|m| m.region_id == *r)
+            .map(|m| m.code.clone())
+            .collect();
+        let set = facts.municipality_set(&codes);
+        for id in access_point {
+            let q = zothuis_domain::figures::engine::Query {
+                indicator: id,
+                when: zothuis_domain::figures::engine::When::Period(
+                    last - Duration::days(364),
+                    last,
+                ),
+                filter: zothuis_domain::figures::engine::Filter {
+                    municipalities: Some(set.clone()),
+                    ..Default::default()
+                },
+                breakdown: Some(zothuis_domain::figures::catalogue::Dimension::Woongemeente),
+            };
+            zothuis_domain::figures::engine::compute(&facts, &q)
+                .map_err(|e| anyhow::anyhow!(e.0))?;
+            access_tables += 1;
+        }
+    }
+    let access_time = t.elapsed().as_secs_f64();
+
     // 2b. One write, then the figures again: a correction of the latest
     // transition is applied to the projection in place (no rebuild). The
     // projection is let go first, as a request lets go of it when it has
@@ -979,11 +1111,12 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
     ));
     report.push(String::new());
     report.push(format!(
-        "Projection: {} waiting-list entries, {} status spans, {} stays, {} capacity rows; {} municipalities, {} products.",
+        "Projection: {} waiting-list entries, {} status spans, {} stays, {} capacity rows, {} registrations at access points; {} municipalities, {} products.",
         facts.entries.len(),
         facts.spans.len(),
         facts.stays.len(),
         facts.capacity.len(),
+        facts.registrations.len(),
         facts.municipalities.len(),
         facts.products.len()
     ));
@@ -1087,6 +1220,12 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
         pattern_region.1,
         pattern_national.0,
         pattern_national.1
+    ));
+    report.push(format!(
+        "| access points: {} indicators × {} regions, last year, by municipality of origin ({access_tables} tables, one thread) | {:.0} ms | ≤ 1 s |",
+        access_point.len(),
+        region_ids.len(),
+        access_time * 1000.0
     ));
     report.push(format!("| peak memory after loading the projection | {peak_after_load:.0} MB (resident {rss_after_load:.0} MB) | ≤ 200 MB |"));
     report.push(format!(

@@ -355,6 +355,40 @@ mod tests {
     }
 
     #[test]
+    fn the_origin_rule_is_configured_per_region_and_a_wrong_one_is_named() {
+        use zothuis_domain::shelter::OriginRule;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        std::fs::write(
+            &f,
+            "[toegang_opvang]\nherkomst = \"opgave-eerst\"\nherkomst_per_regio = { ZKIH = \"adres-eerst\" }\n",
+        )
+        .unwrap();
+        let s = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap();
+        assert_eq!(s.origin_rule, OriginRule::OpgaveEerst);
+        assert_eq!(s.origin_rules.get("ZKIH"), Some(&OriginRule::AdresEerst));
+        let defaults = Config::load(None, env(&[])).unwrap().settings().unwrap();
+        assert_eq!(defaults.origin_rule, OriginRule::AdresEerst);
+        std::fs::write(
+            &f,
+            "[toegang_opvang]\nherkomst_per_regio = { GV = \"woonplaats\" }\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("herkomst_per_regio.GV") && err.contains("adres-eerst"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn environment_numbers_and_booleans_are_typed() {
         let c = Config::load(
             None,
