@@ -113,22 +113,17 @@ impl ShelterStore for DbStore {
         let mut w = self.begin_write().await?;
         let client_id = match person {
             RegistrationPerson::Existing(id) => *id,
-            RegistrationPerson::New {
-                data,
-                registered_by,
-                grant_to,
-                audit,
-            } => {
+            RegistrationPerson::New(person) => {
                 let created = crate::clients::insert_client(
                     &mut w.tx,
-                    data,
-                    registered_by,
+                    &person.data,
+                    &person.registered_by,
                     at,
                     recorded_by,
-                    *grant_to,
+                    person.grant_to,
                 )
                 .await?;
-                let mut audit = audit.clone();
+                let mut audit = person.audit.clone();
                 audit.client_id = Some(created.id);
                 append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
                 created.id

@@ -622,15 +622,20 @@ pub trait CareStore: Send + Sync {
 pub enum RegistrationPerson {
     /// A client zothuis knows.
     Existing(i64),
-    /// A person registered with the registration, for a municipality of the
-    /// region; `audit` is the client's own audit row (its ids are filled in).
-    New {
-        data: ClientData,
-        registered_by: GemeenteCode,
-        /// A restricted client is granted to whoever registers it.
-        grant_to: Option<i64>,
-        audit: AuditDraft,
-    },
+    /// A person registered with the registration.
+    New(Box<NewPerson>),
+}
+
+/// A person new to zothuis, registered with a registration at an access
+/// point, for a municipality of the region.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub data: ClientData,
+    pub registered_by: GemeenteCode,
+    /// A restricted client is granted to whoever registers it.
+    pub grant_to: Option<i64>,
+    /// The client's own audit row (its ids are filled in).
+    pub audit: AuditDraft,
 }
 
 #[async_trait]

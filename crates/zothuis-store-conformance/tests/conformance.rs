@@ -2576,7 +2576,7 @@ async fn access_point_registrations_keep_every_version_and_link_their_region() {
     use zothuis_domain::shelter::{
         OriginBasis, RegistrationFacts, RegistrationKind, RegistrationOutcome,
     };
-    use zothuis_domain::store::RegistrationPerson;
+    use zothuis_domain::store::{NewPerson, RegistrationPerson};
     on_every_backend(false, |w| async move {
         let s = w.store();
         let region = w.region("GV").await.id;
@@ -2608,12 +2608,12 @@ async fn access_point_registrations_keep_every_version_and_link_their_region() {
         let before = audit_rows().await;
         let first = s
             .create_registration(
-                &RegistrationPerson::New {
+                &RegistrationPerson::New(Box::new(NewPerson {
                     data,
                     registered_by: gm("GM0402"),
                     grant_to: None,
                     audit: w.created(ObjectType::Client),
-                },
+                })),
                 region,
                 &facts,
                 w.now(),

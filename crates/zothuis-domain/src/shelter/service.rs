@@ -13,7 +13,7 @@ use crate::paging::{Page, PageRequest};
 use crate::policy::Action;
 use crate::reference::GemeenteCode;
 use crate::service::Services;
-use crate::store::{Clients, RegistrationPerson};
+use crate::store::{Clients, NewPerson, RegistrationPerson};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -145,12 +145,12 @@ impl Services {
                         "afgeschermd": data.restricted, "bsnVastgelegd": data.bsn.is_some(),
                         "via": "centrale toegang opvang" }));
                 (
-                    RegistrationPerson::New {
+                    RegistrationPerson::New(Box::new(NewPerson {
                         data,
                         registered_by,
                         grant_to,
                         audit,
-                    },
+                    })),
                     None,
                 )
             }

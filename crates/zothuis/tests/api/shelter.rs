@@ -4,7 +4,6 @@
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use zothuis_domain::clock::Clock;
 use zothuis_testkit::{TestApp, spawn_app};
 
 async fn send(
@@ -97,9 +96,6 @@ async fn the_access_point_registers_a_person_and_records_the_outcome_as_a_new_ve
 
     // The outcome, an hour later: self-reliant, referred back to the
     // municipality of origin.
-    let before = (app.clock.now() + chrono::Duration::minutes(1))
-        .to_rfc3339()
-        .replace('+', "%2B");
     app.clock.advance(chrono::Duration::hours(1));
     let outcome = json!({"soort": "traject", "meldingsdatum": "2026-01-05", "herkomstOpgegeven": "GM0406",
                          "uitkomst": "zelfredzaam", "uitkomstdatum": "2026-01-09"});
@@ -409,7 +405,7 @@ async fn the_access_point_registers_and_records_outcomes_on_its_pages() {
     let mut wrong = form(&[]);
     wrong.retain(|(k, _)| *k != "meldingsdatum");
     wrong.push(("meldingsdatum", "7-1-2026"));
-    let mut post_form = |path: &str, fields: Vec<(&str, &str)>| {
+    let post_form = |path: &str, fields: Vec<(&str, &str)>| {
         let mut with_csrf = vec![("csrf", csrf.clone())];
         with_csrf.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
         browser.post(app.url(path)).form(&with_csrf).send()
