@@ -165,6 +165,30 @@ async function selectByLabel(page, select, pattern) {
   await context.close();
 }
 
+// The central access point registers a new person and records the outcome.
+{
+  const { context, page } = await login("toegang.gv");
+  await check(page, "overzicht centrale toegang");
+  await visit(page, "/meldingen-opvang", "meldingen opvang");
+  await visit(page, "/meldingen-opvang/nieuw", "melding registreren");
+  await page.fill("#veld-voornaam", "Sam");
+  await page.fill("#veld-achternaam", "Zonderdak");
+  await page.fill("#veld-geboortedatum", "1981-05-06");
+  await page.selectOption("#veld-soort", "traject");
+  await page.selectOption("#veld-herkomstOpgegeven", "GM0406");
+  await submit(page);
+  expectUrl(page, /\/meldingen-opvang\/\d+\?melding=aangemaakt$/, "melding registreren");
+  await check(page, "melding geregistreerd");
+  await page.selectOption("#veld-uitkomst", "zelfredzaam");
+  await page.fill("#veld-uitkomstdatum", today);
+  await submitForm(page, "wijzigen");
+  expectUrl(page, /\/meldingen-opvang\/\d+\?melding=opgeslagen$/, "uitkomst vastleggen");
+  await check(page, "uitkomst vastgelegd");
+  await visit(page, "/clienten", "personen centrale toegang");
+  await visit(page, "/cijfers", "cijfers centrale toegang");
+  await context.close();
+}
+
 // The waiting-list manager works the regional list.
 {
   const { context, page } = await login("wachtlijst.gv");

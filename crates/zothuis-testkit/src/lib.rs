@@ -322,6 +322,20 @@ pub async fn store_snapshot(store: &dyn Store) -> Vec<String> {
             .await
             .unwrap(),
     ));
+    for r in store
+        .list_registrations(
+            &zothuis_domain::store::Clients::All,
+            None,
+            zothuis_domain::history::END_OF_TIME,
+        )
+        .await
+        .unwrap()
+    {
+        out.extend(lines(
+            "meldingsversie",
+            store.registration_versions(r.id).await.unwrap(),
+        ));
+    }
     out.extend(lines(
         "audit",
         store.audit_batch(0, i64::MAX).await.unwrap(),

@@ -390,7 +390,10 @@ async fn migrate_data_moves_an_installation_from_sqlite_to_postgresql() {
 
     let (code, out, err) = run(&["migrate-data", "--from", &from, "--to", &target.url], "");
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("clients: 215 rijen"), "{out}");
+    // The demo's clients: 215 in the journey and 322 registered at the
+    // regions' access points for shelter.
+    assert!(out.contains("clients: 537 rijen"), "{out}");
+    assert!(out.contains("shelter_report_versions: "), "{out}");
     assert!(out.contains("auditlog intact"), "{out}");
 
     // Everything the application can read is the same on both.
@@ -484,7 +487,8 @@ async fn a_postgres_url_selects_postgresql_and_file_backups_point_to_pg_dump() {
             .await
             .unwrap()
             .len(),
-        215
+        537,
+        "215 in the journey, 322 at the access points"
     );
 }
 
