@@ -59,6 +59,14 @@ const COLUMNS: &str = "r.id, r.client_id, r.region_id, r.created_at, v.id as ver
     v.reported_on, v.origin_municipality, v.origin_basis, v.outcome, v.outcome_on, v.referred_to,
     v.end_reason, v.note, v.recorded_at, v.recorded_by";
 
+/// The versions of one registration (`$1`), in `order` of their ids.
+fn versions_sql(order: &str) -> String {
+    format!(
+        "select {COLUMNS} from shelter_reports r join shelter_report_versions v on v.report_id = r.id
+          where r.id = $1 order by v.id {order}"
+    )
+}
+
 type Tx = sqlx::Transaction<'static, crate::Db>;
 
 async fn insert_version(
@@ -88,14 +96,11 @@ async fn insert_version(
     .execute(&mut **tx)
     .await
     .map_err(internal)?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from shelter_reports r join shelter_report_versions v on v.report_id = r.id
-          where r.id = $1 order by v.id desc limit 1"
-    )))
-    .bind(report_id)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(internal)?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(versions_sql("desc limit 1")))
+        .bind(report_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)?;
     registration(&row)
 }
 
@@ -177,14 +182,11 @@ impl ShelterStore for DbStore {
     }
 
     async fn registration_versions(&self, id: i64) -> DomainResult<Vec<Registration>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select {COLUMNS} from shelter_reports r join shelter_report_versions v on v.report_id = r.id
-              where r.id = $1 order by v.id"
-        )))
-        .bind(id)
-        .fetch_all(self.pool())
-        .await
-        .map_err(internal)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(versions_sql("")))
+            .bind(id)
+            .fetch_all(self.pool())
+            .await
+            .map_err(internal)?;
         rows.iter().map(registration).collect()
     }
 

@@ -188,7 +188,8 @@ impl Services {
             .await?;
         let current = self
             .readable_registration(ctx, id, None, AuditAction::Updated)
-            .await?;
+            .await?
+            .current;
         if current.region_id != region_id {
             return Err(no_registration());
         }
@@ -217,21 +218,28 @@ impl Services {
             .await
     }
 
-    /// A registration as known at a moment (now when `None`), if the actor
-    /// may see its client; a refusal is audited and answered as "not found".
+    /// A registration as known at a moment (now when `None`) with its
+    /// versions recorded by then, if the actor may see its client; a
+    /// refusal is audited and answered as "not found".
     async fn readable_registration(
         &self,
         ctx: &RequestContext,
         id: i64,
         known_at: Option<DateTime<Utc>>,
         attempted: AuditAction,
-    ) -> DomainResult<Registration> {
+    ) -> DomainResult<RegistrationHistory> {
         let k = known_at.unwrap_or_else(|| self.clock.now());
-        let versions = self.store.registration_versions(id).await?;
-        let current = versions
+        let versions: Vec<Registration> = self
+            .store
+            .registration_versions(id)
+            .await?
             .into_iter()
             .filter(|v| v.recorded_at <= k)
+            .collect();
+        let current = versions
+            .iter()
             .max_by_key(|v| v.version_id)
+            .cloned()
             .ok_or_else(no_registration)?;
         let client = self.load_client(current.client_id).await?;
         self.check_client(ctx, &client, Need::Read, attempted)
@@ -240,7 +248,7 @@ impl Services {
                 DomainError::NotFound(_) => no_registration(),
                 other => other,
             })?;
-        Ok(current)
+        Ok(RegistrationHistory { current, versions })
     }
 
     /// One registration with its versions as known at a moment. Audited.
@@ -252,17 +260,9 @@ impl Services {
     ) -> DomainResult<RegistrationHistory> {
         self.access_point_region(ctx, AuditAction::Viewed, Some(id.to_string()))
             .await?;
-        let current = self
+        let history = self
             .readable_registration(ctx, id, known_at, AuditAction::Viewed)
             .await?;
-        let k = known_at.unwrap_or_else(|| self.clock.now());
-        let versions = self
-            .store
-            .registration_versions(id)
-            .await?
-            .into_iter()
-            .filter(|v| v.recorded_at <= k)
-            .collect();
         let draft = self
             .draft(
                 ctx,
@@ -270,10 +270,10 @@ impl Services {
                 ObjectType::MeldingOpvang,
                 Some(id.to_string()),
             )
-            .for_client(current.client_id)
+            .for_client(history.current.client_id)
             .with_details(json!({ "bekendOp": known_at.map(|k| k.to_rfc3339()) }));
         self.store.append_audit(draft).await?;
-        Ok(RegistrationHistory { current, versions })
+        Ok(history)
     }
 
     /// The access point's registrations, newest first,

@@ -467,18 +467,7 @@ async fn with_errors(
     anchor: &str,
     e: DomainError,
 ) -> PageResult<Response> {
-    let mut page = stay_page(s, u, id, None).await?;
-    let errors = match e {
-        DomainError::Invalid(errors) => errors,
-        other => vec![zothuis_domain::FieldError {
-            field: "formulier".into(),
-            message: other.to_string(),
-        }],
-    };
-    if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == anchor) {
-        page.errors = form.apply_errors(&errors);
-    }
-    Ok((StatusCode::BAD_REQUEST, page).into_response())
+    Ok(stay_page(s, u, id, None).await?.failed(anchor, e))
 }
 
 async fn end(

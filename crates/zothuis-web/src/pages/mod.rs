@@ -240,6 +240,19 @@ impl Layout {
     }
 }
 
+/// Municipality names by gemeentecode, for pages that show codes.
+pub async fn municipality_names(
+    s: &AppState,
+    u: &PageUser,
+) -> PageResult<std::collections::HashMap<String, String>> {
+    Ok(s.services
+        .list_municipalities(&u.ctx)
+        .await?
+        .into_iter()
+        .map(|m| (m.code.to_string(), m.name))
+        .collect())
+}
+
 /// The roles that work with personal data of clients (see the policy).
 pub fn works_with_clients(a: &zothuis_domain::admin::Actor) -> bool {
     matches!(
@@ -722,6 +735,22 @@ impl DetailPage {
             errors: Vec::new(),
             forms: Vec::new(),
         }
+    }
+
+    /// The page answering a form on it that failed: each problem beside its
+    /// field in the form at `anchor` (anything else at the top), 400.
+    pub fn failed(mut self, anchor: &str, e: DomainError) -> Response {
+        let errors = match e {
+            DomainError::Invalid(errors) => errors,
+            other => vec![zothuis_domain::FieldError {
+                field: "formulier".into(),
+                message: other.to_string(),
+            }],
+        };
+        if let Some(form) = self.forms.iter_mut().find(|f| f.anchor == anchor) {
+            self.errors = form.apply_errors(&errors);
+        }
+        (StatusCode::BAD_REQUEST, self).into_response()
     }
 
     pub fn fact(mut self, label: &str, value: impl Into<String>) -> Self {

@@ -13,15 +13,6 @@ pub fn router() -> Router<AppState> {
         .route("/wachtlijstoverleggen/nieuw", get(new_form).post(create))
 }
 
-async fn names(s: &AppState, u: &PageUser) -> PageResult<HashMap<String, String>> {
-    Ok(s.services
-        .list_municipalities(&u.ctx)
-        .await?
-        .into_iter()
-        .map(|m| (m.code.to_string(), m.name))
-        .collect())
-}
-
 async fn overview(
     State(s): State<AppState>,
     u: PageUser,
@@ -29,7 +20,7 @@ async fn overview(
 ) -> PageResult<DetailPage> {
     let plans = s.services.review_plans(&u.ctx).await?;
     let held = s.services.list_reviews(&u.ctx).await?;
-    let names = names(&s, &u).await?;
+    let names = municipality_names(&s, &u).await?;
     let l = Layout::new(&s, &u, "Wachtlijstoverleg", Section::Reviews)
         .await
         .with_notice(q.melding.as_deref());
@@ -112,7 +103,7 @@ async fn form_page(
     outcomes: &HashMap<i64, String>,
 ) -> PageResult<FormPage> {
     let lines = s.services.review_agenda(&u.ctx, code).await?;
-    let names = names(s, u).await?;
+    let names = municipality_names(s, u).await?;
     let name = names.get(code).cloned().unwrap_or_else(|| code.to_string());
     let mut fields = vec![
         Field::text("gemeenteCode", "Gemeente (code)", code).readonly(),

@@ -24,16 +24,6 @@ async fn layout(s: &AppState, u: &PageUser, title: &str, notice: Option<&str>) -
         .with_breadcrumbs(vec![link("/meldingen-opvang", "Meldingen opvang")])
 }
 
-/// Municipality names by code, for origins and referrals.
-async fn municipality_names(s: &AppState, u: &PageUser) -> PageResult<HashMap<String, String>> {
-    Ok(s.services
-        .list_municipalities(&u.ctx)
-        .await?
-        .into_iter()
-        .map(|m| (m.code.to_string(), m.name))
-        .collect())
-}
-
 fn municipality_options(names: &HashMap<String, String>, empty: &str) -> Vec<(String, String)> {
     let mut sorted: Vec<(String, String)> =
         names.iter().map(|(c, n)| (c.clone(), n.clone())).collect();
@@ -469,20 +459,9 @@ async fn change(
         Ok(_) => Ok(done(&format!("/meldingen-opvang/{id}"), "opgeslagen")),
         Err(
             e @ (DomainError::Invalid(_) | DomainError::Conflict(_) | DomainError::StaleVersion(_)),
-        ) => {
-            let mut page = detail_page(&s, &u, id, None, Some(&input)).await?;
-            let errors = match e {
-                DomainError::Invalid(errors) => errors,
-                other => vec![zothuis_domain::FieldError {
-                    field: "formulier".into(),
-                    message: other.to_string(),
-                }],
-            };
-            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "wijzigen") {
-                page.errors = form.apply_errors(&errors);
-            }
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
+        ) => Ok(detail_page(&s, &u, id, None, Some(&input))
+            .await?
+            .failed("wijzigen", e)),
         Err(e) => Err(PageError(e)),
     }
 }
