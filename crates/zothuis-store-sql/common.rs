@@ -174,6 +174,31 @@ pub(crate) fn stale_or_missing(exists: bool, what: &str) -> DomainError {
     }
 }
 
+/// Checks, inside a write, that `expected` is still the latest version of
+/// record `id` in `table` (versions keyed by `key`): a versioned register
+/// adds a version only on top of the one the user saw.
+pub(crate) async fn latest_version_is(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    table: &str,
+    key: &str,
+    id: i64,
+    expected: i64,
+    what: &str,
+) -> zothuis_domain::DomainResult<()> {
+    let latest: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select max(id) from {table} where {key} = $1"
+    )))
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(crate::internal)?;
+    match latest {
+        None => Err(stale_or_missing(false, what)),
+        Some(v) if v != expected => Err(stale_or_missing(true, what)),
+        Some(_) => Ok(()),
+    }
+}
+
 /// A query whose parameters are still to be bound.
 pub(crate) type DbQuery<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>;
 

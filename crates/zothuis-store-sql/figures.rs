@@ -23,6 +23,8 @@ const STAMP: &str = "select
     (select coalesce(max(id), 0) from stay_versions),
     (select coalesce(max(id), 0) from capacity),
     (select coalesce(max(id), 0) from shelter_report_versions),
+    (select coalesce(max(id), 0) from outflow_nomination_versions),
+    (select coalesce(max(id), 0) from outflow_quotas),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from municipalities),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from products),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from providers),
@@ -111,12 +113,39 @@ const REGISTRATIONS: Read = Read {
            where r.created_at <= $1",
 };
 
+// A nomination for outflow in its version in force, as registrations.
+const NOMINATIONS: Read = Read {
+    cols: "n.id, n.client_id, v.municipality_code, v.address_municipality, v.route, v.leaves,
+           v.nominated_on, v.key_on, v.withdrawn_on, v.aftercare_from, v.aftercare_until,
+           v.housing, v.housing_on",
+    order: "n.id",
+    restored: true,
+    from: "from outflow_nominations n
+           join outflow_nomination_versions v
+             on v.id = (select max(w.id) from outflow_nomination_versions w
+                        where w.nomination_id = n.id and w.recorded_at <= $1)
+           where n.created_at <= $1",
+};
+
+// The Pact agreement in force per municipality and year: the latest
+// recorded by the moment (`outflow::service::quotas_as_known`).
+const QUOTAS: Read = Read {
+    cols: "q.municipality_code, cast(q.year as bigint), cast(q.homes as bigint)",
+    order: "q.municipality_code, q.year",
+    restored: false,
+    from: "from outflow_quotas q
+           where q.id = (select max(r.id) from outflow_quotas r
+                         where r.municipality_code = q.municipality_code and r.year = q.year
+                           and r.recorded_at <= $1)",
+};
+
 /// Rows of a whole load come in chunks of this many ids (of the entry, for
 /// transitions): a megabyte or two of JSON each.
 const CHUNK: i64 = 20_000;
 
-/// The persons with a row whose id lies in a stamp range ($2..$11: entries,
-/// transitions, stays, stay versions, registration versions; each
+/// The persons with a row whose id lies in a stamp range ($2..$13: entries,
+/// transitions, stays, stay versions, registration versions, nomination
+/// versions; each
 /// `id > since and id <= upto`). Every write of the journey adds such a
 /// row, corrections too.
 const CHANGED: &str = "with changed as (
@@ -130,7 +159,10 @@ const CHANGED: &str = "with changed as (
             where v.id > $8 and v.id <= $9
         union select r.client_id from shelter_report_versions v
             join shelter_reports r on r.id = v.report_id
-            where v.id > $10 and v.id <= $11) ";
+            where v.id > $10 and v.id <= $11
+        union select n.client_id from outflow_nomination_versions v
+            join outflow_nominations n on n.id = v.nomination_id
+            where v.id > $12 and v.id <= $13) ";
 
 impl Read {
     /// The read as one packed row, restricted by `only` (more conditions).
@@ -391,6 +423,70 @@ fn registrations(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
     Ok(())
 }
 
+fn nominations(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    #[allow(clippy::type_complexity)]
+    type Row<'a> = (
+        i64,
+        i64,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    for (
+        id,
+        client,
+        municipality,
+        address,
+        route,
+        leaves,
+        nominated,
+        key,
+        withdrawn,
+        aftercare_from,
+        aftercare_until,
+        housing,
+        housing_on,
+    ) in sorted(json, |r: &Row<'_>| r.0)?
+    {
+        builder.row(FigureRow::Nomination {
+            id,
+            client,
+            municipality,
+            address,
+            route,
+            leaves,
+            nominated: date(nominated)?,
+            key: date_opt(key)?,
+            withdrawn: date_opt(withdrawn)?,
+            aftercare_from: date_opt(aftercare_from)?,
+            aftercare_until: date_opt(aftercare_until)?,
+            housing,
+            housing_on: date_opt(housing_on)?,
+        })?;
+    }
+    Ok(())
+}
+
+fn quotas(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    type Row<'a> = (&'a str, i64, i64);
+    for (municipality, year, homes) in rows::<Row<'_>>(json)? {
+        builder.row(FigureRow::Quota {
+            municipality,
+            year: i32::try_from(year).map_err(|e| bad(&e))?,
+            homes,
+        })?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl FigureStore for DbStore {
     async fn figure_stamp(&self) -> DomainResult<Vec<i64>> {
@@ -398,7 +494,7 @@ impl FigureStore for DbStore {
             .fetch_one(self.pool())
             .await
             .map_err(internal)?;
-        (0..10)
+        (0..12)
             // PostgreSQL sums bigints as numeric: the SQL casts back.
             .map(|i| r.try_get::<i64, _>(i).map_err(internal))
             .collect()
@@ -411,20 +507,23 @@ impl FigureStore for DbStore {
     ) -> DomainResult<()> {
         // Upper bounds of the row counts, so the builder allocates once, and
         // the highest ids, which bound the chunks.
-        let (entries_n, transitions_n, stays_n, max_entry, max_stay, max_registration): (
-            i64,
-            i64,
-            i64,
-            i64,
-            i64,
-            i64,
-        ) = sqlx::query_as(
+        #[allow(clippy::type_complexity)]
+        let (
+            entries_n,
+            transitions_n,
+            stays_n,
+            max_entry,
+            max_stay,
+            max_registration,
+            max_nomination,
+        ): (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
             "select (select count(*) from waitlist_entries),
                         (select count(*) from waitlist_transitions),
                         (select count(*) from stays),
                         (select coalesce(max(id), 0) from waitlist_entries),
                         (select coalesce(max(id), 0) from stays),
-                        (select coalesce(max(id), 0) from shelter_reports)",
+                        (select coalesce(max(id), 0) from shelter_reports),
+                        (select coalesce(max(id), 0) from outflow_nominations)",
         )
         .fetch_one(self.pool())
         .await
@@ -456,8 +555,20 @@ impl FigureStore for DbStore {
             registrations,
         )
         .await?;
+        load(
+            self,
+            &NOMINATIONS,
+            "n.id",
+            max_nomination,
+            known_at,
+            builder,
+            nominations,
+        )
+        .await?;
         let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;
-        feed(builder, all, capacity)
+        feed(builder, all, capacity)?;
+        let all = fetch(self, QUOTAS.packed("", ""), known_at, &[]).await?;
+        feed(builder, all, quotas)
     }
 
     async fn figure_changes(
@@ -467,11 +578,12 @@ impl FigureStore for DbStore {
         upto: &[i64],
         builder: &mut FactsBuilder,
     ) -> DomainResult<Vec<i64>> {
-        if since.len() < 6 || upto.len() < 6 {
+        if since.len() < 8 || upto.len() < 8 {
             return Err(DomainError::Internal("onvolledige stempel".into()));
         }
-        // Entries, transitions, stays, stay versions, registration versions.
-        let range: Vec<i64> = [0, 1, 2, 3, 5]
+        // Entries, transitions, stays, stay versions, registration versions,
+        // nomination versions.
+        let range: Vec<i64> = [0, 1, 2, 3, 5, 6]
             .into_iter()
             .flat_map(|i| [since[i], upto[i]])
             .collect();
@@ -520,10 +632,21 @@ impl FigureStore for DbStore {
             )
             .await?;
             feed(builder, json, registrations)?;
+            let json = fetch(
+                self,
+                NOMINATIONS.changed("n.client_id in (select client_id from changed)"),
+                known_at,
+                &range,
+            )
+            .await?;
+            feed(builder, json, nominations)?;
         }
-        if since[4] != upto[4] {
+        // Rows without a person: capacity and Pact agreements, read whole.
+        if since[4] != upto[4] || since[7] != upto[7] {
             let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;
             feed(builder, all, capacity)?;
+            let all = fetch(self, QUOTAS.packed("", ""), known_at, &[]).await?;
+            feed(builder, all, quotas)?;
         }
         Ok(persons)
     }

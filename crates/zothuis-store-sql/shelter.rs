@@ -2,7 +2,7 @@
 
 use crate::DbRow;
 use crate::common::rows_for_clients_bound;
-use crate::{DbStore, append_audit_tx, internal, stale_or_missing};
+use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -162,19 +162,15 @@ impl ShelterStore for DbStore {
         audit: AuditDraft,
     ) -> DomainResult<Registration> {
         let mut w = self.begin_write().await?;
-        let latest: Option<i64> =
-            sqlx::query_scalar("select max(id) from shelter_report_versions where report_id = $1")
-                .bind(id)
-                .fetch_one(&mut *w.tx)
-                .await
-                .map_err(internal)?;
-        match latest {
-            None => return Err(stale_or_missing(false, "Deze melding")),
-            Some(v) if v != expected_version => {
-                return Err(stale_or_missing(true, "Deze melding"));
-            }
-            Some(_) => {}
-        }
+        crate::common::latest_version_is(
+            &mut w.tx,
+            "shelter_report_versions",
+            "report_id",
+            id,
+            expected_version,
+            "Deze melding",
+        )
+        .await?;
         let changed = insert_version(&mut w.tx, id, facts, at, recorded_by).await?;
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await?;

@@ -96,6 +96,10 @@ pub enum ObjectType {
     Voortgangsrapportage,
     /// A registration at the central access point for shelter.
     MeldingOpvang,
+    /// A nomination for a home through the Pact voor uitstroom or urgency.
+    Voordracht,
+    /// An agreement on Pact homes for a municipality and year.
+    PactAfspraak,
 }
 
 impl ObjectType {
@@ -129,6 +133,8 @@ impl ObjectType {
             ObjectType::Beleidsplan => "beleidsplan",
             ObjectType::Voortgangsrapportage => "voortgangsrapportage",
             ObjectType::MeldingOpvang => "melding-opvang",
+            ObjectType::Voordracht => "voordracht-uitstroom",
+            ObjectType::PactAfspraak => "pact-afspraak",
         }
     }
 }

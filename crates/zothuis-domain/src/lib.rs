@@ -31,6 +31,7 @@ pub mod error;
 pub mod figures;
 pub mod history;
 pub mod import;
+pub mod outflow;
 pub mod paging;
 pub mod plan;
 pub mod policy;

@@ -44,6 +44,19 @@ pub enum Action<'a> {
     ManageShelterAccess {
         region_id: i64,
     },
+    /// Record the region's Pact agreements, and the allocation or
+    /// withdrawal of a nomination (the corporation-facing outflow
+    /// coordination).
+    ManageOutflow {
+        region_id: i64,
+    },
+    /// Nominate a client the actor may see for a home of their own in this
+    /// region, and record the aftercare; `providers` are the client's
+    /// providers (`ClientAccess::providers`).
+    NominateForOutflow {
+        region_id: i64,
+        providers: &'a [i64],
+    },
 }
 
 /// What the policy needs to know about a client to decide who may see it.
@@ -147,6 +160,32 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
                 Deny("deze melding hoort bij de centrale toegang van een andere regio")
             }
             _ => Deny("alleen de centrale toegang registreert meldingen voor de opvang"),
+        },
+        // The regional waiting-list manager also coordinates outflow from
+        // care (Gooi en Vechtstreek 2024, measure 13: the regional manager
+        // runs "door- en uitstroom"; Velsen 6.4: the Pact is regional). It
+        // deals with the corporations; they see nothing of the care.
+        Action::ManageOutflow { region_id } => match (&actor.role, &actor.scope) {
+            (Role::Wachtlijstbeheerder, Scope::Regio(own)) if *own == region_id => Allow,
+            (Role::Wachtlijstbeheerder, _) => {
+                Deny("het Pact voor uitstroom van een andere regio beheert u niet")
+            }
+            _ => Deny(
+                "alleen de wachtlijstbeheerder van de regio legt Pact-afspraken, toewijzingen en intrekkingen vast",
+            ),
+        },
+        // Care providers nominate the clients they care for (the Pact's
+        // nominations come from the providers) and give the aftercare.
+        Action::NominateForOutflow {
+            region_id,
+            providers,
+        } => match (&actor.role, &actor.scope) {
+            (Role::Wachtlijstbeheerder, Scope::Regio(own)) if *own == region_id => Allow,
+            (Role::Aanbieder, Scope::Aanbieder(own)) if providers.contains(own) => Allow,
+            (Role::Wachtlijstbeheerder | Role::Aanbieder, _) => {
+                Deny("u draagt alleen uw eigen cliënten voor, in uw eigen regio")
+            }
+            _ => Deny("alleen een aanbieder of de wachtlijstbeheerder draagt cliënten voor"),
         },
         Action::ImportClients => match (&actor.kind, &actor.role, &actor.scope) {
             (crate::admin::ActorKind::System, _, _) => Allow,

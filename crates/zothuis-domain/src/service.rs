@@ -39,6 +39,9 @@ pub struct Settings {
     /// their own.
     pub origin_rule: crate::shelter::OriginRule,
     pub origin_rules: std::collections::BTreeMap<String, crate::shelter::OriginRule>,
+    /// The region's target for the wait from nomination to key, in
+    /// calendar months (`outflow::within_target`).
+    pub outflow_target_months: u32,
 }
 
 impl Default for Settings {
@@ -54,6 +57,7 @@ impl Default for Settings {
             small_numbers: 5,
             origin_rule: crate::shelter::OriginRule::default(),
             origin_rules: std::collections::BTreeMap::new(),
+            outflow_target_months: crate::outflow::DEFAULT_TARGET_MONTHS,
         }
     }
 }

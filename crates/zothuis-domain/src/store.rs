@@ -12,6 +12,7 @@ use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayV
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
 use crate::import::plan::ImportBatch;
+use crate::outflow::{Nomination, NominationFacts, Quota, QuotaData};
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
 use crate::shelter::{Registration, RegistrationFacts};
@@ -678,6 +679,58 @@ pub trait ShelterStore: Send + Sync {
 }
 
 #[async_trait]
+pub trait OutflowStore: Send + Sync {
+    /// A new agreement on the homes of a municipality in a year, and its
+    /// audit row, in one transaction.
+    async fn add_quota(
+        &self,
+        region_id: i64,
+        data: &QuotaData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Quota>;
+    /// Every agreement ever recorded (of one region, or all), by id: the
+    /// history from which an agreement as known at a moment follows.
+    async fn quota_rows(&self, region_id: Option<i64>) -> DomainResult<Vec<Quota>>;
+    /// A new nomination with its first version, and its audit row, in one
+    /// transaction.
+    async fn create_nomination(
+        &self,
+        client_id: i64,
+        region_id: i64,
+        facts: &NominationFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Nomination>;
+    /// A new version (a correction, the allocation, the withdrawal or the
+    /// aftercare); `expected_version` must still be the latest, or nothing
+    /// is written (`StaleVersion`).
+    async fn add_nomination_version(
+        &self,
+        id: i64,
+        expected_version: i64,
+        facts: &NominationFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Nomination>;
+    /// Every version of one nomination, in recording order; empty when there
+    /// is none.
+    async fn nomination_versions(&self, id: i64) -> DomainResult<Vec<Nomination>>;
+    /// The nominations of the clients asked for, optionally of one region,
+    /// each as its latest version recorded by `known_at` (those created
+    /// later left out); by id.
+    async fn list_nominations(
+        &self,
+        clients: &Clients,
+        region_id: Option<i64>,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Vec<Nomination>>;
+}
+
+#[async_trait]
 pub trait ImportStore: Send + Sync {
     /// Writes a validated import in one transaction: every client with its
     /// versions, addresses, applications, decisions (opening waiting-list
@@ -782,6 +835,7 @@ pub trait Store:
     + WaitlistStore
     + CareStore
     + ShelterStore
+    + OutflowStore
     + ImportStore
     + FigureStore
     + PlanStore
@@ -798,6 +852,7 @@ impl<T> Store for T where
         + WaitlistStore
         + CareStore
         + ShelterStore
+        + OutflowStore
         + ImportStore
         + FigureStore
         + PlanStore

@@ -2742,3 +2742,171 @@ async fn access_point_registrations_keep_every_version_and_link_their_region() {
     })
     .await;
 }
+
+/// The Pact voor uitstroom: agreements are kept as rows (a new one for the
+/// same municipality and year does not overwrite the old), a nomination's
+/// versions are all kept, a stale version is refused, and a nomination
+/// reads as known at any moment, bounded by clients and region.
+#[tokio::test]
+async fn pact_agreements_and_nominations_keep_their_history() {
+    use zothuis_domain::outflow::{
+        HousingOutcome, NominationFacts, OutflowFrom, OutflowRoute, QuotaData,
+    };
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let region = w.region("ZKIH").await.id;
+        let quota = |homes: u32| QuotaData {
+            municipality: gm("GM0453"),
+            year: 2026,
+            homes,
+            note: None,
+        };
+        let first = s
+            .add_quota(
+                region,
+                &quota(30),
+                w.now(),
+                "x",
+                w.created(ObjectType::PactAfspraak),
+            )
+            .await
+            .unwrap();
+        w.clock.advance(Duration::hours(1));
+        let second = s
+            .add_quota(
+                region,
+                &quota(32),
+                w.now(),
+                "x",
+                w.created(ObjectType::PactAfspraak),
+            )
+            .await
+            .unwrap();
+        assert_eq!((first.homes, second.homes, second.year), (30, 32, 2026));
+        let rows = s.quota_rows(Some(region)).await.unwrap();
+        assert_eq!(rows, vec![first.clone(), second.clone()]);
+        assert!(s.quota_rows(Some(region + 1000)).await.unwrap().is_empty());
+        assert_eq!(s.quota_rows(None).await.unwrap().len(), 2);
+
+        let stay = s.list_stay_headers(&Clients::All).await.unwrap()[0].clone();
+        let provider = s.list_providers().await.unwrap()[0].id;
+        let facts = NominationFacts {
+            route: OutflowRoute::Pact,
+            leaves: OutflowFrom::BeschermdWonen,
+            stay_id: Some(stay.id),
+            nominated_on: day("2026-01-05"),
+            municipality: gm("GM0453"),
+            corporation: None,
+            address_municipality: None,
+            key_on: None,
+            withdrawn_on: None,
+            withdrawal_reason: None,
+            aftercare_provider: None,
+            aftercare_from: None,
+            aftercare_until: None,
+            housing: None,
+            housing_on: None,
+            note: Some("klaar voor zelfstandig wonen".into()),
+        };
+        let nominated = s
+            .create_nomination(
+                stay.client_id,
+                region,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::Voordracht),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (nominated.client_id, nominated.region_id),
+            (stay.client_id, region)
+        );
+        assert_eq!(nominated.facts, facts);
+        let created = w.now();
+        w.clock.advance(Duration::hours(1));
+        let housed = NominationFacts {
+            corporation: Some("Woonstichting De Kennemer".into()),
+            address_municipality: Some(gm("GM0453")),
+            key_on: Some(day("2026-05-01")),
+            aftercare_provider: Some(provider),
+            aftercare_from: Some(day("2026-05-01")),
+            aftercare_until: None,
+            housing: Some(HousingOutcome::Gehuisvest),
+            housing_on: Some(day("2026-06-01")),
+            ..facts.clone()
+        };
+        let allocated = s
+            .add_nomination_version(
+                nominated.id,
+                nominated.version_id,
+                &housed,
+                w.now(),
+                "x",
+                w.created(ObjectType::Voordracht),
+            )
+            .await
+            .unwrap();
+        assert_eq!(allocated.facts, housed);
+        assert!(is_stale(
+            s.add_nomination_version(
+                nominated.id,
+                nominated.version_id,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::Voordracht)
+            )
+            .await
+        ));
+        assert!(matches!(
+            s.add_nomination_version(
+                i64::MAX,
+                1,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::Voordracht)
+            )
+            .await,
+            Err(DomainError::NotFound(_))
+        ));
+        assert_eq!(
+            s.nomination_versions(nominated.id).await.unwrap(),
+            vec![nominated.clone(), allocated.clone()]
+        );
+        assert!(s.nomination_versions(i64::MAX).await.unwrap().is_empty());
+        let one = Clients::One(stay.client_id);
+        assert_eq!(
+            s.list_nominations(&one, None, created).await.unwrap(),
+            vec![nominated.clone()]
+        );
+        assert_eq!(
+            s.list_nominations(&one, Some(region), w.now())
+                .await
+                .unwrap(),
+            vec![allocated.clone()]
+        );
+        assert!(
+            s.list_nominations(&one, Some(region + 1000), w.now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            s.list_nominations(&one, None, start())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            s.list_nominations(&Clients::All, None, w.now())
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    })
+    .await;
+}

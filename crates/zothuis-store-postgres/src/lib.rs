@@ -28,6 +28,8 @@ mod common;
 mod figures;
 #[path = "../../zothuis-store-sql/import.rs"]
 mod import;
+#[path = "../../zothuis-store-sql/outflow.rs"]
+mod outflow;
 #[path = "../../zothuis-store-sql/plans.rs"]
 mod plans;
 #[path = "../../zothuis-store-sql/reference.rs"]

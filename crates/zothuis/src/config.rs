@@ -16,6 +16,7 @@ pub struct Config {
     pub waitlist: WaitlistConfig,
     pub figures: FiguresConfig,
     pub toegang_opvang: ShelterAccessConfig,
+    pub uitstroom: OutflowConfig,
     pub audit: AuditConfig,
     pub log: LogConfig,
 }
@@ -39,6 +40,23 @@ impl Default for ShelterAccessConfig {
                 .code()
                 .to_string(),
             herkomst_per_regio: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// The Pact voor uitstroom: the target for the wait from nomination to key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutflowConfig {
+    /// Calendar months from nomination to key that the region aims for
+    /// (the Pact's "gewenste zes maanden"; a regional agreement).
+    pub norm_maanden: u32,
+}
+
+impl Default for OutflowConfig {
+    fn default() -> Self {
+        OutflowConfig {
+            norm_maanden: zothuis_domain::Settings::default().outflow_target_months,
         }
     }
 }
@@ -284,6 +302,17 @@ impl Config {
             review_weeks_default: self.waitlist.review_weeks_default,
             priority,
             small_numbers: self.figures.suppress_below,
+            outflow_target_months: match self.uitstroom.norm_maanden {
+                0 => {
+                    anyhow::bail!("[uitstroom] norm_maanden: kies een aantal maanden van 1 of meer")
+                }
+                n if n > 120 => {
+                    anyhow::bail!(
+                        "[uitstroom] norm_maanden: {n} maanden is geen werkbare norm (hoogstens 120)"
+                    )
+                }
+                n => n,
+            },
             origin_rule: OriginRule::parse(&self.toegang_opvang.herkomst)
                 .map_err(|e| anyhow::anyhow!("[toegang_opvang] herkomst: {e}"))?,
             origin_rules: self

@@ -431,6 +431,35 @@ impl Services {
         Ok(can(&ctx.actor, Action::ViewClient(&facts.access())).is_allowed())
     }
 
+    /// A versioned record of a client (a registration, a nomination) as
+    /// known at `k`: its versions recorded by then and the latest of them,
+    /// if the actor may read its client. A missing record and a refusal
+    /// (audited) answer alike with `missing`.
+    pub(crate) async fn readable_versions<T: Clone>(
+        &self,
+        ctx: &RequestContext,
+        all: Vec<T>,
+        k: chrono::DateTime<chrono::Utc>,
+        attempted: AuditAction,
+        missing: fn() -> DomainError,
+        meta: impl Fn(&T) -> (chrono::DateTime<chrono::Utc>, i64, i64),
+    ) -> DomainResult<(T, Vec<T>)> {
+        let versions: Vec<T> = all.into_iter().filter(|v| meta(v).0 <= k).collect();
+        let current = versions
+            .iter()
+            .max_by_key(|v| meta(v).1)
+            .cloned()
+            .ok_or_else(missing)?;
+        let client = self.load_client(meta(&current).2).await?;
+        self.check_client(ctx, &client, Need::Read, attempted)
+            .await
+            .map_err(|e| match e {
+                DomainError::NotFound(_) => missing(),
+                other => other,
+            })?;
+        Ok((current, versions))
+    }
+
     pub(crate) async fn load_client(&self, id: i64) -> DomainResult<Client> {
         self.store.get_client(id).await?.ok_or_else(not_found)
     }

@@ -29,6 +29,7 @@ pub enum Unit {
     Plaatsen,
     Dagen,
     Procent,
+    Woningen,
 }
 
 impl Unit {
@@ -40,6 +41,7 @@ impl Unit {
             Unit::Plaatsen => "plaatsen",
             Unit::Dagen => "dagen",
             Unit::Procent => "procent",
+            Unit::Woningen => "woningen",
         }
     }
 }
@@ -117,7 +119,9 @@ impl Dimension {
             }
             Dimension::Aanbieder => "De zorgaanbieder van het verblijf of van de screening.",
             Dimension::Locatie => "De locatie van het verblijf.",
-            Dimension::Reden => "De reden van passief wachten of van afvoeren van de wachtlijst.",
+            Dimension::Reden => {
+                "De reden van passief wachten of van afvoeren van de wachtlijst; bij uitstroom: waaruit de persoon uitstroomt (beschermd wonen, maatschappelijke opvang, vrouwenopvang, detentie of een andere instelling)."
+            }
             Dimension::Bestemming => "Waar de cliënt heen ging toen het verblijf eindigde.",
         }
     }
@@ -185,6 +189,23 @@ impl IndicatorId {
             .find(|i| i.code() == s.trim())
     }
 }
+
+/// The indicators of the Pact voor uitstroom: nominations and agreements,
+/// none with a product.
+pub const OUTFLOW: [IndicatorId; 12] = [
+    IndicatorId::UitstroomVoordrachten,
+    IndicatorId::UitstroomWachtend,
+    IndicatorId::UitstroomGehuisvest,
+    IndicatorId::PactWoningenGerealiseerd,
+    IndicatorId::PactWoningenAfspraak,
+    IndicatorId::PactRealisatie,
+    IndicatorId::UitstroomWachttijdMediaan,
+    IndicatorId::UitstroomWachttijdGemiddeld,
+    IndicatorId::UitstroomBinnenNorm,
+    IndicatorId::Nazorg,
+    IndicatorId::WoonbehoudTwaalf,
+    IndicatorId::WoonbehoudVierentwintig,
+];
 
 /// A return counts when a new stay starts at most this many days after the
 /// exit: HUD System Performance Measure 2 (returns to homelessness after exits
@@ -439,6 +460,102 @@ catalogue! {
         timing: Periode,
         dimensions: [Gemeente, Woongemeente],
         definition: "Unieke personen die in de periode bij de centrale toegang werden gemeld als dreigend dakloos. Herkomst en gemeente als bij de unieke cliënten bij de centrale toegang.",
+    },
+    UitstroomVoordrachten => {
+        id: "uitstroom-voordrachten",
+        name: "Voorgedragen voor uitstroom",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "Unieke personen die in de periode werden voorgedragen voor een woning via het Pact voor uitstroom of een urgentieverklaring. Gemeente is de gemeente waar de woning wordt gezocht; reden is waaruit de persoon uitstroomt (beschermd wonen, opvang, vrouwenopvang, detentie).",
+    },
+    UitstroomWachtend => {
+        id: "uitstroom-wachtend",
+        name: "Wachtend op uitstroom",
+        unit: Personen,
+        timing: Peildatum,
+        dimensions: [Gemeente, Reden],
+        definition: "Unieke personen met een voordracht die op de peildatum loopt: voorgedragen, nog geen sleutel en niet ingetrokken (zoals 'aantal mensen op de wachtlijst voor uitstroom'). Gemeente is de gemeente waar de woning wordt gezocht.",
+    },
+    UitstroomGehuisvest => {
+        id: "uitstroom-gehuisvest",
+        name: "Uitgestroomd naar een eigen woning via Pact of urgentie",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "Unieke personen die in de periode de sleutel kregen van een woning die via het Pact voor uitstroom of een urgentieverklaring werd toegewezen (zoals 'aantal uitstromers uit BW/MO/VO/detentie naar zelfstandige woning'). Gemeente is de gemeente waar de woning ligt.",
+    },
+    PactWoningenGerealiseerd => {
+        id: "pact-woningen-gerealiseerd",
+        name: "Pact-woningen gerealiseerd",
+        unit: Woningen,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "Woningen die via het Pact voor uitstroom werden toegewezen met een sleuteloverdracht in de periode (urgentieverklaringen tellen hier niet mee), in de gemeente waar de woning ligt.",
+    },
+    PactWoningenAfspraak => {
+        id: "pact-woningen-afspraak",
+        name: "Pact-woningen afgesproken",
+        unit: Woningen,
+        timing: Periode,
+        dimensions: [Gemeente],
+        definition: "De woningen die gemeenten met de corporaties in het Pact voor uitstroom afspraken, voor de kalenderjaren die geheel in de periode liggen (een afspraak geldt per jaar; een halfjaar telt geen afspraak). Een latere afspraak voor hetzelfde jaar vervangt de eerdere vanaf het moment dat zij is vastgelegd.",
+    },
+    PactRealisatie => {
+        id: "pact-realisatie",
+        name: "Realisatie van de Pact-afspraak",
+        unit: Procent,
+        timing: Periode,
+        dimensions: [Gemeente],
+        definition: "Gerealiseerde Pact-woningen (sleutel in het jaar) als aandeel van de afgesproken woningen, over de kalenderjaren die geheel in de periode liggen, per gemeente waar de woning ligt.",
+    },
+    UitstroomWachttijdMediaan => {
+        id: "uitstroom-wachttijd-mediaan",
+        name: "Wachttijd tot de sleutel (mediaan)",
+        unit: Dagen,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "De mediaan van de dagen van voordracht tot sleuteloverdracht, over de woningen (Pact of urgentie) waarvan de sleutel in de periode werd overgedragen. Gemeente is de gemeente waar de woning ligt.",
+    },
+    UitstroomWachttijdGemiddeld => {
+        id: "uitstroom-wachttijd-gemiddeld",
+        name: "Wachttijd tot de sleutel (gemiddeld)",
+        unit: Dagen,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "Het gemiddelde van de dagen van voordracht tot sleuteloverdracht, over de woningen (Pact of urgentie) waarvan de sleutel in de periode werd overgedragen.",
+    },
+    UitstroomBinnenNorm => {
+        id: "uitstroom-binnen-norm",
+        name: "Sleutel binnen de norm",
+        unit: Procent,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "Het aandeel van de sleuteloverdrachten in de periode dat binnen de norm van de regio na de voordracht viel (standaard zes kalendermaanden, 'de gewenste zes maanden' uit het Pact; instelbaar als [uitstroom] norm_maanden).",
+    },
+    Nazorg => {
+        id: "nazorg",
+        name: "Personen in nazorg",
+        unit: Personen,
+        timing: Peildatum,
+        dimensions: [Gemeente],
+        definition: "Unieke personen die op de peildatum nazorg krijgen na uitstroom naar een eigen woning via Pact of urgentie (het Pact vraagt minstens twee jaar woonbegeleiding), in de gemeente waar de woning ligt.",
+    },
+    WoonbehoudTwaalf => {
+        id: "woonbehoud-12-maanden",
+        name: "Nog zelfstandig wonend na 12 maanden",
+        unit: Procent,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "Van de personen die via Pact of urgentie een woning kregen en bij wie 12 kalendermaanden na de sleutel in de periode vallen: het aandeel dat toen niet was uitgezet en niet terug was in opvang of beschermd wonen. Wie vóór die dag overleed of uit beeld raakte, telt niet mee.",
+    },
+    WoonbehoudVierentwintig => {
+        id: "woonbehoud-24-maanden",
+        name: "Nog zelfstandig wonend na 24 maanden",
+        unit: Procent,
+        timing: Periode,
+        dimensions: [Gemeente, Reden],
+        definition: "Als na 12 maanden, 24 kalendermaanden na de sleutel: het einde van de twee jaar nazorg die het Pact vraagt.",
     },
 }
 

@@ -461,6 +461,11 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
         | I::ToegangZelfredzaam
         | I::ToegangOpvang
         | I::DreigendDakloos => vec![Value::Count(0); size],
+        // Nominations and Pact agreements (`catalogue::OUTFLOW`) have no
+        // product either.
+        _ => {
+            vec![super::engine::Bucket::default().result(super::engine::Agg::of(id)); size]
+        }
     };
     Cube {
         indicator: id,

@@ -3,8 +3,8 @@
 
 use super::catalogue::{Dimension, IndicatorId, Timing};
 use super::facts::{
-    Day, EntryFact, Facts, NONE, NONE8, OPEN, OUTSIDE, RegistrationFact, Span, StayFact, WaitState,
-    day,
+    Day, EntryFact, Facts, NONE, NONE8, NominationFact, OPEN, OUTSIDE, RegistrationFact, Span,
+    StayFact, WaitState, date, day,
 };
 use crate::care::ExitDestination;
 use crate::shelter::{RegistrationKind, RegistrationOutcome};
@@ -204,7 +204,18 @@ impl Agg {
             | I::ToegangTrajecten
             | I::ToegangZelfredzaam
             | I::ToegangOpvang
-            | I::DreigendDakloos => Agg::Distinct,
+            | I::DreigendDakloos
+            | I::UitstroomVoordrachten
+            | I::UitstroomWachtend
+            | I::UitstroomGehuisvest
+            | I::Nazorg => Agg::Distinct,
+            I::PactWoningenGerealiseerd | I::PactWoningenAfspraak => Agg::Count,
+            I::UitstroomWachttijdMediaan => Agg::Median,
+            I::UitstroomWachttijdGemiddeld => Agg::Mean,
+            I::PactRealisatie
+            | I::UitstroomBinnenNorm
+            | I::WoonbehoudTwaalf
+            | I::WoonbehoudVierentwintig => Agg::Ratio,
             I::ToegangSignalen => Agg::DistinctWithout,
             I::Terugkeer => Agg::Returns,
             I::Bezettingsgraad => Agg::Ratio,
@@ -342,6 +353,172 @@ fn registration_at(r: &RegistrationFact) -> Coord {
     at[axis(Dimension::Gemeente)] = r.gemeente;
     at[axis(Dimension::Woongemeente)] = r.origin;
     at
+}
+
+/// A nomination for outflow, counted for municipality `g` (where the home
+/// is sought, or where it lies), with what the person leaves as its reason.
+fn nomination_at(n: &NominationFact, g: u16) -> Coord {
+    let mut at = [NONE; AXES];
+    at[axis(Dimension::Gemeente)] = g;
+    at[axis(Dimension::Reden)] = wide(n.leaves);
+    at
+}
+
+/// Whether outflow indicator `id` is one of the Pact voor uitstroom.
+pub(crate) fn is_outflow(id: IndicatorId) -> bool {
+    super::catalogue::OUTFLOW.contains(&id)
+}
+
+/// The calendar years that lie wholly in `[from, to]`: a Pact agreement is
+/// made per year.
+fn whole_years(from: Day, to: Day) -> std::ops::RangeInclusive<i32> {
+    use chrono::Datelike;
+    let (a, b) = (date(from), date(to));
+    let first = if a.ordinal() == 1 {
+        a.year()
+    } else {
+        a.year() + 1
+    };
+    let last = if b.succ_opt().is_none_or(|n| n.year() != b.year()) {
+        b.year()
+    } else {
+        b.year() - 1
+    };
+    first..=last
+}
+
+/// The day `months` calendar months after `d` (`OPEN` past the calendar).
+fn months_after(d: Day, months: u32) -> Day {
+    date(d)
+        .checked_add_months(chrono::Months::new(months))
+        .map_or(OPEN, day)
+}
+
+/// The units of the outflow indicators (`is_outflow`).
+fn outflow_units(
+    facts: &Facts,
+    id: IndicatorId,
+    (from, to): (Day, Day),
+    set: Option<&[bool]>,
+    emit: &mut impl FnMut(Unit),
+) {
+    use IndicatorId as I;
+    let in_period = |d: Day| from <= d && d <= to;
+    let in_set = |g: u16| set.is_none_or(|set| set.get(usize::from(g)).copied().unwrap_or(false));
+    let target = facts
+        .outflow_target_months
+        .unwrap_or(crate::outflow::DEFAULT_TARGET_MONTHS);
+    let years = whole_years(from, to);
+    let unit = |n: &NominationFact, g: u16| Unit {
+        at: nomination_at(n, g),
+        client: n.client,
+        value: 0,
+        weight: 1,
+        hit: false,
+    };
+    if id == I::PactWoningenAfspraak || id == I::PactRealisatie {
+        for q in &facts.quotas {
+            if years.contains(&q.year) && in_set(q.gemeente) {
+                let mut at = [NONE; AXES];
+                at[axis(Dimension::Gemeente)] = q.gemeente;
+                emit(Unit {
+                    at,
+                    client: NO_CLIENT,
+                    value: 0,
+                    weight: q.homes,
+                    hit: false,
+                });
+            }
+        }
+        if id == I::PactWoningenAfspraak {
+            return;
+        }
+    }
+    for n in &facts.nominations {
+        // Where the home lies, once allocated (the municipality sought
+        // when the address is not known).
+        let home = if n.address == NONE {
+            n.gemeente
+        } else {
+            n.address
+        };
+        match id {
+            I::UitstroomVoordrachten => {
+                if in_period(n.nominated) && in_set(n.gemeente) {
+                    emit(unit(n, n.gemeente));
+                }
+            }
+            I::UitstroomWachtend => {
+                if n.waiting_on(from) && in_set(n.gemeente) {
+                    emit(unit(n, n.gemeente));
+                }
+            }
+            I::Nazorg => {
+                if n.key != OPEN
+                    && n.aftercare_from <= from
+                    && from <= n.aftercare_until
+                    && in_set(home)
+                {
+                    emit(unit(n, home));
+                }
+            }
+            I::WoonbehoudTwaalf | I::WoonbehoudVierentwintig => {
+                if n.key == OPEN || !in_set(home) {
+                    continue;
+                }
+                let months = if id == I::WoonbehoudTwaalf { 12 } else { 24 };
+                let mark = months_after(n.key, months);
+                if !in_period(mark) {
+                    continue;
+                }
+                let before_mark = n.housing_on <= mark;
+                match n.housing_outcome() {
+                    Some(h) if h.ends_knowledge() && before_mark => continue,
+                    Some(h) if h.lost_home() && before_mark => emit(unit(n, home)),
+                    _ => emit(Unit {
+                        hit: true,
+                        ..unit(n, home)
+                    }),
+                }
+            }
+            _ => {
+                if n.key == OPEN || !in_period(n.key) || !in_set(home) {
+                    continue;
+                }
+                let u = unit(n, home);
+                match id {
+                    I::UitstroomGehuisvest => emit(u),
+                    I::PactWoningenGerealiseerd if n.is_pact() => emit(Unit {
+                        client: NO_CLIENT,
+                        ..u
+                    }),
+                    I::PactRealisatie
+                        if n.is_pact()
+                            && years.contains(&{
+                                use chrono::Datelike;
+                                date(n.key).year()
+                            }) =>
+                    {
+                        emit(Unit {
+                            client: NO_CLIENT,
+                            weight: 0,
+                            hit: true,
+                            ..u
+                        })
+                    }
+                    I::UitstroomWachttijdMediaan | I::UitstroomWachttijdGemiddeld => emit(Unit {
+                        value: i64::from(n.key - n.nominated),
+                        ..u
+                    }),
+                    I::UitstroomBinnenNorm => emit(Unit {
+                        hit: crate::outflow::within_target(date(n.nominated), date(n.key), target),
+                        ..u
+                    }),
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 /// Where a location is and whose it is, as a coordinate (capacity).
@@ -580,6 +757,8 @@ pub(crate) fn units(
                 }
             }
         }
+        // The Pact voor uitstroom (`catalogue::OUTFLOW`).
+        _ => outflow_units(facts, id, (from, to), set, &mut emit),
     }
 }
 
@@ -637,7 +816,9 @@ fn cells(facts: &Facts, d: Dimension, q: &Query, acc: &Acc) -> Vec<Cell> {
             }
         }
         Dimension::Reden => {
-            let n = if q.indicator == IndicatorId::Afgevoerd {
+            let n = if is_outflow(q.indicator) {
+                crate::outflow::OutflowFrom::ALL.len()
+            } else if q.indicator == IndicatorId::Afgevoerd {
                 RemovalReason::ALL.len()
             } else {
                 PassiveReason::ALL.len()
@@ -709,7 +890,12 @@ fn label(facts: &Facts, d: Dimension, indicator: IndicatorId, k: u16) -> (String
             .unwrap_or_else(none),
         Dimension::Reden => {
             let i = usize::from(k);
-            if indicator == IndicatorId::Afgevoerd {
+            if is_outflow(indicator) {
+                crate::outflow::OutflowFrom::ALL
+                    .get(i)
+                    .map(|r| (r.code().to_string(), r.label().to_string()))
+                    .unwrap_or_else(none)
+            } else if indicator == IndicatorId::Afgevoerd {
                 RemovalReason::ALL
                     .get(i)
                     .map(|r| (r.code().to_string(), r.label().to_string()))

@@ -208,6 +208,59 @@ impl RegistrationFact {
     }
 }
 
+/// One nomination for a home of one's own (Pact voor uitstroom or
+/// urgency), as known at the moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NominationFact {
+    pub id: u32,
+    pub client: u32,
+    /// The municipality where a home is sought.
+    pub gemeente: u16,
+    /// Where the allocated home is (`NONE` before the allocation).
+    pub address: u16,
+    /// Index into `OutflowRoute::ALL`.
+    pub route: u8,
+    /// Index into `OutflowFrom::ALL`.
+    pub leaves: u8,
+    pub nominated: Day,
+    /// The key handover, or `OPEN`.
+    pub key: Day,
+    /// The withdrawal, or `OPEN`.
+    pub withdrawn: Day,
+    /// Aftercare from and to (last day included); `OPEN` when not given.
+    pub aftercare_from: Day,
+    pub aftercare_until: Day,
+    /// Index into `HousingOutcome::ALL`, or `NONE8`, and its day.
+    pub housing: u8,
+    pub housing_on: Day,
+}
+
+impl NominationFact {
+    /// Waiting on `d`: nominated by then, no key and no withdrawal yet.
+    pub fn waiting_on(&self, d: Day) -> bool {
+        self.nominated <= d && d < self.key && d < self.withdrawn
+    }
+
+    pub fn is_pact(&self) -> bool {
+        self.route == 0
+    }
+
+    pub fn housing_outcome(&self) -> Option<crate::outflow::HousingOutcome> {
+        crate::outflow::HousingOutcome::ALL
+            .get(usize::from(self.housing))
+            .copied()
+    }
+}
+
+/// The Pact homes agreed for a municipality and year, as known at the
+/// moment (the latest agreement recorded by then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaFact {
+    pub gemeente: u16,
+    pub year: i32,
+    pub homes: u32,
+}
+
 /// One capacity row recorded by the moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CapacityFact {
@@ -251,6 +304,13 @@ pub struct Facts {
     pub capacity: Vec<CapacityFact>,
     /// Registrations at access points, by (municipality, id).
     pub registrations: Vec<RegistrationFact>,
+    /// Nominations for outflow, by (municipality sought, id).
+    pub nominations: Vec<NominationFact>,
+    /// Pact agreements, by (municipality, year).
+    pub quotas: Vec<QuotaFact>,
+    /// The region's target for the wait from nomination to key, in months
+    /// (`outflow::within_target`); `None`: the default.
+    pub outflow_target_months: Option<u32>,
     /// Per municipality index: its region (-1 when not known).
     pub municipality_region: Vec<i64>,
     pub names: Names,
@@ -284,6 +344,10 @@ pub struct History {
     pub regions: Vec<crate::reference::Region>,
     /// Every version of every registration at an access point.
     pub registrations: Vec<crate::shelter::Registration>,
+    /// Every version of every nomination for outflow.
+    pub nominations: Vec<crate::outflow::Nomination>,
+    /// Every Pact agreement recorded.
+    pub quotas: Vec<crate::outflow::Quota>,
 }
 
 /// One row of history, already resolved as known at the moment, as the
@@ -344,6 +408,28 @@ pub enum FigureRow<'a> {
         reported: NaiveDate,
         origin: Option<&'a str>,
         outcome: Option<&'a str>,
+    },
+    /// A nomination for outflow in its version in force.
+    Nomination {
+        id: i64,
+        client: i64,
+        municipality: &'a str,
+        address: Option<&'a str>,
+        route: &'a str,
+        leaves: &'a str,
+        nominated: NaiveDate,
+        key: Option<NaiveDate>,
+        withdrawn: Option<NaiveDate>,
+        aftercare_from: Option<NaiveDate>,
+        aftercare_until: Option<NaiveDate>,
+        housing: Option<&'a str>,
+        housing_on: Option<NaiveDate>,
+    },
+    /// A Pact agreement in force (the latest for its municipality and year).
+    Quota {
+        municipality: &'a str,
+        year: i32,
+        homes: i64,
     },
 }
 
@@ -446,6 +532,7 @@ impl FactsBuilder {
             location_municipality: base.location_municipality.clone(),
             municipality_region: base.municipality_region.clone(),
             names: base.names.clone(),
+            outflow_target_months: base.outflow_target_months,
             ..Facts::default()
         })
     }
@@ -673,6 +760,69 @@ impl FactsBuilder {
                     outcome,
                 });
             }
+            FigureRow::Nomination {
+                id,
+                client,
+                municipality,
+                address,
+                route,
+                leaves,
+                nominated,
+                key,
+                withdrawn,
+                aftercare_from,
+                aftercare_until,
+                housing,
+                housing_on,
+            } => {
+                use crate::outflow::{HousingOutcome, OutflowFrom, OutflowRoute};
+                let gemeente = self.municipality(municipality)?;
+                let address = address.map(|c| self.municipality(c)).transpose()?;
+                let route = index_of(
+                    OutflowRoute::ALL,
+                    OutflowRoute::parse(route).map_err(|e| bad("route", e))?,
+                );
+                let leaves = index_of(
+                    OutflowFrom::ALL,
+                    OutflowFrom::parse(leaves).map_err(|e| bad("uitstroom uit", e))?,
+                );
+                let housing = match housing {
+                    None => NONE8,
+                    Some(code) => index_of(
+                        HousingOutcome::ALL,
+                        HousingOutcome::parse(code).map_err(|e| bad("wonen", e))?,
+                    ),
+                };
+                let (id, client) = (self.id(id), self.id(client));
+                let or_open = |d: Option<NaiveDate>| d.map_or(OPEN, day);
+                self.facts.nominations.push(NominationFact {
+                    id,
+                    client,
+                    gemeente,
+                    address: address.unwrap_or(NONE),
+                    route,
+                    leaves,
+                    nominated: day(nominated),
+                    key: or_open(key),
+                    withdrawn: or_open(withdrawn),
+                    aftercare_from: or_open(aftercare_from),
+                    aftercare_until: or_open(aftercare_until),
+                    housing,
+                    housing_on: or_open(housing_on),
+                });
+            }
+            FigureRow::Quota {
+                municipality,
+                year,
+                homes,
+            } => {
+                let gemeente = self.municipality(municipality)?;
+                self.facts.quotas.push(QuotaFact {
+                    gemeente,
+                    year,
+                    homes: u32::try_from(homes).unwrap_or(0),
+                });
+            }
         }
         Ok(())
     }
@@ -732,6 +882,10 @@ impl FactsBuilder {
         facts
             .registrations
             .sort_unstable_by_key(|r| (r.gemeente, r.id));
+        facts
+            .nominations
+            .sort_unstable_by_key(|n| (n.gemeente, n.id));
+        facts.quotas.sort_unstable_by_key(|q| (q.gemeente, q.year));
         facts
     }
 }
@@ -808,8 +962,9 @@ fn ranges(n: usize, keys: impl Iterator<Item = u16>) -> Vec<(u32, u32)> {
 impl Facts {
     /// Replaces everything known about `clients` with `changes` (all their
     /// entries and stays, resolved as known at the changes' moment, from
-    /// `FactsBuilder::changes_of(self, ..)`), and the capacity rows with
-    /// those of `changes` if `capacity` is set.
+    /// `FactsBuilder::changes_of(self, ..)`), and the capacity rows and Pact
+    /// agreements (rows without a person) with those of `changes` if
+    /// `capacity` is set.
     ///
     /// Correct because every fact of a person depends on that person's rows
     /// only (a transfer links two stays of the same person, first-time
@@ -840,6 +995,7 @@ impl Facts {
             .map(|e| e.client)
             .chain(changes.stays.iter().map(|s| s.client))
             .chain(changes.registrations.iter().map(|r| r.client))
+            .chain(changes.nominations.iter().map(|n| n.client))
             .any(|c| !clients.contains(&c))
         {
             return Err(NeedsRebuild("rijen van een onverwachte persoon"));
@@ -879,8 +1035,14 @@ impl Facts {
         self.registrations
             .sort_unstable_by_key(|r| (r.gemeente, r.id));
 
+        self.nominations.retain(|n| !clients.contains(&n.client));
+        self.nominations.extend(changes.nominations.iter().copied());
+        self.nominations
+            .sort_unstable_by_key(|n| (n.gemeente, n.id));
+
         if capacity {
             self.capacity = changes.capacity;
+            self.quotas = changes.quotas;
         }
         let n = self.municipalities.len();
         self.entry_ranges = ranges(n, self.entries.iter().map(|e| e.gemeente));
@@ -954,6 +1116,16 @@ impl Facts {
         })
     }
 
+    /// The nominations for outflow sought in the municipalities in `set`.
+    pub fn nominations_in<'a>(
+        &'a self,
+        set: Option<&'a [bool]>,
+    ) -> impl Iterator<Item = &'a NominationFact> {
+        self.nominations.iter().filter(move |n| {
+            set.is_none_or(|set| set.get(usize::from(n.gemeente)).copied().unwrap_or(false))
+        })
+    }
+
     /// The stays of the municipalities in `set`.
     pub fn stays_in<'a>(&'a self, set: Option<&'a [bool]>) -> impl Iterator<Item = &'a StayFact> {
         grouped(&self.stays, &self.stay_ranges, set)
@@ -984,6 +1156,8 @@ enum OwnedRow {
     Stay(Box<(StayHeader, StayVersion, Option<String>)>),
     Capacity(CapacityRow),
     Registration(Box<(crate::shelter::Registration, Option<String>)>),
+    Nomination(Box<crate::outflow::Nomination>),
+    Quota(crate::outflow::Quota),
 }
 
 impl OwnedRow {
@@ -1043,6 +1217,29 @@ impl OwnedRow {
                     outcome: r.facts.outcome.map(|o| o.code()),
                 }
             }
+            OwnedRow::Nomination(n) => {
+                let f = &n.facts;
+                FigureRow::Nomination {
+                    id: n.id,
+                    client: n.client_id,
+                    municipality: f.municipality.as_str(),
+                    address: f.address_municipality.as_ref().map(GemeenteCode::as_str),
+                    route: f.route.code(),
+                    leaves: f.leaves.code(),
+                    nominated: f.nominated_on,
+                    key: f.key_on,
+                    withdrawn: f.withdrawn_on,
+                    aftercare_from: f.aftercare_from,
+                    aftercare_until: f.aftercare_until,
+                    housing: f.housing.map(|h| h.code()),
+                    housing_on: f.housing_on,
+                }
+            }
+            OwnedRow::Quota(q) => FigureRow::Quota {
+                municipality: q.municipality.as_str(),
+                year: q.year,
+                homes: i64::from(q.homes),
+            },
         }
     }
 }
@@ -1154,6 +1351,32 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
     out.extend(registrations.into_iter().map(|r| {
         OwnedRow::Registration(Box::new((r.clone(), centrum.get(&r.region_id).cloned())))
     }));
+    // Nominations: as registrations.
+    let mut nominations: HashMap<i64, &crate::outflow::Nomination> = HashMap::new();
+    for n in h
+        .nominations
+        .iter()
+        .filter(|n| n.recorded_at <= known_at && n.created_at <= known_at)
+    {
+        if nominations
+            .get(&n.id)
+            .is_none_or(|old| n.version_id > old.version_id)
+        {
+            nominations.insert(n.id, n);
+        }
+    }
+    let mut nominations: Vec<_> = nominations.into_values().collect();
+    nominations.sort_by_key(|n| n.id);
+    out.extend(
+        nominations
+            .into_iter()
+            .map(|n| OwnedRow::Nomination(Box::new(n.clone()))),
+    );
+    out.extend(
+        crate::outflow::service::quotas_as_known(&h.quotas, known_at)
+            .into_iter()
+            .map(OwnedRow::Quota),
+    );
     out
 }
 
@@ -1177,7 +1400,8 @@ pub(crate) fn changes(
             OwnedRow::Transition(entry, ..) => client_of.get(entry).is_some_and(|c| ours(*c)),
             OwnedRow::Stay(s) => ours(s.0.client_id),
             OwnedRow::Registration(r) => ours(r.0.client_id),
-            OwnedRow::Capacity(_) => capacity,
+            OwnedRow::Nomination(n) => ours(n.client_id),
+            OwnedRow::Capacity(_) | OwnedRow::Quota(_) => capacity,
         };
         if keep {
             let _ = b.row(row.as_row());

@@ -50,14 +50,14 @@ pub struct FigureResult {
 const PATTERNS_KEPT: usize = 512;
 
 /// Whether the data changed only by new rows of the journey (`figure_stamp`:
-/// the highest ids of entries, transitions, stays, stay versions, capacity
-/// and registration versions, then versions of the reference data, which
-/// must be unchanged).
+/// the highest ids of entries, transitions, stays, stay versions, capacity,
+/// registration versions, nomination versions and Pact agreements, then
+/// versions of the reference data, which must be unchanged).
 fn only_appended(seen: &[i64], now: &[i64]) -> bool {
-    seen.len() == 10
-        && now.len() == 10
-        && seen[..6].iter().zip(&now[..6]).all(|(a, b)| a <= b)
-        && seen[6..] == now[6..]
+    seen.len() == 12
+        && now.len() == 12
+        && seen[..8].iter().zip(&now[..8]).all(|(a, b)| a <= b)
+        && seen[8..] == now[8..]
 }
 
 fn date(errors: &mut Vec<FieldError>, name: &str, value: &Option<String>) -> Option<NaiveDate> {
@@ -118,6 +118,21 @@ impl Services {
                 }
                 all
             },
+            nominations: {
+                let mut all = Vec::new();
+                for n in s
+                    .list_nominations(
+                        &crate::store::Clients::All,
+                        None,
+                        crate::history::END_OF_TIME,
+                    )
+                    .await?
+                {
+                    all.extend(s.nomination_versions(n.id).await?);
+                }
+                all
+            },
+            quotas: s.quota_rows(None).await?,
         })
     }
 
@@ -162,7 +177,11 @@ impl Services {
                 let persons: Option<HashSet<u32>> =
                     persons.iter().map(|p| u32::try_from(*p).ok()).collect();
                 match persons {
-                    Some(persons) => f.merge(builder.finish(), &persons, seen[4] != stamp[4]),
+                    Some(persons) => f.merge(
+                        builder.finish(),
+                        &persons,
+                        seen[4] != stamp[4] || seen[7] != stamp[7],
+                    ),
                     None => Err(NeedsRebuild("een persoon-id past niet in de projectie")),
                 }
             };
@@ -206,7 +225,9 @@ impl Services {
             &s.list_locations().await?,
         );
         s.figure_rows(at, &mut builder).await?;
-        Ok(builder.finish())
+        let mut facts = builder.finish();
+        facts.outflow_target_months = Some(self.settings.outflow_target_months);
+        Ok(facts)
     }
 
     /// The municipalities of the caller's area (None: all).

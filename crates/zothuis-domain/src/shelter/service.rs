@@ -228,26 +228,16 @@ impl Services {
         known_at: Option<DateTime<Utc>>,
         attempted: AuditAction,
     ) -> DomainResult<RegistrationHistory> {
-        let k = known_at.unwrap_or_else(|| self.clock.now());
-        let versions: Vec<Registration> = self
-            .store
-            .registration_versions(id)
-            .await?
-            .into_iter()
-            .filter(|v| v.recorded_at <= k)
-            .collect();
-        let current = versions
-            .iter()
-            .max_by_key(|v| v.version_id)
-            .cloned()
-            .ok_or_else(no_registration)?;
-        let client = self.load_client(current.client_id).await?;
-        self.check_client(ctx, &client, Need::Read, attempted)
-            .await
-            .map_err(|e| match e {
-                DomainError::NotFound(_) => no_registration(),
-                other => other,
-            })?;
+        let (current, versions) = self
+            .readable_versions(
+                ctx,
+                self.store.registration_versions(id).await?,
+                known_at.unwrap_or_else(|| self.clock.now()),
+                attempted,
+                no_registration,
+                |v: &Registration| (v.recorded_at, v.version_id, v.client_id),
+            )
+            .await?;
         Ok(RegistrationHistory { current, versions })
     }
 
