@@ -1143,7 +1143,194 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
         }
     }
     load_access_points(services, start, today).await?;
+    load_outflow(services, start, today).await?;
     Ok(created)
+}
+
+/// The Pact voor uitstroom in each region since `start`: agreements per
+/// municipality and year (the centrumgemeente makes most homes available;
+/// this year's agreement of one municipality revised once), nominations of
+/// people who left protected housing or shelter for a home of their own
+/// (allocated, the key on the day the stay ended, with aftercare and, after
+/// a year, how living went), of people still in care (waiting, some
+/// withdrawn) and of people leaving detention. Invented figures of the
+/// seeds' shape; its own dice, so the rest of the demo stays as it was.
+async fn load_outflow(
+    services: &Services,
+    start: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> DomainResult<()> {
+    use crate::admin::{Role, Scope};
+    use crate::outflow::{NominationInput, QuotaInput};
+    use crate::store::{ClientLink, Clients};
+    use chrono::{Datelike, Duration, Months};
+    const CORPORATIONS: [&str; 4] = [
+        "Woningstichting Het Gooi en Omstreken",
+        "Dudok Wonen",
+        "Pré Wonen",
+        "Elan Wonen",
+    ];
+    let mut dice = Dice(0x9ac7_2022_0075_7e00);
+    let products = services.store.list_products().await?;
+    let leaves_of = |product_id: i64| {
+        let code = products
+            .iter()
+            .find(|p| p.id == product_id)
+            .map(|p| p.code.as_str())
+            .unwrap_or_default();
+        match code {
+            c if c.starts_with("BW") => Some("bw"),
+            c if c.starts_with("MO") => Some("mo"),
+            "VO" => Some("vo"),
+            _ => None,
+        }
+    };
+    for spec in &REGIONS {
+        let Some(region) = services.store.find_region_by_code(spec.code).await? else {
+            continue;
+        };
+        let manager = acting(Role::Wachtlijstbeheerder, Scope::Regio(region.id));
+        for year in start.year()..=today.year() {
+            for (code, _) in spec.municipalities {
+                let homes = if *code == spec.centrum {
+                    8
+                } else {
+                    2 + dice.below(3)
+                };
+                services
+                    .set_quota(
+                        &manager,
+                        &QuotaInput {
+                            municipality: (*code).into(),
+                            year: year.to_string(),
+                            homes: homes.to_string(),
+                            note: None,
+                        },
+                    )
+                    .await?;
+            }
+        }
+        services
+            .set_quota(
+                &manager,
+                &QuotaInput {
+                    municipality: spec.centrum.into(),
+                    year: today.year().to_string(),
+                    homes: "10".into(),
+                    note: Some("Bijgesteld na het bestuurlijk overleg met de corporaties".into()),
+                },
+            )
+            .await?;
+        let in_region = |m: &crate::reference::GemeenteCode| {
+            spec.municipalities.iter().any(|(c, _)| *c == m.as_str())
+        };
+        let scope = Clients::Linked(ClientLink::Region(region.id));
+        let headers = services.store.list_stay_headers(&scope).await?;
+        let mut latest: std::collections::HashMap<i64, crate::care::StayVersion> =
+            std::collections::HashMap::new();
+        for v in services.store.list_stay_versions(&scope).await? {
+            if latest.get(&v.stay_id).is_none_or(|o| o.id < v.id) {
+                latest.insert(v.stay_id, v);
+            }
+        }
+        let mut nominated: Vec<i64> = Vec::new();
+        for h in &headers {
+            let Some(v) = latest.get(&h.id) else { continue };
+            let Some(leaves) = leaves_of(v.product_id) else {
+                continue;
+            };
+            if nominated.contains(&h.client_id) {
+                continue;
+            }
+            let sought = if in_region(&h.responsible) {
+                h.responsible.to_string()
+            } else {
+                spec.centrum.to_string()
+            };
+            let base = |nominated_on: chrono::NaiveDate| NominationInput {
+                route: if dice_route(h.id) { "urgentie" } else { "pact" }.into(),
+                leaves: leaves.into(),
+                stay_id: Some(h.id.to_string()),
+                nominated_on: nominated_on.to_string(),
+                municipality: sought.clone(),
+                ..Default::default()
+            };
+            let input = match (v.end_date, v.exit) {
+                // Left for a home of one's own: the key on the day of leaving.
+                (Some(end), Some(crate::care::ExitDestination::Zelfstandig)) => {
+                    let nominated_on =
+                        (end - Duration::days(40 + dice.below(260) as i64)).max(v.start_date);
+                    let home = if dice.chance(80) {
+                        sought.clone()
+                    } else {
+                        dice.pick(spec.municipalities).0.to_string()
+                    };
+                    let after = |months: u32| end.checked_add_months(Months::new(months));
+                    let (housing, housing_on) = match (after(12), dice.below(100)) {
+                        (Some(m), 0..=7) if m <= today => (
+                            Some("uitgezet"),
+                            Some(end + Duration::days(90 + dice.below(270) as i64)),
+                        ),
+                        (Some(m), 8..=11) if m <= today => (
+                            Some("terug-in-zorg"),
+                            Some(end + Duration::days(60 + dice.below(300) as i64)),
+                        ),
+                        (Some(m), 12..=14) if m <= today => (
+                            Some("uit-beeld"),
+                            Some(end + Duration::days(120 + dice.below(200) as i64)),
+                        ),
+                        (Some(m), _) if m <= today => (Some("gehuisvest"), Some(m)),
+                        _ => (None, None),
+                    };
+                    let aftercare_until = after(24).filter(|d| *d <= today);
+                    NominationInput {
+                        corporation: Some((*dice.pick(&CORPORATIONS)).into()),
+                        address_municipality: Some(home),
+                        key_on: Some(end.to_string()),
+                        aftercare_provider: Some(v.provider_id.to_string()),
+                        aftercare_from: Some(end.to_string()),
+                        // Aftercare ends after two years, or earlier when
+                        // the home is lost or the person is out of sight.
+                        aftercare_until: match (housing, housing_on) {
+                            (Some(h), Some(on)) if h != "gehuisvest" => Some(on.min(today)),
+                            _ => aftercare_until,
+                        }
+                        .map(|d| d.to_string()),
+                        housing: housing.map(str::to_string),
+                        housing_on: housing_on.map(|d| d.min(today).to_string()),
+                        ..base(nominated_on)
+                    }
+                }
+                // Still in care for over a year: some are waiting for a home.
+                (None, _) if (today - v.start_date).num_days() > 365 && dice.chance(60) => {
+                    let nominated_on = today - Duration::days(10 + dice.below(330) as i64);
+                    if dice.chance(12) {
+                        NominationInput {
+                            withdrawn_on: Some(
+                                (nominated_on + Duration::days(30)).min(today).to_string(),
+                            ),
+                            withdrawal_reason: Some(
+                                (*dice.pick(&["niet-bemiddelbaar", "woning-geweigerd"])).into(),
+                            ),
+                            ..base(nominated_on)
+                        }
+                    } else {
+                        base(nominated_on)
+                    }
+                }
+                _ => continue,
+            };
+            services.nominate(&manager, h.client_id, &input).await?;
+            nominated.push(h.client_id);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a nomination is for an urgency declaration rather than a Pact
+/// home (about one in four, fixed per stay so the demo is stable).
+fn dice_route(stay_id: i64) -> bool {
+    stay_id % 4 == 0
 }
 
 /// Registrations at each region's central access point since `start`:

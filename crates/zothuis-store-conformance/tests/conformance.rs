@@ -2755,6 +2755,14 @@ async fn pact_agreements_and_nominations_keep_their_history() {
     on_every_backend(true, |w| async move {
         let s = w.store();
         let region = w.region("ZKIH").await.id;
+        // The demo population has agreements and nominations of its own.
+        let quotas_before = s.quota_rows(Some(region)).await.unwrap();
+        let all_quotas_before = s.quota_rows(None).await.unwrap().len();
+        let nominations_before = s
+            .list_nominations(&Clients::All, None, w.now())
+            .await
+            .unwrap()
+            .len();
         let quota = |homes: u32| QuotaData {
             municipality: gm("GM0453"),
             year: 2026,
@@ -2784,11 +2792,31 @@ async fn pact_agreements_and_nominations_keep_their_history() {
             .unwrap();
         assert_eq!((first.homes, second.homes, second.year), (30, 32, 2026));
         let rows = s.quota_rows(Some(region)).await.unwrap();
-        assert_eq!(rows, vec![first.clone(), second.clone()]);
+        assert_eq!(
+            rows,
+            [quotas_before, vec![first.clone(), second.clone()]].concat()
+        );
         assert!(s.quota_rows(Some(region + 1000)).await.unwrap().is_empty());
-        assert_eq!(s.quota_rows(None).await.unwrap().len(), 2);
+        assert_eq!(
+            s.quota_rows(None).await.unwrap().len(),
+            all_quotas_before + 2
+        );
 
-        let stay = s.list_stay_headers(&Clients::All).await.unwrap()[0].clone();
+        // A stay of a client without a nomination yet.
+        let taken: Vec<i64> = s
+            .list_nominations(&Clients::All, None, w.now())
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| n.client_id)
+            .collect();
+        let stay = s
+            .list_stay_headers(&Clients::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|h| !taken.contains(&h.client_id))
+            .unwrap();
         let provider = s.list_providers().await.unwrap()[0].id;
         let facts = NominationFacts {
             route: OutflowRoute::Pact,
@@ -2905,7 +2933,7 @@ async fn pact_agreements_and_nominations_keep_their_history() {
                 .await
                 .unwrap()
                 .len(),
-            1
+            nominations_before + 1
         );
     })
     .await;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use zothuis_domain::Services;
 use zothuis_domain::clock::SystemClock;
+use zothuis_domain::figures::catalogue::Dimension;
 use zothuis_domain::figures::cube::{Months12, check_against_engine, compute, national_set};
 use zothuis_domain::figures::{IndicatorId, Pattern};
 use zothuis_store_sqlite::SqliteStore;
@@ -175,6 +176,35 @@ const REPORT_VERSIONS: &[&str] = &[
     "recorded_by",
 ];
 
+const NOMINATIONS: &[&str] = &["id", "client_id", "region_id", "created_at"];
+const NOMINATION_VERSIONS: &[&str] = &[
+    "id",
+    "nomination_id",
+    "route",
+    "leaves",
+    "stay_id",
+    "nominated_on",
+    "municipality_code",
+    "corporation",
+    "address_municipality",
+    "key_on",
+    "aftercare_provider_id",
+    "aftercare_from",
+    "housing",
+    "housing_on",
+    "recorded_at",
+    "recorded_by",
+];
+const QUOTAS: &[&str] = &[
+    "id",
+    "region_id",
+    "municipality_code",
+    "year",
+    "homes",
+    "recorded_at",
+    "recorded_by",
+];
+
 const T_CLIENTS: usize = 0;
 const T_APPLICATIONS: usize = 1;
 const T_DECISIONS: usize = 2;
@@ -184,6 +214,9 @@ const T_STAYS: usize = 5;
 const T_VERSIONS: usize = 6;
 const T_REPORTS: usize = 7;
 const T_REPORT_VERSIONS: usize = 8;
+const T_NOMINATIONS: usize = 9;
+const T_NOMINATION_VERSIONS: usize = 10;
+const T_QUOTAS: usize = 11;
 
 impl Buffers {
     fn new() -> Buffers {
@@ -197,6 +230,13 @@ impl Buffers {
             ("stay_versions", VERSIONS, Vec::new()),
             ("shelter_reports", REPORTS, Vec::new()),
             ("shelter_report_versions", REPORT_VERSIONS, Vec::new()),
+            ("outflow_nominations", NOMINATIONS, Vec::new()),
+            (
+                "outflow_nomination_versions",
+                NOMINATION_VERSIONS,
+                Vec::new(),
+            ),
+            ("outflow_quotas", QUOTAS, Vec::new()),
         ];
         Buffers {
             written: vec![0; tables.len()],
@@ -841,6 +881,8 @@ pub async fn generate(
     }
     b.flush(&pool).await?;
     progress(sizes.persons);
+    outflow(&pool, &regions, sizes.last, &mut b).await?;
+    b.flush(&pool).await?;
     sqlx::query("analyze").execute(&pool).await?;
     // Fold the write-ahead log into the database file, so that reading the
     // data set does not go through a gigabyte of log.
@@ -852,6 +894,143 @@ pub async fn generate(
         .zip(&b.written)
         .map(|((t, _, _), n)| (t.to_string(), *n))
         .collect())
+}
+
+/// The Pact voor uitstroom over the generated journey, with dice of its own:
+/// every stay that ended in a Pact or urgency home has its nomination (the
+/// key on the day of leaving, aftercare from then, how living went after a
+/// year), a third of the long stays still running are waiting for a home,
+/// and every municipality has an agreement per year of about the homes its
+/// people got (some years short of it).
+async fn outflow(
+    pool: &SqlitePool,
+    regions: &[Region],
+    last: NaiveDate,
+    b: &mut Buffers,
+) -> Result<()> {
+    use chrono::Datelike;
+    let mut dice = Dice(0x9ac7_0001_2016_2025);
+    let region_of: std::collections::HashMap<&str, i64> = regions
+        .iter()
+        .flat_map(|r| r.municipalities.iter().map(move |m| (m.as_str(), r.id)))
+        .collect();
+    let leaves = |product: i64| match product {
+        1..=4 => "bw",
+        5 | 6 => "mo",
+        _ => "vo",
+    };
+    /// (stay, client, municipality, product, provider, start, end, exit)
+    type StayRow = (
+        i64,
+        i64,
+        String,
+        i64,
+        i64,
+        NaiveDate,
+        Option<NaiveDate>,
+        Option<String>,
+    );
+    let rows: Vec<StayRow> = sqlx::query_as(
+        "select s.id, s.client_id, s.responsible_municipality, v.product_id, v.provider_id,
+                    v.start_date, v.end_date, v.exit_destination
+               from stays s join stay_versions v
+                 on v.id = (select max(w.id) from stay_versions w where w.stay_id = s.id)
+              where v.exit_destination = 'zelfstandig-pact'
+                 or (v.end_date is null and v.start_date < ?)
+              order by s.id",
+    )
+    .bind(last - Duration::days(365))
+    .fetch_all(pool)
+    .await?;
+    let mut homes: std::collections::BTreeMap<(String, i32), i64> = Default::default();
+    let mut nomination = 0i64;
+    let mut seen = std::collections::HashSet::new();
+    for (stay, client, municipality, product, provider, start, end, exit) in rows {
+        let Some(region) = region_of.get(municipality.as_str()).copied() else {
+            continue;
+        };
+        let allocated = exit.is_some();
+        if !seen.insert(client) || (!allocated && !dice.chance(33)) {
+            continue;
+        }
+        nomination += 1;
+        let (nominated, key) = match end {
+            Some(e) if allocated => (
+                (e - Duration::days(40 + dice.below(300) as i64)).max(start),
+                Some(e),
+            ),
+            _ => (last - Duration::days(10 + dice.below(330) as i64), None),
+        };
+        let nominated = nominated.max(start);
+        let created = at(nominated, &mut dice);
+        let (housing, housing_on) =
+            match key.and_then(|k| k.checked_add_months(chrono::Months::new(12))) {
+                Some(m) if m <= last => match dice.below(100) {
+                    0..=7 => ("uitgezet", m - Duration::days(1 + dice.below(250) as i64)),
+                    8..=11 => (
+                        "terug-in-zorg",
+                        m - Duration::days(1 + dice.below(250) as i64),
+                    ),
+                    _ => ("gehuisvest", m),
+                },
+                _ => ("", last),
+            };
+        if let Some(k) = key {
+            *homes.entry((municipality.clone(), k.year())).or_default() += 1;
+        }
+        b.push(
+            T_NOMINATIONS,
+            vec![V::I(nomination), V::I(client), V::I(region), V::S(created)],
+        );
+        let recorded = key.map_or(created, |k| at(k, &mut dice));
+        b.push(
+            T_NOMINATION_VERSIONS,
+            vec![
+                V::I(nomination),
+                V::I(nomination),
+                V::T(if dice.chance(25) { "urgentie" } else { "pact" }.into()),
+                V::T(leaves(product).into()),
+                V::I(stay),
+                V::D(nominated),
+                V::T(municipality.clone()),
+                key.map_or(V::Null, |_| V::T("Corporatie".into())),
+                key.map_or(V::Null, |_| V::T(municipality.clone())),
+                key.map_or(V::Null, V::D),
+                key.map_or(V::Null, |_| V::I(provider)),
+                key.map_or(V::Null, V::D),
+                if housing.is_empty() {
+                    V::Null
+                } else {
+                    V::T(housing.into())
+                },
+                if housing.is_empty() {
+                    V::Null
+                } else {
+                    V::D(housing_on)
+                },
+                V::S(recorded),
+                V::T("bench-data".into()),
+            ],
+        );
+    }
+    for (i, ((municipality, year), realised)) in homes.into_iter().enumerate() {
+        let region = region_of.get(municipality.as_str()).copied().unwrap_or(0);
+        let agreed = realised + realised * dice.below(40) as i64 / 100;
+        let january = NaiveDate::from_ymd_opt(year, 1, 5).unwrap_or(last);
+        b.push(
+            T_QUOTAS,
+            vec![
+                V::I(i as i64 + 1),
+                V::I(region),
+                V::T(municipality),
+                V::I(i64::from(year)),
+                V::I(agreed),
+                V::S(at(january, &mut dice)),
+                V::T("bench-data".into()),
+            ],
+        );
+    }
+    Ok(())
 }
 
 /// Peak and current resident memory in MB (Linux `/proc`), for the report.
@@ -915,6 +1094,9 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
             "stay_versions",
             "shelter_reports",
             "shelter_report_versions",
+            "outflow_nominations",
+            "outflow_nomination_versions",
+            "outflow_quotas",
             "capacity",
             "locations",
             "municipalities",
@@ -1027,34 +1209,45 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
     let municipalities = services.store.list_municipalities().await?;
     let region_ids: std::collections::BTreeSet<i64> =
         municipalities.iter().map(|m| m.region_id).collect();
-    let t = Instant::now();
-    let mut access_tables = 0usize;
-    for r in &region_ids {
-        let codes: Vec<_> = municipalities
-            .iter()
-            .filter(|m| m.region_id == *r)
-            .map(|m| m.code.clone())
-            .collect();
-        let set = facts.municipality_set(&codes);
-        for id in access_point {
-            let q = zothuis_domain::figures::engine::Query {
-                indicator: id,
-                when: zothuis_domain::figures::engine::When::Period(
-                    last - Duration::days(364),
-                    last,
-                ),
-                filter: zothuis_domain::figures::engine::Filter {
-                    municipalities: Some(set.clone()),
-                    ..Default::default()
-                },
-                breakdown: Some(zothuis_domain::figures::catalogue::Dimension::Woongemeente),
-            };
-            zothuis_domain::figures::engine::compute(&facts, &q)
-                .map_err(|e| anyhow::anyhow!(e.0))?;
-            access_tables += 1;
+    // Every indicator of a group for every region over the last year (on
+    // its last day for a peildatum), by one dimension: (tables, seconds).
+    let region_tables = |ids: &[IndicatorId], by: Dimension| -> Result<(usize, f64)> {
+        use zothuis_domain::figures::catalogue::Timing;
+        use zothuis_domain::figures::engine::{Filter, Query, When};
+        let t = Instant::now();
+        let mut tables = 0usize;
+        for r in &region_ids {
+            let codes: Vec<_> = municipalities
+                .iter()
+                .filter(|m| m.region_id == *r)
+                .map(|m| m.code.clone())
+                .collect();
+            let set = facts.municipality_set(&codes);
+            for id in ids {
+                let q = Query {
+                    indicator: *id,
+                    when: match id.info().timing {
+                        Timing::Peildatum => When::On(last),
+                        Timing::Periode => When::Period(last - Duration::days(364), last),
+                    },
+                    filter: Filter {
+                        municipalities: Some(set.clone()),
+                        ..Default::default()
+                    },
+                    breakdown: Some(by),
+                };
+                zothuis_domain::figures::engine::compute(&facts, &q)
+                    .map_err(|e| anyhow::anyhow!(e.0))?;
+                tables += 1;
+            }
         }
-    }
-    let access_time = t.elapsed().as_secs_f64();
+        Ok((tables, t.elapsed().as_secs_f64()))
+    };
+    let (access_tables, access_time) = region_tables(&access_point, Dimension::Woongemeente)?;
+    // 2d. The Pact voor uitstroom, by municipality, as the seed's "Pact
+    // voor uitstroom" figures.
+    let outflow_ids = zothuis_domain::figures::catalogue::OUTFLOW;
+    let (outflow_tables, outflow_time) = region_tables(&outflow_ids, Dimension::Gemeente)?;
 
     // 2b. One write, then the figures again: a correction of the latest
     // transition is applied to the projection in place (no rebuild). The
@@ -1111,12 +1304,13 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
     ));
     report.push(String::new());
     report.push(format!(
-        "Projection: {} waiting-list entries, {} status spans, {} stays, {} capacity rows, {} registrations at access points; {} municipalities, {} products.",
+        "Projection: {} waiting-list entries, {} status spans, {} stays, {} capacity rows, {} registrations at access points, {} nominations for outflow; {} municipalities, {} products.",
         facts.entries.len(),
         facts.spans.len(),
         facts.stays.len(),
         facts.capacity.len(),
         facts.registrations.len(),
+        facts.nominations.len(),
         facts.municipalities.len(),
         facts.products.len()
     ));
@@ -1226,6 +1420,12 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
         access_point.len(),
         region_ids.len(),
         access_time * 1000.0
+    ));
+    report.push(format!(
+        "| Pact voor uitstroom: {} indicators × {} regions, last year (peildatum: its last day), by municipality ({outflow_tables} tables, one thread) | {:.0} ms | ≤ 1 s |",
+        outflow_ids.len(),
+        region_ids.len(),
+        outflow_time * 1000.0
     ));
     report.push(format!("| peak memory after loading the projection | {peak_after_load:.0} MB (resident {rss_after_load:.0} MB) | ≤ 200 MB |"));
     report.push(format!(

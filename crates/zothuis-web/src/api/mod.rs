@@ -15,6 +15,7 @@ mod import;
 mod plans;
 mod reference;
 mod review;
+mod outflow;
 mod shelter;
 mod waitlist;
 
@@ -58,6 +59,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Wachtlijst", description = "De regionale wachtlijst met statusovergangen"),
         (name = "Zorg", description = "Screeningen, verblijven, overplaatsingen en uitstroom"),
         (name = "Opvang", description = "De centrale toegang tot de opvang: signalen, trajecten en dreigend dakloos, met herkomst en uitkomst"),
+        (name = "Uitstroom", description = "Pact voor uitstroom en urgentie: afspraken over woningen per gemeente en jaar, voordrachten met toewijzing of intrekking, en nazorg"),
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
@@ -89,6 +91,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(waitlist::router())
         .merge(care::router())
         .merge(shelter::router())
+        .merge(outflow::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())

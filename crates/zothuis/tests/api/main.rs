@@ -21,6 +21,7 @@ mod http_edge;
 mod import;
 mod lists;
 mod openapi;
+mod outflow;
 mod pages;
 mod plans;
 mod reference_pages;
