@@ -384,6 +384,29 @@ mod tests {
     }
 
     #[test]
+    fn the_outflow_target_is_configured_and_an_unworkable_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        let defaults = Config::load(None, env(&[])).unwrap().settings().unwrap();
+        assert_eq!(defaults.outflow_target_months, 6, "the Pact's six months");
+        std::fs::write(&f, "[uitstroom]\nnorm_maanden = 9\n").unwrap();
+        let s = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap();
+        assert_eq!(s.outflow_target_months, 9);
+        for bad in ["0", "240"] {
+            std::fs::write(&f, format!("[uitstroom]\nnorm_maanden = {bad}\n")).unwrap();
+            let err = Config::load(Some(&f), env(&[]))
+                .unwrap()
+                .settings()
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("[uitstroom] norm_maanden"), "{err}");
+        }
+    }
+
+    #[test]
     fn the_origin_rule_is_configured_per_region_and_a_wrong_one_is_named() {
         use zothuis_domain::shelter::OriginRule;
         let dir = tempfile::tempdir().unwrap();

@@ -499,7 +499,7 @@ catalogue! {
         unit: Woningen,
         timing: Periode,
         dimensions: [Gemeente],
-        definition: "De woningen die gemeenten met de corporaties in het Pact voor uitstroom afspraken, voor de kalenderjaren die geheel in de periode liggen (een afspraak geldt per jaar; een halfjaar telt geen afspraak). Een latere afspraak voor hetzelfde jaar vervangt de eerdere vanaf het moment dat zij is vastgelegd.",
+        definition: "De woningen die gemeenten met de corporaties in het Pact voor uitstroom afspraken voor de periode. Een afspraak geldt per kalenderjaar; een deel van een jaar (een halfjaar) krijgt zijn deel naar rato van de dagen, afgerond op hele woningen. Een latere afspraak voor hetzelfde jaar vervangt de eerdere vanaf het moment dat zij is vastgelegd.",
     },
     PactRealisatie => {
         id: "pact-realisatie",
@@ -507,7 +507,7 @@ catalogue! {
         unit: Procent,
         timing: Periode,
         dimensions: [Gemeente],
-        definition: "Gerealiseerde Pact-woningen (sleutel in het jaar) als aandeel van de afgesproken woningen, over de kalenderjaren die geheel in de periode liggen, per gemeente waar de woning ligt.",
+        definition: "Pact-woningen met een sleuteloverdracht in de periode als aandeel van de voor de periode afgesproken woningen (een halfjaar naar rato van de dagen), per gemeente waar de woning ligt.",
     },
     UitstroomWachttijdMediaan => {
         id: "uitstroom-wachttijd-mediaan",

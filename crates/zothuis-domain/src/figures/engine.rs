@@ -369,22 +369,21 @@ pub(crate) fn is_outflow(id: IndicatorId) -> bool {
     super::catalogue::OUTFLOW.contains(&id)
 }
 
-/// The calendar years that lie wholly in `[from, to]`: a Pact agreement is
-/// made per year.
-fn whole_years(from: Day, to: Day) -> std::ops::RangeInclusive<i32> {
-    use chrono::Datelike;
-    let (a, b) = (date(from), date(to));
-    let first = if a.ordinal() == 1 {
-        a.year()
-    } else {
-        a.year() + 1
+/// The homes of an agreement for `year` that fall in `[from, to]`: a Pact
+/// agreement is made per calendar year, so a part of a year (a half-year
+/// report) gets its share by days, rounded to whole homes (half up).
+fn homes_in(homes: u32, year: i32, from: Day, to: Day) -> u32 {
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return 0;
     };
-    let last = if b.succ_opt().is_none_or(|n| n.year() != b.year()) {
-        b.year()
-    } else {
-        b.year() - 1
-    };
-    first..=last
+    let (first, last) = (day(first), day(last));
+    let overlap = i64::from((to.min(last) - from.max(first) + 1).max(0));
+    let length = i64::from(last - first + 1);
+    let share = (2 * i64::from(homes) * overlap + length) / (2 * length);
+    u32::try_from(share).unwrap_or(0)
 }
 
 /// The day `months` calendar months after `d` (`OPEN` past the calendar).
@@ -408,7 +407,6 @@ fn outflow_units(
     let target = facts
         .outflow_target_months
         .unwrap_or(crate::outflow::DEFAULT_TARGET_MONTHS);
-    let years = whole_years(from, to);
     let unit = |n: &NominationFact, g: u16| Unit {
         at: nomination_at(n, g),
         client: n.client,
@@ -418,14 +416,15 @@ fn outflow_units(
     };
     if id == I::PactWoningenAfspraak || id == I::PactRealisatie {
         for q in &facts.quotas {
-            if years.contains(&q.year) && in_set(q.gemeente) {
+            let homes = homes_in(q.homes, q.year, from, to);
+            if homes > 0 && in_set(q.gemeente) {
                 let mut at = [NONE; AXES];
                 at[axis(Dimension::Gemeente)] = q.gemeente;
                 emit(Unit {
                     at,
                     client: NO_CLIENT,
                     value: 0,
-                    weight: q.homes,
+                    weight: homes,
                     hit: false,
                 });
             }
@@ -492,20 +491,12 @@ fn outflow_units(
                         client: NO_CLIENT,
                         ..u
                     }),
-                    I::PactRealisatie
-                        if n.is_pact()
-                            && years.contains(&{
-                                use chrono::Datelike;
-                                date(n.key).year()
-                            }) =>
-                    {
-                        emit(Unit {
-                            client: NO_CLIENT,
-                            weight: 0,
-                            hit: true,
-                            ..u
-                        })
-                    }
+                    I::PactRealisatie if n.is_pact() => emit(Unit {
+                        client: NO_CLIENT,
+                        weight: 0,
+                        hit: true,
+                        ..u
+                    }),
                     I::UitstroomWachttijdMediaan | I::UitstroomWachttijdGemiddeld => emit(Unit {
                         value: i64::from(n.key - n.nominated),
                         ..u

@@ -1297,14 +1297,16 @@ fn pact_outflow_figures_by_hand_as_known_at_any_moment() {
         assert_eq!(count(f, I::UitstroomWachtend, on("2025-06-30")), 3);
         assert_eq!(count(f, I::Nazorg, on("2025-06-30")), 2);
         assert_eq!(count(f, I::Nazorg, on("2026-01-10")), 1);
-        // An agreement is per calendar year: a half year holds none.
+        // An agreement is per calendar year: a half year gets its share by
+        // days (181 of 365), Hilversum's 4 → 1.98 → 2.
         assert_eq!(
-            count(
+            breakdown(
                 f,
                 I::PactWoningenAfspraak,
-                period("2025-01-01", "2025-06-30")
-            ),
-            0
+                period("2025-01-01", "2025-06-30"),
+                Dimension::Gemeente
+            )[0],
+            (HILVERSUM.to_string(), Value::Count(2))
         );
     }
     // As known before the late records.
@@ -1312,6 +1314,15 @@ fn pact_outflow_figures_by_hand_as_known_at_any_moment() {
     assert_eq!(count(&before, I::UitstroomGehuisvest, year), 3);
     assert_eq!(count(&before, I::PactWoningenGerealiseerd, year), 2);
     assert_eq!(count(&before, I::PactWoningenAfspraak, year), 7);
+    // Huizen's 3 → 1.49 → 1, with Hilversum's 2.
+    assert_eq!(
+        count(
+            &before,
+            I::PactWoningenAfspraak,
+            period("2025-01-01", "2025-06-30")
+        ),
+        3
+    );
     assert_eq!(value(&before, I::PactRealisatie, year), pct(2, 7));
     assert_eq!(
         days(&before, I::UitstroomWachttijdMediaan, year),

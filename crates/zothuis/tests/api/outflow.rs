@@ -425,3 +425,96 @@ async fn a_nomination_names_what_is_wrong_and_writes_nothing() {
     .await;
     assert_eq!(list["aantal"], 0, "{list}");
 }
+
+/// The half-year progress report places the Pact figures with the measures
+/// that name them (Velsen's "Evaluatie en verbetering van de
+/// uitstroomafspraken"), with the values the figures API gives for the same
+/// half-year, and the agreement as its share of the year.
+#[tokio::test]
+async fn the_progress_report_shows_the_pact_figures_with_their_measure() {
+    let mut app = spawn_app().await;
+    app.seed_demo_population().await;
+    zothuis_domain::demo::load_plans(&app.services)
+        .await
+        .unwrap();
+    let policy = app.token("beleidsadviseur", "regio:ZKIH").await;
+    let (status, plans) = get(&app, &policy, "/api/v1/beleidsplannen").await;
+    assert_eq!(status, StatusCode::OK, "{plans}");
+    let plan = plans["resultaten"].as_array().unwrap()[0]["id"]
+        .as_i64()
+        .unwrap();
+    let (status, report) = get(
+        &app,
+        &policy,
+        &format!("/api/v1/beleidsplannen/{plan}/concept-rapportage?periode=2025-H2"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let measure = report["programmalijnen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["maatregelen"].as_array().unwrap().iter())
+        .find(|m| m["titel"].as_str().unwrap().contains("uitstroomafspraken"))
+        .expect("the measure on the outflow agreements")
+        .clone();
+    let shown = |code: &str| {
+        measure["cijfers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["indicator"] == code)
+            .unwrap_or_else(|| panic!("{code} in {measure}"))["waarde"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for code in [
+        "pact-woningen-afspraak",
+        "pact-woningen-gerealiseerd",
+        "pact-realisatie",
+        "uitstroom-binnen-norm",
+    ] {
+        let (status, figure) = get(
+            &app,
+            &policy,
+            &format!(
+                "/api/v1/indicatoren/{code}/waarden?periodeVan=2025-07-01&periodeTot=2025-12-31"
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{figure}");
+        assert_eq!(
+            shown(code),
+            figure["totaal"]["weergave"].as_str().unwrap(),
+            "{code}"
+        );
+    }
+    let (_, waiting) = get(
+        &app,
+        &policy,
+        "/api/v1/indicatoren/uitstroom-wachtend/waarden?peildatum=2025-12-31",
+    )
+    .await;
+    assert_eq!(
+        shown("uitstroom-wachtend"),
+        waiting["totaal"]["weergave"].as_str().unwrap()
+    );
+    // The region's 2025 agreements, half of them for the half-year (the
+    // demo's agreements are recorded in full: 8 for Haarlem, 2 to 4 for
+    // each other municipality), never nothing.
+    let (_, agreements) = get(&app, &policy, "/api/v1/pact-afspraken").await;
+    let year: i64 = agreements["inWerking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["jaar"] == 2025)
+        .map(|a| a["woningen"].as_i64().unwrap())
+        .sum();
+    assert!(year > 0, "{agreements}");
+    let half: i64 = shown("pact-woningen-afspraak").parse().unwrap();
+    assert!(
+        (year / 2 - 8..=year / 2 + 8).contains(&half),
+        "{half} of {year}"
+    );
+}
