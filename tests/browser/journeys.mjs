@@ -165,6 +165,45 @@ async function selectByLabel(page, select, pattern) {
   await context.close();
 }
 
+// The provider nominates the placed client for a home of their own; the
+// regional manager records the Pact agreement and the allocation.
+let nomination = "";
+{
+  const { context, page } = await login("aanbieder.kwintes");
+  await visit(page, "/uitstroom", "uitstroom aanbieder");
+  await visit(page, "/uitstroom/nieuw", "voordracht: client kiezen");
+  await selectByLabel(page, "#veld-client", /Noor Visser \(14 maart 1988\)/);
+  await Promise.all([page.waitForNavigation(), page.click("#client-kiezen button[type=submit]")]);
+  await check(page, "voordracht uitstroom");
+  await page.selectOption("#veld-route", "pact");
+  await page.selectOption("#veld-uitstroomUit", "bw");
+  await selectByLabel(page, "#veld-verblijfId", /Kwintes/);
+  await page.selectOption("#veld-gemeente", "GM0402");
+  await submit(page);
+  expectUrl(page, /\/uitstroom\/\d+\?melding=voorgedragen$/, "voordragen");
+  await check(page, "voordracht");
+  nomination = new URL(page.url()).pathname;
+  await context.close();
+}
+{
+  const { context, page } = await login("wachtlijst.gv");
+  await visit(page, "/uitstroom/afspraken", "pact-afspraken");
+  await page.selectOption("#veld-gemeente", "GM0402");
+  await page.fill("#veld-woningen", "10");
+  await submitForm(page, "afspraak");
+  expectUrl(page, /\/uitstroom\/afspraken\?melding=afspraak$/, "afspraak vastleggen");
+  await check(page, "afspraak vastgelegd");
+  await visit(page, "/uitstroom", "uitstroom wachtlijstbeheerder");
+  await visit(page, nomination, "voordracht wachtlijstbeheerder");
+  await page.fill("#veld-corporatie", "Dudok Wonen");
+  await page.selectOption("#veld-adresgemeente", "GM0402");
+  await page.fill("#veld-sleuteldatum", today);
+  await submitForm(page, "wijzigen");
+  expectUrl(page, /\/uitstroom\/\d+\?melding=opgeslagen$/, "toewijzing vastleggen");
+  await check(page, "toewijzing vastgelegd");
+  await context.close();
+}
+
 // The central access point registers a new person and records the outcome.
 {
   const { context, page } = await login("toegang.gv");

@@ -38,6 +38,10 @@ pub fn notice(code: &str) -> Option<&'static str> {
         }
         "ingetrokken" => "Het API-token is ingetrokken en werkt niet meer.",
         "uitgelogd" => "U bent uitgelogd.",
+        "afspraak" => {
+            "De afspraak is vastgelegd. Een eerdere afspraak voor dezelfde gemeente en hetzelfde jaar blijft bewaard in de historie."
+        }
+        "voorgedragen" => "De cliënt is voorgedragen voor uitstroom.",
         "gepubliceerd" => {
             "De voortgangsrapportage is gepubliceerd. Tekst, peildatum en cijfers liggen nu vast."
         }

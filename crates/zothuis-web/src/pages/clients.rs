@@ -186,7 +186,7 @@ struct DetailQuery {
 }
 
 /// "As known at" a date means: at the end of that day.
-fn known_at(date: Option<&str>) -> Result<Option<DateTime<Utc>>, DomainError> {
+pub(super) fn known_at(date: Option<&str>) -> Result<Option<DateTime<Utc>>, DomainError> {
     match date.map(str::trim).filter(|d| !d.is_empty()) {
         None => Ok(None),
         Some(d) => {
@@ -348,6 +348,12 @@ async fn detail_page(
         page.actions.push(link(
             format!("/clienten/{id}/wijzigen"),
             "Gegevens wijzigen",
+        ));
+    }
+    if k.is_none() && super::outflow::may_nominate(u) {
+        page.actions.push(link(
+            format!("/uitstroom/nieuw?client={id}"),
+            "Voordragen voor uitstroom",
         ));
     }
     page.forms.push(

@@ -8,6 +8,7 @@ mod care;
 mod clients;
 mod figures;
 mod import;
+mod outflow;
 mod plans;
 mod reference;
 mod review;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(waitlist::router())
         .merge(care::router())
         .merge(shelter::router())
+        .merge(outflow::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
@@ -89,6 +91,7 @@ pub enum Section {
     Import,
     Stays,
     Shelter,
+    Outflow,
     Figures,
     Plans,
     Reference,
@@ -158,6 +161,11 @@ impl Layout {
                 href: "/verblijven",
                 label: "Verblijven",
                 current: section == Section::Stays,
+            });
+            nav.push(NavItem {
+                href: "/uitstroom",
+                label: "Uitstroom",
+                current: section == Section::Outflow,
             });
         }
         if a.role == Role::Toegangsmedewerker {
@@ -303,6 +311,9 @@ pub struct Field {
     pub required: bool,
     pub autocomplete: &'static str,
     pub readonly: bool,
+    /// The legend of the fieldset this field belongs to; neighbouring
+    /// fields with the same legend share one fieldset.
+    pub group: Option<String>,
 }
 
 impl Field {
@@ -318,6 +329,7 @@ impl Field {
             required: false,
             autocomplete: "off",
             readonly: false,
+            group: None,
         }
     }
 
@@ -409,6 +421,12 @@ impl Field {
         self
     }
 
+    /// Puts the field in a fieldset with this legend (see `FormBlock::group_opens`).
+    pub fn group(mut self, legend: &str) -> Field {
+        self.group = Some(legend.into());
+        self
+    }
+
     pub fn id(&self) -> String {
         format!("veld-{}", self.name)
     }
@@ -485,6 +503,24 @@ impl FormBlock {
     pub fn danger(mut self) -> Self {
         self.danger = true;
         self
+    }
+
+    /// The legend of the fieldset that opens before field `i`, if it starts one.
+    pub fn group_opens(&self, i: usize) -> Option<&str> {
+        let group = self.fields.get(i)?.group.as_deref()?;
+        let previous = i
+            .checked_sub(1)
+            .and_then(|p| self.fields.get(p))
+            .and_then(|f| f.group.as_deref());
+        (previous != Some(group)).then_some(group)
+    }
+
+    /// Whether the fieldset of field `i` closes after it.
+    pub fn group_closes(&self, i: usize) -> bool {
+        match self.fields.get(i).and_then(|f| f.group.as_deref()) {
+            None => false,
+            Some(group) => self.fields.get(i + 1).and_then(|f| f.group.as_deref()) != Some(group),
+        }
     }
 
     /// Puts each error beside its field; returns the summary with links.
@@ -710,12 +746,19 @@ pub struct TablePage {
     pub pager: Option<Pager>,
 }
 
+/// A notice that asks the reader to act, with where to do it.
+pub struct Alert {
+    pub text: String,
+    pub link: Option<Link>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "detail.html")]
 pub struct DetailPage {
     pub layout: Layout,
     pub heading: String,
     pub intro: Option<String>,
+    pub alert: Option<Alert>,
     pub facts: Vec<(String, String)>,
     pub actions: Vec<Link>,
     pub tables: Vec<Table>,
@@ -729,6 +772,7 @@ impl DetailPage {
             layout,
             heading: heading.into(),
             intro: None,
+            alert: None,
             facts: Vec::new(),
             actions: Vec::new(),
             tables: Vec::new(),

@@ -22,6 +22,7 @@ mod import;
 mod lists;
 mod openapi;
 mod outflow;
+mod outflow_pages;
 mod pages;
 mod plans;
 mod reference_pages;
