@@ -25,6 +25,8 @@ const STAMP: &str = "select
     (select coalesce(max(id), 0) from shelter_report_versions),
     (select coalesce(max(id), 0) from outflow_nomination_versions),
     (select coalesce(max(id), 0) from outflow_quotas),
+    (select coalesce(max(id), 0) from outreach_trajectory_versions),
+    (select coalesce(max(id), 0) from outreach_reports),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from municipalities),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from products),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from providers),
@@ -137,6 +139,26 @@ const QUOTAS: Read = Read {
            where q.id = (select max(r.id) from outflow_quotas r
                          where r.municipality_code = q.municipality_code and r.year = q.year
                            and r.recorded_at <= $1)",
+};
+
+// A trajectory of zorgcoördinatie in its version in force, as registrations.
+const TRAJECTORIES: Read = Read {
+    cols: "t.id, t.person_id, v.municipality_code, v.started_on, v.closed_on",
+    order: "t.id",
+    restored: false,
+    from: "from outreach_trajectories t
+           join outreach_trajectory_versions v
+             on v.id = (select max(w.id) from outreach_trajectory_versions w
+                        where w.trajectory_id = t.id and w.recorded_at <= $1)
+           where t.created_at <= $1",
+};
+
+// The meldingen of zorgcoördinatie recorded by the moment.
+const OUTREACH_REPORTS: Read = Read {
+    cols: "r.trajectory_id, r.reported_on",
+    order: "r.id",
+    restored: false,
+    from: "from outreach_reports r where r.recorded_at <= $1",
 };
 
 /// Rows of a whole load come in chunks of this many ids (of the entry, for
@@ -475,6 +497,53 @@ fn nominations(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
     Ok(())
 }
 
+fn trajectories(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    type Row<'a> = (i64, i64, &'a str, &'a str, Option<&'a str>);
+    for (id, person, municipality, started, closed) in rows::<Row<'_>>(json)? {
+        builder.row(FigureRow::Trajectory {
+            id,
+            person,
+            municipality,
+            started: date(started)?,
+            closed: date_opt(closed)?,
+        })?;
+    }
+    Ok(())
+}
+
+fn outreach_reports(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    for (trajectory, reported) in rows::<(i64, &str)>(json)? {
+        builder.row(FigureRow::OutreachReport {
+            trajectory,
+            reported: date(reported)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Turns a chunk's JSON rows into rows of the builder.
+type Decoder = fn(&str, &mut FactsBuilder) -> DomainResult<()>;
+
+/// The rows without a client, read whole: capacity, Pact agreements and
+/// zorgcoördinatie (a region has hundreds of trajectories a year).
+async fn whole_reads(
+    store: &DbStore,
+    known_at: DateTime<Utc>,
+    builder: &mut FactsBuilder,
+) -> DomainResult<()> {
+    let reads: [(&Read, Decoder); 4] = [
+        (&CAPACITY, capacity),
+        (&QUOTAS, quotas),
+        (&TRAJECTORIES, trajectories),
+        (&OUTREACH_REPORTS, outreach_reports),
+    ];
+    for (read, row) in reads {
+        let all = fetch(store, read.packed("", ""), known_at, &[]).await?;
+        feed(builder, all, row)?;
+    }
+    Ok(())
+}
+
 fn quotas(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
     type Row<'a> = (&'a str, i64, i64);
     for (municipality, year, homes) in rows::<Row<'_>>(json)? {
@@ -494,7 +563,7 @@ impl FigureStore for DbStore {
             .fetch_one(self.pool())
             .await
             .map_err(internal)?;
-        (0..12)
+        (0..14)
             // PostgreSQL sums bigints as numeric: the SQL casts back.
             .map(|i| r.try_get::<i64, _>(i).map_err(internal))
             .collect()
@@ -565,10 +634,7 @@ impl FigureStore for DbStore {
             nominations,
         )
         .await?;
-        let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;
-        feed(builder, all, capacity)?;
-        let all = fetch(self, QUOTAS.packed("", ""), known_at, &[]).await?;
-        feed(builder, all, quotas)
+        whole_reads(self, known_at, builder).await
     }
 
     async fn figure_changes(
@@ -578,7 +644,7 @@ impl FigureStore for DbStore {
         upto: &[i64],
         builder: &mut FactsBuilder,
     ) -> DomainResult<Vec<i64>> {
-        if since.len() < 8 || upto.len() < 8 {
+        if since.len() < 10 || upto.len() < 10 {
             return Err(DomainError::Internal("onvolledige stempel".into()));
         }
         // Entries, transitions, stays, stay versions, registration versions,
@@ -641,12 +707,10 @@ impl FigureStore for DbStore {
             .await?;
             feed(builder, json, nominations)?;
         }
-        // Rows without a person: capacity and Pact agreements, read whole.
-        if since[4] != upto[4] || since[7] != upto[7] {
-            let all = fetch(self, CAPACITY.packed("", ""), known_at, &[]).await?;
-            feed(builder, all, capacity)?;
-            let all = fetch(self, QUOTAS.packed("", ""), known_at, &[]).await?;
-            feed(builder, all, quotas)?;
+        // Rows without a client (capacity, Pact agreements,
+        // zorgcoördinatie), read whole.
+        if [4, 7, 8, 9].iter().any(|i| since[*i] != upto[*i]) {
+            whole_reads(self, known_at, builder).await?;
         }
         Ok(persons)
     }

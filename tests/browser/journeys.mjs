@@ -228,6 +228,36 @@ let nomination = "";
   await context.close();
 }
 
+// The outreach team records a first melding about someone who finds no
+// care, adds a second and closes the trajectory with its outcome.
+{
+  const { context, page } = await login("zorgcoordinatie.gv");
+  await check(page, "overzicht zorgcoordinatie");
+  await visit(page, "/zorgcoordinatie", "zorgcoordinatie");
+  await visit(page, "/zorgcoordinatie/nieuw", "eerste melding zorgcoordinatie");
+  await submit(page);
+  await check(page, "eerste melding met fouten");
+  await page.fill("#veld-persoon", "Vrouw, ca. 40, woont in een caravan");
+  await page.selectOption("#veld-gemeente", "GM0406");
+  await page.fill("#veld-meldingsdatum", today);
+  await page.selectOption("#veld-bron", "corporatie");
+  await submit(page);
+  expectUrl(page, /\/zorgcoordinatie\/\d+\?melding=traject-geopend$/, "eerste melding");
+  await check(page, "traject geopend");
+  await page.selectOption("#veld-bron", "huisarts");
+  await submitForm(page, "melding");
+  expectUrl(page, /\/zorgcoordinatie\/\d+\?melding=melding-toegevoegd$/, "melding toevoegen");
+  await check(page, "melding toegevoegd");
+  await page.fill("#veld-afgeslotenOp", today);
+  await page.selectOption("#veld-uitkomst", "toegeleid");
+  await submitForm(page, "wijzigen");
+  expectUrl(page, /\/zorgcoordinatie\/\d+\?melding=opgeslagen$/, "traject afsluiten");
+  await check(page, "traject afgesloten");
+  await visit(page, "/zorgcoordinatie?open=ja", "open trajecten");
+  await visit(page, "/cijfers", "cijfers zorgcoordinatie");
+  await context.close();
+}
+
 // The waiting-list manager works the regional list.
 {
   const { context, page } = await login("wachtlijst.gv");

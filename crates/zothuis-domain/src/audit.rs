@@ -100,6 +100,10 @@ pub enum ObjectType {
     Voordracht,
     /// An agreement on Pact homes for a municipality and year.
     PactAfspraak,
+    /// A trajectory of zorgcoördinatie (bemoeizorg).
+    Zorgcoordinatie,
+    /// A melding within a trajectory of zorgcoördinatie.
+    MeldingZorgcoordinatie,
 }
 
 impl ObjectType {
@@ -135,6 +139,8 @@ impl ObjectType {
             ObjectType::MeldingOpvang => "melding-opvang",
             ObjectType::Voordracht => "voordracht-uitstroom",
             ObjectType::PactAfspraak => "pact-afspraak",
+            ObjectType::Zorgcoordinatie => "zorgcoordinatie",
+            ObjectType::MeldingZorgcoordinatie => "melding-zorgcoordinatie",
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct DemoLogin {
     pub password: String,
 }
 
+mod outreach;
+
 struct RegionSpec {
     /// (regime, from): how the region determines the responsible municipality.
     regimes: &'static [(&'static str, &'static str)],
@@ -473,6 +475,18 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
             "toegang.zkih",
             "Brede Centrale Toegang Zuid-Kennemerland",
             "toegangsmedewerker",
+            "regio:ZKIH".into(),
+        ),
+        (
+            "zorgcoordinatie.gv",
+            "Zorgcoördinatie Gooi en Vechtstreek",
+            "zorgcoordinator",
+            "regio:GV".into(),
+        ),
+        (
+            "zorgcoordinatie.zkih",
+            "Zorgcoördinatie Zuid-Kennemerland",
+            "zorgcoordinator",
             "regio:ZKIH".into(),
         ),
     ];
@@ -1144,6 +1158,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
     }
     load_access_points(services, start, today).await?;
     load_outflow(services, start, today).await?;
+    outreach::load(services, start, today).await?;
     Ok(created)
 }
 

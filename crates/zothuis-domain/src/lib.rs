@@ -32,6 +32,7 @@ pub mod figures;
 pub mod history;
 pub mod import;
 pub mod outflow;
+pub mod outreach;
 pub mod paging;
 pub mod plan;
 pub mod policy;

@@ -57,6 +57,11 @@ pub enum Action<'a> {
         region_id: i64,
         providers: &'a [i64],
     },
+    /// Record and read meldingen and trajectories of zorgcoördinatie in
+    /// this region.
+    ManageOutreach {
+        region_id: i64,
+    },
 }
 
 /// What the policy needs to know about a client to decide who may see it.
@@ -124,9 +129,9 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
         // what no page may. Tokens for the other roles stay self-service.
         Action::CreateToken { role } => match (&actor.kind, &actor.role) {
             (crate::admin::ActorKind::System, _) => Allow,
-            (_, Role::Beheerder) if !role.reads_client_data() => Allow,
+            (_, Role::Beheerder) if !role.reads_personal_data() => Allow,
             (_, Role::Beheerder) => Deny(
-                "een API-token voor een rol die persoonsgegevens van cliënten ziet (wachtlijstbeheerder, Wmo-consulent, aanbieder) maakt alleen de operator aan, op de opdrachtregel met 'zothuis token create'",
+                "een API-token voor een rol die persoonsgegevens ziet (wachtlijstbeheerder, Wmo-consulent, aanbieder, toegangsmedewerker, zorgcoördinator) maakt alleen de operator aan, op de opdrachtregel met 'zothuis token create'",
             ),
             _ => Deny("alleen een beheerder beheert gebruikers en API-tokens"),
         },
@@ -187,6 +192,18 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
             }
             _ => Deny("alleen een aanbieder of de wachtlijstbeheerder draagt cliënten voor"),
         },
+        // The outreach team's register is its own: the people in it are
+        // mostly not clients, and nobody else needs to know who was reported
+        // (AVG art. 5 lid 1 c, art. 9); others see its figures.
+        Action::ManageOutreach { region_id } => match (&actor.role, &actor.scope) {
+            (Role::Zorgcoordinator, Scope::Regio(own)) if *own == region_id => Allow,
+            (Role::Zorgcoordinator, _) => {
+                Deny("dit traject hoort bij het team van een andere regio")
+            }
+            _ => Deny(
+                "alleen het team zorgcoördinatie van de regio ziet en registreert meldingen en trajecten",
+            ),
+        },
         Action::ImportClients => match (&actor.kind, &actor.role, &actor.scope) {
             (crate::admin::ActorKind::System, _, _) => Allow,
             (_, Role::Wachtlijstbeheerder, Scope::Regio(_)) => Allow,
@@ -245,6 +262,13 @@ pub fn link_is_scope(actor: &Actor) -> bool {
 impl Role {
     /// The roles that see clients' personal data, each in its own scope:
     /// exactly those `client_access` lets through.
+    /// The roles that see personal data of any register: those that see
+    /// clients, and the outreach team, whose register holds people who are
+    /// mostly not clients. Tokens for them are minted by the operator only.
+    pub fn reads_personal_data(self) -> bool {
+        self.reads_client_data() || self == Role::Zorgcoordinator
+    }
+
     pub fn reads_client_data(self) -> bool {
         matches!(
             self,
@@ -373,6 +397,35 @@ mod tests {
     }
 
     #[test]
+    fn outflow_and_outreach_belong_to_their_own_region_and_roles() {
+        let manager = actor(Role::Wachtlijstbeheerder, Scope::Regio(1));
+        let provider = actor(Role::Aanbieder, Scope::Aanbieder(2));
+        let team = actor(Role::Zorgcoordinator, Scope::Regio(1));
+        let policy = actor(Role::Beleidsadviseur, Scope::Regio(1));
+        let outflow = |region_id| Action::ManageOutflow { region_id };
+        assert!(can(&manager, outflow(1)).is_allowed());
+        assert!(!can(&manager, outflow(2)).is_allowed());
+        assert!(!can(&provider, outflow(1)).is_allowed());
+        let nominate = |providers: &'static [i64]| Action::NominateForOutflow {
+            region_id: 1,
+            providers,
+        };
+        assert!(can(&provider, nominate(&[2])).is_allowed());
+        assert!(!can(&provider, nominate(&[3])).is_allowed());
+        assert!(can(&manager, nominate(&[])).is_allowed());
+        assert!(!can(&policy, nominate(&[2])).is_allowed());
+        let outreach = |region_id| Action::ManageOutreach { region_id };
+        assert!(can(&team, outreach(1)).is_allowed());
+        assert!(!can(&team, outreach(2)).is_allowed());
+        for other in [&manager, &provider, &policy] {
+            assert!(!can(other, outreach(1)).is_allowed());
+        }
+        // The outreach team sees no client data, and figures as aggregates.
+        assert!(!Role::Zorgcoordinator.reads_client_data());
+        assert!(figure_view(&team).unwrap().suppressed);
+    }
+
+    #[test]
     fn a_secret_address_is_hidden_from_other_providers_and_policy_roles() {
         let own = actor(Role::Aanbieder, Scope::Aanbieder(2));
         let other = actor(Role::Aanbieder, Scope::Aanbieder(3));
@@ -418,7 +471,12 @@ pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
         Role::Wachtlijstbeheerder | Role::WmoConsulent | Role::Aanbieder => false,
         // The access point sees its own registrations, not the region's
         // other clients behind the figures: aggregates only, as policy roles.
-        Role::Beleidsadviseur | Role::Bestuurder | Role::Fg | Role::Toegangsmedewerker => true,
+        // The outreach team, likewise: its register, and the figures.
+        Role::Beleidsadviseur
+        | Role::Bestuurder
+        | Role::Fg
+        | Role::Toegangsmedewerker
+        | Role::Zorgcoordinator => true,
     };
     Ok(FigureView { scope, suppressed })
 }
@@ -560,13 +618,22 @@ mod plan_and_figure_tests {
     }
 
     #[test]
-    fn an_administrator_mints_tokens_only_for_roles_without_client_data() {
+    fn an_administrator_mints_tokens_only_for_roles_without_personal_data() {
         let admin = actor(Role::Beheerder, Scope::Installatie);
         let operator = Actor::system("cli");
+        assert!(
+            !can(
+                &admin,
+                Action::CreateToken {
+                    role: Role::Zorgcoordinator
+                }
+            )
+            .is_allowed()
+        );
         for role in Role::ALL {
             assert_eq!(
                 can(&admin, Action::CreateToken { role }).is_allowed(),
-                !role.reads_client_data(),
+                !role.reads_personal_data(),
                 "{role}"
             );
             assert!(can(&operator, Action::CreateToken { role }).is_allowed());

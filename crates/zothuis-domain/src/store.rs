@@ -13,6 +13,7 @@ use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVer
 use crate::error::DomainResult;
 use crate::import::plan::ImportBatch;
 use crate::outflow::{Nomination, NominationFacts, Quota, QuotaData};
+use crate::outreach::{OutreachReport, ReportData, Trajectory, TrajectoryFacts};
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
 use crate::shelter::{Registration, RegistrationFacts};
@@ -731,6 +732,56 @@ pub trait OutflowStore: Send + Sync {
 }
 
 #[async_trait]
+pub trait OutreachStore: Send + Sync {
+    /// A new trajectory with its first version and its first melding, and
+    /// its audit row, in one transaction; for a person the outreach team
+    /// knows (`person`) or a new one.
+    #[allow(clippy::too_many_arguments)]
+    async fn create_trajectory(
+        &self,
+        person: Option<i64>,
+        region_id: i64,
+        facts: &TrajectoryFacts,
+        report: &ReportData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(Trajectory, OutreachReport)>;
+    /// A new version (a correction or the closing); `expected_version` must
+    /// still be the latest, or nothing is written (`StaleVersion`).
+    async fn add_trajectory_version(
+        &self,
+        id: i64,
+        expected_version: i64,
+        facts: &TrajectoryFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Trajectory>;
+    /// A further melding within a trajectory, with its audit row.
+    async fn add_outreach_report(
+        &self,
+        trajectory_id: i64,
+        report: &ReportData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<OutreachReport>;
+    /// Every version of one trajectory, in recording order; empty when
+    /// there is none.
+    async fn trajectory_versions(&self, id: i64) -> DomainResult<Vec<Trajectory>>;
+    /// The trajectories of a region (or all), each as its latest version
+    /// recorded by `known_at` (those created later left out); by id.
+    async fn list_trajectories(
+        &self,
+        region_id: Option<i64>,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Vec<Trajectory>>;
+    /// The meldingen of one trajectory, in recording order.
+    async fn outreach_reports(&self, trajectory_id: i64) -> DomainResult<Vec<OutreachReport>>;
+}
+
+#[async_trait]
 pub trait ImportStore: Send + Sync {
     /// Writes a validated import in one transaction: every client with its
     /// versions, addresses, applications, decisions (opening waiting-list
@@ -836,6 +887,7 @@ pub trait Store:
     + CareStore
     + ShelterStore
     + OutflowStore
+    + OutreachStore
     + ImportStore
     + FigureStore
     + PlanStore
@@ -853,6 +905,7 @@ impl<T> Store for T where
         + CareStore
         + ShelterStore
         + OutflowStore
+        + OutreachStore
         + ImportStore
         + FigureStore
         + PlanStore

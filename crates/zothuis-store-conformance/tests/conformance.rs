@@ -2938,3 +2938,155 @@ async fn pact_agreements_and_nominations_keep_their_history() {
     })
     .await;
 }
+
+/// Zorgcoördinatie: a trajectory is opened with its first melding in one
+/// transaction, for a new person or one the region's team knows; versions
+/// are kept, a stale one refused; meldingen are kept in order; a trajectory
+/// reads as known at any moment, bounded by region.
+#[tokio::test]
+async fn outreach_trajectories_keep_their_versions_and_meldingen() {
+    use zothuis_domain::outreach::{ReportData, ReportSource, TrajectoryFacts, TrajectoryOutcome};
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let region = w.region("ZKIH").await.id;
+        let other = w.region("GV").await.id;
+        let facts = TrajectoryFacts {
+            municipality: gm("GM0392"),
+            person: "man, ca. 50, slaapt in het park".into(),
+            started_on: day("2026-01-05"),
+            closed_on: None,
+            outcome: None,
+            note: None,
+        };
+        let first = ReportData {
+            reported_on: day("2026-01-05"),
+            source: ReportSource::Buren,
+        };
+        let (opened, melding) = s
+            .create_trajectory(
+                None,
+                region,
+                &facts,
+                &first,
+                w.now(),
+                "x",
+                w.created(ObjectType::Zorgcoordinatie),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (opened.region_id, opened.facts.clone()),
+            (region, facts.clone())
+        );
+        assert_eq!(
+            (melding.trajectory_id, melding.reported_on, melding.source),
+            (opened.id, first.reported_on, first.source)
+        );
+        let created = w.now();
+        w.clock.advance(Duration::hours(1));
+        let second = s
+            .add_outreach_report(
+                opened.id,
+                &ReportData {
+                    reported_on: day("2026-01-09"),
+                    source: ReportSource::Politie,
+                },
+                w.now(),
+                "x",
+                w.created(ObjectType::MeldingZorgcoordinatie),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.add_outreach_report(
+                i64::MAX,
+                &first,
+                w.now(),
+                "x",
+                w.created(ObjectType::MeldingZorgcoordinatie)
+            )
+            .await,
+            Err(DomainError::NotFound(_))
+        ));
+        assert_eq!(
+            s.outreach_reports(opened.id).await.unwrap(),
+            vec![melding.clone(), second.clone()]
+        );
+        let closed = TrajectoryFacts {
+            closed_on: Some(day("2026-01-20")),
+            outcome: Some(TrajectoryOutcome::Toegeleid),
+            ..facts.clone()
+        };
+        let changed = s
+            .add_trajectory_version(
+                opened.id,
+                opened.version_id,
+                &closed,
+                w.now(),
+                "x",
+                w.created(ObjectType::Zorgcoordinatie),
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.facts, closed);
+        assert!(is_stale(
+            s.add_trajectory_version(
+                opened.id,
+                opened.version_id,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::Zorgcoordinatie)
+            )
+            .await
+        ));
+        assert_eq!(
+            s.trajectory_versions(opened.id).await.unwrap(),
+            vec![opened.clone(), changed.clone()]
+        );
+        assert!(s.trajectory_versions(i64::MAX).await.unwrap().is_empty());
+        // The same person again, and a person of another region refused.
+        let (again, _) = s
+            .create_trajectory(
+                Some(opened.person_id),
+                region,
+                &facts,
+                &first,
+                w.now(),
+                "x",
+                w.created(ObjectType::Zorgcoordinatie),
+            )
+            .await
+            .unwrap();
+        assert_eq!(again.person_id, opened.person_id);
+        assert!(matches!(
+            s.create_trajectory(
+                Some(opened.person_id),
+                other,
+                &facts,
+                &first,
+                w.now(),
+                "x",
+                w.created(ObjectType::Zorgcoordinatie)
+            )
+            .await,
+            Err(DomainError::NotFound(_))
+        ));
+        assert_eq!(
+            s.list_trajectories(Some(region), created).await.unwrap(),
+            vec![opened.clone()]
+        );
+        assert_eq!(
+            s.list_trajectories(Some(region), w.now()).await.unwrap(),
+            vec![changed.clone(), again.clone()]
+        );
+        assert!(
+            s.list_trajectories(Some(other), w.now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(s.list_trajectories(None, start()).await.unwrap(), vec![]);
+    })
+    .await;
+}

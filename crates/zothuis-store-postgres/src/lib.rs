@@ -30,6 +30,8 @@ mod figures;
 mod import;
 #[path = "../../zothuis-store-sql/outflow.rs"]
 mod outflow;
+#[path = "../../zothuis-store-sql/outreach.rs"]
+mod outreach;
 #[path = "../../zothuis-store-sql/plans.rs"]
 mod plans;
 #[path = "../../zothuis-store-sql/reference.rs"]

@@ -42,6 +42,8 @@ pub fn notice(code: &str) -> Option<&'static str> {
             "De afspraak is vastgelegd. Een eerdere afspraak voor dezelfde gemeente en hetzelfde jaar blijft bewaard in de historie."
         }
         "voorgedragen" => "De cliënt is voorgedragen voor uitstroom.",
+        "traject-geopend" => "De melding is vastgelegd en het traject is geopend.",
+        "melding-toegevoegd" => "De melding is aan het traject toegevoegd.",
         "gepubliceerd" => {
             "De voortgangsrapportage is gepubliceerd. Tekst, peildatum en cijfers liggen nu vast."
         }

@@ -205,6 +205,28 @@ const QUOTAS: &[&str] = &[
     "recorded_by",
 ];
 
+const OUTREACH_PERSONS: &[&str] = &["id", "region_id", "created_at"];
+const TRAJECTORIES: &[&str] = &["id", "person_id", "region_id", "created_at"];
+const TRAJECTORY_VERSIONS: &[&str] = &[
+    "id",
+    "trajectory_id",
+    "municipality_code",
+    "person",
+    "started_on",
+    "closed_on",
+    "outcome",
+    "recorded_at",
+    "recorded_by",
+];
+const OUTREACH_REPORTS: &[&str] = &[
+    "id",
+    "trajectory_id",
+    "reported_on",
+    "source",
+    "recorded_at",
+    "recorded_by",
+];
+
 const T_CLIENTS: usize = 0;
 const T_APPLICATIONS: usize = 1;
 const T_DECISIONS: usize = 2;
@@ -217,6 +239,10 @@ const T_REPORT_VERSIONS: usize = 8;
 const T_NOMINATIONS: usize = 9;
 const T_NOMINATION_VERSIONS: usize = 10;
 const T_QUOTAS: usize = 11;
+const T_OUTREACH_PERSONS: usize = 12;
+const T_TRAJECTORIES: usize = 13;
+const T_TRAJECTORY_VERSIONS: usize = 14;
+const T_OUTREACH_REPORTS: usize = 15;
 
 impl Buffers {
     fn new() -> Buffers {
@@ -237,6 +263,14 @@ impl Buffers {
                 Vec::new(),
             ),
             ("outflow_quotas", QUOTAS, Vec::new()),
+            ("outreach_persons", OUTREACH_PERSONS, Vec::new()),
+            ("outreach_trajectories", TRAJECTORIES, Vec::new()),
+            (
+                "outreach_trajectory_versions",
+                TRAJECTORY_VERSIONS,
+                Vec::new(),
+            ),
+            ("outreach_reports", OUTREACH_REPORTS, Vec::new()),
         ];
         Buffers {
             written: vec![0; tables.len()],
@@ -882,6 +916,7 @@ pub async fn generate(
     b.flush(&pool).await?;
     progress(sizes.persons);
     outflow(&pool, &regions, sizes.last, &mut b).await?;
+    outreach(&regions, sizes.first, sizes.last, &mut b);
     b.flush(&pool).await?;
     sqlx::query("analyze").execute(&pool).await?;
     // Fold the write-ahead log into the database file, so that reading the
@@ -1033,6 +1068,79 @@ async fn outflow(
     Ok(())
 }
 
+/// Zorgcoördinatie in every region, with dice of its own: about six
+/// trajectories a year per 10,000 inhabitants' worth of region weight (a
+/// few hundred a year in a large region), a fifth with more than one
+/// melding, most closed within the year, one in ten people coming back.
+fn outreach(regions: &[Region], first: NaiveDate, last: NaiveDate, b: &mut Buffers) {
+    let mut dice = Dice(0x0995_0001_2016_2025);
+    let span = (last - first).num_days().max(1);
+    let (mut person, mut trajectory, mut report) = (0i64, 0i64, 0i64);
+    for region in regions {
+        let weight: u64 = region.weights.iter().sum();
+        let count = (weight / 40).clamp(20, 400) * span as u64 / 365;
+        let mut people: Vec<i64> = Vec::new();
+        for _ in 0..count {
+            let started = first + Duration::days(dice.below(span as u64) as i64);
+            let created = at(started, &mut dice);
+            let who = if !people.is_empty() && dice.chance(10) {
+                *dice.pick(&people)
+            } else {
+                person += 1;
+                people.push(person);
+                b.push(
+                    T_OUTREACH_PERSONS,
+                    vec![V::I(person), V::I(region.id), V::S(created)],
+                );
+                person
+            };
+            trajectory += 1;
+            let municipality = region.municipalities[dice.weighted(&region.weights)].clone();
+            let end = started + Duration::days(20 + dice.below(380) as i64);
+            let closed = (end <= last).then_some(end);
+            b.push(
+                T_TRAJECTORIES,
+                vec![V::I(trajectory), V::I(who), V::I(region.id), V::S(created)],
+            );
+            b.push(
+                T_TRAJECTORY_VERSIONS,
+                vec![
+                    V::I(trajectory),
+                    V::I(trajectory),
+                    V::T(municipality),
+                    V::T("persoon".into()),
+                    V::D(started),
+                    closed.map_or(V::Null, V::D),
+                    closed.map_or(V::Null, |_| V::T("toegeleid".into())),
+                    V::S(closed.map_or(created, |c| at(c, &mut dice))),
+                    V::T("bench-data".into()),
+                ],
+            );
+            let meldingen = 1 + u64::from(dice.chance(20)) + u64::from(dice.chance(5));
+            for k in 0..meldingen {
+                report += 1;
+                let day = if k == 0 {
+                    started
+                } else {
+                    (started + Duration::days(1 + dice.below(30) as i64))
+                        .min(closed.unwrap_or(last))
+                };
+                b.push(
+                    T_OUTREACH_REPORTS,
+                    vec![
+                        V::I(report),
+                        V::I(trajectory),
+                        V::D(day),
+                        V::T("buren".into()),
+                        V::S(created),
+                        V::T("bench-data".into()),
+                    ],
+                );
+            }
+        }
+    }
+}
+
 /// Peak and current resident memory in MB (Linux `/proc`), for the report.
 fn memory() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -1097,6 +1205,8 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
             "outflow_nominations",
             "outflow_nomination_versions",
             "outflow_quotas",
+            "outreach_trajectories",
+            "outreach_reports",
             "capacity",
             "locations",
             "municipalities",
@@ -1248,6 +1358,9 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
     // voor uitstroom" figures.
     let outflow_ids = zothuis_domain::figures::catalogue::OUTFLOW;
     let (outflow_tables, outflow_time) = region_tables(&outflow_ids, Dimension::Gemeente)?;
+    // 2e. Zorgcoördinatie, by municipality, as the seed's table.
+    let outreach_ids = zothuis_domain::figures::catalogue::OUTREACH;
+    let (outreach_tables, outreach_time) = region_tables(&outreach_ids, Dimension::Gemeente)?;
 
     // 2b. One write, then the figures again: a correction of the latest
     // transition is applied to the projection in place (no rebuild). The
@@ -1426,6 +1539,12 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
         outflow_ids.len(),
         region_ids.len(),
         outflow_time * 1000.0
+    ));
+    report.push(format!(
+        "| zorgcoördinatie: {} indicators × {} regions, last year (peildatum: its last day), by municipality ({outreach_tables} tables, one thread) | {:.0} ms | ≤ 1 s |",
+        outreach_ids.len(),
+        region_ids.len(),
+        outreach_time * 1000.0
     ));
     report.push(format!("| peak memory after loading the projection | {peak_after_load:.0} MB (resident {rss_after_load:.0} MB) | ≤ 200 MB |"));
     report.push(format!(

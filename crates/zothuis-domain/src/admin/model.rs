@@ -17,10 +17,14 @@ pub enum Role {
     /// Centrale Toegang): registers who turns up and the outcome of the
     /// investigation (`shelter`).
     Toegangsmedewerker,
+    /// The region's outreach team (zorgcoördinatie / bemoeizorg, often of
+    /// the GGD's Vangnet en Advies): meldingen and trajectories of people
+    /// who do not find care themselves (`outreach`).
+    Zorgcoordinator,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Beheerder,
         Role::Wachtlijstbeheerder,
         Role::WmoConsulent,
@@ -29,6 +33,7 @@ impl Role {
         Role::Bestuurder,
         Role::Fg,
         Role::Toegangsmedewerker,
+        Role::Zorgcoordinator,
     ];
 
     pub fn code(self) -> &'static str {
@@ -41,6 +46,7 @@ impl Role {
             Role::Bestuurder => "bestuurder",
             Role::Fg => "fg",
             Role::Toegangsmedewerker => "toegangsmedewerker",
+            Role::Zorgcoordinator => "zorgcoordinator",
         }
     }
 
@@ -54,6 +60,7 @@ impl Role {
             Role::Bestuurder => "Bestuurder / raadslid",
             Role::Fg => "Functionaris gegevensbescherming",
             Role::Toegangsmedewerker => "Toegangsmedewerker opvang",
+            Role::Zorgcoordinator => "Zorgcoördinator (bemoeizorg)",
         }
     }
 
@@ -83,9 +90,11 @@ impl Role {
     pub fn allowed_scopes(self) -> &'static [ScopeKind] {
         match self {
             Role::Beheerder => &[ScopeKind::Installatie],
-            Role::Wachtlijstbeheerder | Role::Bestuurder | Role::Fg | Role::Toegangsmedewerker => {
-                &[ScopeKind::Regio]
-            }
+            Role::Wachtlijstbeheerder
+            | Role::Bestuurder
+            | Role::Fg
+            | Role::Toegangsmedewerker
+            | Role::Zorgcoordinator => &[ScopeKind::Regio],
             Role::WmoConsulent => &[ScopeKind::Gemeente],
             Role::Aanbieder => &[ScopeKind::Aanbieder],
             Role::Beleidsadviseur => &[ScopeKind::Regio, ScopeKind::Gemeente],

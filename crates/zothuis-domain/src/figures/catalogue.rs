@@ -30,6 +30,8 @@ pub enum Unit {
     Dagen,
     Procent,
     Woningen,
+    Trajecten,
+    Meldingen,
 }
 
 impl Unit {
@@ -42,6 +44,8 @@ impl Unit {
             Unit::Dagen => "dagen",
             Unit::Procent => "procent",
             Unit::Woningen => "woningen",
+            Unit::Trajecten => "trajecten",
+            Unit::Meldingen => "meldingen",
         }
     }
 }
@@ -205,6 +209,16 @@ pub const OUTFLOW: [IndicatorId; 12] = [
     IndicatorId::Nazorg,
     IndicatorId::WoonbehoudTwaalf,
     IndicatorId::WoonbehoudVierentwintig,
+];
+
+/// The indicators of zorgcoördinatie: trajectories and meldingen, without
+/// a product.
+pub const OUTREACH: [IndicatorId; 5] = [
+    IndicatorId::ZorgcoordinatieTrajecten,
+    IndicatorId::ZorgcoordinatieMeldingen,
+    IndicatorId::ZorgcoordinatieAfgesloten,
+    IndicatorId::ZorgcoordinatieOpen,
+    IndicatorId::ZorgcoordinatieBegeleid,
 ];
 
 /// A return counts when a new stay starts at most this many days after the
@@ -556,6 +570,46 @@ catalogue! {
         timing: Periode,
         dimensions: [Gemeente, Reden],
         definition: "Als na 12 maanden, 24 kalendermaanden na de sleutel: het einde van de twee jaar nazorg die het Pact vraagt.",
+    },
+    ZorgcoordinatieTrajecten => {
+        id: "zorgcoordinatie-trajecten",
+        name: "Nieuwe trajecten zorgcoördinatie",
+        unit: Trajecten,
+        timing: Periode,
+        dimensions: [Gemeente],
+        definition: "Trajecten zorgcoördinatie (bemoeizorg) die in de periode begonnen: een eerste melding over een persoon opent een traject, latere meldingen over dezelfde persoon vallen erbinnen zolang het open is (zoals 'nieuwe trajecten zorgcoördinatie'). Gemeente is waar de persoon woont of verblijft.",
+    },
+    ZorgcoordinatieMeldingen => {
+        id: "zorgcoordinatie-meldingen",
+        name: "Meldingen bij zorgcoördinatie",
+        unit: Meldingen,
+        timing: Periode,
+        dimensions: [Gemeente],
+        definition: "Meldingen bij zorgcoördinatie met een meldingsdatum in de periode, ook als ze binnen een al lopend traject vallen; daardoor zijn er meer meldingen dan nieuwe trajecten.",
+    },
+    ZorgcoordinatieAfgesloten => {
+        id: "zorgcoordinatie-afgesloten",
+        name: "Afgesloten trajecten zorgcoördinatie",
+        unit: Trajecten,
+        timing: Periode,
+        dimensions: [Gemeente],
+        definition: "Trajecten zorgcoördinatie die in de periode werden afgesloten, met welke uitkomst ook.",
+    },
+    ZorgcoordinatieOpen => {
+        id: "zorgcoordinatie-open",
+        name: "Openstaande trajecten zorgcoördinatie",
+        unit: Trajecten,
+        timing: Peildatum,
+        dimensions: [Gemeente],
+        definition: "Trajecten zorgcoördinatie die op de peildatum open zijn: begonnen en nog niet afgesloten (zoals 'openstaande meldingen zorgcoördinatie op 31-12').",
+    },
+    ZorgcoordinatieBegeleid => {
+        id: "zorgcoordinatie-begeleid",
+        name: "Begeleide cliënten zorgcoördinatie",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente],
+        definition: "Unieke personen met een traject zorgcoördinatie dat in de periode liep (begonnen op of vóór de laatste dag, niet afgesloten vóór de eerste), zoals 'aantal begeleide cliënten zorgcoördinatie'.",
     },
 }
 

@@ -209,7 +209,13 @@ impl Agg {
             | I::UitstroomWachtend
             | I::UitstroomGehuisvest
             | I::Nazorg => Agg::Distinct,
-            I::PactWoningenGerealiseerd | I::PactWoningenAfspraak => Agg::Count,
+            I::PactWoningenGerealiseerd
+            | I::PactWoningenAfspraak
+            | I::ZorgcoordinatieTrajecten
+            | I::ZorgcoordinatieMeldingen
+            | I::ZorgcoordinatieAfgesloten
+            | I::ZorgcoordinatieOpen => Agg::Count,
+            I::ZorgcoordinatieBegeleid => Agg::Distinct,
             I::UitstroomWachttijdMediaan => Agg::Median,
             I::UitstroomWachttijdGemiddeld => Agg::Mean,
             I::PactRealisatie
@@ -512,6 +518,57 @@ fn outflow_units(
     }
 }
 
+/// The units of zorgcoördinatie: trajectories and meldingen, counted for
+/// the municipality where the person lives or stays.
+fn outreach_units(
+    facts: &Facts,
+    id: IndicatorId,
+    (from, to): (Day, Day),
+    set: Option<&[bool]>,
+    emit: &mut impl FnMut(Unit),
+) {
+    use IndicatorId as I;
+    let in_period = |d: Day| from <= d && d <= to;
+    let in_set = |g: u16| set.is_none_or(|set| set.get(usize::from(g)).copied().unwrap_or(false));
+    let unit = |g: u16, client: u32| {
+        let mut at = [NONE; AXES];
+        at[axis(Dimension::Gemeente)] = g;
+        Unit {
+            at,
+            client,
+            value: 0,
+            weight: 1,
+            hit: false,
+        }
+    };
+    if id == I::ZorgcoordinatieMeldingen {
+        for r in &facts.outreach_reports {
+            if in_period(r.reported) && in_set(r.gemeente) {
+                emit(unit(r.gemeente, NO_CLIENT));
+            }
+        }
+        return;
+    }
+    for t in &facts.outreach {
+        if !in_set(t.gemeente) {
+            continue;
+        }
+        let counts = match id {
+            I::ZorgcoordinatieTrajecten => in_period(t.started),
+            I::ZorgcoordinatieAfgesloten => t.closed != OPEN && in_period(t.closed),
+            // Open on the day: started by then and not closed before it
+            // (closed on the day itself is closed).
+            I::ZorgcoordinatieOpen => t.started <= from && from < t.closed,
+            // Supported in the period: started by its last day, not closed
+            // before its first.
+            _ => t.started <= to && from <= t.closed,
+        };
+        if counts {
+            emit(unit(t.gemeente, t.person));
+        }
+    }
+}
+
 /// Where a location is and whose it is, as a coordinate (capacity).
 fn place_at(facts: &Facts, location: u16, product: u16) -> Coord {
     let of = |v: &Vec<u16>| v.get(usize::from(location)).copied().unwrap_or(NONE);
@@ -747,6 +804,10 @@ pub(crate) fn units(
                     }
                 }
             }
+        }
+        // Zorgcoördinatie (`catalogue::OUTREACH`).
+        _ if super::catalogue::OUTREACH.contains(&id) => {
+            outreach_units(facts, id, (from, to), set, &mut emit)
         }
         // The Pact voor uitstroom (`catalogue::OUTFLOW`).
         _ => outflow_units(facts, id, (from, to), set, &mut emit),

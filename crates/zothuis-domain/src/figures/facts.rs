@@ -252,6 +252,27 @@ impl NominationFact {
     }
 }
 
+/// One trajectory of zorgcoördinatie, as known at the moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutreachFact {
+    pub id: u32,
+    /// The person, across trajectories (the outreach team's, not a client).
+    pub person: u32,
+    pub gemeente: u16,
+    pub started: Day,
+    /// The closing, or `OPEN`.
+    pub closed: Day,
+}
+
+/// One melding of zorgcoördinatie, counted for its trajectory's
+/// municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutreachReportFact {
+    pub trajectory: u32,
+    pub gemeente: u16,
+    pub reported: Day,
+}
+
 /// The Pact homes agreed for a municipality and year, as known at the
 /// moment (the latest agreement recorded by then).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,6 +329,10 @@ pub struct Facts {
     pub nominations: Vec<NominationFact>,
     /// Pact agreements, by (municipality, year).
     pub quotas: Vec<QuotaFact>,
+    /// Trajectories of zorgcoördinatie, by (municipality, id).
+    pub outreach: Vec<OutreachFact>,
+    /// Meldingen of zorgcoördinatie, by (municipality, trajectory, day).
+    pub outreach_reports: Vec<OutreachReportFact>,
     /// The region's target for the wait from nomination to key, in months
     /// (`outflow::within_target`); `None`: the default.
     pub outflow_target_months: Option<u32>,
@@ -348,6 +373,10 @@ pub struct History {
     pub nominations: Vec<crate::outflow::Nomination>,
     /// Every Pact agreement recorded.
     pub quotas: Vec<crate::outflow::Quota>,
+    /// Every version of every trajectory of zorgcoördinatie.
+    pub trajectories: Vec<crate::outreach::Trajectory>,
+    /// Every melding of zorgcoördinatie.
+    pub outreach_reports: Vec<crate::outreach::OutreachReport>,
 }
 
 /// One row of history, already resolved as known at the moment, as the
@@ -430,6 +459,19 @@ pub enum FigureRow<'a> {
         municipality: &'a str,
         year: i32,
         homes: i64,
+    },
+    /// A trajectory of zorgcoördinatie in its version in force.
+    Trajectory {
+        id: i64,
+        person: i64,
+        municipality: &'a str,
+        started: NaiveDate,
+        closed: Option<NaiveDate>,
+    },
+    /// A melding of zorgcoördinatie recorded by the moment.
+    OutreachReport {
+        trajectory: i64,
+        reported: NaiveDate,
     },
 }
 
@@ -811,6 +853,34 @@ impl FactsBuilder {
                     housing_on: or_open(housing_on),
                 });
             }
+            FigureRow::Trajectory {
+                id,
+                person,
+                municipality,
+                started,
+                closed,
+            } => {
+                let gemeente = self.municipality(municipality)?;
+                let (id, person) = (self.id(id), self.id(person));
+                self.facts.outreach.push(OutreachFact {
+                    id,
+                    person,
+                    gemeente,
+                    started: day(started),
+                    closed: closed.map_or(OPEN, day),
+                });
+            }
+            FigureRow::OutreachReport {
+                trajectory,
+                reported,
+            } => {
+                let trajectory = self.id(trajectory);
+                self.facts.outreach_reports.push(OutreachReportFact {
+                    trajectory,
+                    gemeente: NONE,
+                    reported: day(reported),
+                });
+            }
             FigureRow::Quota {
                 municipality,
                 year,
@@ -886,6 +956,7 @@ impl FactsBuilder {
             .nominations
             .sort_unstable_by_key(|n| (n.gemeente, n.id));
         facts.quotas.sort_unstable_by_key(|q| (q.gemeente, q.year));
+        facts.locate_outreach_reports();
         facts
     }
 }
@@ -962,9 +1033,9 @@ fn ranges(n: usize, keys: impl Iterator<Item = u16>) -> Vec<(u32, u32)> {
 impl Facts {
     /// Replaces everything known about `clients` with `changes` (all their
     /// entries and stays, resolved as known at the changes' moment, from
-    /// `FactsBuilder::changes_of(self, ..)`), and the capacity rows and Pact
-    /// agreements (rows without a person) with those of `changes` if
-    /// `capacity` is set.
+    /// `FactsBuilder::changes_of(self, ..)`), and the rows without a client
+    /// (capacity, Pact agreements, zorgcoördinatie) with those of `changes`
+    /// if `capacity` is set.
     ///
     /// Correct because every fact of a person depends on that person's rows
     /// only (a transfer links two stays of the same person, first-time
@@ -1043,6 +1114,8 @@ impl Facts {
         if capacity {
             self.capacity = changes.capacity;
             self.quotas = changes.quotas;
+            self.outreach = changes.outreach;
+            self.outreach_reports = changes.outreach_reports;
         }
         let n = self.municipalities.len();
         self.entry_ranges = ranges(n, self.entries.iter().map(|e| e.gemeente));
@@ -1116,6 +1189,21 @@ impl Facts {
         })
     }
 
+    /// Meldingen count for their trajectory's municipality: looked up once
+    /// the trajectories are known, then both kept in municipality order.
+    fn locate_outreach_reports(&mut self) {
+        self.outreach.sort_unstable_by_key(|t| t.id);
+        for r in &mut self.outreach_reports {
+            if let Ok(i) = self.outreach.binary_search_by_key(&r.trajectory, |t| t.id) {
+                r.gemeente = self.outreach[i].gemeente;
+            }
+        }
+        self.outreach_reports.retain(|r| r.gemeente != NONE);
+        self.outreach.sort_unstable_by_key(|t| (t.gemeente, t.id));
+        self.outreach_reports
+            .sort_unstable_by_key(|r| (r.gemeente, r.trajectory, r.reported));
+    }
+
     /// The nominations for outflow sought in the municipalities in `set`.
     pub fn nominations_in<'a>(
         &'a self,
@@ -1158,6 +1246,8 @@ enum OwnedRow {
     Registration(Box<(crate::shelter::Registration, Option<String>)>),
     Nomination(Box<crate::outflow::Nomination>),
     Quota(crate::outflow::Quota),
+    Trajectory(Box<crate::outreach::Trajectory>),
+    OutreachReport(i64, NaiveDate),
 }
 
 impl OwnedRow {
@@ -1235,6 +1325,17 @@ impl OwnedRow {
                     housing_on: f.housing_on,
                 }
             }
+            OwnedRow::Trajectory(t) => FigureRow::Trajectory {
+                id: t.id,
+                person: t.person_id,
+                municipality: t.facts.municipality.as_str(),
+                started: t.facts.started_on,
+                closed: t.facts.closed_on,
+            },
+            OwnedRow::OutreachReport(trajectory, reported) => FigureRow::OutreachReport {
+                trajectory: *trajectory,
+                reported: *reported,
+            },
             OwnedRow::Quota(q) => FigureRow::Quota {
                 municipality: q.municipality.as_str(),
                 year: q.year,
@@ -1377,6 +1478,33 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
             .into_iter()
             .map(OwnedRow::Quota),
     );
+    // Trajectories: as registrations; meldingen as recorded by the moment.
+    let mut trajectories: HashMap<i64, &crate::outreach::Trajectory> = HashMap::new();
+    for t in h
+        .trajectories
+        .iter()
+        .filter(|t| t.recorded_at <= known_at && t.created_at <= known_at)
+    {
+        if trajectories
+            .get(&t.id)
+            .is_none_or(|old| t.version_id > old.version_id)
+        {
+            trajectories.insert(t.id, t);
+        }
+    }
+    let mut trajectories: Vec<_> = trajectories.into_values().collect();
+    trajectories.sort_by_key(|t| t.id);
+    out.extend(
+        trajectories
+            .into_iter()
+            .map(|t| OwnedRow::Trajectory(Box::new(t.clone()))),
+    );
+    out.extend(
+        h.outreach_reports
+            .iter()
+            .filter(|r| r.recorded_at <= known_at)
+            .map(|r| OwnedRow::OutreachReport(r.trajectory_id, r.reported_on)),
+    );
     out
 }
 
@@ -1401,7 +1529,10 @@ pub(crate) fn changes(
             OwnedRow::Stay(s) => ours(s.0.client_id),
             OwnedRow::Registration(r) => ours(r.0.client_id),
             OwnedRow::Nomination(n) => ours(n.client_id),
-            OwnedRow::Capacity(_) | OwnedRow::Quota(_) => capacity,
+            OwnedRow::Capacity(_)
+            | OwnedRow::Quota(_)
+            | OwnedRow::Trajectory(_)
+            | OwnedRow::OutreachReport(..) => capacity,
         };
         if keep {
             let _ = b.row(row.as_row());

@@ -98,6 +98,11 @@ pub fn family(id: IndicatorId) -> Option<&'static [IndicatorId]> {
         I::UitstroomBinnenNorm => &[I::UitstroomBinnenNorm],
         I::WoonbehoudTwaalf => &[I::WoonbehoudTwaalf],
         I::WoonbehoudVierentwintig => &[I::WoonbehoudVierentwintig],
+        I::ZorgcoordinatieTrajecten => &[I::ZorgcoordinatieTrajecten],
+        I::ZorgcoordinatieMeldingen => &[I::ZorgcoordinatieMeldingen],
+        I::ZorgcoordinatieAfgesloten => &[I::ZorgcoordinatieAfgesloten],
+        I::ZorgcoordinatieOpen => &[I::ZorgcoordinatieOpen],
+        I::ZorgcoordinatieBegeleid => &[I::ZorgcoordinatieBegeleid],
         _ => return None,
     })
 }

@@ -51,13 +51,14 @@ const PATTERNS_KEPT: usize = 512;
 
 /// Whether the data changed only by new rows of the journey (`figure_stamp`:
 /// the highest ids of entries, transitions, stays, stay versions, capacity,
-/// registration versions, nomination versions and Pact agreements, then
+/// registration versions, nomination versions, Pact agreements, trajectory
+/// versions and meldingen of zorgcoördinatie, then
 /// versions of the reference data, which must be unchanged).
 fn only_appended(seen: &[i64], now: &[i64]) -> bool {
-    seen.len() == 12
-        && now.len() == 12
-        && seen[..8].iter().zip(&now[..8]).all(|(a, b)| a <= b)
-        && seen[8..] == now[8..]
+    seen.len() == 14
+        && now.len() == 14
+        && seen[..10].iter().zip(&now[..10]).all(|(a, b)| a <= b)
+        && seen[10..] == now[10..]
 }
 
 fn date(errors: &mut Vec<FieldError>, name: &str, value: &Option<String>) -> Option<NaiveDate> {
@@ -133,6 +134,26 @@ impl Services {
                 all
             },
             quotas: s.quota_rows(None).await?,
+            trajectories: {
+                let mut all = Vec::new();
+                for t in s
+                    .list_trajectories(None, crate::history::END_OF_TIME)
+                    .await?
+                {
+                    all.extend(s.trajectory_versions(t.id).await?);
+                }
+                all
+            },
+            outreach_reports: {
+                let mut all = Vec::new();
+                for t in s
+                    .list_trajectories(None, crate::history::END_OF_TIME)
+                    .await?
+                {
+                    all.extend(s.outreach_reports(t.id).await?);
+                }
+                all
+            },
         })
     }
 
@@ -180,7 +201,7 @@ impl Services {
                     Some(persons) => f.merge(
                         builder.finish(),
                         &persons,
-                        seen[4] != stamp[4] || seen[7] != stamp[7],
+                        [4, 7, 8, 9].iter().any(|i| seen[*i] != stamp[*i]),
                     ),
                     None => Err(NeedsRebuild("een persoon-id past niet in de projectie")),
                 }

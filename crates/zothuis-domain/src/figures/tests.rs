@@ -1386,3 +1386,144 @@ fn pact_outflow_figures_by_hand_as_known_at_any_moment() {
         (&after.nominations, &after.quotas)
     );
 }
+
+/// Zorgcoördinatie by hand, in Hilversum and Huizen:
+///
+/// | traj. | person | municipality | started    | closed     | meldingen                |
+/// |-------|--------|--------------|------------|------------|--------------------------|
+/// | T1    | P1     | Hilversum    | 2024-11-01 | 2025-02-01 | 2024-11-01, 2025-01-10   |
+/// | T2    | P2     | Hilversum    | 2025-03-01 | –          | 2025-03-01, 03-15, 04-01 |
+/// | T3    | P1     | Hilversum    | 2025-06-01 | 2025-12-31 | 2025-06-01               |
+/// | T4    | P3     | Huizen       | 2025-12-20 | –          | 2025-12-20               |
+///
+/// In 2025: new trajectories T2, T3, T4 = 3; meldingen 6 (the one of 2024
+/// not); closed T1, T3 = 2; open on 31 December T2, T4 = 2 (T3 closed on
+/// the day); persons supported P1, P2, P3 = 3 (P1 once for two
+/// trajectories). Recorded on 2026-02-01: T4 was in Hilversum, not Huizen,
+/// and T2 closed on 2025-10-01; as known before, the figures stay.
+#[test]
+fn zorgcoordinatie_figures_by_hand_as_known_at_any_moment() {
+    use crate::outreach::{
+        OutreachReport, ReportSource, Trajectory, TrajectoryFacts, TrajectoryOutcome,
+    };
+    let mut h = history();
+    let mut version = 7000;
+    let mut add =
+        |id: i64, person: i64, g: &str, started: &str, closed: Option<&str>, recorded: &str| {
+            version += 1;
+            h.trajectories.push(Trajectory {
+                id,
+                person_id: person,
+                region_id: 1,
+                created_at: at(started),
+                facts: TrajectoryFacts {
+                    municipality: gm(g),
+                    person: format!("persoon {person}"),
+                    started_on: d(started),
+                    closed_on: closed.map(d),
+                    outcome: closed.map(|_| TrajectoryOutcome::Toegeleid),
+                    note: None,
+                },
+                version_id: version,
+                recorded_at: at(recorded),
+                recorded_by: "test".into(),
+            });
+        };
+    add(
+        1,
+        1,
+        HILVERSUM,
+        "2024-11-01",
+        Some("2025-02-01"),
+        "2025-02-01",
+    );
+    add(2, 2, HILVERSUM, "2025-03-01", None, "2025-03-01");
+    add(
+        3,
+        1,
+        HILVERSUM,
+        "2025-06-01",
+        Some("2025-12-31"),
+        "2025-12-31",
+    );
+    add(4, 3, HUIZEN, "2025-12-20", None, "2025-12-20");
+    add(4, 3, HILVERSUM, "2025-12-20", None, "2026-02-01");
+    add(
+        2,
+        2,
+        HILVERSUM,
+        "2025-03-01",
+        Some("2025-10-01"),
+        "2026-02-01",
+    );
+    let meldingen = [
+        (1, "2024-11-01"),
+        (1, "2025-01-10"),
+        (2, "2025-03-01"),
+        (2, "2025-03-15"),
+        (2, "2025-04-01"),
+        (3, "2025-06-01"),
+        (4, "2025-12-20"),
+    ];
+    h.outreach_reports = meldingen
+        .iter()
+        .enumerate()
+        .map(|(i, (t, day))| OutreachReport {
+            id: i as i64 + 1,
+            trajectory_id: *t,
+            reported_on: d(day),
+            source: ReportSource::Buren,
+            recorded_at: at(day),
+            recorded_by: "test".into(),
+        })
+        .collect();
+    let before = Facts::build(&h, at("2026-01-15"));
+    let after = Facts::build(&h, at("2026-03-01"));
+    let year = period("2025-01-01", "2025-12-31");
+    for f in [&before, &after] {
+        assert_eq!(count(f, I::ZorgcoordinatieTrajecten, year), 3);
+        assert_eq!(count(f, I::ZorgcoordinatieMeldingen, year), 6);
+        assert_eq!(count(f, I::ZorgcoordinatieBegeleid, year), 3);
+        assert_eq!(
+            count(
+                f,
+                I::ZorgcoordinatieBegeleid,
+                period("2024-01-01", "2024-12-31")
+            ),
+            1
+        );
+    }
+    assert_eq!(count(&before, I::ZorgcoordinatieAfgesloten, year), 2);
+    assert_eq!(count(&before, I::ZorgcoordinatieOpen, on("2025-12-31")), 2);
+    let c = |n: u64| Value::Count(n);
+    assert_eq!(
+        breakdown(
+            &before,
+            I::ZorgcoordinatieMeldingen,
+            year,
+            Dimension::Gemeente
+        ),
+        vec![(HILVERSUM.to_string(), c(5)), (HUIZEN.to_string(), c(1))]
+    );
+    // As known after the corrections: T2 closed too, T4 in Hilversum.
+    assert_eq!(count(&after, I::ZorgcoordinatieAfgesloten, year), 3);
+    assert_eq!(count(&after, I::ZorgcoordinatieOpen, on("2025-12-31")), 1);
+    assert_eq!(
+        breakdown(
+            &after,
+            I::ZorgcoordinatieMeldingen,
+            year,
+            Dimension::Gemeente
+        ),
+        vec![(HILVERSUM.to_string(), c(6))]
+    );
+    // The rows without a client are replaced whole by an update.
+    let mut merged = before.clone();
+    let none = std::collections::HashSet::new();
+    let changes = super::facts::changes(&h, &merged, at("2026-03-01"), &none, true);
+    merged.merge(changes, &none, true).unwrap();
+    assert_eq!(
+        (&merged.outreach, &merged.outreach_reports),
+        (&after.outreach, &after.outreach_reports)
+    );
+}

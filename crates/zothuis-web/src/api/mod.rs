@@ -12,10 +12,11 @@ mod audit;
 mod clients;
 mod figures;
 mod import;
+mod outflow;
+mod outreach;
 mod plans;
 mod reference;
 mod review;
-mod outflow;
 mod shelter;
 mod waitlist;
 
@@ -60,6 +61,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Zorg", description = "Screeningen, verblijven, overplaatsingen en uitstroom"),
         (name = "Opvang", description = "De centrale toegang tot de opvang: signalen, trajecten en dreigend dakloos, met herkomst en uitkomst"),
         (name = "Uitstroom", description = "Pact voor uitstroom en urgentie: afspraken over woningen per gemeente en jaar, voordrachten met toewijzing of intrekking, en nazorg"),
+        (name = "Zorgcoördinatie", description = "Bemoeizorg: meldingen en trajecten van het team zorgcoördinatie van de regio; alleen voor dat team"),
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
@@ -92,6 +94,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(care::router())
         .merge(shelter::router())
         .merge(outflow::router())
+        .merge(outreach::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())

@@ -9,6 +9,7 @@ mod clients;
 mod figures;
 mod import;
 mod outflow;
+mod outreach;
 mod plans;
 mod reference;
 mod review;
@@ -23,7 +24,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, Query, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use zothuis_domain::admin::{Role, Scope};
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(care::router())
         .merge(shelter::router())
         .merge(outflow::router())
+        .merge(outreach::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
@@ -92,6 +95,7 @@ pub enum Section {
     Stays,
     Shelter,
     Outflow,
+    Outreach,
     Figures,
     Plans,
     Reference,
@@ -180,13 +184,30 @@ impl Layout {
                 current: section == Section::Shelter,
             });
         }
+        // The outreach register is the team's alone (policy
+        // `ManageOutreach`); its people are not clients, so the team gets no
+        // client pages besides it.
+        if let Scope::Regio(region_id) = a.scope
+            && can(a, Action::ManageOutreach { region_id }).is_allowed()
+        {
+            nav.push(NavItem {
+                href: "/zorgcoordinatie",
+                label: "Zorgcoördinatie",
+                current: section == Section::Outreach,
+            });
+        }
         if zothuis_domain::policy::figure_view(a).is_ok() {
             nav.push(NavItem {
                 href: "/cijfers",
                 label: "Cijfers",
                 current: section == Section::Figures,
             });
-            if !matches!(a.role, Role::Aanbieder | Role::Toegangsmedewerker) {
+            // The policy plan is for those who steer; the access point and
+            // the outreach team do casework and see only the figures.
+            if !matches!(
+                a.role,
+                Role::Aanbieder | Role::Toegangsmedewerker | Role::Zorgcoordinator
+            ) {
                 nav.push(NavItem {
                     href: "/beleid",
                     label: "Beleid",
@@ -912,4 +933,73 @@ pub fn require(u: &PageUser, action: Action<'_>) -> PageResult<()> {
             Err(PageError(DomainError::Forbidden(reason.to_string())))
         }
     }
+}
+
+// ---- page queries and answers ----------------------------------------------------
+
+/// The query of a page. All its fields are text, so the only rejection is a
+/// malformed query (a parameter given twice): a Dutch page, not axum's text.
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> PageResult<T> {
+    q.map(|Query(t)| t).map_err(|_| {
+        PageError(DomainError::invalid(
+            "zoekvraag",
+            "het adres van deze pagina bevat een ongeldige zoekvraag; open de pagina opnieuw via het menu",
+        ))
+    })
+}
+
+fn filled(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn day_param(field: &str, v: &Option<String>) -> PageResult<Option<chrono::NaiveDate>> {
+    match filled(v) {
+        None => Ok(None),
+        Some(d) => zothuis_domain::Datum::parse(d)
+            .map(|d| Some(d.0))
+            .map_err(|e| PageError(DomainError::invalid(field, e.to_string()))),
+    }
+}
+
+fn page_param(v: &Option<String>) -> PageResult<Option<u32>> {
+    match filled(v) {
+        None => Ok(None),
+        Some(p) => p.parse::<u32>().map(Some).map_err(|_| {
+            PageError(DomainError::invalid(
+                "pagina",
+                "het paginanummer moet een geheel getal zijn",
+            ))
+        }),
+    }
+}
+
+/// A select's options: an empty choice first, then code and label.
+fn choices<'a>(
+    empty: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String)> {
+    let mut o = vec![(String::new(), empty.to_string())];
+    o.extend(
+        items
+            .into_iter()
+            .map(|(c, l)| (c.to_string(), l.to_string())),
+    );
+    o
+}
+
+/// The page again with the problem at its form, in the user's words; a user
+/// without that form (who could only have posted by hand) gets the error
+/// page instead, so that the message is never lost.
+fn failed_at(page: DetailPage, anchor: &str, e: DomainError, status: StatusCode) -> Response {
+    if !page.forms.iter().any(|f| f.anchor == anchor) {
+        return PageError(e).into_response();
+    }
+    let e = match e {
+        DomainError::StaleVersion(_) => DomainError::invalid("formulier", crate::nl::STALE_FORM),
+        DomainError::Conflict(message) => DomainError::invalid("formulier", message),
+        other => other,
+    };
+    let mut resp = page.failed(anchor, e);
+    *resp.status_mut() = status;
+    resp
 }

@@ -4,8 +4,7 @@
 //! Pact homes per municipality and year.
 
 use super::*;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
 use std::collections::HashMap;
@@ -43,42 +42,6 @@ async fn layout(s: &AppState, u: &PageUser, title: &str, notice: Option<&str>) -
 }
 
 // ---- query parameters -------------------------------------------------------------
-
-/// The query of a page. All its fields are text, so the only rejection is a
-/// malformed query (a parameter given twice): a Dutch page, not axum's text.
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> PageResult<T> {
-    q.map(|Query(t)| t).map_err(|_| {
-        PageError(DomainError::invalid(
-            "zoekvraag",
-            "het adres van deze pagina bevat een ongeldige zoekvraag; open de pagina opnieuw via het menu",
-        ))
-    })
-}
-
-fn filled(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-fn day_param(field: &str, v: &Option<String>) -> PageResult<Option<NaiveDate>> {
-    match filled(v) {
-        None => Ok(None),
-        Some(d) => zothuis_domain::Datum::parse(d)
-            .map(|d| Some(d.0))
-            .map_err(|e| PageError(DomainError::invalid(field, e.to_string()))),
-    }
-}
-
-fn page_param(v: &Option<String>) -> PageResult<Option<u32>> {
-    match filled(v) {
-        None => Ok(None),
-        Some(p) => p.parse::<u32>().map(Some).map_err(|_| {
-            PageError(DomainError::invalid(
-                "pagina",
-                "het paginanummer moet een geheel getal zijn",
-            ))
-        }),
-    }
-}
 
 /// The client a new nomination is for; a malformed id is "not found".
 fn client_param(v: &Option<String>) -> PageResult<Option<i64>> {
@@ -208,19 +171,6 @@ fn keep_current(
     {
         options.push((c.to_string(), label(c)));
     }
-}
-
-fn choices<'a>(
-    empty: &str,
-    items: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Vec<(String, String)> {
-    let mut o = vec![(String::new(), empty.to_string())];
-    o.extend(
-        items
-            .into_iter()
-            .map(|(c, l)| (c.to_string(), l.to_string())),
-    );
-    o
 }
 
 /// The client's stays the user sees, to link a nomination to the stay the
@@ -1033,23 +983,6 @@ async fn change(
     };
     let page = detail_page(&s, &u, id, &DetailQuery::default(), Some(&input)).await?;
     Ok(failed_at(page, "wijzigen", e, status))
-}
-
-/// The page again with the problem at its form, in the user's words; a user
-/// without that form (who could only have posted by hand) gets the error
-/// page instead, so that the message is never lost.
-fn failed_at(page: DetailPage, anchor: &str, e: DomainError, status: StatusCode) -> Response {
-    if !page.forms.iter().any(|f| f.anchor == anchor) {
-        return PageError(e).into_response();
-    }
-    let e = match e {
-        DomainError::StaleVersion(_) => DomainError::invalid("formulier", crate::nl::STALE_FORM),
-        DomainError::Conflict(message) => DomainError::invalid("formulier", message),
-        other => other,
-    };
-    let mut resp = page.failed(anchor, e);
-    *resp.status_mut() = status;
-    resp
 }
 
 // ---- the agreements -------------------------------------------------------------------

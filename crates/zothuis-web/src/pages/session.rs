@@ -191,6 +191,15 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
             text: "De regionale wachtlijst op een peildatum: actief, passief, in screening, met wachttijden.",
         });
     }
+    if let Scope::Regio(region_id) = a.scope
+        && can(a, Action::ManageOutreach { region_id }).is_allowed()
+    {
+        cards.push(Card {
+            href: "/zorgcoordinatie",
+            title: "Zorgcoördinatie",
+            text: "Meldingen over mensen die zelf geen zorg zoeken, per traject tot de afsluiting met de uitkomst. Alleen het team van de regio ziet dit register.",
+        });
+    }
     if zothuis_domain::policy::figure_view(a).is_ok() {
         cards.push(Card {
             href: "/cijfers",

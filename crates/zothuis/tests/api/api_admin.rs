@@ -313,6 +313,8 @@ async fn an_administrator_cannot_mint_a_token_for_a_role_that_reads_client_data(
         ("wmo-consulent", "gemeente:GM0402".to_string()),
         ("wachtlijstbeheerder", "regio:GV".to_string()),
         ("aanbieder", format!("aanbieder:{provider}")),
+        ("toegangsmedewerker", "regio:GV".to_string()),
+        ("zorgcoordinator", "regio:GV".to_string()),
     ] {
         let resp = c
             .post(app.url("/api/v1/api-tokens"))

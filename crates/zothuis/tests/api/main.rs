@@ -23,6 +23,8 @@ mod lists;
 mod openapi;
 mod outflow;
 mod outflow_pages;
+mod outreach;
+mod outreach_pages;
 mod pages;
 mod plans;
 mod reference_pages;

@@ -1,0 +1,43 @@
+-- Zorgcoördinatie / bemoeizorg (OGGZ outreach; domain outreach/model.rs):
+-- meldingen about a person, grouped into trajectories. The person is often
+-- not a client of zothuis: only the minimum to recognise them is kept, on
+-- the trajectory's versions, and only the region's outreach team sees it.
+-- Append-only: a correction or the closing adds a version.
+create table outreach_persons (
+    id bigserial primary key,
+    region_id bigint not null references regions(id),
+    created_at timestamptz not null
+);
+
+create table outreach_trajectories (
+    id bigserial primary key,
+    person_id bigint not null references outreach_persons(id),
+    region_id bigint not null references regions(id),
+    created_at timestamptz not null
+);
+create index outreach_trajectories_region on outreach_trajectories(region_id, id);
+create index outreach_trajectories_person on outreach_trajectories(person_id);
+
+create table outreach_trajectory_versions (
+    id bigserial primary key,
+    trajectory_id bigint not null references outreach_trajectories(id),
+    municipality_code text not null,
+    person text not null,
+    started_on date not null,
+    closed_on date,
+    outcome text,
+    note text,
+    recorded_at timestamptz not null,
+    recorded_by text not null
+);
+create index outreach_trajectory_versions_trajectory on outreach_trajectory_versions(trajectory_id, id);
+
+create table outreach_reports (
+    id bigserial primary key,
+    trajectory_id bigint not null references outreach_trajectories(id),
+    reported_on date not null,
+    source text not null,
+    recorded_at timestamptz not null,
+    recorded_by text not null
+);
+create index outreach_reports_trajectory on outreach_reports(trajectory_id, id);
