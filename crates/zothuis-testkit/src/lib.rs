@@ -7,8 +7,9 @@
 pub mod db;
 
 use chrono::{TimeZone, Utc};
-use reqwest::Client;
-use std::collections::HashMap;
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use zothuis_domain::Services;
 use zothuis_domain::admin::RequestContext;
@@ -219,6 +220,128 @@ impl TestApp {
     /// could: the statement for SQLite or for PostgreSQL, whichever is in use.
     pub async fn raw_sql(&self, sqlite: &str, postgres: &str) {
         self.db.raw_sql(sqlite, postgres).await.unwrap();
+    }
+}
+
+impl TestApp {
+    /// Calls the JSON API with a bearer token and, if given, a JSON body and
+    /// an `If-Match` header: the status, the body (`Null` when it is not
+    /// JSON, e.g. empty) and the `ETag`, if any.
+    pub async fn api(
+        &self,
+        method: Method,
+        token: &str,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> (StatusCode, Value, Option<String>) {
+        let mut req = Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        if let Some(m) = if_match {
+            req = req.header("If-Match", m);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let etag = resp
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = resp.json().await.unwrap_or(Value::Null);
+        (status, body, etag)
+    }
+
+    /// `GET` on the JSON API (see [`TestApp::api`]).
+    pub async fn api_get(&self, token: &str, path: &str) -> (StatusCode, Value, Option<String>) {
+        self.api(Method::GET, token, path, None, None).await
+    }
+
+    /// `POST` of a JSON body to the API (see [`TestApp::api`]).
+    pub async fn api_post(
+        &self,
+        token: &str,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value, Option<String>) {
+        self.api(Method::POST, token, path, Some(body), None).await
+    }
+
+    /// Posts a form as the signed-in browser, with the page's CSRF token
+    /// first; the response, redirects not followed.
+    pub async fn post_form(
+        &self,
+        browser: &Client,
+        path: &str,
+        csrf: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let mut body = vec![("csrf", csrf)];
+        body.extend_from_slice(fields);
+        browser
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The names of the fields a problem+json body lists under `invalidParams`,
+/// in its order; none when it lists none.
+pub fn problem_fields(problem: &Value) -> Vec<String> {
+    problem["invalidParams"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["name"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `Location` header of a response (a redirect's target).
+pub fn location(resp: &Response) -> String {
+    resp.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// The value of the hidden `versie` field in a page (the version a form was
+/// read at, sent back for the optimistic lock).
+pub fn hidden_version(html: &str) -> String {
+    html.split("name=\"versie\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
+/// Every `id` attribute in a page, in order, repeats included.
+pub fn element_ids(html: &str) -> Vec<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_string))
+        .collect()
+}
+
+/// Fails when an `id` occurs twice in the page at `path` (a label or an
+/// error summary would then point at the wrong field).
+pub fn assert_unique_ids(path: &str, html: &str) {
+    let all = element_ids(html);
+    let unique: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), unique.len(), "{path}: duplicate ids in {all:?}");
+}
+
+/// The part of a page after a table's caption, up to the next caption.
+pub fn table_after<'a>(html: &'a str, caption: &str) -> &'a str {
+    let start = html
+        .find(&format!("<caption>{caption}"))
+        .unwrap_or_else(|| panic!("{caption}: {html}"));
+    let rest = &html[start + 9..];
+    match rest.find("<caption>") {
+        Some(end) => &rest[..end],
+        None => rest,
     }
 }
 

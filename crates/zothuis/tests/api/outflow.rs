@@ -3,70 +3,22 @@
 //! own clients and record the aftercare; every change has its audit row and
 //! nobody sees a nomination of a client they may not see.
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-use zothuis_testkit::{TestApp, spawn_app};
-
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-    if_match: Option<&str>,
-) -> (StatusCode, Value, Option<String>) {
-    let mut req = Client::new()
-        .request(method, app.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    if let Some(m) = if_match {
-        req = req.header("If-Match", m);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status();
-    let etag = resp
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_string());
-    let body = resp.json().await.unwrap_or(Value::Null);
-    (status, body, etag)
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
-    let (s, b, _) = send(app, reqwest::Method::GET, token, path, None, None).await;
-    (s, b)
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let (s, b, _) = send(app, reqwest::Method::POST, token, path, Some(body), None).await;
-    (s, b)
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["invalidParams"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["name"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use zothuis_testkit::{TestApp, problem_fields, spawn_app};
 
 #[tokio::test]
 async fn the_manager_records_agreements_and_a_later_one_replaces_the_earlier() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
-    let (status, first) = post(
-        &app,
-        &manager,
-        "/api/v1/pact-afspraken",
-        json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 10}),
-    )
-    .await;
+    let (status, first, _) = app
+        .api_post(
+            &manager,
+            "/api/v1/pact-afspraken",
+            json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 10}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let row = app.last_audit().await;
     assert_eq!(
@@ -75,39 +27,39 @@ async fn the_manager_records_agreements_and_a_later_one_replaces_the_earlier() {
     );
     assert!(row.details.contains("\"woningen\":10"), "{}", row.details);
     app.clock.advance(chrono::Duration::hours(1));
-    let (status, _) = post(
-        &app,
-        &manager,
-        "/api/v1/pact-afspraken",
-        json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 12, "toelichting": "bijgesteld"}),
-    )
-    .await;
+    let (status, _, _) = app
+        .api_post(
+            &manager,
+            "/api/v1/pact-afspraken",
+            json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 12, "toelichting": "bijgesteld"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     // A consultant of the region sees them (no personal data).
     let consultant = app.token("wmo-consulent", "gemeente:GM0406").await;
-    let (status, list) = get(&app, &consultant, "/api/v1/pact-afspraken").await;
+    let (status, list, _) = app.api_get(&consultant, "/api/v1/pact-afspraken").await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list["inWerking"].as_array().unwrap().len(), 1);
     assert_eq!(list["inWerking"][0]["woningen"], 12);
     assert_eq!(list["historie"].as_array().unwrap().len(), 2);
     // As known before the second: 10.
     let before = first["vastgelegdOp"].as_str().unwrap().replace('+', "%2B");
-    let (_, then) = get(
-        &app,
-        &consultant,
-        &format!("/api/v1/pact-afspraken?bekendOp={before}"),
-    )
-    .await;
+    let (_, then, _) = app
+        .api_get(
+            &consultant,
+            &format!("/api/v1/pact-afspraken?bekendOp={before}"),
+        )
+        .await;
     assert_eq!(then["inWerking"][0]["woningen"], 10, "{then}");
     // Another region's manager and a provider may not; bad input is named.
     let other = app.token("wachtlijstbeheerder", "regio:ZKIH").await;
-    let (status, problem) = post(
-        &app,
-        &other,
-        "/api/v1/pact-afspraken",
-        json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 1}),
-    )
-    .await;
+    let (status, problem, _) = app
+        .api_post(
+            &other,
+            "/api/v1/pact-afspraken",
+            json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     let row = app.last_audit().await;
     assert_eq!(
@@ -115,24 +67,24 @@ async fn the_manager_records_agreements_and_a_later_one_replaces_the_earlier() {
         ("geweigerd", "pact-afspraak")
     );
     let provider = app.token("aanbieder", "aanbieder:1").await;
-    let (status, _) = post(
-        &app,
-        &provider,
-        "/api/v1/pact-afspraken",
-        json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 1}),
-    )
-    .await;
+    let (status, _, _) = app
+        .api_post(
+            &provider,
+            "/api/v1/pact-afspraken",
+            json!({"gemeente": "GM0402", "jaar": 2026, "woningen": 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, problem) = post(
-        &app,
-        &manager,
-        "/api/v1/pact-afspraken",
-        json!({"gemeente": "Hilversum", "jaar": 26, "woningen": -1}),
-    )
-    .await;
+    let (status, problem, _) = app
+        .api_post(
+            &manager,
+            "/api/v1/pact-afspraken",
+            json!({"gemeente": "Hilversum", "jaar": 26, "woningen": -1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
-    assert_eq!(fields(&problem), ["gemeente", "jaar", "woningen"]);
-    let (_, list) = get(&app, &manager, "/api/v1/pact-afspraken").await;
+    assert_eq!(problem_fields(&problem), ["gemeente", "jaar", "woningen"]);
+    let (_, list, _) = app.api_get(&manager, "/api/v1/pact-afspraken").await;
     assert_eq!(
         list["historie"].as_array().unwrap().len(),
         2,
@@ -143,14 +95,13 @@ async fn the_manager_records_agreements_and_a_later_one_replaces_the_earlier() {
 /// A running stay of the demo population in region GV whose client has no
 /// nomination yet: (stay, client, provider).
 async fn running_stay(app: &TestApp, manager: &str) -> (i64, i64, i64) {
-    let (status, stays) = get(app, manager, "/api/v1/verblijven?paginaGrootte=200").await;
+    let (status, stays, _) = app
+        .api_get(manager, "/api/v1/verblijven?paginaGrootte=200")
+        .await;
     assert_eq!(status, StatusCode::OK, "{stays}");
-    let (_, nominated) = get(
-        app,
-        manager,
-        "/api/v1/voordrachten-uitstroom?paginaGrootte=200",
-    )
-    .await;
+    let (_, nominated, _) = app
+        .api_get(manager, "/api/v1/voordrachten-uitstroom?paginaGrootte=200")
+        .await;
     let taken: Vec<i64> = nominated["resultaten"]
         .as_array()
         .unwrap()
@@ -183,15 +134,13 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
     let nomination = json!({"clientId": client, "route": "pact", "uitstroomUit": "bw",
         "verblijfId": stay, "voordrachtdatum": "2026-01-05", "gemeente": "GM0402",
         "toelichting": "klaar voor zelfstandig wonen"});
-    let (status, created, etag) = send(
-        &app,
-        reqwest::Method::POST,
-        &provider,
-        "/api/v1/voordrachten-uitstroom",
-        Some(nomination.clone()),
-        None,
-    )
-    .await;
+    let (status, created, etag) = app
+        .api_post(
+            &provider,
+            "/api/v1/voordrachten-uitstroom",
+            nomination.clone(),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["status"], "wachtend");
     let id = created["id"].as_i64().unwrap();
@@ -207,13 +156,9 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
         row.details
     );
     // One running nomination per client.
-    let (status, problem) = post(
-        &app,
-        &provider,
-        "/api/v1/voordrachten-uitstroom",
-        nomination,
-    )
-    .await;
+    let (status, problem, _) = app
+        .api_post(&provider, "/api/v1/voordrachten-uitstroom", nomination)
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
 
     // The allocation is the manager's: a provider's attempt is refused and
@@ -222,27 +167,27 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
         "voordrachtdatum": "2026-01-05", "gemeente": "GM0402",
         "corporatie": "Het Gooi en Omstreken", "adresgemeente": "GM0406", "sleuteldatum": "2026-01-10"});
     let path = format!("/api/v1/voordrachten-uitstroom/{id}");
-    let (status, problem, _) = send(
-        &app,
-        reqwest::Method::PUT,
-        &provider,
-        &path,
-        Some(allocated.clone()),
-        etag.as_deref(),
-    )
-    .await;
+    let (status, problem, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &provider,
+            &path,
+            Some(allocated.clone()),
+            etag.as_deref(),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(app.last_audit().await.outcome, "geweigerd");
     app.clock.advance(chrono::Duration::hours(1));
-    let (status, changed, etag) = send(
-        &app,
-        reqwest::Method::PUT,
-        &manager,
-        &path,
-        Some(allocated.clone()),
-        etag.as_deref(),
-    )
-    .await;
+    let (status, changed, etag) = app
+        .api(
+            reqwest::Method::PUT,
+            &manager,
+            &path,
+            Some(allocated.clone()),
+            etag.as_deref(),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["status"], "toegewezen");
     assert_eq!(changed["wachttijdDagen"], 5);
@@ -257,18 +202,18 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
     aftercare["nazorgVanaf"] = json!("2026-01-10");
     aftercare["wonen"] = json!("gehuisvest");
     aftercare["wonenPer"] = json!("2026-01-12");
-    let (status, changed, _) = send(
-        &app,
-        reqwest::Method::PUT,
-        &provider,
-        &path,
-        Some(aftercare),
-        etag.as_deref(),
-    )
-    .await;
+    let (status, changed, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &provider,
+            &path,
+            Some(aftercare),
+            etag.as_deref(),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["wonen"], "gehuisvest");
-    let (_, history) = get(&app, &manager, &path).await;
+    let (_, history, _) = app.api_get(&manager, &path).await;
     assert_eq!(history["versies"].as_array().unwrap().len(), 3);
     assert_eq!(app.last_audit().await.action, "bekeken");
 
@@ -281,43 +226,42 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
             .map(|n| n["id"].as_i64().unwrap())
             .collect::<Vec<_>>()
     };
-    let (_, housed) = get(
-        &app,
-        &manager,
-        &format!("/api/v1/voordrachten-uitstroom?status=toegewezen&clientId={client}"),
-    )
-    .await;
+    let (_, housed, _) = app
+        .api_get(
+            &manager,
+            &format!("/api/v1/voordrachten-uitstroom?status=toegewezen&clientId={client}"),
+        )
+        .await;
     assert_eq!(ids(&housed), [id]);
-    let (_, waiting) = get(
-        &app,
-        &manager,
-        &format!(
-            "/api/v1/voordrachten-uitstroom?status=wachtend&peildatum=2026-01-09&clientId={client}"
-        ),
-    )
-    .await;
+    let (_, waiting, _) = app
+        .api_get(
+            &manager,
+            &format!(
+                "/api/v1/voordrachten-uitstroom?status=wachtend&peildatum=2026-01-09&clientId={client}"
+            ),
+        )
+        .await;
     assert_eq!(ids(&waiting), [id], "{waiting}");
-    let (_, still_waiting) = get(
-        &app,
-        &manager,
-        &format!("/api/v1/voordrachten-uitstroom?status=wachtend&clientId={client}"),
-    )
-    .await;
+    let (_, still_waiting, _) = app
+        .api_get(
+            &manager,
+            &format!("/api/v1/voordrachten-uitstroom?status=wachtend&clientId={client}"),
+        )
+        .await;
     assert!(ids(&still_waiting).is_empty());
-    let (status, problem) = get(
-        &app,
-        &manager,
-        "/api/v1/voordrachten-uitstroom?status=klaar",
-    )
-    .await;
+    let (status, problem, _) = app
+        .api_get(&manager, "/api/v1/voordrachten-uitstroom?status=klaar")
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
 
     // Who may not see it: policy roles see no personal data, another
     // provider and another region's manager do not find it.
     let policy = app.token("beleidsadviseur", "regio:GV").await;
-    let (status, _) = get(&app, &policy, "/api/v1/voordrachten-uitstroom").await;
+    let (status, _, _) = app.api_get(&policy, "/api/v1/voordrachten-uitstroom").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, providers) = get(&app, &manager, "/api/v1/aanbieders?paginaGrootte=100").await;
+    let (_, providers, _) = app
+        .api_get(&manager, "/api/v1/aanbieders?paginaGrootte=100")
+        .await;
     let other_id = providers["resultaten"]
         .as_array()
         .unwrap()
@@ -328,17 +272,17 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
     let other_provider = app
         .token("aanbieder", &format!("aanbieder:{other_id}"))
         .await;
-    let (status, _) = get(&app, &other_provider, &path).await;
+    let (status, _, _) = app.api_get(&other_provider, &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, list) = get(
-        &app,
-        &other_provider,
-        "/api/v1/voordrachten-uitstroom?paginaGrootte=200",
-    )
-    .await;
+    let (_, list, _) = app
+        .api_get(
+            &other_provider,
+            "/api/v1/voordrachten-uitstroom?paginaGrootte=200",
+        )
+        .await;
     assert!(!ids(&list).contains(&id));
     let other_region = app.token("wachtlijstbeheerder", "regio:ZKIH").await;
-    let (status, _) = get(&app, &other_region, &path).await;
+    let (status, _, _) = app.api_get(&other_region, &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(app.last_audit().await.outcome, "geweigerd");
 }
@@ -351,7 +295,9 @@ async fn a_nomination_names_what_is_wrong_and_writes_nothing() {
     let (stay, client, _) = running_stay(&app, &manager).await;
     let before = app.audit(1).await[0].seq;
     // Another client's stay, a municipality zothuis does not know.
-    let (_, stays) = get(&app, &manager, "/api/v1/verblijven?paginaGrootte=200").await;
+    let (_, stays, _) = app
+        .api_get(&manager, "/api/v1/verblijven?paginaGrootte=200")
+        .await;
     let foreign = stays["resultaten"]
         .as_array()
         .unwrap()
@@ -360,27 +306,27 @@ async fn a_nomination_names_what_is_wrong_and_writes_nothing() {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    let (status, problem) = post(
-        &app,
-        &manager,
-        "/api/v1/voordrachten-uitstroom",
-        json!({"clientId": client, "route": "pact", "uitstroomUit": "bw", "verblijfId": foreign,
+    let (status, problem, _) = app
+        .api_post(
+            &manager,
+            "/api/v1/voordrachten-uitstroom",
+            json!({"clientId": client, "route": "pact", "uitstroomUit": "bw", "verblijfId": foreign,
                "voordrachtdatum": "2026-01-05", "gemeente": "GM0402"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
-    assert_eq!(fields(&problem), ["verblijfId"]);
-    let (status, problem) = post(
-        &app,
-        &manager,
-        "/api/v1/voordrachten-uitstroom",
-        json!({"clientId": client, "route": "huurwoning", "uitstroomUit": "bw", "verblijfId": stay,
-               "voordrachtdatum": "2026-02-05", "gemeente": "GM0402", "sleuteldatum": "2026-01-01"}),
-    )
-    .await;
+    assert_eq!(problem_fields(&problem), ["verblijfId"]);
+    let (status, problem, _) = app
+        .api_post(
+            &manager,
+            "/api/v1/voordrachten-uitstroom",
+            json!({"clientId": client, "route": "huurwoning", "uitstroomUit": "bw", "verblijfId": stay,
+                   "voordrachtdatum": "2026-02-05", "gemeente": "GM0402", "sleuteldatum": "2026-01-01"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert_eq!(
-        fields(&problem),
+        problem_fields(&problem),
         [
             "route",
             "voordrachtdatum",
@@ -389,25 +335,25 @@ async fn a_nomination_names_what_is_wrong_and_writes_nothing() {
             "sleuteldatum"
         ]
     );
-    let (status, problem) = post(
-        &app,
-        &manager,
-        "/api/v1/voordrachten-uitstroom",
-        json!({"clientId": client, "route": "pact", "uitstroomUit": "bw",
+    let (status, problem, _) = app
+        .api_post(
+            &manager,
+            "/api/v1/voordrachten-uitstroom",
+            json!({"clientId": client, "route": "pact", "uitstroomUit": "bw",
                "voordrachtdatum": "2026-01-05", "gemeente": "GM9999"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
-    assert_eq!(fields(&problem), ["gemeente"]);
+    assert_eq!(problem_fields(&problem), ["gemeente"]);
     // The manager of one region does not nominate for another's homes.
-    let (status, problem) = post(
-        &app,
-        &manager,
-        "/api/v1/voordrachten-uitstroom",
-        json!({"clientId": client, "route": "pact", "uitstroomUit": "bw",
+    let (status, problem, _) = app
+        .api_post(
+            &manager,
+            "/api/v1/voordrachten-uitstroom",
+            json!({"clientId": client, "route": "pact", "uitstroomUit": "bw",
                "voordrachtdatum": "2026-01-05", "gemeente": "GM0453"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     // Nothing but refusals in the audit log.
     let rows = app.audit(10).await;
@@ -417,12 +363,12 @@ async fn a_nomination_names_what_is_wrong_and_writes_nothing() {
             .all(|r| r.outcome == "geweigerd" || r.action != "aangemaakt"),
         "{rows:?}"
     );
-    let (_, list) = get(
-        &app,
-        &manager,
-        &format!("/api/v1/voordrachten-uitstroom?clientId={client}"),
-    )
-    .await;
+    let (_, list, _) = app
+        .api_get(
+            &manager,
+            &format!("/api/v1/voordrachten-uitstroom?clientId={client}"),
+        )
+        .await;
     assert_eq!(list["aantal"], 0, "{list}");
 }
 
@@ -438,17 +384,17 @@ async fn the_progress_report_shows_the_pact_figures_with_their_measure() {
         .await
         .unwrap();
     let policy = app.token("beleidsadviseur", "regio:ZKIH").await;
-    let (status, plans) = get(&app, &policy, "/api/v1/beleidsplannen").await;
+    let (status, plans, _) = app.api_get(&policy, "/api/v1/beleidsplannen").await;
     assert_eq!(status, StatusCode::OK, "{plans}");
     let plan = plans["resultaten"].as_array().unwrap()[0]["id"]
         .as_i64()
         .unwrap();
-    let (status, report) = get(
-        &app,
-        &policy,
-        &format!("/api/v1/beleidsplannen/{plan}/concept-rapportage?periode=2025-H2"),
-    )
-    .await;
+    let (status, report, _) = app
+        .api_get(
+            &policy,
+            &format!("/api/v1/beleidsplannen/{plan}/concept-rapportage?periode=2025-H2"),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let measure = report["programmalijnen"]
         .as_array()
@@ -475,14 +421,14 @@ async fn the_progress_report_shows_the_pact_figures_with_their_measure() {
         "pact-realisatie",
         "uitstroom-binnen-norm",
     ] {
-        let (status, figure) = get(
-            &app,
-            &policy,
-            &format!(
-                "/api/v1/indicatoren/{code}/waarden?periodeVan=2025-07-01&periodeTot=2025-12-31"
-            ),
-        )
-        .await;
+        let (status, figure, _) = app
+            .api_get(
+                &policy,
+                &format!(
+                    "/api/v1/indicatoren/{code}/waarden?periodeVan=2025-07-01&periodeTot=2025-12-31"
+                ),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{figure}");
         assert_eq!(
             shown(code),
@@ -490,12 +436,12 @@ async fn the_progress_report_shows_the_pact_figures_with_their_measure() {
             "{code}"
         );
     }
-    let (_, waiting) = get(
-        &app,
-        &policy,
-        "/api/v1/indicatoren/uitstroom-wachtend/waarden?peildatum=2025-12-31",
-    )
-    .await;
+    let (_, waiting, _) = app
+        .api_get(
+            &policy,
+            "/api/v1/indicatoren/uitstroom-wachtend/waarden?peildatum=2025-12-31",
+        )
+        .await;
     assert_eq!(
         shown("uitstroom-wachtend"),
         waiting["totaal"]["weergave"].as_str().unwrap()
@@ -503,7 +449,7 @@ async fn the_progress_report_shows_the_pact_figures_with_their_measure() {
     // The region's 2025 agreements, half of them for the half-year (the
     // demo's agreements are recorded in full: 8 for Haarlem, 2 to 4 for
     // each other municipality), never nothing.
-    let (_, agreements) = get(&app, &policy, "/api/v1/pact-afspraken").await;
+    let (_, agreements, _) = app.api_get(&policy, "/api/v1/pact-afspraken").await;
     let year: i64 = agreements["inWerking"]
         .as_array()
         .unwrap()

@@ -4,37 +4,21 @@
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use std::collections::HashSet;
-use zothuis_testkit::{TestApp, csrf_from, spawn_app};
+use zothuis_testkit::{
+    TestApp, assert_unique_ids, csrf_from, hidden_version, location, spawn_app, table_after,
+};
 
-async fn api(
+/// Calls the API and expects it to succeed: the body of the answer.
+async fn api_ok(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,
     path: &str,
     body: Value,
 ) -> Value {
-    let resp = Client::new()
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "{path}: {}", resp.status());
-    resp.json().await.unwrap_or(Value::Null)
-}
-
-async fn api_get(app: &TestApp, token: &str, path: &str) -> Value {
-    Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let (status, body, _) = app.api(method, token, path, Some(body), None).await;
+    assert!(status.is_success(), "{path}: {status}");
+    body
 }
 
 /// A Huizen resident with a BW decision, placed with Kwintes in Bussum on
@@ -42,7 +26,7 @@ async fn api_get(app: &TestApp, token: &str, path: &str) -> Value {
 async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
     let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
     let post = reqwest::Method::POST;
-    let client = api(
+    let client = api_ok(
         app,
         &huizen,
         post.clone(),
@@ -52,7 +36,7 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
     .await["id"]
         .as_i64()
         .unwrap();
-    let products = api_get(app, &huizen, "/api/v1/producten").await;
+    let (_, products, _) = app.api_get(&huizen, "/api/v1/producten").await;
     let bw = products["resultaten"]
         .as_array()
         .unwrap()
@@ -60,7 +44,7 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
         .find(|p| p["code"] == "BW-INT")
         .unwrap()["id"]
         .clone();
-    let application = api(
+    let application = api_ok(
         app,
         &huizen,
         post.clone(),
@@ -68,11 +52,14 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
         json!({"clientId": client, "productId": bw, "aanmelddatum": "2025-10-01", "bron": "ggz"}),
     )
     .await;
-    api(app, &huizen, post.clone(), "/api/v1/beschikkingen",
+    api_ok(app, &huizen, post.clone(), "/api/v1/beschikkingen",
         json!({"aanmeldingId": application["id"], "uitkomst": "toegekend", "besluitdatum": "2025-10-15",
                "geldigVanaf": "2025-10-15", "beschikkingsnummer": "HZ-UIT-1"})).await;
     let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
-    let entry = api_get(app, &manager, "/api/v1/wachtlijst?status=open").await["resultaten"]
+    let (_, open, _) = app
+        .api_get(&manager, "/api/v1/wachtlijst?status=open")
+        .await;
+    let entry = open["resultaten"]
         .as_array()
         .unwrap()
         .iter()
@@ -81,7 +68,7 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
         .as_i64()
         .unwrap();
     let transitions = format!("/api/v1/wachtlijst/{entry}/overgangen");
-    api(
+    api_ok(
         app,
         &manager,
         post.clone(),
@@ -89,7 +76,7 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
         json!({"status": "actief-wachtend", "ingangsdatum": "2025-10-20"}),
     )
     .await;
-    api(
+    api_ok(
         app,
         &manager,
         post.clone(),
@@ -98,7 +85,7 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
     )
     .await;
     let kwintes = app.token("aanbieder", "aanbieder:1").await;
-    let locations = api_get(app, &kwintes, "/api/v1/locaties").await;
+    let (_, locations, _) = app.api_get(&kwintes, "/api/v1/locaties").await;
     let bussum = locations["resultaten"]
         .as_array()
         .unwrap()
@@ -106,7 +93,7 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
         .find(|l| l["naam"] == "Woonvorm Bussum")
         .unwrap()["id"]
         .clone();
-    let stay = api(
+    let stay = api_ok(
         app,
         &kwintes,
         post,
@@ -117,85 +104,30 @@ async fn placed_with_kwintes(app: &TestApp) -> (i64, i64) {
     (client, stay["id"].as_i64().unwrap())
 }
 
-/// Posts a form as the signed-in browser, with the page's CSRF token.
-async fn post_form(
-    app: &TestApp,
-    browser: &Client,
-    path: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut body = vec![("csrf", csrf)];
-    body.extend_from_slice(fields);
-    browser
-        .post(app.url(path))
-        .form(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn location(resp: &reqwest::Response) -> String {
-    resp.headers()["location"].to_str().unwrap().to_string()
-}
-
-fn hidden_version(html: &str) -> String {
-    html.split("name=\"versie\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string()
-}
-
-fn ids(html: &str) -> Vec<String> {
-    html.split(" id=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next().map(str::to_string))
-        .collect()
-}
-
-fn assert_unique_ids(path: &str, html: &str) {
-    let all = ids(html);
-    let unique: HashSet<_> = all.iter().collect();
-    assert_eq!(all.len(), unique.len(), "{path}: duplicate ids in {all:?}");
-}
-
 /// The provider nominates the client on the form; returns the nomination's page.
 async fn nominate_on_page(app: &TestApp, provider: &Client, client: i64, stay: i64) -> String {
     let path = format!("/uitstroom/nieuw?client={client}");
     let csrf = app.csrf(provider, &path).await;
     let stay = stay.to_string();
-    let resp = post_form(
-        app,
-        provider,
-        &path,
-        &csrf,
-        &[
-            ("route", "pact"),
-            ("uitstroomUit", "bw"),
-            ("verblijfId", &stay),
-            ("gemeente", "GM0402"),
-            ("voordrachtdatum", "2026-01-06"),
-            ("toelichting", "Klaar voor een eigen woning"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            provider,
+            &path,
+            &csrf,
+            &[
+                ("route", "pact"),
+                ("uitstroomUit", "bw"),
+                ("verblijfId", &stay),
+                ("gemeente", "GM0402"),
+                ("voordrachtdatum", "2026-01-06"),
+                ("toelichting", "Klaar voor een eigen woning"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let to = location(&resp);
     assert!(to.ends_with("?melding=voorgedragen"), "{to}");
     to.split('?').next().unwrap().to_string()
-}
-
-/// The part of a page after a table's caption, up to the next caption.
-fn table_after<'a>(html: &'a str, caption: &str) -> &'a str {
-    let start = html
-        .find(&format!("<caption>{caption}"))
-        .unwrap_or_else(|| panic!("{caption}: {html}"));
-    let rest = &html[start + 9..];
-    match rest.find("<caption>") {
-        Some(end) => &rest[..end],
-        None => rest,
-    }
 }
 
 #[tokio::test]
@@ -209,19 +141,19 @@ async fn outflow_pages_the_manager_records_an_agreement_and_a_second_replaces_it
     assert!(page.contains("<h1>Pact-afspraken"), "{page}");
     assert_unique_ids("/uitstroom/afspraken", &page);
     let csrf = csrf_from(&page);
-    let resp = post_form(
-        &app,
-        &manager,
-        "/uitstroom/afspraken",
-        &csrf,
-        &[
-            ("gemeente", "GM0406"),
-            ("jaar", "2027"),
-            ("woningen", "3"),
-            ("toelichting", "Eerste afspraak met de corporaties"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &manager,
+            "/uitstroom/afspraken",
+            &csrf,
+            &[
+                ("gemeente", "GM0406"),
+                ("jaar", "2027"),
+                ("woningen", "3"),
+                ("toelichting", "Eerste afspraak met de corporaties"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&resp), "/uitstroom/afspraken?melding=afspraak");
     let row = app.last_audit().await;
@@ -250,19 +182,19 @@ async fn outflow_pages_the_manager_records_an_agreement_and_a_second_replaces_it
 
     // An hour later the agreement is revised: the new one applies, both stay.
     app.clock.advance(chrono::Duration::hours(1));
-    let resp = post_form(
-        &app,
-        &manager,
-        "/uitstroom/afspraken",
-        &csrf,
-        &[
-            ("gemeente", "GM0406"),
-            ("jaar", "2027"),
-            ("woningen", "5"),
-            ("toelichting", "Bijgesteld na bestuurlijk overleg"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &manager,
+            "/uitstroom/afspraken",
+            &csrf,
+            &[
+                ("gemeente", "GM0406"),
+                ("jaar", "2027"),
+                ("woningen", "5"),
+                ("toelichting", "Bijgesteld na bestuurlijk overleg"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let row = app.last_audit().await;
     assert_eq!(
@@ -298,18 +230,18 @@ async fn outflow_pages_the_manager_records_an_agreement_and_a_second_replaces_it
 
     // Mistakes are named at their fields; nothing is written.
     let before = app.audit(1).await[0].seq;
-    let resp = post_form(
-        &app,
-        &manager,
-        "/uitstroom/afspraken",
-        &csrf,
-        &[
-            ("gemeente", ""),
-            ("jaar", "volgend jaar"),
-            ("woningen", "-2"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &manager,
+            "/uitstroom/afspraken",
+            &csrf,
+            &[
+                ("gemeente", ""),
+                ("jaar", "volgend jaar"),
+                ("woningen", "-2"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let html = resp.text().await.unwrap();
     for (field, message) in [
@@ -340,14 +272,14 @@ async fn outflow_pages_the_manager_records_an_agreement_and_a_second_replaces_it
         !page.contains("id=\"afspraak\""),
         "no form for the provider"
     );
-    let resp = post_form(
-        &app,
-        &provider,
-        "/uitstroom/afspraken",
-        &csrf_from(&page),
-        &[("gemeente", "GM0406"), ("jaar", "2027"), ("woningen", "40")],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &provider,
+            "/uitstroom/afspraken",
+            &csrf_from(&page),
+            &[("gemeente", "GM0406"), ("jaar", "2027"), ("woningen", "40")],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     assert!(
         resp.text()
@@ -449,19 +381,19 @@ async fn outflow_pages_a_provider_nominates_its_own_client_and_sees_it_in_the_li
     // A second running nomination for the same client is refused at the form.
     let form_path = format!("/uitstroom/nieuw?client={client}");
     let csrf = app.csrf(&provider, &form_path).await;
-    let resp = post_form(
-        &app,
-        &provider,
-        &form_path,
-        &csrf,
-        &[
-            ("route", "urgentie"),
-            ("uitstroomUit", "bw"),
-            ("gemeente", "GM0402"),
-            ("voordrachtdatum", "2026-01-07"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &provider,
+            &form_path,
+            &csrf,
+            &[
+                ("route", "urgentie"),
+                ("uitstroomUit", "bw"),
+                ("gemeente", "GM0402"),
+                ("voordrachtdatum", "2026-01-07"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
     assert!(
         resp.text()
@@ -480,21 +412,21 @@ async fn outflow_pages_a_wrong_nomination_is_named_at_its_fields_and_nothing_is_
     let path = format!("/uitstroom/nieuw?client={client}");
     let csrf = app.csrf(&provider, &path).await;
     let before = app.audit(1).await[0].seq;
-    let resp = post_form(
-        &app,
-        &provider,
-        &path,
-        &csrf,
-        &[
-            ("route", ""),
-            ("uitstroomUit", "bw"),
-            ("gemeente", ""),
-            ("voordrachtdatum", "2030-01-01"),
-            ("sleuteldatum", "morgen"),
-            ("toelichting", "Mijn toelichting blijft staan"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &provider,
+            &path,
+            &csrf,
+            &[
+                ("route", ""),
+                ("uitstroomUit", "bw"),
+                ("gemeente", ""),
+                ("voordrachtdatum", "2030-01-01"),
+                ("sleuteldatum", "morgen"),
+                ("toelichting", "Mijn toelichting blijft staan"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let html = resp.text().await.unwrap();
     for field in ["route", "gemeente", "voordrachtdatum"] {
@@ -616,7 +548,9 @@ async fn outflow_pages_the_manager_records_the_allocation_and_the_provider_may_n
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let resp = post_form(&app, &provider, &path, &csrf_from(&html), &fields).await;
+    let resp = app
+        .post_form(&provider, &path, &csrf_from(&html), &fields)
+        .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     let refused = resp.text().await.unwrap();
     assert!(
@@ -644,7 +578,9 @@ async fn outflow_pages_the_manager_records_the_allocation_and_the_provider_may_n
         !html.contains("Toewijzing en intrekking legt alleen"),
         "no such hint for the manager"
     );
-    let resp = post_form(&app, &manager, &path, &csrf_from(&html), &fields).await;
+    let resp = app
+        .post_form(&manager, &path, &csrf_from(&html), &fields)
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&resp), format!("{path}?melding=opgeslagen"));
     let row = app.last_audit().await;
@@ -683,7 +619,9 @@ async fn outflow_pages_the_manager_records_the_allocation_and_the_provider_may_n
         "a header and two versions: {versions}"
     );
     // The stale version of the provider's form is refused, the input kept.
-    let resp = post_form(&app, &manager, &path, &csrf_from(&html), &fields).await;
+    let resp = app
+        .post_form(&manager, &path, &csrf_from(&html), &fields)
+        .await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
     assert!(
         resp.text()

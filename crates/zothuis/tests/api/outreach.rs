@@ -2,47 +2,9 @@
 //! trajectory with a first melding, adds meldingen, closes it; nobody else
 //! sees the register, and no audit row holds the person's description.
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-use zothuis_testkit::{TestApp, spawn_app};
-
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-    if_match: Option<&str>,
-) -> (StatusCode, Value, Option<String>) {
-    let mut req = Client::new()
-        .request(method, app.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    if let Some(m) = if_match {
-        req = req.header("If-Match", m);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status();
-    let etag = resp
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_string());
-    let body = resp.json().await.unwrap_or(Value::Null);
-    (status, body, etag)
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["invalidParams"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["name"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use zothuis_testkit::{problem_fields, spawn_app};
 
 const PERSON: &str = "man, ca. 50, slaapt in het Kenaupark";
 
@@ -51,19 +13,14 @@ async fn the_team_opens_adds_to_and_closes_a_trajectory_and_nobody_else_sees_it(
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let team = app.token("zorgcoordinator", "regio:ZKIH").await;
-    let post = reqwest::Method::POST;
-    let (status, opened, etag) = send(
-        &app,
-        post.clone(),
-        &team,
-        "/api/v1/zorgcoordinatie-trajecten",
-        Some(
+    let (status, opened, etag) = app
+        .api_post(
+            &team,
+            "/api/v1/zorgcoordinatie-trajecten",
             json!({"gemeente": "GM0392", "persoon": PERSON, "meldingsdatum": "2026-01-05",
                     "bron": "buren"}),
-        ),
-        None,
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{opened}");
     let id = opened["id"].as_i64().unwrap();
     let row = app.last_audit().await;
@@ -76,15 +33,13 @@ async fn the_team_opens_adds_to_and_closes_a_trajectory_and_nobody_else_sees_it(
 
     // A second melding about the same person falls within the trajectory.
     let path = format!("/api/v1/zorgcoordinatie-trajecten/{id}");
-    let (status, melding, _) = send(
-        &app,
-        post.clone(),
-        &team,
-        &format!("{path}/meldingen"),
-        Some(json!({"meldingsdatum": "2026-01-09", "bron": "politie"})),
-        None,
-    )
-    .await;
+    let (status, melding, _) = app
+        .api_post(
+            &team,
+            &format!("{path}/meldingen"),
+            json!({"meldingsdatum": "2026-01-09", "bron": "politie"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{melding}");
     let row = app.last_audit().await;
     assert_eq!(
@@ -93,18 +48,18 @@ async fn the_team_opens_adds_to_and_closes_a_trajectory_and_nobody_else_sees_it(
     );
     // Closed with its outcome; a melding after the closing is refused.
     app.clock.advance(chrono::Duration::hours(1));
-    let (status, closed, _) = send(
-        &app,
-        reqwest::Method::PUT,
-        &team,
-        &path,
-        Some(
-            json!({"gemeente": "GM0392", "persoon": PERSON, "startdatum": "2026-01-05",
+    let (status, closed, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &team,
+            &path,
+            Some(
+                json!({"gemeente": "GM0392", "persoon": PERSON, "startdatum": "2026-01-05",
                     "afgeslotenOp": "2026-01-10", "uitkomst": "toegeleid"}),
-        ),
-        etag.as_deref(),
-    )
-    .await;
+            ),
+            etag.as_deref(),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{closed}");
     assert_eq!(closed["uitkomst"], "toegeleid");
     let row = app.last_audit().await;
@@ -113,96 +68,74 @@ async fn the_team_opens_adds_to_and_closes_a_trajectory_and_nobody_else_sees_it(
         ("gewijzigd", "zorgcoordinatie")
     );
     assert!(!row.details.contains("Kenaupark"));
-    let (status, problem, _) = send(
-        &app,
-        post.clone(),
-        &team,
-        &format!("{path}/meldingen"),
-        Some(json!({"meldingsdatum": "2026-01-11", "bron": "buren"})),
-        None,
-    )
-    .await;
+    let (status, problem, _) = app
+        .api_post(
+            &team,
+            &format!("{path}/meldingen"),
+            json!({"meldingsdatum": "2026-01-11", "bron": "buren"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert!(problem.to_string().contains("nieuw traject"), "{problem}");
     // A closing before a melding in it is refused; a stale version too.
-    let (status, problem, _) = send(
-        &app,
-        reqwest::Method::PUT,
-        &team,
-        &path,
-        Some(
-            json!({"gemeente": "GM0392", "persoon": PERSON, "startdatum": "2026-01-05",
+    let (status, problem, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &team,
+            &path,
+            Some(
+                json!({"gemeente": "GM0392", "persoon": PERSON, "startdatum": "2026-01-05",
                     "afgeslotenOp": "2026-01-06", "uitkomst": "toegeleid"}),
-        ),
-        Some(&format!("\"v{}\"", closed["versie"])),
-    )
-    .await;
+            ),
+            Some(&format!("\"v{}\"", closed["versie"])),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
-    assert_eq!(fields(&problem), ["afgeslotenOp"]);
-    let (status, _, _) = send(
-        &app,
-        reqwest::Method::PUT,
-        &team,
-        &path,
-        Some(json!({"gemeente": "GM0392", "persoon": PERSON, "startdatum": "2026-01-05"})),
-        etag.as_deref(),
-    )
-    .await;
+    assert_eq!(problem_fields(&problem), ["afgeslotenOp"]);
+    let (status, _, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &team,
+            &path,
+            Some(json!({"gemeente": "GM0392", "persoon": PERSON, "startdatum": "2026-01-05"})),
+            etag.as_deref(),
+        )
+        .await;
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     // The trajectory with both versions and both meldingen; as known
     // before the closing it was open.
-    let (status, history, _) = send(&app, reqwest::Method::GET, &team, &path, None, None).await;
+    let (status, history, _) = app.api_get(&team, &path).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(history["versies"].as_array().unwrap().len(), 2);
     assert_eq!(history["meldingen"].as_array().unwrap().len(), 2);
     assert_eq!(app.last_audit().await.action, "bekeken");
     let before = opened["vastgelegdOp"].as_str().unwrap().replace('+', "%2B");
-    let (_, then, _) = send(
-        &app,
-        reqwest::Method::GET,
-        &team,
-        &format!("{path}?bekendOp={before}"),
-        None,
-        None,
-    )
-    .await;
+    let (_, then, _) = app
+        .api_get(&team, &format!("{path}?bekendOp={before}"))
+        .await;
     assert_eq!(then["afgeslotenOp"], Value::Null, "{then}");
     // The same person again: a new trajectory for the person the team knows.
-    let (status, again, _) = send(
-        &app,
-        post.clone(),
-        &team,
-        "/api/v1/zorgcoordinatie-trajecten",
-        Some(
+    let (status, again, _) = app
+        .api_post(
+            &team,
+            "/api/v1/zorgcoordinatie-trajecten",
             json!({"persoonId": opened["persoonId"], "gemeente": "GM0392", "persoon": PERSON,
                     "meldingsdatum": "2026-01-11", "bron": "corporatie"}),
-        ),
-        None,
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{again}");
-    let (status, problem, _) = send(
-        &app,
-        post,
-        &team,
-        "/api/v1/zorgcoordinatie-trajecten",
-        Some(
+    let (status, problem, _) = app
+        .api_post(
+            &team,
+            "/api/v1/zorgcoordinatie-trajecten",
             json!({"persoonId": opened["persoonId"], "gemeente": "GM0392", "persoon": PERSON,
                     "meldingsdatum": "2026-01-12", "bron": "buren"}),
-        ),
-        None,
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
-    let (_, open, _) = send(
-        &app,
-        reqwest::Method::GET,
-        &team,
-        "/api/v1/zorgcoordinatie-trajecten?open=true",
-        None,
-        None,
-    )
-    .await;
+    let (_, open, _) = app
+        .api_get(&team, "/api/v1/zorgcoordinatie-trajecten?open=true")
+        .await;
     let ids: Vec<i64> = open["resultaten"]
         .as_array()
         .unwrap()
@@ -221,18 +154,12 @@ async fn the_team_opens_adds_to_and_closes_a_trajectory_and_nobody_else_sees_it(
         ("toegangsmedewerker", "regio:ZKIH", StatusCode::FORBIDDEN),
     ] {
         let token = app.token(role, scope).await;
-        let (status, body, _) = send(&app, reqwest::Method::GET, &token, &path, None, None).await;
+        let (status, body, _) = app.api_get(&token, &path).await;
         assert_eq!(status, expected, "{role}: {body}");
         assert!(!body.to_string().contains("Kenaupark"));
-        let (status, _, _) = send(
-            &app,
-            reqwest::Method::GET,
-            &token,
-            "/api/v1/zorgcoordinatie-trajecten",
-            None,
-            None,
-        )
-        .await;
+        let (status, _, _) = app
+            .api_get(&token, "/api/v1/zorgcoordinatie-trajecten")
+            .await;
         if role == "zorgcoordinator" {
             assert_eq!(status, StatusCode::OK);
         } else {
@@ -262,17 +189,11 @@ async fn a_first_melding_names_what_is_wrong_and_writes_nothing() {
             vec!["persoon", "meldingsdatum"],
         ),
     ] {
-        let (status, problem, _) = send(
-            &app,
-            reqwest::Method::POST,
-            &team,
-            "/api/v1/zorgcoordinatie-trajecten",
-            Some(body),
-            None,
-        )
-        .await;
+        let (status, problem, _) = app
+            .api_post(&team, "/api/v1/zorgcoordinatie-trajecten", body)
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
-        assert_eq!(fields(&problem), expected, "{problem}");
+        assert_eq!(problem_fields(&problem), expected, "{problem}");
     }
     assert!(
         app.audit(5).await.iter().all(|r| r.seq <= before),
@@ -297,15 +218,12 @@ async fn the_seed_table_per_year_and_the_report_section_come_from_the_register()
         let app = &app;
         let policy = policy.clone();
         async move {
-            let (status, v, _) = send(
-                app,
-                reqwest::Method::GET,
-                &policy,
-                &format!("/api/v1/indicatoren/{code}/waarden?{query}"),
-                None,
-                None,
-            )
-            .await;
+            let (status, v, _) = app
+                .api_get(
+                    &policy,
+                    &format!("/api/v1/indicatoren/{code}/waarden?{query}"),
+                )
+                .await;
             assert_eq!(status, StatusCode::OK, "{v}");
             v["totaal"]["waarde"].as_f64().unwrap_or(-1.0)
         }
@@ -333,26 +251,15 @@ async fn the_seed_table_per_year_and_the_report_section_come_from_the_register()
         );
         assert!(supported > 0.0);
     }
-    let (status, plans, _) = send(
-        &app,
-        reqwest::Method::GET,
-        &policy,
-        "/api/v1/beleidsplannen",
-        None,
-        None,
-    )
-    .await;
+    let (status, plans, _) = app.api_get(&policy, "/api/v1/beleidsplannen").await;
     assert_eq!(status, StatusCode::OK);
     let plan = plans["resultaten"][0]["id"].as_i64().unwrap();
-    let (_, report, _) = send(
-        &app,
-        reqwest::Method::GET,
-        &policy,
-        &format!("/api/v1/beleidsplannen/{plan}/concept-rapportage?periode=2025-H2"),
-        None,
-        None,
-    )
-    .await;
+    let (_, report, _) = app
+        .api_get(
+            &policy,
+            &format!("/api/v1/beleidsplannen/{plan}/concept-rapportage?periode=2025-H2"),
+        )
+        .await;
     let measure = report["programmalijnen"]
         .as_array()
         .unwrap()
@@ -361,14 +268,7 @@ async fn the_seed_table_per_year_and_the_report_section_come_from_the_register()
         .find(|m| m["titel"].as_str().unwrap().contains("bemoeizorg"))
         .expect("Velsen's measure on bemoeizorg")
         .clone();
-    let (_, figure, _) = send(
-        &app,
-        reqwest::Method::GET,
-        &policy,
-        "/api/v1/indicatoren/zorgcoordinatie-trajecten/waarden?periodeVan=2025-07-01&periodeTot=2025-12-31",
-        None,
-        None,
-    )
+    let (_, figure, _) = app.api_get(&policy, "/api/v1/indicatoren/zorgcoordinatie-trajecten/waarden?periodeVan=2025-07-01&periodeTot=2025-12-31")
     .await;
     let shown = measure["cijfers"]
         .as_array()

@@ -4,52 +4,13 @@
 //! their fields; nobody outside the team reads the register.
 
 use reqwest::{Client, StatusCode};
-use std::collections::HashSet;
-use zothuis_testkit::{TestApp, csrf_from, spawn_app};
+use zothuis_testkit::{
+    TestApp, assert_unique_ids, csrf_from, hidden_version, location, spawn_app, table_after,
+};
 
 /// The demo clock's day (see `TestApp`): meldingen are dated on or before it.
 const TODAY: &str = "2026-01-12";
 const PERSON: &str = "Man, ca. 50, slaapt in het Oosterpark";
-
-/// Posts a form as the signed-in browser, with the page's CSRF token.
-async fn post_form(
-    app: &TestApp,
-    browser: &Client,
-    path: &str,
-    csrf: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut body = vec![("csrf", csrf)];
-    body.extend_from_slice(fields);
-    browser
-        .post(app.url(path))
-        .form(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn location(resp: &reqwest::Response) -> String {
-    resp.headers()["location"].to_str().unwrap().to_string()
-}
-
-fn hidden_version(html: &str) -> String {
-    html.split("name=\"versie\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string()
-}
-
-fn assert_unique_ids(path: &str, html: &str) {
-    let all: Vec<&str> = html
-        .split(" id=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
-    let unique: HashSet<_> = all.iter().collect();
-    assert_eq!(all.len(), unique.len(), "{path}: duplicate ids in {all:?}");
-}
 
 /// Every input, select and textarea has a label with its id.
 fn assert_labelled(path: &str, html: &str) {
@@ -86,36 +47,24 @@ fn assert_heading_order(path: &str, html: &str) {
     assert!(html.contains("<h1>"), "{path}: no h1");
 }
 
-/// The part of a page after a table's caption, up to the next caption.
-fn table_after<'a>(html: &'a str, caption: &str) -> &'a str {
-    let start = html
-        .find(&format!("<caption>{caption}"))
-        .unwrap_or_else(|| panic!("{caption}: {html}"));
-    let rest = &html[start + 9..];
-    match rest.find("<caption>") {
-        Some(end) => &rest[..end],
-        None => rest,
-    }
-}
-
 /// The team records a first melding on the page; returns the trajectory's
 /// path.
 async fn first_melding(app: &TestApp, team: &Client) -> String {
     let csrf = app.csrf(team, "/zorgcoordinatie/nieuw").await;
-    let resp = post_form(
-        app,
-        team,
-        "/zorgcoordinatie/nieuw",
-        &csrf,
-        &[
-            ("persoon", PERSON),
-            ("gemeente", "GM0402"),
-            ("meldingsdatum", "2026-01-05"),
-            ("bron", "buren"),
-            ("toelichting", "Buren maken zich zorgen"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            team,
+            "/zorgcoordinatie/nieuw",
+            &csrf,
+            &[
+                ("persoon", PERSON),
+                ("gemeente", "GM0402"),
+                ("meldingsdatum", "2026-01-05"),
+                ("bron", "buren"),
+                ("toelichting", "Buren maken zich zorgen"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let to = location(&resp);
     assert!(to.ends_with("?melding=traject-geopend"), "{to}");
@@ -214,14 +163,14 @@ async fn outreach_pages_the_team_records_meldingen_and_closes_the_trajectory() {
 
     // A second melding, a day later, on the trajectory's page.
     let csrf = csrf_from(&html);
-    let resp = post_form(
-        &app,
-        &team,
-        &format!("{path}/melding"),
-        &csrf,
-        &[("meldingsdatum", "2026-01-08"), ("bron", "politie")],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &team,
+            &format!("{path}/melding"),
+            &csrf,
+            &[("meldingsdatum", "2026-01-08"), ("bron", "politie")],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&resp),
@@ -248,22 +197,22 @@ async fn outreach_pages_the_team_records_meldingen_and_closes_the_trajectory() {
     let html = app.page(&team, &path).await;
     let csrf = csrf_from(&html);
     let version = hidden_version(&html);
-    let resp = post_form(
-        &app,
-        &team,
-        &path,
-        &csrf,
-        &[
-            ("versie", &version),
-            ("persoon", PERSON),
-            ("gemeente", "GM0402"),
-            ("startdatum", "2026-01-05"),
-            ("toelichting", "Buren maken zich zorgen"),
-            ("afgeslotenOp", "2026-01-10"),
-            ("uitkomst", "toegeleid"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &team,
+            &path,
+            &csrf,
+            &[
+                ("versie", &version),
+                ("persoon", PERSON),
+                ("gemeente", "GM0402"),
+                ("startdatum", "2026-01-05"),
+                ("toelichting", "Buren maken zich zorgen"),
+                ("afgeslotenOp", "2026-01-10"),
+                ("uitkomst", "toegeleid"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&resp), format!("{path}?melding=opgeslagen"));
     let row = app.last_audit().await;
@@ -311,14 +260,14 @@ async fn outreach_pages_the_team_records_meldingen_and_closes_the_trajectory() {
     assert!(again.contains("<option value=\"GM0402\" selected>Hilversum</option>"));
 
     // A melding after the closing belongs to a new trajectory.
-    let resp = post_form(
-        &app,
-        &team,
-        &format!("{path}/melding"),
-        &csrf,
-        &[("meldingsdatum", "2026-01-11"), ("bron", "huisarts")],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &team,
+            &format!("{path}/melding"),
+            &csrf,
+            &[("meldingsdatum", "2026-01-11"), ("bron", "huisarts")],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let refused = resp.text().await.unwrap();
     assert!(
@@ -408,20 +357,20 @@ async fn outreach_pages_mistakes_are_named_at_their_fields_and_nothing_is_writte
     let csrf = app.csrf(&team, "/zorgcoordinatie/nieuw").await;
     let before = app.audit(1).await[0].seq;
     let too_long = "x".repeat(121);
-    let resp = post_form(
-        &app,
-        &team,
-        "/zorgcoordinatie/nieuw",
-        &csrf,
-        &[
-            ("persoon", &too_long),
-            ("gemeente", "GM0392"),
-            ("meldingsdatum", "2030-01-01"),
-            ("bron", "roddel"),
-            ("toelichting", "Mijn toelichting blijft staan"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &team,
+            "/zorgcoordinatie/nieuw",
+            &csrf,
+            &[
+                ("persoon", &too_long),
+                ("gemeente", "GM0392"),
+                ("meldingsdatum", "2030-01-01"),
+                ("bron", "roddel"),
+                ("toelichting", "Mijn toelichting blijft staan"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Er is iets niet in orde"));
@@ -445,25 +394,27 @@ async fn outreach_pages_mistakes_are_named_at_their_fields_and_nothing_is_writte
     assert_unique_ids("/zorgcoordinatie/nieuw", &html);
 
     // A municipality of another region.
-    let resp = post_form(
-        &app,
-        &team,
-        "/zorgcoordinatie/nieuw",
-        &csrf,
-        &[
-            ("persoon", "J.V."),
-            ("gemeente", "GM0392"),
-            ("meldingsdatum", "2026-01-05"),
-            ("bron", "buren"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &team,
+            "/zorgcoordinatie/nieuw",
+            &csrf,
+            &[
+                ("persoon", "J.V."),
+                ("gemeente", "GM0392"),
+                ("meldingsdatum", "2026-01-05"),
+                ("bron", "buren"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Kies een gemeente van uw regio"), "{html}");
     assert!(html.contains("href=\"#veld-gemeente\""));
     // An empty form.
-    let resp = post_form(&app, &team, "/zorgcoordinatie/nieuw", &csrf, &[]).await;
+    let resp = app
+        .post_form(&team, "/zorgcoordinatie/nieuw", &csrf, &[])
+        .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let html = resp.text().await.unwrap();
     for field in ["persoon", "gemeente", "meldingsdatum", "bron"] {
@@ -490,21 +441,21 @@ async fn outreach_pages_mistakes_are_named_at_their_fields_and_nothing_is_writte
     let path = first_melding(&app, &team).await;
     let html = app.page(&team, &path).await;
     let version = hidden_version(&html);
-    let resp = post_form(
-        &app,
-        &team,
-        &path,
-        &csrf_from(&html),
-        &[
-            ("versie", &version),
-            ("persoon", ""),
-            ("gemeente", "GM0402"),
-            ("startdatum", "2026-01-05"),
-            ("afgeslotenOp", "2026-01-04"),
-            ("toelichting", "Andere toelichting"),
-        ],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &team,
+            &path,
+            &csrf_from(&html),
+            &[
+                ("versie", &version),
+                ("persoon", ""),
+                ("gemeente", "GM0402"),
+                ("startdatum", "2026-01-05"),
+                ("afgeslotenOp", "2026-01-04"),
+                ("toelichting", "Andere toelichting"),
+            ],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let html = resp.text().await.unwrap();
     for (field, message) in [
@@ -530,9 +481,13 @@ async fn outreach_pages_mistakes_are_named_at_their_fields_and_nothing_is_writte
         ("gemeente", "GM0402"),
         ("startdatum", "2026-01-05"),
     ];
-    let resp = post_form(&app, &team, &path, &csrf_from(&html), &correct).await;
+    let resp = app
+        .post_form(&team, &path, &csrf_from(&html), &correct)
+        .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let resp = post_form(&app, &team, &path, &csrf_from(&html), &correct).await;
+    let resp = app
+        .post_form(&team, &path, &csrf_from(&html), &correct)
+        .await;
     assert_eq!(resp.status(), StatusCode::CONFLICT);
     let html = resp.text().await.unwrap();
     assert!(
@@ -618,7 +573,7 @@ async fn outreach_pages_mistakes_are_named_at_their_fields_and_nothing_is_writte
         ("/zorgcoordinatie/999999/melding", vec![("bron", "buren")]),
         ("/zorgcoordinatie/999999", vec![("versie", "x")]),
     ] {
-        let resp = post_form(&app, &team, path, &csrf, &fields).await;
+        let resp = app.post_form(&team, path, &csrf, &fields).await;
         assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(resp.text().await.unwrap().contains("<html lang=\"nl\">"));
     }
@@ -666,14 +621,14 @@ async fn outreach_pages_nobody_outside_the_team_reads_the_register() {
             assert!(!resp.text().await.unwrap().contains("Oosterpark"));
         }
         let csrf = app.csrf(&browser, "/account").await;
-        let resp = post_form(
-            &app,
-            &browser,
-            &format!("{path}/melding"),
-            &csrf,
-            &[("meldingsdatum", "2026-01-06"), ("bron", "buren")],
-        )
-        .await;
+        let resp = app
+            .post_form(
+                &browser,
+                &format!("{path}/melding"),
+                &csrf,
+                &[("meldingsdatum", "2026-01-06"), ("bron", "buren")],
+            )
+            .await;
         assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{user}");
         let row = app.last_audit().await;
         assert_eq!(
@@ -703,14 +658,14 @@ async fn outreach_pages_nobody_outside_the_team_reads_the_register() {
         "the municipalities of its own region: {form}"
     );
     let csrf = csrf_from(&form);
-    let resp = post_form(
-        &app,
-        &other,
-        &format!("{path}/melding"),
-        &csrf,
-        &[("meldingsdatum", "2026-01-06"), ("bron", "buren")],
-    )
-    .await;
+    let resp = app
+        .post_form(
+            &other,
+            &format!("{path}/melding"),
+            &csrf,
+            &[("meldingsdatum", "2026-01-06"), ("bron", "buren")],
+        )
+        .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     // Nor the person, by the id that groups the person's trajectories.
     let id: i64 = path

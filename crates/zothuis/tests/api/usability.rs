@@ -3,15 +3,7 @@
 
 use reqwest::Client;
 use serde_json::Value;
-use std::collections::HashSet;
-use zothuis_testkit::spawn_app;
-
-fn ids(html: &str) -> Vec<String> {
-    html.split(" id=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next().map(str::to_string))
-        .collect()
-}
+use zothuis_testkit::{assert_unique_ids, spawn_app};
 
 #[tokio::test]
 async fn the_entry_and_stay_pages_have_unique_ids_and_name_the_municipality() {
@@ -48,9 +40,7 @@ async fn the_entry_and_stay_pages_have_unique_ids_and_name_the_municipality() {
         format!("/verblijven/{stay}"),
     ] {
         let html = app.page(&manager, &path).await;
-        let all = ids(&html);
-        let unique: HashSet<_> = all.iter().collect();
-        assert_eq!(all.len(), unique.len(), "{path}: duplicate ids in {all:?}");
+        assert_unique_ids(&path, &html);
     }
     let html = app.page(&manager, &format!("/verblijven/{stay}")).await;
     assert!(
