@@ -165,7 +165,7 @@ impl OutflowStore for DbStore {
         )
         .bind(region_id)
         .bind(data.municipality.as_str())
-        .bind(data.year)
+        .bind(i64::from(data.year))
         .bind(i64::from(data.homes))
         .bind(&data.note)
         .bind(at)

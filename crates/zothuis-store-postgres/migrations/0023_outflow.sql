@@ -7,8 +7,8 @@ create table outflow_quotas (
     id bigserial primary key,
     region_id bigint not null references regions(id),
     municipality_code text not null,
-    year integer not null,
-    homes integer not null check (homes >= 0),
+    year bigint not null,
+    homes bigint not null check (homes >= 0),
     note text,
     recorded_at timestamptz not null,
     recorded_by text not null
