@@ -86,6 +86,43 @@ pub fn version_at<T: Recorded>(rows: &[T], known_at_moment: DateTime<Utc>) -> Op
         .max_by_key(|r| (r.recorded_at(), r.row_id()))
 }
 
+/// One record's versions recorded by `known_at`, in their order, with the
+/// latest of them (`version_at`); `None` when none was recorded by then.
+pub fn versions_as_known<T: Recorded + Clone>(
+    all: Vec<T>,
+    known_at_moment: DateTime<Utc>,
+) -> Option<(T, Vec<T>)> {
+    let versions: Vec<T> = all
+        .into_iter()
+        .filter(|v| v.recorded_at() <= known_at_moment)
+        .collect();
+    let current = version_at(&versions, known_at_moment)?.clone();
+    Some((current, versions))
+}
+
+/// A full version of one record of a versioned register (a registration at
+/// an access point, a nomination, a trajectory): `row_id` is the version's,
+/// `record_id` the record's.
+pub trait Versioned: Recorded {
+    fn record_id(&self) -> i64;
+}
+
+/// Every record of a versioned register as known at `known_at`: per record
+/// its `version_at`, in record order. Records with no version recorded by
+/// then are left out.
+pub fn latest_versions<T: Versioned>(rows: &[T], known_at_moment: DateTime<Utc>) -> Vec<&T> {
+    let mut latest: std::collections::BTreeMap<i64, &T> = std::collections::BTreeMap::new();
+    for r in rows.iter().filter(|r| r.recorded_at() <= known_at_moment) {
+        let newer = latest
+            .get(&r.record_id())
+            .is_none_or(|old| (r.recorded_at(), r.row_id()) > (old.recorded_at(), old.row_id()));
+        if newer {
+            latest.insert(r.record_id(), r);
+        }
+    }
+    latest.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +258,55 @@ mod tests {
             Some("v2")
         );
         assert!(version_at(&rows, at("2023-12-31")).is_none());
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Version {
+        record: i64,
+        id: i64,
+        recorded: DateTime<Utc>,
+    }
+
+    impl Recorded for Version {
+        fn row_id(&self) -> i64 {
+            self.id
+        }
+        fn recorded_at(&self) -> DateTime<Utc> {
+            self.recorded
+        }
+        fn supersedes(&self) -> Option<i64> {
+            None
+        }
+    }
+
+    impl Versioned for Version {
+        fn record_id(&self) -> i64 {
+            self.record
+        }
+    }
+
+    #[test]
+    fn a_versioned_register_reads_each_record_as_known_at_a_moment() {
+        let at = |d: u32| Utc.with_ymd_and_hms(2026, 1, d, 9, 0, 0).unwrap();
+        let v = |record, id, d| Version {
+            record,
+            id,
+            recorded: at(d),
+        };
+        let rows = [v(2, 1, 1), v(1, 2, 2), v(2, 3, 5), v(3, 4, 9)];
+        let ids = |k| {
+            latest_versions(&rows, at(k))
+                .iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(1), [1]);
+        assert_eq!(ids(4), [2, 1], "in record order");
+        assert_eq!(ids(9), [2, 3, 4]);
+        let record = vec![v(2, 1, 1), v(2, 3, 5)];
+        let seen = |k| versions_as_known(record.clone(), at(k)).map(|(c, all)| (c.id, all.len()));
+        assert_eq!(seen(4), Some((1, 1)));
+        assert_eq!(seen(5), Some((3, 2)));
+        assert!(versions_as_known(record.clone(), at(1) - chrono::Duration::days(1)).is_none());
     }
 }

@@ -435,22 +435,17 @@ impl Services {
     /// known at `k`: its versions recorded by then and the latest of them,
     /// if the actor may read its client. A missing record and a refusal
     /// (audited) answer alike with `missing`.
-    pub(crate) async fn readable_versions<T: Clone>(
+    pub(crate) async fn readable_versions<T: crate::history::Recorded + Clone>(
         &self,
         ctx: &RequestContext,
         all: Vec<T>,
         k: chrono::DateTime<chrono::Utc>,
         attempted: AuditAction,
         missing: fn() -> DomainError,
-        meta: impl Fn(&T) -> (chrono::DateTime<chrono::Utc>, i64, i64),
+        client_of: impl Fn(&T) -> i64,
     ) -> DomainResult<(T, Vec<T>)> {
-        let versions: Vec<T> = all.into_iter().filter(|v| meta(v).0 <= k).collect();
-        let current = versions
-            .iter()
-            .max_by_key(|v| meta(v).1)
-            .cloned()
-            .ok_or_else(missing)?;
-        let client = self.load_client(meta(&current).2).await?;
+        let (current, versions) = crate::history::versions_as_known(all, k).ok_or_else(missing)?;
+        let client = self.load_client(client_of(&current)).await?;
         self.check_client(ctx, &client, Need::Read, attempted)
             .await
             .map_err(|e| match e {

@@ -1427,47 +1427,19 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
         )
     });
     out.extend(capacity.into_iter().cloned().map(OwnedRow::Capacity));
-    // Registrations: the latest version recorded by the moment (versions
-    // are written one at a time, so by id), in id order.
+    // Registrations: the latest version recorded by the moment, in id
+    // order (`history::latest_versions`).
     let centrum: HashMap<i64, String> = h
         .regions
         .iter()
         .filter_map(|r| Some((r.id, r.centrumgemeente.as_ref()?.to_string())))
         .collect();
-    let mut registrations: HashMap<i64, &crate::shelter::Registration> = HashMap::new();
-    for r in h
-        .registrations
-        .iter()
-        .filter(|r| r.recorded_at <= known_at && r.created_at <= known_at)
-    {
-        if registrations
-            .get(&r.id)
-            .is_none_or(|old| r.version_id > old.version_id)
-        {
-            registrations.insert(r.id, r);
-        }
-    }
-    let mut registrations: Vec<_> = registrations.into_values().collect();
-    registrations.sort_by_key(|r| r.id);
+    let registrations = crate::history::latest_versions(&h.registrations, known_at);
     out.extend(registrations.into_iter().map(|r| {
         OwnedRow::Registration(Box::new((r.clone(), centrum.get(&r.region_id).cloned())))
     }));
     // Nominations: as registrations.
-    let mut nominations: HashMap<i64, &crate::outflow::Nomination> = HashMap::new();
-    for n in h
-        .nominations
-        .iter()
-        .filter(|n| n.recorded_at <= known_at && n.created_at <= known_at)
-    {
-        if nominations
-            .get(&n.id)
-            .is_none_or(|old| n.version_id > old.version_id)
-        {
-            nominations.insert(n.id, n);
-        }
-    }
-    let mut nominations: Vec<_> = nominations.into_values().collect();
-    nominations.sort_by_key(|n| n.id);
+    let nominations = crate::history::latest_versions(&h.nominations, known_at);
     out.extend(
         nominations
             .into_iter()
@@ -1479,21 +1451,7 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
             .map(OwnedRow::Quota),
     );
     // Trajectories: as registrations; meldingen as recorded by the moment.
-    let mut trajectories: HashMap<i64, &crate::outreach::Trajectory> = HashMap::new();
-    for t in h
-        .trajectories
-        .iter()
-        .filter(|t| t.recorded_at <= known_at && t.created_at <= known_at)
-    {
-        if trajectories
-            .get(&t.id)
-            .is_none_or(|old| t.version_id > old.version_id)
-        {
-            trajectories.insert(t.id, t);
-        }
-    }
-    let mut trajectories: Vec<_> = trajectories.into_values().collect();
-    trajectories.sort_by_key(|t| t.id);
+    let trajectories = crate::history::latest_versions(&h.trajectories, known_at);
     out.extend(
         trajectories
             .into_iter()

@@ -328,7 +328,7 @@ impl Services {
                 known_at.unwrap_or_else(|| self.clock.now()),
                 attempted,
                 no_nomination,
-                |v: &Nomination| (v.recorded_at, v.version_id, v.client_id),
+                |v: &Nomination| v.client_id,
             )
             .await?;
         Ok(NominationHistory { current, versions })

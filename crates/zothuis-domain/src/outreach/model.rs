@@ -202,6 +202,24 @@ impl ReportData {
     }
 }
 
+impl crate::history::Recorded for Trajectory {
+    fn row_id(&self) -> i64 {
+        self.version_id
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+    fn supersedes(&self) -> Option<i64> {
+        None
+    }
+}
+
+impl crate::history::Versioned for Trajectory {
+    fn record_id(&self) -> i64 {
+        self.id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

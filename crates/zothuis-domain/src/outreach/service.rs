@@ -270,19 +270,10 @@ impl Services {
             )
             .await?;
         let k = known_at.unwrap_or_else(|| self.clock.now());
-        let versions: Vec<Trajectory> = self
-            .store
-            .trajectory_versions(id)
-            .await?
-            .into_iter()
-            .filter(|v| v.recorded_at <= k)
-            .collect();
-        let current = versions
-            .iter()
-            .max_by_key(|v| v.version_id)
-            .cloned()
-            .filter(|c| c.region_id == region_id)
-            .ok_or_else(no_trajectory)?;
+        let (current, versions) =
+            crate::history::versions_as_known(self.store.trajectory_versions(id).await?, k)
+                .filter(|(c, _)| c.region_id == region_id)
+                .ok_or_else(no_trajectory)?;
         let reports = self
             .store
             .outreach_reports(id)

@@ -303,6 +303,24 @@ impl ParsedRegistration {
     }
 }
 
+impl crate::history::Recorded for Registration {
+    fn row_id(&self) -> i64 {
+        self.version_id
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+    fn supersedes(&self) -> Option<i64> {
+        None
+    }
+}
+
+impl crate::history::Versioned for Registration {
+    fn record_id(&self) -> i64 {
+        self.id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

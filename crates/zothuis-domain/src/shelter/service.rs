@@ -235,7 +235,7 @@ impl Services {
                 known_at.unwrap_or_else(|| self.clock.now()),
                 attempted,
                 no_registration,
-                |v: &Registration| (v.recorded_at, v.version_id, v.client_id),
+                |v: &Registration| v.client_id,
             )
             .await?;
         Ok(RegistrationHistory { current, versions })
