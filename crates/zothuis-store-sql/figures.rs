@@ -27,6 +27,8 @@ const STAMP: &str = "select
     (select coalesce(max(id), 0) from outflow_quotas),
     (select coalesce(max(id), 0) from outreach_trajectory_versions),
     (select coalesce(max(id), 0) from outreach_reports),
+    (select coalesce(max(id), 0) from hov_trajectory_versions),
+    (select coalesce(max(id), 0) from outreach_report_retractions),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from municipalities),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from products),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from providers),
@@ -153,12 +155,28 @@ const TRAJECTORIES: Read = Read {
            where t.created_at <= $1",
 };
 
-// The meldingen of zorgcoördinatie recorded by the moment.
+// The meldingen of zorgcoördinatie recorded and not retracted by the
+// moment (`OutreachReport::counts_at`).
 const OUTREACH_REPORTS: Read = Read {
     cols: "r.trajectory_id, r.reported_on",
     order: "r.id",
     restored: false,
-    from: "from outreach_reports r where r.recorded_at <= $1",
+    from: "from outreach_reports r where r.recorded_at <= $1
+           and not exists (select 1 from outreach_report_retractions x
+                           where x.report_id = r.id and x.recorded_at <= $1)",
+};
+
+// A trajectory of Huren Onder Voorwaarden in its version in force, as
+// registrations.
+const TENANCIES: Read = Read {
+    cols: "t.id, v.municipality_code, v.provider_id, v.reason, v.started_on, v.ended_on, v.result",
+    order: "t.id",
+    restored: false,
+    from: "from hov_trajectories t
+           join hov_trajectory_versions v
+             on v.id = (select max(w.id) from hov_trajectory_versions w
+                        where w.trajectory_id = t.id and w.recorded_at <= $1)
+           where t.created_at <= $1",
 };
 
 /// Rows of a whole load come in chunks of this many ids (of the entry, for
@@ -521,21 +539,46 @@ fn outreach_reports(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> 
     Ok(())
 }
 
+fn tenancies(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
+    type Row<'a> = (
+        i64,
+        &'a str,
+        Option<i64>,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    for (id, municipality, provider, reason, started, ended, result) in rows::<Row<'_>>(json)? {
+        builder.row(FigureRow::Tenancy {
+            id,
+            municipality,
+            provider,
+            reason,
+            started: date(started)?,
+            ended: date_opt(ended)?,
+            result,
+        })?;
+    }
+    Ok(())
+}
+
 /// Turns a chunk's JSON rows into rows of the builder.
 type Decoder = fn(&str, &mut FactsBuilder) -> DomainResult<()>;
 
-/// The rows without a client, read whole: capacity, Pact agreements and
-/// zorgcoördinatie (a region has hundreds of trajectories a year).
+/// The rows without a client, read whole: capacity, Pact agreements,
+/// zorgcoördinatie and HOV (a region has hundreds of trajectories a year).
 async fn whole_reads(
     store: &DbStore,
     known_at: DateTime<Utc>,
     builder: &mut FactsBuilder,
 ) -> DomainResult<()> {
-    let reads: [(&Read, Decoder); 4] = [
+    let reads: [(&Read, Decoder); 5] = [
         (&CAPACITY, capacity),
         (&QUOTAS, quotas),
         (&TRAJECTORIES, trajectories),
         (&OUTREACH_REPORTS, outreach_reports),
+        (&TENANCIES, tenancies),
     ];
     for (read, row) in reads {
         let all = fetch(store, read.packed("", ""), known_at, &[]).await?;
@@ -563,7 +606,7 @@ impl FigureStore for DbStore {
             .fetch_one(self.pool())
             .await
             .map_err(internal)?;
-        (0..14)
+        (0..zothuis_domain::figures::facts::STAMP_LEN)
             // PostgreSQL sums bigints as numeric: the SQL casts back.
             .map(|i| r.try_get::<i64, _>(i).map_err(internal))
             .collect()
@@ -644,7 +687,8 @@ impl FigureStore for DbStore {
         upto: &[i64],
         builder: &mut FactsBuilder,
     ) -> DomainResult<Vec<i64>> {
-        if since.len() < 10 || upto.len() < 10 {
+        use zothuis_domain::figures::facts::{STAMP_APPENDED, STAMP_WHOLE};
+        if since.len() < STAMP_APPENDED || upto.len() < STAMP_APPENDED {
             return Err(DomainError::Internal("onvolledige stempel".into()));
         }
         // Entries, transitions, stays, stay versions, registration versions,
@@ -708,8 +752,8 @@ impl FigureStore for DbStore {
             feed(builder, json, nominations)?;
         }
         // Rows without a client (capacity, Pact agreements,
-        // zorgcoördinatie), read whole.
-        if [4, 7, 8, 9].iter().any(|i| since[*i] != upto[*i]) {
+        // zorgcoördinatie, HOV), read whole.
+        if STAMP_WHOLE.iter().any(|i| since[*i] != upto[*i]) {
             whole_reads(self, known_at, builder).await?;
         }
         Ok(persons)

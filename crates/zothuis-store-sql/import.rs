@@ -1,15 +1,79 @@
 //! A validated import, written in one transaction.
 
-use crate::{DbStore, append_audit_tx};
+use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use zothuis_domain::DomainResult;
 use zothuis_domain::access::{ApplicationData, DecisionRecord};
-use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::clients::AddressData;
-use zothuis_domain::import::plan::ImportBatch;
+use zothuis_domain::import::plan::{ImportAudit, ImportBatch};
+use zothuis_domain::import::registers::{ImportTrajectory, RegisterBatch};
 use zothuis_domain::store::{ImportStore, NewStay};
 use zothuis_domain::waitlist::TransitionData;
+
+type Tx = sqlx::Transaction<'static, crate::Db>;
+
+/// The registers of an import, each record with its audit row; inside the
+/// import's transaction.
+async fn insert_registers(
+    tx: &mut Tx,
+    r: &RegisterBatch,
+    audit: &ImportAudit,
+    at: DateTime<Utc>,
+    by: &str,
+) -> DomainResult<()> {
+    let base = &audit.per_record;
+    for q in &r.quotas {
+        let id = crate::outflow::insert_quota(tx, q.region_id, &q.data, at, by).await?;
+        append_audit_tx(tx, q.audit(base), Some(id.to_string())).await?;
+    }
+    for t in &r.tenancies {
+        let id: i64 = sqlx::query_scalar(
+            "insert into hov_trajectories (region_id, created_at) values ($1, $2) returning id",
+        )
+        .bind(t.region_id)
+        .bind(at)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)?;
+        crate::tenancy::insert_version(tx, id, &t.facts, at, by).await?;
+        append_audit_tx(tx, t.audit(base), Some(id.to_string())).await?;
+    }
+    for p in &r.outreach {
+        let person_id: i64 = sqlx::query_scalar(
+            "insert into outreach_persons (region_id, created_at) values ($1, $2) returning id",
+        )
+        .bind(p.region_id)
+        .bind(at)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)?;
+        for (n, trajectory) in p.trajectories.iter().enumerate() {
+            let id: i64 = sqlx::query_scalar(
+                "insert into outreach_trajectories (person_id, region_id, created_at)
+                 values ($1, $2, $3) returning id",
+            )
+            .bind(person_id)
+            .bind(p.region_id)
+            .bind(at)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(internal)?;
+            crate::outreach::insert_version(tx, id, &trajectory.facts, at, by).await?;
+            append_audit_tx(tx, trajectory.audit(base, n > 0), Some(id.to_string())).await?;
+            for report in &trajectory.reports {
+                let created = crate::outreach::insert_report(tx, id, report, at, by).await?;
+                append_audit_tx(
+                    tx,
+                    ImportTrajectory::report_audit(base, id, report),
+                    Some(created.id.to_string()),
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
 
 #[async_trait]
 impl ImportStore for DbStore {
@@ -19,8 +83,7 @@ impl ImportStore for DbStore {
         at: DateTime<Utc>,
         recorded_by: &str,
         grant_to: Option<i64>,
-        per_client: AuditDraft,
-        summary: AuditDraft,
+        audit: ImportAudit,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> DomainResult<Vec<i64>> {
         let mut w = self.begin_write().await?;
@@ -112,13 +175,14 @@ impl ImportStore for DbStore {
                     crate::waitlist::insert_transition(&mut w.tx, &data, at, recorded_by).await?;
                 }
             }
-            let mut audit = per_client.clone();
-            audit.client_id = Some(client.id);
-            append_audit_tx(&mut w.tx, audit, Some(client.id.to_string())).await?;
+            let mut row = audit.per_client.clone();
+            row.client_id = Some(client.id);
+            append_audit_tx(&mut w.tx, row, Some(client.id.to_string())).await?;
             ids.push(client.id);
             progress(n + 1);
         }
-        append_audit_tx(&mut w.tx, summary, None).await?;
+        insert_registers(&mut w.tx, &batch.registers, &audit, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit.summary, None).await?;
         w.commit().await?;
         Ok(ids)
     }

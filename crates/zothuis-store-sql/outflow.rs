@@ -66,7 +66,7 @@ fn nomination(r: &DbRow) -> DomainResult<Nomination> {
             stay_id: r.try_get("stay_id").map_err(internal)?,
             nominated_on: r.try_get("nominated_on").map_err(internal)?,
             municipality: code(r, "municipality_code")?.ok_or_else(|| bad("gemeente ontbreekt"))?,
-            corporation: r.try_get("corporation").map_err(internal)?,
+            corporation_id: r.try_get("corporation_id").map_err(internal)?,
             address_municipality: code(r, "address_municipality")?,
             key_on: r.try_get("key_on").map_err(internal)?,
             withdrawn_on: r.try_get("withdrawn_on").map_err(internal)?,
@@ -85,7 +85,7 @@ fn nomination(r: &DbRow) -> DomainResult<Nomination> {
 }
 
 const COLUMNS: &str = "n.id, n.client_id, n.region_id, n.created_at, v.id as version_id, v.route,
-    v.leaves, v.stay_id, v.nominated_on, v.municipality_code, v.corporation,
+    v.leaves, v.stay_id, v.nominated_on, v.municipality_code, v.corporation_id,
     v.address_municipality, v.key_on, v.withdrawn_on, v.withdrawal_reason,
     v.aftercare_provider_id, v.aftercare_from, v.aftercare_until, v.housing, v.housing_on,
     v.note, v.recorded_at, v.recorded_by";
@@ -111,7 +111,7 @@ async fn insert_version(
     let gm = |m: &Option<GemeenteCode>| m.as_ref().map(|m| m.as_str().to_string());
     sqlx::query(
         "insert into outflow_nomination_versions (nomination_id, route, leaves, stay_id,
-            nominated_on, municipality_code, corporation, address_municipality, key_on,
+            nominated_on, municipality_code, corporation_id, address_municipality, key_on,
             withdrawn_on, withdrawal_reason, aftercare_provider_id, aftercare_from,
             aftercare_until, housing, housing_on, note, recorded_at, recorded_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
@@ -123,7 +123,7 @@ async fn insert_version(
     .bind(f.stay_id)
     .bind(f.nominated_on)
     .bind(f.municipality.as_str())
-    .bind(&f.corporation)
+    .bind(f.corporation_id)
     .bind(gm(&f.address_municipality))
     .bind(f.key_on)
     .bind(f.withdrawn_on)
@@ -147,6 +147,32 @@ async fn insert_version(
     nomination(&row)
 }
 
+/// Writes an agreement; a later one for the same municipality and year
+/// replaces the earlier one from its recording (`quotas_as_known`).
+pub(crate) async fn insert_quota(
+    tx: &mut sqlx::Transaction<'static, crate::Db>,
+    region_id: i64,
+    data: &QuotaData,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<i64> {
+    sqlx::query_scalar(
+        "insert into outflow_quotas (region_id, municipality_code, year, homes, note,
+            recorded_at, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(region_id)
+    .bind(data.municipality.as_str())
+    .bind(i64::from(data.year))
+    .bind(i64::from(data.homes))
+    .bind(&data.note)
+    .bind(at)
+    .bind(recorded_by)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)
+}
+
 #[async_trait]
 impl OutflowStore for DbStore {
     async fn add_quota(
@@ -158,21 +184,7 @@ impl OutflowStore for DbStore {
         audit: AuditDraft,
     ) -> DomainResult<Quota> {
         let mut w = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "insert into outflow_quotas (region_id, municipality_code, year, homes, note,
-                recorded_at, recorded_by)
-             values ($1, $2, $3, $4, $5, $6, $7) returning id",
-        )
-        .bind(region_id)
-        .bind(data.municipality.as_str())
-        .bind(i64::from(data.year))
-        .bind(i64::from(data.homes))
-        .bind(&data.note)
-        .bind(at)
-        .bind(recorded_by)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(internal)?;
+        let id = insert_quota(&mut w.tx, region_id, data, at, recorded_by).await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {QUOTA_COLUMNS} from outflow_quotas where id = $1"
         )))

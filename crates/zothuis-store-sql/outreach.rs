@@ -40,8 +40,22 @@ fn trajectory(r: &DbRow) -> DomainResult<Trajectory> {
     })
 }
 
+/// A melding, with its retraction when the row was read with
+/// `RETRACTION_COLUMNS` (a melding just inserted has none).
 fn report(r: &DbRow) -> DomainResult<OutreachReport> {
     let source: String = r.try_get("source").map_err(internal)?;
+    let reason: Option<String> = match r.try_get("retraction_reason") {
+        Err(sqlx::Error::ColumnNotFound(_)) => None,
+        other => other.map_err(internal)?,
+    };
+    let retracted = match reason {
+        Some(reason) => Some(Retraction {
+            reason,
+            recorded_at: r.try_get("retracted_at").map_err(internal)?,
+            recorded_by: r.try_get("retracted_by").map_err(internal)?,
+        }),
+        None => None,
+    };
     Ok(OutreachReport {
         id: r.try_get("id").map_err(internal)?,
         trajectory_id: r.try_get("trajectory_id").map_err(internal)?,
@@ -49,8 +63,15 @@ fn report(r: &DbRow) -> DomainResult<OutreachReport> {
         source: ReportSource::parse(&source).map_err(bad)?,
         recorded_at: r.try_get("recorded_at").map_err(internal)?,
         recorded_by: r.try_get("recorded_by").map_err(internal)?,
+        retracted,
     })
 }
+
+/// Meldingen (`r`) with their retraction (`x`), left-joined.
+const RETRACTED_SQL: &str = "select r.id, r.trajectory_id, r.reported_on, r.source, r.recorded_at,
+    r.recorded_by, x.reason as retraction_reason, x.recorded_at as retracted_at,
+    x.recorded_by as retracted_by
+    from outreach_reports r left join outreach_report_retractions x on x.report_id = r.id";
 
 const COLUMNS: &str = "t.id, t.person_id, t.region_id, t.created_at, v.id as version_id,
     v.municipality_code, v.person, v.started_on, v.closed_on, v.outcome, v.note, v.recorded_at,
@@ -69,7 +90,7 @@ fn versions_sql(order: &str) -> String {
 
 type Tx = sqlx::Transaction<'static, crate::Db>;
 
-async fn insert_version(
+pub(crate) async fn insert_version(
     tx: &mut Tx,
     trajectory_id: i64,
     f: &TrajectoryFacts,
@@ -101,7 +122,7 @@ async fn insert_version(
     trajectory(&row)
 }
 
-async fn insert_report(
+pub(crate) async fn insert_report(
     tx: &mut Tx,
     trajectory_id: i64,
     data: &ReportData,
@@ -263,12 +284,61 @@ impl OutreachStore for DbStore {
 
     async fn outreach_reports(&self, trajectory_id: i64) -> DomainResult<Vec<OutreachReport>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select {REPORT_COLUMNS} from outreach_reports where trajectory_id = $1 order by id"
+            "{RETRACTED_SQL} where r.trajectory_id = $1 order by r.id"
         )))
         .bind(trajectory_id)
         .fetch_all(self.pool())
         .await
         .map_err(internal)?;
         rows.iter().map(report).collect()
+    }
+
+    async fn retract_outreach_report(
+        &self,
+        report_id: i64,
+        reason: &str,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<OutreachReport> {
+        let mut w = self.begin_write().await?;
+        let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{RETRACTED_SQL} where r.id = $1"
+        )))
+        .bind(report_id)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        let Some(found) = found else {
+            return Err(DomainError::NotFound(
+                "Deze melding bestaat niet (meer)".into(),
+            ));
+        };
+        if report(&found)?.retracted.is_some() {
+            return Err(DomainError::Conflict(
+                "Deze melding is al ingetrokken.".into(),
+            ));
+        }
+        sqlx::query(
+            "insert into outreach_report_retractions (report_id, reason, recorded_at, recorded_by)
+             values ($1, $2, $3, $4)",
+        )
+        .bind(report_id)
+        .bind(reason)
+        .bind(at)
+        .bind(recorded_by)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{RETRACTED_SQL} where r.id = $1"
+        )))
+        .bind(report_id)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        report(&row)
     }
 }

@@ -55,6 +55,17 @@ fn provider(r: &DbRow) -> DomainResult<Provider> {
     })
 }
 
+fn corporation(r: &DbRow) -> DomainResult<Corporation> {
+    Ok(Corporation {
+        id: get(r, "id")?,
+        region_id: get(r, "region_id")?,
+        name: get(r, "name")?,
+        version: get(r, "version")?,
+    })
+}
+
+const CORPORATION_EXISTS: &str = "Er bestaat al een corporatie met deze naam in deze regio.";
+
 fn product(r: &DbRow) -> DomainResult<Product> {
     let category: String = get(r, "category")?;
     let kind: String = get(r, "kind")?;
@@ -459,6 +470,96 @@ impl ReferenceStore for DbStore {
             id,
             expected_version,
             "Deze aanbieder",
+            audit,
+        )
+        .await
+    }
+
+    async fn list_corporations(&self, region_id: Option<i64>) -> DomainResult<Vec<Corporation>> {
+        let rows = sqlx::query(
+            "select id, region_id, name, version from corporations
+              where $1 is null or region_id = $1 order by name, id",
+        )
+        .bind(region_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter().map(corporation).collect()
+    }
+
+    async fn get_corporation(&self, id: i64) -> DomainResult<Option<Corporation>> {
+        let row =
+            sqlx::query("select id, region_id, name, version from corporations where id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(internal)?;
+        row.as_ref().map(corporation).transpose()
+    }
+
+    async fn create_corporation(
+        &self,
+        data: &CorporationData,
+        audit: AuditDraft,
+    ) -> DomainResult<Corporation> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "insert into corporations (region_id, name) values ($1, $2)
+             returning id, region_id, name, version",
+        )
+        .bind(data.region_id)
+        .bind(data.name.as_str())
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, CORPORATION_EXISTS))?;
+        let created = corporation(&row)?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
+
+    async fn update_corporation(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &CorporationData,
+        audit: AuditDraft,
+    ) -> DomainResult<Corporation> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "update corporations set region_id = $1, name = $2, version = version + 1
+             where id = $3 and version = $4
+             returning id, region_id, name, version",
+        )
+        .bind(data.region_id)
+        .bind(data.name.as_str())
+        .bind(id)
+        .bind(expected_version)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, CORPORATION_EXISTS))?;
+        let Some(row) = row else {
+            let found = exists(&mut w.tx, "select 1 from corporations where id = $1", id).await?;
+            return Err(stale_or_missing(found, "Deze corporatie"));
+        };
+        let updated = corporation(&row)?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        Ok(updated)
+    }
+
+    async fn delete_corporation(
+        &self,
+        id: i64,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()> {
+        self.delete_versioned(
+            "delete from corporations where id = $1 and version = $2",
+            "select 1 from corporations where id = $1",
+            id,
+            expected_version,
+            "Deze corporatie",
             audit,
         )
         .await

@@ -195,12 +195,27 @@ let nomination = "";
   await check(page, "afspraak vastgelegd");
   await visit(page, "/uitstroom", "uitstroom wachtlijstbeheerder");
   await visit(page, nomination, "voordracht wachtlijstbeheerder");
-  await page.fill("#veld-corporatie", "Dudok Wonen");
+  await selectByLabel(page, "#veld-corporatieId", /Dudok Wonen/);
   await page.selectOption("#veld-adresgemeente", "GM0402");
   await page.fill("#veld-sleuteldatum", today);
   await submitForm(page, "wijzigen");
   expectUrl(page, /\/uitstroom\/\d+\?melding=opgeslagen$/, "toewijzing vastleggen");
   await check(page, "toewijzing vastgelegd");
+  await context.close();
+}
+
+// A corporation's staff see the candidates offered to their corporation,
+// without care data, and nothing else.
+{
+  const { context, page } = await login("corporatie.gooi");
+  await check(page, "overzicht corporatie");
+  await visit(page, "/corporatie", "voordrachten aan corporatie");
+  const first = await page.$("main table a[href^='/corporatie/']");
+  if (first) {
+    await visit(page, await first.getAttribute("href"), "voordracht voor corporatie");
+  } else {
+    failures.push("voordrachten aan corporatie: geen voordracht in de demo");
+  }
   await context.close();
 }
 
@@ -255,6 +270,36 @@ let nomination = "";
   await check(page, "traject afgesloten");
   await visit(page, "/zorgcoordinatie?open=ja", "open trajecten");
   await visit(page, "/cijfers", "cijfers zorgcoordinatie");
+  await context.close();
+}
+
+// The consultant records a trajectory of Huren Onder Voorwaarden and ends it
+// with its result; the supporting provider finds it in its own list.
+{
+  const { context, page } = await login("consulent.huizen");
+  await visit(page, "/hov", "huren onder voorwaarden");
+  await visit(page, "/hov/nieuw", "nieuw hov-traject");
+  await submit(page);
+  await check(page, "hov-traject met fouten");
+  await page.fill("#veld-huurder", "M.T.");
+  await page.fill("#veld-corporatie", "Het Gooi en Omstreken");
+  await selectByLabel(page, "#veld-aanbiederId", /Kwintes/);
+  await page.selectOption("#veld-aanleiding", "huurachterstand");
+  await page.fill("#veld-startdatum", today);
+  await submit(page);
+  expectUrl(page, /\/hov\/\d+\?melding=hov-vastgelegd$/, "hov-traject vastleggen");
+  await check(page, "hov-traject vastgelegd");
+  await page.fill("#veld-einddatum", today);
+  await page.selectOption("#veld-eindresultaat", "huur-op-naam");
+  await submitForm(page, "wijzigen");
+  expectUrl(page, /\/hov\/\d+\?melding=opgeslagen$/, "hov-traject beeindigen");
+  await check(page, "hov-traject beeindigd");
+  await visit(page, "/hov?lopend=ja", "lopende hov-trajecten");
+  await context.close();
+}
+{
+  const { context, page } = await login("aanbieder.kwintes");
+  await visit(page, "/hov", "huren onder voorwaarden aanbieder");
   await context.close();
 }
 

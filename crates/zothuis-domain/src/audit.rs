@@ -104,6 +104,10 @@ pub enum ObjectType {
     Zorgcoordinatie,
     /// A melding within a trajectory of zorgcoördinatie.
     MeldingZorgcoordinatie,
+    /// A trajectory of Huren Onder Voorwaarden.
+    HovTraject,
+    /// A housing corporation of the Pact voor uitstroom.
+    Corporatie,
 }
 
 impl ObjectType {
@@ -141,6 +145,8 @@ impl ObjectType {
             ObjectType::PactAfspraak => "pact-afspraak",
             ObjectType::Zorgcoordinatie => "zorgcoordinatie",
             ObjectType::MeldingZorgcoordinatie => "melding-zorgcoordinatie",
+            ObjectType::HovTraject => "hov-traject",
+            ObjectType::Corporatie => "corporatie",
         }
     }
 }

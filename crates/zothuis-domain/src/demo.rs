@@ -17,7 +17,10 @@ pub struct DemoLogin {
     pub password: String,
 }
 
+mod detention;
+mod onder_de_pannen;
 mod outreach;
+mod tenancy;
 
 struct RegionSpec {
     /// (regime, from): how the region determines the responsible municipality.
@@ -26,6 +29,8 @@ struct RegionSpec {
     name: &'static str,
     centrum: &'static str,
     municipalities: &'static [(&'static str, &'static str)],
+    /// The housing corporations of its Pact voor uitstroom.
+    corporations: &'static [&'static str],
 }
 
 // CBS gemeentecodes (Gemeentelijke indeling 2024).
@@ -44,6 +49,7 @@ const REGIONS: [RegionSpec; 2] = [
             ("GM0417", "Laren"),
             ("GM1696", "Wijdemeren"),
         ],
+        corporations: &["Woningstichting Het Gooi en Omstreken", "Dudok Wonen"],
     },
     RegionSpec {
         // Zuid-Kennemerland: woonadres for new clients since 2025-01-01.
@@ -64,11 +70,12 @@ const REGIONS: [RegionSpec; 2] = [
             ("GM0396", "Heemskerk"),
             ("GM0394", "Haarlemmermeer"),
         ],
+        corporations: &["Pré Wonen", "Elan Wonen"],
     },
 ];
 
 // (code, name, iWmo category, kind, tariff unit)
-const PRODUCTS: [(&str, &str, &str, &str, &str); 10] = [
+const PRODUCTS: [(&str, &str, &str, &str, &str); 11] = [
     (
         "BW-INT",
         "Beschermd wonen intramuraal",
@@ -97,14 +104,18 @@ const PRODUCTS: [(&str, &str, &str, &str, &str); 10] = [
     ("SKAEVE", "Skaeve Huse", "18", "woonvoorziening", "per-dag"),
     ("HF", "Housing First", "18", "woonvoorziening", "per-maand"),
     ("PAUZE", "Pauzeplek", "18", "kortdurend", "per-dag"),
+    // A room with a host household for at most a year (Velsen 6.4: the
+    // pilot Onder de Pannen in Kennemerland).
+    ("ODP", "Onder de Pannen", "18", "kortdurend", "per-maand"),
 ];
 
-const PROVIDERS: [&str; 5] = [
+const PROVIDERS: [&str; 6] = [
     "Kwintes",
     "Leger des Heils",
     "Blijf Groep",
     "RIBW Kennemerland Amstelland Meerlanden",
     "Kennemerhart",
+    "De Regenboog Groep",
 ];
 
 struct LocationSpec {
@@ -121,7 +132,7 @@ struct LocationSpec {
 }
 
 // Addresses are invented.
-const LOCATIONS: [LocationSpec; 11] = [
+const LOCATIONS: [LocationSpec; 12] = [
     LocationSpec {
         provider: "Kwintes",
         municipality: "GM0402",
@@ -226,6 +237,16 @@ const LOCATIONS: [LocationSpec; 11] = [
         address: "Rustlaan 2, Heemskerk",
         secret: false,
         capacity: &[("PAUZE", 2, "2024-01-01")],
+        at_home: &[],
+    },
+    // The rooms offered by host households; their addresses are private.
+    LocationSpec {
+        provider: "De Regenboog Groep",
+        municipality: "GM0392",
+        name: "Onder de Pannen Kennemerland",
+        address: "Bij gastgezinnen in de regio",
+        secret: true,
+        capacity: &[("ODP", 12, "2022-01-01"), ("ODP", 16, "2024-01-01")],
         at_home: &[],
     },
 ];
@@ -387,6 +408,28 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
                 .await?;
         }
     }
+    let mut corporations = std::collections::HashMap::new();
+    for spec in &REGIONS {
+        let region = services.store.find_region_by_code(spec.code).await?;
+        for name in spec.corporations {
+            let c = services
+                .create_corporation(
+                    &ctx,
+                    &CorporationInput {
+                        name: (*name).into(),
+                        region_id: region.as_ref().map(|r| r.id),
+                    },
+                )
+                .await?;
+            corporations.insert(*name, c.id);
+        }
+    }
+    let corporation = |name: &str| {
+        format!(
+            "corporatie:{}",
+            corporations.get(name).copied().unwrap_or_default()
+        )
+    };
     let kwintes = providers.get("Kwintes").copied().unwrap_or_default();
     let ribw = providers
         .get("RIBW Kennemerland Amstelland Meerlanden")
@@ -489,6 +532,18 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
             "zorgcoordinator",
             "regio:ZKIH".into(),
         ),
+        (
+            "corporatie.gooi",
+            "Woonconsulent Het Gooi en Omstreken",
+            "corporatie",
+            corporation("Woningstichting Het Gooi en Omstreken"),
+        ),
+        (
+            "corporatie.prewonen",
+            "Woonconsulent Pré Wonen",
+            "corporatie",
+            corporation("Pré Wonen"),
+        ),
     ];
     let mut logins = Vec::new();
     for (username, display, role, scope) in accounts {
@@ -577,6 +632,12 @@ const FAMILY: [&str; 24] = [
     "Willems",
     "Hoekstra",
 ];
+
+/// Where the demo's BSN counters start: the population from 0, Onder de
+/// Pannen and detention each in a range of their own, all below 50,000 (the
+/// tests write their own clients from 999950000 on).
+const ONDER_DE_PANNEN_BSNS: u32 = 20_000;
+const DETENTION_BSNS: u32 = 30_000;
 
 /// The next BSN from the test range (starting with 9999) that passes the elfproef.
 fn next_test_bsn(counter: &mut u32) -> String {
@@ -1159,6 +1220,9 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
     load_access_points(services, start, today).await?;
     load_outflow(services, start, today).await?;
     outreach::load(services, start, today).await?;
+    tenancy::load(services, start, today).await?;
+    created += onder_de_pannen::load(services, start, today).await?;
+    created += detention::load(services, start, today).await?;
     Ok(created)
 }
 
@@ -1179,12 +1243,6 @@ async fn load_outflow(
     use crate::outflow::{NominationInput, QuotaInput};
     use crate::store::{ClientLink, Clients};
     use chrono::{Datelike, Duration, Months};
-    const CORPORATIONS: [&str; 4] = [
-        "Woningstichting Het Gooi en Omstreken",
-        "Dudok Wonen",
-        "Pré Wonen",
-        "Elan Wonen",
-    ];
     let mut dice = Dice(0x9ac7_2022_0075_7e00);
     let products = services.store.list_products().await?;
     let leaves_of = |product_id: i64| {
@@ -1205,6 +1263,13 @@ async fn load_outflow(
             continue;
         };
         let manager = acting(Role::Wachtlijstbeheerder, Scope::Regio(region.id));
+        let corporations: Vec<String> = services
+            .store
+            .list_corporations(Some(region.id))
+            .await?
+            .into_iter()
+            .map(|c| c.id.to_string())
+            .collect();
         for year in start.year()..=today.year() {
             for (code, _) in spec.municipalities {
                 let homes = if *code == spec.centrum {
@@ -1299,7 +1364,7 @@ async fn load_outflow(
                     };
                     let aftercare_until = after(24).filter(|d| *d <= today);
                     NominationInput {
-                        corporation: Some((*dice.pick(&CORPORATIONS)).into()),
+                        corporation_id: Some(dice.pick(&corporations).clone()),
                         address_municipality: Some(home),
                         key_on: Some(end.to_string()),
                         aftercare_provider: Some(v.provider_id.to_string()),
@@ -1326,6 +1391,15 @@ async fn load_outflow(
                             ),
                             withdrawal_reason: Some(
                                 (*dice.pick(&["niet-bemiddelbaar", "woning-geweigerd"])).into(),
+                            ),
+                            ..base(nominated_on)
+                        }
+                    } else if h.id % 3 == 0 && !corporations.is_empty() {
+                        // Offered to a corporation, waiting for a home
+                        // (fixed per stay, so the dice stay as they were).
+                        NominationInput {
+                            corporation_id: Some(
+                                corporations[h.id as usize % corporations.len()].clone(),
                             ),
                             ..base(nominated_on)
                         }

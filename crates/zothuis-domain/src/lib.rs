@@ -40,6 +40,7 @@ pub mod reference;
 pub mod service;
 pub mod shelter;
 pub mod store;
+pub mod tenancy;
 pub mod waitlist;
 
 pub use dates::Datum;

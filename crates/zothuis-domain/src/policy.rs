@@ -2,6 +2,7 @@
 //! API ask this one function; templates only hide what it already forbids.
 
 use crate::admin::{Actor, Role, Scope};
+use crate::import::TableKind;
 use crate::reference::GemeenteCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,10 @@ pub enum Action<'a> {
     /// Import clients and their history from spreadsheets (for the own
     /// region; the operator at the command line for any).
     ImportClients,
+    /// Import a table of this kind at all. The rows of a register are then
+    /// decided one by one with the register's own action (`ManageOutflow`,
+    /// `ManageTenancy`, `ManageOutreach`) for what each row names.
+    ImportTable(TableKind),
     /// Register at, and record outcomes for, the central access point for
     /// shelter of this region.
     ManageShelterAccess {
@@ -61,6 +66,16 @@ pub enum Action<'a> {
     /// this region.
     ManageOutreach {
         region_id: i64,
+    },
+    /// See the nominations for outflow addressed to this corporation.
+    ViewAddressedNominations {
+        corporation_id: i64,
+    },
+    /// Record and read a trajectory of Huren Onder Voorwaarden for a home in
+    /// `municipality`, supported by `provider`.
+    ManageTenancy {
+        municipality: &'a GemeenteCode,
+        provider: Option<i64>,
     },
 }
 
@@ -131,7 +146,7 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
             (crate::admin::ActorKind::System, _) => Allow,
             (_, Role::Beheerder) if !role.reads_personal_data() => Allow,
             (_, Role::Beheerder) => Deny(
-                "een API-token voor een rol die persoonsgegevens ziet (wachtlijstbeheerder, Wmo-consulent, aanbieder, toegangsmedewerker, zorgcoördinator) maakt alleen de operator aan, op de opdrachtregel met 'zothuis token create'",
+                "een API-token voor een rol die persoonsgegevens ziet (wachtlijstbeheerder, Wmo-consulent, aanbieder, toegangsmedewerker, zorgcoördinator, woningcorporatie) maakt alleen de operator aan, op de opdrachtregel met 'zothuis token create'",
             ),
             _ => Deny("alleen een beheerder beheert gebruikers en API-tokens"),
         },
@@ -204,12 +219,78 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
                 "alleen het team zorgcoördinatie van de regio ziet en registreert meldingen en trajecten",
             ),
         },
+        // A corporation's staff see the candidates offered to it: the
+        // Pact's matching needs who and where, not the care (AVG art. 5
+        // lid 1 c).
+        Action::ViewAddressedNominations { corporation_id } => match (&actor.role, &actor.scope) {
+            (Role::Corporatie, Scope::Corporatie(own)) if *own == corporation_id => Allow,
+            (Role::Corporatie, _) => Deny("deze voordracht is niet aan uw corporatie gericht"),
+            _ => Deny("alleen de corporatie ziet de voordrachten die aan haar zijn gericht"),
+        },
+        // The covenant partners of HOV (Gooi en Vechtstreek 2024, measure
+        // 22): the municipality keeps process control, so its Wmo
+        // consultants record the trajectories of homes in it; the provider
+        // giving the support records and reads the ones it supports. The
+        // corporation has no account; others see the figures.
+        Action::ManageTenancy {
+            municipality,
+            provider,
+        } => match (&actor.role, &actor.scope) {
+            (Role::WmoConsulent, Scope::Gemeente(own)) if own == municipality => Allow,
+            (Role::Aanbieder, Scope::Aanbieder(own)) if provider == Some(*own) => Allow,
+            (Role::WmoConsulent, _) => {
+                Deny("dit HOV-traject hoort bij een woning in een andere gemeente")
+            }
+            (Role::Aanbieder, _) => Deny("u begeleidt dit HOV-traject niet"),
+            _ => Deny(
+                "alleen de Wmo-consulent van de gemeente en de begeleidende aanbieder leggen HOV-trajecten vast",
+            ),
+        },
         Action::ImportClients => match (&actor.kind, &actor.role, &actor.scope) {
             (crate::admin::ActorKind::System, _, _) => Allow,
             (_, Role::Wachtlijstbeheerder, Scope::Regio(_)) => Allow,
             _ => Deny("alleen de wachtlijstbeheerder van de regio importeert cliënten"),
         },
+        // A register is imported by whoever keeps it on its screens, and by
+        // nobody else: the operator at the command line imports clients
+        // only, since the registers' actions do not let the system actor in
+        // either. The roles here are those their actions allow in some
+        // scope of their own.
+        Action::ImportTable(table) => match table {
+            TableKind::Clienten
+            | TableKind::Adressen
+            | TableKind::Beschikkingen
+            | TableKind::Wachtlijst
+            | TableKind::Verblijven => can(actor, Action::ImportClients),
+            TableKind::PactAfspraken => match (&actor.role, &actor.scope) {
+                (Role::Wachtlijstbeheerder, Scope::Regio(_)) => Allow,
+                _ => Deny("alleen de wachtlijstbeheerder van de regio importeert Pact-afspraken"),
+            },
+            TableKind::HovTrajecten => match (&actor.role, &actor.scope) {
+                (Role::WmoConsulent, Scope::Gemeente(_))
+                | (Role::Aanbieder, Scope::Aanbieder(_)) => Allow,
+                _ => Deny(
+                    "alleen de Wmo-consulent van de gemeente en de begeleidende aanbieder importeren HOV-trajecten",
+                ),
+            },
+            TableKind::ZorgcoordinatieTrajecten | TableKind::ZorgcoordinatieMeldingen => {
+                match (&actor.role, &actor.scope) {
+                    (Role::Zorgcoordinator, Scope::Regio(_)) => Allow,
+                    _ => Deny(
+                        "alleen het team zorgcoördinatie van de regio importeert zijn register",
+                    ),
+                }
+            }
+        },
     }
+}
+
+/// Whether the actor may import any table at all: who is offered the
+/// import page.
+pub fn may_import(actor: &Actor) -> bool {
+    TableKind::ALL
+        .into_iter()
+        .any(|t| can(actor, Action::ImportTable(t)).is_allowed())
 }
 
 /// Personal data is seen only by the roles that work with clients, each in its
@@ -266,7 +347,7 @@ impl Role {
     /// clients, and the outreach team, whose register holds people who are
     /// mostly not clients. Tokens for them are minted by the operator only.
     pub fn reads_personal_data(self) -> bool {
-        self.reads_client_data() || self == Role::Zorgcoordinator
+        self.reads_client_data() || matches!(self, Role::Zorgcoordinator | Role::Corporatie)
     }
 
     pub fn reads_client_data(self) -> bool {
@@ -420,9 +501,78 @@ mod tests {
         for other in [&manager, &provider, &policy] {
             assert!(!can(other, outreach(1)).is_allowed());
         }
+        let gooi = GemeenteCode::parse("GM0406").unwrap();
+        let elsewhere = GemeenteCode::parse("GM0402").unwrap();
+        let consultant = actor(Role::WmoConsulent, Scope::Gemeente(gooi.clone()));
+        let tenancy = |municipality, provider| Action::ManageTenancy {
+            municipality,
+            provider,
+        };
+        assert!(can(&consultant, tenancy(&gooi, None)).is_allowed());
+        assert!(!can(&consultant, tenancy(&elsewhere, Some(2))).is_allowed());
+        assert!(can(&provider, tenancy(&elsewhere, Some(2))).is_allowed());
+        assert!(!can(&provider, tenancy(&gooi, Some(3))).is_allowed());
+        assert!(!can(&provider, tenancy(&gooi, None)).is_allowed());
+        for other in [&manager, &team, &policy] {
+            assert!(!can(other, tenancy(&gooi, Some(2))).is_allowed());
+        }
+        // A corporation sees the nominations addressed to it, no client
+        // record and no figures.
+        let corporation = actor(Role::Corporatie, Scope::Corporatie(7));
+        let addressed = |corporation_id| Action::ViewAddressedNominations { corporation_id };
+        assert!(can(&corporation, addressed(7)).is_allowed());
+        assert!(!can(&corporation, addressed(8)).is_allowed());
+        for other in [&manager, &provider, &policy, &team] {
+            assert!(!can(other, addressed(7)).is_allowed());
+        }
+        assert!(!can(&corporation, outflow(1)).is_allowed());
+        assert!(!can(&corporation, nominate(&[])).is_allowed());
+        assert!(!Role::Corporatie.reads_client_data());
+        assert!(Role::Corporatie.reads_personal_data());
+        assert!(figure_view(&corporation).is_err());
         // The outreach team sees no client data, and figures as aggregates.
         assert!(!Role::Zorgcoordinator.reads_client_data());
         assert!(figure_view(&team).unwrap().suppressed);
+    }
+
+    #[test]
+    fn each_table_is_imported_by_the_keeper_of_its_register_only() {
+        use crate::admin::ActorKind;
+        let gooi = GemeenteCode::parse("GM0406").unwrap();
+        let manager = actor(Role::Wachtlijstbeheerder, Scope::Regio(1));
+        let consultant = actor(Role::WmoConsulent, Scope::Gemeente(gooi));
+        let provider = actor(Role::Aanbieder, Scope::Aanbieder(2));
+        let team = actor(Role::Zorgcoordinator, Scope::Regio(1));
+        let policy = actor(Role::Beleidsadviseur, Scope::Regio(1));
+        let operator = Actor::system("cli");
+        let may = |a: &Actor, t| can(a, Action::ImportTable(t)).is_allowed();
+        for t in TableKind::ALL {
+            let keepers: Vec<&Actor> =
+                [&manager, &consultant, &provider, &team, &policy, &operator]
+                    .into_iter()
+                    .filter(|a| may(a, t))
+                    .collect();
+            let expected: Vec<&Actor> = match t {
+                TableKind::PactAfspraken => vec![&manager],
+                TableKind::HovTrajecten => vec![&consultant, &provider],
+                TableKind::ZorgcoordinatieTrajecten | TableKind::ZorgcoordinatieMeldingen => {
+                    vec![&team]
+                }
+                _ => vec![&manager, &operator],
+            };
+            assert_eq!(keepers, expected, "{}", t.name());
+        }
+        // Whoever may import a register passes its own action in its own
+        // scope; the rows then decide what is theirs.
+        assert!(can(&manager, Action::ManageOutflow { region_id: 1 }).is_allowed());
+        assert!(can(&team, Action::ManageOutreach { region_id: 1 }).is_allowed());
+        assert!(!can(&operator, Action::ManageOutreach { region_id: 1 }).is_allowed());
+        assert_eq!(operator.kind, ActorKind::System);
+        for a in [&manager, &consultant, &provider, &team] {
+            assert!(may_import(a));
+        }
+        assert!(!may_import(&policy));
+        assert!(!may_import(&actor(Role::Fg, Scope::Regio(1))));
     }
 
     #[test]
@@ -460,14 +610,19 @@ pub struct FigureView {
 /// aggregates only.
 /// The technical administrator sees no care figures.
 pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
+    const NO_CARE_FIGURES: &str = "een woningcorporatie ziet geen zorgcijfers";
     let scope = match &actor.scope {
         Scope::Installatie => FigureScope::All,
         Scope::Regio(id) => FigureScope::Region(*id),
         Scope::Gemeente(code) => FigureScope::Municipality(code.clone()),
         Scope::Aanbieder(id) => FigureScope::Provider(*id),
+        Scope::Corporatie(_) => return Err(NO_CARE_FIGURES),
     };
     let suppressed = match actor.role {
         Role::Beheerder => return Err("een beheerder ziet geen zorgcijfers"),
+        // A corporation sees the nominations addressed to it, nothing of
+        // the care behind them.
+        Role::Corporatie => return Err(NO_CARE_FIGURES),
         Role::Wachtlijstbeheerder | Role::WmoConsulent | Role::Aanbieder => false,
         // The access point sees its own registrations, not the region's
         // other clients behind the figures: aggregates only, as policy roles.

@@ -11,12 +11,13 @@ use crate::audit::{AuditDraft, AuditRecord};
 use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayVersion};
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
-use crate::import::plan::ImportBatch;
+use crate::import::plan::{ImportAudit, ImportBatch};
 use crate::outflow::{Nomination, NominationFacts, Quota, QuotaData};
 use crate::outreach::{OutreachReport, ReportData, Trajectory, TrajectoryFacts};
 use crate::paging::{Page, PageRequest};
 use crate::reference::*;
 use crate::shelter::{Registration, RegistrationFacts};
+use crate::tenancy::{Tenancy, TenancyFacts};
 use crate::waitlist::review::{Review, ReviewOutcome};
 use crate::waitlist::{Entry, Transition, TransitionData};
 use async_trait::async_trait;
@@ -138,6 +139,28 @@ pub trait ReferenceStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<Provider>;
     async fn delete_provider(
+        &self,
+        id: i64,
+        expected_version: i64,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+
+    /// The corporations of a region (or all), by name.
+    async fn list_corporations(&self, region_id: Option<i64>) -> DomainResult<Vec<Corporation>>;
+    async fn get_corporation(&self, id: i64) -> DomainResult<Option<Corporation>>;
+    async fn create_corporation(
+        &self,
+        data: &CorporationData,
+        audit: AuditDraft,
+    ) -> DomainResult<Corporation>;
+    async fn update_corporation(
+        &self,
+        id: i64,
+        expected_version: i64,
+        data: &CorporationData,
+        audit: AuditDraft,
+    ) -> DomainResult<Corporation>;
+    async fn delete_corporation(
         &self,
         id: i64,
         expected_version: i64,
@@ -777,26 +800,87 @@ pub trait OutreachStore: Send + Sync {
         region_id: Option<i64>,
         known_at: DateTime<Utc>,
     ) -> DomainResult<Vec<Trajectory>>;
-    /// The meldingen of one trajectory, in recording order.
+    /// The meldingen of one trajectory, in recording order, with their
+    /// retraction if any.
     async fn outreach_reports(&self, trajectory_id: i64) -> DomainResult<Vec<OutreachReport>>;
+    /// Retracts a melding recorded in error, with its audit row; `NotFound`
+    /// for an unknown melding, `Conflict` for one already retracted.
+    async fn retract_outreach_report(
+        &self,
+        report_id: i64,
+        reason: &str,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<OutreachReport>;
+}
+
+/// Which trajectories of Huren Onder Voorwaarden a list holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tenancies {
+    All,
+    /// Those of a region.
+    Region(i64),
+    /// Those whose version in force names this municipality.
+    Municipality(crate::reference::GemeenteCode),
+    /// Those whose version in force names this provider for the support.
+    Provider(i64),
+}
+
+#[async_trait]
+pub trait TenancyStore: Send + Sync {
+    /// A new trajectory with its first version and its audit row, in one
+    /// transaction.
+    async fn create_tenancy(
+        &self,
+        region_id: i64,
+        facts: &TenancyFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Tenancy>;
+    /// A new version (a correction or the end); `expected_version` must
+    /// still be the latest, or nothing is written (`StaleVersion`).
+    async fn add_tenancy_version(
+        &self,
+        id: i64,
+        expected_version: i64,
+        facts: &TenancyFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Tenancy>;
+    /// Every version of one trajectory, in recording order; empty when
+    /// there is none.
+    async fn tenancy_versions(&self, id: i64) -> DomainResult<Vec<Tenancy>>;
+    /// The trajectories asked for, each as its latest version recorded by
+    /// `known_at` (those created later left out); by id.
+    async fn list_tenancies(
+        &self,
+        which: &Tenancies,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Vec<Tenancy>>;
 }
 
 #[async_trait]
 pub trait ImportStore: Send + Sync {
     /// Writes a validated import in one transaction: every client with its
     /// versions, addresses, applications, decisions (opening waiting-list
-    /// entries), transitions, screening outcomes and stays — or nothing. Each
-    /// client gets an audit row (from `per_client`, with its id) and the
-    /// import one more (`summary`). `progress` is called after each client.
-    #[allow(clippy::too_many_arguments)]
+    /// entries), transitions, screening outcomes and stays, and the
+    /// registers' Pact agreements, HOV trajectories and zorgcoördinatie
+    /// persons with their trajectories and meldingen — or nothing. Each
+    /// client gets an audit row (`audit.per_client`, with its id), each
+    /// register record one of its own (`ImportQuota::audit` and the like on
+    /// `audit.per_record`, with its id), and the import one more
+    /// (`audit.summary`). `progress` is called after each client. Returns
+    /// the ids of the clients.
     async fn import_batch(
         &self,
         batch: &ImportBatch,
         at: DateTime<Utc>,
         recorded_by: &str,
         grant_to: Option<i64>,
-        per_client: AuditDraft,
-        summary: AuditDraft,
+        audit: ImportAudit,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> DomainResult<Vec<i64>>;
 }
@@ -888,6 +972,7 @@ pub trait Store:
     + ShelterStore
     + OutflowStore
     + OutreachStore
+    + TenancyStore
     + ImportStore
     + FigureStore
     + PlanStore
@@ -906,6 +991,8 @@ impl<T> Store for T where
         + ShelterStore
         + OutflowStore
         + OutreachStore
+        + TenancyStore
+        + TenancyStore
         + ImportStore
         + FigureStore
         + PlanStore

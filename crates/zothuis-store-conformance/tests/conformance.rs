@@ -1969,6 +1969,121 @@ fn zothuis_import_files(files: &[(String, Vec<u8>)]) -> Vec<zothuis_domain::impo
     zothuis_import::read_files(files).unwrap()
 }
 
+/// The registers of the import (Pact, HOV, zorgcoördinatie), each by its
+/// keeper, are written whole: every record readable through its register's
+/// own reads, with an audit row of its own carrying its id.
+#[tokio::test]
+async fn an_import_of_the_registers_writes_every_record_with_its_audit_row() {
+    use zothuis_domain::admin::{Actor, ActorKind};
+    use zothuis_domain::store::Tenancies;
+    on_every_backend(false, |w| async move {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/import/voorbeeld-registers"
+        );
+        let read = |names: &[&str]| {
+            let files: Vec<(String, Vec<u8>)> = names
+                .iter()
+                .map(|n| (n.to_string(), std::fs::read(format!("{dir}/{n}")).unwrap()))
+                .collect();
+            zothuis_import_files(&files)
+        };
+        let gv = w.region("GV").await.id;
+        let ctx = |role, scope| RequestContext {
+            actor: Actor {
+                kind: ActorKind::User,
+                id: 1,
+                name: "importeur".into(),
+                role,
+                scope,
+            },
+            on_behalf_of: None,
+            origin: None,
+            request_id: "conformance".into(),
+        };
+        let s = w.store();
+        let (quotas, tenancies, trajectories) = (
+            s.quota_rows(Some(gv)).await.unwrap().len(),
+            s.list_tenancies(&Tenancies::Region(gv), w.now())
+                .await
+                .unwrap()
+                .len(),
+            s.list_trajectories(Some(gv), w.now()).await.unwrap().len(),
+        );
+        let audited = s.audit_batch(0, 1_000_000).await.unwrap().len();
+        for (who, names) in [
+            (
+                ctx(Role::Wachtlijstbeheerder, Scope::Regio(gv)),
+                vec!["pact-afspraken.csv"],
+            ),
+            (
+                ctx(Role::WmoConsulent, Scope::Gemeente(gm("GM0406"))),
+                vec!["hov-trajecten.csv"],
+            ),
+            (
+                ctx(Role::Zorgcoordinator, Scope::Regio(gv)),
+                vec![
+                    "zorgcoordinatie-trajecten.csv",
+                    "zorgcoordinatie-meldingen.csv",
+                ],
+            ),
+        ] {
+            let report = w
+                .services
+                .import(&who, &read(&names), &Default::default(), &|_, _| {})
+                .await
+                .unwrap();
+            assert!(report.applied, "{names:?}: {:?}", report.problems);
+        }
+        let now = w.now();
+        let new_quotas = s.quota_rows(Some(gv)).await.unwrap();
+        assert_eq!(new_quotas.len(), quotas + 4);
+        let last = new_quotas.last().unwrap();
+        assert_eq!(
+            (last.municipality.as_str(), last.year, last.homes),
+            ("GM1942", 2026, 9)
+        );
+        let hov = s.list_tenancies(&Tenancies::Region(gv), now).await.unwrap();
+        assert_eq!(hov.len(), tenancies + 3);
+        let ended = hov.iter().find(|t| t.facts.tenant == "M. de V.").unwrap();
+        assert_eq!(ended.facts.ended_on, Some(day("2025-01-15")));
+        assert_eq!(ended.facts.result.map(|r| r.code()), Some("huur-op-naam"));
+        let outreach = s.list_trajectories(Some(gv), now).await.unwrap();
+        assert_eq!(outreach.len(), trajectories + 3);
+        let imported: Vec<_> = outreach[trajectories..].to_vec();
+        assert_eq!(imported[0].person_id, imported[1].person_id);
+        assert_ne!(imported[0].person_id, imported[2].person_id);
+        let reports = s.outreach_reports(imported[0].id).await.unwrap();
+        assert_eq!(
+            reports.iter().map(|r| r.reported_on).collect::<Vec<_>>(),
+            [day("2025-03-05"), day("2025-03-20")]
+        );
+
+        let rows = s.audit_batch(0, 1_000_000).await.unwrap();
+        let new = &rows[audited..];
+        let count = |t: &str| new.iter().filter(|r| r.object_type == t).count();
+        assert_eq!(
+            (
+                count("pact-afspraak"),
+                count("hov-traject"),
+                count("zorgcoordinatie"),
+                count("melding-zorgcoordinatie"),
+                count("import"),
+            ),
+            (4, 3, 3, 5, 3)
+        );
+        let trajectory_row = new
+            .iter()
+            .find(|r| {
+                r.object_id.as_deref() == Some(&imported[0].id.to_string())
+                    && r.object_type == "zorgcoordinatie"
+            })
+            .unwrap();
+        assert!(!trajectory_row.details.contains("station"));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_figures_read_the_history_as_known_at_any_moment() {
     use zothuis_domain::figures::Facts;
@@ -2824,7 +2939,7 @@ async fn pact_agreements_and_nominations_keep_their_history() {
             stay_id: Some(stay.id),
             nominated_on: day("2026-01-05"),
             municipality: gm("GM0453"),
-            corporation: None,
+            corporation_id: None,
             address_municipality: None,
             key_on: None,
             withdrawn_on: None,
@@ -2855,7 +2970,7 @@ async fn pact_agreements_and_nominations_keep_their_history() {
         let created = w.now();
         w.clock.advance(Duration::hours(1));
         let housed = NominationFacts {
-            corporation: Some("Woonstichting De Kennemer".into()),
+            corporation_id: Some(s.list_corporations(None).await.unwrap()[0].id),
             address_municipality: Some(gm("GM0453")),
             key_on: Some(day("2026-05-01")),
             aftercare_provider: Some(provider),
@@ -3087,6 +3202,271 @@ async fn outreach_trajectories_keep_their_versions_and_meldingen() {
                 .is_empty()
         );
         assert_eq!(s.list_trajectories(None, start()).await.unwrap(), vec![]);
+    })
+    .await;
+}
+
+/// Huren Onder Voorwaarden: versions are kept and a stale one refused; a
+/// list reads each trajectory as known at a moment, for a region, for the
+/// municipality and for the provider its version in force names.
+#[tokio::test]
+async fn hov_trajectories_keep_their_versions() {
+    use zothuis_domain::store::Tenancies;
+    use zothuis_domain::tenancy::{TenancyFacts, TenancyReason, TenancyResult};
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let region = w.region("GV").await.id;
+        let provider = s.list_providers().await.unwrap()[0].id;
+        let facts = TenancyFacts {
+            municipality: gm("GM0406"),
+            tenant: "J.K.".into(),
+            corporation: "Woningstichting Voorbeeld".into(),
+            provider_id: None,
+            reason: TenancyReason::Huurachterstand,
+            started_on: day("2026-01-05"),
+            ended_on: None,
+            result: None,
+            note: None,
+        };
+        let created = s
+            .create_tenancy(
+                region,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::HovTraject),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (created.region_id, created.facts.clone()),
+            (region, facts.clone())
+        );
+        let then = w.now();
+        w.clock.advance(Duration::hours(1));
+        let ended = TenancyFacts {
+            municipality: gm("GM0402"),
+            provider_id: Some(provider),
+            ended_on: Some(day("2026-02-01")),
+            result: Some(TenancyResult::HuurOpNaam),
+            ..facts.clone()
+        };
+        let changed = s
+            .add_tenancy_version(
+                created.id,
+                created.version_id,
+                &ended,
+                w.now(),
+                "x",
+                w.created(ObjectType::HovTraject),
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.facts, ended);
+        assert!(is_stale(
+            s.add_tenancy_version(
+                created.id,
+                created.version_id,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::HovTraject)
+            )
+            .await
+        ));
+        assert_eq!(
+            s.tenancy_versions(created.id).await.unwrap(),
+            vec![created.clone(), changed.clone()]
+        );
+        assert!(s.tenancy_versions(i64::MAX).await.unwrap().is_empty());
+        let list =
+            |which: Tenancies, at| async move { s.list_tenancies(&which, at).await.unwrap() };
+        assert_eq!(
+            list(Tenancies::Region(region), then).await,
+            vec![created.clone()]
+        );
+        assert_eq!(list(Tenancies::All, w.now()).await, vec![changed.clone()]);
+        assert_eq!(list(Tenancies::All, start()).await, vec![]);
+        // By the version in force: Huizen then, Hilversum and the provider now.
+        assert_eq!(
+            list(Tenancies::Municipality(gm("GM0406")), then).await,
+            vec![created.clone()]
+        );
+        assert!(
+            list(Tenancies::Municipality(gm("GM0406")), w.now())
+                .await
+                .is_empty()
+        );
+        assert_eq!(
+            list(Tenancies::Municipality(gm("GM0402")), w.now()).await,
+            vec![changed.clone()]
+        );
+        assert!(list(Tenancies::Provider(provider), then).await.is_empty());
+        assert_eq!(
+            list(Tenancies::Provider(provider), w.now()).await,
+            vec![changed.clone()]
+        );
+        assert!(
+            list(Tenancies::Region(region + 1000), w.now())
+                .await
+                .is_empty()
+        );
+    })
+    .await;
+}
+
+/// Corporations of a region: created, renamed with the version checked,
+/// listed per region by name, unique by name within a region, deleted.
+#[tokio::test]
+async fn corporations_belong_to_a_region() {
+    use zothuis_domain::reference::CorporationData;
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let gv = w.region("GV").await.id;
+        let zkih = w.region("ZKIH").await.id;
+        let data = |name: &str, region_id| CorporationData {
+            name: zothuis_domain::reference::Name::parse(name).unwrap(),
+            region_id,
+        };
+        let before = s.list_corporations(Some(gv)).await.unwrap().len();
+        let made = s
+            .create_corporation(
+                &data("Woonstichting Voorbeeld", gv),
+                w.created(ObjectType::Corporatie),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (made.region_id, made.name.as_str()),
+            (gv, "Woonstichting Voorbeeld")
+        );
+        assert!(matches!(
+            s.create_corporation(
+                &data("Woonstichting Voorbeeld", gv),
+                w.created(ObjectType::Corporatie)
+            )
+            .await,
+            Err(DomainError::Conflict(_))
+        ));
+        // The same name in another region is another corporation.
+        s.create_corporation(
+            &data("Woonstichting Voorbeeld", zkih),
+            w.created(ObjectType::Corporatie),
+        )
+        .await
+        .unwrap();
+        let renamed = s
+            .update_corporation(
+                made.id,
+                made.version,
+                &data("Aa Wonen", gv),
+                w.created(ObjectType::Corporatie),
+            )
+            .await
+            .unwrap();
+        assert_eq!(renamed.version, made.version + 1);
+        assert!(is_stale(
+            s.update_corporation(
+                made.id,
+                made.version,
+                &data("Zz Wonen", gv),
+                w.created(ObjectType::Corporatie)
+            )
+            .await
+        ));
+        let listed = s.list_corporations(Some(gv)).await.unwrap();
+        assert_eq!(listed.len(), before + 1);
+        assert_eq!(listed[0], renamed, "by name");
+        assert_eq!(
+            s.get_corporation(made.id).await.unwrap(),
+            Some(renamed.clone())
+        );
+        s.delete_corporation(made.id, renamed.version, w.created(ObjectType::Corporatie))
+            .await
+            .unwrap();
+        assert_eq!(s.get_corporation(made.id).await.unwrap(), None);
+        assert!(s.list_corporations(None).await.unwrap().len() >= 2);
+    })
+    .await;
+}
+
+/// A melding recorded in error is retracted once, with its reason; the
+/// melding stays, marked, and the figures' stamp moves.
+#[tokio::test]
+async fn a_melding_is_retracted_once_and_kept() {
+    use zothuis_domain::outreach::{ReportData, ReportSource, TrajectoryFacts};
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let region = w.region("ZKIH").await.id;
+        let facts = TrajectoryFacts {
+            municipality: gm("GM0392"),
+            person: "vrouw, ca. 40".into(),
+            started_on: day("2026-01-05"),
+            closed_on: None,
+            outcome: None,
+            note: None,
+        };
+        let first = ReportData {
+            reported_on: day("2026-01-05"),
+            source: ReportSource::Buren,
+        };
+        let (opened, melding) = s
+            .create_trajectory(
+                None,
+                region,
+                &facts,
+                &first,
+                w.now(),
+                "x",
+                w.created(ObjectType::Zorgcoordinatie),
+            )
+            .await
+            .unwrap();
+        assert_eq!(melding.retracted, None);
+        let stamp = s.figure_stamp().await.unwrap();
+        w.clock.advance(Duration::hours(1));
+        let retracted = s
+            .retract_outreach_report(
+                melding.id,
+                "dubbel ingevoerd",
+                w.now(),
+                "y",
+                w.created(ObjectType::MeldingZorgcoordinatie),
+            )
+            .await
+            .unwrap();
+        let r = retracted.retracted.clone().unwrap();
+        assert_eq!(
+            (r.reason.as_str(), r.recorded_by.as_str(), r.recorded_at),
+            ("dubbel ingevoerd", "y", w.now())
+        );
+        assert_ne!(s.figure_stamp().await.unwrap(), stamp);
+        assert_eq!(
+            s.outreach_reports(opened.id).await.unwrap(),
+            vec![retracted]
+        );
+        assert!(matches!(
+            s.retract_outreach_report(
+                melding.id,
+                "nogmaals",
+                w.now(),
+                "y",
+                w.created(ObjectType::MeldingZorgcoordinatie)
+            )
+            .await,
+            Err(DomainError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.retract_outreach_report(
+                i64::MAX,
+                "onbekend",
+                w.now(),
+                "y",
+                w.created(ObjectType::MeldingZorgcoordinatie)
+            )
+            .await,
+            Err(DomainError::NotFound(_))
+        ));
     })
     .await;
 }

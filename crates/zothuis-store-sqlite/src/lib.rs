@@ -35,6 +35,8 @@ mod plans;
 mod reference;
 #[path = "../../zothuis-store-sql/shelter.rs"]
 mod shelter;
+#[path = "../../zothuis-store-sql/tenancy.rs"]
+mod tenancy;
 #[path = "../../zothuis-store-sql/waitlist.rs"]
 mod waitlist;
 

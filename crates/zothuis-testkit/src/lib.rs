@@ -333,6 +333,41 @@ pub fn assert_unique_ids(path: &str, html: &str) {
     assert_eq!(all.len(), unique.len(), "{path}: duplicate ids in {all:?}");
 }
 
+/// Every input, select and textarea has a label with its id.
+pub fn assert_labelled(path: &str, html: &str) {
+    for tag in ["<input", "<select", "<textarea"] {
+        for rest in html.split(tag).skip(1) {
+            let element = rest.split('>').next().unwrap();
+            if element.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = element
+                .split(" id=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or_else(|| panic!("{path}: {tag} without id: {element}"));
+            assert!(
+                html.contains(&format!("<label class=\"zt-label\" for=\"{id}\""))
+                    || html.contains(&format!("<label for=\"{id}\"")),
+                "{path}: no label for {id}"
+            );
+        }
+    }
+}
+
+/// The headings' levels in order never skip one (h1, then h2, …).
+pub fn assert_heading_order(path: &str, html: &str) {
+    let mut previous = 0;
+    for rest in html.split("<h").skip(1) {
+        let Some(level) = rest.chars().next().and_then(|c| c.to_digit(10)) else {
+            continue;
+        };
+        assert!(level <= previous + 1, "{path}: h{level} after h{previous}");
+        previous = level;
+    }
+    assert!(html.contains("<h1>"), "{path}: no h1");
+}
+
 /// The part of a page after a table's caption, up to the next caption.
 pub fn table_after<'a>(html: &'a str, caption: &str) -> &'a str {
     let start = html

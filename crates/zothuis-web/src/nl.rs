@@ -44,6 +44,8 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "voorgedragen" => "De cliënt is voorgedragen voor uitstroom.",
         "traject-geopend" => "De melding is vastgelegd en het traject is geopend.",
         "melding-toegevoegd" => "De melding is aan het traject toegevoegd.",
+        "melding-ingetrokken" => "De melding is ingetrokken; zij telt niet meer mee.",
+        "hov-vastgelegd" => "Het HOV-traject is vastgelegd.",
         "gepubliceerd" => {
             "De voortgangsrapportage is gepubliceerd. Tekst, peildatum en cijfers liggen nu vast."
         }

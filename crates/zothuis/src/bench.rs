@@ -185,7 +185,7 @@ const NOMINATION_VERSIONS: &[&str] = &[
     "stay_id",
     "nominated_on",
     "municipality_code",
-    "corporation",
+    "corporation_id",
     "address_municipality",
     "key_on",
     "aftercare_provider_id",
@@ -227,6 +227,21 @@ const OUTREACH_REPORTS: &[&str] = &[
     "recorded_by",
 ];
 
+const TENANCIES: &[&str] = &["id", "region_id", "created_at"];
+const TENANCY_VERSIONS: &[&str] = &[
+    "id",
+    "trajectory_id",
+    "municipality_code",
+    "tenant",
+    "corporation",
+    "reason",
+    "started_on",
+    "ended_on",
+    "result",
+    "recorded_at",
+    "recorded_by",
+];
+
 const T_CLIENTS: usize = 0;
 const T_APPLICATIONS: usize = 1;
 const T_DECISIONS: usize = 2;
@@ -243,6 +258,8 @@ const T_OUTREACH_PERSONS: usize = 12;
 const T_TRAJECTORIES: usize = 13;
 const T_TRAJECTORY_VERSIONS: usize = 14;
 const T_OUTREACH_REPORTS: usize = 15;
+const T_TENANCIES: usize = 16;
+const T_TENANCY_VERSIONS: usize = 17;
 
 impl Buffers {
     fn new() -> Buffers {
@@ -271,6 +288,8 @@ impl Buffers {
                 Vec::new(),
             ),
             ("outreach_reports", OUTREACH_REPORTS, Vec::new()),
+            ("hov_trajectories", TENANCIES, Vec::new()),
+            ("hov_trajectory_versions", TENANCY_VERSIONS, Vec::new()),
         ];
         Buffers {
             written: vec![0; tables.len()],
@@ -501,6 +520,12 @@ pub async fn generate(
         .bind(&codes[0])
         .execute(&mut *q)
         .await?;
+        // One housing corporation per region, with the region's id.
+        sqlx::query("insert into corporations (id, region_id, name) values ($1, $1, $2)")
+            .bind(region_id)
+            .bind(format!("Corporatie {}", r + 1))
+            .execute(&mut *q)
+            .await?;
         let mut weights = Vec::new();
         for (i, code) in codes.iter().enumerate() {
             sqlx::query("insert into municipalities (code, name, region_id) values ($1, $2, $3)")
@@ -917,6 +942,7 @@ pub async fn generate(
     progress(sizes.persons);
     outflow(&pool, &regions, sizes.last, &mut b).await?;
     outreach(&regions, sizes.first, sizes.last, &mut b);
+    tenancies(&regions, sizes.first, sizes.last, &mut b);
     b.flush(&pool).await?;
     sqlx::query("analyze").execute(&pool).await?;
     // Fold the write-ahead log into the database file, so that reading the
@@ -1028,7 +1054,7 @@ async fn outflow(
                 V::I(stay),
                 V::D(nominated),
                 V::T(municipality.clone()),
-                key.map_or(V::Null, |_| V::T("Corporatie".into())),
+                key.map_or(V::Null, |_| V::I(region)),
                 key.map_or(V::Null, |_| V::T(municipality.clone())),
                 key.map_or(V::Null, V::D),
                 key.map_or(V::Null, |_| V::I(provider)),
@@ -1141,6 +1167,57 @@ fn outreach(regions: &[Region], first: NaiveDate, last: NaiveDate, b: &mut Buffe
     }
 }
 
+/// Huren Onder Voorwaarden in every region, with dice of its own: about
+/// two trajectories a year per 1,000 of region weight (Gooi en Vechtstreek
+/// has 75–80 a year), lasting one to two and a half years, one in twenty
+/// ending in an eviction.
+fn tenancies(regions: &[Region], first: NaiveDate, last: NaiveDate, b: &mut Buffers) {
+    let mut dice = Dice(0x4e0e_0001_2016_2025);
+    let span = (last - first).num_days().max(1);
+    let mut id = 0i64;
+    for region in regions {
+        let weight: u64 = region.weights.iter().sum();
+        let count = (weight / 60).clamp(15, 250) * span as u64 / 365;
+        for _ in 0..count {
+            id += 1;
+            let started = first + Duration::days(dice.below(span as u64) as i64);
+            let created = at(started, &mut dice);
+            let municipality = region.municipalities[dice.weighted(&region.weights)].clone();
+            let end = started + Duration::days(365 + dice.below(540) as i64);
+            let ended = (end <= last).then_some(end);
+            let result = if dice.chance(5) {
+                "huisuitzetting"
+            } else {
+                "huur-op-naam"
+            };
+            b.push(T_TENANCIES, vec![V::I(id), V::I(region.id), V::S(created)]);
+            b.push(
+                T_TENANCY_VERSIONS,
+                vec![
+                    V::I(id),
+                    V::I(id),
+                    V::T(municipality),
+                    V::T("huurder".into()),
+                    V::T("corporatie".into()),
+                    V::T(
+                        if dice.chance(50) {
+                            "huurachterstand"
+                        } else {
+                            "overlast"
+                        }
+                        .into(),
+                    ),
+                    V::D(started),
+                    ended.map_or(V::Null, V::D),
+                    ended.map_or(V::Null, |_| V::T(result.into())),
+                    V::S(ended.map_or(created, |e| at(e, &mut dice))),
+                    V::T("bench-data".into()),
+                ],
+            );
+        }
+    }
+}
+
 /// Peak and current resident memory in MB (Linux `/proc`), for the report.
 fn memory() -> (f64, f64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -1207,6 +1284,7 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
             "outflow_quotas",
             "outreach_trajectories",
             "outreach_reports",
+            "hov_trajectories",
             "capacity",
             "locations",
             "municipalities",
@@ -1361,6 +1439,9 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
     // 2e. Zorgcoördinatie, by municipality, as the seed's table.
     let outreach_ids = zothuis_domain::figures::catalogue::OUTREACH;
     let (outreach_tables, outreach_time) = region_tables(&outreach_ids, Dimension::Gemeente)?;
+    // 2f. Huren Onder Voorwaarden, by municipality, as the HOV monitor.
+    let tenancy_ids = zothuis_domain::figures::catalogue::TENANCY;
+    let (tenancy_tables, tenancy_time) = region_tables(&tenancy_ids, Dimension::Gemeente)?;
 
     // 2b. One write, then the figures again: a correction of the latest
     // transition is applied to the projection in place (no rebuild). The
@@ -1545,6 +1626,12 @@ pub async fn run(data: &Path, out: &Path, rounds: usize) -> Result<()> {
         outreach_ids.len(),
         region_ids.len(),
         outreach_time * 1000.0
+    ));
+    report.push(format!(
+        "| Huren Onder Voorwaarden: {} indicators × {} regions, last year (peildatum: its last day), by municipality ({tenancy_tables} tables, one thread) | {:.0} ms | ≤ 1 s |",
+        tenancy_ids.len(),
+        region_ids.len(),
+        tenancy_time * 1000.0
     ));
     report.push(format!("| peak memory after loading the projection | {peak_after_load:.0} MB (resident {rss_after_load:.0} MB) | ≤ 200 MB |"));
     report.push(format!(

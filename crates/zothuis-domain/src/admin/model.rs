@@ -21,10 +21,14 @@ pub enum Role {
     /// the GGD's Vangnet en Advies): meldingen and trajectories of people
     /// who do not find care themselves (`outreach`).
     Zorgcoordinator,
+    /// Staff of a housing corporation in the Pact voor uitstroom: see the
+    /// nominations addressed to their corporation (who, where a home is
+    /// sought, the allocation) and nothing of the care (`outflow`).
+    Corporatie,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Beheerder,
         Role::Wachtlijstbeheerder,
         Role::WmoConsulent,
@@ -34,6 +38,7 @@ impl Role {
         Role::Fg,
         Role::Toegangsmedewerker,
         Role::Zorgcoordinator,
+        Role::Corporatie,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +52,7 @@ impl Role {
             Role::Fg => "fg",
             Role::Toegangsmedewerker => "toegangsmedewerker",
             Role::Zorgcoordinator => "zorgcoordinator",
+            Role::Corporatie => "corporatie",
         }
     }
 
@@ -61,6 +67,7 @@ impl Role {
             Role::Fg => "Functionaris gegevensbescherming",
             Role::Toegangsmedewerker => "Toegangsmedewerker opvang",
             Role::Zorgcoordinator => "Zorgcoördinator (bemoeizorg)",
+            Role::Corporatie => "Woningcorporatie (Pact voor uitstroom)",
         }
     }
 
@@ -97,6 +104,7 @@ impl Role {
             | Role::Zorgcoordinator => &[ScopeKind::Regio],
             Role::WmoConsulent => &[ScopeKind::Gemeente],
             Role::Aanbieder => &[ScopeKind::Aanbieder],
+            Role::Corporatie => &[ScopeKind::Corporatie],
             Role::Beleidsadviseur => &[ScopeKind::Regio, ScopeKind::Gemeente],
         }
     }
@@ -114,6 +122,7 @@ pub enum ScopeKind {
     Regio,
     Gemeente,
     Aanbieder,
+    Corporatie,
 }
 
 impl ScopeKind {
@@ -123,6 +132,7 @@ impl ScopeKind {
             ScopeKind::Regio => "regio",
             ScopeKind::Gemeente => "gemeente",
             ScopeKind::Aanbieder => "aanbieder",
+            ScopeKind::Corporatie => "corporatie",
         }
     }
 }
@@ -134,6 +144,8 @@ pub enum Scope {
     Regio(i64),
     Gemeente(GemeenteCode),
     Aanbieder(i64),
+    /// A housing corporation (`reference::Corporation`).
+    Corporatie(i64),
 }
 
 impl Scope {
@@ -143,6 +155,7 @@ impl Scope {
             Scope::Regio(_) => ScopeKind::Regio,
             Scope::Gemeente(_) => ScopeKind::Gemeente,
             Scope::Aanbieder(_) => ScopeKind::Aanbieder,
+            Scope::Corporatie(_) => ScopeKind::Corporatie,
         }
     }
 
@@ -150,7 +163,7 @@ impl Scope {
     pub fn reference(&self) -> Option<String> {
         match self {
             Scope::Installatie => None,
-            Scope::Regio(id) | Scope::Aanbieder(id) => Some(id.to_string()),
+            Scope::Regio(id) | Scope::Aanbieder(id) | Scope::Corporatie(id) => Some(id.to_string()),
             Scope::Gemeente(code) => Some(code.to_string()),
         }
     }
@@ -167,6 +180,7 @@ impl Scope {
             "installatie" => Scope::Installatie,
             "regio" => Scope::Regio(id()?),
             "aanbieder" => Scope::Aanbieder(id()?),
+            "corporatie" => Scope::Corporatie(id()?),
             "gemeente" => Scope::Gemeente(
                 reference
                     .and_then(|r| GemeenteCode::parse(r).ok())
@@ -185,6 +199,7 @@ pub enum ScopeSpec {
     Regio(String),
     Gemeente(GemeenteCode),
     Aanbieder(i64),
+    Corporatie(i64),
 }
 
 impl ScopeSpec {
@@ -193,7 +208,7 @@ impl ScopeSpec {
         let err = || {
             DomainError::invalid(
                 "scope",
-                "schrijf de scope als installatie, regio:CODE, gemeente:GM0000 of aanbieder:ID",
+                "schrijf de scope als installatie, regio:CODE, gemeente:GM0000, aanbieder:ID of corporatie:ID",
             )
         };
         if s.eq_ignore_ascii_case("installatie") {
@@ -209,6 +224,10 @@ impl ScopeSpec {
             "aanbieder" => value
                 .parse::<i64>()
                 .map(ScopeSpec::Aanbieder)
+                .map_err(|_| err()),
+            "corporatie" => value
+                .parse::<i64>()
+                .map(ScopeSpec::Corporatie)
                 .map_err(|_| err()),
             _ => Err(err()),
         }

@@ -67,6 +67,15 @@ impl Services {
                     ));
                 }
             },
+            ScopeSpec::Corporatie(id) => match self.store.get_corporation(*id).await? {
+                Some(_) => Scope::Corporatie(*id),
+                None => {
+                    return Err(DomainError::invalid(
+                        "scope",
+                        format!("corporatie {id} bestaat niet"),
+                    ));
+                }
+            },
         };
         if !role.allowed_scopes().contains(&scope.kind()) {
             let allowed: Vec<&str> = role.allowed_scopes().iter().map(|k| k.code()).collect();
@@ -724,7 +733,7 @@ impl Services {
         let region = match &ctx.actor.scope {
             Scope::Installatie => None,
             Scope::Regio(id) => Some(*id),
-            Scope::Gemeente(_) | Scope::Aanbieder(_) => {
+            Scope::Gemeente(_) | Scope::Aanbieder(_) | Scope::Corporatie(_) => {
                 return self
                     .deny(
                         ctx,

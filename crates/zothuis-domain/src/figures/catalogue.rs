@@ -124,9 +124,11 @@ impl Dimension {
             Dimension::Aanbieder => "De zorgaanbieder van het verblijf of van de screening.",
             Dimension::Locatie => "De locatie van het verblijf.",
             Dimension::Reden => {
-                "De reden van passief wachten of van afvoeren van de wachtlijst; bij uitstroom: waaruit de persoon uitstroomt (beschermd wonen, maatschappelijke opvang, vrouwenopvang, detentie of een andere instelling)."
+                "De reden van passief wachten of van afvoeren van de wachtlijst; bij uitstroom: waaruit de persoon uitstroomt (beschermd wonen, maatschappelijke opvang, vrouwenopvang, detentie of een andere instelling); bij Huren Onder Voorwaarden: de aanleiding van het traject."
             }
-            Dimension::Bestemming => "Waar de cliënt heen ging toen het verblijf eindigde.",
+            Dimension::Bestemming => {
+                "Waar de cliënt heen ging toen het verblijf eindigde; bij Huren Onder Voorwaarden: het eindresultaat van het traject."
+            }
         }
     }
 
@@ -219,6 +221,15 @@ pub const OUTREACH: [IndicatorId; 5] = [
     IndicatorId::ZorgcoordinatieAfgesloten,
     IndicatorId::ZorgcoordinatieOpen,
     IndicatorId::ZorgcoordinatieBegeleid,
+];
+
+/// The indicators of Huren Onder Voorwaarden, without a product.
+pub const TENANCY: [IndicatorId; 5] = [
+    IndicatorId::HovTrajecten,
+    IndicatorId::HovLopend,
+    IndicatorId::HovAfgesloten,
+    IndicatorId::HovHuisuitzettingen,
+    IndicatorId::HovGeslaagd,
 ];
 
 /// A return counts when a new stay starts at most this many days after the
@@ -610,6 +621,49 @@ catalogue! {
         timing: Periode,
         dimensions: [Gemeente],
         definition: "Unieke personen met een traject zorgcoördinatie dat in de periode liep (begonnen op of vóór de laatste dag, niet afgesloten vóór de eerste), zoals 'aantal begeleide cliënten zorgcoördinatie'.",
+    },
+    // Gooi en Vechtstreek 2024, measure 22: the HOV monitor counts the
+    // trajectories, what led to them and how they ended, evictions in
+    // particular.
+    HovTrajecten => {
+        id: "hov-trajecten",
+        name: "Nieuwe HOV-trajecten",
+        unit: Trajecten,
+        timing: Periode,
+        dimensions: [Gemeente, Reden, Aanbieder],
+        definition: "Trajecten Huren Onder Voorwaarden die in de periode begonnen (zoals 'regionaal 75 – 80 HOV-trajecten op jaarbasis'). Gemeente is waar de woning staat; reden is de aanleiding; aanbieder is wie begeleidt.",
+    },
+    HovLopend => {
+        id: "hov-lopend",
+        name: "Lopende HOV-trajecten",
+        unit: Trajecten,
+        timing: Peildatum,
+        dimensions: [Gemeente, Reden, Aanbieder],
+        definition: "Trajecten Huren Onder Voorwaarden die op de peildatum lopen: begonnen en nog niet beëindigd (beëindigd op de dag zelf telt als beëindigd).",
+    },
+    HovAfgesloten => {
+        id: "hov-afgesloten",
+        name: "Beëindigde HOV-trajecten",
+        unit: Trajecten,
+        timing: Periode,
+        dimensions: [Gemeente, Reden, Aanbieder, Bestemming],
+        definition: "Trajecten Huren Onder Voorwaarden die in de periode eindigden; uit te splitsen naar eindresultaat (bestemming).",
+    },
+    HovHuisuitzettingen => {
+        id: "hov-huisuitzettingen",
+        name: "Huisuitzettingen na HOV",
+        unit: Trajecten,
+        timing: Periode,
+        dimensions: [Gemeente, Reden, Aanbieder],
+        definition: "Trajecten Huren Onder Voorwaarden die in de periode eindigden met een huisuitzetting: het getal dat de monitor bewaakt.",
+    },
+    HovGeslaagd => {
+        id: "hov-geslaagd",
+        name: "HOV regulier afgerond",
+        unit: Procent,
+        timing: Periode,
+        dimensions: [Gemeente, Reden, Aanbieder],
+        definition: "Van de trajecten Huren Onder Voorwaarden die in de periode eindigden: het aandeel dat regulier werd afgerond (huurcontract op eigen naam, of de voorwaarden vervielen).",
     },
 }
 

@@ -216,6 +216,10 @@ impl Agg {
             | I::ZorgcoordinatieAfgesloten
             | I::ZorgcoordinatieOpen => Agg::Count,
             I::ZorgcoordinatieBegeleid => Agg::Distinct,
+            I::HovTrajecten | I::HovLopend | I::HovAfgesloten | I::HovHuisuitzettingen => {
+                Agg::Count
+            }
+            I::HovGeslaagd => Agg::Ratio,
             I::UitstroomWachttijdMediaan => Agg::Median,
             I::UitstroomWachttijdGemiddeld => Agg::Mean,
             I::PactRealisatie
@@ -569,6 +573,49 @@ fn outreach_units(
     }
 }
 
+/// The units of Huren Onder Voorwaarden: trajectories, counted for the
+/// municipality where the home is, with the aanleiding as reason and the
+/// eindresultaat as destination.
+fn tenancy_units(
+    facts: &Facts,
+    id: IndicatorId,
+    (from, to): (Day, Day),
+    set: Option<&[bool]>,
+    emit: &mut impl FnMut(Unit),
+) {
+    use crate::tenancy::TenancyResult;
+    use IndicatorId as I;
+    let in_period = |d: Day| from <= d && d <= to;
+    for t in &facts.tenancies {
+        if !set.is_none_or(|set| set.get(usize::from(t.gemeente)).copied().unwrap_or(false)) {
+            continue;
+        }
+        let ended = t.ended != OPEN && in_period(t.ended);
+        let counts = match id {
+            I::HovTrajecten => in_period(t.started),
+            // Running on the day: started by then and not ended before it
+            // (ended on the day itself is ended).
+            I::HovLopend => t.started <= from && from < t.ended,
+            I::HovHuisuitzettingen => ended && t.result() == Some(TenancyResult::Huisuitzetting),
+            _ => ended,
+        };
+        if counts {
+            let mut at = [NONE; AXES];
+            at[axis(Dimension::Gemeente)] = t.gemeente;
+            at[axis(Dimension::Reden)] = wide(t.reason);
+            at[axis(Dimension::Aanbieder)] = t.provider;
+            at[axis(Dimension::Bestemming)] = wide(t.result);
+            emit(Unit {
+                at,
+                client: NO_CLIENT,
+                value: 0,
+                weight: 1,
+                hit: t.result().is_some_and(TenancyResult::is_success),
+            });
+        }
+    }
+}
+
 /// Where a location is and whose it is, as a coordinate (capacity).
 fn place_at(facts: &Facts, location: u16, product: u16) -> Coord {
     let of = |v: &Vec<u16>| v.get(usize::from(location)).copied().unwrap_or(NONE);
@@ -805,6 +852,10 @@ pub(crate) fn units(
                 }
             }
         }
+        // Huren Onder Voorwaarden (`catalogue::TENANCY`).
+        _ if super::catalogue::TENANCY.contains(&id) => {
+            tenancy_units(facts, id, (from, to), set, &mut emit)
+        }
         // Zorgcoördinatie (`catalogue::OUTREACH`).
         _ if super::catalogue::OUTREACH.contains(&id) => {
             outreach_units(facts, id, (from, to), set, &mut emit)
@@ -867,18 +918,9 @@ fn cells(facts: &Facts, d: Dimension, q: &Query, acc: &Acc) -> Vec<Cell> {
                 }
             }
         }
-        Dimension::Reden => {
-            let n = if is_outflow(q.indicator) {
-                crate::outflow::OutflowFrom::ALL.len()
-            } else if q.indicator == IndicatorId::Afgevoerd {
-                RemovalReason::ALL.len()
-            } else {
-                PassiveReason::ALL.len()
-            };
+        Dimension::Reden | Dimension::Bestemming => {
+            let n = coded(d, q.indicator).len();
             keys.extend((0..n).filter_map(|i| u16::try_from(i).ok()));
-        }
-        Dimension::Bestemming => {
-            keys.extend((0..ExitDestination::ALL.len()).filter_map(|i| u16::try_from(i).ok()));
         }
         _ => {}
     }
@@ -940,28 +982,55 @@ fn label(facts: &Facts, d: Dimension, indicator: IndicatorId, k: u16) -> (String
                 (id.to_string(), name)
             })
             .unwrap_or_else(none),
-        Dimension::Reden => {
-            let i = usize::from(k);
-            if is_outflow(indicator) {
-                crate::outflow::OutflowFrom::ALL
-                    .get(i)
-                    .map(|r| (r.code().to_string(), r.label().to_string()))
-                    .unwrap_or_else(none)
-            } else if indicator == IndicatorId::Afgevoerd {
-                RemovalReason::ALL
-                    .get(i)
-                    .map(|r| (r.code().to_string(), r.label().to_string()))
-                    .unwrap_or_else(none)
-            } else {
-                PassiveReason::ALL
-                    .get(i)
-                    .map(|r| (r.code().to_string(), r.label().to_string()))
-                    .unwrap_or_else(none)
-            }
-        }
-        Dimension::Bestemming => ExitDestination::ALL
+        Dimension::Reden | Dimension::Bestemming => coded(d, indicator)
             .get(usize::from(k))
-            .map(|x| (x.code().to_string(), x.label().to_string()))
+            .map(|(code, label)| (code.to_string(), label.to_string()))
             .unwrap_or_else(none),
+    }
+}
+
+/// The code list behind a reason or destination of an indicator, as
+/// (code, label) in the order of its indices.
+fn coded(d: Dimension, indicator: IndicatorId) -> Vec<(&'static str, &'static str)> {
+    use crate::tenancy::{TenancyReason, TenancyResult};
+    fn pairs<T: Copy>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<(&'static str, &'static str)> {
+        all.iter().map(|x| (code(*x), label(*x))).collect()
+    }
+    let hov = super::catalogue::TENANCY.contains(&indicator);
+    match d {
+        Dimension::Bestemming if hov => pairs(
+            TenancyResult::ALL,
+            TenancyResult::code,
+            TenancyResult::label,
+        ),
+        Dimension::Bestemming => pairs(
+            ExitDestination::ALL,
+            ExitDestination::code,
+            ExitDestination::label,
+        ),
+        _ if hov => pairs(
+            TenancyReason::ALL,
+            TenancyReason::code,
+            TenancyReason::label,
+        ),
+        _ if is_outflow(indicator) => pairs(
+            crate::outflow::OutflowFrom::ALL,
+            crate::outflow::OutflowFrom::code,
+            crate::outflow::OutflowFrom::label,
+        ),
+        _ if indicator == IndicatorId::Afgevoerd => pairs(
+            RemovalReason::ALL,
+            RemovalReason::code,
+            RemovalReason::label,
+        ),
+        _ => pairs(
+            PassiveReason::ALL,
+            PassiveReason::code,
+            PassiveReason::label,
+        ),
     }
 }

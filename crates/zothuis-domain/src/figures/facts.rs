@@ -19,6 +19,18 @@ pub type Day = i32;
 pub const OPEN: Day = Day::MAX;
 /// No provider, location or reason.
 pub const NONE: u16 = u16::MAX;
+
+/// The parts of `FigureStore::figure_stamp`: first the highest ids of the
+/// tables rows are appended to (entries, transitions, stays, stay versions,
+/// capacity, registration versions, nomination versions, Pact agreements,
+/// trajectory versions and meldingen of zorgcoördinatie, HOV versions,
+/// retractions of meldingen), then the versions of the reference data
+/// (municipalities, products, providers, locations).
+pub const STAMP_APPENDED: usize = 12;
+pub const STAMP_LEN: usize = STAMP_APPENDED + 4;
+/// The appended parts of rows without a client (capacity, Pact agreements,
+/// zorgcoördinatie, HOV): when one moves, those rows are read whole.
+pub const STAMP_WHOLE: [usize; 6] = [4, 7, 8, 9, 10, 11];
 /// On the `Woongemeente` axis of a registration at an access point: a
 /// municipality of origin outside the access point's region.
 pub const OUTSIDE: u16 = NONE - 3;
@@ -273,6 +285,31 @@ pub struct OutreachReportFact {
     pub reported: Day,
 }
 
+/// One trajectory of Huren Onder Voorwaarden, as known at the moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenancyFact {
+    pub id: u32,
+    /// Where the home is.
+    pub gemeente: u16,
+    /// The supporting provider, or `NONE`.
+    pub provider: u16,
+    /// Index into `TenancyReason::ALL`.
+    pub reason: u8,
+    /// Index into `TenancyResult::ALL`, or `NONE8`.
+    pub result: u8,
+    pub started: Day,
+    /// The end, or `OPEN`.
+    pub ended: Day,
+}
+
+impl TenancyFact {
+    pub fn result(&self) -> Option<crate::tenancy::TenancyResult> {
+        crate::tenancy::TenancyResult::ALL
+            .get(usize::from(self.result))
+            .copied()
+    }
+}
+
 /// The Pact homes agreed for a municipality and year, as known at the
 /// moment (the latest agreement recorded by then).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,6 +370,8 @@ pub struct Facts {
     pub outreach: Vec<OutreachFact>,
     /// Meldingen of zorgcoördinatie, by (municipality, trajectory, day).
     pub outreach_reports: Vec<OutreachReportFact>,
+    /// Trajectories of Huren Onder Voorwaarden, by (municipality, id).
+    pub tenancies: Vec<TenancyFact>,
     /// The region's target for the wait from nomination to key, in months
     /// (`outflow::within_target`); `None`: the default.
     pub outflow_target_months: Option<u32>,
@@ -377,6 +416,8 @@ pub struct History {
     pub trajectories: Vec<crate::outreach::Trajectory>,
     /// Every melding of zorgcoördinatie.
     pub outreach_reports: Vec<crate::outreach::OutreachReport>,
+    /// Every version of every trajectory of Huren Onder Voorwaarden.
+    pub tenancies: Vec<crate::tenancy::Tenancy>,
 }
 
 /// One row of history, already resolved as known at the moment, as the
@@ -472,6 +513,16 @@ pub enum FigureRow<'a> {
     OutreachReport {
         trajectory: i64,
         reported: NaiveDate,
+    },
+    /// A trajectory of Huren Onder Voorwaarden in its version in force.
+    Tenancy {
+        id: i64,
+        municipality: &'a str,
+        provider: Option<i64>,
+        reason: &'a str,
+        started: NaiveDate,
+        ended: Option<NaiveDate>,
+        result: Option<&'a str>,
     },
 }
 
@@ -881,6 +932,40 @@ impl FactsBuilder {
                     reported: day(reported),
                 });
             }
+            FigureRow::Tenancy {
+                id,
+                municipality,
+                provider,
+                reason,
+                started,
+                ended,
+                result,
+            } => {
+                use crate::tenancy::{TenancyReason, TenancyResult};
+                let gemeente = self.municipality(municipality)?;
+                let reason = index_of(
+                    TenancyReason::ALL,
+                    TenancyReason::parse(reason).map_err(|e| bad("aanleiding", e))?,
+                );
+                let result = match result {
+                    None => NONE8,
+                    Some(code) => index_of(
+                        TenancyResult::ALL,
+                        TenancyResult::parse(code).map_err(|e| bad("eindresultaat", e))?,
+                    ),
+                };
+                let provider = provider.map_or(NONE, |p| self.facts.providers.intern(&p));
+                let id = self.id(id);
+                self.facts.tenancies.push(TenancyFact {
+                    id,
+                    gemeente,
+                    provider,
+                    reason,
+                    result,
+                    started: day(started),
+                    ended: ended.map_or(OPEN, day),
+                });
+            }
             FigureRow::Quota {
                 municipality,
                 year,
@@ -957,6 +1042,7 @@ impl FactsBuilder {
             .sort_unstable_by_key(|n| (n.gemeente, n.id));
         facts.quotas.sort_unstable_by_key(|q| (q.gemeente, q.year));
         facts.locate_outreach_reports();
+        facts.tenancies.sort_unstable_by_key(|t| (t.gemeente, t.id));
         facts
     }
 }
@@ -1116,6 +1202,7 @@ impl Facts {
             self.quotas = changes.quotas;
             self.outreach = changes.outreach;
             self.outreach_reports = changes.outreach_reports;
+            self.tenancies = changes.tenancies;
         }
         let n = self.municipalities.len();
         self.entry_ranges = ranges(n, self.entries.iter().map(|e| e.gemeente));
@@ -1248,6 +1335,7 @@ enum OwnedRow {
     Quota(crate::outflow::Quota),
     Trajectory(Box<crate::outreach::Trajectory>),
     OutreachReport(i64, NaiveDate),
+    Tenancy(Box<crate::tenancy::Tenancy>),
 }
 
 impl OwnedRow {
@@ -1335,6 +1423,15 @@ impl OwnedRow {
             OwnedRow::OutreachReport(trajectory, reported) => FigureRow::OutreachReport {
                 trajectory: *trajectory,
                 reported: *reported,
+            },
+            OwnedRow::Tenancy(t) => FigureRow::Tenancy {
+                id: t.id,
+                municipality: t.facts.municipality.as_str(),
+                provider: t.facts.provider_id,
+                reason: t.facts.reason.code(),
+                started: t.facts.started_on,
+                ended: t.facts.ended_on,
+                result: t.facts.result.map(|r| r.code()),
             },
             OwnedRow::Quota(q) => FigureRow::Quota {
                 municipality: q.municipality.as_str(),
@@ -1450,7 +1547,8 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
             .into_iter()
             .map(OwnedRow::Quota),
     );
-    // Trajectories: as registrations; meldingen as recorded by the moment.
+    // Trajectories: as registrations; meldingen as recorded and not
+    // retracted by the moment.
     let trajectories = crate::history::latest_versions(&h.trajectories, known_at);
     out.extend(
         trajectories
@@ -1460,8 +1558,14 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
     out.extend(
         h.outreach_reports
             .iter()
-            .filter(|r| r.recorded_at <= known_at)
+            .filter(|r| r.counts_at(known_at))
             .map(|r| OwnedRow::OutreachReport(r.trajectory_id, r.reported_on)),
+    );
+    // HOV trajectories: as registrations.
+    out.extend(
+        crate::history::latest_versions(&h.tenancies, known_at)
+            .into_iter()
+            .map(|t| OwnedRow::Tenancy(Box::new(t.clone()))),
     );
     out
 }
@@ -1490,7 +1594,8 @@ pub(crate) fn changes(
             OwnedRow::Capacity(_)
             | OwnedRow::Quota(_)
             | OwnedRow::Trajectory(_)
-            | OwnedRow::OutreachReport(..) => capacity,
+            | OwnedRow::OutreachReport(..)
+            | OwnedRow::Tenancy(_) => capacity,
         };
         if keep {
             let _ = b.row(row.as_row());

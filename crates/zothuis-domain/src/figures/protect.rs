@@ -70,6 +70,8 @@ const ACCESS_POINT: [IndicatorId; 5] = [
     I::ToegangOpvang,
 ];
 
+const HOV_ENDED: [IndicatorId; 2] = [I::HovAfgesloten, I::HovHuisuitzettingen];
+
 const OUTFLOW_HOUSED: [IndicatorId; 2] = [I::UitstroomGehuisvest, I::PactWoningenGerealiseerd];
 
 /// The indicators whose hidden cells are decided together, because sums
@@ -103,6 +105,11 @@ pub fn family(id: IndicatorId) -> Option<&'static [IndicatorId]> {
         I::ZorgcoordinatieAfgesloten => &[I::ZorgcoordinatieAfgesloten],
         I::ZorgcoordinatieOpen => &[I::ZorgcoordinatieOpen],
         I::ZorgcoordinatieBegeleid => &[I::ZorgcoordinatieBegeleid],
+        I::HovTrajecten => &[I::HovTrajecten],
+        I::HovLopend => &[I::HovLopend],
+        // Evictions are a part of the trajectories that ended.
+        I::HovAfgesloten | I::HovHuisuitzettingen => &HOV_ENDED,
+        I::HovGeslaagd => &[I::HovGeslaagd],
         _ => return None,
     })
 }

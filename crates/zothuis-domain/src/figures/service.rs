@@ -49,16 +49,17 @@ pub struct FigureResult {
 /// dashboard and its tables ask for, with room to spare.
 const PATTERNS_KEPT: usize = 512;
 
-/// Whether the data changed only by new rows of the journey (`figure_stamp`:
-/// the highest ids of entries, transitions, stays, stay versions, capacity,
-/// registration versions, nomination versions, Pact agreements, trajectory
-/// versions and meldingen of zorgcoördinatie, then
-/// versions of the reference data, which must be unchanged).
+/// Whether the data changed only by new rows (`figure_stamp`, see
+/// `facts::STAMP_APPENDED`): the reference data must be unchanged.
 fn only_appended(seen: &[i64], now: &[i64]) -> bool {
-    seen.len() == 14
-        && now.len() == 14
-        && seen[..10].iter().zip(&now[..10]).all(|(a, b)| a <= b)
-        && seen[10..] == now[10..]
+    use super::facts::{STAMP_APPENDED, STAMP_LEN};
+    seen.len() == STAMP_LEN
+        && now.len() == STAMP_LEN
+        && seen[..STAMP_APPENDED]
+            .iter()
+            .zip(&now[..STAMP_APPENDED])
+            .all(|(a, b)| a <= b)
+        && seen[STAMP_APPENDED..] == now[STAMP_APPENDED..]
 }
 
 fn date(errors: &mut Vec<FieldError>, name: &str, value: &Option<String>) -> Option<NaiveDate> {
@@ -154,6 +155,16 @@ impl Services {
                 }
                 all
             },
+            tenancies: {
+                let mut all = Vec::new();
+                for t in s
+                    .list_tenancies(&crate::store::Tenancies::All, crate::history::END_OF_TIME)
+                    .await?
+                {
+                    all.extend(s.tenancy_versions(t.id).await?);
+                }
+                all
+            },
         })
     }
 
@@ -201,7 +212,9 @@ impl Services {
                     Some(persons) => f.merge(
                         builder.finish(),
                         &persons,
-                        [4, 7, 8, 9].iter().any(|i| seen[*i] != stamp[*i]),
+                        super::facts::STAMP_WHOLE
+                            .iter()
+                            .any(|i| seen[*i] != stamp[*i]),
                     ),
                     None => Err(NeedsRebuild("een persoon-id past niet in de projectie")),
                 }

@@ -1,5 +1,7 @@
 //! Moving in from spreadsheets: a region's clients, decisions, waiting-list
-//! history and stays, read from documented tables (CSV files or XLSX sheets).
+//! history and stays, and the registers without clients (Pact agreements,
+//! HOV trajectories, zorgcoördinatie), read from documented tables (CSV
+//! files or XLSX sheets).
 //!
 //! Reading bytes into [`Table`]s happens outside the domain (the
 //! `zothuis-import` crate); here every table is validated completely, row by
@@ -7,6 +9,7 @@
 //! writes in one transaction — all or nothing.
 
 pub mod plan;
+pub mod registers;
 pub mod service;
 
 use std::collections::HashMap;
@@ -20,6 +23,10 @@ pub enum TableKind {
     Beschikkingen,
     Wachtlijst,
     Verblijven,
+    PactAfspraken,
+    HovTrajecten,
+    ZorgcoordinatieTrajecten,
+    ZorgcoordinatieMeldingen,
 }
 
 /// One documented column: its name, whether it must be filled in, and what it holds.
@@ -39,13 +46,33 @@ const fn col(name: &'static str, required: bool, description: &'static str) -> C
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 5] = [
+    pub const ALL: [TableKind; 9] = [
         TableKind::Clienten,
         TableKind::Adressen,
         TableKind::Beschikkingen,
         TableKind::Wachtlijst,
         TableKind::Verblijven,
+        TableKind::PactAfspraken,
+        TableKind::HovTrajecten,
+        TableKind::ZorgcoordinatieTrajecten,
+        TableKind::ZorgcoordinatieMeldingen,
     ];
+
+    /// A register without clients in it, kept by its own role; the other
+    /// tables make up a client's journey.
+    pub fn is_register(self) -> bool {
+        match self {
+            TableKind::Clienten
+            | TableKind::Adressen
+            | TableKind::Beschikkingen
+            | TableKind::Wachtlijst
+            | TableKind::Verblijven => false,
+            TableKind::PactAfspraken
+            | TableKind::HovTrajecten
+            | TableKind::ZorgcoordinatieTrajecten
+            | TableKind::ZorgcoordinatieMeldingen => true,
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -54,6 +81,10 @@ impl TableKind {
             TableKind::Beschikkingen => "beschikkingen",
             TableKind::Wachtlijst => "wachtlijst",
             TableKind::Verblijven => "verblijven",
+            TableKind::PactAfspraken => "pact-afspraken",
+            TableKind::HovTrajecten => "hov-trajecten",
+            TableKind::ZorgcoordinatieTrajecten => "zorgcoordinatie-trajecten",
+            TableKind::ZorgcoordinatieMeldingen => "zorgcoordinatie-meldingen",
         }
     }
 
@@ -72,18 +103,30 @@ impl TableKind {
             TableKind::Verblijven => {
                 "Verblijven. Met een beschikking van een wachtlijstproduct is het verblijf de plaatsing vanuit de screening."
             }
+            TableKind::PactAfspraken => {
+                "Pact voor uitstroom: de woningen die een gemeente in een jaar via het Pact beschikbaar stelt, zoals afgesproken met de corporaties. Eén rij per gemeente en jaar; een afspraak voor een gemeente en jaar die al in zothuis staat, wordt vanaf de import vervangen (de vorige blijft in de geschiedenis). Alleen de wachtlijstbeheerder van de regio importeert deze tabel, voor gemeenten van de eigen regio."
+            }
+            TableKind::HovTrajecten => {
+                "Huren Onder Voorwaarden: één rij per traject. De Wmo-consulent importeert de trajecten van woningen in de eigen gemeente, een aanbieder de trajecten die hij begeleidt. Een traject dat met dezelfde gemeente, huurder en startdatum al in zothuis staat, is een probleem."
+            }
+            TableKind::ZorgcoordinatieTrajecten => {
+                "Zorgcoördinatie: één rij per traject. Rijen met hetzelfde persoonsnummer zijn één persoon; een persoon heeft hoogstens één open traject. Elk traject heeft minstens één melding in zorgcoordinatie-meldingen. Alleen het team zorgcoördinatie van de regio importeert dit register, voor gemeenten van de eigen regio."
+            }
+            TableKind::ZorgcoordinatieMeldingen => {
+                "De meldingen bij de trajecten van zorgcoordinatie-trajecten, één rij per melding. Een melding valt binnen haar traject: op of na de startdatum en niet na het afsluiten."
+            }
         }
     }
 
-    /// The table for a file or sheet name (`Cliënten.csv`, `wachtlijst`, …).
+    /// The table for a file or sheet name (`Cliënten.csv`, `wachtlijst`,
+    /// `Pact afspraken.xlsx`, `zorgcoördinatie_meldingen`, …).
     pub fn from_name(name: &str) -> Option<TableKind> {
         let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
-        let stem = stem
-            .rsplit_once('.')
-            .map_or(stem, |(s, _)| s)
-            .to_lowercase()
-            .replace('ë', "e");
-        Self::ALL.into_iter().find(|k| k.name() == stem.trim())
+        let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+        let stem = normalize_header(stem);
+        Self::ALL
+            .into_iter()
+            .find(|k| normalize_header(k.name()) == stem)
     }
 
     pub fn columns(self) -> &'static [Column] {
@@ -258,6 +301,126 @@ impl TableKind {
                 ];
                 VERBLIJVEN
             }
+            TableKind::PactAfspraken => {
+                const PACT: &[Column] = &[
+                    col(
+                        "gemeente",
+                        true,
+                        "Gemeentecode (GMxxxx) van een gemeente van uw regio.",
+                    ),
+                    col("jaar", true, "Het jaar van de afspraak, bijvoorbeeld 2026."),
+                    col(
+                        "woningen",
+                        true,
+                        "Het aantal woningen: een geheel getal van 0 of meer.",
+                    ),
+                    col("toelichting", false, "Notitie bij de afspraak."),
+                ];
+                PACT
+            }
+            TableKind::HovTrajecten => {
+                const HOV: &[Column] = &[
+                    col(
+                        "gemeente",
+                        true,
+                        "Gemeentecode van de gemeente waar de woning staat (die de procesregie heeft).",
+                    ),
+                    col(
+                        "huurder",
+                        true,
+                        "Alleen wat nodig is om de huurder te herkennen: naam of initialen (hoogstens 120 tekens).",
+                    ),
+                    col("corporatie", true, "De woningcorporatie van het convenant."),
+                    col(
+                        "aanbieder",
+                        false,
+                        "De begeleidende aanbieder: het id, de AGB-code of precies de naam zoals in zothuis; leeg als er geen is. Een aanbieder importeert alleen trajecten die hij zelf begeleidt.",
+                    ),
+                    col(
+                        "aanleiding",
+                        true,
+                        "huurachterstand, overlast, vervuiling, uitstroom, tweede-kans of anders.",
+                    ),
+                    col(
+                        "startdatum",
+                        true,
+                        "Begin van het traject; niet in de toekomst.",
+                    ),
+                    col(
+                        "einddatum",
+                        false,
+                        "Einde van het traject, als het is geëindigd; dan ook het eindresultaat.",
+                    ),
+                    col(
+                        "eindresultaat",
+                        false,
+                        "Bij een einddatum: huur-op-naam, regulier, voortijdig, verhuisd, huisuitzetting, zorg, overleden of anders.",
+                    ),
+                    col("toelichting", false, "Notitie bij het traject."),
+                ];
+                HOV
+            }
+            TableKind::ZorgcoordinatieTrajecten => {
+                const TRAJECTEN: &[Column] = &[
+                    col(
+                        "trajectnummer",
+                        true,
+                        "Uw eigen nummer voor het traject; verbindt de meldingen. Uniek in het bestand.",
+                    ),
+                    col(
+                        "persoonsnummer",
+                        false,
+                        "Uw eigen nummer voor de persoon: trajecten met hetzelfde persoonsnummer horen bij één persoon. Leeg: een nieuwe persoon voor dit traject.",
+                    ),
+                    col(
+                        "gemeente",
+                        true,
+                        "Gemeentecode van de gemeente waar de persoon woont of verblijft; een gemeente van uw regio.",
+                    ),
+                    col(
+                        "persoon",
+                        true,
+                        "Alleen wat nodig is om de persoon te herkennen: naam of initialen, of een korte omschrijving (hoogstens 120 tekens).",
+                    ),
+                    col(
+                        "startdatum",
+                        true,
+                        "Begin van het traject; niet in de toekomst.",
+                    ),
+                    col(
+                        "afgeslotenOp",
+                        false,
+                        "Datum van afsluiten, als het traject is afgesloten; dan ook de uitkomst.",
+                    ),
+                    col(
+                        "uitkomst",
+                        false,
+                        "Bij afsluiten: toegeleid, opvang, geen-zorg-nodig, zorgmijdend, uit-beeld, overleden of anders.",
+                    ),
+                    col("toelichting", false, "Notitie bij het traject."),
+                ];
+                TRAJECTEN
+            }
+            TableKind::ZorgcoordinatieMeldingen => {
+                const MELDINGEN: &[Column] = &[
+                    col(
+                        "trajectnummer",
+                        true,
+                        "Het trajectnummer uit zorgcoordinatie-trajecten.",
+                    ),
+                    col(
+                        "meldingsdatum",
+                        true,
+                        "Datum van de melding; binnen het traject en niet in de toekomst.",
+                    ),
+                    col(
+                        "bron",
+                        true,
+                        "Van wie de melding komt: buren, familie, politie, corporatie, huisarts, ggz, wijkteam, gemeente, zelf of anders.",
+                    ),
+                ];
+                MELDINGEN
+            }
         }
     }
 }
@@ -312,13 +475,19 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Header names compare without case, spaces, underscores or hyphens, so
-/// `Geldig vanaf`, `geldig_vanaf` and `geldigVanaf` are one column.
+/// Header (and table) names compare without case, spaces, underscores,
+/// hyphens or diaereses, so `Geldig vanaf`, `geldig_vanaf` and `geldigVanaf`
+/// are one column, `Zorgcoördinatie meldingen` and
+/// `zorgcoordinatie-meldingen` one table.
 pub(crate) fn normalize_header(h: &str) -> String {
     h.chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{feff}'))
         .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ë' { 'e' } else { c })
+        .map(|c| match c {
+            'ë' => 'e',
+            'ö' => 'o',
+            c => c,
+        })
         .collect()
 }
 
@@ -441,15 +610,29 @@ pub fn documentation() -> String {
         "# Importeren uit spreadsheets\n\n\
          <!-- Gegenereerd uit crates/zothuis-domain/src/import/mod.rs; wijzig daar en draai \
          `ZOTHUIS_UPDATE_DOCS=1 cargo nextest run -p zothuis import_documentation`. -->\n\n\
-         Regio's houden hun wachtlijst en verblijven vaak bij in Excel. Met een import brengt u \
-         die geschiedenis in één keer over naar zothuis: cliënten, adressen, beschikkingen, de \
-         statusgeschiedenis op de wachtlijst en verblijven, met ingangsdata in het verleden.\n\n\
+         Regio's houden hun wachtlijst, verblijven en registers vaak bij in Excel. Met een import \
+         brengt u die geschiedenis in één keer over naar zothuis: cliënten, adressen, beschikkingen, de \
+         statusgeschiedenis op de wachtlijst en verblijven, met ingangsdata in het verleden; en de \
+         registers zonder cliënten: afspraken van het Pact voor uitstroom, trajecten van Huren Onder \
+         Voorwaarden (HOV) en de trajecten en meldingen van zorgcoördinatie.\n\n\
+         ## Wie importeert wat\n\n\
+         Elke tabel wordt geïmporteerd door wie haar ook op de schermen bijhoudt, met dezelfde regels:\n\n\
+         | Tabellen | Wie |\n|---|---|\n\
+         | `clienten`, `adressen`, `beschikkingen`, `wachtlijst`, `verblijven` | de wachtlijstbeheerder, voor de eigen regio; de operator op de opdrachtregel voor elke regio |\n\
+         | `pact-afspraken` | de wachtlijstbeheerder, voor gemeenten van de eigen regio |\n\
+         | `hov-trajecten` | de Wmo-consulent, voor woningen in de eigen gemeente; een aanbieder, voor de trajecten die hij begeleidt |\n\
+         | `zorgcoordinatie-trajecten`, `zorgcoordinatie-meldingen` | alleen het team zorgcoördinatie, voor gemeenten van de eigen regio |\n\n\
+         Een tabel die u niet mag importeren, is een probleem met de naam van de tabel; mag u geen \
+         enkele tabel uit de bestanden importeren, dan wordt de import geweigerd. Elke regel van een \
+         register wordt bovendien getoetst zoals op het scherm: een HOV-traject voor een woning in een \
+         andere gemeente is voor de consulent een probleem op die regel. De operator importeert op de \
+         opdrachtregel alleen cliënten; de registers importeert hun eigenaar via de webpagina of de API.\n\n\
          ## Zo werkt het\n\n\
          - **Opdrachtregel:** `zothuis import [--dry-run] [--toegang GEBRUIKER] bestanden…`. \
          Met `--dry-run` controleert zothuis alles en schrijft niets. Een voortgangsbalk toont het \
          schrijven. Afsluitcode 0 bij succes, 1 als er problemen zijn.\n\
-         - **Webpagina:** *Importeren* in het menu van de wachtlijstbeheerder (alleen voor de eigen regio), \
-         met de keuze *Alleen controleren*.\n\
+         - **Webpagina:** *Importeren* in het menu van wie een van de tabellen mag importeren, \
+         met de keuze *Alleen controleren*. De pagina toont de tabellen die u mag importeren.\n\
          - **API:** `POST /api/v1/importen` met `multipart/form-data` (velden `bestanden` en \
          `alleenControleren`); problemen komen terug als `application/problem+json` (422) met de lijst \
          `problemen`.\n\n\
@@ -463,8 +646,10 @@ pub fn documentation() -> String {
          Onbekende kolommen en werkbladen zijn een probleem, zodat er nooit ongemerkt gegevens wegvallen.\n\
          - **Datums** als jjjj-mm-dd of dd-mm-jjjj; codes zoals in de lijsten hieronder (hoofdletters en \
          spaties mogen: `Actief wachtend` is `actief-wachtend`).\n\
-         - **Alleen nieuwe cliënten.** Een BSN of beschikkingsnummer dat al in zothuis staat, is een \
-         probleem; zo wordt een bestand niet twee keer ingelezen.\n\
+         - **Alleen nieuwe gegevens.** Een BSN of beschikkingsnummer dat al in zothuis staat, is een \
+         probleem; zo wordt een bestand niet twee keer ingelezen. Zo ook een HOV-traject of een traject \
+         van zorgcoördinatie met dezelfde gemeente, huurder of persoon en startdatum als een traject \
+         dat u al in zothuis ziet.\n\
          - **De wachtlijst** volgt dezelfde toestandsmachine als het scherm: een toegekende beschikking \
          voor een product met wachtlijst opent de inschrijving als *aangemeld* op de besluitdatum; de \
          regels in `wachtlijst` volgen daarop in volgorde van datum. Na *in-screening* volgt *geplaatst* \
@@ -474,8 +659,11 @@ pub fn documentation() -> String {
          gemeente, dan wordt die vastgelegd als afwijking met het bestand en de regel als reden.\n\
          - **Privacy.** Elke geïmporteerde cliënt krijgt een regel in het auditlog, de import zelf ook. \
          Afgeschermde cliënten zijn alleen zichtbaar voor de importerende gebruiker, of voor de gebruiker \
-         die met `--toegang` is genoemd.\n\n\
-         Een volledig voorbeeld staat in `docs/import/voorbeeld/`.\n",
+         die met `--toegang` is genoemd. Elke geïmporteerde Pact-afspraak, elk traject en elke melding \
+         krijgt een eigen regel in het auditlog, zonder de huurder, de persoon of de toelichting.\n\n\
+         Een volledig voorbeeld van de cliënten staat in `docs/import/voorbeeld/`; voorbeelden van de \
+         registers staan in `docs/import/voorbeeld-registers/` (elk te importeren door de eigenaar van \
+         het register).\n",
     );
     for k in TableKind::ALL {
         md.push_str(&format!(
@@ -510,6 +698,61 @@ mod tests {
             Some(TableKind::Wachtlijst)
         );
         assert_eq!(TableKind::from_name("overig.csv"), None);
+        assert_eq!(
+            TableKind::from_name("Pact afspraken.csv"),
+            Some(TableKind::PactAfspraken)
+        );
+        assert_eq!(
+            TableKind::from_name("zorgcoördinatie_meldingen"),
+            Some(TableKind::ZorgcoordinatieMeldingen)
+        );
+        assert_eq!(
+            TableKind::from_name("HOV-trajecten.CSV"),
+            Some(TableKind::HovTrajecten)
+        );
+    }
+
+    #[test]
+    fn the_registers_columns_name_every_code_of_their_lists() {
+        use crate::outreach::{ReportSource, TrajectoryOutcome};
+        use crate::tenancy::{TenancyReason, TenancyResult};
+        let described = |kind: TableKind, column: &str| {
+            kind.columns()
+                .iter()
+                .find(|c| c.name == column)
+                .map(|c| c.description)
+                .unwrap()
+        };
+        let lists: [(TableKind, &str, Vec<&str>); 4] = [
+            (
+                TableKind::HovTrajecten,
+                "aanleiding",
+                TenancyReason::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::HovTrajecten,
+                "eindresultaat",
+                TenancyResult::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::ZorgcoordinatieTrajecten,
+                "uitkomst",
+                TrajectoryOutcome::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::ZorgcoordinatieMeldingen,
+                "bron",
+                ReportSource::ALL.iter().map(|c| c.code()).collect(),
+            ),
+        ];
+        for (kind, column, codes) in lists {
+            let text = described(kind, column);
+            let listed: Vec<&str> = text
+                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .filter(|w| codes.contains(w))
+                .collect();
+            assert_eq!(listed, codes, "{} {column}: {text}", kind.name());
+        }
     }
 
     #[test]

@@ -4,11 +4,13 @@
 //! responsible municipality of every decision is determined by the rule
 //! engine from the imported address history.
 
+use super::registers::{RegisterBatch, RegisterWorld};
 use super::{Checked, Problem, Row, Table, TableKind, normalize_code};
 use crate::access::service::RuleWorld;
 use crate::access::{
     ApplicationData, DecisionInput, DecisionRecord, Outcome, Source, woonplaats::EndedProvision,
 };
+use crate::audit::AuditDraft;
 use crate::care::{ExitInput, ScreeningInput, ScreeningResult, StayFacts};
 use crate::clients::{AddressData, AddressInput, AddressRow, Bsn, ClientData, ClientInput};
 use crate::error::DomainError;
@@ -20,9 +22,24 @@ use std::collections::{HashMap, HashSet};
 /// Everything validated, ready to be written in one transaction. Ids of
 /// rows created by the batch itself (client, application, decision, entry)
 /// are zero here; the store fills them in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportBatch {
     pub clients: Vec<ImportClient>,
+    /// The registers without clients (Pact, HOV, zorgcoördinatie).
+    pub registers: RegisterBatch,
+}
+
+/// The audit rows of a written import, in its transaction.
+#[derive(Debug, Clone)]
+pub struct ImportAudit {
+    /// Each client's row; the store sets the client.
+    pub per_client: AuditDraft,
+    /// The base of each register record's row (who, when, which request);
+    /// the object type and details come from the record
+    /// (`ImportQuota::audit`, …), the id from the store.
+    pub per_record: AuditDraft,
+    /// The import's own row, with what it held.
+    pub summary: AuditDraft,
 }
 
 #[derive(Debug, Clone)]
@@ -69,15 +86,34 @@ pub struct ImportCounts {
     pub decisions: usize,
     pub transitions: usize,
     pub stays: usize,
+    pub quotas: usize,
+    pub tenancies: usize,
+    pub trajectories: usize,
+    pub reports: usize,
 }
 
 impl std::fmt::Display for ImportCounts {
+    /// The clients' part as ever; each register only when the import has it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
-            self.clients, self.addresses, self.decisions, self.transitions, self.stays
-        )
+        let mut parts = Vec::new();
+        let registers = [
+            (self.quotas, "Pact-afspraken"),
+            (self.tenancies, "HOV-trajecten"),
+            (self.trajectories, "trajecten zorgcoördinatie"),
+            (self.reports, "meldingen zorgcoördinatie"),
+        ];
+        if self.clients > 0 || registers.iter().all(|(n, _)| *n == 0) {
+            parts.push(format!(
+                "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
+                self.clients, self.addresses, self.decisions, self.transitions, self.stays
+            ));
+        }
+        for (n, what) in registers {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        write!(f, "{}", parts.join(", "))
     }
 }
 
@@ -97,6 +133,17 @@ impl ImportBatch {
                 .sum::<usize>();
             c.stays += cl.stays.len();
         }
+        let r = &self.registers;
+        c.quotas = r.quotas.len();
+        c.tenancies = r.tenancies.len();
+        for p in &r.outreach {
+            c.trajectories += p.trajectories.len();
+            c.reports += p
+                .trajectories
+                .iter()
+                .map(|t| t.reports.len())
+                .sum::<usize>();
+        }
         c
     }
 }
@@ -113,6 +160,7 @@ pub struct ImportWorld {
     pub region: Option<i64>,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
+    pub registers: RegisterWorld,
 }
 
 impl ImportWorld {
@@ -164,7 +212,7 @@ impl ImportWorld {
 }
 
 /// Maps the field names of an input's validation onto the import's columns.
-fn field_problems(
+pub(super) fn field_problems(
     t: &Checked<'_>,
     row: &Row,
     err: DomainError,
@@ -213,10 +261,9 @@ struct StayRow<'a> {
     facts: StayFacts,
 }
 
-/// Validates every table into a batch, or reports every problem found.
 /// The registered clients whose BSN appears in the clients tables, with the
 /// BSN as typed there: each such hit is audited on that client.
-pub fn known_bsns(tables: &[Table], existing: &HashMap<String, i64>) -> Vec<(Bsn, i64)> {
+pub fn known_bsns(tables: &[&Table], existing: &HashMap<String, i64>) -> Vec<(Bsn, i64)> {
     let mut scratch = Vec::new();
     let mut hits = Vec::new();
     for t in tables.iter().filter(|t| t.kind == TableKind::Clienten) {
@@ -234,7 +281,43 @@ pub fn known_bsns(tables: &[Table], existing: &HashMap<String, i64>) -> Vec<(Bsn
     hits
 }
 
-pub fn plan(tables: &[Table], world: &ImportWorld) -> Result<ImportBatch, Vec<Problem>> {
+/// Validates every table into a batch, or reports every problem found: the
+/// clients' journey and the registers, each by its own rules.
+pub fn plan(tables: &[&Table], world: &ImportWorld) -> Result<ImportBatch, Vec<Problem>> {
+    if tables.is_empty() {
+        return Err(vec![Problem::file(
+            "import",
+            "er is geen tabel om te importeren; noem de bestanden of werkbladen zoals in docs/import.md",
+        )]);
+    }
+    let (registers, journey): (Vec<&Table>, Vec<&Table>) =
+        tables.iter().copied().partition(|t| t.kind.is_register());
+    let mut problems = Vec::new();
+    let clients = match journey.is_empty() {
+        true => vec![],
+        false => plan_clients(&journey, world).unwrap_or_else(|p| {
+            problems.extend(p);
+            vec![]
+        }),
+    };
+    let registers = match registers.is_empty() {
+        true => RegisterBatch::default(),
+        false => super::registers::plan(&registers, &world.registers).unwrap_or_else(|p| {
+            problems.extend(p);
+            RegisterBatch::default()
+        }),
+    };
+    if problems.is_empty() {
+        Ok(ImportBatch { clients, registers })
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(problems)
+    }
+}
+
+/// The clients with their journey, from the tables other than the registers.
+fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClient>, Vec<Problem>> {
     let mut problems = Vec::new();
     let checked: Vec<Option<Checked<'_>>> = tables
         .iter()
@@ -1054,7 +1137,7 @@ pub fn plan(tables: &[Table], world: &ImportWorld) -> Result<ImportBatch, Vec<Pr
             placement,
         });
     }
-    Ok(ImportBatch { clients: out })
+    Ok(out)
 }
 
 /// The outcome columns of an in-screening row that was followed by a status

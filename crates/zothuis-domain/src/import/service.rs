@@ -1,15 +1,17 @@
 //! The import use case: check everything, then write everything in one
 //! transaction, or nothing.
 
-use super::Table;
-use super::plan::{ImportCounts, ImportWorld, known_bsns, plan};
+use super::plan::{ImportAudit, ImportCounts, ImportWorld, known_bsns, plan};
+use super::registers::RegisterWorld;
+use super::{Table, TableKind};
 use crate::access::service::RuleWorld;
-use crate::admin::{ActorKind, RequestContext, Scope};
+use crate::admin::{ActorKind, RequestContext, Role, Scope};
 use crate::audit::{AuditAction, ObjectType, Outcome};
 use crate::error::{DomainError, DomainResult};
 use crate::import::Problem;
-use crate::policy::Action;
+use crate::policy::{Action, Decision, can};
 use crate::service::Services;
+use crate::store::Tenancies;
 use serde_json::json;
 
 #[derive(Debug, Clone, Default)]
@@ -35,7 +37,11 @@ pub struct ImportReport {
 
 impl Services {
     /// Imports clients with their addresses, decisions, waiting-list history
-    /// and stays. Progress is reported per client written (done, total).
+    /// and stays, and the registers without clients (Pact agreements, HOV,
+    /// zorgcoördinatie). Each table is decided for the actor
+    /// (`Action::ImportTable`): one it may not import is a problem naming
+    /// it, and an actor who may import none of the tables is refused.
+    /// Progress is reported per client written (done, total).
     pub async fn import(
         &self,
         ctx: &RequestContext,
@@ -43,18 +49,66 @@ impl Services {
         options: &ImportOptions,
         progress: &(dyn Fn(usize, usize) + Send + Sync),
     ) -> DomainResult<ImportReport> {
-        self.authorize(
-            ctx,
-            Action::ImportClients,
-            AuditAction::Created,
-            ObjectType::Import,
-            None,
-        )
-        .await?;
+        let mut kinds: Vec<TableKind> = tables.iter().map(|t| t.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        let refused: Vec<(TableKind, &'static str)> = kinds
+            .iter()
+            .filter_map(|k| match can(&ctx.actor, Action::ImportTable(*k)) {
+                Decision::Allow => None,
+                Decision::Deny(reason) => Some((*k, reason)),
+            })
+            .collect();
+        match refused.first() {
+            Some((_, reason)) if refused.len() == kinds.len() => {
+                return self
+                    .deny(ctx, AuditAction::Created, ObjectType::Import, None, reason)
+                    .await;
+            }
+            None if kinds.is_empty() && !crate::policy::may_import(&ctx.actor) => {
+                return self
+                    .deny(
+                        ctx,
+                        AuditAction::Created,
+                        ObjectType::Import,
+                        None,
+                        "u mag geen van de tabellen importeren",
+                    )
+                    .await;
+            }
+            _ => {}
+        }
+        let is_refused = |t: &Table| refused.iter().any(|(k, _)| *k == t.kind);
+        let mut refusals: Vec<Problem> = tables
+            .iter()
+            .filter_map(|t| {
+                let (_, reason) = refused.iter().find(|(k, _)| *k == t.kind)?;
+                Some(Problem::file(
+                    &t.source,
+                    format!("u mag de tabel {} niet importeren: {reason}", t.kind.name()),
+                ))
+            })
+            .collect();
+        refusals.sort();
+        if !refused.is_empty() {
+            let names: Vec<&str> = refused.iter().map(|(k, _)| k.name()).collect();
+            let draft = self
+                .draft(ctx, AuditAction::Created, ObjectType::Import, None)
+                .with_outcome(Outcome::Denied)
+                .with_details(json!({ "reden": refused[0].1, "tabellen": names,
+                    "proefimport": options.dry_run }));
+            self.store.append_audit(draft).await?;
+        }
+        let allowed: Vec<&Table> = tables.iter().filter(|t| !is_refused(t)).collect();
+        let journey = allowed.iter().any(|t| !t.kind.is_register());
+        let has = |kind: TableKind| allowed.iter().any(|t| t.kind == kind);
         let region = match (&ctx.actor.kind, &ctx.actor.scope) {
             (ActorKind::System, _) => None,
             (_, Scope::Regio(id)) => Some(*id),
-            _ => return Err(DomainError::Forbidden("u importeert voor een regio".into())),
+            _ if journey => {
+                return Err(DomainError::Forbidden("u importeert voor een regio".into()));
+            }
+            _ => None,
         };
         let grant_to = match (&options.grant_to, &ctx.actor.kind) {
             (Some(name), _) => {
@@ -75,29 +129,60 @@ impl Services {
             (None, ActorKind::User) => Some(ctx.actor.id),
             (None, _) => None,
         };
-        let clients = self.store.list_clients(&crate::store::Clients::All).await?;
+        // What the client tables are checked against is read only for them.
+        let (clients, decisions, locations) = if journey {
+            (
+                self.store.list_clients(&crate::store::Clients::All).await?,
+                self.store
+                    .list_decisions(&crate::store::Clients::All)
+                    .await?,
+                self.store.list_locations().await?,
+            )
+        } else {
+            Default::default()
+        };
+        let rules = RuleWorld::load(self).await?;
+        let providers = self.store.list_providers().await?;
+        let registers = RegisterWorld {
+            actor: ctx.actor.clone(),
+            municipalities: rules.municipalities.clone(),
+            providers: providers.clone(),
+            existing_tenancies: match has(TableKind::HovTrajecten) {
+                true => self.visible_tenancies(ctx).await?,
+                false => vec![],
+            },
+            existing_trajectories: match (&ctx.actor.role, &ctx.actor.scope) {
+                (Role::Zorgcoordinator, Scope::Regio(r))
+                    if has(TableKind::ZorgcoordinatieTrajecten) =>
+                {
+                    self.store
+                        .list_trajectories(Some(*r), self.clock.now())
+                        .await?
+                        .into_iter()
+                        .map(|t| t.facts)
+                        .collect()
+                }
+                _ => vec![],
+            },
+            today: self.clock.today(),
+        };
         let world = ImportWorld {
-            rules: RuleWorld::load(self).await?,
-            providers: self.store.list_providers().await?,
-            locations: self.store.list_locations().await?,
+            rules,
+            providers,
+            locations,
             existing_bsns: clients
                 .iter()
                 .filter_map(|c| c.bsn.as_ref().map(|b| (b.to_string(), c.id)))
                 .collect(),
-            existing_references: self
-                .store
-                .list_decisions(&crate::store::Clients::All)
-                .await?
-                .into_iter()
-                .map(|d| d.reference)
-                .collect(),
+            existing_references: decisions.into_iter().map(|d| d.reference).collect(),
             region,
             today: self.clock.today(),
             now: self.clock.now(),
+            registers,
         };
         // Every BSN that is already registered is audited on that client,
         // masked, dry run or not: a bulk check of BSNs must show in the log.
-        for (bsn, client_id) in known_bsns(tables, &world.existing_bsns) {
+        for (bsn, client_id) in known_bsns(&allowed, &world.existing_bsns) {
             let draft = self
                 .draft(ctx, AuditAction::Created, ObjectType::Import, None)
                 .for_client(client_id)
@@ -106,9 +191,17 @@ impl Services {
                     "proefimport": options.dry_run }));
             self.store.append_audit(draft).await?;
         }
-        let batch = match plan(tables, &world) {
-            Ok(b) => b,
-            Err(problems) => {
+        let batch = match plan(&allowed, &world) {
+            Ok(b) if refusals.is_empty() => b,
+            Ok(_) => {
+                return Ok(ImportReport {
+                    problems: refusals,
+                    ..Default::default()
+                });
+            }
+            Err(mut problems) => {
+                problems.extend(refusals);
+                problems.sort();
                 return Ok(ImportReport {
                     problems,
                     ..Default::default()
@@ -133,19 +226,26 @@ impl Services {
             });
         }
         let sources: Vec<&str> = tables.iter().map(|t| t.source.as_str()).collect();
-        let per_client = self
-            .draft(ctx, AuditAction::Created, ObjectType::Client, None)
-            .with_details(json!({ "bron": "import" }));
-        let summary = self
-            .draft(ctx, AuditAction::Created, ObjectType::Import, None)
-            .with_details(json!({
-                "bestanden": sources,
-                "clienten": counts.clients,
-                "adressen": counts.addresses,
-                "beschikkingen": counts.decisions,
-                "wachtlijstovergangen": counts.transitions,
-                "verblijven": counts.stays,
-            }));
+        let audit = ImportAudit {
+            per_client: self
+                .draft(ctx, AuditAction::Created, ObjectType::Client, None)
+                .with_details(json!({ "bron": "import" })),
+            per_record: self.draft(ctx, AuditAction::Created, ObjectType::Import, None),
+            summary: self
+                .draft(ctx, AuditAction::Created, ObjectType::Import, None)
+                .with_details(json!({
+                    "bestanden": sources,
+                    "clienten": counts.clients,
+                    "adressen": counts.addresses,
+                    "beschikkingen": counts.decisions,
+                    "wachtlijstovergangen": counts.transitions,
+                    "verblijven": counts.stays,
+                    "pactAfspraken": counts.quotas,
+                    "hovTrajecten": counts.tenancies,
+                    "zorgcoordinatieTrajecten": counts.trajectories,
+                    "zorgcoordinatieMeldingen": counts.reports,
+                })),
+        };
         let total = batch.clients.len();
         let client_ids = self
             .store
@@ -154,8 +254,7 @@ impl Services {
                 self.clock.now_micros(),
                 &ctx.actor.name,
                 grant_to,
-                per_client,
-                summary,
+                audit,
                 &|done| progress(done, total),
             )
             .await?;
@@ -165,5 +264,27 @@ impl Services {
             applied: true,
             client_ids,
         })
+    }
+}
+
+impl Services {
+    /// The HOV trajectories in the actor's own list, as known now (the same
+    /// as `list_tenancies` shows it, unaudited: only compared, never shown).
+    async fn visible_tenancies(
+        &self,
+        ctx: &RequestContext,
+    ) -> DomainResult<Vec<crate::tenancy::TenancyFacts>> {
+        let which = match (&ctx.actor.role, &ctx.actor.scope) {
+            (Role::WmoConsulent, Scope::Gemeente(g)) => Tenancies::Municipality(g.clone()),
+            (Role::Aanbieder, Scope::Aanbieder(p)) => Tenancies::Provider(*p),
+            _ => return Ok(vec![]),
+        };
+        Ok(self
+            .store
+            .list_tenancies(&which, self.clock.now())
+            .await?
+            .into_iter()
+            .map(|t| t.facts)
+            .collect())
     }
 }

@@ -181,7 +181,10 @@ pub struct NominationFacts {
     /// The municipality where a home is sought: whose Pact homes it counts
     /// against while waiting.
     pub municipality: GemeenteCode,
-    pub corporation: Option<String>,
+    /// The corporation the nomination is addressed to (before the
+    /// allocation: the candidate is offered to it; with address and key:
+    /// it allocated the home). Its staff see the nomination.
+    pub corporation_id: Option<i64>,
     /// Where the allocated home is: whose Pact homes it realises.
     pub address_municipality: Option<GemeenteCode>,
     /// The day the key is handed over: the end of the wait.
@@ -250,7 +253,7 @@ pub struct NominationInput {
     pub stay_id: Option<String>,
     pub nominated_on: String,
     pub municipality: String,
-    pub corporation: Option<String>,
+    pub corporation_id: Option<String>,
     pub address_municipality: Option<String>,
     pub key_on: Option<String>,
     pub withdrawn_on: Option<String>,
@@ -302,7 +305,7 @@ impl NominationInput {
         let housing =
             optional(&self.housing).and_then(|h| v.check("wonen", HousingOutcome::parse(h)));
         let housing_on = date(&mut v, "wonenPer", &self.housing_on);
-        let corporation = optional(&self.corporation).map(str::to_string);
+        let corporation_id = id(&mut v, "corporatieId", &self.corporation_id);
         let typed = |s: &Option<String>| optional(s).is_some();
 
         if let Some(n) = nominated_on
@@ -310,14 +313,14 @@ impl NominationInput {
         {
             v.add("voordrachtdatum", "een voordracht ligt niet in de toekomst");
         }
-        // Allocation: corporation, address and key together.
-        let allocating =
-            typed(&self.key_on) || typed(&self.address_municipality) || corporation.is_some();
+        // Allocation: corporation, address and key together; a corporation
+        // alone is the one the candidate is offered to.
+        let allocating = typed(&self.key_on) || typed(&self.address_municipality);
         if allocating {
-            if corporation.is_none() {
+            if !typed(&self.corporation_id) {
                 v.add(
-                    "corporatie",
-                    "vul de corporatie van de toegewezen woning in",
+                    "corporatieId",
+                    "kies de corporatie van de toegewezen woning",
                 );
             }
             if !typed(&self.address_municipality) {
@@ -411,7 +414,7 @@ impl NominationInput {
             stay_id,
             nominated_on,
             municipality,
-            corporation,
+            corporation_id,
             address_municipality,
             key_on,
             withdrawn_on,
@@ -430,7 +433,7 @@ impl NominationFacts {
     /// Whether `other` changes the allocation or withdrawal of this version:
     /// what only the region's outflow coordination records.
     pub fn changes_placement(&self, other: &NominationFacts) -> bool {
-        self.corporation != other.corporation
+        self.corporation_id != other.corporation_id
             || self.address_municipality != other.address_municipality
             || self.key_on != other.key_on
             || self.withdrawn_on != other.withdrawn_on
@@ -487,9 +490,27 @@ mod tests {
             key_on: Some("2026-02-01".into()),
             ..input()
         };
-        assert_eq!(fields(&half), ["corporatie", "adresgemeente"]);
+        assert_eq!(fields(&half), ["corporatieId", "adresgemeente"]);
+        // Addressed to a corporation, still waiting for a home.
+        let offered = NominationInput {
+            corporation_id: Some("4".into()),
+            ..input()
+        }
+        .parse(d("2026-03-01"))
+        .unwrap();
+        assert_eq!(
+            (offered.corporation_id, offered.status_on(None)),
+            (Some(4), NominationStatus::Wachtend)
+        );
+        assert_eq!(
+            fields(&NominationInput {
+                corporation_id: Some("Woonstichting".into()),
+                ..input()
+            }),
+            ["corporatieId"]
+        );
         let both = NominationInput {
-            corporation: Some("Woonstichting".into()),
+            corporation_id: Some("4".into()),
             address_municipality: Some("GM0453".into()),
             key_on: Some("2026-02-01".into()),
             withdrawn_on: Some("2026-02-01".into()),
@@ -498,14 +519,14 @@ mod tests {
         };
         assert_eq!(fields(&both), ["ingetrokkenOp"]);
         let early = NominationInput {
-            corporation: Some("Woonstichting".into()),
+            corporation_id: Some("4".into()),
             address_municipality: Some("GM0453".into()),
             key_on: Some("2025-12-01".into()),
             ..input()
         };
         assert_eq!(fields(&early), ["sleuteldatum"]);
         let ok = NominationInput {
-            corporation: Some("Woonstichting".into()),
+            corporation_id: Some("4".into()),
             address_municipality: Some("GM0453".into()),
             // A key handover may be planned ahead.
             key_on: Some("2026-04-01".into()),

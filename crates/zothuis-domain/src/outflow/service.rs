@@ -36,6 +36,33 @@ pub struct NominationHistory {
     pub versions: Vec<Nomination>,
 }
 
+/// Who a candidate is, for the corporation that may offer them a home.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A nomination as the corporation it is addressed to sees it: who the
+/// candidate is, where a home is sought and the allocation. Nothing of the
+/// care: not what the person leaves, the stay, the aftercare, how living
+/// goes or the notes (AVG art. 5 lid 1 c).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressedNomination {
+    pub id: i64,
+    /// `None` for a restricted client (e.g. women's shelter): the region's
+    /// outflow coordination introduces them in person.
+    pub candidate: Option<Candidate>,
+    pub route: OutflowRoute,
+    pub nominated_on: NaiveDate,
+    pub municipality: GemeenteCode,
+    pub address_municipality: Option<GemeenteCode>,
+    pub key_on: Option<NaiveDate>,
+    pub status: NominationStatus,
+    pub recorded_at: DateTime<Utc>,
+}
+
 fn no_nomination() -> DomainError {
     DomainError::NotFound("Deze voordracht bestaat niet of is voor u niet zichtbaar".into())
 }
@@ -163,8 +190,22 @@ impl Services {
                 "deze aanbieder staat niet in zothuis",
             ));
         }
-        self.region_of_municipality("gemeente", &facts.municipality)
-            .await
+        let region_id = self
+            .region_of_municipality("gemeente", &facts.municipality)
+            .await?;
+        if let Some(c) = facts.corporation_id
+            && self
+                .store
+                .get_corporation(c)
+                .await?
+                .is_none_or(|c| c.region_id != region_id)
+        {
+            return Err(DomainError::invalid(
+                "corporatieId",
+                "kies een corporatie van de regio",
+            ));
+        }
+        Ok(region_id)
     }
 
     /// Whether the actor may nominate this client in this region; an
@@ -408,6 +449,157 @@ impl Services {
             page,
         )
         .await
+    }
+}
+
+impl Services {
+    /// The corporation whose staff the actor is, and its region; others are
+    /// refused (audited).
+    async fn own_corporation(
+        &self,
+        ctx: &RequestContext,
+        attempted: AuditAction,
+        object_id: Option<String>,
+    ) -> DomainResult<crate::reference::Corporation> {
+        let corporation_id = match (&ctx.actor.role, &ctx.actor.scope) {
+            (crate::admin::Role::Corporatie, Scope::Corporatie(own)) => *own,
+            _ => -1,
+        };
+        self.authorize(
+            ctx,
+            Action::ViewAddressedNominations { corporation_id },
+            attempted,
+            ObjectType::Voordracht,
+            object_id,
+        )
+        .await?;
+        self.store
+            .get_corporation(corporation_id)
+            .await?
+            .ok_or_else(|| DomainError::Forbidden("deze corporatie bestaat niet meer".into()))
+    }
+
+    /// The nominations addressed to the actor's corporation, as known at a
+    /// moment, optionally with one status today: waiting ones first, the
+    /// longest waiting first. One page, audited with the clients on it.
+    pub async fn addressed_nominations(
+        &self,
+        ctx: &RequestContext,
+        status: Option<&str>,
+        known_at: Option<DateTime<Utc>>,
+        page: PageRequest,
+    ) -> DomainResult<Page<AddressedNomination>> {
+        let corporation = self.own_corporation(ctx, AuditAction::Listed, None).await?;
+        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => {
+                Some(NominationStatus::parse(s).map_err(|e| DomainError::invalid("status", e))?)
+            }
+            None => None,
+        };
+        let today = self.clock.today();
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let mut all: Vec<Nomination> = self
+            .store
+            .list_nominations(&Clients::All, Some(corporation.region_id), k)
+            .await?
+            .into_iter()
+            .filter(|n| {
+                n.facts.corporation_id == Some(corporation.id)
+                    && status.is_none_or(|s| n.facts.status_on(Some(today)) == s)
+            })
+            .collect();
+        all.sort_by_key(|n| {
+            (
+                n.facts.status_on(Some(today)) != NominationStatus::Wachtend,
+                n.facts.nominated_on,
+                n.id,
+            )
+        });
+        let page = page.slice(&all);
+        let shown = self.addressed(&page.items, today).await?;
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Voordracht, None)
+            .with_details(json!({ "aantal": page.total, "corporatie": corporation.id,
+                "bekendOp": known_at.map(|k| k.to_rfc3339()) }))
+            .showing_clients(page.items.iter().map(|n| n.client_id));
+        self.store.append_audit(draft).await?;
+        Ok(Page {
+            items: shown,
+            total: page.total,
+            restricted: page.restricted,
+            request: page.request,
+        })
+    }
+
+    /// One nomination addressed to the actor's corporation, as known at a
+    /// moment; any other is "not found". Audited.
+    pub async fn addressed_nomination(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<AddressedNomination> {
+        let corporation = self
+            .own_corporation(ctx, AuditAction::Viewed, Some(id.to_string()))
+            .await?;
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let current =
+            crate::history::versions_as_known(self.store.nomination_versions(id).await?, k)
+                .map(|(current, _)| current)
+                .filter(|n| n.facts.corporation_id == Some(corporation.id))
+                .ok_or_else(no_nomination)?;
+        let shown = self
+            .addressed(std::slice::from_ref(&current), self.clock.today())
+            .await?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::Voordracht,
+                Some(id.to_string()),
+            )
+            .for_client(current.client_id)
+            .with_details(json!({ "corporatie": corporation.id,
+                "bekendOp": known_at.map(|k| k.to_rfc3339()) }));
+        self.store.append_audit(draft).await?;
+        shown.into_iter().next().ok_or_else(no_nomination)
+    }
+
+    /// The corporation's view of nominations, with their candidates.
+    async fn addressed(
+        &self,
+        nominations: &[Nomination],
+        today: NaiveDate,
+    ) -> DomainResult<Vec<AddressedNomination>> {
+        let ids: Vec<i64> = nominations.iter().map(|n| n.client_id).collect();
+        let clients: std::collections::HashMap<i64, crate::clients::Client> = self
+            .store
+            .list_clients(&Clients::Ids(ids))
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(nominations
+            .iter()
+            .map(|n| AddressedNomination {
+                id: n.id,
+                candidate: clients
+                    .get(&n.client_id)
+                    .filter(|c| !c.restricted)
+                    .map(|c| Candidate {
+                        name: c.full_name(),
+                        phone: c.phone.clone(),
+                        email: c.email.clone(),
+                    }),
+                route: n.facts.route,
+                nominated_on: n.facts.nominated_on,
+                municipality: n.facts.municipality.clone(),
+                address_municipality: n.facts.address_municipality.clone(),
+                key_on: n.facts.key_on,
+                status: n.facts.status_on(Some(today)),
+                recorded_at: n.recorded_at,
+            })
+            .collect())
     }
 }
 

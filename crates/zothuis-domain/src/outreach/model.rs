@@ -68,7 +68,7 @@ pub struct Trajectory {
 }
 
 /// One melding within a trajectory. Meldingen are facts as they came in:
-/// recorded once, never changed.
+/// recorded once, never changed; one recorded in error is retracted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutreachReport {
     pub id: i64,
@@ -77,6 +77,62 @@ pub struct OutreachReport {
     pub source: ReportSource,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
+    pub retracted: Option<Retraction>,
+}
+
+/// The retraction of a melding recorded in error: from its moment on the
+/// melding no longer counts; as known before, it still does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retraction {
+    pub reason: String,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+impl OutreachReport {
+    /// Whether the melding counts as known at `known_at`: recorded by then
+    /// and not retracted by then.
+    pub fn counts_at(&self, known_at: DateTime<Utc>) -> bool {
+        self.recorded_at <= known_at
+            && self
+                .retracted
+                .as_ref()
+                .is_none_or(|r| r.recorded_at > known_at)
+    }
+
+    /// The melding as known at `known_at`: a later retraction not yet.
+    pub fn as_known(mut self, known_at: DateTime<Utc>) -> Self {
+        if self
+            .retracted
+            .as_ref()
+            .is_some_and(|r| r.recorded_at > known_at)
+        {
+            self.retracted = None;
+        }
+        self
+    }
+}
+
+/// The most characters of a retraction's reason.
+pub const RETRACTION_REASON_MAX: usize = 500;
+
+/// Why a melding is retracted, as typed: required, so that the register
+/// says why a melding no longer counts.
+pub fn parse_retraction_reason(reason: &str) -> DomainResult<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(DomainError::invalid(
+            "reden",
+            "vul in waarom de melding wordt ingetrokken",
+        ));
+    }
+    if reason.chars().count() > RETRACTION_REASON_MAX {
+        return Err(DomainError::invalid(
+            "reden",
+            format!("hoogstens {RETRACTION_REASON_MAX} tekens"),
+        ));
+    }
+    Ok(reason.to_string())
 }
 
 /// A trajectory or a new version of one, as typed.
@@ -93,23 +149,38 @@ pub struct TrajectoryInput {
 /// The most characters of the person's description: the minimum needed.
 pub const PERSON_MAX: usize = 120;
 
+/// A description of a person who need not be a client: required, and no
+/// more than the minimum (AVG art. 5 lid 1 c); `missing` says what to fill
+/// in. Returns it trimmed.
+pub(crate) fn minimum_person<'a>(
+    v: &mut Validator,
+    field: &str,
+    value: &'a str,
+    missing: &str,
+) -> &'a str {
+    let value = value.trim();
+    if value.is_empty() {
+        v.add(field, missing);
+    } else if value.chars().count() > PERSON_MAX {
+        v.add(
+            field,
+            format!("houd het bij het minimum: hoogstens {PERSON_MAX} tekens"),
+        );
+    }
+    value
+}
+
 impl TrajectoryInput {
     /// Checks every field and reports all problems at once, in Dutch.
     pub fn parse(&self, today: NaiveDate) -> DomainResult<TrajectoryFacts> {
         let mut v = Validator::new();
         let municipality = v.check("gemeente", GemeenteCode::parse(&self.municipality));
-        let person = self.person.trim();
-        if person.is_empty() {
-            v.add(
-                "persoon",
-                "vul in aan wie de persoon te herkennen is (naam of initialen, of een korte omschrijving)",
-            );
-        } else if person.chars().count() > PERSON_MAX {
-            v.add(
-                "persoon",
-                format!("houd het bij het minimum: hoogstens {PERSON_MAX} tekens"),
-            );
-        }
+        let person = minimum_person(
+            &mut v,
+            "persoon",
+            &self.person,
+            "vul in aan wie de persoon te herkennen is (naam of initialen, of een korte omschrijving)",
+        );
         let started_on = v
             .check("startdatum", crate::Datum::parse(&self.started_on))
             .map(|d| d.0);

@@ -194,6 +194,60 @@ impl Services {
             .await
     }
 
+    /// Retracts a melding recorded in error (with the reason). The
+    /// trajectory keeps at least one melding: one opened in error is closed
+    /// with its outcome instead.
+    pub async fn retract_melding(
+        &self,
+        ctx: &RequestContext,
+        trajectory_id: i64,
+        report_id: i64,
+        reason: &str,
+    ) -> DomainResult<OutreachReport> {
+        let history = self
+            .readable_trajectory(ctx, trajectory_id, None, AuditAction::Updated)
+            .await?;
+        let reason = parse_retraction_reason(reason)?;
+        let Some(report) = history.reports.iter().find(|r| r.id == report_id) else {
+            return Err(DomainError::NotFound(
+                "Deze melding hoort niet bij dit traject".into(),
+            ));
+        };
+        if report.retracted.is_some() {
+            return Err(DomainError::Conflict(
+                "Deze melding is al ingetrokken.".into(),
+            ));
+        }
+        if !history
+            .reports
+            .iter()
+            .any(|r| r.id != report_id && r.retracted.is_none())
+        {
+            return Err(DomainError::Conflict(
+                "Dit is de enige melding van het traject. Is het traject zelf ten onrechte geopend, sluit het dan af met de uitkomst 'anders' en een toelichting."
+                    .into(),
+            ));
+        }
+        // The reason may name people: it stays out of the audit row.
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::MeldingZorgcoordinatie,
+                Some(report_id.to_string()),
+            )
+            .with_details(json!({ "traject": trajectory_id, "ingetrokken": true }));
+        self.store
+            .retract_outreach_report(
+                report_id,
+                &reason,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
     /// A correction or the closing of a trajectory: a new version. Its
     /// meldingen must still fall within it.
     pub async fn change_trajectory(
@@ -209,14 +263,19 @@ impl Services {
         let facts = input.parse(self.clock.today())?;
         self.check_outreach_municipality(history.current.region_id, &facts)
             .await?;
-        if let Some(outside) = history.reports.iter().find(|r| {
-            ReportData {
-                reported_on: r.reported_on,
-                source: r.source,
-            }
-            .fits(&facts)
-            .is_err()
-        }) {
+        if let Some(outside) = history
+            .reports
+            .iter()
+            .filter(|r| r.retracted.is_none())
+            .find(|r| {
+                ReportData {
+                    reported_on: r.reported_on,
+                    source: r.source,
+                }
+                .fits(&facts)
+                .is_err()
+            })
+        {
             return Err(DomainError::invalid(
                 if outside.reported_on < facts.started_on {
                     "startdatum"
@@ -280,6 +339,7 @@ impl Services {
             .await?
             .into_iter()
             .filter(|r| r.recorded_at <= k)
+            .map(|r| r.as_known(k))
             .collect();
         Ok(TrajectoryHistory {
             current,

@@ -206,7 +206,8 @@ pub enum ProductKind {
     Opvang,
     /// Housing First, Skaeve Huse and other housing-led products.
     Woonvoorziening,
-    /// Time-out, respite, pauzeplek.
+    /// Time-out, respite, pauzeplek, and temporary housing such as Onder de
+    /// Pannen (a room with a host household, at most a year).
     Kortdurend,
 }
 
@@ -238,7 +239,9 @@ impl ProductKind {
             ProductKind::BeschutWonen => "Beschut of geclusterd wonen",
             ProductKind::Opvang => "Opvang",
             ProductKind::Woonvoorziening => "Woonvoorziening (Housing First, Skaeve Huse)",
-            ProductKind::Kortdurend => "Kortdurend (time-out, respijt, pauzeplek)",
+            ProductKind::Kortdurend => {
+                "Kortdurend of tijdelijk (time-out, respijt, pauzeplek, Onder de Pannen)"
+            }
         }
     }
 

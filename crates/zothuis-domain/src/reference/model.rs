@@ -30,6 +30,16 @@ pub struct Provider {
     pub version: i64,
 }
 
+/// A housing corporation of a region's Pact voor uitstroom: nominations
+/// are addressed to it, and its staff see those and nothing else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Corporation {
+    pub id: i64,
+    pub region_id: i64,
+    pub name: String,
+    pub version: i64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     pub id: i64,
@@ -257,6 +267,33 @@ impl ProviderInput {
         match name {
             Some(name) => Ok(ProviderData { name, agb_code }),
             None => Err(crate::DomainError::Internal("validatie onvolledig".into())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CorporationInput {
+    pub name: String,
+    pub region_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CorporationData {
+    pub name: Name,
+    pub region_id: i64,
+}
+
+impl CorporationInput {
+    pub fn parse(&self) -> DomainResult<CorporationData> {
+        let mut v = Validator::new();
+        let name = v.check("naam", Name::parse(&self.name));
+        if self.region_id.is_none() {
+            v.add("regioId", "kies de regio waarin de corporatie werkt");
+        }
+        v.finish()?;
+        match (name, self.region_id) {
+            (Some(name), Some(region_id)) => Ok(CorporationData { name, region_id }),
+            _ => Err(crate::DomainError::Internal("validatie onvolledig".into())),
         }
     }
 }

@@ -28,6 +28,16 @@ impl Provider {
         json!({ "naam": self.name, "agbCode": self.agb_code })
     }
 }
+impl Corporation {
+    pub fn audit_json(&self) -> Value {
+        json!({ "naam": self.name, "regioId": self.region_id })
+    }
+}
+impl CorporationData {
+    fn audit_json(&self) -> Value {
+        json!({ "naam": self.name.as_str(), "regioId": self.region_id })
+    }
+}
 impl Product {
     pub fn audit_json(&self) -> Value {
         json!({ "code": self.code, "naam": self.name, "productcategorie": self.category.code(),
@@ -359,6 +369,103 @@ impl Services {
             .with_details(change(Some(before.audit_json()), None));
         self.store
             .delete_provider(id, expected_version, draft)
+            .await
+    }
+
+    // ---- corporations ---------------------------------------------------------
+
+    /// The corporations of a region (or all).
+    pub async fn list_corporations(
+        &self,
+        ctx: &RequestContext,
+        region_id: Option<i64>,
+    ) -> DomainResult<Vec<Corporation>> {
+        self.may_view_reference(ctx).await?;
+        self.store.list_corporations(region_id).await
+    }
+
+    pub async fn get_corporation(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+    ) -> DomainResult<Corporation> {
+        self.may_view_reference(ctx).await?;
+        self.store
+            .get_corporation(id)
+            .await?
+            .ok_or_else(|| not_found("Deze corporatie"))
+    }
+
+    async fn corporation_data(&self, input: &CorporationInput) -> DomainResult<CorporationData> {
+        let data = input.parse()?;
+        if self.store.get_region(data.region_id).await?.is_none() {
+            return Err(DomainError::invalid(
+                "regioId",
+                "kies een regio uit de lijst",
+            ));
+        }
+        Ok(data)
+    }
+
+    pub async fn create_corporation(
+        &self,
+        ctx: &RequestContext,
+        input: &CorporationInput,
+    ) -> DomainResult<Corporation> {
+        self.may_manage_reference(ctx, AuditAction::Created, ObjectType::Corporatie, None)
+            .await?;
+        let data = self.corporation_data(input).await?;
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Corporatie, None)
+            .with_details(change(None, Some(data.audit_json())));
+        self.store.create_corporation(&data, draft).await
+    }
+
+    pub async fn update_corporation(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        expected_version: i64,
+        input: &CorporationInput,
+    ) -> DomainResult<Corporation> {
+        let key = Some(id.to_string());
+        self.may_manage_reference(
+            ctx,
+            AuditAction::Updated,
+            ObjectType::Corporatie,
+            key.clone(),
+        )
+        .await?;
+        let before = self.get_corporation(ctx, id).await?;
+        let data = self.corporation_data(input).await?;
+        let draft = self
+            .draft(ctx, AuditAction::Updated, ObjectType::Corporatie, key)
+            .with_details(change(Some(before.audit_json()), Some(data.audit_json())));
+        self.store
+            .update_corporation(id, expected_version, &data, draft)
+            .await
+    }
+
+    pub async fn delete_corporation(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        expected_version: i64,
+    ) -> DomainResult<()> {
+        let key = Some(id.to_string());
+        self.may_manage_reference(
+            ctx,
+            AuditAction::Deleted,
+            ObjectType::Corporatie,
+            key.clone(),
+        )
+        .await?;
+        let before = self.get_corporation(ctx, id).await?;
+        let draft = self
+            .draft(ctx, AuditAction::Deleted, ObjectType::Corporatie, key)
+            .with_details(change(Some(before.audit_json()), None));
+        self.store
+            .delete_corporation(id, expected_version, draft)
             .await
     }
 

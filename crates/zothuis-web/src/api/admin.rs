@@ -41,10 +41,11 @@ pub struct Gebruiker {
     pub gebruikersnaam: String,
     #[schema(example = "Jannie de Vries")]
     pub naam: String,
-    /// beheerder, wachtlijstbeheerder, wmo-consulent, aanbieder, beleidsadviseur, bestuurder of fg.
+    /// beheerder, wachtlijstbeheerder, wmo-consulent, aanbieder, beleidsadviseur, bestuurder, fg,
+    /// toegangsmedewerker, zorgcoordinator of corporatie.
     #[schema(example = "wmo-consulent")]
     pub rol: String,
-    /// installatie, regio:ID, gemeente:GM0000 of aanbieder:ID.
+    /// installatie, regio:ID, gemeente:GM0000, aanbieder:ID of corporatie:ID.
     #[schema(example = "gemeente:GM0406")]
     pub scope: String,
     #[schema(example = true)]
@@ -79,7 +80,7 @@ pub struct GebruikerInvoer {
     pub naam: String,
     #[schema(example = "wmo-consulent")]
     pub rol: String,
-    /// installatie, regio:CODE, gemeente:GM0000 of aanbieder:ID.
+    /// installatie, regio:CODE, gemeente:GM0000, aanbieder:ID of corporatie:ID.
     #[schema(example = "gemeente:GM0406")]
     pub scope: String,
     /// Minstens 12 tekens.

@@ -24,8 +24,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[allow(dead_code)]
 pub struct ImportBestanden {
     /// Eén of meer bestanden: clienten.csv, adressen.csv, beschikkingen.csv,
-    /// wachtlijst.csv, verblijven.csv, of een .xlsx met zulke werkbladen. De
-    /// bestandsnaam bepaalt de tabel; de kolommen staan in docs/import.md.
+    /// wachtlijst.csv, verblijven.csv, pact-afspraken.csv, hov-trajecten.csv,
+    /// zorgcoordinatie-trajecten.csv, zorgcoordinatie-meldingen.csv, of een
+    /// .xlsx met zulke werkbladen. De bestandsnaam bepaalt de tabel; de
+    /// kolommen, en wie welke tabel importeert, staan in docs/import.md.
     #[schema(value_type = Vec<String>, format = Binary, example = json!(["clienten.csv"]))]
     bestanden: Vec<Vec<u8>>,
     /// Alleen controleren: meld elk probleem en sla niets op.
@@ -50,6 +52,18 @@ pub struct ImportResultaat {
     pub wachtlijstovergangen: usize,
     #[schema(example = 3)]
     pub verblijven: usize,
+    /// Afspraken van het Pact voor uitstroom.
+    #[schema(example = 0)]
+    pub pact_afspraken: usize,
+    /// Trajecten van Huren Onder Voorwaarden.
+    #[schema(example = 0)]
+    pub hov_trajecten: usize,
+    /// Trajecten van zorgcoördinatie.
+    #[schema(example = 0)]
+    pub zorgcoordinatie_trajecten: usize,
+    /// Meldingen van zorgcoördinatie.
+    #[schema(example = 0)]
+    pub zorgcoordinatie_meldingen: usize,
     /// De ids van de aangemaakte cliënten, in volgorde van het bestand.
     #[schema(example = json!([12, 13, 14, 15]))]
     pub client_ids: Vec<i64>,
@@ -64,14 +78,22 @@ impl From<&ImportReport> for ImportResultaat {
             beschikkingen: r.counts.decisions,
             wachtlijstovergangen: r.counts.transitions,
             verblijven: r.counts.stays,
+            pact_afspraken: r.counts.quotas,
+            hov_trajecten: r.counts.tenancies,
+            zorgcoordinatie_trajecten: r.counts.trajectories,
+            zorgcoordinatie_meldingen: r.counts.reports,
             client_ids: r.client_ids.clone(),
         }
     }
 }
 
 /// Importeert cliënten met hun adressen, beschikkingen, wachtlijstgeschiedenis
-/// en verblijven; alles of niets. Bij problemen: 422 met elk probleem per
-/// bestand, regel en kolom in `problemen`.
+/// en verblijven, en de registers Pact-afspraken, HOV-trajecten en
+/// zorgcoördinatie; alles of niets. Elke tabel importeert wie haar op de
+/// schermen bijhoudt: een tabel die u niet mag importeren is een probleem,
+/// mag u geen enkele tabel uit de bestanden importeren dan 403. Bij
+/// problemen: 422 met elk probleem per bestand, regel en kolom in
+/// `problemen`.
 #[utoipa::path(post, path = "/importen", tag = "Cliënten",
     request_body(content = ImportBestanden, content_type = "multipart/form-data"),
     responses((status = 200, description = "Geïmporteerd of gecontroleerd zonder problemen", body = ImportResultaat),

@@ -10,6 +10,7 @@ mod care;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
 mod clients;
+mod corporation;
 mod figures;
 mod import;
 mod outflow;
@@ -18,6 +19,7 @@ mod plans;
 mod reference;
 mod review;
 mod shelter;
+mod tenancy;
 mod waitlist;
 
 use crate::AppState;
@@ -54,14 +56,15 @@ pub const API_VERSION: &str = "1.0.0";
     security(("apiToken" = [])),
     components(schemas(crate::error::Problem, crate::error::InvalidParam, crate::error::ImportProbleem)),
     tags(
-        (name = "Referentie", description = "Regio's, gemeenten, aanbieders, producten, locaties en capaciteit"),
+        (name = "Referentie", description = "Regio's, gemeenten, aanbieders, woningcorporaties, producten, locaties en capaciteit"),
         (name = "Cliënten", description = "Cliënten, hun adreshistorie en afscherming"),
         (name = "Toegang", description = "Aanmeldingen, beschikkingen en de verantwoordelijke gemeente"),
         (name = "Wachtlijst", description = "De regionale wachtlijst met statusovergangen"),
         (name = "Zorg", description = "Screeningen, verblijven, overplaatsingen en uitstroom"),
         (name = "Opvang", description = "De centrale toegang tot de opvang: signalen, trajecten en dreigend dakloos, met herkomst en uitkomst"),
-        (name = "Uitstroom", description = "Pact voor uitstroom en urgentie: afspraken over woningen per gemeente en jaar, voordrachten met toewijzing of intrekking, en nazorg"),
+        (name = "Uitstroom", description = "Pact voor uitstroom en urgentie: afspraken over woningen per gemeente en jaar, voordrachten met toewijzing of intrekking, en nazorg; een woningcorporatie ziet de voordrachten die aan haar zijn gericht"),
         (name = "Zorgcoördinatie", description = "Bemoeizorg: meldingen en trajecten van het team zorgcoördinatie van de regio; alleen voor dat team"),
+        (name = "Huren Onder Voorwaarden", description = "HOV-trajecten: huurders die onder voorwaarden huren, met aanleiding en eindresultaat; voor de Wmo-consulent van de gemeente van de woning en de begeleidende aanbieder"),
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
@@ -94,7 +97,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(care::router())
         .merge(shelter::router())
         .merge(outflow::router())
+        .merge(corporation::router())
         .merge(outreach::router())
+        .merge(tenancy::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())

@@ -52,8 +52,10 @@ pub struct Voordracht {
     /// wachtend, toegewezen of ingetrokken (zoals vastgelegd).
     #[schema(example = "wachtend")]
     pub status: String,
+    /// De corporatie (zie /corporaties) waaraan de kandidaat is voorgedragen,
+    /// of die de woning toewees.
     #[schema(example = json!(null))]
-    pub corporatie: Option<String>,
+    pub corporatie_id: Option<i64>,
     /// Gemeentecode van de gemeente waar de toegewezen woning ligt.
     #[schema(example = json!(null))]
     pub adresgemeente: Option<String>,
@@ -104,7 +106,7 @@ impl From<Nomination> for Voordracht {
             gemeente: f.municipality.to_string(),
             status: f.status_on(None).code().to_string(),
             wachttijd_dagen: f.waited_days(),
-            corporatie: f.corporation,
+            corporatie_id: f.corporation_id,
             adresgemeente: gm(f.address_municipality),
             sleuteldatum: f.key_on,
             ingetrokken_op: f.withdrawn_on,
@@ -132,7 +134,7 @@ pub struct VoordrachtHistorie {
 }
 
 /// Wat een voordracht zegt, bij voordragen en bij wijzigen. Toewijzing
-/// (corporatie, adresgemeente, sleuteldatum) en intrekking legt alleen de
+/// (corporatieId, adresgemeente, sleuteldatum) en intrekking legt alleen de
 /// wachtlijstbeheerder van de regio vast.
 #[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
 #[serde(rename_all = "camelCase", default)]
@@ -148,7 +150,7 @@ pub struct VoordrachtInvoer {
     #[schema(example = "GM0453")]
     pub gemeente: String,
     #[schema(example = json!(null))]
-    pub corporatie: Option<String>,
+    pub corporatie_id: Option<i64>,
     #[schema(example = json!(null))]
     pub adresgemeente: Option<String>,
     #[schema(example = json!(null))]
@@ -179,7 +181,7 @@ impl VoordrachtInvoer {
             stay_id: self.verblijf_id.map(|v| v.to_string()),
             nominated_on: self.voordrachtdatum,
             municipality: self.gemeente,
-            corporation: self.corporatie,
+            corporation_id: self.corporatie_id.map(|c| c.to_string()),
             address_municipality: self.adresgemeente,
             key_on: self.sleuteldatum,
             withdrawn_on: self.ingetrokken_op,

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_trajectories, open_trajectory))
         .routes(routes!(get_trajectory, change_trajectory))
         .routes(routes!(add_melding))
+        .routes(routes!(retract_melding))
 }
 
 /// Een traject zorgcoördinatie (bemoeizorg).
@@ -96,6 +97,12 @@ pub struct MeldingZorgcoordinatie {
     pub vastgelegd_op: DateTime<Utc>,
     #[schema(example = "zorgcoordinatie.zkih")]
     pub vastgelegd_door: String,
+    /// Wanneer de melding als ten onrechte vastgelegd is ingetrokken; vanaf
+    /// dan telt zij niet meer mee (zoals bekend daarvoor wel).
+    #[schema(example = json!(null), value_type = Option<String>, format = DateTime)]
+    pub ingetrokken_op: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
+    pub reden_intrekking: Option<String>,
 }
 
 impl From<OutreachReport> for MeldingZorgcoordinatie {
@@ -107,8 +114,19 @@ impl From<OutreachReport> for MeldingZorgcoordinatie {
             bron: r.source.code().to_string(),
             vastgelegd_op: r.recorded_at,
             vastgelegd_door: r.recorded_by,
+            ingetrokken_op: r.retracted.as_ref().map(|x| x.recorded_at),
+            reden_intrekking: r.retracted.map(|x| x.reason),
         }
     }
+}
+
+/// Het intrekken van een melding die ten onrechte is vastgelegd.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MeldingIntrekking {
+    /// Waarom de melding niet meer telt (verplicht; niet in het auditlog).
+    #[schema(example = "Dubbel ingevoerd")]
+    pub reden: String,
 }
 
 /// Een traject met zijn versies en meldingen.
@@ -345,4 +363,29 @@ async fn add_melding(
 ) -> ApiResult<(StatusCode, axum::Json<MeldingZorgcoordinatie>)> {
     let created = s.services.add_melding(&caller.ctx, id, &b.input()).await?;
     Ok((StatusCode::CREATED, axum::Json(created.into())))
+}
+
+/// Trekt een melding in die ten onrechte is vastgelegd. De melding blijft
+/// bewaard en telt vanaf nu niet meer mee; een traject houdt minstens één
+/// melding.
+#[utoipa::path(post, path = "/zorgcoordinatie-trajecten/{id}/meldingen/{meldingId}/intrekking",
+    tag = "Zorgcoördinatie", request_body = MeldingIntrekking,
+    params(("id" = i64, Path, description = "Id van het traject", example = 5),
+           ("meldingId" = i64, Path, description = "Id van de melding", example = 11)),
+    responses((status = 200, description = "Ingetrokken", body = MeldingZorgcoordinatie),
+              (status = 400, description = "Geen reden opgegeven", body = Problem),
+              (status = 403, description = "Alleen voor het team zorgcoördinatie", body = Problem),
+              (status = 404, description = "Niet gevonden of niet zichtbaar", body = Problem),
+              (status = 409, description = "Al ingetrokken, of de enige melding van het traject", body = Problem)))]
+async fn retract_melding(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath((id, melding)): ApiPath<(i64, i64)>,
+    ApiJson(b): ApiJson<MeldingIntrekking>,
+) -> ApiResult<axum::Json<MeldingZorgcoordinatie>> {
+    let retracted = s
+        .services
+        .retract_melding(&caller.ctx, id, melding, &b.reden)
+        .await?;
+    Ok(axum::Json(retracted.into()))
 }

@@ -26,6 +26,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(list_providers, create_provider))
         .routes(routes!(get_provider, update_provider, delete_provider))
+        .routes(routes!(list_corporations, create_corporation))
+        .routes(routes!(
+            get_corporation,
+            update_corporation,
+            delete_corporation
+        ))
         .routes(routes!(list_products, create_product))
         .routes(routes!(get_product, update_product, delete_product))
         .routes(routes!(list_locations, create_location))
@@ -461,6 +467,171 @@ async fn delete_provider(
     IfMatch(version): IfMatch,
 ) -> ApiResult<StatusCode> {
     s.services.delete_provider(&caller.ctx, id, version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- corporations ---------------------------------------------------------------
+
+/// Een woningcorporatie in het Pact voor uitstroom van een regio. Voordrachten
+/// voor uitstroom worden aan haar gericht; haar medewerkers zien die en niets
+/// van de zorg.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Corporatie {
+    #[schema(example = 1)]
+    pub id: i64,
+    #[schema(example = "Woningstichting Het Gooi en Omstreken")]
+    pub naam: String,
+    /// De regio in wier Pact voor uitstroom de corporatie werkt.
+    #[schema(example = 1)]
+    pub regio_id: i64,
+    /// Versienummer; ook als ETag meegegeven.
+    #[schema(example = 1)]
+    pub versie: i64,
+}
+
+impl From<Corporation> for Corporatie {
+    fn from(c: Corporation) -> Self {
+        Corporatie {
+            id: c.id,
+            naam: c.name,
+            regio_id: c.region_id,
+            versie: c.version,
+        }
+    }
+}
+
+/// Wat een corporatie is: een naam, uniek binnen de regio.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CorporatieInvoer {
+    #[schema(example = "Woningstichting Het Gooi en Omstreken")]
+    pub naam: String,
+    #[schema(example = 1)]
+    pub regio_id: Option<i64>,
+}
+
+impl CorporatieInvoer {
+    fn input(&self) -> CorporationInput {
+        CorporationInput {
+            name: self.naam.clone(),
+            region_id: self.regio_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CorporatieFilter {
+    /// Alleen corporaties van deze regio.
+    #[param(example = 1)]
+    pub regio_id: Option<i64>,
+    #[param(example = 1)]
+    pub pagina: Option<u32>,
+    #[param(example = 50)]
+    pub pagina_grootte: Option<u32>,
+}
+
+/// Woningcorporaties van het Pact voor uitstroom.
+#[utoipa::path(get, path = "/corporaties", tag = "Referentie", params(CorporatieFilter),
+    responses((status = 200, description = "Corporaties", body = Lijst<Corporatie>)))]
+async fn list_corporations(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(f): ApiQuery<CorporatieFilter>,
+) -> ApiResult<axum::Json<Lijst<Corporatie>>> {
+    let all = s
+        .services
+        .list_corporations(&caller.ctx, f.regio_id)
+        .await?;
+    let page = Paginering {
+        pagina: f.pagina,
+        pagina_grootte: f.pagina_grootte,
+    };
+    Ok(axum::Json(Lijst::from_page(
+        page.request().slice(&all),
+        "/corporaties",
+        Corporatie::from,
+    )))
+}
+
+/// Corporatie aanmaken (beheerder).
+#[utoipa::path(post, path = "/corporaties", tag = "Referentie", request_body = CorporatieInvoer,
+    responses((status = 201, description = "Aangemaakt", body = Corporatie),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Geen toegang", body = Problem),
+              (status = 409, description = "Deze naam bestaat al in de regio", body = Problem)))]
+async fn create_corporation(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<CorporatieInvoer>,
+) -> ApiResult<Response> {
+    let c = s
+        .services
+        .create_corporation(&caller.ctx, &body.input())
+        .await?;
+    Ok(with_etag(
+        StatusCode::CREATED,
+        c.version,
+        Corporatie::from(c),
+    ))
+}
+
+/// Eén corporatie.
+#[utoipa::path(get, path = "/corporaties/{id}", tag = "Referentie",
+    params(("id" = i64, Path, description = "Id van de corporatie", example = 1)),
+    responses((status = 200, description = "De corporatie", body = Corporatie, headers(("ETag" = String, description = "Versie"))),
+              (status = 404, description = "Bestaat niet", body = Problem)))]
+async fn get_corporation(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    let c = s.services.get_corporation(&caller.ctx, id).await?;
+    Ok(with_etag(StatusCode::OK, c.version, Corporatie::from(c)))
+}
+
+/// Corporatie wijzigen (beheerder); vereist If-Match.
+#[utoipa::path(put, path = "/corporaties/{id}", tag = "Referentie", request_body = CorporatieInvoer,
+    params(("id" = i64, Path, description = "Id van de corporatie", example = 1),
+           ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v1\"")),
+    responses((status = 200, description = "Gewijzigd", body = Corporatie),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 409, description = "Deze naam bestaat al in de regio", body = Problem),
+              (status = 412, description = "Intussen gewijzigd door een ander", body = Problem),
+              (status = 428, description = "If-Match ontbreekt", body = Problem)))]
+async fn update_corporation(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    IfMatch(version): IfMatch,
+    ApiJson(body): ApiJson<CorporatieInvoer>,
+) -> ApiResult<Response> {
+    let c = s
+        .services
+        .update_corporation(&caller.ctx, id, version, &body.input())
+        .await?;
+    Ok(with_etag(StatusCode::OK, c.version, Corporatie::from(c)))
+}
+
+/// Corporatie verwijderen (beheerder); kan alleen als er geen voordrachten
+/// aan haar gericht zijn.
+#[utoipa::path(delete, path = "/corporaties/{id}", tag = "Referentie",
+    params(("id" = i64, Path, description = "Id van de corporatie", example = 1),
+           ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v1\"")),
+    responses((status = 204, description = "Verwijderd"),
+              (status = 409, description = "Nog in gebruik", body = Problem),
+              (status = 412, description = "Intussen gewijzigd door een ander", body = Problem)))]
+async fn delete_corporation(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    IfMatch(version): IfMatch,
+) -> ApiResult<StatusCode> {
+    s.services
+        .delete_corporation(&caller.ctx, id, version)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

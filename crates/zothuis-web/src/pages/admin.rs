@@ -58,6 +58,12 @@ async fn scope_options(s: &AppState, u: &PageUser) -> PageResult<Vec<(String, St
             format!("Aanbieder {}", p.name),
         ));
     }
+    for c in s.services.list_corporations(&u.ctx, None).await? {
+        o.push((
+            format!("corporatie:{}", c.id),
+            format!("Corporatie {}", c.name),
+        ));
+    }
     Ok(o)
 }
 
@@ -93,7 +99,7 @@ fn role_select(value: &str) -> Field {
 }
 
 fn scope_hint() -> &'static str {
-    "Beheerder: hele installatie. Wachtlijstbeheerder, bestuurder en functionaris gegevensbescherming: een regio. Wmo-consulent: een gemeente. Aanbieder: een aanbieder. Beleidsadviseur: een regio of gemeente."
+    "Beheerder: hele installatie. Wachtlijstbeheerder, bestuurder, functionaris gegevensbescherming, toegangsmedewerker en zorgcoördinator: een regio. Wmo-consulent: een gemeente. Aanbieder: een aanbieder. Woningcorporatie: een corporatie. Beleidsadviseur: een regio of gemeente."
 }
 
 // ---- users --------------------------------------------------------------------

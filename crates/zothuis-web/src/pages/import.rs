@@ -1,10 +1,13 @@
-//! The upload page of the import: the waitlist manager sends the region's
-//! spreadsheets, checks them (nothing is written) or imports them, and sees
-//! every problem by file, row and column.
+//! The upload page of the import: whoever keeps one of the importable
+//! registers (the waitlist manager, a Wmo consultant, a provider, the
+//! outreach team; `policy::may_import`) sends spreadsheets, checks them
+//! (nothing is written) or imports them, and sees every problem by file,
+//! row and column.
 
 use super::*;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::routing::get;
+use zothuis_domain::import::plan::ImportCounts;
 use zothuis_domain::import::{Problem, TableKind};
 
 pub fn router() -> Router<AppState> {
@@ -31,10 +34,12 @@ fn upload_form() -> FormBlock {
     .upload()
 }
 
-/// The documented tables and columns, as on docs/import.md.
-fn column_tables() -> Vec<Table> {
+/// The documented tables and columns the user may import, as on
+/// docs/import.md.
+fn column_tables(u: &PageUser) -> Vec<Table> {
     TableKind::ALL
         .iter()
+        .filter(|k| can(u.actor(), Action::ImportTable(**k)).is_allowed())
         .map(|k| Table {
             caption: format!("{} — {}", k.name(), k.description()),
             columns: columns(&["Kolom", "Verplicht", "Inhoud"]),
@@ -58,21 +63,36 @@ async fn page(s: &AppState, u: &PageUser, heading: &str) -> DetailPage {
     let l = Layout::new(s, u, "Importeren", Section::Import).await;
     let mut page = DetailPage::new(l, heading);
     page.intro = Some(
-        "Breng de wachtlijst en verblijven over uit spreadsheets. zothuis controleert elke regel en kolom; een import wordt helemaal of helemaal niet opgeslagen.".into(),
+        "Breng uw registers over uit spreadsheets: hieronder staan de tabellen die u mag importeren. zothuis controleert elke regel en kolom; een import wordt helemaal of helemaal niet opgeslagen.".into(),
     );
     page
 }
 
 async fn show(State(s): State<AppState>, u: PageUser) -> PageResult<DetailPage> {
-    if !can(u.actor(), Action::ImportClients).is_allowed() {
+    if !zothuis_domain::policy::may_import(u.actor()) {
         return Err(PageError(DomainError::Forbidden(
-            "alleen de wachtlijstbeheerder van de regio importeert cliënten".into(),
+            "u houdt geen register bij dat geïmporteerd kan worden".into(),
         )));
     }
     let mut page = page(&s, &u, "Importeren uit spreadsheets").await;
     page.forms.push(upload_form());
-    page.tables = column_tables();
+    page.tables = column_tables(&u);
     Ok(page)
+}
+
+/// Where to look at what was imported: the first register it held.
+fn imported_link(c: &ImportCounts) -> Link {
+    if c.clients > 0 {
+        link("/wachtlijst", "Naar de wachtlijst")
+    } else if c.quotas > 0 {
+        link("/uitstroom", "Naar de uitstroom")
+    } else if c.tenancies > 0 {
+        link("/hov", "Naar Huren Onder Voorwaarden")
+    } else if c.trajectories > 0 {
+        link("/zorgcoordinatie", "Naar zorgcoördinatie")
+    } else {
+        link("/", "Naar het overzicht")
+    }
 }
 
 fn problem_table(problems: &[Problem]) -> Table {
@@ -102,7 +122,7 @@ async fn upload(State(s): State<AppState>, u: PageUser, form: Multipart) -> Page
             let mut f = upload_form();
             result.errors = f.apply_errors(&errors);
             result.forms.push(f);
-            result.tables = column_tables();
+            result.tables = column_tables(&u);
             return Ok((StatusCode::BAD_REQUEST, result).into_response());
         }
         Err(other) => return Err(PageError(other)),
@@ -137,9 +157,7 @@ async fn upload(State(s): State<AppState>, u: PageUser, form: Multipart) -> Page
     } else if report.applied {
         result.heading = "Geïmporteerd".into();
         result = result.fact("Opgeslagen", report.counts.to_string());
-        result
-            .actions
-            .push(link("/wachtlijst", "Naar de wachtlijst"));
+        result.actions.push(imported_link(&report.counts));
     } else {
         result.heading = "Gecontroleerd: geen problemen".into();
         result = result.fact(

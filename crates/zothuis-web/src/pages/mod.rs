@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod care;
 mod clients;
+mod corporation;
 mod figures;
 mod import;
 mod outflow;
@@ -15,6 +16,7 @@ mod reference;
 mod review;
 mod session;
 mod shelter;
+mod tenancy;
 mod waitlist;
 
 use crate::AppState;
@@ -45,7 +47,9 @@ pub fn router() -> Router<AppState> {
         .merge(care::router())
         .merge(shelter::router())
         .merge(outflow::router())
+        .merge(corporation::router())
         .merge(outreach::router())
+        .merge(tenancy::router())
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
@@ -95,7 +99,9 @@ pub enum Section {
     Stays,
     Shelter,
     Outflow,
+    Corporation,
     Outreach,
+    Tenancy,
     Figures,
     Plans,
     Reference,
@@ -154,7 +160,7 @@ impl Layout {
                     current: section == Section::Reviews,
                 });
             }
-            if can(a, Action::ImportClients).is_allowed() {
+            if zothuis_domain::policy::may_import(a) {
                 nav.push(NavItem {
                     href: "/import",
                     label: "Importeren",
@@ -184,6 +190,15 @@ impl Layout {
                 current: section == Section::Shelter,
             });
         }
+        // A housing corporation sees the nominations addressed to it and
+        // nothing else of the care (policy `ViewAddressedNominations`).
+        if corporation::is_corporation(a) {
+            nav.push(NavItem {
+                href: "/corporatie",
+                label: "Voordrachten",
+                current: section == Section::Corporation,
+            });
+        }
         // The outreach register is the team's alone (policy
         // `ManageOutreach`); its people are not clients, so the team gets no
         // client pages besides it.
@@ -194,6 +209,23 @@ impl Layout {
                 href: "/zorgcoordinatie",
                 label: "Zorgcoördinatie",
                 current: section == Section::Outreach,
+            });
+            // The team imports its own register (`Action::ImportTable`).
+            if zothuis_domain::policy::may_import(a) {
+                nav.push(NavItem {
+                    href: "/import",
+                    label: "Importeren",
+                    current: section == Section::Import,
+                });
+            }
+        }
+        // Huren Onder Voorwaarden: the municipality's Wmo consultant and the
+        // supporting provider (policy `ManageTenancy`).
+        if tenancy::is_partner(a) {
+            nav.push(NavItem {
+                href: "/hov",
+                label: "Huren Onder Voorwaarden",
+                current: section == Section::Tenancy,
             });
         }
         if zothuis_domain::policy::figure_view(a).is_ok() {
@@ -290,7 +322,8 @@ pub fn works_with_clients(a: &zothuis_domain::admin::Actor) -> bool {
     )
 }
 
-/// "Gemeente Huizen", "Regio Gooi en Vechtstreek", "Aanbieder Kwintes".
+/// "Gemeente Huizen", "Regio Gooi en Vechtstreek", "Aanbieder Kwintes",
+/// "Corporatie Dudok Wonen".
 async fn scope_label(s: &AppState, u: &PageUser) -> String {
     let ctx = &u.ctx;
     match &u.user.scope {
@@ -306,6 +339,10 @@ async fn scope_label(s: &AppState, u: &PageUser) -> String {
         Scope::Aanbieder(id) => match s.services.get_provider(ctx, *id).await {
             Ok(p) => format!("Aanbieder {}", p.name),
             Err(_) => format!("Aanbieder {id}"),
+        },
+        Scope::Corporatie(id) => match s.services.get_corporation(ctx, *id).await {
+            Ok(c) => format!("Corporatie {}", c.name),
+            Err(_) => format!("Corporatie {id}"),
         },
     }
 }

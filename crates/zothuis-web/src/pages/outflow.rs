@@ -63,6 +63,8 @@ struct Lookups {
     names: HashMap<String, String>,
     own: Vec<(String, String)>,
     providers: Vec<(i64, String)>,
+    /// The corporations of the region (all, for an actor without one).
+    corporations: Vec<(i64, String)>,
     products: HashMap<i64, String>,
 }
 
@@ -84,6 +86,13 @@ impl Lookups {
             .map(|p| (p.id, p.name))
             .collect();
         providers.sort_by(|a, b| a.1.cmp(&b.1));
+        let corporations = s
+            .services
+            .list_corporations(&u.ctx, region)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
         let products = s
             .services
             .list_products(&u.ctx)
@@ -98,6 +107,7 @@ impl Lookups {
                 .collect(),
             own,
             providers,
+            corporations,
             products,
         })
     }
@@ -128,6 +138,25 @@ impl Lookups {
             let name = self.names.get(c).cloned().unwrap_or_else(|| c.to_string());
             o.push((c.to_string(), name));
         }
+        o
+    }
+
+    fn corporation(&self, id: i64) -> String {
+        self.corporations
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| format!("corporatie {id}"))
+    }
+
+    fn corporation_options(&self, current: Option<&str>) -> Vec<(String, String)> {
+        let mut o = vec![(String::new(), "— nog aan geen corporatie —".to_string())];
+        o.extend(
+            self.corporations
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone())),
+        );
+        keep_current(&mut o, current, |c| format!("Corporatie {c}"));
         o
     }
 
@@ -283,10 +312,10 @@ fn or_dash(v: Option<String>) -> String {
 }
 
 fn allocation_text(f: &NominationFacts, l: &Lookups) -> String {
-    match (&f.corporation, &f.address_municipality, f.key_on) {
+    match (f.corporation_id, &f.address_municipality, f.key_on) {
         (None, None, None) => "—".into(),
         (c, m, k) => [
-            c.clone(),
+            c.map(|c| l.corporation(c)),
             m.as_ref().map(|m| l.municipality(m)),
             k.map(|k| format!("sleutel op {}", dutch_long(k))),
         ]
@@ -545,7 +574,13 @@ fn nomination_fields(
         return base;
     }
     let mut fields: Vec<Field> = base.into_iter().map(|f| f.group("Voordracht")).collect();
-    let mut corporation = Field::text("corporatie", "Corporatie", opt(&input.corporation));
+    let mut corporation = Field::select(
+        "corporatieId",
+        "Corporatie",
+        input.corporation_id.as_deref().unwrap_or(""),
+        l.corporation_options(input.corporation_id.as_deref()),
+    )
+    .hint("Aan deze corporatie is de kandidaat voorgedragen; haar medewerkers zien de voordracht, zonder zorggegevens.");
     if allocation_hint {
         corporation = corporation.hint(ALLOCATION_HINT);
     }
@@ -624,7 +659,7 @@ fn nomination_input(f: &FormData) -> NominationInput {
         stay_id: f.opt("verblijfId"),
         nominated_on: f.get("voordrachtdatum"),
         municipality: f.get("gemeente"),
-        corporation: f.opt("corporatie"),
+        corporation_id: f.opt("corporatieId"),
         address_municipality: f.opt("adresgemeente"),
         key_on: f.opt("sleuteldatum"),
         withdrawn_on: f.opt("ingetrokkenOp"),
@@ -648,7 +683,7 @@ fn as_input(n: &Nomination) -> NominationInput {
         stay_id: f.stay_id.map(|s| s.to_string()),
         nominated_on: f.nominated_on.to_string(),
         municipality: f.municipality.to_string(),
-        corporation: f.corporation.clone(),
+        corporation_id: f.corporation_id.map(|c| c.to_string()),
         address_municipality: f.address_municipality.as_ref().map(|m| m.to_string()),
         key_on: date(f.key_on),
         withdrawn_on: date(f.withdrawn_on),
@@ -820,7 +855,10 @@ async fn detail_page(
     .fact("Voordrachtdatum", dutch_long(f.nominated_on))
     .fact("Status", status_text(f, today))
     .fact("Wachttijd", wait_text(f, today, months))
-    .fact("Corporatie", or_dash(f.corporation.clone()))
+    .fact(
+        "Corporatie",
+        or_dash(f.corporation_id.map(|c| l.corporation(c))),
+    )
     .fact(
         "Woning in gemeente",
         or_dash(f.address_municipality.as_ref().map(|m| l.municipality(m))),

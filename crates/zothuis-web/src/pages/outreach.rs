@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/zorgcoordinatie/nieuw", get(new_form).post(create))
         .route("/zorgcoordinatie/{id}", get(detail).post(change))
         .route("/zorgcoordinatie/{id}/melding", post(add_report))
+        .route("/zorgcoordinatie/{id}/intrekken", post(retract_report))
 }
 
 const UNKNOWN_PERSON: &str =
@@ -587,6 +588,8 @@ struct DetailQuery {
 struct Typed {
     report: Option<ReportInput>,
     trajectory: Option<TrajectoryInput>,
+    /// The melding and reason typed to retract one.
+    retraction: Option<(String, String)>,
 }
 
 async fn detail_page(
@@ -630,7 +633,14 @@ async fn detail_page(
     .fact("Gestart", dutch_long(f.started_on))
     .fact("Afgesloten", closed_text(f))
     .fact("Uitkomst", outcome_text(f))
-    .fact("Aantal meldingen", reports.len().to_string())
+    .fact(
+        "Aantal meldingen",
+        reports
+            .iter()
+            .filter(|r| r.retracted.is_none())
+            .count()
+            .to_string(),
+    )
     .fact("Toelichting", or_dash(f.note.clone()))
     .fact(
         "Laatst vastgelegd",
@@ -681,7 +691,13 @@ async fn detail_page(
                 n => format!("{n} meldingen"),
             }
         ),
-        columns: columns(&["Meldingsdatum", "Bron", "Vastgelegd door", "Vastgelegd op"]),
+        columns: columns(&[
+            "Meldingsdatum",
+            "Bron",
+            "Vastgelegd door",
+            "Vastgelegd op",
+            "Ingetrokken",
+        ]),
         rows: reports
             .iter()
             .map(|r| {
@@ -690,6 +706,15 @@ async fn detail_page(
                     cell(r.source.label()),
                     cell(r.recorded_by.clone()),
                     cell(zothuis_domain::dates::dutch_moment(r.recorded_at)),
+                    cell(match &r.retracted {
+                        None => "—".to_string(),
+                        Some(x) => format!(
+                            "{} door {}: {}",
+                            zothuis_domain::dates::dutch_moment(x.recorded_at),
+                            x.recorded_by,
+                            x.reason
+                        ),
+                    }),
                 ]
             })
             .collect(),
@@ -751,6 +776,35 @@ async fn detail_page(
             .heading("Melding toevoegen")
             .anchor("melding"),
         );
+        let standing: Vec<(String, String)> = reports
+            .iter()
+            .filter(|r| r.retracted.is_none())
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    format!("{}, {}", dutch_long(r.reported_on), r.source.label()),
+                )
+            })
+            .collect();
+        if standing.len() > 1 || typed.retraction.is_some() {
+            let (chosen, reason) = typed.retraction.clone().unwrap_or_default();
+            let mut options = vec![(String::new(), "— kies de melding —".to_string())];
+            options.extend(standing);
+            page.forms.push(
+                FormBlock::post(
+                    format!("/zorgcoordinatie/{id}/intrekken"),
+                    "Melding intrekken",
+                    vec![
+                        Field::select("meldingId", "Melding", &chosen, options).required(),
+                        Field::textarea("reden", "Reden", &reason)
+                            .hint("Waarom de melding ten onrechte is vastgelegd. De melding blijft bewaard en telt vanaf nu niet meer mee.")
+                            .required(),
+                    ],
+                )
+                .heading("Melding intrekken")
+                .anchor("intrekken"),
+            );
+        }
         let input = typed.trajectory.unwrap_or_else(|| as_input(&t));
         page.forms.push(
             FormBlock::post(
@@ -807,10 +861,48 @@ async fn add_report(
     };
     let typed = Typed {
         report: Some(input),
-        trajectory: None,
+        ..Default::default()
     };
     let page = detail_page(&s, &u, id, &DetailQuery::default(), typed).await?;
     Ok(failed_at(page, "melding", e, status))
+}
+
+async fn retract_report(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let (chosen, reason) = (f.get("meldingId"), f.get("reden"));
+    let result = match chosen.trim().parse::<i64>() {
+        Ok(report) => {
+            s.services
+                .retract_melding(&u.ctx, id, report, &reason)
+                .await
+        }
+        Err(_) => Err(DomainError::invalid(
+            "meldingId",
+            "kies de melding die u intrekt",
+        )),
+    };
+    let e = match result {
+        Ok(_) => {
+            return Ok(done(
+                &format!("/zorgcoordinatie/{id}"),
+                "melding-ingetrokken",
+            ));
+        }
+        Err(e) => e,
+    };
+    let Some(status) = form_status(&e) else {
+        return Err(PageError(e));
+    };
+    let typed = Typed {
+        retraction: Some((chosen, reason)),
+        ..Default::default()
+    };
+    let page = detail_page(&s, &u, id, &DetailQuery::default(), typed).await?;
+    Ok(failed_at(page, "intrekken", e, status))
 }
 
 async fn change(
@@ -833,8 +925,8 @@ async fn change(
     };
     let e = unchosen_municipality(e, &input.municipality);
     let typed = Typed {
-        report: None,
         trajectory: Some(input),
+        ..Default::default()
     };
     let page = detail_page(&s, &u, id, &DetailQuery::default(), typed).await?;
     Ok(failed_at(page, "wijzigen", e, status))

@@ -50,6 +50,20 @@ pub fn router() -> Router<AppState> {
             "/referentie/aanbieders/{id}/verwijderen",
             post(provider_delete),
         )
+        .route("/referentie/corporaties", get(corporations))
+        .route(
+            "/referentie/corporaties/nieuw",
+            get(corporation_new).post(corporation_create),
+        )
+        .route("/referentie/corporaties/{id}", get(corporation_detail))
+        .route(
+            "/referentie/corporaties/{id}/wijzigen",
+            get(corporation_edit).post(corporation_update),
+        )
+        .route(
+            "/referentie/corporaties/{id}/verwijderen",
+            post(corporation_delete),
+        )
         .route("/referentie/producten", get(products))
         .route(
             "/referentie/producten/nieuw",
@@ -131,6 +145,11 @@ async fn index(State(s): State<AppState>, u: PageUser) -> PageResult<TablePage> 
             "/referentie/aanbieders",
             "Aanbieders",
             s.services.list_providers(ctx).await?.len(),
+        ),
+        (
+            "/referentie/corporaties",
+            "Woningcorporaties",
+            s.services.list_corporations(ctx, None).await?.len(),
         ),
         (
             "/referentie/producten",
@@ -969,6 +988,243 @@ async fn provider_delete(
 ) -> PageResult<Response> {
     s.services.delete_provider(&u.ctx, id, f.version()).await?;
     Ok(done("/referentie/aanbieders", "verwijderd"))
+}
+
+// ---- corporations -----------------------------------------------------------------
+
+#[derive(serde::Deserialize, Default)]
+struct CorporationQuery {
+    #[serde(rename = "regioId")]
+    region_id: Option<String>,
+    melding: Option<String>,
+}
+
+async fn corporations(
+    State(s): State<AppState>,
+    u: PageUser,
+    q: Result<Query<CorporationQuery>, QueryRejection>,
+) -> PageResult<TablePage> {
+    let q = query(q)?;
+    let regions = s.services.list_regions(&u.ctx).await?;
+    let region_id = match filled(&q.region_id) {
+        None => None,
+        Some(r) => Some(r.parse::<i64>().map_err(|_| {
+            PageError(DomainError::invalid(
+                "regioId",
+                "kies een regio uit de lijst",
+            ))
+        })?),
+    };
+    let names: HashMap<i64, String> = regions.iter().map(|r| (r.id, r.name.clone())).collect();
+    let cs = s.services.list_corporations(&u.ctx, region_id).await?;
+    let mut options = vec![(String::new(), "Alle regio's".to_string())];
+    options.extend(regions.iter().map(|r| (r.id.to_string(), r.name.clone())));
+    let selected = region_id.map(|r| r.to_string()).unwrap_or_default();
+    let filters = FormBlock::get(
+        "/referentie/corporaties",
+        "Tonen",
+        vec![Field::select("regioId", "Regio", &selected, options)],
+    )
+    .anchor("filters");
+    Ok(TablePage {
+        layout: layout(&s, &u, "Woningcorporaties", q.melding.as_deref())
+            .await
+            .with_breadcrumbs(crumbs(&[])),
+        heading: "Woningcorporaties".into(),
+        intro: Some("De woningcorporaties in het Pact voor uitstroom van elke regio. Voordrachten voor uitstroom worden aan een corporatie gericht; haar medewerkers zien die voordrachten en niets van de zorg.".into()),
+        actions: if may_manage(&u) {
+            vec![link("/referentie/corporaties/nieuw", "Nieuwe corporatie")]
+        } else {
+            Vec::new()
+        },
+        filters: Some(filters),
+        table: Table {
+            caption: "Woningcorporaties".into(),
+            columns: columns(&["Corporatie", "Regio"]),
+            rows: cs
+                .iter()
+                .map(|c| {
+                    vec![
+                        link_cell(&c.name, format!("/referentie/corporaties/{}", c.id)),
+                        link_cell(
+                            names.get(&c.region_id).cloned().unwrap_or_default(),
+                            format!("/referentie/regios/{}", c.region_id),
+                        ),
+                    ]
+                })
+                .collect(),
+            empty: "Er zijn nog geen woningcorporaties.".into(),
+        },
+        pager: None,
+    })
+}
+
+fn corporation_fields(input: &CorporationInput, regions: &[Region]) -> Vec<Field> {
+    let mut options = vec![(String::new(), "— kies een regio —".to_string())];
+    options.extend(regions.iter().map(|r| (r.id.to_string(), r.name.clone())));
+    vec![
+        Field::text("naam", "Naam", &input.name).required(),
+        Field::select(
+            "regioId",
+            "Regio",
+            &input.region_id.map(|r| r.to_string()).unwrap_or_default(),
+            options,
+        )
+        .hint("De regio in wier Pact voor uitstroom de corporatie woningen beschikbaar stelt.")
+        .required(),
+    ]
+}
+
+fn corporation_input(f: &FormData) -> CorporationInput {
+    CorporationInput {
+        name: f.get("naam"),
+        region_id: f.id("regioId"),
+    }
+}
+
+async fn corporation_form_page(
+    s: &AppState,
+    u: &PageUser,
+    input: &CorporationInput,
+    edit: Option<(i64, i64)>,
+) -> PageResult<FormPage> {
+    let regions = s.services.list_regions(&u.ctx).await?;
+    let (title, form) = match edit {
+        Some((id, version)) => (
+            "Corporatie wijzigen",
+            FormBlock::post(
+                format!("/referentie/corporaties/{id}/wijzigen"),
+                "Opslaan",
+                corporation_fields(input, &regions),
+            )
+            .version(version)
+            .cancel(format!("/referentie/corporaties/{id}")),
+        ),
+        None => (
+            "Nieuwe corporatie",
+            FormBlock::post(
+                "/referentie/corporaties/nieuw",
+                "Corporatie aanmaken",
+                corporation_fields(input, &regions),
+            )
+            .cancel("/referentie/corporaties"),
+        ),
+    };
+    Ok(FormPage::new(
+        layout(s, u, title, None)
+            .await
+            .with_breadcrumbs(crumbs(&[("/referentie/corporaties", "Woningcorporaties")])),
+        title,
+        form,
+    ))
+}
+
+async fn corporation_new(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
+    corporation_form_page(&s, &u, &CorporationInput::default(), None).await
+}
+
+async fn corporation_create(
+    State(s): State<AppState>,
+    u: PageUser,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = corporation_input(&f);
+    match s.services.create_corporation(&u.ctx, &input).await {
+        Ok(c) => Ok(done(
+            &format!("/referentie/corporaties/{}", c.id),
+            "aangemaakt",
+        )),
+        Err(e) => Ok(corporation_form_page(&s, &u, &input, None)
+            .await?
+            .failed(e, None)),
+    }
+}
+
+async fn corporation_detail(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult<DetailPage> {
+    let c = s.services.get_corporation(&u.ctx, id).await?;
+    let region = s.services.get_region(&u.ctx, c.region_id).await?;
+    let l = layout(&s, &u, &c.name, q.melding.as_deref())
+        .await
+        .with_breadcrumbs(crumbs(&[("/referentie/corporaties", "Woningcorporaties")]));
+    let mut page =
+        DetailPage::new(l, format!("Corporatie {}", c.name)).fact("Regio", region.name.clone());
+    page.intro = Some(
+        "Voordrachten voor uitstroom in deze regio kunnen aan deze corporatie worden gericht. Haar medewerkers (rol woningcorporatie, werkgebied deze corporatie) zien die voordrachten: de kandidaat en waar een woning wordt gezocht, niets van de zorg."
+            .into(),
+    );
+    if may_manage(&u) {
+        page.actions.push(link(
+            format!("/referentie/corporaties/{id}/wijzigen"),
+            "Wijzigen",
+        ));
+        page.forms.push(delete_form(
+            format!("/referentie/corporaties/{id}/verwijderen"),
+            c.version,
+            "Corporatie",
+        ));
+    }
+    Ok(page)
+}
+
+async fn corporation_edit(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<FormPage> {
+    require(&u, Action::ManageReference)?;
+    let c = s.services.get_corporation(&u.ctx, id).await?;
+    let input = CorporationInput {
+        name: c.name.clone(),
+        region_id: Some(c.region_id),
+    };
+    corporation_form_page(&s, &u, &input, Some((id, c.version))).await
+}
+
+async fn corporation_update(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = corporation_input(&f);
+    match s
+        .services
+        .update_corporation(&u.ctx, id, f.version(), &input)
+        .await
+    {
+        Ok(_) => Ok(done(&format!("/referentie/corporaties/{id}"), "opgeslagen")),
+        Err(e) => {
+            let current = s
+                .services
+                .get_corporation(&u.ctx, id)
+                .await
+                .ok()
+                .map(|c| c.version);
+            Ok(
+                corporation_form_page(&s, &u, &input, Some((id, f.version())))
+                    .await?
+                    .failed(e, current),
+            )
+        }
+    }
+}
+
+async fn corporation_delete(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    s.services
+        .delete_corporation(&u.ctx, id, f.version())
+        .await?;
+    Ok(done("/referentie/corporaties", "verwijderd"))
 }
 
 // ---- products ---------------------------------------------------------------------

@@ -179,6 +179,13 @@ struct HomePage {
 async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuery>) -> HomePage {
     let a = u.actor();
     let mut cards = Vec::new();
+    if super::corporation::is_corporation(a) {
+        cards.push(Card {
+            href: "/corporatie",
+            title: "Voordrachten aan uw corporatie",
+            text: "De kandidaten die via het Pact voor uitstroom aan uw corporatie zijn voorgedragen: wie, waar een woning wordt gezocht en de toewijzing. Elke inzage wordt vastgelegd.",
+        });
+    }
     if works_with_clients(a) {
         cards.push(Card {
             href: "/clienten",
@@ -210,7 +217,7 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
     cards.push(Card {
         href: "/referentie",
         title: "Referentiegegevens",
-        text: "Regio's, gemeenten, aanbieders, producten, locaties en het aantal plekken door de tijd.",
+        text: "Regio's, gemeenten, aanbieders, woningcorporaties, producten, locaties en het aantal plekken door de tijd.",
     });
     if can(a, Action::ManageUsers).is_allowed() {
         cards.push(Card {

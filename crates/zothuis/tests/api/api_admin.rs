@@ -315,6 +315,7 @@ async fn an_administrator_cannot_mint_a_token_for_a_role_that_reads_client_data(
         ("aanbieder", format!("aanbieder:{provider}")),
         ("toegangsmedewerker", "regio:GV".to_string()),
         ("zorgcoordinator", "regio:GV".to_string()),
+        ("corporatie", "corporatie:1".to_string()),
     ] {
         let resp = c
             .post(app.url("/api/v1/api-tokens"))

@@ -5,7 +5,7 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 use zothuis_testkit::{TestApp, spawn_app};
 
-const ROLES: [(&str, &str); 8] = [
+const ROLES: [(&str, &str); 9] = [
     ("beheerder", "installatie"),
     ("wachtlijstbeheerder", "regio:GV"),
     ("wmo-consulent", "gemeente:GM0406"),
@@ -14,6 +14,8 @@ const ROLES: [(&str, &str); 8] = [
     ("beleidsadviseur", "gemeente:GM0406"),
     ("bestuurder", "regio:GV"),
     ("fg", "regio:GV"),
+    // The demo's first corporation: Het Gooi en Omstreken.
+    ("corporatie", "corporatie:1"),
 ];
 
 #[derive(Clone, Copy)]
@@ -23,6 +25,8 @@ enum Who {
     Fg,
     /// Administrator, or the provider owning the location (Kwintes, id 1).
     AdminOrOwnProvider,
+    /// Staff of a housing corporation, for its own view.
+    Corporation,
 }
 
 fn allowed(who: Who, role: &str) -> bool {
@@ -31,6 +35,7 @@ fn allowed(who: Who, role: &str) -> bool {
         Who::Admin => role == "beheerder",
         Who::Fg => role == "fg",
         Who::AdminOrOwnProvider => role == "beheerder" || role == "aanbieder",
+        Who::Corporation => role == "corporatie",
     }
 }
 
@@ -117,6 +122,25 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             json!({"naam": "Leger des Heils"}),
         ),
         admin_case(Method::DELETE, "/api/v1/aanbieders/99", json!({})),
+        get("/api/v1/corporaties"),
+        get("/api/v1/corporaties/1"),
+        admin_case(
+            Method::POST,
+            "/api/v1/corporaties",
+            json!({"naam": "X", "regioId": 1}),
+        ),
+        admin_case(
+            Method::PUT,
+            "/api/v1/corporaties/2",
+            json!({"naam": "Dudok Wonen", "regioId": 1}),
+        ),
+        admin_case(Method::DELETE, "/api/v1/corporaties/99", json!({})),
+        Case {
+            method: Method::GET,
+            path: "/api/v1/corporatie-voordrachten".into(),
+            body: None,
+            who: Who::Corporation,
+        },
         admin_case(
             Method::POST,
             "/api/v1/producten",
@@ -237,19 +261,21 @@ async fn every_role_gets_exactly_the_api_access_the_policy_gives_it() {
 async fn every_role_gets_exactly_the_pages_the_policy_gives_it() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
-    let pages: [(&str, Who); 12] = [
+    let pages: [(&str, Who); 14] = [
         ("/", Who::Everyone),
         ("/referentie", Who::Everyone),
         ("/referentie/regios/nieuw", Who::Admin),
         ("/referentie/regios/1/wijzigen", Who::Admin),
         ("/referentie/gemeenten/nieuw", Who::Admin),
         ("/referentie/aanbieders/nieuw", Who::Admin),
+        ("/referentie/corporaties/nieuw", Who::Admin),
         ("/referentie/producten/nieuw", Who::Admin),
         ("/referentie/locaties/nieuw", Who::Admin),
         ("/beheer/gebruikers", Who::Admin),
         ("/beheer/gebruikers/nieuw", Who::Admin),
         ("/beheer/api-tokens", Who::Admin),
         ("/auditlog", Who::Fg),
+        ("/corporatie", Who::Corporation),
     ];
     let users = [
         ("beheerder", "beheerder"),
@@ -259,6 +285,7 @@ async fn every_role_gets_exactly_the_pages_the_policy_gives_it() {
         ("beleid.gv", "beleidsadviseur"),
         ("bestuurder.gv", "bestuurder"),
         ("fg.gv", "fg"),
+        ("corporatie.gooi", "corporatie"),
     ];
     for (user, role) in users {
         let client = app.login(user).await;

@@ -532,7 +532,7 @@ async fn the_api_checks_and_imports_multipart_files_and_answers_problems_as_prob
 }
 
 #[tokio::test]
-async fn the_upload_page_checks_then_imports_for_the_waitlist_manager_only() {
+async fn the_upload_page_checks_then_imports_and_offers_only_ones_own_tables() {
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let manager = app.login("wachtlijst.gv").await;
@@ -597,10 +597,29 @@ async fn the_upload_page_checks_then_imports_for_the_waitlist_manager_only() {
         ("import", "wachtlijst.gv")
     );
 
+    // A consultant imports HOV trajectories only: the page offers that
+    // table, and an upload of clients is refused.
     let consultant = app.login("consulent.huizen").await;
-    let r = consultant.get(app.url("/import")).send().await.unwrap();
+    let page = app.page(&consultant, "/import").await;
+    assert!(page.contains("hov-trajecten"), "{page}");
+    assert!(!page.contains("beschikkingsnummer"), "no client tables");
+    let r = consultant
+        .post(app.url("/import"))
+        .multipart(multipart(
+            &example_files(),
+            true,
+            Some(&zothuis_testkit::csrf_from(&page)),
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
-    let home = app.page(&consultant, "/").await;
+    assert_eq!(client_count(&app).await, 4);
+    // Who keeps no importable register gets neither the page nor the menu.
+    let policy = app.login("beleid.gv").await;
+    let r = policy.get(app.url("/import")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let home = app.page(&policy, "/").await;
     assert!(!home.contains("href=\"/import\""));
 }
 

@@ -163,9 +163,10 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
 
     // The allocation is the manager's: a provider's attempt is refused and
     // nothing is written.
+    let corporation = corporation_id(&app, "Woningstichting Het Gooi en Omstreken").await;
     let allocated = json!({"route": "pact", "uitstroomUit": "bw", "verblijfId": stay,
         "voordrachtdatum": "2026-01-05", "gemeente": "GM0402",
-        "corporatie": "Het Gooi en Omstreken", "adresgemeente": "GM0406", "sleuteldatum": "2026-01-10"});
+        "corporatieId": corporation, "adresgemeente": "GM0406", "sleuteldatum": "2026-01-10"});
     let path = format!("/api/v1/voordrachten-uitstroom/{id}");
     let (status, problem, _) = app
         .api(
@@ -330,7 +331,7 @@ async fn a_nomination_names_what_is_wrong_and_writes_nothing() {
         [
             "route",
             "voordrachtdatum",
-            "corporatie",
+            "corporatieId",
             "adresgemeente",
             "sleuteldatum"
         ]
@@ -463,4 +464,17 @@ async fn the_progress_report_shows_the_pact_figures_with_their_measure() {
         (year / 2 - 8..=year / 2 + 8).contains(&half),
         "{half} of {year}"
     );
+}
+
+/// The id of a demo corporation, by name.
+pub(crate) async fn corporation_id(app: &zothuis_testkit::TestApp, name: &str) -> i64 {
+    app.services
+        .store
+        .list_corporations(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == name)
+        .map(|c| c.id)
+        .unwrap_or_else(|| panic!("no corporation {name}"))
 }

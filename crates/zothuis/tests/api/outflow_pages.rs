@@ -523,6 +523,9 @@ async fn outflow_pages_the_manager_records_the_allocation_and_the_provider_may_n
     // The next day (signed in again after the night).
     app.clock.advance(chrono::Duration::days(1));
     let provider = app.login("aanbieder.kwintes").await;
+    let dudok = super::outflow::corporation_id(&app, "Dudok Wonen")
+        .await
+        .to_string();
     let allocation = |version: &str| {
         let stay = stay.to_string();
         vec![
@@ -533,7 +536,7 @@ async fn outflow_pages_the_manager_records_the_allocation_and_the_provider_may_n
             ("gemeente".into(), "GM0402".into()),
             ("voordrachtdatum".into(), "2026-01-06".into()),
             ("toelichting".into(), "Klaar voor een eigen woning".into()),
-            ("corporatie".into(), "Dudok Wonen".into()),
+            ("corporatieId".into(), dudok.clone()),
             ("adresgemeente".into(), "GM0402".into()),
             ("sleuteldatum".into(), "2026-01-10".into()),
         ]

@@ -279,3 +279,116 @@ async fn the_seed_table_per_year_and_the_report_section_come_from_the_register()
         .clone();
     assert_eq!(shown, figure["totaal"]["weergave"], "{measure}");
 }
+
+/// A melding recorded in error is retracted with a reason: it stays in the
+/// register, marked, and no longer counts; as known before, it does. The
+/// reason stays out of the audit log, and the last melding of a trajectory
+/// cannot be retracted.
+#[tokio::test]
+async fn a_melding_recorded_in_error_is_retracted_and_counts_no_more() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let team = app.token("zorgcoordinator", "regio:ZKIH").await;
+    let (_, opened, _) = app
+        .api_post(
+            &team,
+            "/api/v1/zorgcoordinatie-trajecten",
+            json!({"gemeente": "GM0392", "persoon": PERSON, "meldingsdatum": "2026-01-05",
+                    "bron": "buren"}),
+        )
+        .await;
+    let path = format!(
+        "/api/v1/zorgcoordinatie-trajecten/{}",
+        opened["id"].as_i64().unwrap()
+    );
+    let (_, second, _) = app
+        .api_post(
+            &team,
+            &format!("{path}/meldingen"),
+            json!({"meldingsdatum": "2026-01-09", "bron": "politie"}),
+        )
+        .await;
+    let second_id = second["id"].as_i64().unwrap();
+    let manager = app.token("wachtlijstbeheerder", "regio:ZKIH").await;
+    let figure = "/api/v1/indicatoren/zorgcoordinatie-meldingen/waarden?periodeVan=2026-01-01&periodeTot=2026-01-31";
+    let meldingen = |v: &Value| v["totaal"]["waarde"].as_f64();
+    let (_, v, _) = app.api_get(&manager, figure).await;
+    assert_eq!(meldingen(&v), Some(2.0), "{v}");
+    app.clock.advance(chrono::Duration::hours(1));
+    let before = {
+        use zothuis_domain::clock::Clock;
+        app.clock.now().to_rfc3339().replace('+', "%2B")
+    };
+    app.clock.advance(chrono::Duration::hours(1));
+
+    let retract = format!("{path}/meldingen/{second_id}/intrekking");
+    let (status, problem, _) = app.api_post(&team, &retract, json!({"reden": "  "})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem_fields(&problem), ["reden"]);
+    let (status, problem, _) = app
+        .api_post(
+            &app.token("wachtlijstbeheerder", "regio:ZKIH").await,
+            &retract,
+            json!({"reden": "dubbel"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, retracted, _) = app
+        .api_post(
+            &team,
+            &retract,
+            json!({"reden": "Dubbel ingevoerd, zelfde melding van buurvrouw"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{retracted}");
+    assert!(retracted["ingetrokkenOp"].is_string(), "{retracted}");
+    let row = app.last_audit().await;
+    assert_eq!(
+        (
+            row.action.as_str(),
+            row.object_type.as_str(),
+            row.outcome.as_str()
+        ),
+        ("gewijzigd", "melding-zorgcoordinatie", "geslaagd")
+    );
+    assert_eq!(row.object_id, Some(second_id.to_string()));
+    assert!(!row.details.contains("buurvrouw"), "{}", row.details);
+
+    // Counted no more now; as known before, still counted.
+    let (_, v, _) = app.api_get(&manager, figure).await;
+    assert_eq!(meldingen(&v), Some(1.0), "{v}");
+    let (_, v, _) = app
+        .api_get(&manager, &format!("{figure}&bekendOp={before}"))
+        .await;
+    assert_eq!(meldingen(&v), Some(2.0), "{v}");
+    // The trajectory shows it, marked.
+    let (_, t, _) = app.api_get(&team, &path).await;
+    let shown: Vec<bool> = t["meldingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["ingetrokkenOp"].is_string())
+        .collect();
+    assert_eq!(shown, [false, true], "{t}");
+
+    // Not twice, and not the last one standing.
+    let (status, problem, _) = app
+        .api_post(&team, &retract, json!({"reden": "nogmaals"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    let first = format!(
+        "{path}/meldingen/{}/intrekking",
+        t["meldingen"][0]["id"].as_i64().unwrap()
+    );
+    let (status, problem, _) = app
+        .api_post(&team, &first, json!({"reden": "ten onrechte"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("enige melding"),
+        "{problem}"
+    );
+}

@@ -5,47 +5,13 @@
 
 use reqwest::{Client, StatusCode};
 use zothuis_testkit::{
-    TestApp, assert_unique_ids, csrf_from, hidden_version, location, spawn_app, table_after,
+    TestApp, assert_heading_order, assert_labelled, assert_unique_ids, csrf_from, hidden_version,
+    location, spawn_app, table_after,
 };
 
 /// The demo clock's day (see `TestApp`): meldingen are dated on or before it.
 const TODAY: &str = "2026-01-12";
 const PERSON: &str = "Man, ca. 50, slaapt in het Oosterpark";
-
-/// Every input, select and textarea has a label with its id.
-fn assert_labelled(path: &str, html: &str) {
-    for tag in ["<input", "<select", "<textarea"] {
-        for rest in html.split(tag).skip(1) {
-            let element = rest.split('>').next().unwrap();
-            if element.contains("type=\"hidden\"") {
-                continue;
-            }
-            let id = element
-                .split(" id=\"")
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .unwrap_or_else(|| panic!("{path}: {tag} without id: {element}"));
-            assert!(
-                html.contains(&format!("<label class=\"zt-label\" for=\"{id}\""))
-                    || html.contains(&format!("<label for=\"{id}\"")),
-                "{path}: no label for {id}"
-            );
-        }
-    }
-}
-
-/// The headings' levels in order never skip one (h1, then h2, …).
-fn assert_heading_order(path: &str, html: &str) {
-    let mut previous = 0;
-    for rest in html.split("<h").skip(1) {
-        let Some(level) = rest.chars().next().and_then(|c| c.to_digit(10)) else {
-            continue;
-        };
-        assert!(level <= previous + 1, "{path}: h{level} after h{previous}");
-        previous = level;
-    }
-    assert!(html.contains("<h1>"), "{path}: no h1");
-}
 
 /// The team records a first melding on the page; returns the trajectory's
 /// path.
@@ -680,4 +646,77 @@ async fn outreach_pages_nobody_outside_the_team_reads_the_register() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     assert!(!resp.text().await.unwrap().contains("Oosterpark"));
+}
+
+/// On the trajectory's page the team retracts a melding recorded in error,
+/// with a reason: a missing reason is named at its field, and afterwards the
+/// melding is shown as retracted and no longer counted.
+#[tokio::test]
+async fn outreach_pages_a_melding_recorded_in_error_is_retracted_on_the_page() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let team = app.login("zorgcoordinatie.gv").await;
+    let path = first_melding(&app, &team).await;
+    let html = app.page(&team, &path).await;
+    assert!(
+        !html.contains("Melding intrekken"),
+        "the only melding cannot be retracted"
+    );
+    let csrf = csrf_from(&html);
+    let resp = app
+        .post_form(
+            &team,
+            &format!("{path}/melding"),
+            &csrf,
+            &[("meldingsdatum", "2026-01-06"), ("bron", "politie")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let html = app.page(&team, &path).await;
+    assert!(html.contains("Melding intrekken"), "{html}");
+    assert_labelled(&path, &html);
+    assert_unique_ids(&path, &html);
+    let second = html
+        .split("<option value=\"")
+        .filter_map(|o| o.split('"').next())
+        .filter_map(|v| v.parse::<i64>().ok())
+        .max()
+        .expect("the meldingen to choose from");
+    let second = second.to_string();
+    let resp = app
+        .post_form(
+            &team,
+            &format!("{path}/intrekken"),
+            &csrf,
+            &[("meldingId", second.as_str()), ("reden", " ")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let refused = resp.text().await.unwrap();
+    assert!(
+        refused.contains("Vul in waarom de melding wordt ingetrokken"),
+        "{refused}"
+    );
+    let resp = app
+        .post_form(
+            &team,
+            &format!("{path}/intrekken"),
+            &csrf,
+            &[
+                ("meldingId", second.as_str()),
+                ("reden", "Dubbel ingevoerd"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to = location(&resp);
+    assert!(to.ends_with("?melding=melding-ingetrokken"), "{to}");
+    let html = app.page(&team, &to).await;
+    assert!(html.contains("De melding is ingetrokken"), "{html}");
+    assert!(html.contains("Dubbel ingevoerd"), "{html}");
+    assert!(
+        html.contains("<dt>Aantal meldingen</dt><dd>1</dd>"),
+        "{html}"
+    );
+    assert!(!html.contains("Melding intrekken"), "{html}");
 }

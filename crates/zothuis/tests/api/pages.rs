@@ -461,6 +461,8 @@ async fn the_menu_shows_each_role_only_what_it_may_use() {
         ("beleid.gv", false, false, false, true),
         ("bestuurder.gv", false, false, false, true),
         ("fg.gv", false, false, true, true),
+        // A housing corporation sees no care figures.
+        ("corporatie.gooi", false, false, false, false),
     ];
     for (user, users, tokens, audit, figures) in cases {
         let client = app.login(user).await;

@@ -199,7 +199,7 @@ async fn a_secret_address_is_shown_only_to_administrators_and_the_provider_itsel
         .await
         .unwrap()
         .into_iter()
-        .find(|l| l.secret_address)
+        .find(|l| l.secret_address && l.name == "Vrouwenopvang Gooi")
         .unwrap();
     let page = format!("/referentie/locaties/{}", loc.id);
     for (user, sees) in [
@@ -302,6 +302,7 @@ async fn every_reference_page_renders_for_every_role() {
     let region = app.services.store.list_regions().await.unwrap()[0].id;
     let provider = app.services.store.list_providers().await.unwrap()[0].id;
     let product = app.services.store.list_products().await.unwrap()[0].id;
+    let corporation = app.services.store.list_corporations(None).await.unwrap()[0].id;
     let pages = [
         "/referentie".to_string(),
         "/referentie/regios".into(),
@@ -310,6 +311,8 @@ async fn every_reference_page_renders_for_every_role() {
         "/referentie/gemeenten/GM0406".into(),
         "/referentie/aanbieders".into(),
         format!("/referentie/aanbieders/{provider}"),
+        "/referentie/corporaties".into(),
+        format!("/referentie/corporaties/{corporation}"),
         "/referentie/producten".into(),
         format!("/referentie/producten/{product}"),
         "/referentie/locaties".into(),
@@ -324,6 +327,7 @@ async fn every_reference_page_renders_for_every_role() {
         "beleid.gv",
         "bestuurder.gv",
         "fg.gv",
+        "corporatie.gooi",
     ] {
         let client = app.login(user).await;
         for p in &pages {
