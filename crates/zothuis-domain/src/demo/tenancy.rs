@@ -122,7 +122,7 @@ pub(super) async fn load(
                 tenant,
                 corporation: (*dice.pick(corporations(spec.code))).into(),
                 provider_id: (!providers.is_empty() && dice.chance(90))
-                    .then(|| *dice.pick(&providers)),
+                    .then(|| dice.pick(&providers).to_string()),
                 reason: (*dice.pick(&REASONS)).into(),
                 started_on: started.to_string(),
                 ..Default::default()

@@ -261,7 +261,7 @@ pub fn plan(tables: &[&Table], world: &RegisterWorld) -> Result<RegisterBatch, V
                 municipality: t.get(row, "gemeente").into(),
                 tenant: t.get(row, "huurder").into(),
                 corporation: t.get(row, "corporatie").into(),
-                provider_id,
+                provider_id: provider_id.map(|p: i64| p.to_string()),
                 reason: normalize_code(t.get(row, "aanleiding")),
                 started_on: t.get(row, "startdatum").into(),
                 ended_on: t.opt(row, "einddatum").map(Into::into),

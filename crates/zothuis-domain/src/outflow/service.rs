@@ -82,7 +82,11 @@ pub fn quotas_as_known(rows: &[Quota], known_at: DateTime<Utc>) -> Vec<Quota> {
 
 impl Services {
     /// The region of a municipality, or a clear error on `field`.
-    async fn region_of_municipality(&self, field: &str, m: &GemeenteCode) -> DomainResult<i64> {
+    pub(crate) async fn region_of_municipality(
+        &self,
+        field: &str,
+        m: &GemeenteCode,
+    ) -> DomainResult<i64> {
         match self.store.get_municipality(m).await? {
             Some(m) => Ok(m.region_id),
             None => Err(DomainError::invalid(

@@ -81,7 +81,8 @@ pub struct TenancyInput {
     pub municipality: String,
     pub tenant: String,
     pub corporation: String,
-    pub provider_id: Option<i64>,
+    /// The supporting provider's id, as chosen from the list.
+    pub provider_id: Option<String>,
     pub reason: String,
     pub started_on: String,
     pub ended_on: Option<String>,
@@ -137,6 +138,13 @@ impl TenancyInput {
             (false, true) => v.add("einddatum", "vul in wanneer het traject eindigde"),
             _ => {}
         }
+        let provider_id = optional(&self.provider_id).and_then(|p| match p.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                v.add("aanbiederId", "kies een aanbieder uit de lijst");
+                None
+            }
+        });
         v.finish()?;
         let (Some(municipality), Some(reason), Some(started_on)) =
             (municipality, reason, started_on)
@@ -147,7 +155,7 @@ impl TenancyInput {
             municipality,
             tenant: tenant.to_string(),
             corporation: corporation.to_string(),
-            provider_id: self.provider_id,
+            provider_id,
             reason,
             started_on,
             ended_on,
@@ -210,7 +218,7 @@ mod tests {
             municipality: "GM0406".into(),
             tenant: " J.K. ".into(),
             corporation: "Woningstichting Voorbeeld".into(),
-            provider_id: Some(3),
+            provider_id: Some("3".into()),
             reason: "huurachterstand".into(),
             started_on: "2025-01-10".into(),
             ended_on: Some("2026-01-10".into()),

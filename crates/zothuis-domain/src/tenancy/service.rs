@@ -65,13 +65,8 @@ impl Services {
                 "kies een aanbieder uit de lijst",
             ));
         }
-        match self.store.get_municipality(&facts.municipality).await? {
-            Some(m) => Ok(m.region_id),
-            None => Err(DomainError::invalid(
-                "gemeente",
-                "kies een gemeente uit de lijst",
-            )),
-        }
+        self.region_of_municipality("gemeente", &facts.municipality)
+            .await
     }
 
     fn tenancy_details(facts: &TenancyFacts) -> serde_json::Value {

@@ -146,7 +146,7 @@ impl HovTrajectInvoer {
             municipality: self.gemeente,
             tenant: self.huurder,
             corporation: self.corporatie,
-            provider_id: self.aanbieder_id,
+            provider_id: self.aanbieder_id.map(|p| p.to_string()),
             reason: self.aanleiding,
             started_on: self.startdatum,
             ended_on: self.einddatum,

@@ -989,6 +989,34 @@ fn filled(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// A checkbox filter named `field` and shown as `label`: `ja` when ticked,
+/// `nee` or empty when not.
+fn yes_param(field: &str, label: &str, v: &Option<String>) -> PageResult<bool> {
+    match filled(v) {
+        None | Some("nee") => Ok(false),
+        Some("ja") => Ok(true),
+        Some(_) => Err(PageError(DomainError::invalid(
+            field,
+            format!("het filter ‘{label}’ is ja of leeg"),
+        ))),
+    }
+}
+
+/// A value, or a dash when there is none.
+fn or_dash(v: Option<String>) -> String {
+    v.filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The intro of a register's page shown as known at `k`; `later` names what
+/// was recorded afterwards and is left out.
+fn known_intro(k: chrono::DateTime<chrono::Utc>, what: &str, later: &str) -> String {
+    format!(
+        "U bekijkt {what} zoals zothuis die kende op {} (einde van de dag). {later} zijn niet meegenomen.",
+        zothuis_domain::dates::dutch_long(k.date_naive())
+    )
+}
+
 fn day_param(field: &str, v: &Option<String>) -> PageResult<Option<chrono::NaiveDate>> {
     match filled(v) {
         None => Ok(None),

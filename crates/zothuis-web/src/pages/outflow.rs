@@ -306,11 +306,6 @@ fn wait_text(f: &NominationFacts, day: NaiveDate, months: u32) -> String {
     }
 }
 
-fn or_dash(v: Option<String>) -> String {
-    v.filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "—".into())
-}
-
 fn allocation_text(f: &NominationFacts, l: &Lookups) -> String {
     match (f.corporation_id, &f.address_municipality, f.key_on) {
         (None, None, None) => "—".into(),

@@ -8,7 +8,6 @@
 use super::*;
 use axum::extract::State;
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use zothuis_domain::outreach::service::{TrajectoryFilter, TrajectoryHistory};
 use zothuis_domain::outreach::*;
@@ -58,14 +57,7 @@ fn person_param(v: &Option<String>) -> PageResult<Option<i64>> {
 
 /// The "alleen open" checkbox: `ja` when ticked.
 fn open_param(v: &Option<String>) -> PageResult<bool> {
-    match filled(v) {
-        None | Some("nee") => Ok(false),
-        Some("ja") => Ok(true),
-        Some(_) => Err(PageError(DomainError::invalid(
-            "open",
-            "het filter ‘alleen open trajecten’ is ja of leeg",
-        ))),
-    }
+    yes_param("open", "alleen open trajecten", v)
 }
 
 // ---- names and texts -------------------------------------------------------------
@@ -120,11 +112,6 @@ impl Municipalities {
     }
 }
 
-fn or_dash(v: Option<String>) -> String {
-    v.filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "—".into())
-}
-
 fn closed_text(f: &TrajectoryFacts) -> String {
     f.closed_on
         .map(dutch_long)
@@ -159,13 +146,6 @@ fn trajectory_cells(t: &Trajectory, m: &Municipalities) -> Vec<Cell> {
 }
 
 const LIST_COLUMNS: [&str; 5] = ["Persoon", "Gemeente", "Gestart", "Afgesloten", "Uitkomst"];
-
-fn known_intro(k: DateTime<Utc>, what: &str) -> String {
-    format!(
-        "U bekijkt {what} zoals zothuis die kende op {} (einde van de dag). Latere meldingen en correcties zijn niet meegenomen.",
-        dutch_long(k.date_naive())
-    )
-}
 
 // ---- the list ---------------------------------------------------------------------
 
@@ -226,7 +206,7 @@ async fn list(
     .anchor("filters");
     let intro = match k {
         None => "Meldingen over mensen die zelf geen zorg zoeken, gebundeld per traject: open trajecten eerst, dan de laatst gestarte. Alleen het team zorgcoördinatie van de regio ziet dit register; leg van de persoon niet meer vast dan nodig is om hem of haar te herkennen.".to_string(),
-        Some(k) => known_intro(k, "het register"),
+        Some(k) => known_intro(k, "het register", "Latere meldingen en correcties"),
     };
     let bekend_op = filled(&q.bekend_op).map(str::to_string);
     Ok(TablePage {
@@ -651,7 +631,11 @@ async fn detail_page(
         ),
     );
     if let Some(k) = k {
-        page.intro = Some(known_intro(k, "het traject"));
+        page.intro = Some(known_intro(
+            k,
+            "het traject",
+            "Latere meldingen en correcties",
+        ));
     }
     if k.is_none() && f.closed_on.is_some() {
         match others.iter().find(|o| o.facts.closed_on.is_none()) {

@@ -8,7 +8,6 @@
 use super::*;
 use axum::extract::State;
 use axum::routing::get;
-use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use zothuis_domain::admin::Actor;
 use zothuis_domain::paging::PageRequest;
@@ -57,14 +56,7 @@ fn require_partner(u: &PageUser) -> PageResult<()> {
 
 /// The "alleen lopende" checkbox: `ja` when ticked.
 fn running_param(v: &Option<String>) -> PageResult<bool> {
-    match filled(v) {
-        None | Some("nee") => Ok(false),
-        Some("ja") => Ok(true),
-        Some(_) => Err(PageError(DomainError::invalid(
-            "lopend",
-            "het filter ‘alleen lopende trajecten’ is ja of leeg",
-        ))),
-    }
+    yes_param("lopend", "alleen lopende trajecten", v)
 }
 
 // ---- names and texts -------------------------------------------------------------
@@ -156,11 +148,6 @@ impl Lookups {
     }
 }
 
-fn or_dash(v: Option<String>) -> String {
-    v.filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "—".into())
-}
-
 fn ended_text(f: &TenancyFacts) -> String {
     f.ended_on
         .map(dutch_long)
@@ -216,13 +203,6 @@ const LIST_COLUMNS: [&str; 8] = [
     "Eindresultaat",
 ];
 
-fn known_intro(k: DateTime<Utc>, what: &str) -> String {
-    format!(
-        "U bekijkt {what} zoals zothuis die kende op {} (einde van de dag). Latere correcties en beëindigingen zijn niet meegenomen.",
-        dutch_long(k.date_naive())
-    )
-}
-
 // ---- the list ---------------------------------------------------------------------
 
 #[derive(serde::Deserialize, Default)]
@@ -269,7 +249,7 @@ async fn list(
     .anchor("filters");
     let intro = match k {
         None => "Huurders die onder voorwaarden huren, zoals corporatie, begeleidende aanbieder en gemeente afspraken: lopende trajecten eerst, dan de laatst gestarte. U ziet de trajecten van woningen in uw gemeente (Wmo-consulent) of die u begeleidt (aanbieder). Leg van de huurder niet meer vast dan nodig is om hem of haar te herkennen.".to_string(),
-        Some(k) => known_intro(k, "de trajecten"),
+        Some(k) => known_intro(k, "de trajecten", "Latere correcties en beëindigingen"),
     };
     let bekend_op = filled(&q.bekend_op).map(str::to_string);
     Ok(TablePage {
@@ -316,24 +296,21 @@ const TENANT_HINT: &str = "Houd het bij het minimum om de huurder te herkennen: 
 /// A trajectory as typed, with the provider as chosen in the select.
 struct Typed {
     input: TenancyInput,
-    provider: String,
 }
 
 fn typed(f: &FormData) -> Typed {
-    let provider = f.get("aanbiederId").trim().to_string();
     Typed {
         input: TenancyInput {
             municipality: f.get("gemeente"),
             tenant: f.get("huurder"),
             corporation: f.get("corporatie"),
-            provider_id: provider.parse().ok(),
+            provider_id: f.opt("aanbiederId"),
             reason: f.get("aanleiding"),
             started_on: f.get("startdatum"),
             ended_on: f.opt("einddatum"),
             result: f.opt("eindresultaat"),
             note: f.opt("toelichting"),
         },
-        provider,
     }
 }
 
@@ -345,32 +322,14 @@ fn as_typed(t: &Tenancy) -> Typed {
             municipality: f.municipality.to_string(),
             tenant: f.tenant.clone(),
             corporation: f.corporation.clone(),
-            provider_id: f.provider_id,
+            provider_id: f.provider_id.map(|p| p.to_string()),
             reason: f.reason.code().to_string(),
             started_on: f.started_on.to_string(),
             ended_on: f.ended_on.map(|d| d.to_string()),
             result: f.result.map(|r| r.code().to_string()),
             note: f.note.clone(),
         },
-        provider: f.provider_id.map(|p| p.to_string()).unwrap_or_default(),
     }
-}
-
-/// The problems the form has before the services see it: a provider that is
-/// not a choice of the list, named with every other problem of the input.
-fn precheck(s: &AppState, t: &Typed) -> Option<DomainError> {
-    if t.provider.is_empty() || t.input.provider_id.is_some_and(|p| p > 0) {
-        return None;
-    }
-    let mut errors = match t.input.parse(s.services.clock.today()) {
-        Err(DomainError::Invalid(errors)) => errors,
-        _ => Vec::new(),
-    };
-    errors.push(FieldError {
-        field: "aanbiederId".into(),
-        message: "kies een aanbieder uit de lijst".into(),
-    });
-    Some(DomainError::Invalid(errors))
 }
 
 /// The problems of a submitted form in the user's words: a municipality left
@@ -433,8 +392,8 @@ fn tenancy_fields(t: &Typed, l: &Lookups, with_end: bool) -> Vec<Field> {
         Field::select(
             "aanbiederId",
             "Begeleidende aanbieder",
-            &t.provider,
-            l.provider_options(&t.provider),
+            t.input.provider_id.as_deref().unwrap_or(""),
+            l.provider_options(t.input.provider_id.as_deref().unwrap_or("")),
         )
         .hint("De aanbieder die de begeleiding geeft; leeg laten als er (nog) geen is."),
         Field::select(
@@ -502,7 +461,6 @@ async fn new_form(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage
             started_on: s.services.clock.today().to_string(),
             ..Default::default()
         },
-        provider: String::new(),
     };
     // The consultant's own municipality, the provider's own support.
     match &a.scope {
@@ -510,8 +468,7 @@ async fn new_form(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage
             t.input.municipality = g.to_string();
         }
         Scope::Aanbieder(p) if a.role == Role::Aanbieder => {
-            t.input.provider_id = Some(*p);
-            t.provider = p.to_string();
+            t.input.provider_id = Some(p.to_string());
         }
         _ => {}
     }
@@ -520,12 +477,9 @@ async fn new_form(State(s): State<AppState>, u: PageUser) -> PageResult<FormPage
 
 async fn create(State(s): State<AppState>, u: PageUser, f: FormData) -> PageResult<Response> {
     let t = typed(&f);
-    let e = match precheck(&s, &t) {
-        Some(e) => e,
-        None => match s.services.create_tenancy(&u.ctx, &t.input).await {
-            Ok(created) => return Ok(done(&format!("/hov/{}", created.id), "hov-vastgelegd")),
-            Err(e) => e,
-        },
+    let e = match s.services.create_tenancy(&u.ctx, &t.input).await {
+        Ok(created) => return Ok(done(&format!("/hov/{}", created.id), "hov-vastgelegd")),
+        Err(e) => e,
     };
     let (e, status) = form_error(&u, e, &t)?;
     let mut resp = new_page(&s, &u, &t).await?.failed(e, None);
@@ -579,7 +533,11 @@ async fn detail_page(
         ),
     );
     if let Some(k) = k {
-        page.intro = Some(known_intro(k, "het traject"));
+        page.intro = Some(known_intro(
+            k,
+            "het traject",
+            "Latere correcties en beëindigingen",
+        ));
     }
     page.actions.push(link("/hov", "Alle HOV-trajecten"));
     page.forms.push(
@@ -661,16 +619,13 @@ async fn change(
     f: FormData,
 ) -> PageResult<Response> {
     let t = typed(&f);
-    let e = match precheck(&s, &t) {
-        Some(e) => e,
-        None => match s
-            .services
-            .change_tenancy(&u.ctx, id, f.version(), &t.input)
-            .await
-        {
-            Ok(_) => return Ok(done(&format!("/hov/{id}"), "opgeslagen")),
-            Err(e) => e,
-        },
+    let e = match s
+        .services
+        .change_tenancy(&u.ctx, id, f.version(), &t.input)
+        .await
+    {
+        Ok(_) => return Ok(done(&format!("/hov/{id}"), "opgeslagen")),
+        Err(e) => e,
     };
     let (e, status) = form_error(&u, e, &t)?;
     let page = detail_page(&s, &u, id, &DetailQuery::default(), Some(t)).await?;
