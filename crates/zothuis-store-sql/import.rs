@@ -8,6 +8,7 @@ use zothuis_domain::access::{ApplicationData, DecisionRecord};
 use zothuis_domain::clients::AddressData;
 use zothuis_domain::import::plan::{ImportAudit, ImportBatch};
 use zothuis_domain::import::registers::{ImportTrajectory, RegisterBatch};
+use zothuis_domain::outflow::NominationFacts;
 use zothuis_domain::store::{ImportStore, NewStay};
 use zothuis_domain::waitlist::TransitionData;
 
@@ -152,6 +153,7 @@ impl ImportStore for DbStore {
                 }
                 entries.push(entry);
             }
+            let mut stays = Vec::with_capacity(c.stays.len());
             for s in &c.stays {
                 let entry_id = s.decision.and_then(|i| entries.get(i).copied().flatten());
                 let stay = NewStay {
@@ -166,7 +168,11 @@ impl ImportStore for DbStore {
                     responsible: s.responsible.clone(),
                     facts: s.facts.clone(),
                 };
-                crate::care::insert_stay(&mut w.tx, &stay, at, recorded_by).await?;
+                stays.push(
+                    crate::care::insert_stay(&mut w.tx, &stay, at, recorded_by)
+                        .await?
+                        .id,
+                );
                 if let (Some(p), Some(entry_id)) = (&s.placement, entry_id) {
                     let data = TransitionData {
                         entry_id,
@@ -178,6 +184,37 @@ impl ImportStore for DbStore {
             let mut row = audit.per_client.clone();
             row.client_id = Some(client.id);
             append_audit_tx(&mut w.tx, row, Some(client.id.to_string())).await?;
+            // The client's registrations and nominations, after its own row.
+            for r in &c.registrations {
+                let created = crate::shelter::insert_registration(
+                    &mut w.tx,
+                    client.id,
+                    r.region_id,
+                    &r.facts,
+                    at,
+                    recorded_by,
+                )
+                .await?;
+                let row = r.audit(&audit.per_record, client.id);
+                append_audit_tx(&mut w.tx, row, Some(created.id.to_string())).await?;
+            }
+            for nomination in &c.nominations {
+                let facts = NominationFacts {
+                    stay_id: nomination.stay.and_then(|i| stays.get(i).copied()),
+                    ..nomination.facts.clone()
+                };
+                let created = crate::outflow::insert_nomination(
+                    &mut w.tx,
+                    client.id,
+                    nomination.region_id,
+                    &facts,
+                    at,
+                    recorded_by,
+                )
+                .await?;
+                let row = nomination.audit(&audit.per_record, client.id);
+                append_audit_tx(&mut w.tx, row, Some(created.id.to_string())).await?;
+            }
             ids.push(client.id);
             progress(n + 1);
         }

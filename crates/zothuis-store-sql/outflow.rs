@@ -147,6 +147,29 @@ async fn insert_version(
     nomination(&row)
 }
 
+/// A nomination of a client with its first version, inside a write: what
+/// the outflow's create and the import write alike.
+pub(crate) async fn insert_nomination(
+    tx: &mut Tx,
+    client_id: i64,
+    region_id: i64,
+    facts: &NominationFacts,
+    at: DateTime<Utc>,
+    by: &str,
+) -> DomainResult<Nomination> {
+    let id: i64 = sqlx::query_scalar(
+        "insert into outflow_nominations (client_id, region_id, created_at)
+         values ($1, $2, $3) returning id",
+    )
+    .bind(client_id)
+    .bind(region_id)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    insert_version(tx, id, facts, at, by).await
+}
+
 /// Writes an agreement; a later one for the same municipality and year
 /// replaces the earlier one from its recording (`quotas_as_known`).
 pub(crate) async fn insert_quota(
@@ -227,18 +250,9 @@ impl OutflowStore for DbStore {
         audit: AuditDraft,
     ) -> DomainResult<Nomination> {
         let mut w = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "insert into outflow_nominations (client_id, region_id, created_at)
-             values ($1, $2, $3) returning id",
-        )
-        .bind(client_id)
-        .bind(region_id)
-        .bind(at)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(internal)?;
-        let created = insert_version(&mut w.tx, id, facts, at, recorded_by).await?;
-        append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;
+        let created =
+            insert_nomination(&mut w.tx, client_id, region_id, facts, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
         Ok(created)
     }

@@ -104,6 +104,29 @@ async fn insert_version(
     registration(&row)
 }
 
+/// A registration of a client with its first version, inside a write: what
+/// the access point's create and the import write alike.
+pub(crate) async fn insert_registration(
+    tx: &mut Tx,
+    client_id: i64,
+    region_id: i64,
+    facts: &RegistrationFacts,
+    at: DateTime<Utc>,
+    by: &str,
+) -> DomainResult<Registration> {
+    let id: i64 = sqlx::query_scalar(
+        "insert into shelter_reports (client_id, region_id, created_at) values ($1, $2, $3)
+         returning id",
+    )
+    .bind(client_id)
+    .bind(region_id)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    insert_version(tx, id, facts, at, by).await
+}
+
 #[async_trait]
 impl ShelterStore for DbStore {
     async fn create_registration(
@@ -136,18 +159,9 @@ impl ShelterStore for DbStore {
         };
         let mut audit = audit;
         audit.client_id = Some(client_id);
-        let id: i64 = sqlx::query_scalar(
-            "insert into shelter_reports (client_id, region_id, created_at) values ($1, $2, $3)
-             returning id",
-        )
-        .bind(client_id)
-        .bind(region_id)
-        .bind(at)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(internal)?;
-        let created = insert_version(&mut w.tx, id, facts, at, recorded_by).await?;
-        append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;
+        let created =
+            insert_registration(&mut w.tx, client_id, region_id, facts, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
         Ok(created)
     }

@@ -344,6 +344,35 @@ let nomination = "";
   await context.close();
 }
 
+// The region's finance officer records a provider's tariff on the form and
+// reads the cost of care per month and municipality, with its download.
+{
+  const { context, page } = await login("financieel.gv");
+  await check(page, "overzicht financieel adviseur");
+  await visit(page, "/financien/tarieven", "tarieven");
+  await visit(page, "/financien/tarieven/nieuw", "nieuw tarief");
+  await page.fill("#veld-bedrag", "-1");
+  await submit(page);
+  await check(page, "tarief met fouten");
+  await selectByLabel(page, "#veld-productId", /\(HF\)/);
+  await selectByLabel(page, "#veld-aanbiederId", /Kwintes/);
+  await page.fill("#veld-bedrag", "1.795,00");
+  await page.fill("#veld-geldigVanaf", today);
+  await submit(page);
+  expectUrl(page, /\/financien\/tarieven\/\d+\?melding=tarief-vastgelegd$/, "tarief vastleggen");
+  await check(page, "tarief vastgelegd");
+  await visit(page, "/financien/kosten", "kosten van zorg");
+  await visit(page, "/financien/kosten?jaar=2025&per=maand&indeling=gemeente&indeling=product", "kosten per gemeente en product");
+  const costs = await context.request.get(base + "/financien/kosten/export?formaat=csv&jaar=2025&per=jaar&indeling=gemeente");
+  if (costs.status() !== 200) failures.push(`kosten-export gaf ${costs.status()}`);
+  await context.close();
+}
+{
+  const { context, page } = await login("beleid.gv");
+  await visit(page, "/financien/kosten?jaar=2025&per=maand&indeling=gemeente", "kosten beleidsadviseur");
+  await context.close();
+}
+
 // The director reads the published report; the privacy officer the audit log.
 {
   const { context, page } = await login("bestuurder.gv");

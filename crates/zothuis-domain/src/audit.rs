@@ -108,6 +108,12 @@ pub enum ObjectType {
     HovTraject,
     /// A housing corporation of the Pact voor uitstroom.
     Corporatie,
+    /// A tariff of a product (and provider) in a region's contracts.
+    Tarief,
+    /// The cost of care computed from stays and tariffs.
+    Kosten,
+    /// A budget, a version of it, or an actual of one of its lines.
+    Begroting,
 }
 
 impl ObjectType {
@@ -147,6 +153,9 @@ impl ObjectType {
             ObjectType::MeldingZorgcoordinatie => "melding-zorgcoordinatie",
             ObjectType::HovTraject => "hov-traject",
             ObjectType::Corporatie => "corporatie",
+            ObjectType::Tarief => "tarief",
+            ObjectType::Kosten => "kosten",
+            ObjectType::Begroting => "begroting",
         }
     }
 }

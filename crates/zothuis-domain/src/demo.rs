@@ -18,6 +18,7 @@ pub struct DemoLogin {
 }
 
 mod detention;
+mod finance;
 mod onder_de_pannen;
 mod outreach;
 mod tenancy;
@@ -424,6 +425,7 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
             corporations.insert(*name, c.id);
         }
     }
+    finance::load(services).await?;
     let corporation = |name: &str| {
         format!(
             "corporatie:{}",
@@ -531,6 +533,24 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
             "Zorgcoördinatie Zuid-Kennemerland",
             "zorgcoordinator",
             "regio:ZKIH".into(),
+        ),
+        (
+            "financieel.gv",
+            "Financieel adviseur Gooi en Vechtstreek",
+            "financieel-adviseur",
+            "regio:GV".into(),
+        ),
+        (
+            "financieel.zkih",
+            "Financieel adviseur GO BW Zuid-Kennemerland",
+            "financieel-adviseur",
+            "regio:ZKIH".into(),
+        ),
+        (
+            "financieel.velsen",
+            "Financieel adviseur Velsen",
+            "financieel-adviseur",
+            "gemeente:GM0453".into(),
         ),
         (
             "corporatie.gooi",

@@ -29,6 +29,7 @@ pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod figures;
+pub mod finance;
 pub mod history;
 pub mod import;
 pub mod outflow;

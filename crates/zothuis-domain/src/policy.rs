@@ -77,6 +77,16 @@ pub enum Action<'a> {
         municipality: &'a GemeenteCode,
         provider: Option<i64>,
     },
+    /// Record and change the tariffs of this region's contracts.
+    ManageTariffs {
+        region_id: i64,
+    },
+    /// Record a budget (a version of it, or an actual) of this region, or
+    /// of this municipality in it.
+    ManageBudget {
+        region_id: i64,
+        municipality: Option<&'a GemeenteCode>,
+    },
 }
 
 /// What the policy needs to know about a client to decide who may see it.
@@ -246,6 +256,30 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
                 "alleen de Wmo-consulent van de gemeente en de begeleidende aanbieder leggen HOV-trajecten vast",
             ),
         },
+        // Tariffs are the region's contracts with its providers (Velsen 6.2 c:
+        // the region procures BW and MO together), kept by its finance
+        // officer; a municipality's finance officer reads them.
+        Action::ManageTariffs { region_id } => match (&actor.role, &actor.scope) {
+            (Role::FinancieelAdviseur, Scope::Regio(own)) if *own == region_id => Allow,
+            (Role::FinancieelAdviseur, Scope::Regio(_)) => {
+                Deny("de tarieven van een andere regio beheert u niet")
+            }
+            _ => Deny("alleen de financieel adviseur van de regio legt tarieven vast"),
+        },
+        // A region's budget (the GO BW's) is kept by the region's finance
+        // officer, who also sets the budgets it makes available to its
+        // municipalities; a municipality's finance officer keeps its own.
+        Action::ManageBudget {
+            region_id,
+            municipality,
+        } => match (&actor.role, &actor.scope, municipality) {
+            (Role::FinancieelAdviseur, Scope::Regio(own), _) if *own == region_id => Allow,
+            (Role::FinancieelAdviseur, Scope::Gemeente(own), Some(m)) if own == m => Allow,
+            (Role::FinancieelAdviseur, _, _) => {
+                Deny("deze begroting hoort bij een andere regio of gemeente")
+            }
+            _ => Deny("alleen de financieel adviseur legt begrotingen en realisaties vast"),
+        },
         Action::ImportClients => match (&actor.kind, &actor.role, &actor.scope) {
             (crate::admin::ActorKind::System, _, _) => Allow,
             (_, Role::Wachtlijstbeheerder, Scope::Regio(_)) => Allow,
@@ -261,7 +295,9 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
             | TableKind::Adressen
             | TableKind::Beschikkingen
             | TableKind::Wachtlijst
-            | TableKind::Verblijven => can(actor, Action::ImportClients),
+            | TableKind::Verblijven
+            | TableKind::Toegangsmeldingen
+            | TableKind::Voordrachten => can(actor, Action::ImportClients),
             TableKind::PactAfspraken => match (&actor.role, &actor.scope) {
                 (Role::Wachtlijstbeheerder, Scope::Regio(_)) => Allow,
                 _ => Deny("alleen de wachtlijstbeheerder van de regio importeert Pact-afspraken"),
@@ -631,9 +667,46 @@ pub fn figure_view(actor: &Actor) -> Result<FigureView, &'static str> {
         | Role::Bestuurder
         | Role::Fg
         | Role::Toegangsmedewerker
-        | Role::Zorgcoordinator => true,
+        | Role::Zorgcoordinator
+        | Role::FinancieelAdviseur => true,
     };
     Ok(FigureView { scope, suppressed })
+}
+
+/// What an actor may see of the money: the area, and whether an amount over
+/// fewer people than the small-number threshold is hidden. The finance
+/// officer works with the amounts per municipality and product and sees
+/// them whole; the waitlist manager, consultants and providers too, as they
+/// see the clients behind them; policy roles and the board see aggregates
+/// with small amounts protected (issue 15: "a cell of 1–4 clients"). Who
+/// sees no care figures sees no care costs either.
+pub fn cost_view(actor: &Actor) -> Result<FigureView, &'static str> {
+    let mut view = figure_view(actor)?;
+    if actor.role == Role::FinancieelAdviseur {
+        view.suppressed = false;
+    }
+    Ok(view)
+}
+
+/// Whose tariffs an actor sees. Tariffs are contract prices: the region's
+/// own roles see those of their region, a provider only its own and the
+/// general ones, a corporation none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TariffArea {
+    All,
+    Region(i64),
+    RegionOf(GemeenteCode),
+    Provider(i64),
+}
+
+pub fn tariff_area(actor: &Actor) -> Result<TariffArea, &'static str> {
+    match &actor.scope {
+        Scope::Installatie => Ok(TariffArea::All),
+        Scope::Regio(id) => Ok(TariffArea::Region(*id)),
+        Scope::Gemeente(code) => Ok(TariffArea::RegionOf(code.clone())),
+        Scope::Aanbieder(id) => Ok(TariffArea::Provider(*id)),
+        Scope::Corporatie(_) => Err("een woningcorporatie ziet geen tarieven"),
+    }
 }
 
 /// Whose places (capacity and occupancy per location) an actor sees.

@@ -42,6 +42,11 @@ pub struct Settings {
     /// The region's target for the wait from nomination to key, in
     /// calendar months (`outflow::within_target`).
     pub outflow_target_months: u32,
+    /// The day the historical cohort of the money area is counted on
+    /// (`finance::Cohort`): for every region, and per region code. Without
+    /// one, the day the region's regime changes to the woonplaatsbeginsel.
+    pub historical_cutoff: Option<chrono::NaiveDate>,
+    pub historical_cutoffs: std::collections::BTreeMap<String, chrono::NaiveDate>,
 }
 
 impl Default for Settings {
@@ -58,6 +63,8 @@ impl Default for Settings {
             origin_rule: crate::shelter::OriginRule::default(),
             origin_rules: std::collections::BTreeMap::new(),
             outflow_target_months: crate::outflow::DEFAULT_TARGET_MONTHS,
+            historical_cutoff: None,
+            historical_cutoffs: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -11,6 +11,10 @@ use crate::audit::{AuditDraft, AuditRecord};
 use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayVersion};
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
+use crate::finance::budget::{
+    Budget, BudgetActual, BudgetActualData, BudgetVersion, BudgetVersionData,
+};
+use crate::finance::{Tariff, TariffFacts};
 use crate::import::plan::{ImportAudit, ImportBatch};
 use crate::outflow::{Nomination, NominationFacts, Quota, QuotaData};
 use crate::outreach::{OutreachReport, ReportData, Trajectory, TrajectoryFacts};
@@ -960,6 +964,85 @@ pub trait ReportStore: Send + Sync {
     async fn list_reports(&self, plan_id: i64) -> DomainResult<Vec<crate::plan::Publication>>;
 }
 
+#[async_trait]
+pub trait FinanceStore: Send + Sync {
+    /// A new tariff with its first version and its audit row, in one
+    /// transaction.
+    async fn create_tariff(
+        &self,
+        region_id: i64,
+        facts: &TariffFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Tariff>;
+    /// A new version (a correction or the withdrawal); `expected_version`
+    /// must still be the latest, or nothing is written (`StaleVersion`).
+    async fn add_tariff_version(
+        &self,
+        id: i64,
+        expected_version: i64,
+        facts: &TariffFacts,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<Tariff>;
+    /// Every version of one tariff, in recording order; empty when there
+    /// is none.
+    async fn tariff_versions(&self, id: i64) -> DomainResult<Vec<Tariff>>;
+    /// The tariffs of a region (or all), each as its latest version
+    /// recorded by `known_at` (those created later left out); by id.
+    async fn list_tariffs(
+        &self,
+        region_id: Option<i64>,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Vec<Tariff>>;
+    /// A new budget with its first version and its audit row, in one
+    /// transaction.
+    async fn create_budget(
+        &self,
+        budget: &NewBudget,
+        data: &BudgetVersionData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(Budget, BudgetVersion)>;
+    /// A new version of all lines (a begrotingswijziging);
+    /// `expected_version` must still be the latest (`StaleVersion`).
+    async fn add_budget_version(
+        &self,
+        budget_id: i64,
+        expected_version: i64,
+        data: &BudgetVersionData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<BudgetVersion>;
+    /// The budgets of a region (or all), by id.
+    async fn list_budgets(&self, region_id: Option<i64>) -> DomainResult<Vec<Budget>>;
+    /// One budget, with every version and its lines in their order.
+    async fn get_budget(&self, id: i64) -> DomainResult<Option<(Budget, Vec<BudgetVersion>)>>;
+    /// An actual of a line for a month, and its audit row.
+    async fn add_budget_actual(
+        &self,
+        budget_id: i64,
+        data: &BudgetActualData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<BudgetActual>;
+    /// Every actual ever recorded for a budget, by id.
+    async fn budget_actuals(&self, budget_id: i64) -> DomainResult<Vec<BudgetActual>>;
+}
+
+/// Whose a new budget is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBudget {
+    pub region_id: i64,
+    pub municipality: Option<crate::reference::GemeenteCode>,
+    pub name: String,
+}
+
 /// Everything a backend provides.
 pub trait Store:
     ReferenceStore
@@ -977,6 +1060,7 @@ pub trait Store:
     + FigureStore
     + PlanStore
     + ReportStore
+    + FinanceStore
 {
 }
 
@@ -997,5 +1081,6 @@ impl<T> Store for T where
         + FigureStore
         + PlanStore
         + ReportStore
+        + FinanceStore
 {
 }

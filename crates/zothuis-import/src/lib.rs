@@ -87,6 +87,44 @@ fn separator(text: &str) -> u8 {
 }
 
 pub fn read_csv(kind: TableKind, source: &str, bytes: &[u8]) -> Result<Table, Vec<Problem>> {
+    let (header, rows) = csv_grid(source, bytes)?;
+    Ok(Table {
+        kind,
+        source: source.to_string(),
+        header,
+        rows,
+    })
+}
+
+/// One sheet of cells as read, before any meaning: its source (file, and
+/// sheet of a workbook), header and rows.
+pub type Grid = (String, Vec<String>, Vec<Row>);
+
+/// Reads a file that holds one table of a kind the caller knows (a budget):
+/// a CSV file, or the first sheet of a workbook.
+pub fn read_grid(name: &str, bytes: &[u8]) -> Result<Grid, Vec<Problem>> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(vec![Problem::file(
+            name,
+            format!(
+                "het bestand is groter dan {} MB; splits het op",
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        )]);
+    }
+    let lower = name.to_lowercase();
+    if lower.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
+        return xlsx_grids(name, bytes)?
+            .into_iter()
+            .next()
+            .map(|(_, grid)| grid)
+            .ok_or_else(|| vec![Problem::file(name, "het werkboek heeft geen werkblad")]);
+    }
+    let (header, rows) = csv_grid(name, bytes)?;
+    Ok((name.to_string(), header, rows))
+}
+
+fn csv_grid(source: &str, bytes: &[u8]) -> Result<(Vec<String>, Vec<Row>), Vec<Problem>> {
     let text = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator(&text))
@@ -138,12 +176,7 @@ pub fn read_csv(kind: TableKind, source: &str, bytes: &[u8]) -> Result<Table, Ve
     let Some(header) = header else {
         return Err(vec![Problem::file(source, "het bestand is leeg")]);
     };
-    Ok(Table {
-        kind,
-        source: source.to_string(),
-        header,
-        rows,
-    })
+    Ok((header, rows))
 }
 
 fn cell_text(cell: &Data) -> Result<String, String> {
@@ -166,20 +199,38 @@ fn cell_text(cell: &Data) -> Result<String, String> {
 }
 
 pub fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Table>, Vec<Problem>> {
+    let mut tables = Vec::new();
+    let mut problems = Vec::new();
+    for (sheet, (source, header, rows)) in xlsx_grids(name, bytes)? {
+        match TableKind::from_name(&sheet) {
+            Some(kind) => tables.push(Table {
+                kind,
+                source,
+                header,
+                rows,
+            }),
+            None => problems.push(unknown_table(&source)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(tables)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Every sheet of a workbook with its name, as cells.
+fn xlsx_grids(name: &str, bytes: &[u8]) -> Result<Vec<(String, Grid)>, Vec<Problem>> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| {
         vec![Problem::file(
             name,
             "het bestand is geen leesbaar Excel-werkboek (.xlsx)",
         )]
     })?;
-    let mut tables = Vec::new();
+    let mut grids = Vec::new();
     let mut problems = Vec::new();
     for sheet in book.sheet_names() {
         let source = format!("{name}, werkblad {sheet}");
-        let Some(kind) = TableKind::from_name(&sheet) else {
-            problems.push(unknown_table(&source));
-            continue;
-        };
         let range = match book.worksheet_range(&sheet) {
             Ok(r) => r,
             Err(_) => {
@@ -216,17 +267,12 @@ pub fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Vec<Table>, Vec<Problem>> {
             }
         }
         match header {
-            Some(header) => tables.push(Table {
-                kind,
-                source,
-                header,
-                rows,
-            }),
+            Some(header) => grids.push((sheet.clone(), (source, header, rows))),
             None => problems.push(Problem::file(&source, "het werkblad is leeg")),
         }
     }
     if problems.is_empty() {
-        Ok(tables)
+        Ok(grids)
     } else {
         Err(problems)
     }

@@ -1944,6 +1944,37 @@ async fn an_import_batch_is_written_whole_with_its_audit_rows() {
         assert_eq!(clients.len(), before + 4);
         let rows = w.store().audit_batch(0, 1_000_000).await.unwrap();
         assert!(rows.iter().any(|r| r.object_type == "import"));
+        // The example's registrations at the access point and nominations,
+        // on the new clients, each nomination with the stay it leaves, and
+        // each record with its audit row.
+        let new = Clients::Ids(report.client_ids.clone());
+        let registrations = w
+            .store()
+            .list_registrations(&new, None, w.now())
+            .await
+            .unwrap();
+        let nominations = w
+            .store()
+            .list_nominations(&new, None, w.now())
+            .await
+            .unwrap();
+        assert_eq!((registrations.len(), nominations.len()), (2, 2));
+        assert!(nominations.iter().all(|n| n.facts.stay_id.is_some()));
+        let audited = |object_type: &str, id: i64| {
+            rows.iter().any(|r| {
+                r.object_type == object_type && r.object_id.as_deref() == Some(&id.to_string())
+            })
+        };
+        assert!(
+            registrations
+                .iter()
+                .all(|r| audited("melding-opvang", r.id))
+        );
+        assert!(
+            nominations
+                .iter()
+                .all(|n| audited("voordracht-uitstroom", n.id))
+        );
         // A second import of the same files is refused and writes nothing
         // (a batch failing half-way is in the HTTP suite, on both backends).
         let again = w
@@ -3467,6 +3498,227 @@ async fn a_melding_is_retracted_once_and_kept() {
             .await,
             Err(DomainError::NotFound(_))
         ));
+    })
+    .await;
+}
+
+/// Tariffs: versions are kept and a stale one refused; a list reads each
+/// tariff as known at a moment, of one region or all; amounts come back
+/// to the cent, a withdrawal and an open end too.
+#[tokio::test]
+async fn tariffs_keep_their_versions() {
+    use zothuis_domain::finance::{Bedrag, TariffFacts};
+    use zothuis_domain::reference::TariffUnit;
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let gv = w.region("GV").await.id;
+        let zkih = w.region("ZKIH").await.id;
+        let product = s.list_products().await.unwrap()[0].id;
+        let provider = s.list_providers().await.unwrap()[0].id;
+        let facts = TariffFacts {
+            product_id: product,
+            provider_id: None,
+            unit: TariffUnit::PerJaar,
+            amount: Bedrag(5_500_012),
+            valid_from: day("2025-01-01"),
+            valid_until: None,
+            withdrawn: false,
+            note: Some("contract 2025".into()),
+        };
+        let created = s
+            .create_tariff(gv, &facts, w.now(), "x", w.created(ObjectType::Tarief))
+            .await
+            .unwrap();
+        assert_eq!(
+            (created.region_id, created.facts.clone()),
+            (gv, facts.clone())
+        );
+        let then = w.now();
+        w.clock.advance(Duration::hours(1));
+        let corrected = TariffFacts {
+            provider_id: Some(provider),
+            unit: TariffUnit::PerDag,
+            amount: Bedrag(15_123),
+            valid_until: Some(day("2025-12-31")),
+            withdrawn: true,
+            note: None,
+            ..facts.clone()
+        };
+        let changed = s
+            .add_tariff_version(
+                created.id,
+                created.version_id,
+                &corrected,
+                w.now(),
+                "y",
+                w.created(ObjectType::Tarief),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (changed.facts.clone(), changed.recorded_by.as_str()),
+            (corrected, "y")
+        );
+        assert!(is_stale(
+            s.add_tariff_version(
+                created.id,
+                created.version_id,
+                &facts,
+                w.now(),
+                "x",
+                w.created(ObjectType::Tarief)
+            )
+            .await
+        ));
+        assert_eq!(
+            s.tariff_versions(created.id).await.unwrap(),
+            vec![created.clone(), changed.clone()]
+        );
+        assert!(s.tariff_versions(i64::MAX).await.unwrap().is_empty());
+        // The demo's tariffs are there too; this one is read as known.
+        let this = |list: Vec<zothuis_domain::finance::Tariff>| {
+            list.into_iter()
+                .filter(|t| t.id == created.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            this(s.list_tariffs(Some(gv), then).await.unwrap()),
+            vec![created.clone()]
+        );
+        assert_eq!(
+            this(s.list_tariffs(None, w.now()).await.unwrap()),
+            vec![changed]
+        );
+        assert!(this(s.list_tariffs(Some(zkih), w.now()).await.unwrap()).is_empty());
+        assert!(
+            this(
+                s.list_tariffs(None, then - Duration::seconds(1))
+                    .await
+                    .unwrap()
+            )
+            .is_empty()
+        );
+        let all = s.list_tariffs(None, w.now()).await.unwrap();
+        assert!(all.iter().any(|t| t.region_id == zkih));
+        assert!(all.windows(2).all(|p| p[0].id < p[1].id));
+    })
+    .await;
+}
+
+/// Budgets: every version keeps all its lines in order (a line without
+/// amounts too), a stale version is refused, actuals are kept by id.
+#[tokio::test]
+async fn budgets_keep_every_version_and_actual() {
+    use zothuis_domain::finance::Bedrag;
+    use zothuis_domain::finance::budget::*;
+    use zothuis_domain::store::NewBudget;
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let gv = w.region("GV").await.id;
+        let line = |code: &str, side, category, amounts: Vec<(i32, i64)>| BudgetLine {
+            code: code.into(),
+            side,
+            category,
+            label: format!("Regel {code}"),
+            amounts: amounts.into_iter().map(|(y, c)| (y, Bedrag(c))).collect(),
+        };
+        let data = BudgetVersionData {
+            kind: BudgetKind::Begroting,
+            title: "Begroting 2025–2028".into(),
+            note: None,
+            lines: vec![
+                line(
+                    "a",
+                    BudgetSide::Lasten,
+                    BudgetCategory::ZorgkostenHistorisch,
+                    vec![(2025, 3_983_400_000), (2026, 3_572_900_000)],
+                ),
+                line("c", BudgetSide::Lasten, BudgetCategory::Innovatie, vec![]),
+                line(
+                    "k",
+                    BudgetSide::Baten,
+                    BudgetCategory::RijksbijdrageHistorisch,
+                    vec![(2025, 4_512_200_000)],
+                ),
+            ],
+        };
+        let (budget, first) = s
+            .create_budget(
+                &NewBudget {
+                    region_id: gv,
+                    municipality: Some(gm("GM0402")),
+                    name: "GO BW".into(),
+                },
+                &data,
+                w.now(),
+                "x",
+                w.created(ObjectType::Begroting),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (budget.region_id, first.lines.clone()),
+            (gv, data.lines.clone())
+        );
+        w.clock.advance(Duration::hours(1));
+        let changed = BudgetVersionData {
+            kind: BudgetKind::Wijziging,
+            title: "Eerste begrotingswijziging 2025".into(),
+            note: Some("bijgesteld".into()),
+            lines: data.lines[..1].to_vec(),
+        };
+        let second = s
+            .add_budget_version(
+                budget.id,
+                first.id,
+                &changed,
+                w.now(),
+                "y",
+                w.created(ObjectType::Begroting),
+            )
+            .await
+            .unwrap();
+        assert!(is_stale(
+            s.add_budget_version(
+                budget.id,
+                first.id,
+                &data,
+                w.now(),
+                "y",
+                w.created(ObjectType::Begroting)
+            )
+            .await
+        ));
+        let (read, versions) = s.get_budget(budget.id).await.unwrap().unwrap();
+        assert_eq!(read, budget);
+        assert_eq!(versions, vec![first, second]);
+        assert!(s.get_budget(i64::MAX).await.unwrap().is_none());
+        // The demo's budgets are there too, one per region.
+        let of_gv = s.list_budgets(Some(gv)).await.unwrap();
+        assert_eq!(of_gv.last(), Some(&budget));
+        assert!(of_gv.iter().all(|b| b.region_id == gv));
+        let all = s.list_budgets(None).await.unwrap();
+        assert!(all.len() > of_gv.len() && all.windows(2).all(|p| p[0].id < p[1].id));
+        assert!(s.list_budgets(Some(gv + 1000)).await.unwrap().is_empty());
+        let actual = s
+            .add_budget_actual(
+                budget.id,
+                &BudgetActualData {
+                    code: "k".into(),
+                    year: 2025,
+                    month: 3,
+                    amount: Bedrag(-1_234),
+                    note: None,
+                },
+                w.now(),
+                "z",
+                w.created(ObjectType::Begroting),
+            )
+            .await
+            .unwrap();
+        assert_eq!((actual.month, actual.amount), (3, Bedrag(-1_234)));
+        assert_eq!(s.budget_actuals(budget.id).await.unwrap(), vec![actual]);
+        assert!(s.budget_actuals(i64::MAX).await.unwrap().is_empty());
     })
     .await;
 }

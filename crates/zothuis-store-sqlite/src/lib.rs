@@ -23,6 +23,8 @@ mod clients;
 mod common;
 #[path = "../../zothuis-store-sql/figures.rs"]
 mod figures;
+#[path = "../../zothuis-store-sql/finance.rs"]
+mod finance;
 #[path = "../../zothuis-store-sql/import.rs"]
 mod import;
 #[path = "../../zothuis-store-sql/outflow.rs"]

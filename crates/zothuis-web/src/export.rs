@@ -8,6 +8,9 @@ use rust_xlsxwriter::{Format, Workbook};
 pub enum ExportCell {
     Text(String),
     Number(f64),
+    /// An amount in euro cents: `1234,56` in CSV, a number with two
+    /// decimals in Excel, so that it adds up without rounding.
+    Cents(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +56,11 @@ pub fn to_csv(t: &ExportTable) -> Vec<u8> {
             .map(|c| match c {
                 ExportCell::Text(s) => s.clone(),
                 ExportCell::Number(n) => dutch(*n),
+                ExportCell::Cents(c) => {
+                    let sign = if *c < 0 { "-" } else { "" };
+                    let a = c.unsigned_abs();
+                    format!("{sign}{},{:02}", a / 100, a % 100)
+                }
             })
             .collect();
         out.push_str(&line(cells));
@@ -76,6 +84,7 @@ pub fn to_xlsx(t: &ExportTable) -> Result<Vec<u8>, String> {
         .collect();
     sheet.set_name(name.trim()).map_err(|e| e.to_string())?;
     let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
     for (c, h) in t.header.iter().enumerate() {
         let col = u16::try_from(c).map_err(|e| e.to_string())?;
         sheet
@@ -89,6 +98,10 @@ pub fn to_xlsx(t: &ExportTable) -> Result<Vec<u8>, String> {
             match cell {
                 ExportCell::Text(s) => sheet.write_string(line, col, s),
                 ExportCell::Number(n) => sheet.write_number(line, col, *n),
+                // The amount in euros, shown with two decimals.
+                ExportCell::Cents(c) => {
+                    sheet.write_number_with_format(line, col, *c as f64 / 100.0, &money)
+                }
             }
             .map_err(|e| e.to_string())?;
         }
@@ -120,6 +133,11 @@ mod tests {
                     ExportCell::Text("<5".into()),
                     ExportCell::Text("–".into()),
                 ],
+                vec![
+                    ExportCell::Text("Bedrag".into()),
+                    ExportCell::Cents(123_456),
+                    ExportCell::Cents(-5),
+                ],
             ],
             notes: vec!["Peildatum 31-12-2025".into()],
         }
@@ -131,6 +149,7 @@ mod tests {
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("\"Huizen; Blaricum\";12;99,5\r\n"));
         assert!(csv.contains("Laren;<5;–\r\n"));
+        assert!(csv.contains("Bedrag;1234,56;-0,05\r\n"));
         assert!(csv.ends_with("Peildatum 31-12-2025"));
     }
 

@@ -46,6 +46,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "melding-toegevoegd" => "De melding is aan het traject toegevoegd.",
         "melding-ingetrokken" => "De melding is ingetrokken; zij telt niet meer mee.",
         "hov-vastgelegd" => "Het HOV-traject is vastgelegd.",
+        "tarief-vastgelegd" => "Het tarief is vastgelegd.",
         "gepubliceerd" => {
             "De voortgangsrapportage is gepubliceerd. Tekst, peildatum en cijfers liggen nu vast."
         }

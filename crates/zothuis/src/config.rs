@@ -17,6 +17,7 @@ pub struct Config {
     pub figures: FiguresConfig,
     pub toegang_opvang: ShelterAccessConfig,
     pub uitstroom: OutflowConfig,
+    pub financien: FinanceConfig,
     pub audit: AuditConfig,
     pub log: LogConfig,
 }
@@ -59,6 +60,18 @@ impl Default for OutflowConfig {
             norm_maanden: zothuis_domain::Settings::default().outflow_target_months,
         }
     }
+}
+
+/// The money area: the day the historical cohort is counted on
+/// (`finance::Cohort`). Without it, the day the region's regime changes to
+/// the woonplaatsbeginsel.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FinanceConfig {
+    /// A date (jjjj-mm-dd) for every region, e.g. `"2025-01-01"`.
+    pub historisch_peildatum: Option<String>,
+    /// Regions (by code) with a date of their own, e.g. `{ ZKI = "2025-01-01" }`.
+    pub historisch_peildatum_per_regio: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -324,6 +337,30 @@ impl Config {
                         .map(|r| (region.clone(), r))
                         .map_err(|e| {
                             anyhow::anyhow!("[toegang_opvang] herkomst_per_regio.{region}: {e}")
+                        })
+                })
+                .collect::<Result<_>>()?,
+            historical_cutoff: self
+                .financien
+                .historisch_peildatum
+                .as_deref()
+                .map(|d| {
+                    zothuis_domain::Datum::parse(d)
+                        .map(|d| d.0)
+                        .map_err(|e| anyhow::anyhow!("[financien] historisch_peildatum: {e}"))
+                })
+                .transpose()?,
+            historical_cutoffs: self
+                .financien
+                .historisch_peildatum_per_regio
+                .iter()
+                .map(|(region, d)| {
+                    zothuis_domain::Datum::parse(d)
+                        .map(|d| (region.clone(), d.0))
+                        .map_err(|e| {
+                            anyhow::anyhow!(
+                                "[financien] historisch_peildatum_per_regio.{region}: {e}"
+                            )
                         })
                 })
                 .collect::<Result<_>>()?,

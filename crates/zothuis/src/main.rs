@@ -79,11 +79,13 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Importeer cliënten, beschikkingen, wachtlijstgeschiedenis en verblijven
-    /// uit CSV-bestanden of een Excel-werkboek (zie docs/import.md).
+    /// Importeer cliënten, beschikkingen, wachtlijstgeschiedenis, verblijven,
+    /// meldingen bij de centrale toegang en voordrachten voor uitstroom uit
+    /// CSV-bestanden of een Excel-werkboek (zie docs/import.md).
     Import {
         /// De bestanden: clienten.csv, adressen.csv, beschikkingen.csv,
-        /// wachtlijst.csv, verblijven.csv, of een .xlsx met zulke werkbladen.
+        /// wachtlijst.csv, verblijven.csv, toegangsmeldingen.csv,
+        /// voordrachten.csv, of een .xlsx met zulke werkbladen.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Alleen controleren: meld elk probleem, schrijf niets.

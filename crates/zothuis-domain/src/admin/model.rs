@@ -25,10 +25,14 @@ pub enum Role {
     /// nominations addressed to their corporation (who, where a home is
     /// sought, the allocation) and nothing of the care (`outflow`).
     Corporatie,
+    /// The region's or municipality's finance officer: tariffs, the cost of
+    /// care per municipality and product, budgets and settlements
+    /// (`finance`); the care figures as aggregates only.
+    FinancieelAdviseur,
 }
 
 impl Role {
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 11] = [
         Role::Beheerder,
         Role::Wachtlijstbeheerder,
         Role::WmoConsulent,
@@ -39,6 +43,7 @@ impl Role {
         Role::Toegangsmedewerker,
         Role::Zorgcoordinator,
         Role::Corporatie,
+        Role::FinancieelAdviseur,
     ];
 
     pub fn code(self) -> &'static str {
@@ -53,6 +58,7 @@ impl Role {
             Role::Toegangsmedewerker => "toegangsmedewerker",
             Role::Zorgcoordinator => "zorgcoordinator",
             Role::Corporatie => "corporatie",
+            Role::FinancieelAdviseur => "financieel-adviseur",
         }
     }
 
@@ -68,6 +74,7 @@ impl Role {
             Role::Toegangsmedewerker => "Toegangsmedewerker opvang",
             Role::Zorgcoordinator => "Zorgcoördinator (bemoeizorg)",
             Role::Corporatie => "Woningcorporatie (Pact voor uitstroom)",
+            Role::FinancieelAdviseur => "Financieel adviseur",
         }
     }
 
@@ -105,7 +112,9 @@ impl Role {
             Role::WmoConsulent => &[ScopeKind::Gemeente],
             Role::Aanbieder => &[ScopeKind::Aanbieder],
             Role::Corporatie => &[ScopeKind::Corporatie],
-            Role::Beleidsadviseur => &[ScopeKind::Regio, ScopeKind::Gemeente],
+            Role::Beleidsadviseur | Role::FinancieelAdviseur => {
+                &[ScopeKind::Regio, ScopeKind::Gemeente]
+            }
         }
     }
 }

@@ -1674,3 +1674,223 @@ fn hov_figures_by_hand_as_known_at_any_moment() {
     merged.merge(changes, &none, true).unwrap();
     assert_eq!(merged.tenancies, after.tenancies);
 }
+
+#[test]
+fn cost_of_care_by_hand_as_known_at_any_moment() {
+    use crate::finance::cost::{CostQuery, Period, Split, TariffBook, compute};
+    use crate::finance::{Bedrag, TariffFacts};
+    let base = history();
+    let mut b = Builder {
+        h: History {
+            municipalities: base.municipalities,
+            products: base.products,
+            providers: base.providers,
+            locations: base.locations,
+            ..History::default()
+        },
+        next: 0,
+    };
+    // A: BW at Kwintes for Hilversum, 20 December 2025 to 10 January 2026;
+    // on 1 February 2026 the end is corrected to 5 January.
+    let a = b.stay(1, BW, KWINTES, Some(HUIS), HILVERSUM, "2025-12-20", None);
+    b.version(
+        a,
+        "2025-12-20",
+        Some("2026-01-10"),
+        Some(ExitDestination::Zelfstandig),
+        "2026-01-10",
+    );
+    b.version(
+        a,
+        "2025-12-20",
+        Some("2026-01-05"),
+        Some(ExitDestination::Zelfstandig),
+        "2026-02-01",
+    );
+    // B: Beschermd Thuis with the Leger des Heils for Huizen from 1 July 2025.
+    b.stay(2, BT, LEGER, None, HUIZEN, "2025-07-01", None);
+    // C: shelter for Huizen, 1 to 11 November 2025: no tariff.
+    let c = b.stay(3, MO, LEGER, Some(OPVANG), HUIZEN, "2025-11-01", None);
+    b.version(c, "2025-11-01", Some("2025-11-11"), None, "2025-11-11");
+    let tariff =
+        |product, provider, unit: &str, cents, from: &str, until: Option<&str>| TariffFacts {
+            product_id: product,
+            provider_id: provider,
+            unit: TariffUnit::parse(unit).unwrap(),
+            amount: Bedrag(cents),
+            valid_from: d(from),
+            valid_until: until.map(d),
+            withdrawn: false,
+            note: None,
+        };
+    let tariffs = [
+        // BW € 150,00 a day in 2025 for every provider; Kwintes € 160,00
+        // a day from 2026.
+        tariff(
+            BW,
+            None,
+            "per-dag",
+            15_000,
+            "2025-01-01",
+            Some("2025-12-31"),
+        ),
+        tariff(BW, Some(KWINTES), "per-dag", 16_000, "2026-01-01", None),
+        // BT € 12.000,00 a year.
+        tariff(BT, None, "per-jaar", 1_200_000, "2025-01-01", None),
+    ];
+    let book = TariffBook::new(tariffs.iter().map(|t| (1, t)));
+    let query = |from: &str, to: &str, period| CostQuery {
+        from: d(from),
+        to: d(to),
+        municipalities: None,
+        provider_id: None,
+        period,
+        split: Split {
+            municipality: true,
+            ..Split::default()
+        },
+        cohort_cutoff: Default::default(),
+    };
+    let cells = |f: &Facts, q: &CostQuery| -> Vec<(String, NaiveDate, i64, i64)> {
+        compute(f, &book, q)
+            .cells
+            .iter()
+            .map(|(k, c)| {
+                let g = f.municipalities.key(k.municipality).unwrap().to_string();
+                (g, k.period, c.amount.cents(), c.days)
+            })
+            .collect()
+    };
+
+    let known_mid_january = Facts::build(&b.h, at("2026-01-15"));
+    // 2025 by month. A: 20–31 December, 12 days × € 150,00 = € 1.800,00.
+    // B: € 12.000,00 × days / 365 per month, rounded per month:
+    // July, August, October, December 31 days: 1.019,178… → 1.019,18;
+    // September and November 30 days: 986,301… → 986,30.
+    let months = cells(
+        &known_mid_january,
+        &query("2025-01-01", "2026-01-01", Period::Month),
+    );
+    let expect = |g: &str, m: &str, cents: i64, days: i64| (g.to_string(), d(m), cents, days);
+    assert_eq!(
+        months,
+        vec![
+            expect(HILVERSUM, "2025-12-01", 180_000, 12),
+            expect(HUIZEN, "2025-07-01", 101_918, 31),
+            expect(HUIZEN, "2025-08-01", 101_918, 31),
+            expect(HUIZEN, "2025-09-01", 98_630, 30),
+            expect(HUIZEN, "2025-10-01", 101_918, 31),
+            expect(HUIZEN, "2025-11-01", 98_630, 30),
+            expect(HUIZEN, "2025-12-01", 101_918, 31),
+        ]
+    );
+    let year = compute(
+        &known_mid_january,
+        &book,
+        &query("2025-01-01", "2026-01-01", Period::Year),
+    );
+    // € 1.800,00 + € 6.049,32; C's 10 days in November have no tariff.
+    assert_eq!(year.total.amount, Bedrag(180_000 + 604_932));
+    assert_eq!((year.total.clients, year.total.stays), (2, 2));
+    assert_eq!(year.missing.len(), 1);
+    let (_, missing) = year.missing[0];
+    assert_eq!(
+        (missing.days, missing.stays, missing.first_day),
+        (10, 1, Some(d("2025-11-01")))
+    );
+
+    // January 2026, crossing the tariff change at the year boundary: A's
+    // 1–9 January at Kwintes' own € 160,00 = € 1.440,00 as known in
+    // mid-January; after the correction, 1–4 January = € 640,00.
+    let january = query("2026-01-01", "2026-02-01", Period::Whole);
+    let hilversum = |f: &Facts| {
+        cells(f, &january)
+            .into_iter()
+            .find(|c| c.0 == HILVERSUM)
+            .map(|c| (c.2, c.3))
+    };
+    assert_eq!(hilversum(&known_mid_january), Some((144_000, 9)));
+    let known_in_february = Facts::build(&b.h, at("2026-02-02"));
+    assert_eq!(hilversum(&known_in_february), Some((64_000, 4)));
+    // The cohort: A was in care on 1 January 2026, B too; so all of
+    // January's cost is historical when the cut-off is that day.
+    let mut by_cohort = query("2026-01-01", "2026-02-01", Period::Whole);
+    by_cohort.split = Split {
+        cohort: true,
+        ..Split::default()
+    };
+    by_cohort.cohort_cutoff.insert(1, d("2025-12-31"));
+    let r = compute(&known_in_february, &book, &by_cohort);
+    let cohorts: Vec<_> = r.cells.iter().map(|(k, c)| (k.cohort, c.clients)).collect();
+    assert_eq!(cohorts, vec![(Some(crate::finance::Cohort::Historisch), 2)]);
+    by_cohort.cohort_cutoff.insert(1, d("2025-12-01"));
+    let r = compute(&known_in_february, &book, &by_cohort);
+    let cohorts: Vec<_> = r.cells.iter().map(|(k, c)| (k.cohort, c.clients)).collect();
+    assert_eq!(
+        cohorts,
+        vec![
+            (Some(crate::finance::Cohort::Historisch), 1),
+            (Some(crate::finance::Cohort::Nieuw), 1)
+        ]
+    );
+}
+
+#[test]
+fn the_historical_cohort_leaves_care_at_its_observed_rate() {
+    use crate::finance::cost::TariffBook;
+    use crate::finance::forecast::historical_cohort;
+    use crate::finance::{Bedrag, TariffFacts};
+    let base = history();
+    let mut b = Builder {
+        h: History {
+            municipalities: base.municipalities,
+            products: base.products,
+            providers: base.providers,
+            locations: base.locations,
+            ..History::default()
+        },
+        next: 0,
+    };
+    // Cut-off 1 January 2025. Client 1 in care since 2024, still there;
+    // client 2 in care since June 2024, left on 2 July 2025; client 3
+    // came after the cut-off and is no member.
+    b.stay(1, BW, KWINTES, Some(HUIS), HILVERSUM, "2024-01-01", None);
+    let left = b.stay(2, BW, KWINTES, Some(HUIS), HUIZEN, "2024-06-01", None);
+    b.version(
+        left,
+        "2024-06-01",
+        Some("2025-07-02"),
+        Some(ExitDestination::Zelfstandig),
+        "2025-07-02",
+    );
+    b.stay(3, BW, KWINTES, Some(HUIS), HUIZEN, "2025-03-01", None);
+    let f = Facts::build(&b.h, at("2025-10-01"));
+    let tariff = TariffFacts {
+        product_id: BW,
+        provider_id: None,
+        unit: TariffUnit::PerDag,
+        amount: Bedrag(10_000),
+        valid_from: d("2020-01-01"),
+        valid_until: None,
+        withdrawn: false,
+        note: None,
+    };
+    let book = TariffBook::new([(1, &tariff)]);
+    let r = historical_cohort(&f, &book, None, d("2025-01-01"), d("2025-10-01"), 2);
+    // Exposure from the cut-off to 1 October: 273 days (client 1) + 182
+    // days to the exit (client 2) = 455; one exit: λ = 1/455 a day.
+    assert_eq!((r.members_at_cutoff, r.members_now, r.exits), (2, 1, 1));
+    assert_eq!(r.exposure_days, 455);
+    assert!((r.retention_per_year - (-365.25f64 / 455.0).exp()).abs() < 1e-12);
+    // 2025: realised 273 + 182 days × € 100,00 = € 45.500,00; to come, the
+    // one member's expected days over the 92 days left,
+    // 455 × (1 − e^(−92/455)) = 83,295… days × € 100,00 = € 8.329,53.
+    assert_eq!(r.years[0].realised, Bedrag(4_550_000));
+    assert_eq!(r.years[0].cost, Bedrag(4_550_000 + 832_953));
+    // 2026: 455 × (e^(−92/455) − e^(−457/455)) = 205,053… days = € 20.505,37;
+    // on 1 July 2026 (273 days on) e^(−273/455) = 0,5488… members expected.
+    assert_eq!(r.years[1].cost, Bedrag(2_050_537));
+    assert_eq!(r.years[1].realised, Bedrag(0));
+    assert!((r.years[1].persons_mid_year - 0.548_811_636_094).abs() < 1e-9);
+    assert_eq!(r.unpriced_members, 0);
+}

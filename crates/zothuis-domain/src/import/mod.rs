@@ -1,13 +1,15 @@
 //! Moving in from spreadsheets: a region's clients, decisions, waiting-list
-//! history and stays, and the registers without clients (Pact agreements,
-//! HOV trajectories, zorgcoördinatie), read from documented tables (CSV
-//! files or XLSX sheets).
+//! history and stays with their registrations at the access point and
+//! nominations for outflow, and the registers without clients (Pact
+//! agreements, HOV trajectories, zorgcoördinatie), read from documented
+//! tables (CSV files or XLSX sheets).
 //!
 //! Reading bytes into [`Table`]s happens outside the domain (the
 //! `zothuis-import` crate); here every table is validated completely, row by
 //! row and column by column, into an [`plan::ImportBatch`] that the store
 //! writes in one transaction — all or nothing.
 
+pub mod client_registers;
 pub mod plan;
 pub mod registers;
 pub mod service;
@@ -23,6 +25,8 @@ pub enum TableKind {
     Beschikkingen,
     Wachtlijst,
     Verblijven,
+    Toegangsmeldingen,
+    Voordrachten,
     PactAfspraken,
     HovTrajecten,
     ZorgcoordinatieTrajecten,
@@ -46,12 +50,14 @@ const fn col(name: &'static str, required: bool, description: &'static str) -> C
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 9] = [
+    pub const ALL: [TableKind; 11] = [
         TableKind::Clienten,
         TableKind::Adressen,
         TableKind::Beschikkingen,
         TableKind::Wachtlijst,
         TableKind::Verblijven,
+        TableKind::Toegangsmeldingen,
+        TableKind::Voordrachten,
         TableKind::PactAfspraken,
         TableKind::HovTrajecten,
         TableKind::ZorgcoordinatieTrajecten,
@@ -66,7 +72,9 @@ impl TableKind {
             | TableKind::Adressen
             | TableKind::Beschikkingen
             | TableKind::Wachtlijst
-            | TableKind::Verblijven => false,
+            | TableKind::Verblijven
+            | TableKind::Toegangsmeldingen
+            | TableKind::Voordrachten => false,
             TableKind::PactAfspraken
             | TableKind::HovTrajecten
             | TableKind::ZorgcoordinatieTrajecten
@@ -81,6 +89,8 @@ impl TableKind {
             TableKind::Beschikkingen => "beschikkingen",
             TableKind::Wachtlijst => "wachtlijst",
             TableKind::Verblijven => "verblijven",
+            TableKind::Toegangsmeldingen => "toegangsmeldingen",
+            TableKind::Voordrachten => "voordrachten",
             TableKind::PactAfspraken => "pact-afspraken",
             TableKind::HovTrajecten => "hov-trajecten",
             TableKind::ZorgcoordinatieTrajecten => "zorgcoordinatie-trajecten",
@@ -102,6 +112,12 @@ impl TableKind {
             }
             TableKind::Verblijven => {
                 "Verblijven. Met een beschikking van een wachtlijstproduct is het verblijf de plaatsing vanuit de screening."
+            }
+            TableKind::Toegangsmeldingen => {
+                "Meldingen bij de centrale toegang tot de opvang (Brede Centrale Toegang): één rij per signaal, traject of melding van dreigende dakloosheid, met de uitkomst als die er is. De melding hoort bij de centrale toegang van de regio die importeert (op de opdrachtregel: de regio van de inschrijvende gemeente); de gemeente van herkomst bepaalt zothuis zoals op het scherm, met de regel van de regio uit de adressen en de opgave."
+            }
+            TableKind::Voordrachten => {
+                "Voordrachten voor een woning via het Pact voor uitstroom of een urgentieverklaring, met de toewijzing of intrekking en de nazorg; één rij per voordracht. Getoetst zoals op het scherm: de corporatie werkt in de regio van de gemeente, en een cliënt heeft hoogstens één lopende voordracht."
             }
             TableKind::PactAfspraken => {
                 "Pact voor uitstroom: de woningen die een gemeente in een jaar via het Pact beschikbaar stelt, zoals afgesproken met de corporaties. Eén rij per gemeente en jaar; een afspraak voor een gemeente en jaar die al in zothuis staat, wordt vanaf de import vervangen (de vorige blijft in de geschiedenis). Alleen de wachtlijstbeheerder van de regio importeert deze tabel, voor gemeenten van de eigen regio."
@@ -301,6 +317,122 @@ impl TableKind {
                 ];
                 VERBLIJVEN
             }
+            TableKind::Toegangsmeldingen => {
+                const TOEGANGSMELDINGEN: &[Column] = &[
+                    col("clientnummer", true, "Het clientnummer uit clienten."),
+                    col("soort", true, "signaal, traject of dreigend-dakloos."),
+                    col(
+                        "meldingsdatum",
+                        true,
+                        "Datum van de melding; niet in de toekomst.",
+                    ),
+                    col(
+                        "herkomstOpgegeven",
+                        false,
+                        "Gemeentecode van de gemeente waar de persoon zegt vandaan te komen. Welke herkomst telt, bepaalt de regel van de regio (laatst geregistreerde adres of opgave).",
+                    ),
+                    col(
+                        "uitkomst",
+                        false,
+                        "Leeg zolang de melding loopt; een signaal heeft geen uitkomst. Een traject eindigt in toegang-opvang, zelfredzaam of beeindigd; dreigend-dakloos in woning-behouden, dakloos-geworden, doorverwezen of beeindigd.",
+                    ),
+                    col(
+                        "uitkomstdatum",
+                        false,
+                        "Datum van de uitkomst; verplicht bij een uitkomst.",
+                    ),
+                    col(
+                        "terugverwezenNaar",
+                        false,
+                        "Bij zelfredzaam: gemeentecode van de gemeente waarnaar de persoon is terugverwezen; leeg is de gemeente van herkomst.",
+                    ),
+                    col(
+                        "redenEinde",
+                        false,
+                        "Bij beeindigd: teruggetrokken, niet-verschenen, elders-opgevangen, buiten-doelgroep of overig.",
+                    ),
+                    col("toelichting", false, "Notitie bij de melding."),
+                ];
+                TOEGANGSMELDINGEN
+            }
+            TableKind::Voordrachten => {
+                const VOORDRACHTEN: &[Column] = &[
+                    col("clientnummer", true, "Het clientnummer uit clienten."),
+                    col("route", true, "pact of urgentie."),
+                    col(
+                        "uitstroomUit",
+                        true,
+                        "Waaruit de persoon uitstroomt: bw, mo, vo, detentie of anders.",
+                    ),
+                    col(
+                        "beschikkingsnummer",
+                        false,
+                        "De beschikking uit beschikkingen van het verblijf dat de persoon verlaat: de voordracht verwijst naar het verblijf op die beschikking in verblijven (bij meer verblijven: het laatste dat op of vóór de voordrachtdatum begon). Leeg als zothuis het verblijf niet kent.",
+                    ),
+                    col(
+                        "voordrachtdatum",
+                        true,
+                        "Datum van de voordracht; niet in de toekomst.",
+                    ),
+                    col(
+                        "gemeente",
+                        true,
+                        "Gemeentecode van de gemeente waar een woning wordt gezocht; een gemeente van uw regio.",
+                    ),
+                    col(
+                        "corporatie",
+                        false,
+                        "Naam van een corporatie van de regio, zoals in zothuis: waaraan de kandidaat is voorgedragen, of die de woning toewees.",
+                    ),
+                    col(
+                        "adresgemeente",
+                        false,
+                        "Bij een toewijzing: gemeentecode van de gemeente waar de woning ligt. Een toewijzing heeft corporatie, adresgemeente en sleuteldatum.",
+                    ),
+                    col(
+                        "sleuteldatum",
+                        false,
+                        "Bij een toewijzing: de dag van de sleuteloverdracht (mag gepland zijn).",
+                    ),
+                    col(
+                        "ingetrokkenOp",
+                        false,
+                        "Datum van intrekking, als de voordracht is ingetrokken; niet samen met een toewijzing.",
+                    ),
+                    col(
+                        "redenIntrekking",
+                        false,
+                        "Bij intrekking: niet-meer-nodig, elders-gehuisvest, woning-geweigerd, niet-bemiddelbaar, zorg-beeindigd of overig.",
+                    ),
+                    col(
+                        "nazorgAanbieder",
+                        false,
+                        "Na de sleuteloverdracht: AGB-code of naam van de aanbieder van de nazorg.",
+                    ),
+                    col(
+                        "nazorgVanaf",
+                        false,
+                        "Begin van de nazorg; verplicht bij een aanbieder van nazorg.",
+                    ),
+                    col(
+                        "nazorgTot",
+                        false,
+                        "Einde van de nazorg, als die is geëindigd.",
+                    ),
+                    col(
+                        "wonen",
+                        false,
+                        "Na de sleuteloverdracht, hoe het wonen verloopt: gehuisvest, verhuisd, uitgezet, terug-in-zorg, overleden of uit-beeld.",
+                    ),
+                    col(
+                        "wonenPer",
+                        false,
+                        "De datum waarop het wonen zo verliep; verplicht bij wonen.",
+                    ),
+                    col("toelichting", false, "Notitie bij de voordracht."),
+                ];
+                VOORDRACHTEN
+            }
             TableKind::PactAfspraken => {
                 const PACT: &[Column] = &[
                     col(
@@ -479,7 +611,7 @@ impl fmt::Display for Problem {
 /// hyphens or diaereses, so `Geldig vanaf`, `geldig_vanaf` and `geldigVanaf`
 /// are one column, `Zorgcoördinatie meldingen` and
 /// `zorgcoordinatie-meldingen` one table.
-pub(crate) fn normalize_header(h: &str) -> String {
+pub fn normalize_header(h: &str) -> String {
     h.chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '\u{feff}'))
         .flat_map(char::to_lowercase)
@@ -612,13 +744,13 @@ pub fn documentation() -> String {
          `ZOTHUIS_UPDATE_DOCS=1 cargo nextest run -p zothuis import_documentation`. -->\n\n\
          Regio's houden hun wachtlijst, verblijven en registers vaak bij in Excel. Met een import \
          brengt u die geschiedenis in één keer over naar zothuis: cliënten, adressen, beschikkingen, de \
-         statusgeschiedenis op de wachtlijst en verblijven, met ingangsdata in het verleden; en de \
-         registers zonder cliënten: afspraken van het Pact voor uitstroom, trajecten van Huren Onder \
+         statusgeschiedenis op de wachtlijst, verblijven, meldingen bij de centrale toegang tot de opvang \
+         en voordrachten voor uitstroom, met ingangsdata in het verleden; en de registers zonder cliënten: afspraken van het Pact voor uitstroom, trajecten van Huren Onder \
          Voorwaarden (HOV) en de trajecten en meldingen van zorgcoördinatie.\n\n\
          ## Wie importeert wat\n\n\
          Elke tabel wordt geïmporteerd door wie haar ook op de schermen bijhoudt, met dezelfde regels:\n\n\
          | Tabellen | Wie |\n|---|---|\n\
-         | `clienten`, `adressen`, `beschikkingen`, `wachtlijst`, `verblijven` | de wachtlijstbeheerder, voor de eigen regio; de operator op de opdrachtregel voor elke regio |\n\
+         | `clienten`, `adressen`, `beschikkingen`, `wachtlijst`, `verblijven`, `toegangsmeldingen`, `voordrachten` | de wachtlijstbeheerder, voor de eigen regio; de operator op de opdrachtregel voor elke regio |\n\
          | `pact-afspraken` | de wachtlijstbeheerder, voor gemeenten van de eigen regio |\n\
          | `hov-trajecten` | de Wmo-consulent, voor woningen in de eigen gemeente; een aanbieder, voor de trajecten die hij begeleidt |\n\
          | `zorgcoordinatie-trajecten`, `zorgcoordinatie-meldingen` | alleen het team zorgcoördinatie, voor gemeenten van de eigen regio |\n\n\
@@ -657,11 +789,21 @@ pub fn documentation() -> String {
          - **Verantwoordelijke gemeente.** zothuis bepaalt die voor elke beschikking met de regels van de \
          regio op de besluitdatum, uit de geïmporteerde adresgeschiedenis. Staat in het bestand een andere \
          gemeente, dan wordt die vastgelegd als afwijking met het bestand en de regel als reden.\n\
+         - **Gemeente van herkomst.** Bij een melding bij de centrale toegang bepaalt zothuis de herkomst \
+         zoals het scherm: met de regel van de regio (laatst geregistreerde adres of opgave) uit de \
+         geïmporteerde adresgeschiedenis op de meldingsdatum en de opgegeven herkomst.\n\
+         - **Voordrachten** worden getoetst zoals op het scherm: de corporatie (op naam) werkt in de regio \
+         van de gemeente, de wachtlijstbeheerder draagt voor en wijst toe in de eigen regio, en een cliënt \
+         heeft hoogstens één lopende voordracht (op vandaag nog geen sleutel en niet ingetrokken). Met een beschikkingsnummer verwijst de voordracht naar \
+         het verblijf op die beschikking in `verblijven`: het verblijf dat de persoon verlaat.\n\
          - **Privacy.** Elke geïmporteerde cliënt krijgt een regel in het auditlog, de import zelf ook. \
          Afgeschermde cliënten zijn alleen zichtbaar voor de importerende gebruiker, of voor de gebruiker \
-         die met `--toegang` is genoemd. Elke geïmporteerde Pact-afspraak, elk traject en elke melding \
-         krijgt een eigen regel in het auditlog, zonder de huurder, de persoon of de toelichting.\n\n\
-         Een volledig voorbeeld van de cliënten staat in `docs/import/voorbeeld/`; voorbeelden van de \
+         die met `--toegang` is genoemd. Elke geïmporteerde melding bij de centrale toegang en elke \
+         voordracht krijgt een eigen regel in het auditlog bij de cliënt, met wat het scherm ook vastlegt \
+         (zonder de toelichting). Elke geïmporteerde Pact-afspraak, elk HOV-traject en elk traject en elke \
+         melding van zorgcoördinatie krijgt een eigen regel in het auditlog, zonder de huurder, de persoon of de toelichting.\n\n\
+         Een volledig voorbeeld van de cliënten, met meldingen bij de centrale toegang en voordrachten, \
+         staat in `docs/import/voorbeeld/`; voorbeelden van de \
          registers staan in `docs/import/voorbeeld-registers/` (elk te importeren door de eigenaar van \
          het register).\n",
     );
@@ -710,11 +852,21 @@ mod tests {
             TableKind::from_name("HOV-trajecten.CSV"),
             Some(TableKind::HovTrajecten)
         );
+        assert_eq!(
+            TableKind::from_name("Toegangsmeldingen.xlsx"),
+            Some(TableKind::Toegangsmeldingen)
+        );
+        assert_eq!(
+            TableKind::from_name("voordrachten"),
+            Some(TableKind::Voordrachten)
+        );
     }
 
     #[test]
     fn the_registers_columns_name_every_code_of_their_lists() {
+        use crate::outflow::{HousingOutcome, OutflowFrom, OutflowRoute, WithdrawalReason};
         use crate::outreach::{ReportSource, TrajectoryOutcome};
+        use crate::shelter::{EndReason, RegistrationKind};
         use crate::tenancy::{TenancyReason, TenancyResult};
         let described = |kind: TableKind, column: &str| {
             kind.columns()
@@ -723,7 +875,7 @@ mod tests {
                 .map(|c| c.description)
                 .unwrap()
         };
-        let lists: [(TableKind, &str, Vec<&str>); 4] = [
+        let lists: [(TableKind, &str, Vec<&str>); 10] = [
             (
                 TableKind::HovTrajecten,
                 "aanleiding",
@@ -743,6 +895,36 @@ mod tests {
                 TableKind::ZorgcoordinatieMeldingen,
                 "bron",
                 ReportSource::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::Toegangsmeldingen,
+                "soort",
+                RegistrationKind::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::Toegangsmeldingen,
+                "redenEinde",
+                EndReason::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::Voordrachten,
+                "route",
+                OutflowRoute::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::Voordrachten,
+                "uitstroomUit",
+                OutflowFrom::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::Voordrachten,
+                "redenIntrekking",
+                WithdrawalReason::ALL.iter().map(|c| c.code()).collect(),
+            ),
+            (
+                TableKind::Voordrachten,
+                "wonen",
+                HousingOutcome::ALL.iter().map(|c| c.code()).collect(),
             ),
         ];
         for (kind, column, codes) in lists {

@@ -2,8 +2,11 @@
 //! same rules as the screens (the input types' own `parse`), the waiting-list
 //! history of each decision runs through the status state machine, and the
 //! responsible municipality of every decision is determined by the rule
-//! engine from the imported address history.
+//! engine from the imported address history. Registrations at the access
+//! point and nominations for outflow follow the client's other rows
+//! (`client_registers`).
 
+use super::client_registers::{self, ImportNomination, ImportRegistration};
 use super::registers::{RegisterBatch, RegisterWorld};
 use super::{Checked, Problem, Row, Table, TableKind, normalize_code};
 use crate::access::service::RuleWorld;
@@ -14,7 +17,8 @@ use crate::audit::AuditDraft;
 use crate::care::{ExitInput, ScreeningInput, ScreeningResult, StayFacts};
 use crate::clients::{AddressData, AddressInput, AddressRow, Bsn, ClientData, ClientInput};
 use crate::error::DomainError;
-use crate::reference::{GemeenteCode, Location, Product, Provider};
+use crate::reference::{Corporation, GemeenteCode, Location, Product, Provider};
+use crate::shelter::OriginRule;
 use crate::waitlist::{Status, TransitionData, TransitionInput, check_transition};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
@@ -34,9 +38,10 @@ pub struct ImportBatch {
 pub struct ImportAudit {
     /// Each client's row; the store sets the client.
     pub per_client: AuditDraft,
-    /// The base of each register record's row (who, when, which request);
-    /// the object type and details come from the record
-    /// (`ImportQuota::audit`, …), the id from the store.
+    /// The base of each record's row (who, when, which request): of the
+    /// registers, and of a client's registrations and nominations; the
+    /// object type and details come from the record (`ImportQuota::audit`,
+    /// `ImportNomination::audit`, …), the id from the store.
     pub per_record: AuditDraft,
     /// The import's own row, with what it held.
     pub summary: AuditDraft,
@@ -51,6 +56,10 @@ pub struct ImportClient {
     pub addresses: Vec<AddressData>,
     pub decisions: Vec<ImportDecision>,
     pub stays: Vec<ImportStay>,
+    /// Registrations at the access point, in file order.
+    pub registrations: Vec<ImportRegistration>,
+    /// Nominations for outflow, in file order.
+    pub nominations: Vec<ImportNomination>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +95,8 @@ pub struct ImportCounts {
     pub decisions: usize,
     pub transitions: usize,
     pub stays: usize,
+    pub registrations: usize,
+    pub nominations: usize,
     pub quotas: usize,
     pub tenancies: usize,
     pub trajectories: usize,
@@ -107,6 +118,14 @@ impl std::fmt::Display for ImportCounts {
                 "{} cliënten, {} adressen, {} beschikkingen, {} wachtlijstovergangen, {} verblijven",
                 self.clients, self.addresses, self.decisions, self.transitions, self.stays
             ));
+            for (n, what) in [
+                (self.registrations, "toegangsmeldingen"),
+                (self.nominations, "voordrachten"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {what}"));
+                }
+            }
         }
         for (n, what) in registers {
             if n > 0 {
@@ -132,6 +151,8 @@ impl ImportBatch {
                 .map(|d| d.transitions.len())
                 .sum::<usize>();
             c.stays += cl.stays.len();
+            c.registrations += cl.registrations.len();
+            c.nominations += cl.nominations.len();
         }
         let r = &self.registers;
         c.quotas = r.quotas.len();
@@ -161,6 +182,11 @@ pub struct ImportWorld {
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
     pub registers: RegisterWorld,
+    /// Each region's rule for the municipality of origin of a registration
+    /// at its access point, as the screens decide it (`Services::origin_rule_of`).
+    pub origin_rules: HashMap<i64, OriginRule>,
+    /// The housing corporations of every region, looked up by name.
+    pub corporations: Vec<Corporation>,
 }
 
 impl ImportWorld {
@@ -171,7 +197,7 @@ impl ImportWorld {
             .find(|p| p.code.eq_ignore_ascii_case(code.trim()))
     }
 
-    fn provider(&self, name_or_agb: &str) -> Result<&Provider, String> {
+    pub(super) fn provider(&self, name_or_agb: &str) -> Result<&Provider, String> {
         let wanted = name_or_agb.trim();
         let found: Vec<&Provider> = self
             .providers
@@ -190,6 +216,63 @@ impl ImportWorld {
                 "meerdere aanbieders passen bij {wanted}; gebruik de AGB-code"
             )),
         }
+    }
+
+    /// The region of a municipality; Err with the message.
+    pub(super) fn region_of(&self, code: &GemeenteCode) -> Result<i64, String> {
+        self.rules
+            .municipalities
+            .iter()
+            .find(|m| m.code == *code)
+            .map(|m| m.region_id)
+            .ok_or_else(|| format!("gemeente {code} bestaat niet in zothuis"))
+    }
+
+    /// The rule for the municipality of origin of a region's access point.
+    pub(super) fn origin_rule(&self, region_id: i64) -> Result<OriginRule, String> {
+        self.origin_rules
+            .get(&region_id)
+            .copied()
+            .ok_or_else(|| "de regio van deze cliënt staat niet in zothuis".to_string())
+    }
+
+    /// A corporation by its name (any case), one of `region` first; Err
+    /// with the names of the region's corporations.
+    pub(super) fn corporation(
+        &self,
+        name: &str,
+        region: Option<i64>,
+    ) -> Result<&Corporation, String> {
+        let wanted = name.trim();
+        let named: Vec<&Corporation> = self
+            .corporations
+            .iter()
+            .filter(|c| c.name.to_lowercase() == wanted.to_lowercase())
+            .collect();
+        if let Some(c) = named
+            .iter()
+            .find(|c| Some(c.region_id) == region)
+            .or(named.first())
+        {
+            return Ok(c);
+        }
+        let mut known: Vec<&str> = self
+            .corporations
+            .iter()
+            .filter(|c| region.is_none_or(|r| c.region_id == r))
+            .map(|c| c.name.as_str())
+            .collect();
+        known.sort_unstable();
+        Err(if known.is_empty() {
+            format!(
+                "corporatie {wanted} staat niet in zothuis; de regio heeft nog geen corporaties"
+            )
+        } else {
+            format!(
+                "corporatie {wanted} staat niet in zothuis; de corporaties van de regio zijn: {}",
+                known.join(", ")
+            )
+        })
     }
 
     /// A municipality the importing user may register for; Err with the message.
@@ -250,6 +333,38 @@ struct DecisionRow<'a> {
     /// The wachtlijst row that set `current`, if any.
     current_row: Option<(usize, &'a Row)>,
     placed_by_stay: bool,
+}
+
+/// A nomination that passed its checks, before assembly.
+struct NominationRow {
+    client: usize,
+    line: usize,
+    /// The index of the stay it leaves in `stays`.
+    stay: Option<usize>,
+    nomination: ImportNomination,
+}
+
+/// A client's imported address history as the rows the rule engine and
+/// the origin of a registration read (ids in order, recorded now).
+fn address_rows(client: &ImportClient, now: DateTime<Utc>) -> Vec<AddressRow> {
+    client
+        .addresses
+        .iter()
+        .enumerate()
+        .map(|(n, a)| AddressRow {
+            id: n as i64 + 1,
+            client_id: 0,
+            kind: a.kind,
+            municipality: a.municipality.clone(),
+            address: a.address.clone(),
+            institution: a.institution,
+            effective_date: a.effective_date,
+            recorded_at: now,
+            recorded_by: String::new(),
+            supersedes: None,
+            retracted: false,
+        })
+        .collect()
 }
 
 struct StayRow<'a> {
@@ -416,6 +531,8 @@ fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClie
                             addresses: vec![],
                             decisions: vec![],
                             stays: vec![],
+                            registrations: vec![],
+                            nominations: vec![],
                         },
                     });
                 }
@@ -1009,6 +1126,104 @@ fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClie
             ));
         }
     }
+
+    // ---- registrations at the access point -------------------------------
+    let mut registrations: Vec<(usize, ImportRegistration)> = Vec::new();
+    for (_, t) in of_kind(TableKind::Toegangsmeldingen) {
+        for row in &t.table.rows {
+            let Some(ci) = client_ref(t, row, &mut problems) else {
+                continue;
+            };
+            let client = &clients[ci].client;
+            let addresses = address_rows(client, world.now);
+            match client_registers::registration(t, row, world, &client.registered_by, &addresses) {
+                Ok(r) => registrations.push((ci, r)),
+                Err(p) => problems.extend(p),
+            }
+        }
+    }
+
+    // ---- nominations for outflow ----------------------------------------
+    // The decisions a verblijven row names: a nomination naming one whose
+    // stay had a problem is not reported again.
+    let named_by_stays: HashSet<&str> = of_kind(TableKind::Verblijven)
+        .flat_map(|(_, t)| {
+            t.table
+                .rows
+                .iter()
+                .filter_map(|r| t.opt(r, "beschikkingsnummer"))
+        })
+        .collect();
+    let mut nominations: Vec<NominationRow> = Vec::new();
+    for (_, t) in of_kind(TableKind::Voordrachten) {
+        for row in &t.table.rows {
+            let Some(ci) = client_ref(t, row, &mut problems) else {
+                continue;
+            };
+            let key = clients[ci].client.key.as_str();
+            let checked = client_registers::nomination(t, row, world);
+            // The stay the person leaves: the one imported for the decision.
+            // `Err(None)`: a problem of the decision or its stay, reported there.
+            let stay: Result<Option<usize>, Option<Problem>> =
+                match t.opt(row, "beschikkingsnummer") {
+                    None => Ok(None),
+                    Some(r) if failed_decisions.contains(r) => Err(None),
+                    Some(r) => match decision_index.get(r) {
+                        None => Err(Some(t.problem(
+                            row,
+                            "beschikkingsnummer",
+                            format!("beschikking {r} staat niet in beschikkingen"),
+                        ))),
+                        Some(&di) if decisions[di].client != key => Err(Some(t.problem(
+                            row,
+                            "beschikkingsnummer",
+                            "deze beschikking hoort bij een andere cliënt",
+                        ))),
+                        Some(_) => {
+                            let nominated_on = checked.as_ref().ok().map(|(_, f)| f.nominated_on);
+                            match left_stay(&stays, key, r, nominated_on) {
+                                Some(i) => Ok(Some(i)),
+                                None if named_by_stays.contains(r) => Err(None),
+                                None => Err(Some(t.problem(row, "beschikkingsnummer", no_stay(r)))),
+                            }
+                        }
+                    },
+                };
+            let (stay, (region_id, facts)) = match (stay, checked) {
+                (Ok(stay), Ok(checked)) => (stay, checked),
+                (stay, checked) => {
+                    problems.extend(stay.err().flatten());
+                    problems.extend(checked.err().unwrap_or_default());
+                    continue;
+                }
+            };
+            if let Some(other) = nominations
+                .iter()
+                .find(|n| n.client == ci && facts.runs_alongside(&n.nomination.facts, world.today))
+            {
+                problems.push(t.problem(
+                    row,
+                    "clientnummer",
+                    format!(
+                        "deze cliënt heeft ook een lopende voordracht op regel {}; een cliënt heeft één lopende voordracht tegelijk (vul bij de andere de sleuteldatum of de intrekking in)",
+                        other.line
+                    ),
+                ));
+                continue;
+            }
+            nominations.push(NominationRow {
+                client: ci,
+                line: row.line,
+                stay,
+                nomination: ImportNomination {
+                    region_id,
+                    stay: None,
+                    facts,
+                },
+            });
+        }
+    }
+
     if !problems.is_empty() {
         problems.sort();
         problems.dedup();
@@ -1025,25 +1240,7 @@ fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClie
             continue;
         };
         idx.sort_by_key(|i| (decisions[*i].decision.record.data.decided_on, *i));
-        let addresses: Vec<AddressRow> = clients[ci]
-            .client
-            .addresses
-            .iter()
-            .enumerate()
-            .map(|(n, a)| AddressRow {
-                id: n as i64 + 1,
-                client_id: 0,
-                kind: a.kind,
-                municipality: a.municipality.clone(),
-                address: a.address.clone(),
-                institution: a.institution,
-                effective_date: a.effective_date,
-                recorded_at: world.now,
-                recorded_by: String::new(),
-                supersedes: None,
-                retracted: false,
-            })
-            .collect();
+        let addresses = address_rows(&clients[ci].client, world.now);
         let mut earlier: Vec<(Outcome, NaiveDate)> = vec![];
         let mut decided: HashMap<String, GemeenteCode> = HashMap::new();
         for i in idx {
@@ -1121,8 +1318,11 @@ fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClie
         );
         out[ci].decisions.push(d.decision);
     }
+    // Where each stay lands in its client's `stays`.
+    let mut stay_position: Vec<usize> = Vec::with_capacity(stays.len());
     for (s, placement) in stays.into_iter().zip(placements) {
         let ci = client_index[&s.client];
+        stay_position.push(out[ci].stays.len());
         let decision = s.decision.as_ref().and_then(|r| position.get(r).copied());
         let responsible = match decision {
             Some(di) => out[ci].decisions[di].record.responsible.clone(),
@@ -1137,7 +1337,47 @@ fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClie
             placement,
         });
     }
+    for (ci, r) in registrations {
+        out[ci].registrations.push(r);
+    }
+    for n in nominations {
+        out[n.client].nominations.push(ImportNomination {
+            stay: n.stay.map(|i| stay_position[i]),
+            ..n.nomination
+        });
+    }
     Ok(out)
+}
+
+/// A nomination naming a decision without a stay in the import.
+fn no_stay(reference: &str) -> String {
+    format!(
+        "op beschikking {reference} volgt geen verblijf in verblijven; laat het beschikkingsnummer leeg als zothuis het verblijf niet kent"
+    )
+}
+
+/// The stay a nomination leaves, among the client's stays on the decision
+/// `reference`: the last that began on or before the nomination, else the
+/// first. An index in `stays`.
+fn left_stay(
+    stays: &[StayRow<'_>],
+    client: &str,
+    reference: &str,
+    nominated_on: Option<NaiveDate>,
+) -> Option<usize> {
+    let mut on_decision: Vec<(usize, NaiveDate)> = stays
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.client == client && s.decision.as_deref() == Some(reference))
+        .map(|(i, s)| (i, s.facts.start_date))
+        .collect();
+    on_decision.sort_by_key(|(i, start)| (*start, *i));
+    on_decision
+        .iter()
+        .rev()
+        .find(|(_, start)| nominated_on.is_none_or(|n| *start <= n))
+        .or(on_decision.first())
+        .map(|(i, _)| *i)
 }
 
 /// The outcome columns of an in-screening row that was followed by a status

@@ -36,8 +36,9 @@ pub struct ImportReport {
 }
 
 impl Services {
-    /// Imports clients with their addresses, decisions, waiting-list history
-    /// and stays, and the registers without clients (Pact agreements, HOV,
+    /// Imports clients with their addresses, decisions, waiting-list history,
+    /// stays, registrations at the access point and nominations for outflow,
+    /// and the registers without clients (Pact agreements, HOV,
     /// zorgcoördinatie). Each table is decided for the actor
     /// (`Action::ImportTable`): one it may not import is a problem naming
     /// it, and an actor who may import none of the tables is refused.
@@ -130,18 +131,24 @@ impl Services {
             (None, _) => None,
         };
         // What the client tables are checked against is read only for them.
-        let (clients, decisions, locations) = if journey {
+        let (clients, decisions, locations, corporations) = if journey {
             (
                 self.store.list_clients(&crate::store::Clients::All).await?,
                 self.store
                     .list_decisions(&crate::store::Clients::All)
                     .await?,
                 self.store.list_locations().await?,
+                self.store.list_corporations(None).await?,
             )
         } else {
             Default::default()
         };
         let rules = RuleWorld::load(self).await?;
+        let origin_rules = rules
+            .regions
+            .iter()
+            .map(|r| (r.id, self.origin_rule_of(&r.code)))
+            .collect();
         let providers = self.store.list_providers().await?;
         let registers = RegisterWorld {
             actor: ctx.actor.clone(),
@@ -179,6 +186,8 @@ impl Services {
             today: self.clock.today(),
             now: self.clock.now(),
             registers,
+            origin_rules,
+            corporations,
         };
         // Every BSN that is already registered is audited on that client,
         // masked, dry run or not: a bulk check of BSNs must show in the log.
@@ -240,6 +249,8 @@ impl Services {
                     "beschikkingen": counts.decisions,
                     "wachtlijstovergangen": counts.transitions,
                     "verblijven": counts.stays,
+                    "toegangsmeldingen": counts.registrations,
+                    "voordrachten": counts.nominations,
                     "pactAfspraken": counts.quotas,
                     "hovTrajecten": counts.tenancies,
                     "zorgcoordinatieTrajecten": counts.trajectories,

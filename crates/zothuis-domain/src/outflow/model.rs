@@ -429,7 +429,62 @@ impl NominationInput {
     }
 }
 
+/// What a nomination refers to, as found in zothuis (or in an import).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NominationReferences {
+    /// The client of the stay the nomination names (`None`: no such stay).
+    pub stay_client: Option<i64>,
+    /// Whether the aftercare provider it names exists.
+    pub aftercare_provider_known: bool,
+    /// The region of its municipality (`None`: no such municipality).
+    pub municipality_region: Option<i64>,
+    /// The region of the corporation it names (`None`: no such corporation).
+    pub corporation_region: Option<i64>,
+}
+
 impl NominationFacts {
+    /// Checks what the nomination refers to: the stay must be the client's,
+    /// the aftercare provider must exist, the municipality gives the region
+    /// and the corporation must be one of that region. Returns the region.
+    pub fn check_references(
+        &self,
+        client_id: i64,
+        found: &NominationReferences,
+    ) -> DomainResult<i64> {
+        if self.stay_id.is_some() && found.stay_client != Some(client_id) {
+            return Err(DomainError::invalid(
+                "verblijfId",
+                "dit verblijf hoort niet bij deze cliënt",
+            ));
+        }
+        if self.aftercare_provider.is_some() && !found.aftercare_provider_known {
+            return Err(DomainError::invalid(
+                "nazorgAanbiederId",
+                "deze aanbieder staat niet in zothuis",
+            ));
+        }
+        let Some(region_id) = found.municipality_region else {
+            return Err(DomainError::invalid(
+                "gemeente",
+                "deze gemeente staat niet in zothuis; kies een gemeente van de regio",
+            ));
+        };
+        if self.corporation_id.is_some() && found.corporation_region != Some(region_id) {
+            return Err(DomainError::invalid(
+                "corporatieId",
+                "kies een corporatie van de regio",
+            ));
+        }
+        Ok(region_id)
+    }
+
+    /// A client has one running nomination at a time: whether this one and
+    /// `other` would both be waiting on `today`.
+    pub fn runs_alongside(&self, other: &NominationFacts, today: NaiveDate) -> bool {
+        self.status_on(Some(today)) == NominationStatus::Wachtend
+            && other.status_on(Some(today)) == NominationStatus::Wachtend
+    }
+
     /// Whether `other` changes the allocation or withdrawal of this version:
     /// what only the region's outflow coordination records.
     pub fn changes_placement(&self, other: &NominationFacts) -> bool {
@@ -543,6 +598,40 @@ mod tests {
             NominationStatus::Toegewezen
         );
         assert_eq!(ok.waited_days(), Some(86));
+    }
+
+    #[test]
+    fn a_nomination_refers_to_the_clients_stay_and_a_corporation_of_its_region() {
+        let facts = NominationInput {
+            stay_id: Some("7".into()),
+            corporation_id: Some("4".into()),
+            ..input()
+        }
+        .parse(d("2026-03-01"))
+        .unwrap();
+        let found = NominationReferences {
+            stay_client: Some(12),
+            aftercare_provider_known: true,
+            municipality_region: Some(2),
+            corporation_region: Some(2),
+        };
+        assert_eq!(facts.check_references(12, &found).unwrap(), 2);
+        let field =
+            |client, found: NominationReferences| match facts.check_references(client, &found) {
+                Err(DomainError::Invalid(e)) => e[0].field.clone(),
+                other => panic!("{other:?}"),
+            };
+        assert_eq!(field(13, found), "verblijfId");
+        let elsewhere = NominationReferences {
+            corporation_region: Some(1),
+            ..found
+        };
+        assert_eq!(field(12, elsewhere), "corporatieId");
+        let nowhere = NominationReferences {
+            municipality_region: None,
+            ..found
+        };
+        assert_eq!(field(12, nowhere), "gemeente");
     }
 
     #[test]

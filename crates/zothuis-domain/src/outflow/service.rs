@@ -173,43 +173,35 @@ impl Services {
         Ok((quotas_as_known(&rows, k), rows))
     }
 
-    /// Checks what a nomination refers to: the stay must be the client's,
-    /// the aftercare provider must exist, and the municipality gives the
-    /// region.
+    /// Checks what a nomination refers to (`NominationFacts::check_references`),
+    /// as found in the store; returns the region.
     async fn check_nomination(&self, client_id: i64, facts: &NominationFacts) -> DomainResult<i64> {
-        if let Some(stay) = facts.stay_id {
-            let header = self.store.get_stay_header(stay).await?;
-            if header.is_none_or(|h| h.client_id != client_id) {
-                return Err(DomainError::invalid(
-                    "verblijfId",
-                    "dit verblijf hoort niet bij deze cliënt",
-                ));
-            }
-        }
-        if let Some(p) = facts.aftercare_provider
-            && self.store.get_provider(p).await?.is_none()
-        {
-            return Err(DomainError::invalid(
-                "nazorgAanbiederId",
-                "deze aanbieder staat niet in zothuis",
-            ));
-        }
-        let region_id = self
-            .region_of_municipality("gemeente", &facts.municipality)
-            .await?;
-        if let Some(c) = facts.corporation_id
-            && self
-                .store
-                .get_corporation(c)
-                .await?
-                .is_none_or(|c| c.region_id != region_id)
-        {
-            return Err(DomainError::invalid(
-                "corporatieId",
-                "kies een corporatie van de regio",
-            ));
-        }
-        Ok(region_id)
+        let stay_client = match facts.stay_id {
+            Some(stay) => self.store.get_stay_header(stay).await?.map(|h| h.client_id),
+            None => None,
+        };
+        let aftercare_provider_known = match facts.aftercare_provider {
+            Some(p) => self.store.get_provider(p).await?.is_some(),
+            None => true,
+        };
+        let municipality_region = self
+            .store
+            .get_municipality(&facts.municipality)
+            .await?
+            .map(|m| m.region_id);
+        let corporation_region = match facts.corporation_id {
+            Some(c) => self.store.get_corporation(c).await?.map(|c| c.region_id),
+            None => None,
+        };
+        facts.check_references(
+            client_id,
+            &NominationReferences {
+                stay_client,
+                aftercare_provider_known,
+                municipality_region,
+                corporation_region,
+            },
+        )
     }
 
     /// Whether the actor may nominate this client in this region; an
@@ -282,8 +274,8 @@ impl Services {
             .list_nominations(&Clients::One(client.id), None, self.clock.now())
             .await?
             .into_iter()
-            .any(|n| n.facts.status_on(Some(today)) == NominationStatus::Wachtend);
-        if running && facts.status_on(Some(today)) == NominationStatus::Wachtend {
+            .any(|n| facts.runs_alongside(&n.facts, today));
+        if running {
             return Err(DomainError::Conflict(
                 "Deze cliënt heeft al een lopende voordracht; werk die bij in plaats van een nieuwe te maken."
                     .into(),
@@ -609,7 +601,7 @@ impl Services {
 
 /// What an audit row says of a nomination: route, municipality and status,
 /// no personal details.
-fn details(f: &NominationFacts) -> serde_json::Value {
+pub(crate) fn details(f: &NominationFacts) -> serde_json::Value {
     json!({
         "route": f.route.code(),
         "uitstroomUit": f.leaves.code(),

@@ -269,6 +269,21 @@ impl RegistrationInput {
 }
 
 impl ParsedRegistration {
+    /// The facts with the origin decided by the region's `rule` from the
+    /// client's address rows as known at `known_at` (`history::timeline`),
+    /// on the day of the registration: what the screens and the import both
+    /// decide.
+    pub fn decide_origin(
+        self,
+        rule: OriginRule,
+        addresses: &[AddressRow],
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<RegistrationFacts> {
+        let history = crate::history::timeline(addresses, known_at);
+        let origin = rule.apply(self.stated_origin.as_ref(), &history, self.reported_on);
+        self.with_origin(origin)
+    }
+
     /// The facts with the origin found by the region's rule. A
     /// self-reliant person is referred back to the municipality of origin
     /// unless another one is named; without either the referral is asked

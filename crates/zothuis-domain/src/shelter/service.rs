@@ -8,7 +8,6 @@ use crate::audit::{AuditAction, ObjectType};
 use crate::clients::service::Need;
 use crate::clients::{AddressRow, ClientInput};
 use crate::error::{DomainError, DomainResult};
-use crate::history::timeline;
 use crate::paging::{Page, PageRequest};
 use crate::policy::Action;
 use crate::reference::GemeenteCode;
@@ -79,12 +78,16 @@ impl Services {
             .await?
             .map(|r| r.code)
             .unwrap_or_default();
-        Ok(self
-            .settings
+        Ok(self.origin_rule_of(&code))
+    }
+
+    /// The rule of the region with this code: its own, or the installation's.
+    pub(crate) fn origin_rule_of(&self, region_code: &str) -> OriginRule {
+        self.settings
             .origin_rules
-            .get(&code)
+            .get(region_code)
             .copied()
-            .unwrap_or(self.settings.origin_rule))
+            .unwrap_or(self.settings.origin_rule)
     }
 
     /// The facts of a registration with its origin by the region's rule,
@@ -99,10 +102,8 @@ impl Services {
             Some(id) => self.store.list_addresses(id).await?,
             None => Vec::new(),
         };
-        let history = timeline(&rows, self.clock.now());
         let rule = self.origin_rule(region_id).await?;
-        let origin = rule.apply(parsed.stated_origin.as_ref(), &history, parsed.reported_on);
-        parsed.with_origin(origin)
+        parsed.decide_origin(rule, &rows, self.clock.now())
     }
 
     /// Registers someone at the access point: a returning person the
@@ -315,7 +316,7 @@ impl Services {
 
 /// What an audit row says of a registration: its kind, origin and outcome,
 /// no personal details.
-fn details(f: &RegistrationFacts) -> serde_json::Value {
+pub(crate) fn details(f: &RegistrationFacts) -> serde_json::Value {
     json!({
         "soort": f.kind.code(),
         "meldingsdatum": f.reported_on.to_string(),

@@ -24,10 +24,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[allow(dead_code)]
 pub struct ImportBestanden {
     /// Eén of meer bestanden: clienten.csv, adressen.csv, beschikkingen.csv,
-    /// wachtlijst.csv, verblijven.csv, pact-afspraken.csv, hov-trajecten.csv,
-    /// zorgcoordinatie-trajecten.csv, zorgcoordinatie-meldingen.csv, of een
-    /// .xlsx met zulke werkbladen. De bestandsnaam bepaalt de tabel; de
-    /// kolommen, en wie welke tabel importeert, staan in docs/import.md.
+    /// wachtlijst.csv, verblijven.csv, toegangsmeldingen.csv, voordrachten.csv,
+    /// pact-afspraken.csv, hov-trajecten.csv, zorgcoordinatie-trajecten.csv,
+    /// zorgcoordinatie-meldingen.csv, of een .xlsx met zulke werkbladen. De
+    /// bestandsnaam bepaalt de tabel; de kolommen, en wie welke tabel
+    /// importeert, staan in docs/import.md.
     #[schema(value_type = Vec<String>, format = Binary, example = json!(["clienten.csv"]))]
     bestanden: Vec<Vec<u8>>,
     /// Alleen controleren: meld elk probleem en sla niets op.
@@ -52,6 +53,12 @@ pub struct ImportResultaat {
     pub wachtlijstovergangen: usize,
     #[schema(example = 3)]
     pub verblijven: usize,
+    /// Meldingen bij de centrale toegang voor de opvang.
+    #[schema(example = 2)]
+    pub toegangsmeldingen: usize,
+    /// Voordrachten voor uitstroom (Pact of urgentie).
+    #[schema(example = 2)]
+    pub voordrachten: usize,
     /// Afspraken van het Pact voor uitstroom.
     #[schema(example = 0)]
     pub pact_afspraken: usize,
@@ -78,6 +85,8 @@ impl From<&ImportReport> for ImportResultaat {
             beschikkingen: r.counts.decisions,
             wachtlijstovergangen: r.counts.transitions,
             verblijven: r.counts.stays,
+            toegangsmeldingen: r.counts.registrations,
+            voordrachten: r.counts.nominations,
             pact_afspraken: r.counts.quotas,
             hov_trajecten: r.counts.tenancies,
             zorgcoordinatie_trajecten: r.counts.trajectories,
@@ -87,8 +96,9 @@ impl From<&ImportReport> for ImportResultaat {
     }
 }
 
-/// Importeert cliënten met hun adressen, beschikkingen, wachtlijstgeschiedenis
-/// en verblijven, en de registers Pact-afspraken, HOV-trajecten en
+/// Importeert cliënten met hun adressen, beschikkingen, wachtlijstgeschiedenis,
+/// verblijven, meldingen bij de centrale toegang en voordrachten voor
+/// uitstroom, en de registers Pact-afspraken, HOV-trajecten en
 /// zorgcoördinatie; alles of niets. Elke tabel importeert wie haar op de
 /// schermen bijhoudt: een tabel die u niet mag importeren is een probleem,
 /// mag u geen enkele tabel uit de bestanden importeren dan 403. Bij

@@ -12,6 +12,7 @@ mod audit;
 mod clients;
 mod corporation;
 mod figures;
+pub(crate) mod finance;
 mod import;
 mod outflow;
 mod outreach;
@@ -65,6 +66,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Uitstroom", description = "Pact voor uitstroom en urgentie: afspraken over woningen per gemeente en jaar, voordrachten met toewijzing of intrekking, en nazorg; een woningcorporatie ziet de voordrachten die aan haar zijn gericht"),
         (name = "Zorgcoördinatie", description = "Bemoeizorg: meldingen en trajecten van het team zorgcoördinatie van de regio; alleen voor dat team"),
         (name = "Huren Onder Voorwaarden", description = "HOV-trajecten: huurders die onder voorwaarden huren, met aanleiding en eindresultaat; voor de Wmo-consulent van de gemeente van de woning en de begeleidende aanbieder"),
+        (name = "Financiën", description = "Tarieven van de regionale contracten (met versies) en de zorgkosten per periode, gemeente, product, aanbieder en cohort, zoals bekend op een moment"),
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
@@ -103,6 +105,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
+        .merge(finance::router())
         .merge(plans::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)

@@ -8,6 +8,7 @@ mod care;
 mod clients;
 mod corporation;
 mod figures;
+mod finance;
 mod import;
 mod outflow;
 mod outreach;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(review::router())
         .merge(import::router())
         .merge(figures::router())
+        .merge(finance::router())
         .merge(plans::router())
 }
 
@@ -103,6 +105,7 @@ pub enum Section {
     Outreach,
     Tenancy,
     Figures,
+    Finance,
     Plans,
     Reference,
     Users,
@@ -234,6 +237,15 @@ impl Layout {
                 label: "Cijfers",
                 current: section == Section::Figures,
             });
+            // The cost of care and the tariffs behind it (policy
+            // `cost_view`): who sees the care figures, bar the administrator.
+            if finance::may_see_costs(a) {
+                nav.push(NavItem {
+                    href: "/financien/kosten",
+                    label: "Financiën",
+                    current: section == Section::Finance,
+                });
+            }
             // The policy plan is for those who steer; the access point and
             // the outreach team do casework and see only the figures.
             if !matches!(

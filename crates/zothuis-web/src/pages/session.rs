@@ -214,6 +214,13 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
             text: "Wachtlijst, wachttijden, bezetting, in- en uitstroom en terugkeer, op elke peildatum en zoals bekend op elk moment; als tabel, grafiek, CSV en Excel.",
         });
     }
+    if super::finance::may_see_costs(a) {
+        cards.push(Card {
+            href: "/financien/kosten",
+            title: "Financiën",
+            text: "De kosten van zorg per gemeente, product en aanbieder, uit de verblijven en de tarieven van de regionale contracten, zoals bekend op elk moment; met de dagen in zorg zonder tarief.",
+        });
+    }
     cards.push(Card {
         href: "/referentie",
         title: "Referentiegegevens",

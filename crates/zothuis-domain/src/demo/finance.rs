@@ -1,0 +1,301 @@
+//! Demo tariffs: every demo product priced in both regions from 2022, with
+//! an indexation on 1 January 2025 and one provider with a contract of its
+//! own, so that the cost of care of the demo stays is complete. Invented
+//! amounts of a plausible size (issue 15: Beschermd Thuis € 8.000 to
+//! € 24.000 a year, intramural BW about € 55.000 a year), not any region's
+//! contract. Recorded by each region's finance officer.
+
+use super::{REGIONS, acting};
+use crate::DomainResult;
+use crate::Services;
+use crate::admin::{Role, Scope};
+use crate::finance::TariffInput;
+use crate::finance::budget::{BudgetLineInput, BudgetVersionInput};
+use crate::finance::service::BudgetInput;
+
+/// (product code, unit, 2022–2024, from 2025); amounts as typed on the
+/// page. Beschermd Thuis is priced per year (a care-intensity budget),
+/// the rest in the product's own unit.
+const TARIFFS: [(&str, &str, &str, &str); 11] = [
+    ("BW-INT", "per-dag", "148,50", "154,75"),
+    ("BT", "per-jaar", "15.000", "15.600"),
+    ("BW-BESCHUT", "per-dag", "118,00", "122,95"),
+    ("MO-DAK", "per-dag", "92,40", "96,30"),
+    ("MO-JONG", "per-dag", "104,00", "108,35"),
+    ("MO-CRISIS", "per-dag", "136,80", "142,55"),
+    ("VO", "per-dag", "131,20", "136,70"),
+    ("SKAEVE", "per-dag", "87,50", "91,20"),
+    ("HF", "per-maand", "1.650,00", "1.720,00"),
+    ("PAUZE", "per-dag", "165,00", "171,95"),
+    ("ODP", "per-maand", "850,00", "885,00"),
+];
+
+pub(super) async fn load(services: &Services) -> DomainResult<()> {
+    let products = services.store.list_products().await?;
+    let providers = services.store.list_providers().await?;
+    let kwintes = providers.iter().find(|p| p.name == "Kwintes").map(|p| p.id);
+    let bw = products.iter().find(|p| p.code == "BW-INT").map(|p| p.id);
+    for spec in &REGIONS {
+        let Some(region) = services.store.find_region_by_code(spec.code).await? else {
+            continue;
+        };
+        let officer = acting(Role::FinancieelAdviseur, Scope::Regio(region.id));
+        for (code, unit, old, new) in TARIFFS {
+            let Some(product) = products.iter().find(|p| p.code == code) else {
+                continue;
+            };
+            for (amount, from, until) in [
+                (old, "2022-01-01", Some("2024-12-31")),
+                (new, "2025-01-01", None),
+            ] {
+                services
+                    .create_tariff(
+                        &officer,
+                        &TariffInput {
+                            product_id: product.id.to_string(),
+                            unit: Some(unit.into()),
+                            amount: amount.into(),
+                            valid_from: from.into(),
+                            valid_until: until.map(str::to_string),
+                            note: Some("Regionaal contract (demo)".into()),
+                            ..TariffInput::default()
+                        },
+                    )
+                    .await?;
+            }
+        }
+        // Kwintes' intramural BW in Gooi en Vechtstreek has a contract of
+        // its own from 2025 (a heavier target group).
+        if let (Some(kwintes), Some(bw), "GV") = (kwintes, bw, spec.code) {
+            services
+                .create_tariff(
+                    &officer,
+                    &TariffInput {
+                        product_id: bw.to_string(),
+                        provider_id: Some(kwintes.to_string()),
+                        amount: "162,40".into(),
+                        valid_from: "2025-01-01".into(),
+                        note: Some("Aanvullende afspraak zwaardere doelgroep (demo)".into()),
+                        ..TariffInput::default()
+                    },
+                )
+                .await?;
+        }
+        let lines = match spec.code {
+            "ZKIH" => GO_BW,
+            _ => GV_BUDGET,
+        };
+        let name = match spec.code {
+            "ZKIH" => "Gemeenschappelijk Orgaan Beschermd Wonen",
+            _ => "Bescherming en Opvang Gooi en Vechtstreek",
+        };
+        services
+            .create_budget(
+                &officer,
+                &BudgetInput {
+                    municipality: None,
+                    name: name.into(),
+                    version: BudgetVersionInput {
+                        kind: "begroting".into(),
+                        title: "Begroting 2025–2028".into(),
+                        note: None,
+                        thousands: true,
+                        lines: lines
+                            .iter()
+                            .map(|(code, side, category, label, amounts)| BudgetLineInput {
+                                code: (*code).into(),
+                                side: (*side).into(),
+                                category: (*category).into(),
+                                label: (*label).into(),
+                                amounts: YEARS
+                                    .iter()
+                                    .zip(amounts.iter())
+                                    .map(|(y, a)| (y.to_string(), (*a).to_string()))
+                                    .collect(),
+                            })
+                            .collect(),
+                    },
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+const YEARS: [i32; 5] = [2024, 2025, 2026, 2027, 2028];
+
+type Line = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    [&'static str; 5],
+);
+
+/// The GO BW budget 2025–2028 of Zuid-Kennemerland, IJmond and
+/// Haarlemmermeer in thousands of euros, as in Velsen's programme (section
+/// 8, "Tabel 1 GO-begroting Beschermd Wonen"; source: Begroting en
+/// kadernota 2025–2028 GO BW).
+const GO_BW: &[Line] = &[
+    (
+        "a",
+        "lasten",
+        "zorgkosten-historisch",
+        "Zorgkosten oude cliënten (ZIN en PGB)",
+        ["39.483", "39.834", "35.729", "26.014", "17.870"],
+    ),
+    (
+        "b",
+        "lasten",
+        "tekort-mo",
+        "Middelen ter inzet van tekort MO",
+        ["3.000", "3.000", "3.000", "3.000", "3.000"],
+    ),
+    (
+        "c",
+        "lasten",
+        "innovatie",
+        "Innovatiemiddelen",
+        ["-", "-", "-", "-", "-"],
+    ),
+    (
+        "d",
+        "lasten",
+        "ontwikkel-frictie",
+        "Ontwikkeling- en frictiekosten",
+        ["500", "500", "500", "337", "243"],
+    ),
+    (
+        "e",
+        "lasten",
+        "dagbesteding",
+        "Gekantelde dagbesteding",
+        ["1.110", "1.110", "1.002", "749", "539"],
+    ),
+    (
+        "f",
+        "lasten",
+        "personeel",
+        "Personeelskosten GO",
+        ["1.389", "1.094", "1.004", "1.004", "1.004"],
+    ),
+    (
+        "g",
+        "lasten",
+        "subsidies",
+        "Subsidies (Herstelacademie)",
+        ["250", "250", "250", "250", "250"],
+    ),
+    (
+        "h",
+        "lasten",
+        "advies",
+        "Advieskosten",
+        ["270", "270", "270", "270", "270"],
+    ),
+    (
+        "i",
+        "lasten",
+        "overige-lasten",
+        "Overige kosten",
+        ["110", "110", "110", "110", "110"],
+    ),
+    (
+        "j",
+        "baten",
+        "gemeentelijke-bijdrage",
+        "Gemeentelijke bijdrage GO",
+        ["-", "-", "-160", "-532", "-841"],
+    ),
+    (
+        "k",
+        "baten",
+        "rijksbijdrage-historisch",
+        "Rijksbijdrage - historisch budget",
+        ["-45.065", "-45.122", "-40.723", "-30.448", "-21.894"],
+    ),
+    (
+        "l",
+        "baten",
+        "eigen-bijdrage",
+        "Eigen bijdrage - historische cliënten",
+        ["-1.047", "-1.047", "-982", "-754", "-550"],
+    ),
+];
+
+/// Gooi en Vechtstreek: the income sources its report names (IUBW, eigen
+/// bijdrage BW, DUVO, DUMO, IUSD, the reserve) with invented amounts in
+/// thousands of euros, balanced each year by a growing draw on the
+/// reserve; the seed gives no figures.
+const GV_BUDGET: &[Line] = &[
+    (
+        "a",
+        "lasten",
+        "zorgkosten",
+        "Zorgkosten beschermd wonen, beschermd thuis en opvang",
+        ["21.400", "22.100", "22.650", "23.050", "23.400"],
+    ),
+    (
+        "b",
+        "lasten",
+        "subsidies",
+        "Subsidies inloop, dagopvang en bemoeizorg",
+        ["2.350", "2.420", "2.480", "2.480", "2.480"],
+    ),
+    (
+        "c",
+        "lasten",
+        "personeel",
+        "Uitvoering regionale toegang",
+        ["980", "1.010", "1.040", "1.040", "1.040"],
+    ),
+    (
+        "d",
+        "lasten",
+        "innovatie",
+        "Plan van aanpak dakloosheid (Onder de Pannen, Housing First)",
+        ["450", "600", "600", "400", "400"],
+    ),
+    (
+        "e",
+        "baten",
+        "iubw",
+        "Integratie-uitkering beschermd wonen",
+        ["-17.900", "-18.300", "-18.600", "-18.600", "-18.600"],
+    ),
+    (
+        "f",
+        "baten",
+        "eigen-bijdrage",
+        "Eigen bijdrage beschermd wonen",
+        ["-640", "-650", "-660", "-660", "-660"],
+    ),
+    (
+        "g",
+        "baten",
+        "duvo",
+        "Decentralisatie-uitkering vrouwenopvang",
+        ["-2.150", "-2.200", "-2.250", "-2.250", "-2.250"],
+    ),
+    (
+        "h",
+        "baten",
+        "dumo",
+        "Decentralisatie-uitkering maatschappelijke opvang",
+        ["-3.300", "-3.380", "-3.450", "-3.450", "-3.450"],
+    ),
+    (
+        "i",
+        "baten",
+        "iusd",
+        "Integratie-uitkering sociaal domein (deel B&O)",
+        ["-840", "-860", "-880", "-880", "-880"],
+    ),
+    (
+        "j",
+        "baten",
+        "reserve",
+        "Onttrekking reserve Bescherming en Opvang",
+        ["-350", "-740", "-930", "-1.130", "-1.480"],
+    ),
+];
