@@ -1314,3 +1314,298 @@ async fn finance_days_that_have_not_happened_are_no_cost_of_care() {
         json!(format!("{}.{:02}", cents / 100, cents % 100))
     );
 }
+
+/// A request of a user with this role and scope, for the services.
+fn acting(role: &str, scope: &str, region: i64) -> zothuis_domain::admin::RequestContext {
+    use zothuis_domain::admin::{Actor, ActorKind, RequestContext, Role, Scope};
+    let scope = match scope.split_once(':') {
+        Some(("regio", _)) => Scope::Regio(region),
+        Some(("gemeente", code)) => {
+            Scope::Gemeente(zothuis_domain::reference::GemeenteCode::parse(code).unwrap())
+        }
+        Some(("corporatie", id)) => Scope::Corporatie(id.parse().unwrap()),
+        other => panic!("{other:?}"),
+    };
+    RequestContext {
+        actor: Actor {
+            kind: ActorKind::User,
+            id: 4242,
+            name: format!("test-{role}"),
+            role: Role::parse(role).unwrap(),
+            scope,
+        },
+        on_behalf_of: None,
+        origin: Some("test".into()),
+        request_id: "budget".into(),
+    }
+}
+
+#[tokio::test]
+async fn finance_a_budget_against_its_realisation_from_the_stays_and_the_actuals() {
+    use zothuis_domain::DomainError;
+    use zothuis_domain::finance::Bedrag;
+    use zothuis_domain::finance::budget::{BudgetActualInput, BudgetLineInput, BudgetVersionInput};
+    use zothuis_domain::finance::service::{BudgetInput, Source};
+    let mut app = spawn_app().await;
+    let s = setup(&mut app).await;
+    created(&app, &s.officer, TARIFFS, tariff(&s, json!({}))).await;
+    // 20 March to 10 May 2025: 51 days × € 151,23 = € 7.712,73.
+    stay(&s, &app, s.product, "2025-03-20", Some("2025-05-10")).await;
+    let gv = app
+        .store
+        .find_region_by_code("GV")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let officer = acting("financieel-adviseur", "regio:GV", gv);
+    let line = |code: &str, side: &str, category: &str, amount: &str| BudgetLineInput {
+        code: code.into(),
+        side: side.into(),
+        category: category.into(),
+        label: format!("Regel {code}"),
+        amounts: vec![("2025".into(), amount.into())],
+    };
+    let version = |lines| BudgetVersionInput {
+        kind: "begroting".into(),
+        title: "Begroting 2025".into(),
+        note: None,
+        lines,
+        thousands: false,
+    };
+    let (budget, first) = app
+        .services
+        .create_budget(
+            &officer,
+            &BudgetInput {
+                municipality: None,
+                name: "Begroting toets".into(),
+                version: version(vec![
+                    line("a", "lasten", "zorgkosten", "10.000,00"),
+                    line("b", "lasten", "personeel", "1.200,00"),
+                    line("c", "baten", "iubw", "-11.200,00"),
+                ]),
+            },
+        )
+        .await
+        .unwrap();
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (
+            audit.object_type.as_str(),
+            audit.action.as_str(),
+            audit.object_id.as_deref()
+        ),
+        (
+            "begroting",
+            "aangemaakt",
+            Some(budget.id.to_string().as_str())
+        )
+    );
+    // € 300,00 of staff in March; a care-cost line takes no actual.
+    let actual = |code: &str| BudgetActualInput {
+        code: code.into(),
+        year: "2025".into(),
+        month: "3".into(),
+        amount: "300".into(),
+        note: None,
+    };
+    app.services
+        .add_budget_actual(&officer, budget.id, &actual("b"))
+        .await
+        .unwrap();
+    assert!(
+        app.last_audit()
+            .await
+            .details
+            .contains(r#""realisatie":"b""#)
+    );
+    let refused = app
+        .services
+        .add_budget_actual(&officer, budget.id, &actual("a"))
+        .await;
+    assert!(
+        matches!(refused, Err(DomainError::Invalid(_))),
+        "{refused:?}"
+    );
+
+    let report = app
+        .services
+        .budget_report(&officer, budget.id, 2025, None)
+        .await
+        .unwrap();
+    let row = |code: &str| report.lines.iter().find(|l| l.line.code == code).unwrap();
+    // The care cost of the region's stays in 2025, realised and forecast
+    // alike in a year that has passed.
+    let a = row("a");
+    assert_eq!(a.source, Source::Verblijven);
+    assert_eq!(
+        (a.budget, a.realised, a.forecast, a.difference),
+        (
+            Some(Bedrag(1_000_000)),
+            Some(Bedrag(771_273)),
+            Some(Bedrag(771_273)),
+            Some(Bedrag(771_273 - 1_000_000))
+        )
+    );
+    // Staff: € 300,00 through March and nine months as budgeted
+    // (9 × € 100,00): € 1.200,00, on budget.
+    let b = row("b");
+    assert_eq!(
+        (b.source, b.realised, b.forecast, b.difference),
+        (
+            Source::Ingevoerd,
+            Some(Bedrag(30_000)),
+            Some(Bedrag(120_000)),
+            Some(Bedrag(0))
+        )
+    );
+    // Baten are kept positive; nothing realised yet: as budgeted.
+    let c = row("c");
+    assert_eq!(
+        (c.budget, c.realised, c.forecast),
+        (
+            Some(Bedrag(1_120_000)),
+            Some(Bedrag(0)),
+            Some(Bedrag(1_120_000))
+        )
+    );
+
+    // A begrotingswijziging is a new version; a stale one is refused.
+    let second = app
+        .services
+        .change_budget(
+            &officer,
+            budget.id,
+            first.id,
+            &BudgetVersionInput {
+                kind: "begrotingswijziging".into(),
+                ..version(vec![line("a", "lasten", "zorgkosten", "8.000")])
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.last_audit().await.action, "gewijzigd");
+    let stale = app
+        .services
+        .change_budget(&officer, budget.id, first.id, &version(vec![]))
+        .await;
+    assert!(
+        matches!(
+            stale,
+            Err(DomainError::StaleVersion(_)) | Err(DomainError::Invalid(_))
+        ),
+        "{stale:?}"
+    );
+    let history = app
+        .services
+        .budget(&officer, budget.id, None)
+        .await
+        .unwrap();
+    assert_eq!((history.current.id, history.versions.len()), (second.id, 2));
+
+    // A policy adviser of a municipality in the region sees the budget,
+    // with the care cost of one client hidden; a corporation nothing; a
+    // finance officer of a municipality may not change the region's.
+    let adviser = acting("beleidsadviseur", "gemeente:GM0406", gv);
+    let seen = app
+        .services
+        .budget_report(&adviser, budget.id, 2025, None)
+        .await
+        .unwrap();
+    let a = seen.lines.iter().find(|l| l.line.code == "a").unwrap();
+    assert!(a.hidden && a.realised.is_none() && a.budget == Some(Bedrag(800_000)));
+    assert!(
+        app.services
+            .budgets(&adviser)
+            .await
+            .unwrap()
+            .iter()
+            .any(|b| b.id == budget.id)
+    );
+    let corporation = acting("corporatie", "corporatie:1", gv);
+    assert!(matches!(
+        app.services.budget(&corporation, budget.id, None).await,
+        Err(DomainError::Forbidden(_))
+    ));
+    let local = acting("financieel-adviseur", "gemeente:GM0406", gv);
+    assert!(matches!(
+        app.services
+            .change_budget(
+                &local,
+                budget.id,
+                second.id,
+                &version(vec![line("a", "lasten", "zorgkosten", "1")])
+            )
+            .await,
+        Err(DomainError::Forbidden(_))
+    ));
+    assert_eq!(app.last_audit().await.outcome, "geweigerd");
+}
+
+#[tokio::test]
+async fn finance_the_historical_cohort_forecast_needs_a_cut_off_and_prices_the_members() {
+    use zothuis_domain::DomainError;
+    use zothuis_domain::finance::Bedrag;
+    let settings = zothuis_domain::Settings {
+        historical_cutoff: chrono::NaiveDate::from_ymd_opt(2025, 1, 10),
+        ..Default::default()
+    };
+    let mut app = zothuis_testkit::spawn_app_with(settings).await;
+    let s = setup(&mut app).await;
+    created(&app, &s.officer, TARIFFS, tariff(&s, json!({}))).await;
+    // In care since 5 January 2025, so in care on the cut-off, and still.
+    let placed = stay(&s, &app, s.product, "2025-01-05", None).await;
+    let gemeente = placed["verantwoordelijkeGemeente"].as_str().unwrap().to_string();
+    let gv = app
+        .store
+        .find_region_by_code("GV")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let officer = acting("financieel-adviseur", "regio:GV", gv);
+    let view = app
+        .services
+        .cohort_forecast(&officer, Some(&gemeente), 2, None)
+        .await
+        .unwrap();
+    let f = &view.forecast;
+    // Nobody left yet: no exits, the member stays all year. 2026 is 11
+    // days realised (1–11 January) and 354 expected: 365 × € 151,23.
+    assert_eq!((f.members_at_cutoff, f.members_now, f.exits), (1, 1, 0));
+    assert_eq!(f.years[0].realised, Bedrag(11 * 15_123));
+    assert_eq!(f.years[0].cost, Bedrag(365 * 15_123));
+    assert_eq!(f.years[1].cost, Bedrag(365 * 15_123));
+    assert!(!view.hidden);
+    let adviser = acting("beleidsadviseur", "regio:GV", gv);
+    assert!(
+        app.services
+            .cohort_forecast(&adviser, None, 2, None)
+            .await
+            .unwrap()
+            .hidden
+    );
+    assert!(matches!(
+        app.services.cohort_forecast(&officer, None, 0, None).await,
+        Err(DomainError::Invalid(_))
+    ));
+    // Without a cut-off and without the woonplaatsbeginsel: a clear refusal.
+    let plain = spawn_app().await;
+    let mut plain = plain;
+    plain.seed_demo().await;
+    let err = plain
+        .services
+        .cohort_forecast(
+            &acting("financieel-adviseur", "regio:GV", gv),
+            None,
+            2,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{err:?}").contains("geen peildatum voor historische cliënten"),
+        "{err:?}"
+    );
+}
