@@ -1556,7 +1556,10 @@ async fn finance_the_historical_cohort_forecast_needs_a_cut_off_and_prices_the_m
     created(&app, &s.officer, TARIFFS, tariff(&s, json!({}))).await;
     // In care since 5 January 2025, so in care on the cut-off, and still.
     let placed = stay(&s, &app, s.product, "2025-01-05", None).await;
-    let gemeente = placed["verantwoordelijkeGemeente"].as_str().unwrap().to_string();
+    let gemeente = placed["verantwoordelijkeGemeente"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let gv = app
         .store
         .find_region_by_code("GV")
