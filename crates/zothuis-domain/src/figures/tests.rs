@@ -1894,3 +1894,333 @@ fn the_historical_cohort_leaves_care_at_its_observed_rate() {
     assert!((r.years[1].persons_mid_year - 0.548_811_636_094).abs() < 1e-9);
     assert_eq!(r.unpriced_members, 0);
 }
+
+/// The cost engine against a plain day-by-day count: for many random
+/// stays (transfers, open stays, corrections, a municipality of another
+/// region) and tariffs with gaps, a provider's own contract and every
+/// unit, each day is priced on its own, grouped per stay, month and
+/// tariff, and rounded once per group as `cost::price` says. Every split,
+/// period and filter, on one thread and on three, must give the same
+/// cells, totals and days without a tariff.
+#[test]
+fn the_cost_engine_agrees_with_a_day_by_day_count() {
+    use crate::figures::facts::NONE;
+    use crate::finance::cost::{
+        Cohort, CostKey, CostQuery, MissingKey, Period, Split, TariffBook, compute_on, price,
+    };
+    use crate::finance::{Bedrag, TariffFacts};
+    use chrono::Datelike;
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    const BUSSUM: &str = "GM0381";
+    let base = history();
+    let mut b = Builder {
+        h: History {
+            municipalities: base.municipalities,
+            products: base.products,
+            providers: base.providers,
+            locations: base.locations,
+            ..History::default()
+        },
+        next: 0,
+    };
+    b.h.municipalities.push(Municipality {
+        code: gm(BUSSUM),
+        name: "Bussum".into(),
+        region_id: 2,
+        version: 1,
+    });
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut rnd = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let first = d("2023-06-01");
+    let day_str = |offset: u64| (first + chrono::Duration::days(offset as i64)).to_string();
+    for client in 1..=400i64 {
+        let mut gemeente = [HILVERSUM, HUIZEN, BUSSUM][rnd(3) as usize];
+        let mut start = rnd(900);
+        let mut previous = None;
+        for _ in 0..=rnd(3) {
+            if rnd(5) == 0 {
+                // Another responsible municipality for the next stay.
+                gemeente = [HILVERSUM, HUIZEN, BUSSUM][rnd(3) as usize];
+            }
+            let product = [BW, BT, MO][rnd(3) as usize];
+            let provider = [KWINTES, LEGER][rnd(2) as usize];
+            let s = b.stay(
+                client,
+                product,
+                provider,
+                None,
+                gemeente,
+                &day_str(start),
+                previous,
+            );
+            let length = 1 + rnd(500);
+            if rnd(5) == 0 {
+                // Still in care.
+                break;
+            }
+            let end = start + length;
+            b.version(s, &day_str(start), Some(&day_str(end)), None, &day_str(end));
+            if rnd(4) == 0 {
+                // Corrected later: a shorter stay.
+                let corrected = start + 1 + length / 2;
+                b.version(
+                    s,
+                    &day_str(start),
+                    Some(&day_str(corrected)),
+                    None,
+                    &day_str(end + 30),
+                );
+            }
+            // A transfer the same day, or a new start after a while.
+            let transfer = rnd(2) == 0;
+            previous = transfer.then_some(s);
+            start = if transfer { end } else { end + rnd(200) };
+        }
+    }
+    let tariff =
+        |product, provider, unit: &str, cents, from: &str, until: Option<&str>| TariffFacts {
+            product_id: product,
+            provider_id: provider,
+            unit: TariffUnit::parse(unit).unwrap(),
+            amount: Bedrag(cents),
+            valid_from: d(from),
+            valid_until: until.map(d),
+            withdrawn: false,
+            note: None,
+        };
+    let mut withdrawn = tariff(MO, None, "per-dag", 1, "2020-01-01", None);
+    withdrawn.withdrawn = true;
+    let tariffs = vec![
+        (
+            1,
+            tariff(
+                BW,
+                None,
+                "per-dag",
+                15_033,
+                "2023-01-01",
+                Some("2024-06-30"),
+            ),
+        ),
+        (
+            1,
+            tariff(BW, None, "per-maand", 460_017, "2024-07-01", None),
+        ),
+        (
+            1,
+            tariff(
+                BW,
+                Some(KWINTES),
+                "per-week",
+                110_001,
+                "2024-03-15",
+                Some("2025-03-14"),
+            ),
+        ),
+        (
+            1,
+            tariff(
+                BT,
+                None,
+                "per-jaar",
+                1_200_001,
+                "2023-01-01",
+                Some("2024-12-31"),
+            ),
+        ),
+        // A gap of a month in 2025 for BT: days without a tariff.
+        (
+            1,
+            tariff(BT, None, "per-jaar", 1_300_003, "2025-02-01", None),
+        ),
+        (
+            1,
+            tariff(MO, Some(LEGER), "per-dag", 9_999, "2024-01-01", None),
+        ),
+        (1, withdrawn.clone()),
+        (2, tariff(BW, None, "per-dag", 17_777, "2023-01-01", None)),
+        (
+            2,
+            tariff(
+                BT,
+                None,
+                "per-maand",
+                90_001,
+                "2023-01-01",
+                Some("2025-12-31"),
+            ),
+        ),
+        (2, tariff(MO, None, "per-week", 35_005, "2024-01-01", None)),
+    ];
+    let book = TariffBook::new(tariffs.iter().map(|(r, t)| (*r, t)));
+    let facts = Facts::build(&b.h, at("2026-06-01"));
+    assert!(facts.stays.len() > 600, "{} stays", facts.stays.len());
+
+    type Cells = BTreeMap<CostKey, (i64, i64, HashSet<u32>, HashSet<u32>)>;
+    let by_day = |q: &CostQuery| {
+        let mut cells: Cells = BTreeMap::new();
+        let mut missing: BTreeMap<MissingKey, (i64, HashSet<u32>, NaiveDate)> = BTreeMap::new();
+        let historical: HashSet<u32> = facts
+            .stays
+            .iter()
+            .filter(|s| {
+                let region = facts.municipality_region[usize::from(s.gemeente)];
+                q.cohort_cutoff.get(&region).is_some_and(|c| {
+                    let c = crate::figures::facts::day(*c);
+                    s.start <= c && c < s.end
+                })
+            })
+            .map(|s| s.client)
+            .collect();
+        for s in &facts.stays {
+            if q.municipalities
+                .as_ref()
+                .is_some_and(|m| !m[usize::from(s.gemeente)])
+                || q.provider_id
+                    .is_some_and(|p| facts.providers.key(s.provider) != Some(&p))
+            {
+                continue;
+            }
+            let region = facts.municipality_region[usize::from(s.gemeente)];
+            let product = *facts.products.key(s.product).unwrap();
+            let provider = *facts.providers.key(s.provider).unwrap();
+            // (month, tariff) → days, for this stay.
+            let mut groups: BTreeMap<(NaiveDate, usize), i64> = BTreeMap::new();
+            let mut on = q.from.max(crate::figures::facts::date(s.start));
+            while on < q.to && crate::figures::facts::day(on) < s.end {
+                let own = tariffs.iter().position(|(r, t)| {
+                    *r == region
+                        && t.product_id == product
+                        && t.provider_id == Some(provider)
+                        && t.covers(on)
+                });
+                let shared = tariffs.iter().position(|(r, t)| {
+                    *r == region
+                        && t.product_id == product
+                        && t.provider_id.is_none()
+                        && t.covers(on)
+                });
+                match own.or(shared) {
+                    Some(t) => *groups.entry((on.with_day(1).unwrap(), t)).or_default() += 1,
+                    None => {
+                        let m = missing
+                            .entry(MissingKey {
+                                municipality: s.gemeente,
+                                product: s.product,
+                                provider: s.provider,
+                            })
+                            .or_insert((0, HashSet::new(), on));
+                        m.0 += 1;
+                        m.1.insert(s.id);
+                        m.2 = m.2.min(on);
+                    }
+                }
+                on = on.succ_opt().unwrap();
+            }
+            for ((month, t), days) in groups {
+                let (_, tf) = &tariffs[t];
+                let key = CostKey {
+                    municipality: if q.split.municipality {
+                        s.gemeente
+                    } else {
+                        NONE
+                    },
+                    product: if q.split.product { s.product } else { NONE },
+                    provider: if q.split.provider { s.provider } else { NONE },
+                    cohort: q.split.cohort.then(|| {
+                        if historical.contains(&s.client) {
+                            Cohort::Historisch
+                        } else {
+                            Cohort::Nieuw
+                        }
+                    }),
+                    period: match q.period {
+                        Period::Month => month,
+                        Period::Year => NaiveDate::from_ymd_opt(month.year(), 1, 1).unwrap(),
+                        Period::Whole => q.from,
+                    },
+                };
+                let cell = cells.entry(key).or_default();
+                cell.0 += price(tf.unit, tf.amount, days, month).cents();
+                cell.1 += days;
+                cell.2.insert(s.client);
+                cell.3.insert(s.id);
+            }
+        }
+        (cells, missing)
+    };
+
+    let periods = [Period::Month, Period::Year, Period::Whole];
+    let mut checked = 0;
+    for split in 0..16u8 {
+        let split = Split {
+            municipality: split & 1 != 0,
+            product: split & 2 != 0,
+            provider: split & 4 != 0,
+            cohort: split & 8 != 0,
+        };
+        for (i, period) in periods.iter().enumerate() {
+            let mut q = CostQuery {
+                from: d(["2023-01-01", "2024-02-10", "2023-09-15"][i]),
+                to: d(["2026-06-02", "2025-11-20", "2026-01-01"][i]),
+                municipalities: None,
+                provider_id: None,
+                period: *period,
+                split,
+                cohort_cutoff: HashMap::from([(1, d("2024-12-31")), (2, d("2025-03-01"))]),
+            };
+            if split.product {
+                // One municipality of region 1 and the other region's.
+                let mut set = vec![false; facts.municipalities.len()];
+                set[usize::from(facts.municipalities.get(&gm(HUIZEN)).unwrap())] = true;
+                set[usize::from(facts.municipalities.get(&gm(BUSSUM)).unwrap())] = true;
+                q.municipalities = Some(set);
+            }
+            if split.provider && i == 1 {
+                q.provider_id = Some(LEGER);
+            }
+            let (cells, missing) = by_day(&q);
+            let expected: Vec<_> = cells
+                .iter()
+                .map(|(k, c)| (*k, c.0, c.1, c.2.len() as u32, c.3.len() as u32))
+                .collect();
+            let all_clients: HashSet<u32> = cells.values().flat_map(|c| c.2.clone()).collect();
+            let all_stays: HashSet<u32> = cells.values().flat_map(|c| c.3.clone()).collect();
+            let expected_missing: Vec<_> = missing
+                .iter()
+                .map(|(k, m)| (*k, m.0, m.1.len() as u32, Some(m.2)))
+                .collect();
+            for threads in [1, 3] {
+                let r = compute_on(&facts, &book, &q, threads);
+                let got: Vec<_> = r
+                    .cells
+                    .iter()
+                    .map(|(k, c)| (*k, c.amount.cents(), c.days, c.clients, c.stays))
+                    .collect();
+                assert_eq!(got, expected, "{split:?} {period:?} on {threads} threads");
+                let got_missing: Vec<_> = r
+                    .missing
+                    .iter()
+                    .map(|(k, m)| (*k, m.days, m.stays, m.first_day))
+                    .collect();
+                assert_eq!(got_missing, expected_missing, "{split:?} {period:?}");
+                assert_eq!(
+                    r.total.amount.cents(),
+                    cells.values().map(|c| c.0).sum::<i64>()
+                );
+                assert_eq!(r.total.days, cells.values().map(|c| c.1).sum::<i64>());
+                assert_eq!(
+                    (r.total.clients, r.total.stays),
+                    (all_clients.len() as u32, all_stays.len() as u32)
+                );
+                checked += got.len();
+            }
+        }
+    }
+    assert!(checked > 5_000, "{checked} cells checked");
+}

@@ -8,7 +8,7 @@ use super::model::{Bedrag, TariffFacts};
 use crate::figures::facts::{Day, Facts, NONE, OPEN, StayFact, date, day};
 use crate::reference::TariffUnit;
 use chrono::{Datelike, NaiveDate};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The days in care of a stay that fall in `[from, to)`: the day a stay
 /// starts counts, the day of leaving does not (`end` is the day of
@@ -35,6 +35,11 @@ pub fn price(unit: TariffUnit, amount: Bedrag, days: i64, on: NaiveDate) -> Bedr
         TariffUnit::PerMaand => days_in_month(on),
         TariffUnit::PerJaar => days_in_year(on.year()),
     };
+    price_per(amount, days, per)
+}
+
+/// `amount` × `days` / `per`, rounded to whole cents, half a cent up.
+fn price_per(amount: Bedrag, days: i64, per: i64) -> Bedrag {
     let numerator = i128::from(amount.0) * i128::from(days);
     let per = i128::from(per);
     // Half up, for amounts of either sign.
@@ -164,266 +169,660 @@ pub struct CostResult {
     pub total: CostCell,
 }
 
-/// The tariffs in force, for looking up per (region, product, provider).
-pub struct TariffBook<'a> {
-    by_key: HashMap<(i64, i64, Option<i64>), Vec<&'a TariffFacts>>,
+/// A tariff as the engine reads it: its period as projection days.
+#[derive(Debug, Clone, Copy)]
+struct DayTariff {
+    from: Day,
+    /// The first day after the period, or `OPEN`.
+    until: Day,
+    unit: TariffUnit,
+    amount: Bedrag,
 }
 
-impl<'a> TariffBook<'a> {
+/// The tariffs in force, for looking up per (region, product, provider).
+pub struct TariffBook {
+    index: HashMap<(i64, i64, Option<i64>), usize>,
+    lists: Vec<Vec<DayTariff>>,
+}
+
+impl TariffBook {
     /// `tariffs`: (region, tariff) as known at the moment; withdrawn ones
     /// are left out.
-    pub fn new(tariffs: impl IntoIterator<Item = (i64, &'a TariffFacts)>) -> Self {
-        let mut by_key: HashMap<_, Vec<&TariffFacts>> = HashMap::new();
+    pub fn new<'a>(tariffs: impl IntoIterator<Item = (i64, &'a TariffFacts)>) -> Self {
+        let mut index = HashMap::new();
+        let mut lists: Vec<Vec<DayTariff>> = Vec::new();
         for (region, t) in tariffs {
-            if !t.withdrawn {
-                by_key
-                    .entry((region, t.product_id, t.provider_id))
-                    .or_default()
-                    .push(t);
+            if t.withdrawn {
+                continue;
+            }
+            let i = *index
+                .entry((region, t.product_id, t.provider_id))
+                .or_insert_with(|| {
+                    lists.push(Vec::new());
+                    lists.len() - 1
+                });
+            if let Some(list) = lists.get_mut(i) {
+                list.push(DayTariff {
+                    from: day(t.valid_from),
+                    // `valid_until` is the last day it applies (tot en met).
+                    until: t.valid_until.map_or(OPEN, |u| day(u).saturating_add(1)),
+                    unit: t.unit,
+                    amount: t.amount,
+                });
             }
         }
-        for v in by_key.values_mut() {
-            v.sort_by_key(|t| t.valid_from);
+        for v in &mut lists {
+            v.sort_by_key(|t| t.from);
         }
-        TariffBook { by_key }
+        TariffBook { index, lists }
     }
 
-    fn list(&self, region: i64, product: i64, provider: Option<i64>) -> &[&'a TariffFacts] {
-        self.by_key
+    fn list(&self, region: i64, product: i64, provider: Option<i64>) -> &[DayTariff] {
+        self.index
             .get(&(region, product, provider))
+            .and_then(|i| self.lists.get(*i))
             .map_or(&[], Vec::as_slice)
     }
 }
 
 /// The tariff covering `d` in a list sorted by start (periods of one key
 /// do not overlap).
-fn covering<'a>(list: &[&'a TariffFacts], d: NaiveDate) -> Option<&'a TariffFacts> {
-    let n = list.partition_point(|t| t.valid_from <= d);
+fn covering(list: &[DayTariff], d: Day) -> Option<&DayTariff> {
+    let n = list.partition_point(|t| t.from <= d);
     n.checked_sub(1)
         .and_then(|i| list.get(i))
-        .copied()
-        .filter(|t| t.covers(d))
+        .filter(|t| d < t.until)
 }
 
 /// Days where the tariff in force may change: starts and the day after ends.
-fn boundaries(list: &[&TariffFacts], out: &mut Vec<Day>) {
+fn boundaries(list: &[DayTariff], out: &mut Vec<Day>) {
     for t in list {
-        out.push(day(t.valid_from));
-        if let Some(u) = t.valid_until {
-            out.push(day(u) + 1);
+        out.push(t.from);
+        if t.until != OPEN {
+            out.push(t.until);
         }
     }
 }
 
-/// The tariffs that can price a stay: its provider's own for its product
-/// in its region, and the general ones.
-fn lists_for<'b, 'a>(
+/// The tariff in force for a stay on a day: its provider's own for its
+/// product in its region, else the general one.
+pub(crate) fn tariff_on(
     facts: &Facts,
-    book: &'b TariffBook<'a>,
+    book: &TariffBook,
     region: i64,
     s: &StayFact,
-) -> (&'b [&'a TariffFacts], &'b [&'a TariffFacts]) {
+    d: NaiveDate,
+) -> Option<(TariffUnit, Bedrag)> {
     let product_id = facts.products.key(s.product).copied().unwrap_or(-1);
     let own = match facts.providers.key(s.provider) {
         Some(p) => book.list(region, product_id, Some(*p)),
         None => &[],
     };
-    (own, book.list(region, product_id, None))
-}
-
-/// The tariff in force for a stay on a day: its provider's own, else the
-/// general one.
-pub(crate) fn tariff_on(
-    facts: &Facts,
-    book: &TariffBook<'_>,
-    region: i64,
-    s: &StayFact,
-    d: NaiveDate,
-) -> Option<(TariffUnit, Bedrag)> {
-    let (own, shared) = lists_for(facts, book, region, s);
-    covering(own, d)
-        .or_else(|| covering(shared, d))
+    let shared = book.list(region, product_id, None);
+    covering(own, day(d))
+        .or_else(|| covering(shared, day(d)))
         .map(|t| (t.unit, t.amount))
 }
 
-/// Computes the cost of care for a query.
-pub fn compute(facts: &Facts, book: &TariffBook<'_>, q: &CostQuery) -> CostResult {
-    let from = day(q.from);
-    let to = day(q.to);
-    let month_starts = month_starts(q.from, q.to);
-    let provider_index = q
-        .provider_id
-        .map(|p| facts.providers.get(&p).unwrap_or(NONE - 1));
-    let region_of = |m: u16| {
-        facts
-            .municipality_region
-            .get(usize::from(m))
-            .copied()
-            .unwrap_or(-1)
-    };
-    let historical = if q.split.cohort {
-        historical_clients(facts, &q.cohort_cutoff)
+/// Computes the cost of care for a query, on as many threads as the
+/// machine offers (at most four) when there is enough to share.
+pub fn compute(facts: &Facts, book: &TariffBook, q: &CostQuery) -> CostResult {
+    let threads = if facts.stays.len() < 50_000 {
+        1
     } else {
-        HashSet::new()
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     };
+    compute_on(facts, book, q, threads)
+}
 
-    let wanted = |s: &&StayFact| provider_index.is_none_or(|p| p == s.provider);
-    // A client is counted once per cell: within one stay its cells come in
-    // order, so only clients with more than one stay need remembering.
-    let mut stays_of: HashMap<u32, u32> = HashMap::new();
-    for s in facts.stays_in(q.municipalities.as_deref()).filter(wanted) {
-        *stays_of.entry(s.client).or_default() += 1;
+/// Computes the cost of care on `threads` threads. Each thread takes the
+/// clients whose number leaves its remainder, so that a client's stays
+/// are all counted by one thread and distinct clients add up.
+pub fn compute_on(facts: &Facts, book: &TariffBook, q: &CostQuery, threads: usize) -> CostResult {
+    let plan = Plan::new(facts, book, q);
+    let threads = u32::try_from(threads.max(1)).unwrap_or(1);
+    let mut parts: Vec<Part> = if threads == 1 {
+        vec![plan.part(facts, q, 0, 1)]
+    } else {
+        std::thread::scope(|scope| {
+            let plan = &plan;
+            let handles: Vec<_> = (0..threads)
+                .map(|t| scope.spawn(move || plan.part(facts, q, t, threads)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut all = parts.pop().unwrap_or_else(|| plan.empty_part());
+    for p in parts {
+        all.add(p);
     }
-    let mut cells: HashMap<CostKey, CostCell> = HashMap::new();
-    let mut seen: HashSet<(CostKey, u32)> = HashSet::new();
-    let mut missing: HashMap<MissingKey, (Missing, u32)> = HashMap::new();
-    let mut total = CostCell::default();
-    let mut cuts: Vec<Day> = Vec::new();
+    plan.result(all)
+}
 
-    for s in facts.stays_in(q.municipalities.as_deref()).filter(wanted) {
-        let several = stays_of.get(&s.client).is_some_and(|n| *n > 1);
-        let a = s.start.max(from);
-        let b = if s.end == OPEN { to } else { s.end.min(to) };
-        if a >= b {
-            continue;
+/// One split dimension: the cell slot of each projection index (`NONE`
+/// last) and back.
+struct Axis {
+    slot: Vec<u32>,
+    key: Vec<u16>,
+}
+
+impl Axis {
+    fn new(split: bool, len: usize, keep: impl Fn(usize) -> bool) -> Axis {
+        if !split {
+            return Axis {
+                slot: vec![0; len + 1],
+                key: vec![NONE],
+            };
         }
-        let (own, shared) = lists_for(facts, book, region_of(s.gemeente), s);
+        let mut slot = vec![u32::MAX; len + 1];
+        let mut key = Vec::new();
+        for (i, s) in slot.iter_mut().enumerate().take(len) {
+            if keep(i) {
+                *s = key.len() as u32;
+                key.push(u16::try_from(i).unwrap_or(NONE));
+            }
+        }
+        if let Some(last) = slot.last_mut() {
+            *last = key.len() as u32;
+        }
+        key.push(NONE);
+        Axis { slot, key }
+    }
+
+    /// The slot of an index (an unknown index counts as `NONE`), or
+    /// `u32::MAX` for one left out.
+    fn of(&self, i: u16) -> u32 {
+        let last = self.slot.len() - 1;
+        let i = if i == NONE {
+            last
+        } else {
+            usize::from(i).min(last)
+        };
+        self.slot.get(i).copied().unwrap_or(u32::MAX)
+    }
+
+    fn size(&self) -> u64 {
+        self.key.len() as u64
+    }
+}
+
+/// A calendar month (the first one from the asked day) as the engine
+/// prices it.
+struct Month {
+    start: Day,
+    days_in_month: i64,
+    days_in_year: i64,
+    /// The cell period it belongs to.
+    period: u32,
+}
+
+/// Beyond this many cells a query's cells are kept in a map rather than
+/// an array (about 32 MB per thread at 32 bytes a cell).
+const DENSE_CELLS: u64 = 1 << 20;
+
+/// An amount being summed in a cell; `last` is the number (within one
+/// thread) of the last client counted in it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    amount: i64,
+    days: i64,
+    clients: u32,
+    stays: u32,
+    last: u32,
+}
+
+impl Acc {
+    fn add(&mut self, o: &Acc) {
+        self.amount += o.amount;
+        self.days += o.days;
+        self.clients += o.clients;
+        self.stays += o.stays;
+    }
+}
+
+enum Cells {
+    Dense(Vec<Acc>),
+    Sparse(HashMap<u64, Acc>),
+}
+
+impl Cells {
+    fn at(&mut self, i: u64) -> Option<&mut Acc> {
+        match self {
+            Cells::Dense(v) => v.get_mut(usize::try_from(i).ok()?),
+            Cells::Sparse(m) => Some(m.entry(i).or_default()),
+        }
+    }
+}
+
+/// What one thread found.
+struct Part {
+    cells: Cells,
+    missing: HashMap<MissingKey, (Missing, u32)>,
+    total: CostCell,
+}
+
+impl Part {
+    fn add(&mut self, o: Part) {
+        match (&mut self.cells, o.cells) {
+            (Cells::Dense(a), Cells::Dense(b)) => {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    x.add(y);
+                }
+            }
+            (Cells::Sparse(a), Cells::Sparse(b)) => {
+                for (k, y) in b {
+                    a.entry(k).or_default().add(&y);
+                }
+            }
+            // Both parts come from one plan: one kind.
+            _ => {}
+        }
+        for (k, (m, _)) in o.missing {
+            let (have, _) = self
+                .missing
+                .entry(k)
+                .or_insert((Missing::default(), u32::MAX));
+            have.days += m.days;
+            have.stays += m.stays;
+            have.first_day = match (have.first_day, m.first_day) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        self.total.amount.0 += o.total.amount.0;
+        self.total.days += o.total.days;
+        self.total.clients += o.total.clients;
+        self.total.stays += o.total.stays;
+    }
+}
+
+/// Everything a thread needs, worked out once per query.
+struct Plan<'a> {
+    book: &'a TariffBook,
+    from: Day,
+    to: Day,
+    months: Vec<Month>,
+    /// The first day of each cell period.
+    periods: Vec<NaiveDate>,
+    municipality: Axis,
+    product: Axis,
+    provider: Axis,
+    cohorts: u64,
+    dense: bool,
+    provider_index: Option<u16>,
+    /// Per municipality: its region's slot.
+    region_slot: Vec<u32>,
+    products: usize,
+    /// Per (region slot × product): the general tariffs' list.
+    shared: Vec<Option<usize>>,
+    /// Per provider: (region slot, product, list) of its own tariffs.
+    own: Vec<Vec<(u32, u16, usize)>>,
+    /// Clients in care on their region's cut-off, sorted.
+    historical: Vec<u32>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(facts: &Facts, book: &'a TariffBook, q: &CostQuery) -> Plan<'a> {
+        let from = day(q.from);
+        let to = day(q.to);
+        let mut months = Vec::new();
+        let mut periods = Vec::new();
+        let mut m = q.from;
+        while m < q.to {
+            let period_day = match q.period {
+                Period::Month => m.with_day(1).unwrap_or(m),
+                Period::Year => NaiveDate::from_ymd_opt(m.year(), 1, 1).unwrap_or(m),
+                Period::Whole => q.from,
+            };
+            if periods.last() != Some(&period_day) {
+                periods.push(period_day);
+            }
+            months.push(Month {
+                start: day(m),
+                days_in_month: days_in_month(m),
+                days_in_year: days_in_year(m.year()),
+                period: periods.len().saturating_sub(1) as u32,
+            });
+            let first = m.with_day(1).unwrap_or(m);
+            match first.checked_add_months(chrono::Months::new(1)) {
+                Some(next) => m = next,
+                None => break,
+            }
+        }
+        let wanted = |i: usize| {
+            q.municipalities
+                .as_ref()
+                .is_none_or(|set| set.get(i).copied().unwrap_or(false))
+        };
+        let municipality = Axis::new(q.split.municipality, facts.municipalities.len(), wanted);
+        let product = Axis::new(q.split.product, facts.products.len(), |_| true);
+        let provider = Axis::new(q.split.provider, facts.providers.len(), |_| true);
+        let cohorts = if q.split.cohort { 2 } else { 1 };
+        let cells = municipality
+            .size()
+            .saturating_mul(product.size())
+            .saturating_mul(provider.size())
+            .saturating_mul(cohorts)
+            .saturating_mul(periods.len() as u64);
+
+        let mut region_ids: Vec<i64> = Vec::new();
+        let mut region_slot = Vec::with_capacity(facts.municipality_region.len());
+        for r in &facts.municipality_region {
+            let slot = match region_ids.iter().position(|x| x == r) {
+                Some(i) => i,
+                None => {
+                    region_ids.push(*r);
+                    region_ids.len() - 1
+                }
+            };
+            region_slot.push(slot as u32);
+        }
+        let products = facts.products.len();
+        let mut shared = vec![None; region_ids.len() * products];
+        let mut own: Vec<Vec<(u32, u16, usize)>> = vec![Vec::new(); facts.providers.len()];
+        for (&(region, product_id, provider_id), &list) in &book.index {
+            let (Some(r), Some(p)) = (
+                region_ids.iter().position(|x| *x == region),
+                facts.products.get(&product_id),
+            ) else {
+                continue;
+            };
+            match provider_id {
+                None => {
+                    if let Some(cell) = shared.get_mut(r * products + usize::from(p)) {
+                        *cell = Some(list);
+                    }
+                }
+                Some(v) => {
+                    if let Some(v) = facts.providers.get(&v)
+                        && let Some(lists) = own.get_mut(usize::from(v))
+                    {
+                        lists.push((r as u32, p, list));
+                    }
+                }
+            }
+        }
+        let mut historical = Vec::new();
+        if q.split.cohort {
+            for s in &facts.stays {
+                let region = facts
+                    .municipality_region
+                    .get(usize::from(s.gemeente))
+                    .copied()
+                    .unwrap_or(-1);
+                if let Some(c) = q.cohort_cutoff.get(&region)
+                    && in_care_on(s, day(*c))
+                {
+                    historical.push(s.client);
+                }
+            }
+            historical.sort_unstable();
+            historical.dedup();
+        }
+        Plan {
+            book,
+            from,
+            to,
+            months,
+            periods,
+            municipality,
+            product,
+            provider,
+            cohorts,
+            dense: cells <= DENSE_CELLS,
+            provider_index: q
+                .provider_id
+                .map(|p| facts.providers.get(&p).unwrap_or(NONE - 1)),
+            region_slot,
+            products,
+            shared,
+            own,
+            historical,
+        }
+    }
+
+    fn cell_count(&self) -> u64 {
+        self.municipality.size()
+            * self.product.size()
+            * self.provider.size()
+            * self.cohorts
+            * self.periods.len() as u64
+    }
+
+    fn empty_part(&self) -> Part {
+        Part {
+            cells: if self.dense {
+                Cells::Dense(vec![Acc::default(); self.cell_count() as usize])
+            } else {
+                Cells::Sparse(HashMap::new())
+            },
+            missing: HashMap::new(),
+            total: CostCell::default(),
+        }
+    }
+
+    /// The general and the provider's own tariffs for a stay.
+    fn lists(&self, s: &StayFact) -> (&[DayTariff], &[DayTariff]) {
+        let Some(&r) = self.region_slot.get(usize::from(s.gemeente)) else {
+            return (&[], &[]);
+        };
+        let list = |i: Option<usize>| {
+            i.and_then(|i| self.book.lists.get(i))
+                .map_or(&[][..], Vec::as_slice)
+        };
+        let shared = list(
+            self.shared
+                .get(r as usize * self.products + usize::from(s.product))
+                .copied()
+                .flatten(),
+        );
+        let own = list(self.own.get(usize::from(s.provider)).and_then(|v| {
+            v.iter()
+                .find(|(rr, p, _)| *rr == r && *p == s.product)
+                .map(|(_, _, l)| *l)
+        }));
+        (own, shared)
+    }
+
+    /// The cells of the clients whose number leaves remainder `thread`.
+    fn part(&self, facts: &Facts, q: &CostQuery, thread: u32, threads: u32) -> Part {
+        let mut part = self.empty_part();
+        let mut order: Vec<(u32, &StayFact)> = facts
+            .stays_in(q.municipalities.as_deref())
+            .filter(|s| {
+                s.client % threads == thread
+                    && self.provider_index.is_none_or(|p| p == s.provider)
+                    && s.start < self.to
+                    && s.end > self.from
+            })
+            .map(|s| (s.client, s))
+            .collect();
+        // A client's stays next to each other: a cell counts a client when
+        // its last counted client is another one.
+        order.sort_unstable_by_key(|(c, _)| *c);
+        let mut cuts: Vec<Day> = Vec::new();
+        let mut number = 0u32;
+        for group in order.chunk_by(|a, b| a.0 == b.0) {
+            number += 1;
+            let client = group.first().map_or(0, |g| g.0);
+            let cohort =
+                u64::from(self.cohorts == 2 && self.historical.binary_search(&client).is_err());
+            let mut counted = false;
+            for (_, s) in group {
+                if self.stay(s, cohort, number, &mut cuts, &mut part) {
+                    part.total.stays += 1;
+                    if !counted {
+                        part.total.clients += 1;
+                        counted = true;
+                    }
+                }
+            }
+        }
+        part
+    }
+
+    /// Prices one stay into the part's cells; whether any day was priced.
+    fn stay(
+        &self,
+        s: &StayFact,
+        cohort: u64,
+        number: u32,
+        cuts: &mut Vec<Day>,
+        part: &mut Part,
+    ) -> bool {
+        let a = s.start.max(self.from);
+        let b = s.end.min(self.to);
+        if a >= b {
+            return false;
+        }
+        let (m, p, v) = (
+            self.municipality.of(s.gemeente),
+            self.product.of(s.product),
+            self.provider.of(s.provider),
+        );
+        if m == u32::MAX {
+            return false;
+        }
+        let base = (((u64::from(m) * self.product.size() + u64::from(p)) * self.provider.size()
+            + u64::from(v))
+            * self.cohorts
+            + cohort)
+            * self.periods.len() as u64;
+        let (own, shared) = self.lists(s);
         cuts.clear();
         cuts.push(a);
         cuts.push(b);
-        let first_month = month_starts.partition_point(|m| *m <= a);
-        for m in month_starts.iter().skip(first_month) {
-            if *m >= b {
+        let mut month = self
+            .months
+            .partition_point(|m| m.start <= a)
+            .saturating_sub(1);
+        for m in self.months.iter().skip(month + 1) {
+            if m.start >= b {
                 break;
             }
-            cuts.push(*m);
+            cuts.push(m.start);
         }
-        boundaries(own, &mut cuts);
-        boundaries(shared, &mut cuts);
+        boundaries(own, cuts);
+        boundaries(shared, cuts);
         cuts.retain(|c| *c >= a && *c <= b);
         cuts.sort_unstable();
         cuts.dedup();
-        let cohort = q
-            .split
-            .cohort
-            .then(|| match historical.contains(&s.client) {
-                true => Cohort::Historisch,
-                false => Cohort::Nieuw,
-            });
-        let mut counted_total = false;
-        let mut last_key: Option<CostKey> = None;
+        let mut priced = false;
+        let mut last_cell = u64::MAX;
         for w in cuts.windows(2) {
             let (x, y) = (w[0], w[1]);
+            while self.months.get(month + 1).is_some_and(|m| m.start <= x) {
+                month += 1;
+            }
+            let Some(mo) = self.months.get(month) else {
+                continue;
+            };
             let days = i64::from(y - x);
-            let on = date(x);
-            let tariff = covering(own, on).or_else(|| covering(shared, on));
-            let Some(t) = tariff else {
+            let Some(t) = covering(own, x).or_else(|| covering(shared, x)) else {
                 let k = MissingKey {
                     municipality: s.gemeente,
                     product: s.product,
                     provider: s.provider,
                 };
-                let (m, last) = missing.entry(k).or_insert((Missing::default(), u32::MAX));
-                m.days += days;
+                let (missing, last) = part
+                    .missing
+                    .entry(k)
+                    .or_insert((Missing::default(), u32::MAX));
+                missing.days += days;
                 if *last != s.id {
-                    m.stays += 1;
+                    missing.stays += 1;
                     *last = s.id;
                 }
-                m.first_day = Some(m.first_day.map_or(on, |f| f.min(on)));
+                let on = date(x);
+                missing.first_day = Some(missing.first_day.map_or(on, |f| f.min(on)));
                 continue;
             };
-            let amount = price(t.unit, t.amount, days, on);
-            let key = CostKey {
-                municipality: if q.split.municipality {
-                    s.gemeente
-                } else {
-                    NONE
-                },
-                product: if q.split.product { s.product } else { NONE },
-                provider: if q.split.provider { s.provider } else { NONE },
-                cohort,
-                period: period_start(q, on),
+            let per = match t.unit {
+                TariffUnit::PerDag => 1,
+                TariffUnit::PerWeek => 7,
+                TariffUnit::PerMaand => mo.days_in_month,
+                TariffUnit::PerJaar => mo.days_in_year,
             };
-            let cell = cells.entry(key).or_default();
-            cell.amount.0 += amount.0;
+            let amount = price_per(t.amount, days, per);
+            let i = base + u64::from(mo.period);
+            let Some(cell) = part.cells.at(i) else {
+                continue;
+            };
+            cell.amount += amount.0;
             cell.days += days;
-            if last_key != Some(key) {
+            if i != last_cell {
                 cell.stays += 1;
-                if !several || seen.insert((key, s.client)) {
+                if cell.last != number {
                     cell.clients += 1;
+                    cell.last = number;
                 }
-                last_key = Some(key);
+                last_cell = i;
             }
-            total.amount.0 += amount.0;
-            total.days += days;
-            if !counted_total {
-                total.stays += 1;
-                counted_total = true;
-                let total_key = CostKey {
-                    municipality: NONE,
-                    product: NONE,
-                    provider: NONE,
-                    cohort: None,
-                    period: NaiveDate::MIN,
-                };
-                if !several || seen.insert((total_key, s.client)) {
-                    total.clients += 1;
-                }
+            part.total.amount.0 += amount.0;
+            part.total.days += days;
+            priced = true;
+        }
+        priced
+    }
+
+    /// The cells with a priced day, in key order.
+    fn result(&self, all: Part) -> CostResult {
+        let key = |mut i: u64| {
+            let periods = self.periods.len() as u64;
+            let t = (i % periods) as usize;
+            i /= periods;
+            let c = i % self.cohorts;
+            i /= self.cohorts;
+            let v = (i % self.provider.size()) as usize;
+            i /= self.provider.size();
+            let p = (i % self.product.size()) as usize;
+            i /= self.product.size();
+            let m = i as usize;
+            CostKey {
+                municipality: self.municipality.key.get(m).copied().unwrap_or(NONE),
+                product: self.product.key.get(p).copied().unwrap_or(NONE),
+                provider: self.provider.key.get(v).copied().unwrap_or(NONE),
+                cohort: (self.cohorts == 2).then_some(if c == 0 {
+                    Cohort::Historisch
+                } else {
+                    Cohort::Nieuw
+                }),
+                period: self.periods.get(t).copied().unwrap_or(NaiveDate::MIN),
             }
+        };
+        let cell = |a: &Acc| CostCell {
+            amount: Bedrag(a.amount),
+            days: a.days,
+            clients: a.clients,
+            stays: a.stays,
+        };
+        let mut cells: Vec<(CostKey, CostCell)> = match &all.cells {
+            Cells::Dense(v) => v
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.stays > 0)
+                .map(|(i, a)| (key(i as u64), cell(a)))
+                .collect(),
+            Cells::Sparse(m) => m
+                .iter()
+                .filter(|(_, a)| a.stays > 0)
+                .map(|(i, a)| (key(*i), cell(a)))
+                .collect(),
+        };
+        if !matches!(all.cells, Cells::Dense(_)) {
+            cells.sort_by_key(|(k, _)| *k);
+        }
+        let mut missing: Vec<_> = all.missing.into_iter().map(|(k, (m, _))| (k, m)).collect();
+        missing.sort_by_key(|(k, _)| *k);
+        CostResult {
+            cells,
+            missing,
+            total: all.total,
         }
     }
-    let mut cells: Vec<_> = cells.into_iter().collect();
-    cells.sort_by_key(|(k, _)| *k);
-    let mut missing: Vec<_> = missing.into_iter().map(|(k, (m, _))| (k, m)).collect();
-    missing.sort_by_key(|(k, _)| *k);
-    CostResult {
-        cells,
-        missing,
-        total,
-    }
-}
-
-fn period_start(q: &CostQuery, on: NaiveDate) -> NaiveDate {
-    match q.period {
-        Period::Month => on.with_day(1).unwrap_or(on),
-        Period::Year => NaiveDate::from_ymd_opt(on.year(), 1, 1).unwrap_or(on),
-        Period::Whole => q.from,
-    }
-}
-
-/// The first days of the calendar months after `from` up to `to`.
-fn month_starts(from: NaiveDate, to: NaiveDate) -> Vec<Day> {
-    let mut out = Vec::new();
-    let mut m = from.with_day(1).unwrap_or(from);
-    while m < to {
-        if m > from {
-            out.push(day(m));
-        }
-        match m.checked_add_months(chrono::Months::new(1)) {
-            Some(next) => m = next,
-            None => break,
-        }
-    }
-    out
-}
-
-/// The clients in care on their region's cut-off day (projection client
-/// numbers).
-fn historical_clients(facts: &Facts, cutoff: &HashMap<i64, NaiveDate>) -> HashSet<u32> {
-    let mut out = HashSet::new();
-    for s in &facts.stays {
-        let region = facts
-            .municipality_region
-            .get(usize::from(s.gemeente))
-            .copied()
-            .unwrap_or(-1);
-        if let Some(c) = cutoff.get(&region)
-            && in_care_on(s, day(*c))
-        {
-            out.insert(s.client);
-        }
-    }
-    out
 }
 
 fn in_care_on(s: &StayFact, d: Day) -> bool {

@@ -63,7 +63,7 @@ pub struct CohortForecast {
 /// (the year of `as_of` first).
 pub fn historical_cohort(
     facts: &Facts,
-    book: &TariffBook<'_>,
+    book: &TariffBook,
     set: Option<&[bool]>,
     cutoff: NaiveDate,
     as_of: NaiveDate,
