@@ -345,7 +345,8 @@ let nomination = "";
 }
 
 // The region's finance officer records a provider's tariff on the form and
-// reads the cost of care per month and municipality, with its download.
+// reads the cost of care per month and municipality, with its download;
+// then keeps a budget.
 {
   const { context, page } = await login("financieel.gv");
   await check(page, "overzicht financieel adviseur");
@@ -365,11 +366,99 @@ let nomination = "";
   await visit(page, "/financien/kosten?jaar=2025&per=maand&indeling=gemeente&indeling=product", "kosten per gemeente en product");
   const costs = await context.request.get(base + "/financien/kosten/export?formaat=csv&jaar=2025&per=jaar&indeling=gemeente");
   if (costs.status() !== 200) failures.push(`kosten-export gaf ${costs.status()}`);
+
+  // Budgets: a new budget on the form (first with a problem), its page
+  // with the versions and the change form, an actual, the budget against
+  // its realisation with its download, the file upload and the forecast
+  // of the historical cohort.
+  const year = today.slice(0, 4);
+  await visit(page, "/financien/begrotingen", "begrotingen");
+  await visit(page, "/financien/begrotingen/nieuw?regels=3", "nieuwe begroting");
+  await page.fill("#veld-naam", "Begroting uit de browsertest");
+  await page.fill("#veld-titel", `Begroting ${year}`);
+  await page.fill("#veld-r1-code", "a");
+  await page.selectOption("#veld-r1-zijde", "lasten");
+  await page.selectOption("#veld-r1-categorie", "zorgkosten");
+  await page.fill("#veld-r1-omschrijving", "Zorgkosten");
+  await page.fill(`#veld-r1-${year}`, "-5");
+  await page.fill("#veld-r2-code", "b");
+  await page.selectOption("#veld-r2-zijde", "lasten");
+  await page.selectOption("#veld-r2-categorie", "personeel");
+  await page.fill("#veld-r2-omschrijving", "Personeel");
+  await page.fill(`#veld-r2-${year}`, "1.200.000");
+  await submitForm(page, "formulier");
+  await check(page, "begroting met fouten");
+  await page.fill(`#veld-r1-${year}`, "22.500.000");
+  await submitForm(page, "formulier");
+  expectUrl(page, /\/financien\/begrotingen\/\d+\?melding=begroting-vastgelegd$/, "begroting vastleggen");
+  await check(page, "begroting vastgelegd");
+  const budget = new URL(page.url()).pathname;
+  await visit(page, `${budget}/realisaties`, "realisaties");
+  await page.selectOption("#veld-code", "b");
+  await page.selectOption("#veld-maand", "1");
+  await page.fill("#veld-bedrag", "95.000");
+  await submitForm(page, "realisatie");
+  expectUrl(page, /\/realisaties\?melding=realisatie-vastgelegd$/, "realisatie vastleggen");
+  await check(page, "realisatie vastgelegd");
+  await visit(page, `${budget}/realisatie?jaar=${year}`, "begroting tegenover realisatie");
+  const report = await context.request.get(base + `${budget}/realisatie/export?formaat=xlsx&jaar=${year}`);
+  if (report.status() !== 200) failures.push(`realisatie-export gaf ${report.status()}`);
+  await visit(page, "/financien/begrotingen/bestand", "begroting uit een bestand");
+  await visit(page, "/financien/begrotingen/prognose", "prognose historische cliënten");
   await context.close();
 }
 {
   const { context, page } = await login("beleid.gv");
   await visit(page, "/financien/kosten?jaar=2025&per=maand&indeling=gemeente", "kosten beleidsadviseur");
+  await visit(page, "/financien/begrotingen", "begrotingen beleidsadviseur");
+  await visit(page, `/financien/begrotingen/prognose`, "prognose beleidsadviseur");
+  await context.close();
+}
+
+// The region's finance officer records a distribution key on the form
+// (first with shares that do not add up to 100 %), reads the settlement
+// between the municipalities by it with its downloads, publishes it when
+// every day has a tariff, opens a published one and calculates the
+// transition from the historical to the objective key.
+{
+  const { context, page } = await login("financieel.gv");
+  await visit(page, "/financien/verdeelsleutels", "verdeelsleutels");
+  await visit(page, "/financien/verdeelsleutels/nieuw", "nieuwe verdeelsleutel");
+  await page.selectOption("#veld-soort", "anders");
+  await page.fill("#veld-naam", "Naar inwoners (browsertest)");
+  const cells = await page.$$eval("input[id^=veld-aandeel-]", (els) => els.map((e) => e.id));
+  for (const id of cells) await page.fill(`#${id}`, "10");
+  await submit(page);
+  await check(page, "verdeelsleutel met fouten");
+  for (const [i, id] of cells.entries()) {
+    await page.fill(`#${id}`, i === 0 ? String(100 - 10 * (cells.length - 1)) : "10");
+  }
+  await submit(page);
+  expectUrl(page, /\/financien\/verdeelsleutels\/\d+\?melding=verdeelsleutel-vastgelegd$/, "verdeelsleutel vastleggen");
+  await check(page, "verdeelsleutel vastgelegd");
+  const key = new URL(page.url()).pathname.split("/").pop();
+  const lastYear = String(Number(today.slice(0, 4)) - 1);
+  const statement = `periode=${lastYear}&verdeling=verdeelsleutel&verdeelsleutelId=${key}`;
+  await visit(page, "/financien/verrekening", "verrekening");
+  await visit(page, `/financien/verrekening?${statement}`, "verrekening volgens verdeelsleutel");
+  for (const format of ["csv", "xlsx", "pdf"]) {
+    const file = await context.request.get(base + `/financien/verrekening/export?formaat=${format}&${statement}`);
+    if (file.status() !== 200) failures.push(`verrekening-export ${format} gaf ${file.status()}`);
+  }
+  if (await page.$("#vaststellen-formulier")) {
+    await submitForm(page, "vaststellen-formulier");
+    expectUrl(page, /\/financien\/verrekening\/gepubliceerd\/\d+\?melding=verrekening-vastgesteld$/, "verrekening vaststellen");
+    await check(page, "verrekening vastgesteld");
+  } else {
+    const published = await page.$("#vastgesteld tbody a");
+    if (published) await visit(page, await published.getAttribute("href"), "vastgestelde verrekening");
+  }
+  await visit(page, "/financien/overgangspad", "overgangspad");
+  await selectByLabel(page, "#veld-begrotingId", /Gooi en Vechtstreek|GO BW|begroting/);
+  await page.fill("#veld-regel", "e");
+  await page.fill("#veld-pad", `${lastYear}: 0; ${Number(lastYear) + 2}: 50; ${Number(lastYear) + 4}: 100`);
+  await submitForm(page, "vraag");
+  await check(page, "overgangspad berekend");
   await context.close();
 }
 

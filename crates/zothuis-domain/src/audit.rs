@@ -114,6 +114,11 @@ pub enum ObjectType {
     Kosten,
     /// A budget, a version of it, or an actual of one of its lines.
     Begroting,
+    /// A distribution key of a region (historical or objective shares).
+    Verdeelsleutel,
+    /// A settlement statement between the municipalities of a region, or
+    /// the transition calculator's distribution of a budget.
+    Verrekening,
 }
 
 impl ObjectType {
@@ -156,6 +161,8 @@ impl ObjectType {
             ObjectType::Tarief => "tarief",
             ObjectType::Kosten => "kosten",
             ObjectType::Begroting => "begroting",
+            ObjectType::Verdeelsleutel => "verdeelsleutel",
+            ObjectType::Verrekening => "verrekening",
         }
     }
 }

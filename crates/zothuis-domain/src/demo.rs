@@ -258,6 +258,11 @@ pub async fn is_empty(services: &Services) -> DomainResult<bool> {
 }
 
 /// Loads the demo reference data and one account per role.
+/// The cut-off of the demo's historical cohort when the configuration sets
+/// none (`serve --demo`): the demo's regions record no change to the
+/// woonplaatsbeginsel, whose day would otherwise be the cut-off.
+pub const HISTORICAL_CUTOFF: &str = "2025-01-01";
+
 pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
     let ctx = RequestContext::system("demo");
     for spec in &REGIONS {
@@ -1243,6 +1248,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
     tenancy::load(services, start, today).await?;
     created += onder_de_pannen::load(services, start, today).await?;
     created += detention::load(services, start, today).await?;
+    finance::publish_settlements(services, today).await?;
     Ok(created)
 }
 

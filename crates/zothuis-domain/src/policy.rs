@@ -71,6 +71,11 @@ pub enum Action<'a> {
     ViewAddressedNominations {
         corporation_id: i64,
     },
+    /// Record the allocation (address municipality, key date) of a
+    /// nomination addressed to this corporation.
+    RecordAllocation {
+        corporation_id: i64,
+    },
     /// Record and read a trajectory of Huren Onder Voorwaarden for a home in
     /// `municipality`, supported by `provider`.
     ManageTenancy {
@@ -236,6 +241,15 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
             (Role::Corporatie, Scope::Corporatie(own)) if *own == corporation_id => Allow,
             (Role::Corporatie, _) => Deny("deze voordracht is niet aan uw corporatie gericht"),
             _ => Deny("alleen de corporatie ziet de voordrachten die aan haar zijn gericht"),
+        },
+        // The corporation allocates the home (Pact voor uitstroom: the
+        // corporations offer the homes); it records where and when itself,
+        // so the region's outflow coordination need not retype it. The
+        // coordination can still correct or withdraw (`ManageOutflow`).
+        Action::RecordAllocation { corporation_id } => match (&actor.role, &actor.scope) {
+            (Role::Corporatie, Scope::Corporatie(own)) if *own == corporation_id => Allow,
+            (Role::Corporatie, _) => Deny("deze voordracht is niet aan uw corporatie gericht"),
+            _ => Deny("alleen de corporatie legt haar eigen toewijzing vast"),
         },
         // The covenant partners of HOV (Gooi en Vechtstreek 2024, measure
         // 22): the municipality keeps process control, so its Wmo
@@ -561,6 +575,12 @@ mod tests {
         for other in [&manager, &provider, &policy, &team] {
             assert!(!can(other, addressed(7)).is_allowed());
         }
+        let allocate = |corporation_id| Action::RecordAllocation { corporation_id };
+        assert!(can(&corporation, allocate(7)).is_allowed());
+        assert!(!can(&corporation, allocate(8)).is_allowed());
+        for other in [&manager, &provider, &policy, &team] {
+            assert!(!can(other, allocate(7)).is_allowed());
+        }
         assert!(!can(&corporation, outflow(1)).is_allowed());
         assert!(!can(&corporation, nominate(&[])).is_allowed());
         assert!(!Role::Corporatie.reads_client_data());
@@ -688,6 +708,41 @@ pub fn cost_view(actor: &Actor) -> Result<FigureView, &'static str> {
     Ok(view)
 }
 
+/// Who sees budgets, and how: who sees the cost of care, bar a provider
+/// (a budget is a region's or a municipality's, not a provider's). The
+/// service narrows the area to the budgets of the viewer's own region or
+/// municipality.
+pub fn budget_view(actor: &Actor) -> Result<FigureView, &'static str> {
+    let view = cost_view(actor)?;
+    match view.scope {
+        FigureScope::Provider(_) => Err("een aanbieder ziet geen begrotingen"),
+        _ => Ok(view),
+    }
+}
+
+/// Whose settlement statements an actor sees: the financial adviser of a
+/// region every municipality's line, the adviser of a municipality its
+/// own line beside the region's totals (what it pays or receives, and
+/// why). Statements are amounts per municipality without small-number
+/// protection, so no other role sees them; policy roles see the cost of
+/// care with that protection (`cost_view`).
+pub fn settlement_view(actor: &Actor) -> Result<SettlementArea, &'static str> {
+    match (&actor.role, &actor.scope) {
+        (Role::FinancieelAdviseur, Scope::Regio(id)) => Ok(SettlementArea::Region(*id)),
+        (Role::FinancieelAdviseur, Scope::Gemeente(code)) => {
+            Ok(SettlementArea::Municipality(code.clone()))
+        }
+        _ => Err("alleen de financieel adviseur ziet verrekeningen en verdeelsleutels"),
+    }
+}
+
+/// See `settlement_view`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettlementArea {
+    Region(i64),
+    Municipality(GemeenteCode),
+}
+
 /// Whose tariffs an actor sees. Tariffs are contract prices: the region's
 /// own roles see those of their region, a provider only its own and the
 /// general ones, a corporation none.
@@ -795,6 +850,24 @@ mod plan_and_figure_tests {
         assert!(may_manage_plan(&actor(Role::Beleidsadviseur, Scope::Regio(2)), 1).is_err());
         assert!(may_manage_plan(&actor(Role::Wachtlijstbeheerder, Scope::Regio(1)), 1).is_err());
         assert!(may_manage_plan(&actor(Role::Beheerder, Scope::Installatie), 1).is_err());
+    }
+
+    #[test]
+    fn budgets_are_seen_by_who_sees_the_cost_of_care_bar_a_provider() {
+        let huizen = GemeenteCode::parse("GM0406").unwrap();
+        let officer = budget_view(&actor(Role::FinancieelAdviseur, Scope::Regio(1))).unwrap();
+        assert_eq!(officer.scope, FigureScope::Region(1));
+        assert!(!officer.suppressed);
+        let adviser = budget_view(&actor(
+            Role::Beleidsadviseur,
+            Scope::Gemeente(huizen.clone()),
+        ))
+        .unwrap();
+        assert_eq!(adviser.scope, FigureScope::Municipality(huizen));
+        assert!(adviser.suppressed);
+        assert!(budget_view(&actor(Role::Aanbieder, Scope::Aanbieder(3))).is_err());
+        assert!(budget_view(&actor(Role::Corporatie, Scope::Corporatie(1))).is_err());
+        assert!(budget_view(&actor(Role::Beheerder, Scope::Installatie)).is_err());
     }
 
     #[test]

@@ -1033,6 +1033,61 @@ pub trait FinanceStore: Send + Sync {
     ) -> DomainResult<BudgetActual>;
     /// Every actual ever recorded for a budget, by id.
     async fn budget_actuals(&self, budget_id: i64) -> DomainResult<Vec<BudgetActual>>;
+    /// A new distribution key of a region with its first version and its
+    /// audit row, in one transaction.
+    async fn create_distribution_key(
+        &self,
+        region_id: i64,
+        data: &crate::finance::settlement::KeyData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(
+        crate::finance::settlement::DistributionKey,
+        crate::finance::settlement::KeyVersion,
+    )>;
+    /// A new version of a key; `expected_version` must still be the
+    /// latest (`StaleVersion`).
+    async fn add_distribution_key_version(
+        &self,
+        key_id: i64,
+        expected_version: i64,
+        data: &crate::finance::settlement::KeyData,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::finance::settlement::KeyVersion>;
+    /// The keys of a region (or all), by id.
+    async fn list_distribution_keys(
+        &self,
+        region_id: Option<i64>,
+    ) -> DomainResult<Vec<crate::finance::settlement::DistributionKey>>;
+    /// One key with every version, in recording order.
+    async fn get_distribution_key(
+        &self,
+        id: i64,
+    ) -> DomainResult<
+        Option<(
+            crate::finance::settlement::DistributionKey,
+            Vec<crate::finance::settlement::KeyVersion>,
+        )>,
+    >;
+    /// Stores a published statement (its `id` is ignored) with its audit
+    /// row.
+    async fn publish_settlement(
+        &self,
+        s: &crate::finance::settlement::PublishedSettlement,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::finance::settlement::PublishedSettlement>;
+    /// The published statements of a region (or all), newest first.
+    async fn list_settlements(
+        &self,
+        region_id: Option<i64>,
+    ) -> DomainResult<Vec<crate::finance::settlement::PublishedSettlement>>;
+    async fn get_settlement(
+        &self,
+        id: i64,
+    ) -> DomainResult<Option<crate::finance::settlement::PublishedSettlement>>;
 }
 
 /// Whose a new budget is.

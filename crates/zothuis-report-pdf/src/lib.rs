@@ -17,6 +17,10 @@ use typst_layout::PagedDocument;
 /// The template of the progress report (voortgangsrapportage).
 pub const PROGRESS_REPORT: &str = include_str!("voortgangsrapportage.typ");
 
+/// The template of a settlement statement between municipalities
+/// (verrekening): a title, facts, one table and notes, all text given.
+pub const SETTLEMENT: &str = include_str!("verrekening.typ");
+
 /// Where the template finds the report.
 const DATA_PATH: &str = "/rapport.json";
 
@@ -123,4 +127,11 @@ pub fn render(template: &str, data_json: &str) -> Result<Vec<u8>, String> {
 /// The progress report as PDF.
 pub fn progress_report(report_json: &str) -> Result<Vec<u8>, String> {
     render(PROGRESS_REPORT, report_json)
+}
+
+/// A settlement statement as PDF: `statement_json` holds `titel`, `regio`,
+/// `gegevens` (label and value pairs), `kolommen`, `regels` (a row of
+/// texts per municipality), `totaal` and `opmerkingen`.
+pub fn settlement(statement_json: &str) -> Result<Vec<u8>, String> {
+    render(SETTLEMENT, statement_json)
 }

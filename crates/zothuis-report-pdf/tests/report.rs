@@ -46,6 +46,23 @@ fn demo_report(doc: &PlanDocument) -> String {
             "Beleidsadviseur",
         )),
         threshold: 5,
+        finance: Some(report::FinanceChapter {
+            begroting: "Bescherming en Opvang Gooi en Vechtstreek".into(),
+            versie: "Begroting 2025–2028".into(),
+            jaar: 2025,
+            gerealiseerd_tot: "31 december 2025".into(),
+            regels: vec![report::FinanceLine {
+                code: "a".into(),
+                omschrijving: "Zorgkosten beschermd wonen".into(),
+                zijde: "Lasten".into(),
+                begroot: "€ 22.100.000,00".into(),
+                gerealiseerd: "€ 21.874.512,33".into(),
+                prognose: "€ 21.874.512,33".into(),
+                verschil: "-€ 225.487,67".into(),
+                bron: "verblijven × tarieven".into(),
+            }],
+            dagen_zonder_tarief: 3,
+        }),
     });
     serde_json::to_string(&r).unwrap_or_default()
 }
@@ -85,6 +102,10 @@ fn every_measure_goal_and_decision_is_in_the_pdf_text() {
             assert!(extracted.contains(&squash(&b.titel)), "{}", b.titel);
         }
         assert!(extracted.contains("Raadsinformatiebrief"));
+        assert!(extracted.contains("Financiën"));
+        assert!(extracted.contains(&squash("Zorgkosten beschermd wonen")));
+        assert!(extracted.contains(&squash("22.100.000,00")));
+        assert!(extracted.contains(&squash("3 dagen in zorg hebben nog geen tarief")));
         assert!(extracted.contains("Voortgangsrapportage tweede halfjaar 2025"));
         assert!(extracted.contains("<5"));
     }

@@ -3722,3 +3722,124 @@ async fn budgets_keep_every_version_and_actual() {
     })
     .await;
 }
+
+/// Distribution keys keep every version with its shares in order, a stale
+/// version is refused; published settlements are kept whole, newest first.
+#[tokio::test]
+async fn distribution_keys_and_settlements_are_kept_whole() {
+    use zothuis_domain::finance::settlement::*;
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let gv = w.region("GV").await.id;
+        let data = KeyData {
+            kind: KeyKind::Historisch,
+            name: "Historisch budget 2025".into(),
+            source: Some("Besluit centrumgemeente".into()),
+            shares: vec![
+                (gm("GM0402"), Aandeel(625_000)),
+                (gm("GM0406"), Aandeel(375_000)),
+            ],
+        };
+        let (key, first) = s
+            .create_distribution_key(
+                gv,
+                &data,
+                w.now(),
+                "x",
+                w.created(ObjectType::Verdeelsleutel),
+            )
+            .await
+            .unwrap();
+        assert_eq!((key.region_id, first.data.clone()), (gv, data.clone()));
+        w.clock.advance(Duration::hours(1));
+        let changed = KeyData {
+            kind: KeyKind::Objectief,
+            source: None,
+            ..data.clone()
+        };
+        let second = s
+            .add_distribution_key_version(
+                key.id,
+                first.version_id,
+                &changed,
+                w.now(),
+                "y",
+                w.created(ObjectType::Verdeelsleutel),
+            )
+            .await
+            .unwrap();
+        assert!(is_stale(
+            s.add_distribution_key_version(
+                key.id,
+                first.version_id,
+                &data,
+                w.now(),
+                "y",
+                w.created(ObjectType::Verdeelsleutel)
+            )
+            .await
+        ));
+        let (read, versions) = s.get_distribution_key(key.id).await.unwrap().unwrap();
+        assert_eq!(read, key);
+        assert_eq!(versions, vec![first.clone(), second]);
+        assert!(s.get_distribution_key(i64::MAX).await.unwrap().is_none());
+        let of_gv = s.list_distribution_keys(Some(gv)).await.unwrap();
+        assert_eq!(of_gv.last(), Some(&key));
+        assert!(of_gv.iter().all(|k| k.region_id == gv));
+        assert!(s.list_distribution_keys(None).await.unwrap().len() >= of_gv.len());
+        assert!(
+            s.list_distribution_keys(Some(gv + 1000))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let statement = PublishedSettlement {
+            id: 0,
+            region_id: gv,
+            period: "2025-K1".into(),
+            agreement: "verdeelsleutel".into(),
+            key_version_id: Some(first.version_id),
+            statement: "[]".into(),
+            published_at: w.now(),
+            published_by: "x".into(),
+        };
+        let one = s
+            .publish_settlement(&statement, w.created(ObjectType::Verrekening))
+            .await
+            .unwrap();
+        w.clock.advance(Duration::hours(1));
+        let two = s
+            .publish_settlement(
+                &PublishedSettlement {
+                    agreement: "kosten".into(),
+                    key_version_id: None,
+                    published_at: w.now(),
+                    ..statement.clone()
+                },
+                w.created(ObjectType::Verrekening),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            one,
+            PublishedSettlement {
+                id: one.id,
+                ..statement
+            }
+        );
+        assert_eq!(s.get_settlement(two.id).await.unwrap(), Some(two.clone()));
+        assert!(s.get_settlement(i64::MAX).await.unwrap().is_none());
+        let listed = s.list_settlements(Some(gv)).await.unwrap();
+        assert_eq!(listed.first(), Some(&two));
+        assert!(listed.windows(2).all(|p| p[0].id > p[1].id));
+        assert!(s.list_settlements(None).await.unwrap().contains(&one));
+        assert!(
+            s.list_settlements(Some(gv + 1000))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
+}

@@ -47,6 +47,17 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "melding-ingetrokken" => "De melding is ingetrokken; zij telt niet meer mee.",
         "hov-vastgelegd" => "Het HOV-traject is vastgelegd.",
         "tarief-vastgelegd" => "Het tarief is vastgelegd.",
+        "verdeelsleutel-vastgelegd" => "De verdeelsleutel is vastgelegd.",
+        "verrekening-vastgesteld" => {
+            "De verrekening is vastgesteld. De bedragen liggen nu vast; latere correcties veranderen haar niet."
+        }
+        "begroting-vastgelegd" => "De begroting is vastgelegd.",
+        "begrotingswijziging" => {
+            "De begrotingswijziging is vastgelegd als nieuwe versie. De vorige versie blijft bewaard."
+        }
+        "realisatie-vastgelegd" => {
+            "De realisatie is vastgelegd. Een eerdere realisatie van dezelfde regel en maand geldt vanaf nu niet meer."
+        }
         "gepubliceerd" => {
             "De voortgangsrapportage is gepubliceerd. Tekst, peildatum en cijfers liggen nu vast."
         }
@@ -104,3 +115,70 @@ pub fn http_problem(status: u16) -> (&'static str, &'static str, &'static str) {
 /// A page address longer than zothuis accepts.
 pub const URI_TOO_LONG_PAGE: &str =
     "Het adres van deze pagina is te lang. Ga terug naar het overzicht en probeer het opnieuw.";
+
+/// A share as a Dutch percentage with one decimal: `23,5%`.
+pub fn percentage(share: f64) -> String {
+    format!("{:.1}%", share * 100.0).replace('.', ",")
+}
+
+/// The assumptions of the historical cohort's forecast
+/// (`finance::forecast`), in plain Dutch, for beside its result. Without
+/// the cohort's numbers when they are hidden from the viewer: the rate of
+/// leaving care of a small cohort would tell about its few members.
+pub fn forecast_assumptions(
+    f: &zothuis_domain::finance::forecast::CohortForecast,
+    area: &str,
+    hidden_below: Option<u64>,
+) -> Vec<String> {
+    use zothuis_domain::dates::dutch_long;
+    let cutoff = dutch_long(f.cutoff);
+    let as_of = dutch_long(f.as_of);
+    let realised_until = dutch_long(f.as_of.pred_opt().unwrap_or(f.as_of));
+    let mut out = Vec::new();
+    match hidden_below {
+        Some(t) => out.push(format!(
+            "Historische cliënten: wie op {cutoff} in zorg was met een gemeente van {area} als verantwoordelijke gemeente. Dat zijn er minder dan {t}: de aantallen en bedragen zijn daarom verborgen."
+        )),
+        None => out.push(format!(
+            "Historische cliënten: de {} cliënten die op {cutoff} in zorg waren met een gemeente van {area} als verantwoordelijke gemeente; {} van hen {} nu nog in zorg. Zij verlaten de zorg in de loop van de tijd en worden niet vervangen: nieuwe instroom valt buiten deze prognose.",
+            f.members_at_cutoff,
+            f.members_now,
+            if f.members_now == 1 { "is" } else { "zijn" },
+        )),
+    }
+    match hidden_below {
+        Some(_) => out.push(
+            "Uitstroom: één vast tempo, geschat uit het aantal cliënten dat sinds de peildatum de zorg verliet, gedeeld door hun dagen in zorg.".into(),
+        ),
+        None if f.exits == 0 => out.push(format!(
+            "Uitstroom: sinds {cutoff} heeft nog niemand van hen de zorg verlaten. De prognose gaat er daarom van uit dat iedereen in zorg blijft; de kosten in latere jaren zijn dan waarschijnlijk te hoog geschat."
+        )),
+        None => out.push(format!(
+            "Uitstroom: één vast tempo, geschat uit wat er sinds {cutoff} gebeurde: {} {} de zorg in {} dagen in zorg. Dat is {} per jaar; na een jaar is naar verwachting {} nog in zorg.",
+            f.exits,
+            if f.exits == 1 { "cliënt verliet" } else { "cliënten verlieten" },
+            f.exposure_days,
+            percentage(f.rate_per_year),
+            percentage(f.retention_per_year),
+        )),
+    }
+    out.push("Een overplaatsing naar een ander verblijf telt niet als vertrek; wie na vertrek terugkomt, telt niet opnieuw mee.".into());
+    out.push(format!(
+        "Kosten: voor elke cliënt die nog in zorg is het tarief dat op {as_of} gold voor zijn verblijf, omgerekend naar een dag, in latere jaren ongewijzigd (geen indexering)."
+    ));
+    if hidden_below.is_none() && f.unpriced_members > 0 {
+        out.push(format!(
+            "{} {} in zorg {} op {as_of} geen tarief: {} kosten zijn niet meegeteld. Leg het ontbrekende tarief vast om ze mee te tellen.",
+            f.unpriced_members,
+            if f.unpriced_members == 1 { "cliënt" } else { "cliënten" },
+            if f.unpriced_members == 1 { "heeft" } else { "hebben" },
+            if f.unpriced_members == 1 { "die" } else { "hun" },
+        ));
+    }
+    out.push(format!(
+        "Het jaar {}: de kosten tot en met {realised_until} zoals gerealiseerd uit de verblijven, de rest van het jaar verwacht.",
+        f.as_of.format("%Y")
+    ));
+    out.push("De verwachte bedragen zijn schattingen van een model, afgerond op hele centen; het gerealiseerde deel is exact.".into());
+    out
+}

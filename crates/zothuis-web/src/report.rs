@@ -22,6 +22,15 @@ pub async fn pdf(report: &Report) -> DomainResult<Vec<u8>> {
         .map_err(DomainError::Internal)
 }
 
+/// Typesets a settlement statement as PDF (its texts as JSON, see
+/// `zothuis_report_pdf::settlement`), off the async threads.
+pub async fn settlement_pdf(statement_json: String) -> DomainResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || zothuis_report_pdf::settlement(&statement_json))
+        .await
+        .map_err(|e| DomainError::Internal(format!("PDF maken: {e}")))?
+        .map_err(DomainError::Internal)
+}
+
 /// "voortgangsrapportage-GV-2025-H2.pdf".
 pub fn file_name(r: &Report) -> String {
     format!("voortgangsrapportage-{}-{}.pdf", r.regio, r.periode.code())

@@ -354,6 +354,16 @@ async fn run(cli: Cli) -> Result<i32> {
             if let Some(b) = bind {
                 config.server.bind = b;
             }
+            // The demo's regions record no change to the woonplaatsbeginsel:
+            // without a cut-off of its own the historical cohort (its
+            // forecast, the budget lines of historical clients) is empty.
+            if demo
+                && config.financien.historisch_peildatum.is_none()
+                && config.financien.historisch_peildatum_per_regio.is_empty()
+            {
+                config.financien.historisch_peildatum =
+                    Some(zothuis_domain::demo::HISTORICAL_CUTOFF.to_string());
+            }
             init_logging(&config);
             serve(config, demo).await
         }

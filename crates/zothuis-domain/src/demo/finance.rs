@@ -119,6 +119,7 @@ pub(super) async fn load(services: &Services) -> DomainResult<()> {
             )
             .await?;
     }
+    load_keys(services).await?;
     Ok(())
 }
 
@@ -299,3 +300,138 @@ const GV_BUDGET: &[Line] = &[
         ["-350", "-740", "-930", "-1.130", "-1.480"],
     ),
 ];
+
+/// A demo key: region, kind, name and (municipality, share in %).
+type KeySpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// Invented distribution keys of a plausible shape for each region: the
+/// historical shares lean on the centrumgemeente, the "objective" ones are
+/// spread more by size. Not the national distribution model's figures,
+/// which zothuis does not have; a region enters its own.
+/// (region, kind, name, [(municipality, share in %)]).
+const KEYS: [KeySpec; 4] = [
+    (
+        "GV",
+        "historisch",
+        "Historisch budget centrumgemeente (demo)",
+        &[
+            ("GM0376", "5"),
+            ("GM0317", "5"),
+            ("GM1942", "15"),
+            ("GM0402", "48"),
+            ("GM0406", "14"),
+            ("GM0417", "5"),
+            ("GM1696", "8"),
+        ],
+    ),
+    (
+        "GV",
+        "objectief",
+        "Objectief verdeelmodel (demo)",
+        &[
+            ("GM0376", "5,5"),
+            ("GM0317", "5"),
+            ("GM1942", "18"),
+            ("GM0402", "40"),
+            ("GM0406", "16"),
+            ("GM0417", "5,5"),
+            ("GM1696", "10"),
+        ],
+    ),
+    (
+        "ZKIH",
+        "historisch",
+        "Historisch budget centrumgemeente (demo)",
+        &[
+            ("GM0392", "52"),
+            ("GM0473", "3"),
+            ("GM0377", "3,5"),
+            ("GM0397", "4"),
+            ("GM0453", "9"),
+            ("GM0375", "7"),
+            ("GM0396", "5,5"),
+            ("GM0394", "16"),
+        ],
+    ),
+    (
+        "ZKIH",
+        "objectief",
+        "Objectief verdeelmodel (demo)",
+        &[
+            ("GM0392", "41"),
+            ("GM0473", "3,5"),
+            ("GM0377", "4"),
+            ("GM0397", "4,5"),
+            ("GM0453", "10"),
+            ("GM0375", "8"),
+            ("GM0396", "6"),
+            ("GM0394", "23"),
+        ],
+    ),
+];
+
+async fn load_keys(services: &Services) -> DomainResult<()> {
+    use crate::finance::settlement::KeyInput;
+    for (region, kind, name, shares) in KEYS {
+        let Some(region) = services.store.find_region_by_code(region).await? else {
+            continue;
+        };
+        let officer = acting(Role::FinancieelAdviseur, Scope::Regio(region.id));
+        services
+            .create_distribution_key(
+                &officer,
+                &KeyInput {
+                    kind: kind.into(),
+                    name: name.into(),
+                    source: Some("Demo: verzonnen aandelen".into()),
+                    shares: shares
+                        .iter()
+                        .map(|(c, a)| ((*c).to_string(), (*a).to_string()))
+                        .collect(),
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// The settlement of the last whole year before `today`, published by each
+/// region's finance officer by the historical key, once the demo's stays
+/// are there. Skipped when that year has days without a tariff.
+pub(super) async fn publish_settlements(
+    services: &Services,
+    today: chrono::NaiveDate,
+) -> DomainResult<()> {
+    use crate::finance::settlement_service::SettlementRequest;
+    use chrono::Datelike;
+    for spec in &REGIONS {
+        let Some(region) = services.store.find_region_by_code(spec.code).await? else {
+            continue;
+        };
+        let officer = acting(Role::FinancieelAdviseur, Scope::Regio(region.id));
+        let Some((key, _)) = services
+            .distribution_keys(&officer)
+            .await?
+            .into_iter()
+            .find(|(_, v)| v.data.kind == crate::finance::settlement::KeyKind::Historisch)
+        else {
+            continue;
+        };
+        let request = SettlementRequest {
+            period: (today.year() - 1).to_string(),
+            agreement: "verdeelsleutel".into(),
+            key_id: Some(key.id.to_string()),
+            known_at: None,
+        };
+        match services.publish_settlement(&officer, &request).await {
+            Ok(_) | Err(crate::DomainError::Invalid(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

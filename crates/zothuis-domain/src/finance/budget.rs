@@ -175,6 +175,14 @@ pub struct BudgetVersionInput {
     pub thousands: bool,
 }
 
+/// The largest amount of a budget line or an actual: € 100 miljard, far
+/// above any region's or municipality's budget, so that a typing error of
+/// a few zeros is caught and every sum and forecast over the lines fits an
+/// `i64` by far.
+pub const MAX_BUDGET_CENTS: i64 = 10_000_000_000_000;
+
+const TOO_LARGE: &str = "een bedrag is hoogstens € 100 miljard";
+
 /// At most this many years in one budget: a multi-year budget covers four
 /// or five; more is a mistake in the file.
 const MAX_YEARS: usize = 15;
@@ -266,6 +274,10 @@ impl BudgetVersionInput {
                             continue;
                         }
                     }
+                }
+                if a.0.abs() > MAX_BUDGET_CENTS {
+                    v.add(&f, TOO_LARGE);
+                    continue;
                 }
                 if a.0 < 0 {
                     if side == Some(BudgetSide::Lasten) {
@@ -463,7 +475,13 @@ impl BudgetActualInput {
                 None
             }
         };
-        let amount = v.check("bedrag", Bedrag::parse(&self.amount));
+        let amount = v.check("bedrag", Bedrag::parse(&self.amount)).filter(|a| {
+            let ok = a.0.abs() <= MAX_BUDGET_CENTS;
+            if !ok {
+                v.add("bedrag", TOO_LARGE);
+            }
+            ok
+        });
         v.finish()?;
         match (year, month, amount) {
             (Some(year), Some(month), Some(amount)) => Ok(BudgetActualData {
@@ -661,6 +679,39 @@ mod tests {
             messages.contains(&"er is geen kolom met een jaar, zoals 2025"),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn an_amount_above_a_hundred_billion_is_a_typing_error() {
+        let input = |amount: &str, thousands: bool| BudgetVersionInput {
+            kind: "begroting".into(),
+            title: "Begroting".into(),
+            thousands,
+            lines: vec![line("a", "lasten", "personeel", &[("2025", amount)])],
+            ..Default::default()
+        };
+        assert!(input("100.000.000.000,00", false).parse().is_ok());
+        assert_eq!(
+            fields(input("100.000.000.000,01", false).parse()),
+            vec!["regels[1].bedrag2025"]
+        );
+        // In thousands: 100.000.001 thousand is too much.
+        assert_eq!(
+            fields(input("100.000.001", true).parse()),
+            vec!["regels[1].bedrag2025"]
+        );
+        let actual = |amount: &str| BudgetActualInput {
+            code: "a".into(),
+            year: "2025".into(),
+            month: "3".into(),
+            amount: amount.into(),
+            note: None,
+        };
+        assert!(actual("-1.000,00").parse().is_ok());
+        match actual("99999999999999999").parse() {
+            Err(DomainError::Invalid(e)) => assert_eq!(e[0].field, "bedrag"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -7,6 +7,8 @@ pub mod cost;
 pub mod forecast;
 pub mod model;
 pub mod service;
+pub mod settlement;
+pub mod settlement_service;
 
 pub use cost::{Cohort, CostKey, CostQuery, CostResult, Period, Split};
 pub use model::*;

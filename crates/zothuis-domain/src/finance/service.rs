@@ -10,7 +10,7 @@ use crate::admin::{RequestContext, Scope};
 use crate::audit::{AuditAction, ObjectType};
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::figures::facts::NONE;
-use crate::policy::{Action, FigureScope, TariffArea, cost_view, tariff_area};
+use crate::policy::{Action, FigureScope, TariffArea, budget_view, cost_view, tariff_area};
 use crate::reference::{GemeenteCode, optional};
 use crate::service::Services;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -459,7 +459,10 @@ impl Services {
     /// The day each region's historical cohort is counted on: the
     /// configured cut-off of the region, else the installation's, else the
     /// day its regime changes to the woonplaatsbeginsel (as known at `k`).
-    async fn cohort_cutoffs(&self, k: DateTime<Utc>) -> DomainResult<HashMap<i64, NaiveDate>> {
+    pub(crate) async fn cohort_cutoffs(
+        &self,
+        k: DateTime<Utc>,
+    ) -> DomainResult<HashMap<i64, NaiveDate>> {
         let mut out = HashMap::new();
         for region in self.store.list_regions().await? {
             let configured = self
@@ -728,7 +731,7 @@ fn no_budget() -> DomainError {
 impl Services {
     /// The region a budget belongs to, from its municipality or the
     /// actor's region.
-    async fn budget_owner(
+    pub(crate) async fn budget_owner(
         &self,
         ctx: &RequestContext,
         municipality: &Option<String>,
@@ -867,12 +870,12 @@ impl Services {
     /// Whether the actor sees a budget: those who see the cost of care of
     /// its area (a region's budget: the region's roles and its
     /// municipalities'; a municipality's: its own and the region's).
-    async fn sees_budget(
+    pub(crate) async fn sees_budget(
         &self,
         ctx: &RequestContext,
         b: &Budget,
     ) -> DomainResult<Result<(), &'static str>> {
-        let view = match cost_view(&ctx.actor) {
+        let view = match budget_view(&ctx.actor) {
             Ok(v) => v,
             Err(reason) => return Ok(Err(reason)),
         };
@@ -898,10 +901,7 @@ impl Services {
 
     /// The budgets the actor sees, by id.
     pub async fn budgets(&self, ctx: &RequestContext) -> DomainResult<Vec<Budget>> {
-        if let Err(reason) = cost_view(&ctx.actor).and_then(|v| match v.scope {
-            FigureScope::Provider(_) => Err("een aanbieder ziet geen begrotingen"),
-            _ => Ok(()),
-        }) {
+        if let Err(reason) = budget_view(&ctx.actor) {
             return self
                 .deny(
                     ctx,
@@ -1002,6 +1002,23 @@ impl Services {
             .await
     }
 
+    /// The actuals of a budget in force as known at a moment (per line and
+    /// month the latest recorded), by year, month and line; for whoever
+    /// sees the budget.
+    pub async fn budget_actuals(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Vec<BudgetActual>> {
+        self.budget(ctx, id, known_at).await?;
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let all = self.store.budget_actuals(id).await?;
+        let mut out: Vec<BudgetActual> = actuals_as_known(&all, k).into_iter().cloned().collect();
+        out.sort_by(|a, b| (a.year, a.month, &a.code, a.id).cmp(&(b.year, b.month, &b.code, b.id)));
+        Ok(out)
+    }
+
     /// Budget against realisation and forecast for a year, as known at a
     /// moment.
     pub async fn budget_report(
@@ -1011,6 +1028,29 @@ impl Services {
         year: i32,
         known_at: Option<DateTime<Utc>>,
     ) -> DomainResult<BudgetReport> {
+        self.budget_report_until(ctx, id, year, known_at, None)
+            .await
+    }
+
+    /// Budget against realisation with the realisation counted up to
+    /// `until` at most (a report's peildatum) rather than the known-at day.
+    pub async fn budget_report_until(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        year: i32,
+        known_at: Option<DateTime<Utc>>,
+        until: Option<NaiveDate>,
+    ) -> DomainResult<BudgetReport> {
+        // The years a budget may hold (`BudgetVersionInput::parse`); a
+        // year far outside them would only make the forecast work for
+        // nothing.
+        if !(2000..=2100).contains(&year) {
+            return Err(DomainError::invalid(
+                "jaar",
+                "vul een jaar in van 2000 tot en met 2100, bijvoorbeeld 2025",
+            ));
+        }
         let h = self.budget(ctx, id, known_at).await?;
         let k = known_at.unwrap_or_else(|| self.clock.now());
         let (Some(first), Some(last)) = (
@@ -1023,7 +1063,9 @@ impl Services {
             ));
         };
         let today = k.date_naive();
-        let through = last.min(today.max(first.pred_opt().unwrap_or(first)));
+        let through = last
+            .min(today.max(first.pred_opt().unwrap_or(first)))
+            .min(until.unwrap_or(last));
         let view = cost_view(&ctx.actor).map_err(|r| DomainError::Forbidden(r.into()))?;
         let threshold = view.suppressed.then_some(self.settings.small_numbers);
         // The care cost of the budget's area in the year, by cohort.

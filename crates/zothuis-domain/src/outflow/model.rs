@@ -429,6 +429,63 @@ impl NominationInput {
     }
 }
 
+/// The allocation as the corporation records it: where the home is and
+/// the day of the key handover.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AllocationInput {
+    pub address_municipality: String,
+    pub key_on: String,
+}
+
+impl NominationFacts {
+    /// This nomination allocated by its corporation: the address
+    /// municipality and key date replaced, everything else (the care side:
+    /// aftercare, how living goes, the note) kept as the region recorded
+    /// it. The same rules as a whole nomination (`NominationInput::parse`):
+    /// the key not before the nomination, no allocation of a withdrawn
+    /// nomination, how living goes not before the key.
+    pub fn allocated(
+        &self,
+        input: &AllocationInput,
+        today: NaiveDate,
+    ) -> DomainResult<NominationFacts> {
+        let mut v = Validator::new();
+        let address = v.check(
+            "adresgemeente",
+            GemeenteCode::parse(input.address_municipality.trim()),
+        );
+        let key_on = v
+            .check("sleuteldatum", crate::Datum::parse(&input.key_on))
+            .map(|d| d.0);
+        if self.withdrawn_on.is_some_and(|w| w <= today) {
+            v.add(
+                "sleuteldatum",
+                "deze voordracht is ingetrokken; neem contact op met de uitstroomcoördinatie van de regio",
+            );
+        }
+        if let Some(k) = key_on {
+            if k < self.nominated_on {
+                v.add("sleuteldatum", "de sleutel volgt niet vóór de voordracht");
+            }
+            if self.housing_on.is_some_and(|h| h < k) || self.aftercare_from.is_some_and(|a| a < k)
+            {
+                v.add(
+                    "sleuteldatum",
+                    "na deze sleuteldatum is al nazorg of wonen vastgelegd; neem contact op met de uitstroomcoördinatie",
+                );
+            }
+        }
+        v.finish()?;
+        Ok(NominationFacts {
+            address_municipality: address,
+            key_on,
+            withdrawn_on: None,
+            withdrawal_reason: None,
+            ..self.clone()
+        })
+    }
+}
+
 /// What a nomination refers to, as found in zothuis (or in an import).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct NominationReferences {
@@ -530,6 +587,54 @@ mod tests {
             municipality: "GM0453".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_corporation_allocates_an_open_nomination_and_keeps_the_care_side() {
+        let today = d("2026-03-01");
+        let offered = NominationInput {
+            corporation_id: Some("3".into()),
+            note: Some("Begeleiding door Kwintes".into()),
+            ..input()
+        }
+        .parse(today)
+        .unwrap();
+        let allocation = |address: &str, key: &str| AllocationInput {
+            address_municipality: address.into(),
+            key_on: key.into(),
+        };
+        let allocated = offered
+            .allocated(&allocation("GM0453", "2026-03-15"), today)
+            .unwrap();
+        assert_eq!(allocated.key_on, Some(d("2026-03-15")));
+        assert_eq!(
+            allocated.address_municipality.as_ref().unwrap().as_str(),
+            "GM0453"
+        );
+        assert_eq!(
+            allocated.status_on(Some(d("2026-03-15"))),
+            NominationStatus::Toegewezen
+        );
+        assert_eq!(
+            (allocated.note, allocated.corporation_id),
+            (offered.note.clone(), Some(3))
+        );
+        let refused = |f: &NominationFacts, a: AllocationInput| match f.allocated(&a, today) {
+            Err(DomainError::Invalid(e)) => e
+                .into_iter()
+                .map(|f| (f.field, f.message))
+                .collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let bad = refused(&offered, allocation("Velsen", "2025-12-31"));
+        assert_eq!(bad[0].0, "adresgemeente");
+        assert!(bad[1].1.contains("niet vóór de voordracht"), "{bad:?}");
+        let withdrawn = NominationFacts {
+            withdrawn_on: Some(d("2026-02-01")),
+            ..offered.clone()
+        };
+        let bad = refused(&withdrawn, allocation("GM0453", "2026-03-15"));
+        assert!(bad[0].1.contains("ingetrokken"), "{bad:?}");
     }
 
     fn fields(i: &NominationInput) -> Vec<String> {

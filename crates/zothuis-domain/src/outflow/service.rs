@@ -61,6 +61,9 @@ pub struct AddressedNomination {
     pub key_on: Option<NaiveDate>,
     pub status: NominationStatus,
     pub recorded_at: DateTime<Utc>,
+    /// The version the corporation saw: its ETag when it records the
+    /// allocation.
+    pub version_id: i64,
 }
 
 fn no_nomination() -> DomainError {
@@ -561,6 +564,84 @@ impl Services {
         shown.into_iter().next().ok_or_else(no_nomination)
     }
 
+    /// The corporation records the allocation of a nomination addressed to
+    /// it: the address municipality and the key date, a new version of the
+    /// nomination (`expected_version`: the one it saw). Its own, not the
+    /// outflow coordination's: the region need not retype it. Audited like
+    /// every change of a nomination.
+    pub async fn record_allocation(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        expected_version: i64,
+        input: &super::model::AllocationInput,
+    ) -> DomainResult<AddressedNomination> {
+        let corporation = self
+            .own_corporation(ctx, AuditAction::Updated, Some(id.to_string()))
+            .await?;
+        self.authorize(
+            ctx,
+            Action::RecordAllocation {
+                corporation_id: corporation.id,
+            },
+            AuditAction::Updated,
+            ObjectType::Voordracht,
+            Some(id.to_string()),
+        )
+        .await?;
+        let today = self.clock.today();
+        let current = crate::history::versions_as_known(
+            self.store.nomination_versions(id).await?,
+            self.clock.now(),
+        )
+        .map(|(current, _)| current)
+        .filter(|n| n.facts.corporation_id == Some(corporation.id))
+        .ok_or_else(no_nomination)?;
+        let facts = current.facts.allocated(input, today)?;
+        let region = self.check_nomination(current.client_id, &facts).await?;
+        // The home counts against the Pact of a municipality of the
+        // nomination's region.
+        let address_region = match &facts.address_municipality {
+            Some(code) => self
+                .store
+                .get_municipality(code)
+                .await?
+                .map(|m| m.region_id),
+            None => None,
+        };
+        if region != current.region_id || address_region != Some(current.region_id) {
+            return Err(DomainError::invalid(
+                "adresgemeente",
+                "kies een gemeente van de regio van de voordracht",
+            ));
+        }
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Voordracht,
+                Some(id.to_string()),
+            )
+            .for_client(current.client_id)
+            .with_details(details(&facts));
+        let changed = self
+            .store
+            .add_nomination_version(
+                id,
+                expected_version,
+                &facts,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await?;
+        self.addressed(std::slice::from_ref(&changed), today)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(no_nomination)
+    }
+
     /// The corporation's view of nominations, with their candidates.
     async fn addressed(
         &self,
@@ -594,6 +675,7 @@ impl Services {
                 key_on: n.facts.key_on,
                 status: n.facts.status_on(Some(today)),
                 recorded_at: n.recorded_at,
+                version_id: n.version_id,
             })
             .collect())
     }

@@ -151,6 +151,39 @@ impl Published {
     }
 }
 
+/// One line of the financial chapter, as printed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FinanceLine {
+    pub code: String,
+    pub omschrijving: String,
+    /// "Lasten" or "Baten".
+    pub zijde: String,
+    pub begroot: String,
+    pub gerealiseerd: String,
+    pub prognose: String,
+    pub verschil: String,
+    /// Where the realisation comes from, in words.
+    pub bron: String,
+}
+
+/// The financial chapter: the region's budget against its realisation up
+/// to the peildatum and the year-end forecast, per line
+/// (`Services::budget_report`), with the same small-number protection as
+/// the figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FinanceChapter {
+    pub begroting: String,
+    pub versie: String,
+    pub jaar: i32,
+    pub gerealiseerd_tot: String,
+    pub regels: Vec<FinanceLine>,
+    /// Days in care without a tariff in the year: the care cost is
+    /// incomplete while there are any.
+    pub dagen_zonder_tarief: i64,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -178,6 +211,9 @@ pub struct Report {
     pub cijfers: Vec<ReportFigure>,
     pub doelen: Vec<Doel>,
     pub besluiten: Vec<ReportDecision>,
+    /// None when the region has no budget for the year, or the reader
+    /// does not see budgets.
+    pub financien: Option<FinanceChapter>,
     pub raadsinformatiebrief: Letter,
 }
 
@@ -197,6 +233,7 @@ pub struct ReportInput<'a> {
     pub known_at: DateTime<Utc>,
     pub published: Option<Published>,
     pub threshold: u64,
+    pub finance: Option<FinanceChapter>,
 }
 
 /// The standard introduction, used when the policy officer writes none.
@@ -326,6 +363,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         cijfers: input.figures,
         doelen: doc.regionale_paragraaf.clone(),
         besluiten: decisions,
+        financien: input.finance,
         raadsinformatiebrief: letter,
     }
 }
@@ -547,6 +585,7 @@ mod tests {
             known_at: DateTime::from_timestamp(1_750_000_000, 0).unwrap_or_default(),
             published: None,
             threshold: 5,
+            finance: None,
         });
         assert_eq!(r.titel, "Voortgangsrapportage eerste halfjaar 2025");
         let ms: Vec<&ReportMeasure> = r.programmalijnen[0].maatregelen.iter().collect();

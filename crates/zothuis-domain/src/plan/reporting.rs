@@ -101,6 +101,79 @@ impl Services {
         Ok((periode, peildatum))
     }
 
+    /// The financial chapter: the region's own budget (not a
+    /// municipality's) that has amounts for the report's year, the latest
+    /// recorded, against its realisation up to the peildatum, as known at
+    /// `known_at`. Like the figures, it reads as for the region's policy
+    /// adviser whoever asks (small amounts hidden), so every reader and
+    /// the published report see the same.
+    async fn report_finance(
+        &self,
+        ctx: &RequestContext,
+        region_id: i64,
+        periode: Rapportageperiode,
+        peildatum: NaiveDate,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Option<report::FinanceChapter>> {
+        use crate::admin::{Role, Scope};
+        use crate::finance::service::Source;
+        let mut reader = ctx.clone();
+        reader.actor.role = Role::Beleidsadviseur;
+        reader.actor.scope = Scope::Regio(region_id);
+        let year = periode.jaar;
+        let mut chosen = None;
+        for b in self.store.list_budgets(Some(region_id)).await? {
+            if b.municipality.is_some() || b.created_at > known_at {
+                continue;
+            }
+            let h = self.budget(&reader, b.id, Some(known_at)).await?;
+            if h.current.lines.iter().any(|l| l.amount(year).is_some()) {
+                chosen = Some(b.id);
+            }
+        }
+        let Some(id) = chosen else {
+            return Ok(None);
+        };
+        let r = self
+            .budget_report_until(&reader, id, year, Some(known_at), Some(peildatum))
+            .await?;
+        let money = |a: Option<crate::finance::Bedrag>, hidden: bool| match (a, hidden) {
+            (_, true) => format!("<{}", self.settings.small_numbers),
+            (Some(a), false) => a.to_string(),
+            (None, false) => "–".to_string(),
+        };
+        let regels = r
+            .lines
+            .iter()
+            .map(|l| report::FinanceLine {
+                code: l.line.code.clone(),
+                omschrijving: l.line.label.clone(),
+                zijde: l.line.side.label().to_string(),
+                begroot: money(l.budget, false),
+                gerealiseerd: match l.source {
+                    Source::Prognose => "–".to_string(),
+                    _ => money(l.realised, l.hidden),
+                },
+                prognose: money(l.forecast, l.hidden),
+                verschil: money(l.difference, l.hidden),
+                bron: match l.source {
+                    Source::Verblijven => "verblijven × tarieven",
+                    Source::Ingevoerd => "ingevoerde realisatie",
+                    Source::Prognose => "prognose historische cliënten",
+                }
+                .to_string(),
+            })
+            .collect();
+        Ok(Some(report::FinanceChapter {
+            begroting: r.budget.name.clone(),
+            versie: r.version.title.clone(),
+            jaar: year,
+            gerealiseerd_tot: dutch_long(r.through),
+            regels,
+            dagen_zonder_tarief: r.unpriced_days,
+        }))
+    }
+
     /// The report's figures for the region, suppressed as for aggregate
     /// roles whoever asks, as known at `known_at`.
     async fn report_figures(
@@ -195,6 +268,9 @@ impl Services {
             .report_figures(ctx, &doc, version.region_id, periode, peildatum, now)
             .await?;
         let (code, name) = self.region_of(version.region_id).await?;
+        let finance = self
+            .report_finance(ctx, version.region_id, periode, peildatum, now)
+            .await?;
         Ok(report::build(ReportInput {
             plan_id,
             plan_version_id: version.version_id,
@@ -208,6 +284,7 @@ impl Services {
             known_at: now,
             published: None,
             threshold: self.settings.small_numbers,
+            finance,
         }))
     }
 
@@ -358,6 +435,9 @@ impl Services {
             .explain_differences(&figures, &current, p.published_at, p.peildatum)
             .await?;
         let (code, name) = self.region_of(version.region_id).await?;
+        let finance = self
+            .report_finance(ctx, version.region_id, periode, p.peildatum, p.published_at)
+            .await?;
         let report = report::build(ReportInput {
             plan_id: p.plan_id,
             plan_version_id: p.plan_version_id,
@@ -375,6 +455,7 @@ impl Services {
                 &p.published_by,
             )),
             threshold: self.settings.small_numbers,
+            finance,
         });
         Ok(PublishedReport {
             publication,

@@ -3,22 +3,26 @@
 //! sought, and nothing of the care behind them.
 
 use super::access::BekendOpFilter;
-use super::{ApiPath, ApiQuery, Lijst, Paginering};
+use super::{ApiJson, ApiPath, ApiQuery, IfMatch, Lijst, Paginering, with_etag};
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::error::{ApiResult, Problem};
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use zothuis_domain::outflow::model::AllocationInput;
 use zothuis_domain::outflow::service::{AddressedNomination, Candidate};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_addressed))
         .routes(routes!(get_addressed))
+        .routes(routes!(record_allocation))
 }
 
 /// Wie de kandidaat is en hoe de corporatie hem of haar bereikt.
@@ -73,6 +77,9 @@ pub struct VoordrachtVoorCorporatie {
     /// wachtend, toegewezen of ingetrokken, vandaag.
     #[schema(example = "wachtend")]
     pub status: String,
+    /// Versie (ook de ETag), voor If-Match bij het vastleggen van de toewijzing.
+    #[schema(example = 12)]
+    pub versie: i64,
 }
 
 impl From<AddressedNomination> for VoordrachtVoorCorporatie {
@@ -86,6 +93,7 @@ impl From<AddressedNomination> for VoordrachtVoorCorporatie {
             adresgemeente: n.address_municipality.map(|m| m.to_string()),
             sleuteldatum: n.key_on,
             status: n.status.code().to_string(),
+            versie: n.version_id,
         }
     }
 }
@@ -135,7 +143,8 @@ async fn list_addressed(
 /// Eén voordracht aan uw corporatie, zoals bekend op een moment.
 #[utoipa::path(get, path = "/corporatie-voordrachten/{id}", tag = "Uitstroom", params(
         ("id" = i64, Path, description = "Id van de voordracht", example = 4), BekendOpFilter),
-    responses((status = 200, description = "De voordracht", body = VoordrachtVoorCorporatie),
+    responses((status = 200, description = "De voordracht", body = VoordrachtVoorCorporatie,
+                  headers(("ETag" = String, description = "Versie van de voordracht, voor If-Match"))),
               (status = 403, description = "Alleen voor medewerkers van een woningcorporatie", body = Problem),
               (status = 404, description = "Niet aan uw corporatie gericht of bestaat niet", body = Problem)))]
 async fn get_addressed(
@@ -143,10 +152,66 @@ async fn get_addressed(
     caller: ApiCaller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<BekendOpFilter>,
-) -> ApiResult<axum::Json<VoordrachtVoorCorporatie>> {
+) -> ApiResult<Response> {
     let n = s
         .services
         .addressed_nomination(&caller.ctx, id, q.bekend_op)
         .await?;
-    Ok(axum::Json(n.into()))
+    Ok(with_etag(
+        StatusCode::OK,
+        n.version_id,
+        VoordrachtVoorCorporatie::from(n),
+    ))
+}
+
+/// De toewijzing zoals de corporatie haar vastlegt.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ToewijzingInvoer {
+    /// Gemeentecode van de gemeente waar de toegewezen woning ligt.
+    #[schema(example = "GM0402")]
+    pub adresgemeente: String,
+    /// De dag van de sleuteloverdracht (jjjj-mm-dd); mag in de toekomst liggen.
+    #[schema(example = "2026-02-01")]
+    pub sleuteldatum: String,
+}
+
+/// De toewijzing van een voordracht aan uw corporatie vastleggen: waar de
+/// woning ligt en wanneer de sleutel wordt overgedragen. Een nieuwe versie
+/// van de voordracht; de uitstroomcoördinatie van de regio ziet haar direct.
+/// Vereist If-Match.
+#[utoipa::path(put, path = "/corporatie-voordrachten/{id}/toewijzing", tag = "Uitstroom", request_body = ToewijzingInvoer,
+    params(("id" = i64, Path, description = "Id van de voordracht", example = 4),
+           ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v12\"")),
+    responses((status = 200, description = "Toewijzing vastgelegd", body = VoordrachtVoorCorporatie,
+                  headers(("ETag" = String, description = "De nieuwe versie van de voordracht"))),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Alleen voor medewerkers van een woningcorporatie", body = Problem),
+              (status = 404, description = "Niet aan uw corporatie gericht of bestaat niet", body = Problem),
+              (status = 412, description = "Intussen gewijzigd door een ander", body = Problem),
+              (status = 428, description = "If-Match ontbreekt", body = Problem)))]
+async fn record_allocation(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    IfMatch(version): IfMatch,
+    ApiJson(b): ApiJson<ToewijzingInvoer>,
+) -> ApiResult<Response> {
+    let n = s
+        .services
+        .record_allocation(
+            &caller.ctx,
+            id,
+            version,
+            &AllocationInput {
+                address_municipality: b.adresgemeente,
+                key_on: b.sleuteldatum,
+            },
+        )
+        .await?;
+    Ok(with_etag(
+        StatusCode::OK,
+        n.version_id,
+        VoordrachtVoorCorporatie::from(n),
+    ))
 }

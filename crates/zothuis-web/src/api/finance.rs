@@ -3,12 +3,13 @@
 //! municipality, product, provider and cohort as known at a moment, with
 //! small amounts hidden for the aggregate-only roles as the figures are.
 
-use super::{ApiJson, ApiPath, ApiQuery, IfMatch, Lijst, with_etag};
+use super::access::BekendOpFilter;
+use super::{ApiJson, ApiPath, ApiQuery, IfMatch, Lijst, created_at, with_etag};
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::error::{ApiResult, Problem};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -209,29 +210,16 @@ async fn create_tariff(
 ) -> ApiResult<Response> {
     let created = s.services.create_tariff(&caller.ctx, &b.input()).await?;
     let location = format!("/api/v1/tarieven/{}", created.id);
-    let mut resp = with_etag(
-        StatusCode::CREATED,
+    Ok(created_at(
+        &location,
         created.version_id,
         Tarief::from(created),
-    );
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
-}
-
-#[derive(Debug, Deserialize, IntoParams, Default)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct BekendOpVraag {
-    /// Zoals bekend op dit moment (RFC 3339); standaard nu.
-    #[param(example = "2026-02-01T12:00:00Z", value_type = Option<String>)]
-    pub bekend_op: Option<DateTime<Utc>>,
+    ))
 }
 
 /// Eén tarief met zijn versies, zoals bekend op een moment.
 #[utoipa::path(get, path = "/tarieven/{id}", tag = "Financiën", params(
-        ("id" = i64, Path, description = "Id van het tarief", example = 3), BekendOpVraag),
+        ("id" = i64, Path, description = "Id van het tarief", example = 3), BekendOpFilter),
     responses((status = 200, description = "Het tarief", body = TariefMetVersies,
                   headers(("ETag" = String, description = "Versie van het tarief, voor If-Match"))),
               (status = 403, description = "Een woningcorporatie ziet geen tarieven", body = Problem),
@@ -240,7 +228,7 @@ async fn get_tariff(
     State(s): State<AppState>,
     caller: ApiCaller,
     ApiPath(id): ApiPath<i64>,
-    ApiQuery(q): ApiQuery<BekendOpVraag>,
+    ApiQuery(q): ApiQuery<BekendOpFilter>,
 ) -> ApiResult<Response> {
     let h = s.services.tariff(&caller.ctx, id, q.bekend_op).await?;
     let version = h.current.version_id;

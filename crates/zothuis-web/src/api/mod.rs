@@ -9,6 +9,7 @@ mod admin;
 mod care;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
+pub(crate) mod budget;
 mod clients;
 mod corporation;
 mod figures;
@@ -19,6 +20,7 @@ mod outreach;
 mod plans;
 mod reference;
 mod review;
+pub(crate) mod settlement;
 mod shelter;
 mod tenancy;
 mod waitlist;
@@ -66,7 +68,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Uitstroom", description = "Pact voor uitstroom en urgentie: afspraken over woningen per gemeente en jaar, voordrachten met toewijzing of intrekking, en nazorg; een woningcorporatie ziet de voordrachten die aan haar zijn gericht"),
         (name = "Zorgcoördinatie", description = "Bemoeizorg: meldingen en trajecten van het team zorgcoördinatie van de regio; alleen voor dat team"),
         (name = "Huren Onder Voorwaarden", description = "HOV-trajecten: huurders die onder voorwaarden huren, met aanleiding en eindresultaat; voor de Wmo-consulent van de gemeente van de woning en de begeleidende aanbieder"),
-        (name = "Financiën", description = "Tarieven van de regionale contracten (met versies) en de zorgkosten per periode, gemeente, product, aanbieder en cohort, zoals bekend op een moment"),
+        (name = "Financiën", description = "Tarieven van de regionale contracten (met versies), de zorgkosten per periode, gemeente, product, aanbieder en cohort, begrotingen met hun versies, realisaties en prognose, de verwachte kosten van de historische cliënten, en de verrekening tussen gemeenten met verdeelsleutels en het overgangspad, zoals bekend op een moment"),
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
@@ -106,6 +108,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(import::router())
         .merge(figures::router())
         .merge(finance::router())
+        .merge(budget::router())
+        .merge(settlement::router())
         .merge(plans::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
@@ -340,6 +344,16 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 pub fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: T) -> Response {
     let mut resp = (status, axum::Json(body)).into_response();
     resp.headers_mut().insert(header::ETAG, etag(version));
+    resp
+}
+
+/// `201 Created` with the new resource's version as ETag and its address
+/// (under `/api/v1`) as Location.
+pub fn created_at<T: Serialize>(location: &str, version: i64, body: T) -> Response {
+    let mut resp = with_etag(StatusCode::CREATED, version, body);
+    if let Ok(v) = axum::http::HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
     resp
 }
 

@@ -3,12 +3,12 @@
 //! correct it and end it with its result; nobody else sees them.
 
 use super::access::BekendOpFilter;
-use super::{ApiJson, ApiPath, ApiQuery, IfMatch, Lijst, with_etag};
+use super::{ApiJson, ApiPath, ApiQuery, IfMatch, Lijst, created_at, with_etag};
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::error::{ApiResult, Problem};
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -219,15 +219,11 @@ async fn create_tenancy(
 ) -> ApiResult<Response> {
     let created = s.services.create_tenancy(&caller.ctx, &b.input()).await?;
     let location = format!("/api/v1/hov-trajecten/{}", created.id);
-    let mut resp = with_etag(
-        StatusCode::CREATED,
+    Ok(created_at(
+        &location,
         created.version_id,
         HovTraject::from(created),
-    );
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    ))
 }
 
 /// Eén HOV-traject met zijn versies, zoals bekend op een moment.

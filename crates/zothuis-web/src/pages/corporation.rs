@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::routing::get;
 use std::collections::HashMap;
 use zothuis_domain::outflow::NominationStatus;
+use zothuis_domain::outflow::model::AllocationInput;
 use zothuis_domain::outflow::service::AddressedNomination;
 use zothuis_domain::paging::PageRequest;
 use zothuis_domain::reference::GemeenteCode;
@@ -15,7 +16,7 @@ use zothuis_domain::reference::GemeenteCode;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/corporatie", get(list))
-        .route("/corporatie/{id}", get(detail))
+        .route("/corporatie/{id}", get(detail).post(allocate))
 }
 
 const HEADING: &str = "Voordrachten aan uw corporatie";
@@ -163,12 +164,31 @@ async fn detail(
     State(s): State<AppState>,
     u: PageUser,
     PagePath(id): PagePath<i64>,
+    q: Result<Query<NoticeQuery>, QueryRejection>,
+) -> PageResult<DetailPage> {
+    let q = query(q)?;
+    detail_page(&s, &u, id, None, q.melding.as_deref()).await
+}
+
+/// The nomination, with the form to record the allocation while it is not
+/// withdrawn (`typed`: what was sent, after a refusal).
+async fn detail_page(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    typed: Option<&AllocationInput>,
+    notice: Option<&str>,
 ) -> PageResult<DetailPage> {
     let n = s.services.addressed_nomination(&u.ctx, id, None).await?;
-    let names = municipality_names(&s, &u).await?;
+    let municipalities = s.services.list_municipalities(&u.ctx).await?;
+    let names: HashMap<String, String> = municipalities
+        .iter()
+        .map(|m| (m.code.to_string(), m.name.clone()))
+        .collect();
     let title = candidate_name(&n);
-    let l = layout(&s, &u, &title)
+    let l = layout(s, u, &title)
         .await
+        .with_notice(notice)
         .with_breadcrumbs(vec![link("/corporatie", HEADING)]);
     let mut page = DetailPage::new(l, format!("Voordracht: {title}"));
     match &n.candidate {
@@ -202,5 +222,71 @@ async fn detail(
                 .unwrap_or_else(|| "—".into()),
         )
         .fact("Sleuteldatum", key);
+    if n.status != NominationStatus::Ingetrokken {
+        // The municipalities of the nomination's region, by name.
+        let region = municipalities
+            .iter()
+            .find(|m| m.code == n.municipality)
+            .map(|m| m.region_id);
+        let mut options: Vec<(String, String)> = municipalities
+            .iter()
+            .filter(|m| Some(m.region_id) == region)
+            .map(|m| (m.code.to_string(), m.name.clone()))
+            .collect();
+        options.sort_by(|a, b| a.1.cmp(&b.1));
+        let address = typed
+            .map(|t| t.address_municipality.clone())
+            .or_else(|| n.address_municipality.as_ref().map(|m| m.to_string()))
+            .unwrap_or_default();
+        let key_on = typed
+            .map(|t| t.key_on.clone())
+            .or_else(|| n.key_on.map(|k| k.to_string()))
+            .unwrap_or_default();
+        page.forms.push(
+            FormBlock::post(
+                format!("/corporatie/{id}"),
+                "Toewijzing opslaan",
+                vec![
+                    Field::select(
+                        "adresgemeente",
+                        "Gemeente van de woning",
+                        &address,
+                        choices(
+                            "Kies een gemeente",
+                            options.iter().map(|(c, n)| (c.as_str(), n.as_str())),
+                        ),
+                    ),
+                    Field::date("sleuteldatum", "Sleuteldatum", key_on)
+                        .hint("De dag van de sleuteloverdracht; mag nog komen."),
+                ],
+            )
+            .heading("Toewijzing vastleggen")
+            .version(n.version_id)
+            .anchor("toewijzing"),
+        );
+    }
     Ok(page)
+}
+
+async fn allocate(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = AllocationInput {
+        address_municipality: f.get("adresgemeente"),
+        key_on: f.get("sleuteldatum"),
+    };
+    let e = match s
+        .services
+        .record_allocation(&u.ctx, id, f.version(), &input)
+        .await
+    {
+        Ok(_) => return Ok(done(&format!("/corporatie/{id}"), "opgeslagen")),
+        Err(e) => e,
+    };
+    let (e, status) = form_refusal(e)?;
+    let page = detail_page(&s, &u, id, Some(&input), None).await?;
+    Ok(failed_at(page, "toewijzing", e, status))
 }

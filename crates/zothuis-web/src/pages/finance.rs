@@ -372,18 +372,6 @@ fn tariff_fields(i: &TariffInput, l: &Lookups, change: bool) -> Vec<Field> {
     fields
 }
 
-/// The status a failed submit answers with: field problems 400, a refusal
-/// 403, a stale version 409; anything else gets its own error page.
-fn form_error(e: DomainError) -> Result<(DomainError, StatusCode), PageError> {
-    match e {
-        e @ DomainError::Invalid(_) => Ok((e, StatusCode::BAD_REQUEST)),
-        e @ (DomainError::Conflict(_) | DomainError::StaleVersion(_)) => {
-            Ok((e, StatusCode::CONFLICT))
-        }
-        other => Err(PageError(other)),
-    }
-}
-
 // ---- a new tariff ---------------------------------------------------------------------
 
 async fn new_page(s: &AppState, u: &PageUser, i: &TariffInput) -> PageResult<FormPage> {
@@ -425,7 +413,7 @@ async fn create(State(s): State<AppState>, u: PageUser, f: FormData) -> PageResu
         }
         Err(e) => e,
     };
-    let (e, status) = form_error(e)?;
+    let (e, status) = form_refusal(e)?;
     let mut resp = new_page(&s, &u, &i).await?.failed(e, None);
     *resp.status_mut() = status;
     Ok(resp)
@@ -581,7 +569,7 @@ async fn change(
         Ok(_) => return Ok(done(&format!("/financien/tarieven/{id}"), "opgeslagen")),
         Err(e) => e,
     };
-    let (e, status) = form_error(e)?;
+    let (e, status) = form_refusal(e)?;
     let page = detail_page(&s, &u, id, &DetailQuery::default(), Some(i)).await?;
     Ok(failed_at(page, "wijzigen", e, status))
 }

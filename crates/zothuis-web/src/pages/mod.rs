@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod audit;
+mod budget;
 mod care;
 mod clients;
 mod corporation;
@@ -16,6 +17,7 @@ mod plans;
 mod reference;
 mod review;
 mod session;
+mod settlement;
 mod shelter;
 mod tenancy;
 mod waitlist;
@@ -55,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .merge(import::router())
         .merge(figures::router())
         .merge(finance::router())
+        .merge(budget::router())
+        .merge(settlement::router())
         .merge(plans::router())
 }
 
@@ -106,6 +110,8 @@ pub enum Section {
     Tenancy,
     Figures,
     Finance,
+    Budgets,
+    Settlement,
     Plans,
     Reference,
     Users,
@@ -244,6 +250,25 @@ impl Layout {
                     href: "/financien/kosten",
                     label: "Financiën",
                     current: section == Section::Finance,
+                });
+            }
+            // Budgets: who sees the cost of care, bar a provider
+            // (`policy::budget_view`).
+            if budget::may_see_budgets(a) {
+                nav.push(NavItem {
+                    href: "/financien/begrotingen",
+                    label: "Begrotingen",
+                    current: section == Section::Budgets,
+                });
+            }
+            // Settlement between the municipalities, distribution keys and
+            // the transition: the financieel adviseur only
+            // (`policy::settlement_view`).
+            if settlement::may_settle(a) {
+                nav.push(NavItem {
+                    href: "/financien/verrekening",
+                    label: "Verrekening",
+                    current: section == Section::Settlement,
                 });
             }
             // The policy plan is for those who steer; the access point and
@@ -520,6 +545,25 @@ pub struct FormBlock {
     pub anchor: &'static str,
     /// multipart/form-data for a form with a file field.
     pub enctype: Option<&'static str>,
+    /// A table of fields after the fields (the lines of a budget).
+    pub grid: Option<FieldGrid>,
+}
+
+/// A table of fields in a form: a row per item (a budget line), a column
+/// per field. Every cell is a `Field` whose label is read out (and hidden
+/// on screen, where the column header says it); its error shows in the
+/// cell and in the summary, as any field's.
+pub struct FieldGrid {
+    pub caption: String,
+    /// The header of the column of row labels.
+    pub row_header: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<GridRow>,
+}
+
+pub struct GridRow {
+    pub label: String,
+    pub cells: Vec<Field>,
 }
 
 impl FormBlock {
@@ -535,6 +579,7 @@ impl FormBlock {
             danger: false,
             anchor: "formulier",
             enctype: None,
+            grid: None,
         }
     }
 
@@ -570,6 +615,11 @@ impl FormBlock {
         self
     }
 
+    pub fn grid(mut self, grid: FieldGrid) -> Self {
+        self.grid = Some(grid);
+        self
+    }
+
     pub fn danger(mut self) -> Self {
         self.danger = true;
         self
@@ -597,11 +647,20 @@ impl FormBlock {
     /// The summary follows the order of the fields on the page.
     pub fn apply_errors(&mut self, errors: &[FieldError]) -> Vec<Link> {
         let mut summary = Vec::new();
+        let before_grid = self.fields.len();
         for e in errors {
+            let in_grid = self.grid.iter_mut().flat_map(|g| {
+                g.rows
+                    .iter_mut()
+                    .flat_map(|r| r.cells.iter_mut())
+                    .enumerate()
+                    .map(|(i, f)| (before_grid + i, f))
+            });
             let target = self
                 .fields
                 .iter_mut()
                 .enumerate()
+                .chain(in_grid)
                 .find(|(_, f)| f.name == e.field);
             let (position, href) = match target {
                 Some((i, f)) => {
@@ -1067,6 +1126,19 @@ fn choices<'a>(
 /// The page again with the problem at its form, in the user's words; a user
 /// without that form (who could only have posted by hand) gets the error
 /// page instead, so that the message is never lost.
+/// A refusal a form shows again with its message (400 for bad input, 409
+/// when someone else changed the record first); any other error is a page
+/// of its own.
+fn form_refusal(e: DomainError) -> Result<(DomainError, StatusCode), PageError> {
+    match e {
+        e @ DomainError::Invalid(_) => Ok((e, StatusCode::BAD_REQUEST)),
+        e @ (DomainError::Conflict(_) | DomainError::StaleVersion(_)) => {
+            Ok((e, StatusCode::CONFLICT))
+        }
+        other => Err(PageError(other)),
+    }
+}
+
 fn failed_at(page: DetailPage, anchor: &str, e: DomainError, status: StatusCode) -> Response {
     if !page.forms.iter().any(|f| f.anchor == anchor) {
         return PageError(e).into_response();

@@ -221,6 +221,20 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
             text: "De kosten van zorg per gemeente, product en aanbieder, uit de verblijven en de tarieven van de regionale contracten, zoals bekend op elk moment; met de dagen in zorg zonder tarief.",
         });
     }
+    if super::budget::may_see_budgets(a) {
+        cards.push(Card {
+            href: "/financien/begrotingen",
+            title: "Begrotingen",
+            text: "De begrotingen van de regio en haar gemeenten met hun versies, de begroting tegenover de realisatie per jaar, en de verwachte kosten van de historische cliënten.",
+        });
+    }
+    if super::settlement::may_settle(a) {
+        cards.push(Card {
+            href: "/financien/verrekening",
+            title: "Verrekening tussen gemeenten",
+            text: "Per gemeente de kosten van haar eigen inwoners naast haar bijdrage volgens de afspraak van de regio, met de verdeelsleutels, de vastgestelde verrekeningen en het overgangspad van historische naar objectieve verdeling.",
+        });
+    }
     cards.push(Card {
         href: "/referentie",
         title: "Referentiegegevens",

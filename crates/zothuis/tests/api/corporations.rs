@@ -877,3 +877,267 @@ async fn corporation_pages_the_administrator_creates_renames_and_deletes_a_corpo
         .unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
+
+/// The corporation records the allocation itself (address municipality and
+/// key date) on a nomination addressed to it: a new version of the
+/// nomination that the region's outflow coordination sees at once, audited
+/// with the client; a stale version, a bad field, another corporation's
+/// nomination and a withdrawn one are refused, nothing written.
+#[tokio::test]
+async fn a_corporation_records_the_allocation_of_a_nomination_addressed_to_it() {
+    let mut app = spawn_app().await;
+    app.seed_demo_population().await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let gooi_id = corporation_id(&app, "Woningstichting Het Gooi en Omstreken").await;
+    let dudok_id = corporation_id(&app, "Dudok Wonen").await;
+    let gooi = app
+        .token("corporatie", &format!("corporatie:{gooi_id}"))
+        .await;
+    let dudok = app
+        .token("corporatie", &format!("corporatie:{dudok_id}"))
+        .await;
+    let n = waiting_nomination(&app, &manager).await;
+    let id = n["id"].as_i64().unwrap();
+    let (status, addressed) = change(
+        &app,
+        &manager,
+        &n,
+        json!({"corporatieId": gooi_id, "toelichting": "Zorgkant"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{addressed}");
+
+    let path = format!("/api/v1/corporatie-voordrachten/{id}");
+    let (status, seen, etag) = app.api_get(&gooi, &path).await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    let etag = etag.expect("an ETag for If-Match");
+    assert_eq!(etag, format!("\"v{}\"", seen["versie"]));
+    let allocation = format!("{path}/toewijzing");
+    let put = |token: &str, body: Value, etag: Option<String>| {
+        let app = &app;
+        let allocation = allocation.clone();
+        let token = token.to_string();
+        async move {
+            app.api(
+                Method::PUT,
+                &token,
+                &allocation,
+                Some(body),
+                etag.as_deref(),
+            )
+            .await
+        }
+    };
+    // Bad fields, each named in Dutch; nothing written.
+    let (status, problem, _) = put(
+        &gooi,
+        json!({"adresgemeente": "Hilversum", "sleuteldatum": "2025-12-01"}),
+        Some(etag.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem_fields(&problem), ["adresgemeente", "sleuteldatum"]);
+    // A municipality of another region.
+    let (status, problem, _) = put(
+        &gooi,
+        json!({"adresgemeente": "GM0392", "sleuteldatum": "2026-02-01"}),
+        Some(etag.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    // Another corporation does not find it.
+    let (status, _, _) = put(
+        &dudok,
+        json!({"adresgemeente": "GM0402", "sleuteldatum": "2026-02-01"}),
+        Some(etag.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Without If-Match: 428.
+    let (status, _, _) = put(
+        &gooi,
+        json!({"adresgemeente": "GM0402", "sleuteldatum": "2026-02-01"}),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::PRECONDITION_REQUIRED);
+
+    // The key on 1 February, in Hilversum.
+    let (status, allocated, new_etag) = put(
+        &gooi,
+        json!({"adresgemeente": "GM0402", "sleuteldatum": "2026-02-01"}),
+        Some(etag.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{allocated}");
+    assert_eq!(
+        (&allocated["adresgemeente"], &allocated["sleuteldatum"]),
+        (&json!("GM0402"), &json!("2026-02-01"))
+    );
+    assert_ne!(new_etag.as_deref(), Some(etag.as_str()));
+    let row = app.last_audit().await;
+    assert_eq!(
+        (
+            row.action.as_str(),
+            row.object_type.as_str(),
+            row.object_id.as_deref(),
+            row.client_id,
+            row.outcome.as_str()
+        ),
+        (
+            "gewijzigd",
+            "voordracht-uitstroom",
+            Some(id.to_string().as_str()),
+            n["clientId"].as_i64(),
+            "geslaagd"
+        )
+    );
+    assert!(row.details.contains("2026-02-01"), "{}", row.details);
+    // The old version again: someone changed it in between.
+    let (status, _, _) = put(
+        &gooi,
+        json!({"adresgemeente": "GM0406", "sleuteldatum": "2026-02-02"}),
+        Some(etag),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+
+    // The coordination sees the allocation, with its own note kept.
+    let (_, theirs, _) = app
+        .api_get(&manager, &format!("/api/v1/voordrachten-uitstroom/{id}"))
+        .await;
+    let current = if theirs["voordracht"].is_object() {
+        theirs["voordracht"].clone()
+    } else {
+        theirs.clone()
+    };
+    assert_eq!(
+        (
+            &current["adresgemeente"],
+            &current["sleuteldatum"],
+            &current["toelichting"]
+        ),
+        (&json!("GM0402"), &json!("2026-02-01"), &json!("Zorgkant")),
+        "{theirs}"
+    );
+
+    // A withdrawn nomination is not allocated by the corporation.
+    let m = waiting_nomination(&app, &manager).await;
+    let (status, _) = change(&app, &manager, &m, json!({"corporatieId": gooi_id})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, latest, _) = app
+        .api_get(
+            &manager,
+            &format!("/api/v1/voordrachten-uitstroom/{}", m["id"]),
+        )
+        .await;
+    let latest = if latest["voordracht"].is_object() {
+        latest["voordracht"].clone()
+    } else {
+        latest
+    };
+    let (status, withdrawn) = change(
+        &app,
+        &manager,
+        &latest,
+        json!({"ingetrokkenOp": "2026-01-10", "redenIntrekking": "elders-gehuisvest"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{withdrawn}");
+    let path = format!("/api/v1/corporatie-voordrachten/{}", m["id"]);
+    let (_, _, etag) = app.api_get(&gooi, &path).await;
+    let (status, problem, _) = app
+        .api(
+            Method::PUT,
+            &gooi,
+            &format!("{path}/toewijzing"),
+            Some(json!({"adresgemeente": "GM0402", "sleuteldatum": "2026-02-01"})),
+            etag.as_deref(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert!(problem.to_string().contains("ingetrokken"), "{problem}");
+
+    // Other roles may not record it.
+    let (status, _, _) = app
+        .api(
+            Method::PUT,
+            &manager,
+            &format!("/api/v1/corporatie-voordrachten/{id}/toewijzing"),
+            Some(json!({"adresgemeente": "GM0402", "sleuteldatum": "2026-02-01"})),
+            new_etag.as_deref(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// On the page: the corporation's form records the allocation, a mistake
+/// comes back with the typed values and a Dutch message.
+#[tokio::test]
+async fn corporation_pages_the_corporation_records_the_allocation_on_the_form() {
+    let mut app = spawn_app().await;
+    app.seed_demo_population().await;
+    let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
+    let gooi_id = corporation_id(&app, "Woningstichting Het Gooi en Omstreken").await;
+    let n = waiting_nomination(&app, &manager).await;
+    let id = n["id"].as_i64().unwrap();
+    let (status, _) = change(&app, &manager, &n, json!({"corporatieId": gooi_id})).await;
+    assert_eq!(status, StatusCode::OK);
+    let browser = app.login("corporatie.gooi").await;
+    let path = format!("/corporatie/{id}");
+    let page = app.page(&browser, &path).await;
+    assert!(page.contains("Toewijzing vastleggen"), "{page}");
+    assert!(
+        page.contains("<option value=\"GM0406\""),
+        "the region's municipalities"
+    );
+    assert!(
+        !page.contains("<option value=\"GM0392\""),
+        "not another region's"
+    );
+    let csrf = zothuis_testkit::csrf_from(&page);
+    let version = hidden_version(&page);
+    let r = app
+        .post_form(
+            &browser,
+            &path,
+            &csrf,
+            &[
+                ("versie", &version),
+                ("adresgemeente", "GM0406"),
+                ("sleuteldatum", "2025-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("e sleutel volgt niet vóór de voordracht"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"2025-01-01\""), "typed value kept");
+    let r = app
+        .post_form(
+            &browser,
+            &path,
+            &csrf,
+            &[
+                ("versie", &version),
+                ("adresgemeente", "GM0406"),
+                ("sleuteldatum", "2026-02-15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("{path}?melding=opgeslagen"));
+    let after = app.page(&browser, &location(&r)).await;
+    assert!(after.contains("15 februari 2026"), "{after}");
+    assert!(after.contains("Huizen"), "{after}");
+    let row = app.last_audit().await;
+    assert_eq!(row.action, "bekeken");
+    let changed = app.audit(2).await;
+    assert_eq!(
+        (changed[1].action.as_str(), changed[1].object_type.as_str()),
+        ("gewijzigd", "voordracht-uitstroom")
+    );
+}

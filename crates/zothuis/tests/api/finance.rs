@@ -17,32 +17,32 @@ use zothuis_testkit::{
     location, problem_fields, spawn_app, table_after,
 };
 
-const TARIFFS: &str = "/api/v1/tarieven";
+pub(crate) const TARIFFS: &str = "/api/v1/tarieven";
 /// Every tariff on one page (the demo has tariffs of its own).
 const ALL_TARIFFS: &str = "/api/v1/tarieven?paginaGrootte=500";
 const OFFICER: (&str, &str) = ("financieel-adviseur", "regio:GV");
 
 /// What the tests price: a provider and two shelter products (no waiting
 /// list) of their own, one location offering both, and the tokens.
-struct Setup {
-    provider: i64,
+pub(crate) struct Setup {
+    pub(crate) provider: i64,
     /// Priced per day by the tests' tariffs.
-    product: i64,
+    pub(crate) product: i64,
     /// Never priced: its days are missing tariffs.
-    unpriced: i64,
-    location: i64,
-    officer: String,
-    consultant: String,
-    provider_token: String,
+    pub(crate) unpriced: i64,
+    pub(crate) location: i64,
+    pub(crate) officer: String,
+    pub(crate) consultant: String,
+    pub(crate) provider_token: String,
 }
 
-async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+pub(crate) async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let (status, v, _) = app.api_post(token, path, body.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{path} {body}: {v}");
     v
 }
 
-async fn setup(app: &mut TestApp) -> Setup {
+pub(crate) async fn setup(app: &mut TestApp) -> Setup {
     app.seed_demo().await;
     let admin = app.token("beheerder", "installatie").await;
     let provider = created(
@@ -100,7 +100,7 @@ async fn setup(app: &mut TestApp) -> Setup {
 }
 
 /// A tariff of the tests' product for every provider, per day.
-fn tariff(s: &Setup, changes: Value) -> Value {
+pub(crate) fn tariff(s: &Setup, changes: Value) -> Value {
     let mut body = json!({"productId": s.product, "bedrag": "151.23",
         "geldigVanaf": "2025-01-01", "notitie": "Regionaal contract"});
     for (k, v) in changes.as_object().unwrap() {
@@ -122,7 +122,13 @@ async fn put(
 /// A Huizen resident with a granted decision for `product`, in a stay with
 /// the tests' provider from `start`; ended on `end` (the day of leaving)
 /// when given. Returns the stay.
-async fn stay(s: &Setup, app: &TestApp, product: i64, start: &str, end: Option<&str>) -> Value {
+pub(crate) async fn stay(
+    s: &Setup,
+    app: &TestApp,
+    product: i64,
+    start: &str,
+    end: Option<&str>,
+) -> Value {
     // A name of its own per stay, so that no client is taken for another.
     let surname = if product == s.product {
         "Kostenaar"
@@ -918,7 +924,7 @@ async fn finance_small_amounts_are_hidden_from_the_policy_adviser_and_shown_to_t
 // ---- pages ----------------------------------------------------------------------------
 
 /// A user of this role and scope, logged in through the login form.
-async fn user(app: &TestApp, username: &str, role: &str, scope: &str) -> Client {
+pub(crate) async fn user(app: &TestApp, username: &str, role: &str, scope: &str) -> Client {
     let password = "een lang genoeg wachtwoord voor de test";
     app.services
         .create_user(
@@ -938,7 +944,7 @@ async fn user(app: &TestApp, username: &str, role: &str, scope: &str) -> Client 
     browser
 }
 
-fn assert_accessible(path: &str, html: &str) {
+pub(crate) fn assert_accessible(path: &str, html: &str) {
     assert_unique_ids(path, html);
     assert_labelled(path, html);
     assert_heading_order(path, html);
@@ -1316,7 +1322,11 @@ async fn finance_days_that_have_not_happened_are_no_cost_of_care() {
 }
 
 /// A request of a user with this role and scope, for the services.
-fn acting(role: &str, scope: &str, region: i64) -> zothuis_domain::admin::RequestContext {
+pub(crate) fn acting(
+    role: &str,
+    scope: &str,
+    region: i64,
+) -> zothuis_domain::admin::RequestContext {
     use zothuis_domain::admin::{Actor, ActorKind, RequestContext, Role, Scope};
     let scope = match scope.split_once(':') {
         Some(("regio", _)) => Scope::Regio(region),

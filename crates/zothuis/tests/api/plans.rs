@@ -398,6 +398,48 @@ async fn a_published_report_keeps_its_figures_after_a_later_correction() {
     )
     .await;
     assert_eq!(concept["peildatum"], "2025-12-31");
+    // The financial chapter: the region's budget for 2025 against its
+    // realisation through the peildatum, as for the policy adviser.
+    let finance = &concept["financien"];
+    assert_eq!(
+        (finance["begroting"].as_str(), finance["jaar"].as_i64()),
+        (
+            Some("Bescherming en Opvang Gooi en Vechtstreek"),
+            Some(2025)
+        ),
+        "{finance}"
+    );
+    assert_eq!(finance["gerealiseerdTot"], "31 december 2025");
+    let care = &finance["regels"][0];
+    assert_eq!(
+        (
+            care["code"].as_str(),
+            care["begroot"].as_str(),
+            care["bron"].as_str()
+        ),
+        (
+            Some("a"),
+            Some("€ 22.100.000,00"),
+            Some("verblijven × tarieven")
+        )
+    );
+    let realised = care["gerealiseerd"].as_str().unwrap();
+    assert!(realised.starts_with("€ ") && realised != "€ 0,00", "{care}");
+    let staff = finance["regels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "c")
+        .unwrap();
+    // Nothing entered: realised nil, the forecast as budgeted.
+    assert_eq!(
+        (
+            staff["gerealiseerd"].as_str(),
+            staff["prognose"].as_str(),
+            staff["verschil"].as_str()
+        ),
+        (Some("€ 0,00"), Some("€ 1.010.000,00"), Some("€ 0,00"))
+    );
     assert_eq!(concept["gepubliceerd"], Value::Null);
     let r = send(
         &app,
@@ -664,6 +706,8 @@ async fn the_pages_take_an_officer_from_plan_to_published_report() {
     assert_eq!(concept.status(), StatusCode::OK);
     let concept = concept.text().await.unwrap();
     assert!(concept.contains("Concept."));
+    assert!(concept.contains(r#"<h2 id="financien">Financiën</h2>"#));
+    assert!(concept.contains("<caption>Begroting en realisatie 2025</caption>"));
     // Six measures have no progress yet: publishing asks for a confirmation.
     assert!(
         concept.contains("Toch publiceren: voor 6 maatregelen is nog geen voortgang gemeld"),
