@@ -8,6 +8,7 @@
 //! (`policy::budget_view`, `ManageBudget`); these pages only offer what the
 //! policy allows.
 
+use super::finance_page::{FinancePage, PageSection};
 use super::*;
 use crate::api::budget::{round, year_param, years_param};
 use crate::api::finance::hidden_text;
@@ -95,120 +96,6 @@ async fn layout(s: &AppState, u: &PageUser, title: &str, notice: Option<&str>) -
             link("/financien/kosten", "Financiën"),
             link("/financien/begrotingen", "Begrotingen"),
         ])
-}
-
-// ---- the page ---------------------------------------------------------------------------
-
-/// A part of a page under its own heading.
-pub struct PageSection {
-    /// The section's element id (its heading's is `{id}-kop`); unique on
-    /// the page and apart from the forms' anchors.
-    pub id: &'static str,
-    pub heading: String,
-    pub paragraphs: Vec<String>,
-    /// Figures with their label, before the table.
-    pub facts: Vec<(String, String)>,
-    /// A bullet list (the model's assumptions).
-    pub items: Vec<String>,
-    pub forms: Vec<FormBlock>,
-    pub table: Option<Table>,
-    pub downloads: Vec<Link>,
-}
-
-impl PageSection {
-    fn new(id: &'static str, heading: impl Into<String>) -> PageSection {
-        PageSection {
-            id,
-            heading: heading.into(),
-            paragraphs: Vec::new(),
-            facts: Vec::new(),
-            items: Vec::new(),
-            forms: Vec::new(),
-            table: None,
-            downloads: Vec::new(),
-        }
-    }
-
-    fn text(mut self, p: impl Into<String>) -> Self {
-        self.paragraphs.push(p.into());
-        self
-    }
-
-    fn form(mut self, f: FormBlock) -> Self {
-        self.forms.push(f);
-        self
-    }
-
-    fn table(mut self, t: Table) -> Self {
-        self.table = Some(t);
-        self
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "finance_budget.html")]
-pub struct BudgetPage {
-    pub layout: Layout,
-    pub heading: String,
-    pub intro: Option<String>,
-    pub warning: Option<String>,
-    pub errors: Vec<Link>,
-    pub notices: Vec<String>,
-    pub facts: Vec<(String, String)>,
-    pub links: Vec<Link>,
-    pub sections: Vec<PageSection>,
-}
-
-impl BudgetPage {
-    fn new(layout: Layout, heading: impl Into<String>) -> BudgetPage {
-        BudgetPage {
-            layout,
-            heading: heading.into(),
-            intro: None,
-            warning: None,
-            errors: Vec::new(),
-            notices: Vec::new(),
-            facts: Vec::new(),
-            links: Vec::new(),
-            sections: Vec::new(),
-        }
-    }
-
-    fn fact(mut self, label: &str, value: impl Into<String>) -> Self {
-        self.facts.push((label.into(), value.into()));
-        self
-    }
-
-    fn form_mut(&mut self, anchor: &str) -> Option<&mut FormBlock> {
-        self.sections
-            .iter_mut()
-            .flat_map(|s| s.forms.iter_mut())
-            .find(|f| f.anchor == anchor)
-    }
-
-    /// The page answering a form on it that failed: each problem beside its
-    /// field in the form at `anchor`, in the summary at the top; a stale
-    /// version as a warning (409). A user without that form (who could only
-    /// have posted by hand) gets the error page.
-    fn failed(mut self, anchor: &str, e: DomainError) -> Response {
-        let (errors, status) = match e {
-            DomainError::Invalid(errors) => (errors, StatusCode::BAD_REQUEST),
-            DomainError::StaleVersion(_) => {
-                self.warning = Some(crate::nl::STALE_FORM.into());
-                (Vec::new(), StatusCode::CONFLICT)
-            }
-            DomainError::Conflict(message) => (
-                vec![FieldError::new("formulier", message)],
-                StatusCode::CONFLICT,
-            ),
-            other => return PageError(other).into_response(),
-        };
-        let Some(form) = self.form_mut(anchor) else {
-            return PageError(DomainError::Invalid(errors)).into_response();
-        };
-        self.errors = form.apply_errors(&errors);
-        (status, self).into_response()
-    }
 }
 
 /// Names of regions and municipalities.
@@ -693,7 +580,7 @@ async fn new_page(
     u: &PageUser,
     shape: &Shape,
     typed: &TypedVersion,
-) -> PageResult<BudgetPage> {
+) -> PageResult<FinancePage> {
     require(u, own_budget(u.actor()))?;
     let names = Names::load(s, u).await?;
     let mut fields = vec![
@@ -715,7 +602,7 @@ async fn new_page(
     )
     .grid(lines_grid(shape, typed))
     .cancel("/financien/begrotingen");
-    let mut page = BudgetPage::new(
+    let mut page = FinancePage::new(
         layout(s, u, "Nieuwe begroting", None).await,
         "Nieuwe begroting",
     );
@@ -741,7 +628,7 @@ async fn new_form(
     State(s): State<AppState>,
     u: PageUser,
     q: Result<Query<ShapeQuery>, QueryRejection>,
-) -> PageResult<BudgetPage> {
+) -> PageResult<FinancePage> {
     let q = query(q)?;
     let shape = Shape::asked(&q, default_shape(&s, 12));
     let typed = TypedVersion {
@@ -814,7 +701,7 @@ fn file_columns() -> Table {
     }
 }
 
-async fn file_page(s: &AppState, u: &PageUser, typed: &TypedVersion) -> PageResult<BudgetPage> {
+async fn file_page(s: &AppState, u: &PageUser, typed: &TypedVersion) -> PageResult<FinancePage> {
     require(u, own_budget(u.actor()))?;
     let names = Names::load(s, u).await?;
     let form = FormBlock::post(
@@ -825,7 +712,7 @@ async fn file_page(s: &AppState, u: &PageUser, typed: &TypedVersion) -> PageResu
     .upload()
     .cancel("/financien/begrotingen");
     let heading = "Begroting uit een bestand";
-    let mut page = BudgetPage::new(layout(s, u, heading, None).await, heading);
+    let mut page = FinancePage::new(layout(s, u, heading, None).await, heading);
     page.intro = Some("Lees een begroting in uit een spreadsheet: één regel per begrotingsregel, een kolom per jaar. zothuis controleert elke regel en kolom; bij een probleem wordt niets vastgelegd.".into());
     page.links.push(link(
         "/financien/begrotingen/nieuw",
@@ -839,7 +726,7 @@ async fn file_page(s: &AppState, u: &PageUser, typed: &TypedVersion) -> PageResu
     Ok(page)
 }
 
-async fn file_form(State(s): State<AppState>, u: PageUser) -> PageResult<BudgetPage> {
+async fn file_form(State(s): State<AppState>, u: PageUser) -> PageResult<FinancePage> {
     let typed = TypedVersion {
         kind: BudgetKind::Begroting.code().into(),
         ..TypedVersion::default()
@@ -1036,14 +923,14 @@ async fn detail_page(
     id: i64,
     q: &ShapeQuery,
     posted: Option<(TypedVersion, Shape)>,
-) -> PageResult<BudgetPage> {
+) -> PageResult<FinancePage> {
     let k = super::clients::known_at(q.bekend_op.as_deref())?;
     let h = s.services.budget(&u.ctx, id, k).await?;
     let names = Names::load(s, u).await?;
     let year = s.services.clock.today().year();
     let b = &h.budget;
     let v = &h.current;
-    let mut page = BudgetPage::new(
+    let mut page = FinancePage::new(
         layout(s, u, &b.name, q.melding.as_deref()).await,
         b.name.clone(),
     )
@@ -1168,7 +1055,7 @@ async fn detail(
     u: PageUser,
     PagePath(id): PagePath<i64>,
     q: Result<Query<ShapeQuery>, QueryRejection>,
-) -> PageResult<BudgetPage> {
+) -> PageResult<FinancePage> {
     let q = query(q)?;
     detail_page(&s, &u, id, &q, None).await
 }
@@ -1243,7 +1130,7 @@ async fn actuals_page(
     id: i64,
     notice: Option<&str>,
     typed: Option<BudgetActualInput>,
-) -> PageResult<BudgetPage> {
+) -> PageResult<FinancePage> {
     let h = s.services.budget(&u.ctx, id, None).await?;
     let list = s.services.budget_actuals(&u.ctx, id, None).await?;
     let b = &h.budget;
@@ -1251,7 +1138,7 @@ async fn actuals_page(
     let mut l = layout(s, u, &heading, notice).await;
     l.breadcrumbs
         .push(link(format!("/financien/begrotingen/{id}"), b.name.clone()));
-    let mut page = BudgetPage::new(l, heading);
+    let mut page = FinancePage::new(l, heading);
     page.intro = Some("De realisatie van de regels die niet uit de verblijven komen, per maand. Een nieuwe realisatie van dezelfde regel en maand vervangt de eerdere vanaf nu; de eerdere blijft bewaard voor wie de cijfers bekijkt zoals ze eerder bekend waren.".into());
     let year = s.services.clock.today().year();
     page.links = vec![
@@ -1355,7 +1242,7 @@ async fn actuals(
     u: PageUser,
     PagePath(id): PagePath<i64>,
     q: Result<Query<NoticeQuery>, QueryRejection>,
-) -> PageResult<BudgetPage> {
+) -> PageResult<FinancePage> {
     let q = query(q)?;
     actuals_page(&s, &u, id, q.melding.as_deref(), None).await
 }
@@ -1574,7 +1461,7 @@ async fn report_page(
     let mut l = layout(&s, &u, heading, None).await;
     l.breadcrumbs
         .push(link(format!("/financien/begrotingen/{id}"), "De begroting"));
-    let mut page = BudgetPage::new(l, heading);
+    let mut page = FinancePage::new(l, heading);
     page.sections.push(
         PageSection::new("jaar-en-moment", "Jaar en moment").form(report_form(
             id,
@@ -1825,7 +1712,7 @@ async fn forecast_page(
 ) -> PageResult<Response> {
     let q = query(q)?;
     let heading = "Prognose zorgkosten historische cliënten";
-    let mut page = BudgetPage::new(layout(&s, &u, heading, None).await, heading);
+    let mut page = FinancePage::new(layout(&s, &u, heading, None).await, heading);
     page.intro = Some("Wat de cliënten die op de peildatum van het historische cohort in zorg waren, de komende jaren naar verwachting nog kosten: zij verlaten de zorg in de loop van de tijd en worden niet vervangen. Zo ziet u hoe de begrotingsregel ‘zorgkosten oude cliënten’ afneemt.".into());
     page.sections.push(
         PageSection::new("vraag-sectie", "Gebied, jaren en moment")

@@ -10,6 +10,7 @@ mod clients;
 mod corporation;
 mod figures;
 mod finance;
+mod finance_page;
 mod import;
 mod outflow;
 mod outreach;

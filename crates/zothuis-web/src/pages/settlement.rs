@@ -7,6 +7,7 @@
 //! sees these; the services decide how much (`policy::settlement_view`,
 //! `ManageBudget`), and these pages only offer what the policy allows.
 
+use super::finance_page::{FinancePage, PageAlert, PageSection};
 use super::*;
 use crate::api::settlement::{direction, named_as_in_api, outcome};
 use crate::export::{ExportCell, ExportTable, to_csv, to_xlsx};
@@ -199,71 +200,6 @@ fn file_response(t: &ExportTable, format: Format, stem: &str) -> PageResult<Resp
         bytes,
     )
         .into_response())
-}
-
-/// A part of a settlement page under its own heading.
-pub struct PagePart {
-    /// The section's element id (its heading's is `{id}-kop`); unique on
-    /// the page and apart from the forms' anchors.
-    pub id: &'static str,
-    pub heading: String,
-    /// Label and value pairs before the paragraphs.
-    pub facts: Vec<(String, String)>,
-    pub paragraphs: Vec<String>,
-    pub table: Option<Table>,
-    pub downloads: Vec<Link>,
-    pub forms: Vec<FormBlock>,
-}
-
-impl PagePart {
-    fn new(id: &'static str, heading: impl Into<String>) -> PagePart {
-        PagePart {
-            id,
-            heading: heading.into(),
-            facts: Vec::new(),
-            paragraphs: Vec::new(),
-            table: None,
-            downloads: Vec::new(),
-            forms: Vec::new(),
-        }
-    }
-}
-
-/// A notice on a settlement page: `warning` or `info`.
-pub struct PageAlert {
-    pub kind: &'static str,
-    pub text: String,
-    pub link: Option<Link>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "finance_settlement.html")]
-pub struct SettlementPage {
-    pub layout: Layout,
-    pub heading: String,
-    pub intro: Option<String>,
-    pub errors: Vec<Link>,
-    pub alerts: Vec<PageAlert>,
-    pub facts: Vec<(String, String)>,
-    pub links: Vec<Link>,
-    pub forms: Vec<FormBlock>,
-    pub parts: Vec<PagePart>,
-}
-
-impl SettlementPage {
-    fn new(layout: Layout, heading: impl Into<String>) -> SettlementPage {
-        SettlementPage {
-            layout,
-            heading: heading.into(),
-            intro: None,
-            errors: Vec::new(),
-            alerts: Vec::new(),
-            facts: Vec::new(),
-            links: Vec::new(),
-            forms: Vec::new(),
-            parts: Vec::new(),
-        }
-    }
 }
 
 /// The links between the settlement pages, bar the page itself.
@@ -1106,8 +1042,8 @@ async fn published_table(s: &AppState, u: &PageUser) -> PageResult<Table> {
 
 /// The statement's part of a page under `heading`: its facts, the
 /// table and the downloads.
-fn statement_part(v: &StatementView, heading: &str, downloads: &str) -> PagePart {
-    let mut part = PagePart::new("verrekening", heading);
+fn statement_part(v: &StatementView, heading: &str, downloads: &str) -> PageSection {
+    let mut part = PageSection::new("verrekening", heading);
     part.facts = v.facts.clone();
     part.paragraphs.extend(v.notes.iter().take(2).cloned());
     part.table = Some(v.table());
@@ -1154,7 +1090,7 @@ async fn statement_view(
             .map(|(k, _)| k.id.to_string())
             .unwrap_or_default();
     }
-    let mut page = SettlementPage::new(
+    let mut page = FinancePage::new(
         layout(s, u, "Verrekening tussen gemeenten", None)
             .await
             .with_breadcrumbs(crumbs(None)),
@@ -1174,13 +1110,13 @@ async fn statement_view(
                 let region_wide = sees_region(u.actor());
                 let v = StatementView::new(&st, region_wide);
                 page.alerts.extend(unpriced_alert(&st));
-                page.parts.push(statement_part(
+                page.sections.push(statement_part(
                     &v,
                     &v.title,
                     &format!("/financien/verrekening/export?{}", q.query_string(None)),
                 ));
                 if managed_region(u.actor()).is_some() && q.bekend_op.is_empty() {
-                    let mut part = PagePart::new("vaststellen", "Verrekening vaststellen");
+                    let mut part = PageSection::new("vaststellen", "Verrekening vaststellen");
                     if st.unpriced_days > 0 {
                         part.paragraphs.push("Deze verrekening kan nog niet worden vastgesteld: er zijn dagen in zorg zonder tarief.".into());
                     } else {
@@ -1197,7 +1133,7 @@ async fn statement_view(
                             .anchor("vaststellen-formulier"),
                         );
                     }
-                    page.parts.push(part);
+                    page.sections.push(part);
                 }
             }
             Err(e @ DomainError::Invalid(_)) => {
@@ -1224,10 +1160,10 @@ async fn statement_view(
         );
         status = StatusCode::BAD_REQUEST;
     }
-    let mut published = PagePart::new("vastgesteld", "Vastgestelde verrekeningen");
+    let mut published = PageSection::new("vastgesteld", "Vastgestelde verrekeningen");
     published.paragraphs.push("Een vastgestelde verrekening ligt vast zoals zij op het moment van vaststellen was berekend.".into());
     published.table = Some(published_table(s, u).await?);
-    page.parts.push(published);
+    page.sections.push(published);
     Ok((status, page).into_response())
 }
 
@@ -1298,11 +1234,11 @@ async fn published_page(
     u: PageUser,
     PagePath(id): PagePath<i64>,
     Query(q): Query<NoticeQuery>,
-) -> PageResult<SettlementPage> {
+) -> PageResult<FinancePage> {
     let st = s.services.published_settlement(&u.ctx, id).await?;
     let region_wide = sees_region(u.actor());
     let v = StatementView::new(&st, region_wide);
-    let mut page = SettlementPage::new(
+    let mut page = FinancePage::new(
         layout(&s, &u, &v.title, q.melding.as_deref())
             .await
             .with_breadcrumbs(crumbs(Some(link(
@@ -1318,16 +1254,8 @@ async fn published_page(
         .map(|p| dutch_moment(p.published_at))
         .unwrap_or_default();
     page.alerts.push(match st.same_as_published {
-        Some(false) => PageAlert {
-            kind: "warning",
-            text: format!("Opnieuw berekend zoals bekend op {moment} komt deze verrekening niet meer precies zo uit als vastgesteld: gegevens van vóór de vaststelling zijn later nog gewijzigd. De vastgestelde bedragen hieronder blijven gelden."),
-            link: None,
-        },
-        _ => PageAlert {
-            kind: "info",
-            text: format!("Opnieuw berekend zoals bekend op {moment} komt deze verrekening nog precies zo uit als vastgesteld."),
-            link: None,
-        },
+        Some(false) => PageAlert::warning(format!("Opnieuw berekend zoals bekend op {moment} komt deze verrekening niet meer precies zo uit als vastgesteld: gegevens van vóór de vaststelling zijn later nog gewijzigd. De vastgestelde bedragen hieronder blijven gelden.")),
+        _ => PageAlert::info(format!("Opnieuw berekend zoals bekend op {moment} komt deze verrekening nog precies zo uit als vastgesteld.")),
     });
     let mut today = StatementQuery {
         periode: st.period.code(),
@@ -1345,7 +1273,7 @@ async fn published_page(
         "Dezelfde verrekening zoals nu bekend",
     )];
     page.links.extend(settlement_links("", u.actor()));
-    page.parts.push(statement_part(
+    page.sections.push(statement_part(
         &v,
         "Vastgestelde bedragen per gemeente",
         &format!("/financien/verrekening/gepubliceerd/{id}/export"),
@@ -1619,7 +1547,7 @@ async fn transition_page(
         q.historisch = first(KeyKind::Historisch);
         q.objectief = first(KeyKind::Objectief);
     }
-    let mut page = SettlementPage::new(
+    let mut page = FinancePage::new(
         layout(&s, &u, "Overgangspad", None)
             .await
             .with_breadcrumbs(crumbs(None)),
@@ -1632,7 +1560,7 @@ async fn transition_page(
     if q.asked {
         match s.services.transition(&u.ctx, &q.request()).await {
             Ok(t) => {
-                let mut part = PagePart::new("overgangspad", transition_caption(&t));
+                let mut part = PageSection::new("overgangspad", transition_caption(&t));
                 part.facts = vec![
                     ("Historische verdeelsleutel".into(), key_text(&t.historical)),
                     ("Objectieve verdeelsleutel".into(), key_text(&t.objective)),
@@ -1650,7 +1578,7 @@ async fn transition_page(
                     link(format!("{base}&formaat=csv"), "CSV"),
                     link(format!("{base}&formaat=xlsx"), "Excel"),
                 ];
-                page.parts.push(part);
+                page.sections.push(part);
             }
             Err(e @ DomainError::Invalid(_)) => {
                 if let (DomainError::Invalid(errors), Some(form)) =
