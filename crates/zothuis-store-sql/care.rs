@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::care::*;
-use zothuis_domain::reference::GemeenteCode;
+use zothuis_domain::reference::{CareLevel, Financing, GemeenteCode};
 use zothuis_domain::store::{CareStore, Clients, ListKey, NewStay, ScreeningFilter};
 use zothuis_domain::waitlist::TransitionData;
 use zothuis_domain::{DomainError, DomainResult};
@@ -87,9 +87,30 @@ fn version(r: &DbRow) -> DomainResult<StayVersion> {
         exit: exit
             .map(|e| ExitDestination::parse(&e).map_err(bad))
             .transpose()?,
+        financing: financing(r)?,
+        care_level: care_level(r)?,
         recorded_at: r.try_get("recorded_at").map_err(internal)?,
         recorded_by: r.try_get("recorded_by").map_err(internal)?,
     })
+}
+
+/// The financing form of a stay or tariff version.
+pub(crate) fn financing(r: &DbRow) -> DomainResult<Financing> {
+    let code: String = r.try_get("financing").map_err(internal)?;
+    Financing::parse(&code).map_err(bad)
+}
+
+/// The care intensity level of a stay or tariff version.
+pub(crate) fn care_level(r: &DbRow) -> DomainResult<Option<CareLevel>> {
+    let level: Option<i64> = r.try_get("care_level").map_err(internal)?;
+    level
+        .map(|n| {
+            u8::try_from(n)
+                .ok()
+                .and_then(CareLevel::new)
+                .ok_or_else(|| bad(format!("zorgzwaarte {n}")))
+        })
+        .transpose()
 }
 
 type Tx = sqlx::Transaction<'static, crate::Db>;
@@ -103,8 +124,8 @@ async fn insert_version(
 ) -> DomainResult<StayVersion> {
     let row = sqlx::query(
         "insert into stay_versions (stay_id, product_id, provider_id, location_id, start_date, end_date,
-            exit_destination, recorded_at, recorded_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *",
+            exit_destination, financing, care_level, recorded_at, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *",
     )
     .bind(stay_id)
     .bind(f.product_id)
@@ -113,6 +134,8 @@ async fn insert_version(
     .bind(f.start_date)
     .bind(f.end_date)
     .bind(f.exit.map(|e| e.code()))
+    .bind(f.financing.code())
+    .bind(f.care_level.map(|l| i64::from(l.get())))
     .bind(at)
     .bind(by)
     .fetch_one(&mut **tx)

@@ -83,7 +83,7 @@ const TRANSITIONS: Read = Read {
 const STAYS: Read = Read {
     cols: "s.id, s.client_id, s.transferred_from, s.responsible_municipality,
            s.entry_id, a.municipality_code, v.product_id, v.provider_id, v.location_id,
-           v.start_date, v.end_date, v.exit_destination",
+           v.start_date, v.end_date, v.exit_destination, v.financing, v.care_level",
     order: "s.id",
     restored: true,
     from: "from stays s join stay_versions v
@@ -386,6 +386,8 @@ fn stays(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
         &'a str,
         Option<&'a str>,
         Option<&'a str>,
+        &'a str,
+        Option<i64>,
     );
     for (
         id,
@@ -400,6 +402,8 @@ fn stays(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
         start,
         end,
         exit,
+        financing,
+        care_level,
     ) in sorted(json, |r: &Row<'_>| r.0)?
     {
         builder.row(FigureRow::Stay {
@@ -415,6 +419,8 @@ fn stays(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
             start: date(start)?,
             end: date_opt(end)?,
             exit,
+            financing,
+            care_level,
         })?;
     }
     Ok(())

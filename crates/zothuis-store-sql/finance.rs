@@ -32,6 +32,8 @@ fn tariff(r: &DbRow) -> DomainResult<Tariff> {
             valid_until: r.try_get("valid_until").map_err(internal)?,
             withdrawn: r.try_get("withdrawn").map_err(internal)?,
             note: r.try_get("note").map_err(internal)?,
+            financing: crate::care::financing(r)?,
+            care_level: crate::care::care_level(r)?,
         },
         version_id: r.try_get("version_id").map_err(internal)?,
         recorded_at: r.try_get("recorded_at").map_err(internal)?,
@@ -41,7 +43,7 @@ fn tariff(r: &DbRow) -> DomainResult<Tariff> {
 
 const COLUMNS: &str = "t.id, t.region_id, t.created_at, v.id as version_id, v.product_id,
     v.provider_id, v.unit, v.amount_cents, v.valid_from, v.valid_until, v.withdrawn, v.note,
-    v.recorded_at, v.recorded_by";
+    v.financing, v.care_level, v.recorded_at, v.recorded_by";
 
 /// The versions of one tariff (`$1`), in `order` of their ids.
 fn versions_sql(order: &str) -> String {
@@ -63,8 +65,9 @@ async fn insert_version(
 ) -> DomainResult<Tariff> {
     sqlx::query(
         "insert into tariff_versions (tariff_id, product_id, provider_id, unit, amount_cents,
-            valid_from, valid_until, withdrawn, note, recorded_at, recorded_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            valid_from, valid_until, withdrawn, note, financing, care_level, recorded_at,
+            recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(tariff_id)
     .bind(f.product_id)
@@ -75,6 +78,8 @@ async fn insert_version(
     .bind(f.valid_until)
     .bind(f.withdrawn)
     .bind(&f.note)
+    .bind(f.financing.code())
+    .bind(f.care_level.map(|l| i64::from(l.get())))
     .bind(at)
     .bind(by)
     .execute(&mut **tx)

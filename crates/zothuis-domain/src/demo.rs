@@ -1027,6 +1027,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                             &crate::care::PlacementInput {
                                 location_id: chosen.1,
                                 start_date: day.to_string(),
+                                funding: finance::demo_funding(product_code, entry.id),
                             },
                         )
                         .await?;
@@ -1179,6 +1180,7 @@ pub async fn load_population(services: &Services, today: chrono::NaiveDate) -> D
                     Some(provider_id),
                     Some(location_id),
                     &applied.to_string(),
+                    &Default::default(),
                 )
                 .await?;
             let end = applied + Duration::days(3 + dice.below(120) as i64);

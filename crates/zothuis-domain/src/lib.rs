@@ -6,7 +6,7 @@
 /// `parse` (with the message for a value not on the list).
 macro_rules! code_list {
     ($t:ident, $msg:literal, $( $v:ident => ($code:literal, $label:literal) ),+ $(,)?) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $t { $( $v ),+ }
         impl $t {
             pub const ALL: &'static [$t] = &[$( $t::$v ),+];

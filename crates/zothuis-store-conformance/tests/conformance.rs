@@ -1581,6 +1581,8 @@ async fn screenings_and_versioned_stays_with_transfers() {
             start_date: w.now().date_naive(),
             end_date: None,
             exit: None,
+            financing: zothuis_domain::reference::Financing::Pgb,
+            care_level: zothuis_domain::reference::CareLevel::new(3),
         };
         let placement = TransitionInput {
             status: "geplaatst".into(),
@@ -1606,6 +1608,11 @@ async fn screenings_and_versioned_stays_with_transfers() {
             )
             .await
             .unwrap();
+        // How the stay is paid for and its level are kept.
+        assert_eq!(
+            (stay.financing, stay.care_level),
+            (facts.financing, facts.care_level)
+        );
         assert_eq!(
             s.list_transitions(Some(entry.id))
                 .await
@@ -3524,6 +3531,8 @@ async fn tariffs_keep_their_versions() {
             valid_until: None,
             withdrawn: false,
             note: Some("contract 2025".into()),
+            financing: zothuis_domain::reference::Financing::Pgb,
+            care_level: zothuis_domain::reference::CareLevel::new(2),
         };
         let created = s
             .create_tariff(gv, &facts, w.now(), "x", w.created(ObjectType::Tarief))

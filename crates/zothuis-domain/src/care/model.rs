@@ -4,7 +4,7 @@
 
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::history::Recorded;
-use crate::reference::{GemeenteCode, optional};
+use crate::reference::{CareLevel, Financing, GemeenteCode, optional};
 use chrono::{DateTime, NaiveDate, Utc};
 
 // Exit destinations as DESIGN.md lists them (in line with the destinations
@@ -131,6 +131,8 @@ pub struct Stay {
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub exit: Option<ExitDestination>,
+    pub financing: Financing,
+    pub care_level: Option<CareLevel>,
     /// The id of the version row: the ETag of the stay.
     pub version_id: i64,
     pub recorded_at: DateTime<Utc>,
@@ -160,6 +162,8 @@ pub struct StayVersion {
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub exit: Option<ExitDestination>,
+    pub financing: Financing,
+    pub care_level: Option<CareLevel>,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
 }
@@ -246,6 +250,8 @@ fn stay_of<'a>(
         start_date: v.start_date,
         end_date: v.end_date,
         exit: v.exit,
+        financing: v.financing,
+        care_level: v.care_level,
         version_id: v.id,
         recorded_at: v.recorded_at,
         recorded_by: v.recorded_by.clone(),
@@ -283,12 +289,63 @@ pub struct StayFacts {
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub exit: Option<ExitDestination>,
+    pub financing: Financing,
+    pub care_level: Option<CareLevel>,
+}
+
+impl StayFacts {
+    /// The facts of a stay as it is now, to build a new version from.
+    pub fn of(stay: &Stay) -> StayFacts {
+        StayFacts {
+            product_id: stay.product_id,
+            provider_id: stay.provider_id,
+            location_id: stay.location_id,
+            start_date: stay.start_date,
+            end_date: stay.end_date,
+            exit: stay.exit,
+            financing: stay.financing,
+            care_level: stay.care_level,
+        }
+    }
+}
+
+/// How a stay is paid for and its care intensity level, as typed. An empty
+/// field keeps what the stay had (a new stay: zorg in natura without a
+/// level); `geen` as the level removes it.
+#[derive(Debug, Clone, Default)]
+pub struct FundingInput {
+    pub financing: Option<String>,
+    pub care_level: Option<String>,
+}
+
+impl FundingInput {
+    /// Checks both fields into `v` (`financieringsvorm`, `zorgzwaarte`);
+    /// an empty field keeps `current`.
+    pub fn check(
+        &self,
+        v: &mut Validator,
+        current: (Financing, Option<CareLevel>),
+    ) -> (Financing, Option<CareLevel>) {
+        let financing = match optional(&self.financing) {
+            Some(f) => v
+                .check("financieringsvorm", Financing::parse(f))
+                .unwrap_or(current.0),
+            None => current.0,
+        };
+        let level = match optional(&self.care_level) {
+            Some(l) if l.trim().eq_ignore_ascii_case("geen") => None,
+            Some(l) => v.check("zorgzwaarte", CareLevel::parse(l)).or(current.1),
+            None => current.1,
+        };
+        (financing, level)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct PlacementInput {
     pub location_id: Option<i64>,
     pub start_date: String,
+    pub funding: FundingInput,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -326,6 +383,7 @@ pub struct CorrectionInput {
     pub start_date: String,
     pub end_date: Option<String>,
     pub location_id: Option<i64>,
+    pub funding: FundingInput,
 }
 
 #[cfg(test)]
@@ -398,6 +456,8 @@ mod tests {
             start_date: d(start),
             end_date: None,
             exit: None,
+            financing: Financing::Zin,
+            care_level: None,
             recorded_at: Utc.with_ymd_and_hms(2026, 3, day, 0, 0, 0).unwrap(),
             recorded_by: "t".into(),
         };

@@ -8,6 +8,7 @@ use crate::audit::{AuditAction, ObjectType};
 use crate::clients::service::Need;
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::history::timeline;
+use crate::reference::{CareLevel, Financing};
 use crate::service::Services;
 use crate::store::{Clients, NewStay};
 use crate::waitlist::{Status, TransitionData, check_transition};
@@ -269,6 +270,7 @@ impl Services {
         .await?;
         let mut v = Validator::new();
         let start = v.check("startdatum", crate::Datum::parse(&input.start_date));
+        let (financing, care_level) = input.funding.check(&mut v, (Financing::Zin, None));
         v.finish()?;
         let Some(start) = start else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
@@ -283,6 +285,8 @@ impl Services {
             start_date: start.0,
             end_date: None,
             exit: None,
+            financing,
+            care_level,
         };
         let placement = TransitionData {
             entry_id,
@@ -297,7 +301,8 @@ impl Services {
             .for_client(entry.client_id)
             .with_details(
                 json!({ "wachtlijstId": entry_id, "aanbiederId": provider_id,
-                "locatieId": input.location_id, "startdatum": start.0.to_string() }),
+                "locatieId": input.location_id, "startdatum": start.0.to_string(),
+                "financieringsvorm": financing.code(), "zorgzwaarte": care_level.map(CareLevel::get) }),
             );
         self.store
             .create_stay(
@@ -447,12 +452,9 @@ impl Services {
         }
         let (end, destination) = input.parse(stay.start_date)?;
         let facts = StayFacts {
-            product_id: stay.product_id,
-            provider_id: stay.provider_id,
-            location_id: stay.location_id,
-            start_date: stay.start_date,
             end_date: Some(end),
             exit: Some(destination),
+            ..StayFacts::of(&stay)
         };
         let draft = self
             .draft(
@@ -490,6 +492,7 @@ impl Services {
         product_id: Option<i64>,
         provider_id: Option<i64>,
         location_id: Option<i64>,
+        funding: &FundingInput,
     ) -> DomainResult<Stay> {
         let stay = self.load_stay(stay_id, None).await?;
         self.may_act_for_provider(
@@ -515,6 +518,7 @@ impl Services {
         }
         let product_id = product_id.unwrap_or(stay.product_id);
         let provider_id = provider_id.unwrap_or(stay.provider_id);
+        let (financing, care_level) = funding.check(&mut v, (stay.financing, stay.care_level));
         v.finish()?;
         let Some(end) = end else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
@@ -528,12 +532,9 @@ impl Services {
         self.check_location(product_id, provider_id, location_id)
             .await?;
         let ended = StayFacts {
-            product_id: stay.product_id,
-            provider_id: stay.provider_id,
-            location_id: stay.location_id,
-            start_date: stay.start_date,
             end_date: Some(end.0),
             exit: Some(ExitDestination::AndereVoorziening),
+            ..StayFacts::of(&stay)
         };
         let next = NewStay {
             client_id: stay.client_id,
@@ -549,6 +550,8 @@ impl Services {
                 start_date: end.0,
                 end_date: None,
                 exit: None,
+                financing,
+                care_level,
             },
         };
         let draft = self
@@ -556,7 +559,8 @@ impl Services {
             .for_client(stay.client_id)
             .with_details(
                 json!({ "overplaatsingVan": stay_id, "datum": end.0.to_string(),
-                "productId": product_id, "aanbiederId": provider_id, "locatieId": location_id }),
+                "productId": product_id, "aanbiederId": provider_id, "locatieId": location_id,
+                "financieringsvorm": financing.code(), "zorgzwaarte": care_level.map(CareLevel::get) }),
             );
         self.store
             .transfer_stay(
@@ -604,6 +608,9 @@ impl Services {
                 "beëindig het verblijf met een uitstroombestemming in plaats van een correctie",
             );
         }
+        let (financing, care_level) = input
+            .funding
+            .check(&mut v, (stay.financing, stay.care_level));
         v.finish()?;
         let Some(start) = start else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
@@ -623,13 +630,17 @@ impl Services {
                 None
             }),
             exit: stay.exit,
+            financing,
+            care_level,
         };
         let draft = self
             .draft(ctx, AuditAction::Updated, ObjectType::Verblijf, Some(stay_id.to_string()))
             .for_client(stay.client_id)
             .with_details(json!({ "correctie": true, "plaatsingVerplaatst": placement.is_some(),
                 "startdatum": { "voor": stay.start_date.to_string(), "na": start.0.to_string() },
-                "einddatum": { "voor": stay.end_date.map(|d| d.to_string()), "na": facts.end_date.map(|d| d.to_string()) } }));
+                "einddatum": { "voor": stay.end_date.map(|d| d.to_string()), "na": facts.end_date.map(|d| d.to_string()) },
+                "financieringsvorm": { "voor": stay.financing.code(), "na": financing.code() },
+                "zorgzwaarte": { "voor": stay.care_level.map(CareLevel::get), "na": care_level.map(CareLevel::get) } }));
         self.store
             .add_stay_version(
                 stay_id,
@@ -692,6 +703,7 @@ impl Services {
         provider_id: Option<i64>,
         location_id: Option<i64>,
         start_date: &str,
+        funding: &FundingInput,
     ) -> DomainResult<Stay> {
         let decision = self.store.get_decision(decision_id).await?.ok_or_else(|| {
             DomainError::NotFound(
@@ -739,6 +751,7 @@ impl Services {
                 "het verblijf begint vóór de ingangsdatum van de beschikking",
             );
         }
+        let (financing, care_level) = funding.check(&mut v, (Financing::Zin, None));
         v.finish()?;
         let (Some(provider_id), Some(start)) = (provider_id, start) else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
@@ -750,7 +763,8 @@ impl Services {
             .for_client(client.id)
             .with_details(
                 json!({ "beschikkingId": decision_id, "aanbiederId": provider_id,
-                "locatieId": location_id, "startdatum": start.0.to_string() }),
+                "locatieId": location_id, "startdatum": start.0.to_string(),
+                "financieringsvorm": financing.code(), "zorgzwaarte": care_level.map(CareLevel::get) }),
             );
         self.store
             .create_stay(
@@ -767,6 +781,8 @@ impl Services {
                         start_date: start.0,
                         end_date: None,
                         exit: None,
+                        financing,
+                        care_level,
                     },
                 },
                 None,

@@ -1,6 +1,7 @@
 //! Demo tariffs: every demo product priced in both regions from 2022, with
-//! an indexation on 1 January 2025 and one provider with a contract of its
-//! own, so that the cost of care of the demo stays is complete. Invented
+//! an indexation on 1 January 2025, one provider with a contract of its
+//! own, Beschermd Thuis in three levels of care and a pgb tariff for
+//! intramural BW, so that the cost of care of the demo stays is complete. Invented
 //! amounts of a plausible size (issue 15: Beschermd Thuis € 8.000 to
 //! € 24.000 a year, intramural BW about € 55.000 a year), not any region's
 //! contract. Recorded by each region's finance officer.
@@ -30,6 +31,31 @@ const TARIFFS: [(&str, &str, &str, &str); 11] = [
     ("ODP", "per-maand", "850,00", "885,00"),
 ];
 
+/// Beschermd Thuis in three levels of care (zorgzwaarte): (level, 2022–2024,
+/// from 2025) per year; level 2 is the general BT tariff above.
+const BT_LEVELS: [(&str, &str, &str); 2] = [("1", "9.000", "9.360"), ("3", "23.000", "24.000")];
+
+/// Intramural BW on a pgb: a lower amount per day than in natura, as a
+/// municipality's verordening sets it (invented, like the rest).
+const BW_PGB: (&str, &str) = ("112,00", "116,70");
+
+/// How a demo placement is paid for, from its entry's number so that the
+/// demo's random draws stay the same: Beschermd Thuis at a level of care
+/// from 1 to 3, one in eight intramural BW stays on a pgb.
+pub(super) fn demo_funding(product_code: &str, entry_id: i64) -> crate::care::FundingInput {
+    match product_code {
+        "BT" => crate::care::FundingInput {
+            financing: None,
+            care_level: Some((entry_id % 3 + 1).to_string()),
+        },
+        "BW-INT" if entry_id % 8 == 0 => crate::care::FundingInput {
+            financing: Some("pgb".into()),
+            care_level: None,
+        },
+        _ => crate::care::FundingInput::default(),
+    }
+}
+
 pub(super) async fn load(services: &Services) -> DomainResult<()> {
     let products = services.store.list_products().await?;
     let providers = services.store.list_providers().await?;
@@ -58,6 +84,51 @@ pub(super) async fn load(services: &Services) -> DomainResult<()> {
                             valid_from: from.into(),
                             valid_until: until.map(str::to_string),
                             note: Some("Regionaal contract (demo)".into()),
+                            ..TariffInput::default()
+                        },
+                    )
+                    .await?;
+            }
+        }
+        let periods = |old: &'static str, new: &'static str| {
+            [
+                (old, "2022-01-01", Some("2024-12-31")),
+                (new, "2025-01-01", None),
+            ]
+        };
+        if let Some(bt) = products.iter().find(|p| p.code == "BT") {
+            for (level, old, new) in BT_LEVELS {
+                for (amount, from, until) in periods(old, new) {
+                    services
+                        .create_tariff(
+                            &officer,
+                            &TariffInput {
+                                product_id: bt.id.to_string(),
+                                unit: Some("per-jaar".into()),
+                                amount: amount.into(),
+                                valid_from: from.into(),
+                                valid_until: until.map(str::to_string),
+                                care_level: Some(level.into()),
+                                note: Some(format!("Beschermd Thuis niveau {level} (demo)")),
+                                ..TariffInput::default()
+                            },
+                        )
+                        .await?;
+                }
+            }
+        }
+        if let Some(bw) = bw {
+            for (amount, from, until) in periods(BW_PGB.0, BW_PGB.1) {
+                services
+                    .create_tariff(
+                        &officer,
+                        &TariffInput {
+                            product_id: bw.to_string(),
+                            amount: amount.into(),
+                            valid_from: from.into(),
+                            valid_until: until.map(str::to_string),
+                            financing: Some("pgb".into()),
+                            note: Some("Pgb-tarief uit de verordening (demo)".into()),
                             ..TariffInput::default()
                         },
                     )

@@ -151,6 +151,7 @@ pub(super) async fn load(
                     Some(location.provider_id),
                     Some(location.id),
                     &placed.to_string(),
+                    &Default::default(),
                 )
                 .await?;
             // At most a year with the hosts.

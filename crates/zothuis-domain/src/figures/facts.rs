@@ -7,7 +7,9 @@
 use crate::access::{Application, Decision};
 use crate::care::{ExitDestination, StayHeader, StayVersion};
 use crate::error::{DomainError, DomainResult};
-use crate::reference::{CapacityRow, GemeenteCode, Location, Municipality, Product, Provider};
+use crate::reference::{
+    CapacityRow, CareLevel, Financing, GemeenteCode, Location, Municipality, Product, Provider,
+};
 use crate::waitlist::{Entry, PassiveReason, RemovalReason, Status, Transition};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -159,6 +161,10 @@ pub struct StayFact {
     pub transferred_in: bool,
     /// Another stay continues this one.
     pub transferred_out: bool,
+    /// `Financing::index`: how the stay is paid for (prices it).
+    pub financing: u8,
+    /// The care intensity level, 0 for none (prices it).
+    pub level: u8,
     /// A new start (not a transfer) without any stay of the same person in
     /// the 24 months before it.
     pub first_time: bool,
@@ -459,6 +465,9 @@ pub enum FigureRow<'a> {
         start: NaiveDate,
         end: Option<NaiveDate>,
         exit: Option<&'a str>,
+        /// `Financing::code`.
+        financing: &'a str,
+        care_level: Option<i64>,
     },
     Capacity {
         location: i64,
@@ -747,6 +756,8 @@ impl FactsBuilder {
                 start,
                 end,
                 exit,
+                financing,
+                care_level,
             } => {
                 let gemeente = self.municipality(responsible)?;
                 // Still unknown for a transfer: it takes that of the stay it
@@ -766,6 +777,19 @@ impl FactsBuilder {
                         ExitDestination::ALL,
                         ExitDestination::parse(code).map_err(|e| bad("bestemming", e))?,
                     ),
+                };
+                let financing = Financing::parse(financing)
+                    .map_err(|e| bad("financieringsvorm", e))?
+                    .index();
+                let level = match care_level {
+                    None => 0,
+                    Some(n) => u8::try_from(n)
+                        .ok()
+                        .and_then(CareLevel::new)
+                        .ok_or_else(|| {
+                            DomainError::Internal(format!("onbekende zorgzwaarte: {n}"))
+                        })?
+                        .get(),
                 };
                 let index = u32::try_from(self.facts.stays.len()).unwrap_or(u32::MAX);
                 if let Some(from) = transferred_from {
@@ -792,6 +816,8 @@ impl FactsBuilder {
                     transferred_out: false,
                     first_time: false,
                     returned: false,
+                    financing,
+                    level,
                 });
             }
             FigureRow::Capacity {
@@ -1373,6 +1399,8 @@ impl OwnedRow {
                     start: v.start_date,
                     end: v.end_date,
                     exit: v.exit.map(|x| x.code()),
+                    financing: v.financing.code(),
+                    care_level: v.care_level.map(|l| i64::from(l.get())),
                 }
             }
             OwnedRow::Capacity(c) => FigureRow::Capacity {

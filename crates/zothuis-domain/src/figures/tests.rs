@@ -128,6 +128,8 @@ impl Builder {
             start_date: d(start),
             end_date: None,
             exit: None,
+            financing: Default::default(),
+            care_level: None,
             recorded_at: at(start),
             recorded_by: "test".into(),
         });
@@ -161,6 +163,8 @@ impl Builder {
             start_date: d(start),
             end_date: end.map(d),
             exit,
+            financing: Default::default(),
+            care_level: None,
             recorded_at: at(recorded),
             recorded_by: "test".into(),
         });
@@ -1722,6 +1726,8 @@ fn cost_of_care_by_hand_as_known_at_any_moment() {
             valid_until: until.map(d),
             withdrawn: false,
             note: None,
+            financing: Default::default(),
+            care_level: None,
         };
     let tariffs = [
         // BW € 150,00 a day in 2025 for every provider; Kwintes € 160,00
@@ -1874,6 +1880,8 @@ fn the_historical_cohort_leaves_care_at_its_observed_rate() {
         valid_until: None,
         withdrawn: false,
         note: None,
+        financing: Default::default(),
+        care_level: None,
     };
     let book = TariffBook::new([(1, &tariff)]);
     let r = historical_cohort(&f, &book, None, d("2025-01-01"), d("2025-10-01"), 2);
@@ -1982,6 +1990,17 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
             start = if transfer { end } else { end + rnd(200) };
         }
     }
+    // A fifth of the stays on a pgb, three quarters with a level of care;
+    // a correction may change them.
+    for v in &mut b.h.stay_versions {
+        let k = (v.stay_id * 7 + v.id) as u64;
+        v.financing = if k.is_multiple_of(5) {
+            Financing::Pgb
+        } else {
+            Financing::Zin
+        };
+        v.care_level = CareLevel::new((k % 4) as u8);
+    }
     let tariff =
         |product, provider, unit: &str, cents, from: &str, until: Option<&str>| TariffFacts {
             product_id: product,
@@ -1992,10 +2011,75 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
             valid_until: until.map(d),
             withdrawn: false,
             note: None,
+            financing: Default::default(),
+            care_level: None,
         };
     let mut withdrawn = tariff(MO, None, "per-dag", 1, "2020-01-01", None);
     withdrawn.withdrawn = true;
+    let funded = |mut t: TariffFacts, financing, level| {
+        t.financing = financing;
+        t.care_level = CareLevel::new(level);
+        t
+    };
     let tariffs = vec![
+        // Pgb: BW until mid-2025 in region 1 (then days without a tariff),
+        // BW at level 1 and BT in region 2; no pgb tariff for MO at all.
+        (
+            1,
+            funded(
+                tariff(
+                    BW,
+                    None,
+                    "per-dag",
+                    11_111,
+                    "2023-01-01",
+                    Some("2025-06-30"),
+                ),
+                Financing::Pgb,
+                0,
+            ),
+        ),
+        (
+            2,
+            funded(
+                tariff(BW, None, "per-dag", 8_888, "2023-01-01", None),
+                Financing::Pgb,
+                1,
+            ),
+        ),
+        (
+            2,
+            funded(
+                tariff(BT, None, "per-maand", 70_001, "2023-01-01", None),
+                Financing::Pgb,
+                0,
+            ),
+        ),
+        // Levels: BT level 2 for everyone, BW level 3 at Kwintes for two
+        // years, before the general tariffs.
+        (
+            1,
+            funded(
+                tariff(BT, None, "per-jaar", 2_400_007, "2023-01-01", None),
+                Financing::Zin,
+                2,
+            ),
+        ),
+        (
+            1,
+            funded(
+                tariff(
+                    BW,
+                    Some(KWINTES),
+                    "per-dag",
+                    20_003,
+                    "2024-01-01",
+                    Some("2025-12-31"),
+                ),
+                Financing::Zin,
+                3,
+            ),
+        ),
         (
             1,
             tariff(
@@ -2092,20 +2176,26 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
             // (month, tariff) → days, for this stay.
             let mut groups: BTreeMap<(NaiveDate, usize), i64> = BTreeMap::new();
             let mut on = q.from.max(crate::figures::facts::date(s.start));
+            let level = CareLevel::new(s.level);
             while on < q.to && crate::figures::facts::day(on) < s.end {
-                let own = tariffs.iter().position(|(r, t)| {
-                    *r == region
-                        && t.product_id == product
-                        && t.provider_id == Some(provider)
-                        && t.covers(on)
-                });
-                let shared = tariffs.iter().position(|(r, t)| {
-                    *r == region
-                        && t.product_id == product
-                        && t.provider_id.is_none()
-                        && t.covers(on)
-                });
-                match own.or(shared) {
+                // The most specific tariff of the stay's financing form:
+                // own for the level, own, general for the level, general.
+                let find = |provider: Option<i64>, care_level: Option<CareLevel>| {
+                    tariffs.iter().position(|(r, t)| {
+                        *r == region
+                            && t.product_id == product
+                            && t.provider_id == provider
+                            && t.financing.index() == s.financing
+                            && t.care_level == care_level
+                            && t.covers(on)
+                    })
+                };
+                let found = level
+                    .and_then(|l| find(Some(provider), Some(l)))
+                    .or_else(|| find(Some(provider), None))
+                    .or_else(|| level.and_then(|l| find(None, Some(l))))
+                    .or_else(|| find(None, None));
+                match found {
                     Some(t) => *groups.entry((on.with_day(1).unwrap(), t)).or_default() += 1,
                     None => {
                         let m = missing
@@ -2113,6 +2203,8 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
                                 municipality: s.gemeente,
                                 product: s.product,
                                 provider: s.provider,
+                                financing: s.financing,
+                                level: s.level,
                             })
                             .or_insert((0, HashSet::new(), on));
                         m.0 += 1;
@@ -2139,6 +2231,10 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
                             Cohort::Nieuw
                         }
                     }),
+                    financing: q
+                        .split
+                        .financing
+                        .then(|| Financing::ALL[usize::from(s.financing)]),
                     period: match q.period {
                         Period::Month => month,
                         Period::Year => NaiveDate::from_ymd_opt(month.year(), 1, 1).unwrap(),
@@ -2157,12 +2253,13 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
 
     let periods = [Period::Month, Period::Year, Period::Whole];
     let mut checked = 0;
-    for split in 0..16u8 {
+    for split in 0..32u8 {
         let split = Split {
             municipality: split & 1 != 0,
             product: split & 2 != 0,
             provider: split & 4 != 0,
             cohort: split & 8 != 0,
+            financing: split & 16 != 0,
         };
         for (i, period) in periods.iter().enumerate() {
             let mut q = CostQuery {
@@ -2222,5 +2319,5 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
             }
         }
     }
-    assert!(checked > 5_000, "{checked} cells checked");
+    assert!(checked > 10_000, "{checked} cells checked");
 }

@@ -6,7 +6,7 @@
 
 use super::model::{Bedrag, TariffFacts};
 use crate::figures::facts::{Day, Facts, NONE, OPEN, StayFact, date, day};
-use crate::reference::TariffUnit;
+use crate::reference::{CareLevel, Financing, TariffUnit};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
@@ -83,6 +83,8 @@ pub struct Split {
     pub product: bool,
     pub provider: bool,
     pub cohort: bool,
+    /// Zorg in natura against pgb.
+    pub financing: bool,
 }
 
 /// Historical clients: in care on the day their region's regime changes
@@ -133,6 +135,7 @@ pub struct CostKey {
     pub product: u16,
     pub provider: u16,
     pub cohort: Option<Cohort>,
+    pub financing: Option<Financing>,
     pub period: NaiveDate,
 }
 
@@ -152,6 +155,10 @@ pub struct MissingKey {
     pub municipality: u16,
     pub product: u16,
     pub provider: u16,
+    /// `Financing::index` of the stays.
+    pub financing: u8,
+    /// Their care intensity level, 0 for none.
+    pub level: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -179,9 +186,15 @@ struct DayTariff {
     amount: Bedrag,
 }
 
-/// The tariffs in force, for looking up per (region, product, provider).
+/// What a list of tariffs is kept under: region, product, provider
+/// (`None`: every provider), financing form (`Financing::index`) and care
+/// intensity level (0: every level).
+type BookKey = (i64, i64, Option<i64>, u8, u8);
+
+/// The tariffs in force, for looking up per (region, product, provider,
+/// financing form, level).
 pub struct TariffBook {
-    index: HashMap<(i64, i64, Option<i64>), usize>,
+    index: HashMap<BookKey, usize>,
     lists: Vec<Vec<DayTariff>>,
 }
 
@@ -196,7 +209,13 @@ impl TariffBook {
                 continue;
             }
             let i = *index
-                .entry((region, t.product_id, t.provider_id))
+                .entry((
+                    region,
+                    t.product_id,
+                    t.provider_id,
+                    t.financing.index(),
+                    t.care_level.map_or(0, CareLevel::get),
+                ))
                 .or_insert_with(|| {
                     lists.push(Vec::new());
                     lists.len() - 1
@@ -217,12 +236,23 @@ impl TariffBook {
         TariffBook { index, lists }
     }
 
-    fn list(&self, region: i64, product: i64, provider: Option<i64>) -> &[DayTariff] {
+    fn list(&self, key: BookKey) -> &[DayTariff] {
         self.index
-            .get(&(region, product, provider))
+            .get(&key)
             .and_then(|i| self.lists.get(*i))
             .map_or(&[], Vec::as_slice)
     }
+}
+
+/// The lists of tariffs that may price a stay, most specific first: the
+/// provider's own for the stay's level, its own for every level, the
+/// general one for the level, the general one for every level. Only
+/// tariffs of the stay's financing form take part.
+type Lists<'a> = [&'a [DayTariff]; 4];
+
+/// The first tariff of `lists` covering `d`.
+fn covering_any<'a>(lists: &Lists<'a>, d: Day) -> Option<&'a DayTariff> {
+    lists.iter().find_map(|l| covering(l, d))
 }
 
 /// The tariff covering `d` in a list sorted by start (periods of one key
@@ -244,8 +274,8 @@ fn boundaries(list: &[DayTariff], out: &mut Vec<Day>) {
     }
 }
 
-/// The tariff in force for a stay on a day: its provider's own for its
-/// product in its region, else the general one.
+/// The tariff in force for a stay on a day, the most specific first (see
+/// `Lists`).
 pub(crate) fn tariff_on(
     facts: &Facts,
     book: &TariffBook,
@@ -254,14 +284,25 @@ pub(crate) fn tariff_on(
     d: NaiveDate,
 ) -> Option<(TariffUnit, Bedrag)> {
     let product_id = facts.products.key(s.product).copied().unwrap_or(-1);
-    let own = match facts.providers.key(s.provider) {
-        Some(p) => book.list(region, product_id, Some(*p)),
-        None => &[],
+    let provider = facts.providers.key(s.provider).copied();
+    let list = |provider: Option<i64>, level: u8| {
+        book.list((region, product_id, provider, s.financing, level))
     };
-    let shared = book.list(region, product_id, None);
-    covering(own, day(d))
-        .or_else(|| covering(shared, day(d)))
-        .map(|t| (t.unit, t.amount))
+    let none: &[DayTariff] = &[];
+    let with_level = |provider| {
+        if s.level == 0 {
+            none
+        } else {
+            list(provider, s.level)
+        }
+    };
+    let lists: Lists<'_> = [
+        provider.map_or(none, |p| with_level(Some(p))),
+        provider.map_or(none, |p| list(Some(p), 0)),
+        with_level(None),
+        list(None, 0),
+    ];
+    covering_any(&lists, day(d)).map(|t| (t.unit, t.amount))
 }
 
 /// Computes the cost of care for a query, on as many threads as the
@@ -439,6 +480,10 @@ impl Part {
     }
 }
 
+/// A provider's own tariffs of (region slot, product, financing, level):
+/// the index of their list in the book.
+type OwnList = (u32, u16, u8, u8, usize);
+
 /// Everything a thread needs, worked out once per query.
 struct Plan<'a> {
     book: &'a TariffBook,
@@ -451,15 +496,19 @@ struct Plan<'a> {
     product: Axis,
     provider: Axis,
     cohorts: u64,
+    /// 2 when split by financing form, else 1.
+    financings: u64,
     dense: bool,
     provider_index: Option<u16>,
     /// Per municipality: its region's slot.
     region_slot: Vec<u32>,
     products: usize,
-    /// Per (region slot × product): the general tariffs' list.
+    /// Per (region slot × product × financing × level): the general
+    /// tariffs' list (`shared_slot`).
     shared: Vec<Option<usize>>,
-    /// Per provider: (region slot, product, list) of its own tariffs.
-    own: Vec<Vec<(u32, u16, usize)>>,
+    /// Per provider: (region slot, product, financing, level, list) of its
+    /// own tariffs.
+    own: Vec<Vec<OwnList>>,
     /// Clients in care on their region's cut-off, sorted.
     historical: Vec<u32>,
 }
@@ -501,11 +550,13 @@ impl<'a> Plan<'a> {
         let product = Axis::new(q.split.product, facts.products.len(), |_| true);
         let provider = Axis::new(q.split.provider, facts.providers.len(), |_| true);
         let cohorts = if q.split.cohort { 2 } else { 1 };
+        let financings = if q.split.financing { 2 } else { 1 };
         let cells = municipality
             .size()
             .saturating_mul(product.size())
             .saturating_mul(provider.size())
             .saturating_mul(cohorts)
+            .saturating_mul(financings)
             .saturating_mul(periods.len() as u64);
 
         let mut region_ids: Vec<i64> = Vec::new();
@@ -521,9 +572,9 @@ impl<'a> Plan<'a> {
             region_slot.push(slot as u32);
         }
         let products = facts.products.len();
-        let mut shared = vec![None; region_ids.len() * products];
-        let mut own: Vec<Vec<(u32, u16, usize)>> = vec![Vec::new(); facts.providers.len()];
-        for (&(region, product_id, provider_id), &list) in &book.index {
+        let mut shared = vec![None; shared_slot(region_ids.len(), products, 0, 0, 0)];
+        let mut own: Vec<Vec<OwnList>> = vec![Vec::new(); facts.providers.len()];
+        for (&(region, product_id, provider_id, financing, level), &list) in &book.index {
             let (Some(r), Some(p)) = (
                 region_ids.iter().position(|x| *x == region),
                 facts.products.get(&product_id),
@@ -532,7 +583,8 @@ impl<'a> Plan<'a> {
             };
             match provider_id {
                 None => {
-                    if let Some(cell) = shared.get_mut(r * products + usize::from(p)) {
+                    let slot = shared_slot(r, products, usize::from(p), financing, level);
+                    if let Some(cell) = shared.get_mut(slot) {
                         *cell = Some(list);
                     }
                 }
@@ -540,7 +592,7 @@ impl<'a> Plan<'a> {
                     if let Some(v) = facts.providers.get(&v)
                         && let Some(lists) = own.get_mut(usize::from(v))
                     {
-                        lists.push((r as u32, p, list));
+                        lists.push((r as u32, p, financing, level, list));
                     }
                 }
             }
@@ -572,6 +624,7 @@ impl<'a> Plan<'a> {
             product,
             provider,
             cohorts,
+            financings,
             dense: cells <= DENSE_CELLS,
             provider_index: q
                 .provider_id
@@ -589,6 +642,7 @@ impl<'a> Plan<'a> {
             * self.product.size()
             * self.provider.size()
             * self.cohorts
+            * self.financings
             * self.periods.len() as u64
     }
 
@@ -604,27 +658,40 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The general and the provider's own tariffs for a stay.
-    fn lists(&self, s: &StayFact) -> (&[DayTariff], &[DayTariff]) {
+    /// The tariffs that may price a stay, most specific first (`Lists`).
+    fn lists(&self, s: &StayFact) -> Lists<'_> {
+        let none: &[DayTariff] = &[];
         let Some(&r) = self.region_slot.get(usize::from(s.gemeente)) else {
-            return (&[], &[]);
+            return [none; 4];
         };
         let list = |i: Option<usize>| {
             i.and_then(|i| self.book.lists.get(i))
-                .map_or(&[][..], Vec::as_slice)
+                .map_or(none, Vec::as_slice)
         };
-        let shared = list(
-            self.shared
-                .get(r as usize * self.products + usize::from(s.product))
-                .copied()
-                .flatten(),
-        );
-        let own = list(self.own.get(usize::from(s.provider)).and_then(|v| {
-            v.iter()
-                .find(|(rr, p, _)| *rr == r && *p == s.product)
-                .map(|(_, _, l)| *l)
-        }));
-        (own, shared)
+        let shared = |level: u8| {
+            let slot = shared_slot(
+                r as usize,
+                self.products,
+                usize::from(s.product),
+                s.financing,
+                level,
+            );
+            list(self.shared.get(slot).copied().flatten())
+        };
+        let own = |level: u8| {
+            list(self.own.get(usize::from(s.provider)).and_then(|v| {
+                v.iter()
+                    .find(|(rr, p, f, l, _)| {
+                        *rr == r && *p == s.product && *f == s.financing && *l == level
+                    })
+                    .map(|(.., i)| *i)
+            }))
+        };
+        if s.level == 0 {
+            [none, own(0), none, shared(0)]
+        } else {
+            [own(s.level), own(0), shared(s.level), shared(0)]
+        }
     }
 
     /// The cells of the clients whose number leaves remainder `thread`.
@@ -686,12 +753,19 @@ impl<'a> Plan<'a> {
         if m == u32::MAX {
             return false;
         }
-        let base = (((u64::from(m) * self.product.size() + u64::from(p)) * self.provider.size()
+        let financing = if self.financings == 2 {
+            u64::from(s.financing.min(1))
+        } else {
+            0
+        };
+        let base = ((((u64::from(m) * self.product.size() + u64::from(p)) * self.provider.size()
             + u64::from(v))
             * self.cohorts
             + cohort)
+            * self.financings
+            + financing)
             * self.periods.len() as u64;
-        let (own, shared) = self.lists(s);
+        let lists = self.lists(s);
         cuts.clear();
         cuts.push(a);
         cuts.push(b);
@@ -705,8 +779,9 @@ impl<'a> Plan<'a> {
             }
             cuts.push(m.start);
         }
-        boundaries(own, cuts);
-        boundaries(shared, cuts);
+        for list in lists {
+            boundaries(list, cuts);
+        }
         cuts.retain(|c| *c >= a && *c <= b);
         cuts.sort_unstable();
         cuts.dedup();
@@ -721,11 +796,13 @@ impl<'a> Plan<'a> {
                 continue;
             };
             let days = i64::from(y - x);
-            let Some(t) = covering(own, x).or_else(|| covering(shared, x)) else {
+            let Some(t) = covering_any(&lists, x) else {
                 let k = MissingKey {
                     municipality: s.gemeente,
                     product: s.product,
                     provider: s.provider,
+                    financing: s.financing,
+                    level: s.level,
                 };
                 let (missing, last) = part
                     .missing
@@ -774,6 +851,8 @@ impl<'a> Plan<'a> {
             let periods = self.periods.len() as u64;
             let t = (i % periods) as usize;
             i /= periods;
+            let f = i % self.financings;
+            i /= self.financings;
             let c = i % self.cohorts;
             i /= self.cohorts;
             let v = (i % self.provider.size()) as usize;
@@ -789,6 +868,11 @@ impl<'a> Plan<'a> {
                     Cohort::Historisch
                 } else {
                     Cohort::Nieuw
+                }),
+                financing: (self.financings == 2).then_some(if f == 0 {
+                    Financing::Zin
+                } else {
+                    Financing::Pgb
                 }),
                 period: self.periods.get(t).copied().unwrap_or(NaiveDate::MIN),
             }
@@ -823,6 +907,15 @@ impl<'a> Plan<'a> {
             total: all.total,
         }
     }
+}
+
+/// The slot of the general tariffs of (region slot, product, financing,
+/// level) among regions × `products` × 2 × 10; with the number of regions
+/// as `region` and the rest 0, the number of slots.
+fn shared_slot(region: usize, products: usize, product: usize, financing: u8, level: u8) -> usize {
+    const LEVELS: usize = CareLevel::MAX as usize + 1;
+    ((region * products + product) * 2 + usize::from(financing.min(1))) * LEVELS
+        + usize::from(level).min(LEVELS - 1)
 }
 
 fn in_care_on(s: &StayFact, d: Day) -> bool {

@@ -5,7 +5,7 @@
 //! known before it stays the same.
 
 use crate::error::{DomainError, DomainResult, Validator};
-use crate::reference::{TariffUnit, optional};
+use crate::reference::{CareLevel, Financing, TariffUnit, optional};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt;
 
@@ -107,6 +107,13 @@ pub struct TariffFacts {
     /// Withdrawn: entered by mistake, applies to no day.
     pub withdrawn: bool,
     pub note: Option<String>,
+    /// The financing form of the stays it prices: a pgb stay is priced by
+    /// pgb tariffs only (Wmo 2015 art. 2.3.6; the pgb amount is set in the
+    /// municipality's verordening, not in the provider's contract).
+    pub financing: Financing,
+    /// The care intensity level of the stays it prices; `None`: every
+    /// level without a tariff of its own.
+    pub care_level: Option<CareLevel>,
 }
 
 impl TariffFacts {
@@ -116,8 +123,8 @@ impl TariffFacts {
     }
 
     /// Whether two tariffs would apply to the same stay on some day: the
-    /// same product and provider (or both for every provider) with periods
-    /// that share a day.
+    /// same product, provider (or both for every provider), financing form
+    /// and level (or both for every level), with periods that share a day.
     pub fn overlaps(&self, other: &TariffFacts) -> bool {
         let ends_before =
             |a: &TariffFacts, b: &TariffFacts| a.valid_until.is_some_and(|u| u < b.valid_from);
@@ -125,6 +132,8 @@ impl TariffFacts {
             && !other.withdrawn
             && self.product_id == other.product_id
             && self.provider_id == other.provider_id
+            && self.financing == other.financing
+            && self.care_level == other.care_level
             && !ends_before(self, other)
             && !ends_before(other, self)
     }
@@ -175,6 +184,10 @@ pub struct TariffInput {
     pub valid_until: Option<String>,
     pub withdrawn: bool,
     pub note: Option<String>,
+    /// `zin` or `pgb`; empty: zin.
+    pub financing: Option<String>,
+    /// 1 to 9; empty: every level.
+    pub care_level: Option<String>,
 }
 
 impl TariffInput {
@@ -205,6 +218,18 @@ impl TariffInput {
             }),
         };
         let amount = v.check("bedrag", Bedrag::parse(&self.amount));
+        let financing = v
+            .check(
+                "financieringsvorm",
+                Financing::parse_or_default(self.financing.as_deref()),
+            )
+            .unwrap_or_default();
+        let care_level = v
+            .check(
+                "zorgzwaarte",
+                CareLevel::parse_optional(self.care_level.as_deref()),
+            )
+            .flatten();
         if let Some(a) = amount {
             if a.0 < 0 {
                 v.add("bedrag", "een tarief is niet negatief");
@@ -233,6 +258,8 @@ impl TariffInput {
                 valid_until,
                 withdrawn: self.withdrawn,
                 note: optional(&self.note).map(str::to_string),
+                financing,
+                care_level,
             }),
             _ => Err(DomainError::Internal("validatie onvolledig".into())),
         }
@@ -313,5 +340,14 @@ mod tests {
         let mut withdrawn = t("2025-06-01", None);
         withdrawn.withdrawn = true;
         assert!(!year.overlaps(&withdrawn));
+        let mut pgb = t("2025-06-01", None);
+        pgb.financing = Financing::Pgb;
+        assert!(!year.overlaps(&pgb));
+        let mut level = t("2025-06-01", None);
+        level.care_level = CareLevel::new(2);
+        assert!(!year.overlaps(&level));
+        let mut same_level = level.clone();
+        same_level.valid_from = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+        assert!(level.overlaps(&same_level));
     }
 }

@@ -11,7 +11,7 @@ use crate::audit::{AuditAction, ObjectType};
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::figures::facts::NONE;
 use crate::policy::{Action, FigureScope, TariffArea, budget_view, cost_view, tariff_area};
-use crate::reference::{GemeenteCode, optional};
+use crate::reference::{CareLevel, Financing, GemeenteCode, optional};
 use crate::service::Services;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
@@ -42,7 +42,8 @@ pub struct CostRequest {
     pub provider_id: Option<String>,
     /// `maand`, `jaar` (default) or `geheel`.
     pub period: Option<String>,
-    /// Comma-separated: `gemeente`, `product`, `aanbieder`, `cohort`.
+    /// Comma-separated: `gemeente`, `product`, `aanbieder`, `cohort`,
+    /// `financiering`.
     pub split: Option<String>,
     pub known_at: Option<DateTime<Utc>>,
 }
@@ -67,6 +68,7 @@ pub struct CostRow {
     pub product: Option<(i64, String)>,
     pub provider: Option<(i64, String)>,
     pub cohort: Option<cost::Cohort>,
+    pub financing: Option<Financing>,
     pub cell: CostCell,
     pub hidden: Hidden,
 }
@@ -77,6 +79,9 @@ pub struct MissingRow {
     pub municipality: (GemeenteCode, String),
     pub product: (i64, String),
     pub provider: Option<(i64, String)>,
+    /// The stays' financing form and level: a pgb stay needs a pgb tariff.
+    pub financing: Financing,
+    pub level: Option<CareLevel>,
     pub missing: cost::Missing,
     /// For a viewer with a threshold: the days and stays are hidden when
     /// fewer stays than the threshold are behind them, as a cost cell is
@@ -146,9 +151,10 @@ impl CostRequest {
                 "product" => split.product = true,
                 "aanbieder" => split.provider = true,
                 "cohort" => split.cohort = true,
+                "financiering" => split.financing = true,
                 _ => v.add(
                     "indeling",
-                    format!("onbekende indeling '{part}'; kies uit gemeente, product, aanbieder en cohort"),
+                    format!("onbekende indeling '{part}'; kies uit gemeente, product, aanbieder, cohort en financiering"),
                 ),
             }
         }
@@ -626,6 +632,7 @@ impl Services {
                 product: product(key.product),
                 provider: provider(key.provider),
                 cohort: key.cohort,
+                financing: key.financing,
                 cell: *cell,
                 hidden,
             })
@@ -638,6 +645,11 @@ impl Services {
                     municipality: muni(key.municipality)?,
                     product: product(key.product)?,
                     provider: provider(key.provider),
+                    financing: Financing::ALL
+                        .get(usize::from(key.financing))
+                        .copied()
+                        .unwrap_or_default(),
+                    level: CareLevel::new(key.level),
                     missing: *m,
                     hidden: threshold.is_some_and(|t| m.stays > 0 && u64::from(m.stays) < t),
                 })
@@ -1388,6 +1400,7 @@ mod tests {
                 product: NONE,
                 provider: NONE,
                 cohort: None,
+                financing: None,
                 period: NaiveDate::MIN,
             },
             CostCell {

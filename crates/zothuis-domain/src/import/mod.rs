@@ -314,6 +314,16 @@ impl TableKind {
                         false,
                         "Zonder beschikking: de gemeentecode die verantwoordelijk is; leeg is de inschrijvende gemeente.",
                     ),
+                    col(
+                        "financieringsvorm",
+                        false,
+                        "zin (zorg in natura) of pgb; leeg is zin.",
+                    ),
+                    col(
+                        "zorgzwaarte",
+                        false,
+                        "Niveau 1 tot en met 9 volgens het contract van de regio; leeg is geen niveau.",
+                    ),
                 ];
                 VERBLIJVEN
             }

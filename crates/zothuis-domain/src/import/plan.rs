@@ -17,7 +17,9 @@ use crate::audit::AuditDraft;
 use crate::care::{ExitInput, ScreeningInput, ScreeningResult, StayFacts};
 use crate::clients::{AddressData, AddressInput, AddressRow, Bsn, ClientData, ClientInput};
 use crate::error::DomainError;
-use crate::reference::{Corporation, GemeenteCode, Location, Product, Provider};
+use crate::reference::{
+    CareLevel, Corporation, Financing, GemeenteCode, Location, Product, Provider,
+};
 use crate::shelter::OriginRule;
 use crate::waitlist::{Status, TransitionData, TransitionInput, check_transition};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -992,6 +994,20 @@ fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClie
                     })
                     .ok()
             });
+            let financing = match Financing::parse_or_default(t.opt(row, "financieringsvorm")) {
+                Ok(f) => f,
+                Err(e) => {
+                    problems.push(t.problem(row, "financieringsvorm", e));
+                    Financing::Zin
+                }
+            };
+            let care_level = match CareLevel::parse_optional(t.opt(row, "zorgzwaarte")) {
+                Ok(l) => l,
+                Err(e) => {
+                    problems.push(t.problem(row, "zorgzwaarte", e.0));
+                    None
+                }
+            };
             if decision.is_none() && product.is_some_and(|p| p.kind.has_waitlist()) {
                 problems.push(t.problem(
                     row,
@@ -1020,6 +1036,8 @@ fn plan_clients(tables: &[&Table], world: &ImportWorld) -> Result<Vec<ImportClie
                     start_date: start,
                     end_date: end,
                     exit,
+                    financing,
+                    care_level,
                 },
             });
         }

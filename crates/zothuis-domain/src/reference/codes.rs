@@ -314,6 +314,85 @@ impl TariffUnit {
     }
 }
 
+// How care is paid for (Wmo 2015 art. 2.3.6): as zorg in natura, bought
+// by the municipality from a contracted provider, or as a persoonsgebonden
+// budget with which the client buys the care. A pgb stay is priced by the
+// region's pgb tariffs only, never silently at the natura tariff.
+code_list!(Financing, "kies zorg in natura (zin) of pgb",
+    Zin => ("zin", "Zorg in natura"),
+    Pgb => ("pgb", "Persoonsgebonden budget (pgb)"),
+);
+
+/// Zorg in natura is the usual form.
+impl Default for Financing {
+    fn default() -> Self {
+        Financing::Zin
+    }
+}
+
+impl Financing {
+    /// The index in `ALL`: how the figures projection stores it.
+    pub fn index(self) -> u8 {
+        match self {
+            Financing::Zin => 0,
+            Financing::Pgb => 1,
+        }
+    }
+
+    /// As typed, in any case; empty is zorg in natura.
+    pub fn parse_or_default(input: Option<&str>) -> Result<Self, &'static str> {
+        match input.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Self::parse(&s.to_lowercase()),
+            None => Ok(Self::default()),
+        }
+    }
+}
+
+/// A care intensity level (zorgzwaarte) within a product, 1 to
+/// `CareLevel::MAX`: the region's contract says what each level means and
+/// costs (e.g. Beschermd Thuis in levels from light to intensive, or the
+/// GGZ-C packages of a former AWBZ contract); zothuis only orders them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CareLevel(u8);
+
+impl CareLevel {
+    /// The most levels a product can have: a limit of the field, not a rule.
+    pub const MAX: u8 = 9;
+
+    pub fn new(n: u8) -> Option<Self> {
+        (1..=Self::MAX).contains(&n).then_some(CareLevel(n))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn parse(input: &str) -> Result<Self, CodeListError> {
+        input
+            .trim()
+            .trim_start_matches("niveau")
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .and_then(Self::new)
+            .ok_or(CodeListError("kies een zorgzwaarte van 1 tot en met 9"))
+    }
+
+    /// Empty: no level.
+    pub fn parse_optional(input: Option<&str>) -> Result<Option<Self>, CodeListError> {
+        match input.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Self::parse(s).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl std::fmt::Display for CareLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "niveau {}", self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +408,21 @@ mod tests {
     fn a_malformed_gemeentecode_is_rejected() {
         for bad in ["GM402", "GM04021", "XX0402", "GMabcd", "", "GM0000"] {
             assert_eq!(GemeenteCode::parse(bad), Err(GemeenteCodeError), "{bad}");
+        }
+    }
+
+    #[test]
+    fn financing_defaults_to_natura_and_levels_run_from_one_to_nine() {
+        assert_eq!(Financing::parse_or_default(None), Ok(Financing::Zin));
+        assert_eq!(
+            Financing::parse_or_default(Some(" PGB ")),
+            Ok(Financing::Pgb)
+        );
+        assert!(Financing::parse("budget").is_err());
+        assert_eq!(CareLevel::parse("niveau 3").map(CareLevel::get), Ok(3));
+        assert_eq!(CareLevel::parse_optional(Some("")), Ok(None));
+        for bad in ["0", "10", "drie", "-1"] {
+            assert!(CareLevel::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -198,6 +198,27 @@ pub struct Verblijf {
     pub geregistreerd_op: DateTime<Utc>,
     #[schema(example = "aanbieder.kwintes")]
     pub geregistreerd_door: String,
+    /// zin (zorg in natura) of pgb (Wmo 2015 art. 2.3.6).
+    #[schema(example = "zin")]
+    pub financieringsvorm: String,
+    /// Zorgzwaarte 1 tot en met 9 volgens het contract van de regio.
+    #[schema(example = json!(null))]
+    pub zorgzwaarte: Option<u8>,
+}
+
+/// The financing fields of a request body as the domain reads them; a
+/// level of 0 removes the stay's level.
+fn funding(financing: Option<String>, level: Option<i64>) -> FundingInput {
+    FundingInput {
+        financing,
+        care_level: level.map(|n| {
+            if n == 0 {
+                "geen".to_string()
+            } else {
+                n.to_string()
+            }
+        }),
+    }
 }
 
 impl From<Stay> for Verblijf {
@@ -217,6 +238,8 @@ impl From<Stay> for Verblijf {
             versie: s.version_id,
             geregistreerd_op: s.recorded_at,
             geregistreerd_door: s.recorded_by,
+            financieringsvorm: s.financing.code().to_string(),
+            zorgzwaarte: s.care_level.map(|l| l.get()),
         }
     }
 }
@@ -286,6 +309,12 @@ pub struct Plaatsing {
     pub locatie_id: Option<i64>,
     #[schema(example = "2026-03-01")]
     pub startdatum: String,
+    /// zin (zorg in natura) of pgb; leeg: zin.
+    #[schema(example = "zin")]
+    pub financieringsvorm: Option<String>,
+    /// Zorgzwaarte 1 tot en met 9 volgens het contract van de regio; leeg: geen.
+    #[schema(example = json!(null), minimum = 1, maximum = 9)]
+    pub zorgzwaarte: Option<i64>,
 }
 
 /// Plaatsen: het verblijf start en de inschrijving op de wachtlijst eindigt als geplaatst. Voor opvang zonder wachtlijst: met `beschikkingId` en `aanbiederId`.
@@ -307,6 +336,7 @@ async fn place(
                 b.aanbieder_id,
                 b.locatie_id,
                 &b.startdatum,
+                &funding(b.financieringsvorm, b.zorgzwaarte),
             )
             .await?;
         return Ok(with_etag(
@@ -324,6 +354,7 @@ async fn place(
     let input = PlacementInput {
         location_id: b.locatie_id,
         start_date: b.startdatum,
+        funding: funding(b.financieringsvorm, b.zorgzwaarte),
     };
     let stay = s.services.place(&caller.ctx, entry, &input).await?;
     Ok(with_etag(
@@ -371,9 +402,15 @@ pub struct VerblijfCorrectie {
     pub einddatum: Option<String>,
     #[schema(example = json!(null))]
     pub locatie_id: Option<i64>,
+    /// zin (zorg in natura) of pgb; leeg: ongewijzigd.
+    #[schema(example = json!(null))]
+    pub financieringsvorm: Option<String>,
+    /// Zorgzwaarte 1 tot en met 9; 0 verwijdert het niveau; leeg: ongewijzigd.
+    #[schema(example = json!(null), minimum = 0, maximum = 9)]
+    pub zorgzwaarte: Option<i64>,
 }
 
-/// Een verblijf corrigeren (datums, locatie); de vorige versie blijft bewaard. Vereist If-Match.
+/// Een verblijf corrigeren (datums, locatie, financieringsvorm, zorgzwaarte); de vorige versie blijft bewaard. Vereist If-Match.
 #[utoipa::path(put, path = "/verblijven/{id}", tag = "Zorg", request_body = VerblijfCorrectie,
     params(("id" = i64, Path, description = "Id van het verblijf", example = 7),
            ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v15\"")),
@@ -391,6 +428,7 @@ async fn correct_stay(
         start_date: b.startdatum,
         end_date: b.einddatum,
         location_id: b.locatie_id,
+        funding: funding(b.financieringsvorm, b.zorgzwaarte),
     };
     let stay = s
         .services
@@ -455,6 +493,12 @@ pub struct Overplaatsing {
     pub aanbieder_id: Option<i64>,
     #[schema(example = 5)]
     pub locatie_id: Option<i64>,
+    /// zin (zorg in natura) of pgb; leeg: als het huidige verblijf.
+    #[schema(example = json!(null))]
+    pub financieringsvorm: Option<String>,
+    /// Zorgzwaarte 1 tot en met 9; 0 verwijdert het niveau; leeg: als het huidige verblijf.
+    #[schema(example = json!(null), minimum = 0, maximum = 9)]
+    pub zorgzwaarte: Option<i64>,
 }
 
 /// Overplaatsen: het verblijf eindigt en een gekoppeld nieuw verblijf begint. Vereist If-Match.
@@ -481,6 +525,7 @@ async fn transfer_stay(
             b.product_id,
             b.aanbieder_id,
             b.locatie_id,
+            &funding(b.financieringsvorm, b.zorgzwaarte),
         )
         .await?;
     Ok(with_etag(

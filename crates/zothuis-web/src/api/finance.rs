@@ -64,6 +64,12 @@ pub struct Tarief {
     pub ingetrokken: bool,
     #[schema(example = "Regionaal contract 2025")]
     pub notitie: Option<String>,
+    /// zin of pgb: een verblijf met een pgb wordt alleen met een pgb-tarief berekend.
+    #[schema(example = "zin")]
+    pub financieringsvorm: String,
+    /// Zorgzwaarte 1 tot en met 9; leeg: elk niveau zonder eigen tarief.
+    #[schema(example = json!(null))]
+    pub zorgzwaarte: Option<u8>,
     /// Versie (ook de ETag).
     #[schema(example = 7)]
     pub versie: i64,
@@ -87,6 +93,8 @@ impl From<Tariff> for Tarief {
             geldig_tot: f.valid_until,
             ingetrokken: f.withdrawn,
             notitie: f.note,
+            financieringsvorm: f.financing.code().to_string(),
+            zorgzwaarte: f.care_level.map(|l| l.get()),
             versie: t.version_id,
             geregistreerd_op: t.recorded_at,
             geregistreerd_door: t.recorded_by,
@@ -141,6 +149,12 @@ pub struct TariefInvoer {
     pub ingetrokken: bool,
     #[schema(example = "Regionaal contract 2025")]
     pub notitie: Option<String>,
+    /// zin (zorg in natura) of pgb; leeg: zin.
+    #[schema(example = "zin")]
+    pub financieringsvorm: Option<String>,
+    /// Zorgzwaarte 1 tot en met 9; leeg: elk niveau zonder eigen tarief.
+    #[schema(example = json!(null), minimum = 1, maximum = 9)]
+    pub zorgzwaarte: Option<i64>,
 }
 
 impl TariefInvoer {
@@ -154,6 +168,8 @@ impl TariefInvoer {
             valid_until: self.geldig_tot,
             withdrawn: self.ingetrokken,
             note: self.notitie,
+            financing: self.financieringsvorm,
+            care_level: self.zorgzwaarte.map(|n| n.to_string()),
         }
     }
 }
@@ -294,8 +310,9 @@ pub struct KostenVraag {
     /// maand, jaar (standaard) of geheel (de hele periode als één).
     #[param(example = "maand")]
     pub per: Option<String>,
-    /// Uitsplitsen naar, met komma's: gemeente, product, aanbieder en cohort
-    /// (historische cliënten of nieuwe instroom); leeg: alleen per periode.
+    /// Uitsplitsen naar, met komma's: gemeente, product, aanbieder, cohort
+    /// (historische cliënten of nieuwe instroom) en financiering (zin of
+    /// pgb); leeg: alleen per periode.
     #[param(example = "gemeente,product")]
     pub indeling: Option<String>,
     /// Zoals bekend op dit moment (RFC 3339); standaard nu.
@@ -419,6 +436,9 @@ pub struct Kostenregel {
     /// `historisch` (in zorg op de peildatum van het historische cohort) of `nieuw`.
     #[schema(example = json!(null))]
     pub cohort: Option<String>,
+    /// `zin` of `pgb`, bij indeling op financiering.
+    #[schema(example = json!(null))]
+    pub financiering: Option<String>,
     #[serde(flatten)]
     pub cel: Kostencel,
 }
@@ -432,6 +452,12 @@ pub struct OntbrekendTarief {
     pub product: IdNaam,
     /// Leeg bij verblijven zonder aanbieder in de cijfers.
     pub aanbieder: Option<IdNaam>,
+    /// `zin` of `pgb`: een verblijf met een pgb heeft een pgb-tarief nodig.
+    #[schema(example = "zin")]
+    pub financieringsvorm: String,
+    /// De zorgzwaarte van de verblijven, als ze er een hebben.
+    #[schema(example = json!(null))]
+    pub zorgzwaarte: Option<u8>,
     /// Dagen in zorg zonder tarief; leeg als het is onderdrukt.
     #[schema(example = 31)]
     pub dagen: Option<i64>,
@@ -461,6 +487,8 @@ impl From<&MissingRow> for OntbrekendTarief {
                 id: *id,
                 naam: naam.clone(),
             }),
+            financieringsvorm: m.financing.code().to_string(),
+            zorgzwaarte: m.level.map(|l| l.get()),
             dagen: shown.then_some(m.missing.days),
             verblijven: shown.then_some(m.missing.stays),
             eerste_dag: if shown { m.missing.first_day } else { None },
@@ -516,6 +544,7 @@ fn split_codes(s: Split) -> Vec<String> {
         (s.product, "product"),
         (s.provider, "aanbieder"),
         (s.cohort, "cohort"),
+        (s.financing, "financiering"),
     ]
     .into_iter()
     .filter(|(on, _)| *on)
@@ -549,6 +578,7 @@ impl From<CostReport> for Kosten {
                     product: row.product.map(|(id, naam)| IdNaam { id, naam }),
                     aanbieder: row.provider.map(|(id, naam)| IdNaam { id, naam }),
                     cohort: row.cohort.map(|c: Cohort| c.code().to_string()),
+                    financiering: row.financing.map(|f| f.code().to_string()),
                     cel: Kostencel::new(&row.cell, row.hidden, threshold),
                 })
                 .collect(),

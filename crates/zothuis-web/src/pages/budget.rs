@@ -43,6 +43,12 @@ pub fn router() -> Router<AppState> {
         .route("/financien/begrotingen/prognose", get(forecast_page))
         .route("/financien/begrotingen/{id}", get(detail).post(change))
         .route(
+            "/financien/begrotingen/{id}/bestand",
+            get(change_file_form)
+                .post(change_upload)
+                .layer(DefaultBodyLimit::max(crate::middleware::MAX_UPLOAD_BYTES)),
+        )
+        .route(
             "/financien/begrotingen/{id}/realisaties",
             get(actuals).post(add_actual),
         )
@@ -672,16 +678,18 @@ fn file_fields(typed: &TypedVersion, names: &Names, a: &Actor) -> Vec<Field> {
         Field::text("naam", "Naam", &typed.name).required(),
     ];
     fields.extend(version_fields(typed));
-    fields.push(
-        Field::files(
-            "bestand",
-            "Bestand",
-            ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        .hint("Eén CSV-bestand of Excel-werkboek (.xlsx; het eerste werkblad), met de kolommen hieronder.")
-        .required(),
-    );
+    fields.push(file_field());
     fields
+}
+
+fn file_field() -> Field {
+    Field::files(
+        "bestand",
+        "Bestand",
+        ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    .hint("Eén CSV-bestand of Excel-werkboek (.xlsx; het eerste werkblad), met de kolommen hieronder.")
+    .required()
 }
 
 fn file_columns() -> Table {
@@ -701,23 +709,74 @@ fn file_columns() -> Table {
     }
 }
 
-async fn file_page(s: &AppState, u: &PageUser, typed: &TypedVersion) -> PageResult<FinancePage> {
-    require(u, own_budget(u.actor()))?;
-    let names = Names::load(s, u).await?;
-    let form = FormBlock::post(
-        "/financien/begrotingen/bestand",
-        "Inlezen en vastleggen",
-        file_fields(typed, &names, u.actor()),
-    )
-    .upload()
-    .cancel("/financien/begrotingen");
-    let heading = "Begroting uit een bestand";
-    let mut page = FinancePage::new(layout(s, u, heading, None).await, heading);
-    page.intro = Some("Lees een begroting in uit een spreadsheet: één regel per begrotingsregel, een kolom per jaar. zothuis controleert elke regel en kolom; bij een probleem wordt niets vastgelegd.".into());
-    page.links.push(link(
-        "/financien/begrotingen/nieuw",
-        "Of vul de begroting in op het formulier",
-    ));
+/// What a budget file is read into: a new budget, or a begrotingswijziging
+/// of an existing one (a new version of all its lines).
+#[derive(Clone, Copy)]
+enum FileTarget {
+    New,
+    /// The budget and the version the officer saw (If-Match on the form).
+    Change {
+        id: i64,
+        version: i64,
+    },
+}
+
+async fn file_page(
+    s: &AppState,
+    u: &PageUser,
+    typed: &TypedVersion,
+    target: FileTarget,
+) -> PageResult<FinancePage> {
+    let (action, fields, heading, back) = match target {
+        FileTarget::New => {
+            require(u, own_budget(u.actor()))?;
+            let names = Names::load(s, u).await?;
+            (
+                "/financien/begrotingen/bestand".to_string(),
+                file_fields(typed, &names, u.actor()),
+                "Begroting uit een bestand".to_string(),
+                "/financien/begrotingen".to_string(),
+            )
+        }
+        FileTarget::Change { id, .. } => {
+            let h = s.services.budget(&u.ctx, id, None).await?;
+            if !may_change(u.actor(), &h.budget) {
+                return Err(PageError(DomainError::Forbidden(
+                    "Een begrotingswijziging legt de financieel adviseur van de begroting vast"
+                        .into(),
+                )));
+            }
+            let mut fields = version_fields(typed);
+            fields.push(file_field());
+            (
+                format!("/financien/begrotingen/{id}/bestand"),
+                fields,
+                format!("Begrotingswijziging van {} uit een bestand", h.budget.name),
+                format!("/financien/begrotingen/{id}"),
+            )
+        }
+    };
+    let mut form = FormBlock::post(action, "Inlezen en vastleggen", fields)
+        .upload()
+        .cancel(&back);
+    if let FileTarget::Change { version, .. } = target {
+        form = form.version(version);
+    }
+    let mut page = FinancePage::new(layout(s, u, &heading, None).await, heading);
+    page.intro = Some(match target {
+        FileTarget::New => "Lees een begroting in uit een spreadsheet: één regel per begrotingsregel, een kolom per jaar. zothuis controleert elke regel en kolom; bij een probleem wordt niets vastgelegd.".into(),
+        FileTarget::Change { .. } => "Lees een begrotingswijziging in uit een spreadsheet: het bestand bevat alle regels van de nieuwe versie, één regel per begrotingsregel en een kolom per jaar. Wat niet in het bestand staat, valt weg; de vorige versie blijft bewaard. Bij een probleem wordt niets vastgelegd.".into(),
+    });
+    page.links.push(match target {
+        FileTarget::New => link(
+            "/financien/begrotingen/nieuw",
+            "Of vul de begroting in op het formulier",
+        ),
+        FileTarget::Change { id, .. } => link(
+            format!("/financien/begrotingen/{id}#wijziging"),
+            "Of vul de wijziging in op het formulier",
+        ),
+    });
     page.sections.push(
         PageSection::new("inlezen", "Bestand kiezen")
             .form(form)
@@ -731,7 +790,39 @@ async fn file_form(State(s): State<AppState>, u: PageUser) -> PageResult<Finance
         kind: BudgetKind::Begroting.code().into(),
         ..TypedVersion::default()
     };
-    file_page(&s, &u, &typed).await
+    file_page(&s, &u, &typed, FileTarget::New).await
+}
+
+async fn change_file_form(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<FinancePage> {
+    let h = s.services.budget(&u.ctx, id, None).await?;
+    let typed = TypedVersion {
+        kind: BudgetKind::Wijziging.code().into(),
+        thousands: true,
+        ..TypedVersion::default()
+    };
+    file_page(
+        &s,
+        &u,
+        &typed,
+        FileTarget::Change {
+            id,
+            version: h.current.id,
+        },
+    )
+    .await
+}
+
+async fn change_upload(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    form: Multipart,
+) -> PageResult<Response> {
+    read_budget_file(s, u, form, Some(id)).await
 }
 
 /// The fields of the upload form and its one file.
@@ -788,16 +879,37 @@ fn problem_table(problems: &[Problem]) -> Table {
 }
 
 async fn upload(State(s): State<AppState>, u: PageUser, form: Multipart) -> PageResult<Response> {
-    let (f, file) = match read_upload(form).await {
+    read_budget_file(s, u, form, None).await
+}
+
+/// Reads a budget file into a new budget (`change`: `None`) or a
+/// begrotingswijziging of budget `change`; every problem of the file is
+/// shown with its line and column, and nothing is written.
+async fn read_budget_file(
+    s: AppState,
+    u: PageUser,
+    form: Multipart,
+    change: Option<i64>,
+) -> PageResult<Response> {
+    let read = read_upload(form).await;
+    let version = match &read {
+        Ok((f, _)) => f.version(),
+        Err(_) => 0,
+    };
+    let target = match change {
+        None => FileTarget::New,
+        Some(id) => FileTarget::Change { id, version },
+    };
+    let (f, file) = match read {
         Ok(read) => read,
         Err(e) => {
-            let page = file_page(&s, &u, &TypedVersion::default()).await?;
+            let page = file_page(&s, &u, &TypedVersion::default(), target).await?;
             return Ok(page.failed("formulier", e));
         }
     };
     let (typed, _) = TypedVersion::posted(&f);
     let Some((name, bytes)) = file else {
-        let page = file_page(&s, &u, &typed).await?;
+        let page = file_page(&s, &u, &typed, target).await?;
         return Ok(page.failed(
             "formulier",
             DomainError::invalid("bestand", "kies een CSV- of Excel-bestand met de begroting"),
@@ -810,23 +922,35 @@ async fn upload(State(s): State<AppState>, u: PageUser, form: Multipart) -> Page
         Ok((source, header, rows)) => match budget_lines_from_table(&source, &header, &rows) {
             Err(problems) => (Vec::new(), problems),
             Ok((lines, at)) => {
-                let input = BudgetInput {
-                    municipality: typed.municipality.clone(),
-                    name: typed.name.clone(),
-                    version: BudgetVersionInput {
-                        kind: typed.kind.clone(),
-                        title: typed.title.clone(),
-                        note: typed.note.clone(),
-                        thousands: typed.thousands,
-                        lines,
-                    },
+                let version = BudgetVersionInput {
+                    kind: typed.kind.clone(),
+                    title: typed.title.clone(),
+                    note: typed.note.clone(),
+                    thousands: typed.thousands,
+                    lines,
                 };
-                match s.services.create_budget(&u.ctx, &input).await {
-                    Ok((b, _)) => {
-                        return Ok(done(
-                            &format!("/financien/begrotingen/{}", b.id),
-                            "begroting-vastgelegd",
-                        ));
+                let written = match target {
+                    FileTarget::New => s
+                        .services
+                        .create_budget(
+                            &u.ctx,
+                            &BudgetInput {
+                                municipality: typed.municipality.clone(),
+                                name: typed.name.clone(),
+                                version,
+                            },
+                        )
+                        .await
+                        .map(|(b, _)| (b.id, "begroting-vastgelegd")),
+                    FileTarget::Change { id, version: seen } => s
+                        .services
+                        .change_budget(&u.ctx, id, seen, &version)
+                        .await
+                        .map(|_| (id, "begrotingswijziging")),
+                };
+                match written {
+                    Ok((id, notice)) => {
+                        return Ok(done(&format!("/financien/begrotingen/{id}"), notice));
                     }
                     Err(DomainError::Invalid(errors)) => {
                         let (lines, fields): (Vec<FieldError>, Vec<FieldError>) = errors
@@ -837,12 +961,25 @@ async fn upload(State(s): State<AppState>, u: PageUser, form: Multipart) -> Page
                             lines.iter().map(|e| located(&source, &at, e)).collect(),
                         )
                     }
+                    Err(e @ DomainError::StaleVersion(_)) => {
+                        // Someone changed the budget meanwhile: the form
+                        // takes the current version, the warning says so.
+                        let current = match change {
+                            Some(id) => FileTarget::Change {
+                                id,
+                                version: s.services.budget(&u.ctx, id, None).await?.current.id,
+                            },
+                            None => target,
+                        };
+                        let page = file_page(&s, &u, &typed, current).await?;
+                        return Ok(page.failed("formulier", e));
+                    }
                     Err(other) => return Err(PageError(other)),
                 }
             }
         },
     };
-    let mut page = file_page(&s, &u, &typed).await?;
+    let mut page = file_page(&s, &u, &typed, target).await?;
     if let Some(form) = page.form_mut("formulier") {
         page.errors = form.apply_errors(&fields);
     }
@@ -968,6 +1105,15 @@ async fn detail_page(
         ),
         link("/financien/begrotingen", "Alle begrotingen"),
     ];
+    if manages && k.is_none() {
+        page.links.insert(
+            2,
+            link(
+                format!("/financien/begrotingen/{id}/bestand"),
+                "Begrotingswijziging uit een bestand",
+            ),
+        );
+    }
     let years = years_of(&v.lines);
     page.sections.push(
         PageSection::new("regels", "Regels van de geldende versie")

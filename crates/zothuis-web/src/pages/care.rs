@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use std::collections::HashMap;
 use zothuis_domain::care::*;
+use zothuis_domain::reference::{CareLevel, Financing};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -15,6 +16,48 @@ pub fn router() -> Router<AppState> {
         .route("/verblijven/{id}", get(stay))
         .route("/verblijven/{id}/einde", post(end))
         .route("/verblijven/{id}/overplaatsing", post(transfer))
+        .route("/verblijven/{id}/correctie", post(correct))
+}
+
+/// The field names of the financing form and level on the transfer form:
+/// the correction form on the same page has the plain ones, and ids must
+/// be unique on a page.
+const TRANSFER_FUNDING: [(&str, &str); 2] = [
+    ("financieringsvorm", "nieuweFinancieringsvorm"),
+    ("zorgzwaarte", "nieuweZorgzwaarte"),
+];
+
+/// The financing form and care intensity level of a stay as two selects,
+/// with `current` chosen (Wmo 2015 art. 2.3.6: natura or pgb), under the
+/// names `names` (financing, level).
+fn funding_fields(current: (Financing, Option<CareLevel>), names: [&str; 2]) -> Vec<Field> {
+    let forms = Financing::ALL
+        .iter()
+        .map(|f| (f.code().to_string(), f.label().to_string()))
+        .collect();
+    let mut levels = vec![("geen".to_string(), "— geen niveau —".to_string())];
+    levels.extend((1..=CareLevel::MAX).map(|n| (n.to_string(), format!("Niveau {n}"))));
+    vec![
+        Field::select(names[0], "Financieringsvorm", current.0.code(), forms).required(),
+        Field::select(
+            names[1],
+            "Zorgzwaarte",
+            &current
+                .1
+                .map_or("geen".to_string(), |l| l.get().to_string()),
+            levels,
+        )
+        .hint("Het niveau volgens het contract van de regio; bepaalt het tarief."),
+    ]
+}
+
+const FUNDING: [&str; 2] = ["financieringsvorm", "zorgzwaarte"];
+
+fn funding_input(f: &FormData, names: [&str; 2]) -> FundingInput {
+    FundingInput {
+        financing: f.opt(names[0]),
+        care_level: f.opt(names[1]),
+    }
 }
 
 /// The forms on a waiting-list entry in screening, for the provider or the
@@ -103,6 +146,7 @@ pub async fn screening_forms(
         fields.push(Field::select("locatieId", "Locatie", "", options).required());
     }
     fields.push(Field::date("startdatum", "Startdatum van het verblijf", &today).required());
+    fields.extend(funding_fields((Financing::Zin, None), FUNDING));
     forms.push(
         FormBlock::post(
             format!("/wachtlijst/{entry_id}/plaatsing"),
@@ -153,6 +197,7 @@ async fn place(
     let input = PlacementInput {
         location_id: f.id("locatieId"),
         start_date: f.get("startdatum"),
+        funding: funding_input(&f, FUNDING),
     };
     match s.services.place(&u.ctx, id, &input).await {
         Ok(stay) => Ok(done(&format!("/verblijven/{}", stay.id), "aangemaakt")),
@@ -347,6 +392,25 @@ fn exit_form(stay: &Stay) -> FormBlock {
     .anchor("einde")
 }
 
+/// Corrects dates and funding of a stay: a new version, so figures and
+/// cost as known before stay as they were.
+fn correction_form(stay: &Stay) -> FormBlock {
+    let mut fields =
+        vec![Field::date("startdatum", "Startdatum", stay.start_date.to_string()).required()];
+    if let Some(end) = stay.end_date {
+        fields.push(Field::date("einddatum", "Einddatum", end.to_string()).required());
+    }
+    fields.extend(funding_fields((stay.financing, stay.care_level), FUNDING));
+    FormBlock::post(
+        format!("/verblijven/{}/correctie", stay.id),
+        "Correctie opslaan",
+        fields,
+    )
+    .heading("Corrigeren")
+    .version(stay.version_id)
+    .anchor("correctie")
+}
+
 async fn transfer_form(s: &AppState, u: &PageUser, stay: &Stay) -> PageResult<FormBlock> {
     let mut options = vec![(String::new(), "— kies een locatie —".to_string())];
     let providers: HashMap<i64, String> = s
@@ -373,15 +437,20 @@ async fn transfer_form(s: &AppState, u: &PageUser, stay: &Stay) -> PageResult<Fo
                 )
             }),
     );
+    let mut fields = vec![
+        Field::date("datum", "Datum van overplaatsing", "").required(),
+        Field::select("plek", "Nieuwe locatie", "", options)
+            .hint("Hetzelfde product; het huidige verblijf eindigt op deze datum.")
+            .required(),
+    ];
+    fields.extend(funding_fields(
+        (stay.financing, stay.care_level),
+        TRANSFER_FUNDING.map(|(_, name)| name),
+    ));
     Ok(FormBlock::post(
         format!("/verblijven/{}/overplaatsing", stay.id),
         "Overplaatsen",
-        vec![
-            Field::date("datum", "Datum van overplaatsing", "").required(),
-            Field::select("plek", "Nieuwe locatie", "", options)
-                .hint("Hetzelfde product; het huidige verblijf eindigt op deze datum.")
-                .required(),
-        ],
+        fields,
     )
     .heading("Overplaatsen")
     .version(stay.version_id)
@@ -428,7 +497,13 @@ async fn stay_page(
                 .map(|e| e.label().to_string())
                 .unwrap_or_else(|| "—".into()),
         )
-        .fact("Dagen in zorg", st.days_until(today).to_string());
+        .fact("Dagen in zorg", st.days_until(today).to_string())
+        .fact("Financieringsvorm", st.financing.label())
+        .fact(
+            "Zorgzwaarte",
+            st.care_level
+                .map_or_else(|| "—".to_string(), |l| l.to_string()),
+        );
     if let Some(from) = st.transferred_from {
         page.actions.push(link(
             format!("/verblijven/{from}"),
@@ -447,6 +522,9 @@ async fn stay_page(
     if may_act && st.end_date.is_none() {
         page.forms.push(exit_form(&st));
         page.forms.push(transfer_form(s, u, &st).await?);
+    }
+    if may_act {
+        page.forms.push(correction_form(&st));
     }
     Ok(page)
 }
@@ -489,6 +567,31 @@ async fn end(
     }
 }
 
+async fn correct(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let input = CorrectionInput {
+        start_date: f.get("startdatum"),
+        end_date: f.opt("einddatum"),
+        location_id: None,
+        funding: funding_input(&f, FUNDING),
+    };
+    match s
+        .services
+        .correct_stay(&u.ctx, id, f.version(), &input)
+        .await
+    {
+        Ok(_) => Ok(done(&format!("/verblijven/{id}"), "opgeslagen")),
+        Err(
+            e @ (DomainError::Invalid(_) | DomainError::Conflict(_) | DomainError::StaleVersion(_)),
+        ) => with_errors(&s, &u, id, "correctie", e).await,
+        Err(e) => Err(PageError(e)),
+    }
+}
+
 async fn transfer(
     State(s): State<AppState>,
     u: PageUser,
@@ -520,13 +623,29 @@ async fn transfer(
             None,
             provider,
             location,
+            &funding_input(&f, TRANSFER_FUNDING.map(|(_, name)| name)),
         )
         .await
     {
         Ok(next) => Ok(done(&format!("/verblijven/{}", next.id), "aangemaakt")),
-        Err(
-            e @ (DomainError::Invalid(_) | DomainError::Conflict(_) | DomainError::StaleVersion(_)),
-        ) => with_errors(&s, &u, id, "overplaatsing", e).await,
+        Err(DomainError::Invalid(errors)) => {
+            // The service names the API's fields; this form has its own.
+            let errors = errors
+                .into_iter()
+                .map(|mut e| {
+                    if let Some((_, name)) =
+                        TRANSFER_FUNDING.iter().find(|(api, _)| *api == e.field)
+                    {
+                        e.field = (*name).into();
+                    }
+                    e
+                })
+                .collect();
+            with_errors(&s, &u, id, "overplaatsing", DomainError::Invalid(errors)).await
+        }
+        Err(e @ (DomainError::Conflict(_) | DomainError::StaleVersion(_))) => {
+            with_errors(&s, &u, id, "overplaatsing", e).await
+        }
         Err(e) => Err(PageError(e)),
     }
 }

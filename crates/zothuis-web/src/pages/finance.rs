@@ -18,7 +18,7 @@ use zothuis_domain::admin::Actor;
 use zothuis_domain::finance::service::{CostReport, CostRequest, Hidden, TariffHistory};
 use zothuis_domain::finance::{Period, Tariff, TariffFacts, TariffInput};
 use zothuis_domain::policy::{FigureScope, cost_view};
-use zothuis_domain::reference::TariffUnit;
+use zothuis_domain::reference::{CareLevel, Financing, TariffUnit};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -216,6 +216,7 @@ async fn list(
     let mut labels = vec![
         "Product",
         "Aanbieder",
+        "Financiering",
         "Eenheid",
         "#Bedrag",
         "Geldig vanaf",
@@ -235,6 +236,7 @@ async fn list(
                     format!("/financien/tarieven/{}", t.id),
                 ),
                 cell(l.provider(f.provider_id)),
+                cell(funding_text(f.financing, f.care_level)),
                 cell(f.unit.label()),
                 Cell {
                     numeric: true,
@@ -296,6 +298,14 @@ async fn list(
     })
 }
 
+/// `zin` or `pgb`, with the level when there is one.
+fn funding_text(financing: Financing, level: Option<CareLevel>) -> String {
+    match level {
+        Some(l) => format!("{}, {l}", financing.code()),
+        None => financing.code().to_string(),
+    }
+}
+
 // ---- forms ----------------------------------------------------------------------------
 
 fn typed(f: &FormData) -> TariffInput {
@@ -308,6 +318,8 @@ fn typed(f: &FormData) -> TariffInput {
         valid_until: f.opt("geldigTot"),
         withdrawn: f.checked("ingetrokken"),
         note: f.opt("notitie"),
+        financing: f.opt("financieringsvorm"),
+        care_level: f.opt("zorgzwaarte"),
     }
 }
 
@@ -324,6 +336,8 @@ fn as_typed(t: &Tariff) -> TariffInput {
         valid_until: f.valid_until.map(|d| d.to_string()),
         withdrawn: f.withdrawn,
         note: f.note.clone(),
+        financing: Some(f.financing.code().to_string()),
+        care_level: f.care_level.map(|l| l.get().to_string()),
     }
 }
 
@@ -351,6 +365,25 @@ fn tariff_fields(i: &TariffInput, l: &Lookups, change: bool) -> Vec<Field> {
             unit_options(),
         )
         .hint("Waar het bedrag voor geldt. Een tarief per week, maand of jaar telt naar rato van de dagen in zorg."),
+        Field::select(
+            "financieringsvorm",
+            "Financieringsvorm",
+            i.financing.as_deref().unwrap_or("zin"),
+            Financing::ALL
+                .iter()
+                .map(|f| (f.code().to_string(), f.label().to_string()))
+                .collect(),
+        )
+        .hint("Een verblijf met een pgb wordt alleen met een pgb-tarief berekend."),
+        Field::select(
+            "zorgzwaarte",
+            "Zorgzwaarte",
+            i.care_level.as_deref().unwrap_or(""),
+            std::iter::once((String::new(), "Alle niveaus".to_string()))
+                .chain((1..=CareLevel::MAX).map(|n| (n.to_string(), format!("Niveau {n}"))))
+                .collect(),
+        )
+        .hint("‘Alle niveaus’: het tarief geldt voor elk verblijf van dit product zonder tarief voor zijn eigen niveau."),
         Field::text("bedrag", "Bedrag in euro's", &i.amount)
             .hint("Per eenheid, bijvoorbeeld 151,23 of 55.000.")
             .required(),
@@ -456,6 +489,12 @@ async fn detail_page(
     .fact("Regio", l.region(t.region_id))
     .fact("Product", l.product(f.product_id))
     .fact("Aanbieder", l.provider(f.provider_id))
+    .fact("Financieringsvorm", f.financing.label())
+    .fact(
+        "Zorgzwaarte",
+        f.care_level
+            .map_or_else(|| "alle niveaus".to_string(), |l| l.to_string()),
+    )
     .fact("Eenheid", f.unit.label())
     .fact("Bedrag", f.amount.to_string())
     .fact("Geldig vanaf", dutch_long(f.valid_from))
@@ -506,6 +545,7 @@ async fn detail_page(
             "Vastgelegd",
             "Door",
             "Aanbieder",
+            "Financiering",
             "Eenheid",
             "#Bedrag",
             "Geldig vanaf",
@@ -519,6 +559,7 @@ async fn detail_page(
                     cell(zothuis_domain::dates::dutch_moment(v.recorded_at)),
                     cell(v.recorded_by.clone()),
                     cell(l.provider(v.facts.provider_id)),
+                    cell(funding_text(v.facts.financing, v.facts.care_level)),
                     cell(v.facts.unit.label()),
                     Cell {
                         numeric: true,
@@ -674,11 +715,12 @@ impl CostQuery {
     }
 }
 
-const SPLITS: [(&str, &str); 4] = [
+const SPLITS: [(&str, &str); 5] = [
     ("gemeente", "Gemeente"),
     ("product", "Product"),
     ("aanbieder", "Aanbieder"),
     ("cohort", "Cohort (historische cliënten of nieuwe instroom)"),
+    ("financiering", "Financieringsvorm (zorg in natura of pgb)"),
 ];
 
 async fn cost_form(s: &AppState, u: &PageUser, q: &CostQuery) -> PageResult<FormBlock> {
@@ -785,6 +827,9 @@ fn cost_header(r: &CostReport) -> Vec<&'static str> {
     if r.split.cohort {
         h.push("Cohort");
     }
+    if r.split.financing {
+        h.push("Financiering");
+    }
     h
 }
 
@@ -817,6 +862,12 @@ fn row_labels(r: &CostReport, i: usize) -> Vec<String> {
     }
     if r.split.cohort {
         out.push(row.cohort.map_or(String::new(), |c| c.label().to_string()));
+    }
+    if r.split.financing {
+        out.push(
+            row.financing
+                .map_or(String::new(), |f| f.label().to_string()),
+        );
     }
     out
 }
@@ -894,6 +945,7 @@ fn missing_table(r: &CostReport) -> Table {
             "Gemeente",
             "Product",
             "Aanbieder",
+            "Financiering",
             "#Dagen",
             "#Verblijven",
             "Eerste dag",
@@ -911,6 +963,7 @@ fn missing_table(r: &CostReport) -> Table {
                             .as_ref()
                             .map_or("zonder aanbieder".into(), |(_, n)| n.clone()),
                     ),
+                    cell(funding_text(m.financing, m.level)),
                     Cell {
                         numeric: true,
                         ..cell(if m.hidden {

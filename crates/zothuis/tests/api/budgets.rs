@@ -1283,6 +1283,106 @@ async fn budget_pages_a_budget_file_with_a_wrong_column_or_cell_is_refused_whole
 }
 
 #[tokio::test]
+async fn budget_pages_a_begrotingswijziging_is_read_from_a_file_as_a_new_version() {
+    let mut app = spawn_app().await;
+    let s = setup(&mut app).await;
+    let (b, _) = created(&app, &s.officer, BUDGETS, budget("Regio")).await;
+    let id = b["id"].as_i64().unwrap();
+    let browser = app.login("financieel.gv").await;
+    let detail = format!("/financien/begrotingen/{id}");
+    let (_, html) = page(&app, &browser, &detail).await;
+    let path = format!("/financien/begrotingen/{id}/bestand");
+    assert!(
+        html.contains(&format!(
+            "href=\"{path}\">Begrotingswijziging uit een bestand<"
+        )),
+        "{html}"
+    );
+    let (status, html) = page(&app, &browser, &path).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_accessible(&path, &html);
+    assert!(
+        html.contains("<option value=\"begrotingswijziging\" selected"),
+        "{html}"
+    );
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let seen = hidden_version(&html);
+    let form = |file: &str, version: &str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("versie", version.to_string())
+            .text("soort", "begrotingswijziging")
+            .text("titel", "Voorjaarsnota 2025")
+            .text("duizendtallen", "ja")
+            .part(
+                "bestand",
+                reqwest::multipart::Part::bytes(file.as_bytes().to_vec())
+                    .file_name("wijziging.csv".to_string()),
+            )
+    };
+    let post = |form| browser.post(app.url(&path)).multipart(form).send();
+
+    // A cell that is no amount: at its line and year, nothing written.
+    let wrong =
+        "code;zijde;categorie;omschrijving;2025\na;lasten;zorgkosten-historisch;Zorg;veel\n";
+    let resp = post(form(wrong, &seen)).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    let problems = table_after(&html, "Gevonden problemen (1)");
+    assert!(problems.contains("<td>2025</td>"), "{problems}");
+    let (_, got, _) = app.api_get(&s.officer, &format!("{BUDGETS}/{id}")).await;
+    assert_eq!(
+        got["versies"].as_array().unwrap().len(),
+        1,
+        "nothing written"
+    );
+
+    let file = "code;zijde;categorie;omschrijving;2025;2026\n\
+                a;lasten;zorgkosten-historisch;Zorgkosten oude cliënten;40.000;38.500\n";
+    let resp = post(form(file, &seen)).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (audit.action.as_str(), audit.object_id.as_deref()),
+        ("gewijzigd", Some(id.to_string().as_str()))
+    );
+    let (_, got, _) = app.api_get(&s.officer, &format!("{BUDGETS}/{id}")).await;
+    assert_eq!(got["versies"].as_array().unwrap().len(), 2);
+    assert_eq!(got["versie"]["soort"], "begrotingswijziging");
+    assert_eq!(got["versie"]["titel"], "Voorjaarsnota 2025");
+    let lines = got["versie"]["regels"].as_array().unwrap();
+    assert_eq!(lines.len(), 1, "what is not in the file falls away");
+    assert_eq!(
+        lines[0]["bedragen"],
+        json!({"2025": "40000000.00", "2026": "38500000.00"})
+    );
+
+    // The same file on the form as seen before: someone changed it since.
+    let resp = post(form(file, &seen)).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    let html = resp.text().await.unwrap();
+    assert_ne!(
+        hidden_version(&html),
+        seen,
+        "the form takes the current version"
+    );
+    assert_eq!(
+        app.api_get(&s.officer, &format!("{BUDGETS}/{id}")).await.1["versies"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Who may not change the budget gets neither the link nor the page.
+    let adviser = app.login("beleid.gv").await;
+    let (_, html) = page(&app, &adviser, &detail).await;
+    assert!(!html.contains("uit een bestand"), "{html}");
+    let (status, _) = page(&app, &adviser, &path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn budget_pages_who_sees_the_pages_and_the_forecast_with_its_assumptions() {
     let settings = zothuis_domain::Settings {
         historical_cutoff: chrono::NaiveDate::from_ymd_opt(2025, 1, 10),

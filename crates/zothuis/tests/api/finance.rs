@@ -129,6 +129,19 @@ pub(crate) async fn stay(
     start: &str,
     end: Option<&str>,
 ) -> Value {
+    stay_with(s, app, product, start, end, json!({})).await
+}
+
+/// As `stay`, with `funding` (financieringsvorm, zorgzwaarte) added to
+/// the placement.
+pub(crate) async fn stay_with(
+    s: &Setup,
+    app: &TestApp,
+    product: i64,
+    start: &str,
+    end: Option<&str>,
+    funding: Value,
+) -> Value {
     // A name of its own per stay, so that no client is taken for another.
     let surname = if product == s.product {
         "Kostenaar"
@@ -159,13 +172,13 @@ pub(crate) async fn stay(
             "beschikkingsnummer": format!("KT-{}", application["id"])}),
     )
     .await;
+    let mut body = json!({"beschikkingId": decision["id"], "aanbiederId": s.provider,
+        "locatieId": s.location, "startdatum": start});
+    for (k, v) in funding.as_object().unwrap() {
+        body[k] = v.clone();
+    }
     let (status, placed, etag) = app
-        .api_post(
-            &s.consultant,
-            "/api/v1/verblijven",
-            json!({"beschikkingId": decision["id"], "aanbiederId": s.provider,
-                "locatieId": s.location, "startdatum": start}),
-        )
+        .api_post(&s.consultant, "/api/v1/verblijven", body)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{placed}");
     let Some(end) = end else {
@@ -853,6 +866,331 @@ async fn finance_the_cost_of_care_is_each_day_in_care_times_its_tariff_to_the_ce
     );
 }
 
+#[tokio::test]
+async fn finance_a_pgb_stay_and_a_level_of_care_are_priced_by_their_own_tariffs() {
+    let mut app = spawn_app().await;
+    let s = setup(&mut app).await;
+    // Natura € 100,00 a day, € 150,00 at level 2; a pgb € 80,00 a day at
+    // every level (Wmo 2015 art. 2.3.6: the pgb has its own amount).
+    for body in [
+        tariff(&s, json!({"bedrag": "100"})),
+        tariff(&s, json!({"bedrag": "150", "zorgzwaarte": 2})),
+        tariff(&s, json!({"bedrag": "80", "financieringsvorm": "pgb"})),
+    ] {
+        created(&app, &s.officer, TARIFFS, body).await;
+    }
+    // The same level for natura again overlaps; for a pgb it does not.
+    let (status, problem, _) = app
+        .api_post(
+            &s.officer,
+            TARIFFS,
+            tariff(
+                &s,
+                json!({"bedrag": "1", "zorgzwaarte": 2, "geldigVanaf": "2025-06-01"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem_fields(&problem), ["geldigVanaf"]);
+    let (status, pgb_level, _) = app
+        .api_post(
+            &s.officer,
+            TARIFFS,
+            tariff(
+                &s,
+                json!({"bedrag": "70", "financieringsvorm": "pgb", "zorgzwaarte": 3}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{pgb_level}");
+    assert_eq!(
+        (&pgb_level["financieringsvorm"], &pgb_level["zorgzwaarte"]),
+        (&json!("pgb"), &json!(3))
+    );
+
+    // Ten days each, 1 to 11 March 2025 (the day of leaving not counted).
+    let natura = stay(&s, &app, s.product, "2025-03-01", Some("2025-03-11")).await;
+    assert_eq!(
+        (&natura["financieringsvorm"], &natura["zorgzwaarte"]),
+        (&json!("zin"), &Value::Null)
+    );
+    let level = stay_with(
+        &s,
+        &app,
+        s.product,
+        "2025-03-01",
+        Some("2025-03-11"),
+        json!({"zorgzwaarte": 2}),
+    )
+    .await;
+    assert_eq!(level["zorgzwaarte"], 2);
+    let pgb = stay_with(
+        &s,
+        &app,
+        s.product,
+        "2025-03-01",
+        Some("2025-03-11"),
+        json!({"financieringsvorm": "pgb", "zorgzwaarte": 2}),
+    )
+    .await;
+    assert_eq!(pgb["financieringsvorm"], "pgb");
+    // The placement's audit row says how the stay is paid for.
+    let placed = app
+        .audit(5)
+        .await
+        .into_iter()
+        .find(|a| a.object_type == "verblijf" && a.action == "aangemaakt")
+        .expect("the placement's audit row");
+    assert!(
+        placed.details.contains("\"financieringsvorm\":\"pgb\""),
+        "{}",
+        placed.details
+    );
+    // A pgb for a product without any pgb tariff: its days are missing.
+    stay_with(
+        &s,
+        &app,
+        s.unpriced,
+        "2025-06-01",
+        Some("2025-06-11"),
+        json!({"financieringsvorm": "pgb"}),
+    )
+    .await;
+
+    let query = format!(
+        "/api/v1/kosten?jaar=2025&per=geheel&indeling=financiering&aanbiederId={}",
+        s.provider
+    );
+    let (status, costs, _) = app.api_get(&s.officer, &query).await;
+    assert_eq!(status, StatusCode::OK, "{costs}");
+    assert_eq!(costs["indeling"], json!(["financiering"]));
+    let rows: Vec<_> = costs["regels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["financiering"].clone(),
+                r["bedrag"].clone(),
+                r["dagen"].clone(),
+            )
+        })
+        .collect();
+    // Natura: 10 × 100 + 10 × 150; pgb: 10 × 80 (no pgb tariff at level 2).
+    assert_eq!(
+        rows,
+        [
+            (json!("zin"), json!("2500.00"), json!(20)),
+            (json!("pgb"), json!("800.00"), json!(10)),
+        ]
+    );
+    assert_eq!(costs["totaal"]["bedrag"], "3300.00");
+    let missing = costs["ontbrekendeTarieven"].as_array().unwrap();
+    assert_eq!(missing.len(), 1, "{costs}");
+    assert_eq!(
+        (
+            &missing[0]["product"]["id"],
+            &missing[0]["financieringsvorm"],
+            &missing[0]["dagen"]
+        ),
+        (&json!(s.unpriced), &json!("pgb"), &json!(10))
+    );
+
+    // The level corrected away later: natura at the general tariff today,
+    // as known before still at level 2.
+    let before = now(&app);
+    app.clock.advance(chrono::Duration::hours(1));
+    let path = format!("/api/v1/verblijven/{}", level["id"]);
+    let (status, corrected, _) = put(
+        &app,
+        &s.provider_token,
+        &path,
+        json!({"startdatum": "2025-03-01", "einddatum": "2025-03-11", "zorgzwaarte": 0}),
+        Some(&format!("\"v{}\"", level["versie"])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{corrected}");
+    assert_eq!(corrected["zorgzwaarte"], Value::Null);
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (audit.object_type.as_str(), audit.action.as_str()),
+        ("verblijf", "gewijzigd")
+    );
+    let details: Value = serde_json::from_str(&audit.details).unwrap();
+    assert_eq!(details["zorgzwaarte"], json!({"voor": 2, "na": null}));
+    let (_, today, _) = app.api_get(&s.officer, &query).await;
+    assert_eq!(today["regels"][0]["bedrag"], "2000.00");
+    let (_, then, _) = app
+        .api_get(&s.officer, &format!("{query}&bekendOp={before}"))
+        .await;
+    assert_eq!(then["regels"][0]["bedrag"], "2500.00");
+
+    // Nonsense is refused at its field, in Dutch, and nothing is written.
+    let last = app.audit(1).await[0].seq;
+    for (field, value, message) in [
+        (
+            "financieringsvorm",
+            json!("budget"),
+            "kies zorg in natura (zin) of pgb",
+        ),
+        (
+            "zorgzwaarte",
+            json!(12),
+            "kies een zorgzwaarte van 1 tot en met 9",
+        ),
+        (
+            "zorgzwaarte",
+            json!(-1),
+            "kies een zorgzwaarte van 1 tot en met 9",
+        ),
+    ] {
+        let mut body = json!({"startdatum": "2025-03-01", "einddatum": "2025-03-11"});
+        body[field] = value;
+        let (status, problem, _) = put(
+            &app,
+            &s.provider_token,
+            &path,
+            body.clone(),
+            Some(&format!("\"v{}\"", corrected["versie"])),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {problem}");
+        assert_eq!(problem_fields(&problem), [field], "{body}: {problem}");
+        assert!(problem.to_string().contains(message), "{problem}");
+    }
+    assert_eq!(app.audit(1).await[0].seq, last, "nothing written");
+    for (body, field) in [
+        (json!({"zorgzwaarte": 0}), "zorgzwaarte"),
+        (
+            json!({"financieringsvorm": "persoonsgebonden"}),
+            "financieringsvorm",
+        ),
+    ] {
+        let (status, problem, _) = app
+            .api_post(&s.officer, TARIFFS, tariff(&s, body.clone()))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {problem}");
+        assert_eq!(problem_fields(&problem), [field], "{body}: {problem}");
+    }
+}
+
+#[tokio::test]
+async fn finance_pages_the_provider_corrects_how_a_stay_is_paid_for_on_its_page() {
+    let mut app = spawn_app().await;
+    let s = setup(&mut app).await;
+    let placed = stay(&s, &app, s.product, "2025-03-01", None).await;
+    let provider = user(
+        &app,
+        "kostentest.intake",
+        "aanbieder",
+        &format!("aanbieder:{}", s.provider),
+    )
+    .await;
+    let path = format!("/verblijven/{}", placed["id"]);
+    let html = app.page(&provider, &path).await;
+    for text in [
+        "Financieringsvorm",
+        "Zorg in natura",
+        "id=\"correctie\"",
+        "<option value=\"geen\" selected>— geen niveau —</option>",
+    ] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    assert_accessible(&path, &html);
+    let csrf = csrf_from(&html);
+    let version = hidden_version(&html);
+    let correction = format!("{path}/correctie");
+
+    let correct = |level: &'static str| {
+        let (app, provider, correction, csrf, version) =
+            (&app, &provider, &correction, &csrf, &version);
+        async move {
+            app.post_form(
+                provider,
+                correction,
+                csrf,
+                &[
+                    ("versie", version),
+                    ("startdatum", "2025-03-01"),
+                    ("financieringsvorm", "pgb"),
+                    ("zorgzwaarte", level),
+                ],
+            )
+            .await
+        }
+    };
+
+    // A level that does not exist: the form says so at the field.
+    let resp = correct("12").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let failed = resp.text().await.unwrap();
+    assert!(
+        failed.contains("<a href=\"#veld-zorgzwaarte\">Kies een zorgzwaarte van 1 tot en met 9"),
+        "{failed}"
+    );
+
+    let resp = correct("2").await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let row = app.last_audit().await;
+    assert_eq!(
+        (
+            row.action.as_str(),
+            row.object_type.as_str(),
+            row.outcome.as_str()
+        ),
+        ("gewijzigd", "verblijf", "geslaagd")
+    );
+    assert!(row.details.contains("\"na\":\"pgb\""), "{}", row.details);
+    let html = app.page(&provider, &path).await;
+    for text in ["Persoonsgebonden budget (pgb)", "niveau 2"] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    let (_, api, _) = app
+        .api_get(
+            &s.provider_token,
+            &format!("/api/v1/verblijven/{}", placed["id"]),
+        )
+        .await;
+    assert_eq!(
+        (&api["financieringsvorm"], &api["zorgzwaarte"]),
+        (&json!("pgb"), &json!(2))
+    );
+
+    // A transfer to a heavier level: the new stay takes it, the transfer
+    // form's fields have names of their own next to the correction's.
+    let html = app.page(&provider, &path).await;
+    assert!(html.contains("id=\"veld-nieuweZorgzwaarte\""), "{html}");
+    assert!(html.contains("<option value=\"2\" selected>Niveau 2</option>"));
+    let resp = app
+        .post_form(
+            &provider,
+            &format!("{path}/overplaatsing"),
+            &csrf_from(&html),
+            &[
+                ("versie", &hidden_version(&html)),
+                ("datum", "2025-06-01"),
+                ("plek", &format!("{}:{}", s.provider, s.location)),
+                ("nieuweFinancieringsvorm", "pgb"),
+                ("nieuweZorgzwaarte", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, stays, _) = app
+        .api_get(&s.provider_token, "/api/v1/verblijven?actiefOp=2025-06-01")
+        .await;
+    let next = stays["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["overplaatsingVan"] == placed["id"])
+        .unwrap_or_else(|| panic!("{stays}"));
+    assert_eq!(
+        (&next["financieringsvorm"], &next["zorgzwaarte"]),
+        (&json!("pgb"), &json!(3))
+    );
+}
+
 async fn priced_version(app: &TestApp, s: &Setup, path: &str) -> i64 {
     let (_, stay, _) = app.api_get(&s.provider_token, path).await;
     stay["versie"].as_i64().unwrap()
@@ -980,9 +1318,13 @@ async fn finance_pages_the_officer_records_corrects_and_withdraws_a_tariff_on_th
         "Geldig vanaf",
         "Geldig tot en met",
         "Notitie",
+        "Financieringsvorm",
+        "Zorgzwaarte",
     ] {
         assert!(form.contains(label), "{label}: {form}");
     }
+    assert!(form.contains("<option value=\"zin\" selected>Zorg in natura</option>"));
+    assert!(form.contains("<option value=\"\" selected>Alle niveaus</option>"));
     assert!(
         !form.contains("veld-ingetrokken"),
         "a new tariff is not withdrawn"

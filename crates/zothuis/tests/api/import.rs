@@ -170,6 +170,13 @@ async fn the_example_imports_with_its_history_responsible_municipality_and_audit
         .collect();
     assert_eq!(ended.len(), 1);
     assert_eq!(ended[0]["uitstroombestemming"], "familie-vrienden");
+    // How each stay is paid for: one on a pgb, the others in natura.
+    let mut financing: Vec<&str> = items
+        .iter()
+        .map(|s| s["financieringsvorm"].as_str().unwrap())
+        .collect();
+    financing.sort_unstable();
+    assert_eq!(financing, ["pgb", "zin", "zin"]);
     let placed = get(
         &app,
         &manager,
@@ -322,6 +329,24 @@ K-004;IMP-2022-004;;;Woonvorm Bussum;01-02-2023;;;
         has("verblijven.csv, regel 4, kolom startdatum: "),
         "{text:#?}"
     );
+
+    // A financing form or level of care that does not exist.
+    let stays = "clientnummer;beschikkingsnummer;product;aanbieder;locatie;startdatum;einddatum;uitstroom;verantwoordelijkeGemeente;financieringsvorm;zorgzwaarte
+K-001;IMP-2023-001;;;Woonvorm Bussum;15-07-2023;;;;budget;
+K-004;IMP-2022-004;;;Woonvorm Bussum;01-04-2023;;;;zin;10
+";
+    let report = import(&app, &with_file("verblijven.csv", stays), true).await;
+    let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+    let has = |s: &str| text.iter().any(|t| t.contains(s));
+    assert!(
+        has("verblijven.csv, regel 2, kolom financieringsvorm: kies zorg in natura (zin) of pgb"),
+        "{text:#?}"
+    );
+    assert!(
+        has("verblijven.csv, regel 3, kolom zorgzwaarte: kies een zorgzwaarte van 1 tot en met 9"),
+        "{text:#?}"
+    );
+    assert_eq!(client_count(&app).await, 0);
 }
 
 #[tokio::test]
