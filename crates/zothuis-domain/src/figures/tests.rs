@@ -2140,6 +2140,23 @@ fn the_cost_engine_agrees_with_a_day_by_day_count() {
             ),
         ),
         (2, tariff(MO, None, "per-week", 35_005, "2024-01-01", None)),
+        // A general tariff starting and ending mid-month under a provider's
+        // own month tariff: its days are still one group per month.
+        (
+            2,
+            tariff(
+                MO,
+                None,
+                "per-week",
+                33_333,
+                "2023-03-10",
+                Some("2023-11-17"),
+            ),
+        ),
+        (
+            2,
+            tariff(MO, Some(KWINTES), "per-maand", 300_015, "2023-01-01", None),
+        ),
     ];
     let book = TariffBook::new(tariffs.iter().map(|(r, t)| (*r, t)));
     let facts = Facts::build(&b.h, at("2026-06-01"));

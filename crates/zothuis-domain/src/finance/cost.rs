@@ -177,7 +177,7 @@ pub struct CostResult {
 }
 
 /// A tariff as the engine reads it: its period as projection days.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct DayTariff {
     from: Day,
     /// The first day after the period, or `OPEN`.
@@ -274,8 +274,49 @@ fn boundaries(list: &[DayTariff], out: &mut Vec<Day>) {
     }
 }
 
-/// The tariff in force for a stay on a day, the most specific first (see
-/// `Lists`).
+/// What decides a stay's tariff: its region (of the responsible
+/// municipality), product, provider, financing form (`Financing::index`)
+/// and level (0 for none).
+#[derive(Debug, Clone, Copy)]
+pub struct PricedBy {
+    pub region: i64,
+    pub product_id: i64,
+    pub provider_id: Option<i64>,
+    pub financing: u8,
+    pub level: u8,
+}
+
+impl PricedBy {
+    /// The tariff in force on a day, the most specific first (see `Lists`).
+    fn tariff<'a>(&self, book: &'a TariffBook, d: Day) -> Option<&'a DayTariff> {
+        let list = |provider: Option<i64>, level: u8| {
+            book.list((
+                self.region,
+                self.product_id,
+                provider,
+                self.financing,
+                level,
+            ))
+        };
+        let none: &[DayTariff] = &[];
+        let with_level = |provider| {
+            if self.level == 0 {
+                none
+            } else {
+                list(provider, self.level)
+            }
+        };
+        let lists: Lists<'_> = [
+            self.provider_id.map_or(none, |p| with_level(Some(p))),
+            self.provider_id.map_or(none, |p| list(Some(p), 0)),
+            with_level(None),
+            list(None, 0),
+        ];
+        covering_any(&lists, d)
+    }
+}
+
+/// The tariff in force for a stay of the projection on a day.
 pub(crate) fn tariff_on(
     facts: &Facts,
     book: &TariffBook,
@@ -283,26 +324,60 @@ pub(crate) fn tariff_on(
     s: &StayFact,
     d: NaiveDate,
 ) -> Option<(TariffUnit, Bedrag)> {
-    let product_id = facts.products.key(s.product).copied().unwrap_or(-1);
-    let provider = facts.providers.key(s.provider).copied();
-    let list = |provider: Option<i64>, level: u8| {
-        book.list((region, product_id, provider, s.financing, level))
-    };
-    let none: &[DayTariff] = &[];
-    let with_level = |provider| {
-        if s.level == 0 {
-            none
-        } else {
-            list(provider, s.level)
+    PricedBy {
+        region,
+        product_id: facts.products.key(s.product).copied().unwrap_or(-1),
+        provider_id: facts.providers.key(s.provider).copied(),
+        financing: s.financing,
+        level: s.level,
+    }
+    .tariff(book, day(d))
+    .map(|t| (t.unit, t.amount))
+}
+
+/// The cost of one stay's days in `[from, to)`: priced as the engine does
+/// (per month and tariff, rounded once), for the stay's own page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StayCost {
+    pub amount: Bedrag,
+    /// Days in care priced.
+    pub days: i64,
+    /// Days in care without a tariff (not in the amount).
+    pub unpriced_days: i64,
+}
+
+pub fn stay_cost(book: &TariffBook, by: &PricedBy, from: NaiveDate, to: NaiveDate) -> StayCost {
+    let mut out = StayCost::default();
+    // Consecutive days of one month on one tariff, priced together.
+    let mut group: Option<(NaiveDate, DayTariff, i64)> = None;
+    let close = |g: Option<(NaiveDate, DayTariff, i64)>, out: &mut StayCost| {
+        if let Some((month, t, days)) = g {
+            out.amount.0 += price(t.unit, t.amount, days, month).0;
         }
     };
-    let lists: Lists<'_> = [
-        provider.map_or(none, |p| with_level(Some(p))),
-        provider.map_or(none, |p| list(Some(p), 0)),
-        with_level(None),
-        list(None, 0),
-    ];
-    covering_any(&lists, day(d)).map(|t| (t.unit, t.amount))
+    let mut on = from;
+    while on < to {
+        match by.tariff(book, day(on)) {
+            None => out.unpriced_days += 1,
+            Some(t) => {
+                out.days += 1;
+                let month = on.with_day(1).unwrap_or(on);
+                match &mut group {
+                    Some((m, g, days)) if *m == month && g == t => *days += 1,
+                    _ => {
+                        close(group.take(), &mut out);
+                        group = Some((month, *t, 1));
+                    }
+                }
+            }
+        }
+        match on.succ_opt() {
+            Some(next) => on = next,
+            None => break,
+        }
+    }
+    close(group, &mut out);
+    out
 }
 
 /// Computes the cost of care for a query, on as many threads as the
@@ -787,6 +862,11 @@ impl<'a> Plan<'a> {
         cuts.dedup();
         let mut priced = false;
         let mut last_cell = u64::MAX;
+        // The days of one month on one tariff are priced together and
+        // rounded once (`price`), also when a boundary of a tariff that
+        // does not apply cuts them: a window adds what the group's price
+        // grew by.
+        let mut group: Option<(usize, DayTariff, i64, i64)> = None;
         for w in cuts.windows(2) {
             let (x, y) = (w[0], w[1]);
             while self.months.get(month + 1).is_some_and(|m| m.start <= x) {
@@ -823,7 +903,13 @@ impl<'a> Plan<'a> {
                 TariffUnit::PerMaand => mo.days_in_month,
                 TariffUnit::PerJaar => mo.days_in_year,
             };
-            let amount = price_per(t.amount, days, per);
+            let (before_days, before_cents) = match group {
+                Some((m, g, d, c)) if m == month && g == *t => (d, c),
+                _ => (0, 0),
+            };
+            let grown = price_per(t.amount, before_days + days, per).0;
+            group = Some((month, *t, before_days + days, grown));
+            let amount = Bedrag(grown - before_cents);
             let i = base + u64::from(mo.period);
             let Some(cell) = part.cells.at(i) else {
                 continue;

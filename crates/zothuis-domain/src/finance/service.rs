@@ -1389,6 +1389,56 @@ fn protect(
     (hidden, total_small)
 }
 
+/// What one stay has cost up to a moment, for whoever may see the stay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StayCostReport {
+    pub known_at: DateTime<Utc>,
+    pub from: NaiveDate,
+    /// The last day counted (tot en met): the day before leaving, or the
+    /// day known at for a stay still running.
+    pub through: Option<NaiveDate>,
+    pub cost: cost::StayCost,
+}
+
+impl Services {
+    /// The cost of one stay, as known at a moment: its days in care up to
+    /// then (the day of leaving and days to come not counted) times the
+    /// tariff of each day, as the cost of care counts them. A per-client
+    /// amount, so it is read with the stay (`get_stay`, which checks and
+    /// logs that the actor may see the client): this takes the stay
+    /// itself, never an id.
+    pub async fn stay_cost(
+        &self,
+        stay: &crate::care::Stay,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<StayCostReport> {
+        let k = known_at.unwrap_or_else(|| self.clock.now());
+        let region = self
+            .store
+            .get_municipality(&stay.responsible)
+            .await?
+            .map(|m| m.region_id)
+            .ok_or_else(|| DomainError::Internal("gemeente van het verblijf ontbreekt".into()))?;
+        let tariffs = self.store.list_tariffs(Some(region), k).await?;
+        let book = TariffBook::new(tariffs.iter().map(|t| (t.region_id, &t.facts)));
+        let after_today = k.date_naive().succ_opt().unwrap_or(k.date_naive());
+        let to = stay.end_date.map_or(after_today, |e| e.min(after_today));
+        let by = cost::PricedBy {
+            region,
+            product_id: stay.product_id,
+            provider_id: Some(stay.provider_id),
+            financing: stay.financing.index(),
+            level: stay.care_level.map_or(0, CareLevel::get),
+        };
+        Ok(StayCostReport {
+            known_at: k,
+            from: stay.start_date,
+            through: (to > stay.start_date).then(|| to.pred_opt()).flatten(),
+            cost: cost::stay_cost(&book, &by, stay.start_date, to),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_stay, correct_stay))
         .routes(routes!(end_stay))
         .routes(routes!(transfer_stay))
+        .routes(routes!(stay_cost))
 }
 
 /// Een screening door een aanbieder.
@@ -390,6 +391,58 @@ async fn get_stay(
         stay.version_id,
         Verblijf::from(stay),
     ))
+}
+
+/// Wat een verblijf heeft gekost tot een moment: de dagen in zorg maal het
+/// tarief van elke dag, zoals de zorgkosten ze tellen.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Verblijfskosten {
+    #[schema(example = 7)]
+    pub verblijf_id: i64,
+    #[schema(example = "2025-03-01", value_type = String, format = Date)]
+    pub van: NaiveDate,
+    /// De laatste getelde dag (tot en met): de dag vóór vertrek, of de dag
+    /// van `bekendOp` bij een lopend verblijf; leeg als er nog geen dag is.
+    #[schema(example = "2025-03-10", value_type = Option<String>, format = Date)]
+    pub tot_en_met: Option<NaiveDate>,
+    /// Het bedrag in euro's, exact op de cent.
+    #[schema(example = "1512.30")]
+    pub bedrag: String,
+    #[schema(example = "€ 1.512,30")]
+    pub weergave: String,
+    #[schema(example = 10)]
+    pub dagen: i64,
+    /// Dagen in zorg zonder tarief: niet in het bedrag, ook niet als nul.
+    #[schema(example = 0)]
+    pub dagen_zonder_tarief: i64,
+    #[schema(example = "2026-04-01T12:00:00Z", value_type = String, format = DateTime)]
+    pub bekend_op: DateTime<Utc>,
+}
+
+/// De kosten van één verblijf tot nu (of zoals bekend op een moment). Alleen voor wie het verblijf mag zien; wordt gelogd.
+#[utoipa::path(get, path = "/verblijven/{id}/kosten", tag = "Zorg",
+    params(("id" = i64, Path, description = "Id van het verblijf", example = 7), BekendOp),
+    responses((status = 200, description = "De kosten", body = Verblijfskosten),
+              (status = 404, description = "Bestaat niet of niet zichtbaar", body = Problem)))]
+async fn stay_cost(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<BekendOp>,
+) -> ApiResult<axum::Json<Verblijfskosten>> {
+    let stay = s.services.get_stay(&caller.ctx, id, q.bekend_op).await?;
+    let r = s.services.stay_cost(&stay, q.bekend_op).await?;
+    Ok(axum::Json(Verblijfskosten {
+        verblijf_id: stay.id,
+        van: r.from,
+        tot_en_met: r.through,
+        bedrag: r.cost.amount.decimal(),
+        weergave: r.cost.amount.to_string(),
+        dagen: r.cost.days,
+        dagen_zonder_tarief: r.cost.unpriced_days,
+        bekend_op: r.known_at,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema, Default)]

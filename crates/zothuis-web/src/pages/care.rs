@@ -392,6 +392,19 @@ fn exit_form(stay: &Stay) -> FormBlock {
     .anchor("einde")
 }
 
+/// The stay's cost so far, with the days no tariff covers.
+fn cost_text(r: &zothuis_domain::finance::service::StayCostReport) -> String {
+    let c = &r.cost;
+    let mut text = format!("{} over {} dagen", c.amount, c.days);
+    if c.unpriced_days > 0 {
+        text.push_str(&format!(
+            "; {} dagen zonder tarief (niet meegeteld)",
+            c.unpriced_days
+        ));
+    }
+    text
+}
+
 /// Corrects dates and funding of a stay: a new version, so figures and
 /// cost as known before stay as they were.
 fn correction_form(stay: &Stay) -> FormBlock {
@@ -467,6 +480,7 @@ async fn stay_page(
     let client = s.services.get_client(&u.ctx, st.client_id, None).await?;
     let n = names(s, u).await?;
     let today = s.services.clock.today();
+    let cost = s.services.stay_cost(&st, None).await?;
     let l = Layout::new(s, u, "Verblijf", Section::Stays)
         .await
         .with_notice(notice)
@@ -498,6 +512,7 @@ async fn stay_page(
                 .unwrap_or_else(|| "—".into()),
         )
         .fact("Dagen in zorg", st.days_until(today).to_string())
+        .fact("Kosten tot nu toe", cost_text(&cost))
         .fact("Financieringsvorm", st.financing.label())
         .fact(
             "Zorgzwaarte",

@@ -1025,6 +1025,48 @@ async fn finance_a_pgb_stay_and_a_level_of_care_are_priced_by_their_own_tariffs(
         .await;
     assert_eq!(then["regels"][0]["bedrag"], "2500.00");
 
+    // One stay's cost, for whoever may see the stay, logged as a view of it.
+    let cost_path = format!("/api/v1/verblijven/{}/kosten", level["id"]);
+    let (status, cost, _) = app.api_get(&s.provider_token, &cost_path).await;
+    assert_eq!(status, StatusCode::OK, "{cost}");
+    assert_eq!(
+        (&cost["bedrag"], &cost["dagen"], &cost["dagenZonderTarief"]),
+        (&json!("1000.00"), &json!(10), &json!(0))
+    );
+    assert_eq!(
+        (cost["van"].as_str(), cost["totEnMet"].as_str()),
+        (Some("2025-03-01"), Some("2025-03-10"))
+    );
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (audit.action.as_str(), audit.object_type.as_str()),
+        ("bekeken", "verblijf")
+    );
+    let (_, then, _) = app
+        .api_get(&s.provider_token, &format!("{cost_path}?bekendOp={before}"))
+        .await;
+    assert_eq!(
+        then["bedrag"], "1500.00",
+        "at level 2 as known before: {then}"
+    );
+    let (_, pgb_cost, _) = app
+        .api_get(
+            &s.consultant,
+            &format!("/api/v1/verblijven/{}/kosten", pgb["id"]),
+        )
+        .await;
+    assert_eq!(pgb_cost["bedrag"], "800.00", "{pgb_cost}");
+    // The finance officer and the policy adviser see amounts, not clients.
+    let adviser = app.token("beleidsadviseur", "regio:GV").await;
+    for token in [&s.officer, &adviser] {
+        let (status, body, _) = app.api_get(token, &cost_path).await;
+        assert!(
+            matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{status}: {body}"
+        );
+        assert!(body.get("bedrag").is_none(), "{body}");
+    }
+
     // Nonsense is refused at its field, in Dutch, and nothing is written.
     let last = app.audit(1).await[0].seq;
     for (field, value, message) in [
@@ -1097,6 +1139,12 @@ async fn finance_pages_the_provider_corrects_how_a_stay_is_paid_for_on_its_page(
         assert!(html.contains(text), "{text}: {html}");
     }
     assert_accessible(&path, &html);
+    // No tariff for this product in the tests: named, not priced at nothing.
+    assert!(html.contains("Kosten tot nu toe"), "{html}");
+    assert!(
+        html.contains("dagen zonder tarief (niet meegeteld)"),
+        "{html}"
+    );
     let csrf = csrf_from(&html);
     let version = hidden_version(&html);
     let correction = format!("{path}/correctie");
