@@ -190,6 +190,10 @@ pub(super) fn nomination(
         aftercare_provider_known: true,
         municipality_region: world.region_of(&facts.municipality).ok(),
         corporation_region: corporation.map(|c| c.region_id),
+        address_region: facts
+            .address_municipality
+            .as_ref()
+            .and_then(|m| world.region_of(m).ok()),
     };
     let region_id = facts
         .check_references(0, &found)

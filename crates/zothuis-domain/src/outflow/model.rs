@@ -497,12 +497,17 @@ pub struct NominationReferences {
     pub municipality_region: Option<i64>,
     /// The region of the corporation it names (`None`: no such corporation).
     pub corporation_region: Option<i64>,
+    /// The region of the address municipality of the allocated home
+    /// (`None`: none given, or no such municipality).
+    pub address_region: Option<i64>,
 }
 
 impl NominationFacts {
     /// Checks what the nomination refers to: the stay must be the client's,
-    /// the aftercare provider must exist, the municipality gives the region
-    /// and the corporation must be one of that region. Returns the region.
+    /// the aftercare provider must exist, the municipality gives the region,
+    /// and the corporation and the address of the allocated home must be of
+    /// that region (the home counts against a Pact quota of the region's
+    /// municipalities). Returns the region.
     pub fn check_references(
         &self,
         client_id: i64,
@@ -530,6 +535,12 @@ impl NominationFacts {
             return Err(DomainError::invalid(
                 "corporatieId",
                 "kies een corporatie van de regio",
+            ));
+        }
+        if self.address_municipality.is_some() && found.address_region != Some(region_id) {
+            return Err(DomainError::invalid(
+                "adresgemeente",
+                "kies een gemeente van de regio van de voordracht",
             ));
         }
         Ok(region_id)
@@ -719,6 +730,7 @@ mod tests {
             aftercare_provider_known: true,
             municipality_region: Some(2),
             corporation_region: Some(2),
+            address_region: None,
         };
         assert_eq!(facts.check_references(12, &found).unwrap(), 2);
         let field =
@@ -737,6 +749,22 @@ mod tests {
             ..found
         };
         assert_eq!(field(12, nowhere), "gemeente");
+        // The allocated home in a municipality of another region.
+        let allocated = NominationFacts {
+            address_municipality: Some(GemeenteCode::parse("GM0392").unwrap()),
+            ..facts.clone()
+        };
+        let home = |address_region| NominationReferences {
+            address_region,
+            ..found
+        };
+        assert_eq!(allocated.check_references(12, &home(Some(2))).unwrap(), 2);
+        for wrong in [Some(1), None] {
+            match allocated.check_references(12, &home(wrong)) {
+                Err(DomainError::Invalid(e)) => assert_eq!(e[0].field, "adresgemeente"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -196,6 +196,14 @@ impl Services {
             Some(c) => self.store.get_corporation(c).await?.map(|c| c.region_id),
             None => None,
         };
+        let address_region = match &facts.address_municipality {
+            Some(code) => self
+                .store
+                .get_municipality(code)
+                .await?
+                .map(|m| m.region_id),
+            None => None,
+        };
         facts.check_references(
             client_id,
             &NominationReferences {
@@ -203,6 +211,7 @@ impl Services {
                 aftercare_provider_known,
                 municipality_region,
                 corporation_region,
+                address_region,
             },
         )
     }
@@ -598,23 +607,8 @@ impl Services {
         .filter(|n| n.facts.corporation_id == Some(corporation.id))
         .ok_or_else(no_nomination)?;
         let facts = current.facts.allocated(input, today)?;
-        let region = self.check_nomination(current.client_id, &facts).await?;
-        // The home counts against the Pact of a municipality of the
-        // nomination's region.
-        let address_region = match &facts.address_municipality {
-            Some(code) => self
-                .store
-                .get_municipality(code)
-                .await?
-                .map(|m| m.region_id),
-            None => None,
-        };
-        if region != current.region_id || address_region != Some(current.region_id) {
-            return Err(DomainError::invalid(
-                "adresgemeente",
-                "kies een gemeente van de regio van de voordracht",
-            ));
-        }
+        // Also that the home's municipality lies in the nomination's region.
+        self.check_nomination(current.client_id, &facts).await?;
         let draft = self
             .draft(
                 ctx,

@@ -179,6 +179,25 @@ async fn a_provider_nominates_its_client_and_the_manager_records_the_allocation(
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(app.last_audit().await.outcome, "geweigerd");
+    // A home in Haarlem (Zuid-Kennemerland) does not count against the
+    // Pact of Gooi en Vechtstreek: refused at the field, nothing written.
+    let mut elsewhere = allocated.clone();
+    elsewhere["adresgemeente"] = json!("GM0392");
+    let (status, problem, _) = app
+        .api(
+            reqwest::Method::PUT,
+            &manager,
+            &path,
+            Some(elsewhere),
+            etag.as_deref(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem_fields(&problem), ["adresgemeente"]);
+    assert!(
+        problem.to_string().contains("regio van de voordracht"),
+        "{problem}"
+    );
     app.clock.advance(chrono::Duration::hours(1));
     let (status, changed, etag) = app
         .api(
