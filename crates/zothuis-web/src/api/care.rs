@@ -468,6 +468,7 @@ pub struct VerblijfCorrectie {
     params(("id" = i64, Path, description = "Id van het verblijf", example = 7),
            ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v15\"")),
     responses((status = 200, description = "Gecorrigeerd", body = Verblijf),
+              (status = 409, description = "De nieuwe startdatum past niet bij de wachtlijst", body = Problem),
               (status = 412, description = "Intussen gewijzigd door een ander", body = Problem),
               (status = 428, description = "If-Match ontbreekt", body = Problem)))]
 async fn correct_stay(
@@ -509,6 +510,7 @@ pub struct Beeindiging {
            ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v15\"")),
     responses((status = 200, description = "Beëindigd", body = Verblijf),
               (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 409, description = "Het verblijf is al beëindigd", body = Problem),
               (status = 412, description = "Intussen gewijzigd door een ander", body = Problem)))]
 async fn end_stay(
     State(s): State<AppState>,
@@ -560,6 +562,7 @@ pub struct Overplaatsing {
            ("If-Match" = String, Header, description = "ETag van de laatst opgehaalde versie", example = "\"v15\"")),
     responses((status = 201, description = "Het nieuwe verblijf", body = Verblijf),
               (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 409, description = "Het verblijf is al beëindigd", body = Problem),
               (status = 412, description = "Intussen gewijzigd door een ander", body = Problem)))]
 async fn transfer_stay(
     State(s): State<AppState>,
