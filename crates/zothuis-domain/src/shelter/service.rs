@@ -23,7 +23,18 @@ pub enum PersonInput {
     Existing(i64),
     /// A person new to zothuis.
     New(ClientInput),
+    /// A person zothuis knows from elsewhere in the region (an earlier stay
+    /// in protected housing, say) whom the access point has not seen: found
+    /// by BSN and date of birth together, both as typed.
+    Known { bsn: String, date_of_birth: String },
 }
+
+/// The one answer to a lookup by BSN that finds nobody to link: nobody
+/// with that BSN, another date of birth, or a restricted client (women's
+/// shelter) answer alike, so that the lookup reveals nothing.
+pub const NOT_LINKABLE: &str = "Er is geen persoon te koppelen met dit BSN en deze \
+    geboortedatum. Controleer beide, of registreer een nieuwe persoon; lukt dat niet, \
+    neem dan contact op met de wachtlijstbeheerder van uw regio.";
 
 /// Filters of the access point's list.
 #[derive(Debug, Clone, Default)]
@@ -120,12 +131,18 @@ impl Services {
             .access_point_region(ctx, AuditAction::Created, None)
             .await?;
         let parsed = input.parse(self.clock.today())?;
+        let mut linked = None;
         let (person, client_id) = match person {
             PersonInput::Existing(id) => {
                 let client = self.load_client(*id).await?;
                 self.check_client(ctx, &client, Need::Read, AuditAction::Created)
                     .await?;
                 (RegistrationPerson::Existing(client.id), Some(client.id))
+            }
+            PersonInput::Known { bsn, date_of_birth } => {
+                let (id, bsn) = self.known_person(ctx, bsn, date_of_birth).await?;
+                linked = Some(bsn);
+                (RegistrationPerson::Existing(id), Some(id))
             }
             PersonInput::New(client) => {
                 let data = client.parse(self.clock.today())?;
@@ -159,9 +176,14 @@ impl Services {
         let facts = self
             .registration_facts(region_id, parsed, client_id)
             .await?;
+        let mut audited = details(&facts);
+        if let Some(bsn) = linked {
+            // The lookup is recorded with the registration it served.
+            audited["gekoppeldOpBsn"] = json!(bsn.masked());
+        }
         let draft = self
             .draft(ctx, AuditAction::Created, ObjectType::MeldingOpvang, None)
-            .with_details(details(&facts));
+            .with_details(audited);
         self.store
             .create_registration(
                 &person,
@@ -172,6 +194,46 @@ impl Services {
                 draft,
             )
             .await
+    }
+
+    /// The client a registration at the access point links to by BSN and
+    /// date of birth. Both must match the record: a BSN alone could be
+    /// guessed or misread, and the access point sees the person once the
+    /// registration exists (AVG art. 5 lid 1 c: only whom it registers). A
+    /// restricted client is never linked this way; the regional waiting-list
+    /// manager can. A lookup that finds nobody is logged as refused.
+    async fn known_person(
+        &self,
+        ctx: &RequestContext,
+        bsn: &str,
+        date_of_birth: &str,
+    ) -> DomainResult<(i64, crate::clients::Bsn)> {
+        let mut v = crate::error::Validator::new();
+        let bsn = v.check("bsn", crate::clients::Bsn::parse(bsn));
+        let born = v.check("geboortedatum", crate::Datum::parse(date_of_birth));
+        v.finish()?;
+        let (Some(bsn), Some(born)) = (bsn, born) else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        let found = match self.store.find_client_by_bsn(&bsn).await? {
+            Some(id) => Some(self.load_client(id).await?),
+            None => None,
+        };
+        match found {
+            Some(c) if c.date_of_birth == born.0 && !c.restricted => Ok((c.id, bsn)),
+            found => {
+                let mut draft = self
+                    .draft(ctx, AuditAction::Created, ObjectType::MeldingOpvang, None)
+                    .with_outcome(crate::audit::Outcome::Denied)
+                    .with_details(json!({ "reden": "koppeling-op-bsn-niet-mogelijk",
+                        "bsn": bsn.masked() }));
+                if let Some(c) = found {
+                    draft = draft.for_client(c.id);
+                }
+                self.store.append_audit(draft).await?;
+                Err(DomainError::invalid("bsn", NOT_LINKABLE))
+            }
+        }
     }
 
     /// A correction or the outcome of a registration: a new version. The

@@ -140,7 +140,9 @@ impl MeldingInvoer {
 }
 
 /// Een nieuwe melding: voor een persoon die de centrale toegang al kent
-/// (`clientId`), of voor een nieuwe persoon (`client`).
+/// (`clientId`), voor een persoon die zothuis elders in de regio kent
+/// (`bekendePersoon`: BSN en geboortedatum moeten allebei kloppen; de
+/// opzoeking wordt gelogd), of voor een nieuwe persoon (`client`).
 #[derive(Debug, Deserialize, ToSchema, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NieuweMelding {
@@ -148,8 +150,20 @@ pub struct NieuweMelding {
     pub client_id: Option<i64>,
     /// Een persoon die zothuis nog niet kent; wordt geregistreerd voor de centrumgemeente van de regio.
     pub client: Option<ClientInvoer>,
+    /// Een persoon die zothuis al kent maar de centrale toegang nog niet: gevonden op BSN en geboortedatum samen.
+    pub bekende_persoon: Option<BekendePersoon>,
     #[serde(flatten)]
     pub melding: MeldingInvoer,
+}
+
+/// Hoe de centrale toegang een persoon vindt die zothuis al kent.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BekendePersoon {
+    #[schema(example = "999990019")]
+    pub bsn: String,
+    #[schema(example = "1980-04-12")]
+    pub geboortedatum: String,
 }
 
 #[derive(Debug, Deserialize, IntoParams, Default)]
@@ -213,13 +227,17 @@ async fn register(
     caller: ApiCaller,
     ApiJson(b): ApiJson<NieuweMelding>,
 ) -> ApiResult<Response> {
-    let person = match (b.client_id, b.client) {
-        (Some(id), None) => PersonInput::Existing(id),
-        (None, Some(client)) => PersonInput::New(client.input()),
+    let person = match (b.client_id, b.client, b.bekende_persoon) {
+        (Some(id), None, None) => PersonInput::Existing(id),
+        (None, Some(client), None) => PersonInput::New(client.input()),
+        (None, None, Some(known)) => PersonInput::Known {
+            bsn: known.bsn,
+            date_of_birth: known.geboortedatum,
+        },
         _ => {
             return Err(ApiError::bad_request(
                 "clientId",
-                "geef óf de cliënt die de centrale toegang al kent (clientId), óf de gegevens van een nieuwe persoon (client)",
+                "geef één van drie: de cliënt die de centrale toegang al kent (clientId), een persoon die zothuis al kent (bekendePersoon: bsn en geboortedatum), of de gegevens van een nieuwe persoon (client)",
             ));
         }
     };

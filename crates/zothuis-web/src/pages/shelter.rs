@@ -244,6 +244,9 @@ fn registration_input(f: &FormData) -> RegistrationInput {
     }
 }
 
+/// The choice of person that links by BSN and date of birth.
+const KNOWN: &str = "bsn";
+
 struct NewForm {
     person: String,
     client: ClientInput,
@@ -260,7 +263,13 @@ async fn new_page(s: &AppState, u: &PageUser, input: &NewForm) -> PageResult<For
             zothuis_domain::paging::PageRequest::everything(),
         )
         .await?;
-    let mut people = vec![(String::new(), "— een nieuwe persoon —".to_string())];
+    let mut people = vec![
+        (String::new(), "— een nieuwe persoon —".to_string()),
+        (
+            KNOWN.to_string(),
+            "— een persoon die zothuis al kent: zoeken op BSN en geboortedatum —".to_string(),
+        ),
+    ];
     people.extend(known.items.iter().map(|c| {
         (
             c.id.to_string(),
@@ -274,18 +283,20 @@ async fn new_page(s: &AppState, u: &PageUser, input: &NewForm) -> PageResult<For
     let names = municipality_names(s, u).await?;
     let mut fields = vec![
         Field::select("persoon", "Persoon", &input.person, people)
-            .hint("Iemand die zich eerder meldde, of een nieuwe persoon: vul dan de gegevens hieronder in."),
+            .hint("Iemand die zich eerder meldde, of een nieuwe persoon: vul dan de gegevens hieronder in. \
+                Was de persoon elders in de regio al in beeld (bijvoorbeeld in beschermd wonen), \
+                kies dan zoeken op BSN en geboortedatum: beide moeten kloppen en de opzoeking wordt vastgelegd."),
         Field::text("voornaam", "Voornaam (nieuwe persoon)", &input.client.given_name)
             .autocomplete("off"),
         Field::text("achternaam", "Achternaam (nieuwe persoon)", &input.client.family_name),
         Field::date(
             "geboortedatum",
-            "Geboortedatum (nieuwe persoon)",
+            "Geboortedatum (nieuwe of bekende persoon)",
             &input.client.date_of_birth,
         ),
         Field::text(
             "bsn",
-            "BSN (nieuwe persoon)",
+            "BSN (nieuwe of bekende persoon)",
             input.client.bsn.clone().unwrap_or_default(),
         )
         .hint("Als bekend; wordt gecontroleerd met de elfproef."),
@@ -328,6 +339,10 @@ async fn create(State(s): State<AppState>, u: PageUser, f: FormData) -> PageResu
     };
     let person = match input.person.parse::<i64>() {
         Ok(id) => PersonInput::Existing(id),
+        Err(_) if input.person == KNOWN => PersonInput::Known {
+            bsn: input.client.bsn.clone().unwrap_or_default(),
+            date_of_birth: input.client.date_of_birth.clone(),
+        },
         Err(_) => PersonInput::New(input.client.clone()),
     };
     match s

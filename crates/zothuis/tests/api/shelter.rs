@@ -281,6 +281,169 @@ async fn only_the_access_point_of_the_region_sees_its_registrations() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// The demo with Kees Eerder (born 6 May 1970), registered by a consultant
+/// in Huizen with this BSN: a person the access point has never seen.
+async fn known_elsewhere(bsn: &str) -> (zothuis_testkit::TestApp, i64) {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let (status, known, _) = app
+        .api_post(
+            &huizen,
+            "/api/v1/clienten",
+            json!({"voornaam": "Kees", "achternaam": "Eerder", "geboortedatum": "1970-05-06", "bsn": bsn}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{known}");
+    let id = known["id"].as_i64().unwrap();
+    (app, id)
+}
+
+/// A person zothuis knows from elsewhere in the region is linked by BSN and
+/// date of birth together; a lookup that finds nobody to link (no such BSN,
+/// another date of birth, a restricted client) answers alike and is logged
+/// as refused; the successful one is recorded with the registration.
+#[tokio::test]
+async fn the_access_point_links_a_person_zothuis_knows_by_bsn_and_date_of_birth() {
+    let (app, known) = known_elsewhere("999957004").await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let (status, hidden, _) = app
+        .api_post(
+            &huizen,
+            "/api/v1/clienten",
+            json!({"voornaam": "Ria", "achternaam": "Stil", "geboortedatum": "1981-04-04", "bsn": "999957016", "afgeschermd": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{hidden}");
+    let hidden = hidden["id"].as_i64().unwrap();
+    let bct = app.token("toegangsmedewerker", "regio:GV").await;
+    let (status, _, _) = app
+        .api_get(&bct, &format!("/api/v1/clienten/{known}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not seen before the link");
+    let melding = |person: Value| {
+        let mut body = json!({"soort": "traject", "meldingsdatum": "2026-01-05"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(person.as_object().unwrap().clone());
+        body
+    };
+    // Registered as a new person, the BSN is refused as before.
+    let (status, problem, _) = app
+        .api_post(
+            &bct,
+            "/api/v1/meldingen-opvang",
+            melding(
+                json!({"client": {"voornaam": "Kees", "achternaam": "Eerder",
+                "geboortedatum": "1970-05-06", "bsn": "999957004"}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    // Another date of birth, an unknown BSN and a restricted client answer
+    // alike, each logged as a refused lookup without the whole BSN.
+    let not_linkable = zothuis_domain::shelter::service::NOT_LINKABLE;
+    for (bsn, born, about) in [
+        ("999957004", "1970-05-07", Some(known)),
+        ("999957028", "1970-05-06", None),
+        ("999957016", "1981-04-04", Some(hidden)),
+    ] {
+        let (status, problem, _) = app
+            .api_post(
+                &bct,
+                "/api/v1/meldingen-opvang",
+                melding(json!({"bekendePersoon": {"bsn": bsn, "geboortedatum": born}})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bsn}: {problem}");
+        assert_eq!(problem_fields(&problem), ["bsn"], "{problem}");
+        assert_eq!(
+            problem["invalidParams"][0]["reason"], not_linkable,
+            "{problem}"
+        );
+        let row = app.last_audit().await;
+        assert_eq!(
+            (row.action.as_str(), row.outcome.as_str(), row.client_id),
+            ("aangemaakt", "geweigerd", about),
+            "{bsn}"
+        );
+        assert!(row.details.contains("koppeling-op-bsn-niet-mogelijk"));
+        assert!(!row.details.contains(bsn), "{}", row.details);
+    }
+    // A BSN that fails the elfproef is named at its field.
+    let (status, problem, _) = app
+        .api_post(
+            &bct,
+            "/api/v1/meldingen-opvang",
+            melding(json!({"bekendePersoon": {"bsn": "123456789", "geboortedatum": "1970-13-01"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem_fields(&problem), ["bsn", "geboortedatum"]);
+    // Two ways of naming the person at once is refused.
+    let (status, problem, _) = app
+        .api_post(
+            &bct,
+            "/api/v1/meldingen-opvang",
+            melding(json!({"clientId": known,
+                "bekendePersoon": {"bsn": "999957004", "geboortedatum": "1970-05-06"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    // Both right: the registration is for the known client, whose details
+    // stay as they were, and the lookup is in the registration's audit row.
+    let (status, created, _) = app
+        .api_post(
+            &bct,
+            "/api/v1/meldingen-opvang",
+            melding(
+                json!({"bekendePersoon": {"bsn": " 9999 57004 ", "geboortedatum": "1970-05-06"}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["clientId"], known);
+    let row = app.last_audit().await;
+    assert_eq!(
+        (
+            row.action.as_str(),
+            row.object_type.as_str(),
+            row.outcome.as_str()
+        ),
+        ("aangemaakt", "melding-opvang", "geslaagd")
+    );
+    assert_eq!(row.client_id, Some(known));
+    assert!(
+        row.details.contains("\"gekoppeldOpBsn\":\"******004\""),
+        "{}",
+        row.details
+    );
+    let (status, person, _) = app
+        .api_get(&bct, &format!("/api/v1/clienten/{known}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the access point now sees whom it registered"
+    );
+    assert_eq!(person["achternaam"], "Eerder");
+    // The restricted client stays out of sight.
+    let (status, _, _) = app
+        .api_get(&bct, &format!("/api/v1/clienten/{hidden}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Another region's access point links nobody by it: it registers for
+    // its own region and sees only its own registrations.
+    let (status, list, _) = app
+        .api_get(
+            &app.token("toegangsmedewerker", "regio:ZKIH").await,
+            &format!("/api/v1/meldingen-opvang?clientId={known}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["aantal"], 0, "{list}");
+}
+
 #[tokio::test]
 async fn bad_registrations_are_refused_with_every_problem_named() {
     let mut app = spawn_app().await;
@@ -435,4 +598,48 @@ async fn the_access_point_registers_and_records_outcomes_on_its_pages() {
     // Its people, and only those.
     let people = app.page(&browser, "/clienten").await;
     assert!(people.contains("Robin Buiten"), "{people}");
+}
+
+/// On the page, "a person zothuis knows" links by the BSN and date of birth
+/// typed in the person's fields; a wrong date of birth is named at the BSN.
+#[tokio::test]
+async fn the_access_point_links_a_known_person_on_its_page() {
+    let (app, _) = known_elsewhere("999957041").await;
+    let browser = app.login("toegang.gv").await;
+    let html = app.page(&browser, "/meldingen-opvang/nieuw").await;
+    assert!(html.contains("zoeken op BSN en geboortedatum"), "{html}");
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let form = |born: &'static str| {
+        vec![
+            ("persoon", "bsn"),
+            ("bsn", "999957041"),
+            ("geboortedatum", born),
+            ("soort", "signaal"),
+            ("meldingsdatum", "2026-01-07"),
+        ]
+    };
+    let resp = app
+        .post_form(
+            &browser,
+            "/meldingen-opvang/nieuw",
+            &csrf,
+            &form("1970-06-05"),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("href=\"#veld-bsn\""), "{html}");
+    assert!(html.contains("Er is geen persoon te koppelen"), "{html}");
+    let resp = app
+        .post_form(
+            &browser,
+            "/meldingen-opvang/nieuw",
+            &csrf,
+            &form("1970-05-06"),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let path = location(&resp).split('?').next().unwrap().to_string();
+    let html = app.page(&browser, &path).await;
+    assert!(html.contains("Melding van Kees Eerder"), "{html}");
 }
