@@ -27,7 +27,7 @@ fn tenancy(r: &DbRow) -> DomainResult<Tenancy> {
         facts: TenancyFacts {
             municipality: GemeenteCode::parse(&municipality).map_err(bad)?,
             tenant: r.try_get("tenant").map_err(internal)?,
-            corporation: r.try_get("corporation").map_err(internal)?,
+            corporation_id: r.try_get("corporation_id").map_err(internal)?,
             provider_id: r.try_get("provider_id").map_err(internal)?,
             reason: TenancyReason::parse(&reason).map_err(bad)?,
             started_on: r.try_get("started_on").map_err(internal)?,
@@ -37,6 +37,7 @@ fn tenancy(r: &DbRow) -> DomainResult<Tenancy> {
                 .transpose()?,
             note: r.try_get("note").map_err(internal)?,
         },
+        corporation: r.try_get("corporation").map_err(internal)?,
         version_id: r.try_get("version_id").map_err(internal)?,
         recorded_at: r.try_get("recorded_at").map_err(internal)?,
         recorded_by: r.try_get("recorded_by").map_err(internal)?,
@@ -44,14 +45,17 @@ fn tenancy(r: &DbRow) -> DomainResult<Tenancy> {
 }
 
 const COLUMNS: &str = "t.id, t.region_id, t.created_at, v.id as version_id, v.municipality_code,
-    v.tenant, v.corporation, v.provider_id, v.reason, v.started_on, v.ended_on, v.result, v.note,
-    v.recorded_at, v.recorded_by";
+    v.tenant, v.corporation_id, c.name as corporation, v.provider_id, v.reason, v.started_on,
+    v.ended_on, v.result, v.note, v.recorded_at, v.recorded_by";
+
+/// The corporation of a version (`v`), for its name.
+const CORPORATION: &str = "join corporations c on c.id = v.corporation_id";
 
 /// The versions of one trajectory (`$1`), in `order` of their ids.
 fn versions_sql(order: &str) -> String {
     format!(
         "select {COLUMNS} from hov_trajectories t
-           join hov_trajectory_versions v on v.trajectory_id = t.id
+           join hov_trajectory_versions v on v.trajectory_id = t.id {CORPORATION}
           where t.id = $1 order by v.id {order}"
     )
 }
@@ -67,14 +71,14 @@ pub(crate) async fn insert_version(
 ) -> DomainResult<Tenancy> {
     sqlx::query(
         "insert into hov_trajectory_versions (trajectory_id, municipality_code, tenant,
-            corporation, provider_id, reason, started_on, ended_on, result, note, recorded_at,
+            corporation_id, provider_id, reason, started_on, ended_on, result, note, recorded_at,
             recorded_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(trajectory_id)
     .bind(f.municipality.as_str())
     .bind(&f.tenant)
-    .bind(&f.corporation)
+    .bind(f.corporation_id)
     .bind(f.provider_id)
     .bind(f.reason.code())
     .bind(f.started_on)
@@ -168,7 +172,7 @@ impl TenancyStore for DbStore {
         };
         let sql = format!(
             "select {COLUMNS} from hov_trajectories t
-               join hov_trajectory_versions v on v.trajectory_id = t.id
+               join hov_trajectory_versions v on v.trajectory_id = t.id {CORPORATION}
               where v.id = (select max(w.id) from hov_trajectory_versions w
                              where w.trajectory_id = t.id and w.recorded_at <= $1){condition}
               order by t.id"

@@ -282,7 +282,7 @@ let nomination = "";
   await submit(page);
   await check(page, "hov-traject met fouten");
   await page.fill("#veld-huurder", "M.T.");
-  await page.fill("#veld-corporatie", "Het Gooi en Omstreken");
+  await selectByLabel(page, "#veld-corporatieId", /Het Gooi en Omstreken/);
   await selectByLabel(page, "#veld-aanbiederId", /Kwintes/);
   await page.selectOption("#veld-aanleiding", "huurachterstand");
   await page.fill("#veld-startdatum", today);

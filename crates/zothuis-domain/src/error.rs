@@ -105,6 +105,20 @@ impl Validator {
         });
     }
 
+    /// The id of a choice from a list, as typed (a select's value or an
+    /// API id): nothing when left empty, `message` under `field` when it is
+    /// not a positive whole number.
+    pub fn chosen_id(&mut self, field: &str, typed: &Option<String>, message: &str) -> Option<i64> {
+        let typed = typed.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        match typed.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

@@ -3255,10 +3255,21 @@ async fn hov_trajectories_keep_their_versions() {
         let s = w.store();
         let region = w.region("GV").await.id;
         let provider = s.list_providers().await.unwrap()[0].id;
+        let corporation = s
+            .create_corporation(
+                &zothuis_domain::reference::CorporationData {
+                    name: zothuis_domain::reference::Name::parse("Woningstichting Voorbeeld")
+                        .unwrap(),
+                    region_id: region,
+                },
+                w.created(ObjectType::Corporatie),
+            )
+            .await
+            .unwrap();
         let facts = TenancyFacts {
             municipality: gm("GM0406"),
             tenant: "J.K.".into(),
-            corporation: "Woningstichting Voorbeeld".into(),
+            corporation_id: corporation.id,
             provider_id: None,
             reason: TenancyReason::Huurachterstand,
             started_on: day("2026-01-05"),
@@ -3280,6 +3291,7 @@ async fn hov_trajectories_keep_their_versions() {
             (created.region_id, created.facts.clone()),
             (region, facts.clone())
         );
+        assert_eq!(created.corporation, "Woningstichting Voorbeeld", "its name");
         let then = w.now();
         w.clock.advance(Duration::hours(1));
         let ended = TenancyFacts {

@@ -233,7 +233,7 @@ const TENANCY_VERSIONS: &[&str] = &[
     "trajectory_id",
     "municipality_code",
     "tenant",
-    "corporation",
+    "corporation_id",
     "reason",
     "started_on",
     "ended_on",
@@ -1199,7 +1199,8 @@ fn tenancies(regions: &[Region], first: NaiveDate, last: NaiveDate, b: &mut Buff
                     V::I(id),
                     V::T(municipality),
                     V::T("huurder".into()),
-                    V::T("corporatie".into()),
+                    // The region's one corporation has the region's id.
+                    V::I(region.id),
                     V::T(
                         if dice.chance(50) {
                             "huurachterstand"

@@ -3,7 +3,7 @@
 //! trajectories a year in the region, mostly after rent arrears, most
 //! ending with the lease in the tenant's own name, a few evictions).
 //! Recorded by the Wmo consultant of the municipality where the home is;
-//! tenants are initials, corporations invented.
+//! tenants are initials, corporations the region's (`REGIONS`).
 
 use super::{Dice, REGIONS, acting};
 use crate::DomainResult;
@@ -56,19 +56,6 @@ const RESULTS: [&str; 20] = [
     "anders",
 ];
 
-/// Invented corporations per region.
-fn corporations(region: &str) -> &'static [&'static str] {
-    if region == "GV" {
-        &["Woonstichting Het Gooi", "Woningbouwvereniging Vechtstreek"]
-    } else {
-        &[
-            "Woonstichting Kennemerduin",
-            "Woningbedrijf IJmond",
-            "Wooncorporatie Spaarne",
-        ]
-    }
-}
-
 /// Loads the trajectories as each municipality's consultant.
 pub(super) async fn load(
     services: &Services,
@@ -94,6 +81,14 @@ pub(super) async fn load(
             .collect();
         providers.sort_unstable();
         providers.dedup();
+        let region = services.store.find_region_by_code(spec.code).await?;
+        let corporations: Vec<String> = services
+            .store
+            .list_corporations(region.map(|r| r.id))
+            .await?
+            .into_iter()
+            .map(|c| c.id.to_string())
+            .collect();
         let per_year = if spec.code == "GV" { 78 } else { 60 };
         let mut days: Vec<chrono::NaiveDate> = (0..per_year * span / 365)
             .map(|_| start + Duration::days(dice.below(span) as i64))
@@ -120,7 +115,7 @@ pub(super) async fn load(
             let input = TenancyInput {
                 municipality: code.to_string(),
                 tenant,
-                corporation: (*dice.pick(corporations(spec.code))).into(),
+                corporation_id: Some(dice.pick(&corporations).clone()),
                 provider_id: (!providers.is_empty() && dice.chance(90))
                     .then(|| dice.pick(&providers).to_string()),
                 reason: (*dice.pick(&REASONS)).into(),

@@ -1569,7 +1569,7 @@ fn hov_figures_by_hand_as_known_at_any_moment() {
                 facts: TenancyFacts {
                     municipality: gm(g),
                     tenant: format!("huurder {id}"),
-                    corporation: "Woningstichting Voorbeeld".into(),
+                    corporation_id: 1,
                     provider_id: (id == 1).then_some(provider),
                     reason,
                     started_on: d(started),
@@ -1577,6 +1577,7 @@ fn hov_figures_by_hand_as_known_at_any_moment() {
                     result: end.map(|(_, r)| r),
                     note: None,
                 },
+                corporation: "Woningstichting Voorbeeld".into(),
                 version_id: version,
                 recorded_at: at(recorded),
                 recorded_by: "test".into(),

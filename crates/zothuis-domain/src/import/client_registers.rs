@@ -137,10 +137,7 @@ pub(super) fn nomination(
 ) -> Result<(i64, NominationFacts), Vec<Problem>> {
     let mut problems = Vec::new();
     // The region whose corporations the name is looked up among.
-    let region = GemeenteCode::parse(t.get(row, "gemeente"))
-        .ok()
-        .and_then(|m| world.region_of(&m).ok())
-        .or(world.region);
+    let region = world.region_typed(t.get(row, "gemeente"));
     let corporation = t.opt(row, "corporatie").and_then(|name| {
         world
             .corporation(name, region)

@@ -472,7 +472,11 @@ impl TableKind {
                         true,
                         "Alleen wat nodig is om de huurder te herkennen: naam of initialen (hoogstens 120 tekens).",
                     ),
-                    col("corporatie", true, "De woningcorporatie van het convenant."),
+                    col(
+                        "corporatie",
+                        true,
+                        "Naam van de woningcorporatie van het convenant, zoals in zothuis: een corporatie van de regio van de gemeente (hoofdletters tellen niet).",
+                    ),
                     col(
                         "aanbieder",
                         false,

@@ -230,6 +230,16 @@ impl ImportWorld {
             .ok_or_else(|| format!("gemeente {code} bestaat niet in zothuis"))
     }
 
+    /// The region whose reference data (corporations) a row's names are
+    /// looked up among: that of the municipality typed, else the importing
+    /// user's.
+    pub(super) fn region_typed(&self, municipality: &str) -> Option<i64> {
+        GemeenteCode::parse(municipality)
+            .ok()
+            .and_then(|m| self.region_of(&m).ok())
+            .or(self.region)
+    }
+
     /// The rule for the municipality of origin of a region's access point.
     pub(super) fn origin_rule(&self, region_id: i64) -> Result<OriginRule, String> {
         self.origin_rules
@@ -238,43 +248,13 @@ impl ImportWorld {
             .ok_or_else(|| "de regio van deze cliënt staat niet in zothuis".to_string())
     }
 
-    /// A corporation by its name (any case), one of `region` first; Err
-    /// with the names of the region's corporations.
+    /// A corporation by its name (any case), one of `region` first.
     pub(super) fn corporation(
         &self,
         name: &str,
         region: Option<i64>,
     ) -> Result<&Corporation, String> {
-        let wanted = name.trim();
-        let named: Vec<&Corporation> = self
-            .corporations
-            .iter()
-            .filter(|c| c.name.to_lowercase() == wanted.to_lowercase())
-            .collect();
-        if let Some(c) = named
-            .iter()
-            .find(|c| Some(c.region_id) == region)
-            .or(named.first())
-        {
-            return Ok(c);
-        }
-        let mut known: Vec<&str> = self
-            .corporations
-            .iter()
-            .filter(|c| region.is_none_or(|r| c.region_id == r))
-            .map(|c| c.name.as_str())
-            .collect();
-        known.sort_unstable();
-        Err(if known.is_empty() {
-            format!(
-                "corporatie {wanted} staat niet in zothuis; de regio heeft nog geen corporaties"
-            )
-        } else {
-            format!(
-                "corporatie {wanted} staat niet in zothuis; de corporaties van de regio zijn: {}",
-                known.join(", ")
-            )
-        })
+        find_corporation(&self.corporations, name, region)
     }
 
     /// A municipality the importing user may register for; Err with the message.
@@ -1489,4 +1469,39 @@ fn check_location(
             None
         }
     }
+}
+
+/// A corporation by its name (any case), one of `region` first; Err with
+/// the names of the region's corporations.
+pub(super) fn find_corporation<'a>(
+    corporations: &'a [Corporation],
+    name: &str,
+    region: Option<i64>,
+) -> Result<&'a Corporation, String> {
+    let wanted = name.trim();
+    let named: Vec<&Corporation> = corporations
+        .iter()
+        .filter(|c| c.name.to_lowercase() == wanted.to_lowercase())
+        .collect();
+    if let Some(c) = named
+        .iter()
+        .find(|c| Some(c.region_id) == region)
+        .or(named.first())
+    {
+        return Ok(c);
+    }
+    let mut known: Vec<&str> = corporations
+        .iter()
+        .filter(|c| region.is_none_or(|r| c.region_id == r))
+        .map(|c| c.name.as_str())
+        .collect();
+    known.sort_unstable();
+    Err(if known.is_empty() {
+        format!("corporatie {wanted} staat niet in zothuis; de regio heeft nog geen corporaties")
+    } else {
+        format!(
+            "corporatie {wanted} staat niet in zothuis; de corporaties van de regio zijn: {}",
+            known.join(", ")
+        )
+    })
 }

@@ -14,7 +14,7 @@ use crate::outreach::{
     ReportData, ReportInput, TrajectoryFacts, TrajectoryInput, TrajectoryOutcome,
 };
 use crate::policy::{Action, Decision, can};
-use crate::reference::{GemeenteCode, Municipality, Provider};
+use crate::reference::{Corporation, GemeenteCode, Municipality, Provider};
 use crate::tenancy::{TenancyFacts, TenancyInput, TenancyResult};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -134,6 +134,8 @@ pub struct RegisterWorld {
     pub actor: Actor,
     pub municipalities: Vec<Municipality>,
     pub providers: Vec<Provider>,
+    /// The housing corporations of every region, looked up by name.
+    pub corporations: Vec<Corporation>,
     /// The HOV trajectories the actor sees, as known now: a row repeating
     /// one is a file imported twice.
     pub existing_tenancies: Vec<TenancyFacts>,
@@ -257,10 +259,18 @@ pub fn plan(tables: &[&Table], world: &RegisterWorld) -> Result<RegisterBatch, V
                     .map_err(|m| problems.push(t.problem(row, "aanbieder", m)))
                     .ok()
             });
+            let region = GemeenteCode::parse(t.get(row, "gemeente"))
+                .ok()
+                .and_then(|m| world.region_of(&m).ok());
+            let corporation = t.opt(row, "corporatie").and_then(|name| {
+                super::plan::find_corporation(&world.corporations, name, region)
+                    .map_err(|m| problems.push(t.problem(row, "corporatie", m)))
+                    .ok()
+            });
             let input = TenancyInput {
                 municipality: t.get(row, "gemeente").into(),
                 tenant: t.get(row, "huurder").into(),
-                corporation: t.get(row, "corporatie").into(),
+                corporation_id: corporation.map(|c| c.id.to_string()),
                 provider_id: provider_id.map(|p: i64| p.to_string()),
                 reason: normalize_code(t.get(row, "aanleiding")),
                 started_on: t.get(row, "startdatum").into(),
@@ -271,7 +281,19 @@ pub fn plan(tables: &[&Table], world: &RegisterWorld) -> Result<RegisterBatch, V
             let facts = input
                 .parse(world.today)
                 .map_err(|e| {
-                    problems.extend(field_problems(t, row, e, &[("aanbiederId", "aanbieder")]))
+                    let found = field_problems(
+                        t,
+                        row,
+                        e,
+                        &[("aanbiederId", "aanbieder"), ("corporatieId", "corporatie")],
+                    );
+                    // A name not found is named once, by the look-up.
+                    let unknown = t.opt(row, "corporatie").is_some() && corporation.is_none();
+                    problems.extend(
+                        found
+                            .into_iter()
+                            .filter(|p| !(unknown && p.column.as_deref() == Some("corporatie"))),
+                    )
                 })
                 .ok();
             let Some(facts) = facts.filter(|_| problems.len() == before) else {
@@ -284,6 +306,10 @@ pub fn plan(tables: &[&Table], world: &RegisterWorld) -> Result<RegisterBatch, V
                     continue;
                 }
             };
+            if let Err(e) = facts.check_corporation(region_id, corporation.map(|c| c.region_id)) {
+                problems.extend(field_problems(t, row, e, &[("corporatieId", "corporatie")]));
+                continue;
+            }
             if let Decision::Deny(reason) = can(
                 &world.actor,
                 Action::ManageTenancy {
@@ -604,6 +630,20 @@ mod tests {
                 agb_code: Some("73730101".into()),
                 version: 1,
             }],
+            corporations: vec![
+                Corporation {
+                    id: 5,
+                    region_id: 1,
+                    name: "De Alliantie".into(),
+                    version: 1,
+                },
+                Corporation {
+                    id: 6,
+                    region_id: 2,
+                    name: "Ymere".into(),
+                    version: 1,
+                },
+            ],
             existing_tenancies: vec![],
             existing_trajectories: vec![],
             today: NaiveDate::from_ymd_opt(2026, 1, 12).unwrap(),
@@ -674,7 +714,10 @@ mod tests {
              GM0406;J.K.;De Alliantie;Kwintes;Huurachterstand;02-06-2025;;;\n\
              GM0402;P.V.;De Alliantie;3;overlast;2025-03-01;2025-12-01;Huur op naam;\n\
              GM0406;A.B.;De Alliantie;Onbekend;overlast;2025-03-01;;;\n\
-             GM0406;j.k.;Ander;;uitstroom;2025-06-02;;;";
+             GM0406;j.k.;de alliantie;;uitstroom;2025-06-02;;;\n\
+             GM0406;X.Y.;Ymere;;overlast;2025-03-01;;;\n\
+             GM0406;Q.R.;Onbekend Wonen;;overlast;2025-03-01;;;\n\
+             GM0406;E.F.;;;overlast;2025-03-01;;;";
         let hov = table(TableKind::HovTrajecten, text);
         let consultant = world(actor(Role::WmoConsulent, Scope::Gemeente(gm("GM0406"))));
         assert_eq!(
@@ -683,6 +726,9 @@ mod tests {
                 "hov-trajecten.csv, regel 3, kolom gemeente: dit HOV-traject hoort bij een woning in een andere gemeente",
                 "hov-trajecten.csv, regel 4, kolom aanbieder: aanbieder Onbekend bestaat niet in zothuis (vul het id, de AGB-code of de naam in)",
                 "hov-trajecten.csv, regel 5, kolom huurder: een traject met deze gemeente, huurder en startdatum staat ook op regel 2",
+                "hov-trajecten.csv, regel 6, kolom corporatie: kies een corporatie uit de regio van de gemeente",
+                "hov-trajecten.csv, regel 7, kolom corporatie: corporatie Onbekend Wonen staat niet in zothuis; de corporaties van de regio zijn: De Alliantie",
+                "hov-trajecten.csv, regel 8, kolom corporatie: vul de woningcorporatie van het convenant in: een van de corporaties van de regio",
             ]
         );
         // The provider imports what it supports, in any municipality; a row
@@ -710,6 +756,7 @@ mod tests {
         );
         let batch = plan(&[&first], &consultant).unwrap();
         assert_eq!(batch.tenancies[0].facts.reason.code(), "huurachterstand");
+        assert_eq!(batch.tenancies[0].facts.corporation_id, 5);
         assert_eq!(batch.tenancies[0].facts.provider_id, Some(3));
         again.existing_tenancies = vec![batch.tenancies[0].facts.clone()];
         assert!(problems(&[first], &again)[0].contains("staat al in zothuis"));

@@ -131,17 +131,21 @@ impl Services {
             (None, _) => None,
         };
         // What the client tables are checked against is read only for them.
-        let (clients, decisions, locations, corporations) = if journey {
+        let (clients, decisions, locations) = if journey {
             (
                 self.store.list_clients(&crate::store::Clients::All).await?,
                 self.store
                     .list_decisions(&crate::store::Clients::All)
                     .await?,
                 self.store.list_locations().await?,
-                self.store.list_corporations(None).await?,
             )
         } else {
             Default::default()
+        };
+        // Nominations and HOV trajectories name their corporation.
+        let corporations = match journey || has(TableKind::HovTrajecten) {
+            true => self.store.list_corporations(None).await?,
+            false => Vec::new(),
         };
         let rules = RuleWorld::load(self).await?;
         let origin_rules = rules
@@ -154,6 +158,7 @@ impl Services {
             actor: ctx.actor.clone(),
             municipalities: rules.municipalities.clone(),
             providers: providers.clone(),
+            corporations: corporations.clone(),
             existing_tenancies: match has(TableKind::HovTrajecten) {
                 true => self.visible_tenancies(ctx).await?,
                 false => vec![],

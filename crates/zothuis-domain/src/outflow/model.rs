@@ -278,13 +278,7 @@ impl NominationInput {
             optional(s).and_then(|d| v.check(field, crate::Datum::parse(d)).map(|d| d.0))
         };
         let id = |v: &mut Validator, field: &str, s: &Option<String>| {
-            optional(s).and_then(|s| match s.trim().parse::<i64>() {
-                Ok(n) if n > 0 => Some(n),
-                _ => {
-                    v.add(field, "kies uit de lijst");
-                    None
-                }
-            })
+            v.chosen_id(field, s, "kies uit de lijst")
         };
         let code = |v: &mut Validator, field: &str, s: &Option<String>| {
             optional(s).and_then(|c| v.check(field, GemeenteCode::parse(c)))

@@ -51,8 +51,9 @@ pub struct TenancyFacts {
     pub municipality: GemeenteCode,
     /// The minimum to recognise the tenant (a name or initials).
     pub tenant: String,
-    /// The housing corporation of the covenant (named as typed).
-    pub corporation: String,
+    /// The housing corporation of the covenant, one of the region's
+    /// (reference data, like a Pact nomination's).
+    pub corporation_id: i64,
     /// The provider giving the support, when there is one.
     pub provider_id: Option<i64>,
     pub reason: TenancyReason,
@@ -69,6 +70,8 @@ pub struct Tenancy {
     pub region_id: i64,
     pub created_at: DateTime<Utc>,
     pub facts: TenancyFacts,
+    /// The corporation's name, as the reference data has it now.
+    pub corporation: String,
     /// The id of the version row: the ETag of the trajectory.
     pub version_id: i64,
     pub recorded_at: DateTime<Utc>,
@@ -80,7 +83,8 @@ pub struct Tenancy {
 pub struct TenancyInput {
     pub municipality: String,
     pub tenant: String,
-    pub corporation: String,
+    /// The corporation's id, as chosen from the list.
+    pub corporation_id: Option<String>,
     /// The supporting provider's id, as chosen from the list.
     pub provider_id: Option<String>,
     pub reason: String,
@@ -90,8 +94,9 @@ pub struct TenancyInput {
     pub note: Option<String>,
 }
 
-/// The most characters of a corporation's name.
-pub const CORPORATION_MAX: usize = 100;
+/// The message for a corporation left empty or not chosen from the list.
+const CORPORATION: &str =
+    "vul de woningcorporatie van het convenant in: een van de corporaties van de regio";
 
 impl TenancyInput {
     /// Checks every field and reports all problems at once, in Dutch.
@@ -104,11 +109,9 @@ impl TenancyInput {
             &self.tenant,
             "vul in aan wie de huurder te herkennen is (naam of initialen)",
         );
-        let corporation = self.corporation.trim();
-        if corporation.is_empty() {
-            v.add("corporatie", "vul de woningcorporatie van het convenant in");
-        } else if corporation.chars().count() > CORPORATION_MAX {
-            v.add("corporatie", format!("hoogstens {CORPORATION_MAX} tekens"));
+        let corporation_id = v.chosen_id("corporatieId", &self.corporation_id, CORPORATION);
+        if optional(&self.corporation_id).is_none() {
+            v.add("corporatieId", CORPORATION);
         }
         let reason = v.check("aanleiding", TenancyReason::parse(&self.reason));
         let started_on = v
@@ -138,23 +141,21 @@ impl TenancyInput {
             (false, true) => v.add("einddatum", "vul in wanneer het traject eindigde"),
             _ => {}
         }
-        let provider_id = optional(&self.provider_id).and_then(|p| match p.parse::<i64>() {
-            Ok(id) if id > 0 => Some(id),
-            _ => {
-                v.add("aanbiederId", "kies een aanbieder uit de lijst");
-                None
-            }
-        });
+        let provider_id = v.chosen_id(
+            "aanbiederId",
+            &self.provider_id,
+            "kies een aanbieder uit de lijst",
+        );
         v.finish()?;
-        let (Some(municipality), Some(reason), Some(started_on)) =
-            (municipality, reason, started_on)
+        let (Some(municipality), Some(corporation_id), Some(reason), Some(started_on)) =
+            (municipality, corporation_id, reason, started_on)
         else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
         };
         Ok(TenancyFacts {
             municipality,
             tenant: tenant.to_string(),
-            corporation: corporation.to_string(),
+            corporation_id,
             provider_id,
             reason,
             started_on,
@@ -162,6 +163,27 @@ impl TenancyInput {
             result,
             note: optional(&self.note).map(str::to_string),
         })
+    }
+}
+
+impl TenancyFacts {
+    /// The corporation (of region `corporation_region`, None when it does
+    /// not exist) must be one of the covenant partners of the region of
+    /// the home's municipality (`region_id`): the covenant is regional
+    /// (Gooi en Vechtstreek 2024, measure 22).
+    pub fn check_corporation(
+        &self,
+        region_id: i64,
+        corporation_region: Option<i64>,
+    ) -> DomainResult<()> {
+        match corporation_region {
+            Some(r) if r == region_id => Ok(()),
+            Some(_) => Err(DomainError::invalid(
+                "corporatieId",
+                "kies een corporatie uit de regio van de gemeente",
+            )),
+            None => Err(DomainError::invalid("corporatieId", CORPORATION)),
+        }
     }
 }
 
@@ -207,7 +229,7 @@ mod tests {
             fields(empty.parse(today)),
             [
                 "huurder",
-                "corporatie",
+                "corporatieId",
                 "aanleiding",
                 "startdatum",
                 "einddatum",
@@ -217,7 +239,7 @@ mod tests {
         let ok = TenancyInput {
             municipality: "GM0406".into(),
             tenant: " J.K. ".into(),
-            corporation: "Woningstichting Voorbeeld".into(),
+            corporation_id: Some("7".into()),
             provider_id: Some("3".into()),
             reason: "huurachterstand".into(),
             started_on: "2025-01-10".into(),
@@ -227,7 +249,7 @@ mod tests {
         }
         .parse(today)
         .unwrap();
-        assert_eq!(ok.tenant, "J.K.");
+        assert_eq!((ok.tenant.as_str(), ok.corporation_id), ("J.K.", 7));
         assert_eq!(ok.result, Some(TenancyResult::Huisuitzetting));
         assert_eq!(ok.note, None);
         assert!(!TenancyResult::Huisuitzetting.is_success());

@@ -55,7 +55,8 @@ impl Services {
         .await
     }
 
-    /// The region of the home's municipality; the provider must exist.
+    /// The region of the home's municipality; the provider must exist and
+    /// the corporation must be one of that region's covenant partners.
     async fn tenancy_region(&self, facts: &TenancyFacts) -> DomainResult<i64> {
         if let Some(p) = facts.provider_id
             && self.store.get_provider(p).await?.is_none()
@@ -65,13 +66,22 @@ impl Services {
                 "kies een aanbieder uit de lijst",
             ));
         }
-        self.region_of_municipality("gemeente", &facts.municipality)
-            .await
+        let region_id = self
+            .region_of_municipality("gemeente", &facts.municipality)
+            .await?;
+        let corporation_region = self
+            .store
+            .get_corporation(facts.corporation_id)
+            .await?
+            .map(|c| c.region_id);
+        facts.check_corporation(region_id, corporation_region)?;
+        Ok(region_id)
     }
 
     fn tenancy_details(facts: &TenancyFacts) -> serde_json::Value {
         json!({ "gemeente": facts.municipality.to_string(),
-            "aanbieder": facts.provider_id, "aanleiding": facts.reason.code(),
+            "aanbieder": facts.provider_id, "corporatie": facts.corporation_id,
+            "aanleiding": facts.reason.code(),
             "startdatum": facts.started_on.to_string(),
             "einddatum": facts.ended_on.map(|d| d.to_string()),
             "eindresultaat": facts.result.map(TenancyResult::code) })

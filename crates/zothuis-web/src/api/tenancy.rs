@@ -41,7 +41,10 @@ pub struct HovTraject {
     /// Het minimum om de huurder te herkennen: een naam of initialen.
     #[schema(example = "J.K.")]
     pub huurder: String,
-    /// De woningcorporatie van het convenant.
+    /// Id van de woningcorporatie van het convenant (zie /corporaties).
+    #[schema(example = 2)]
+    pub corporatie_id: i64,
+    /// Haar naam, zoals de referentiegegevens die nu hebben.
     #[schema(example = "Woningstichting Voorbeeld")]
     pub corporatie: String,
     /// De aanbieder die de begeleiding geeft, als die er is.
@@ -82,7 +85,8 @@ impl From<Tenancy> for HovTraject {
             regio_id: t.region_id,
             gemeente: f.municipality.to_string(),
             huurder: f.tenant,
-            corporatie: f.corporation,
+            corporatie_id: f.corporation_id,
+            corporatie: t.corporation,
             aanbieder_id: f.provider_id,
             aanleiding: f.reason.code().to_string(),
             startdatum: f.started_on,
@@ -117,9 +121,9 @@ pub struct HovTrajectInvoer {
     /// Het minimum om de huurder te herkennen: een naam of initialen.
     #[schema(example = "J.K.")]
     pub huurder: String,
-    /// De woningcorporatie van het convenant (hoogstens 100 tekens).
-    #[schema(example = "Woningstichting Voorbeeld")]
-    pub corporatie: String,
+    /// Id van de woningcorporatie van het convenant: een van de corporaties van de regio van de gemeente (zie /corporaties).
+    #[schema(example = 2)]
+    pub corporatie_id: Option<i64>,
     /// Id van de aanbieder die de begeleiding geeft, als die er is.
     #[schema(example = 1)]
     pub aanbieder_id: Option<i64>,
@@ -145,7 +149,7 @@ impl HovTrajectInvoer {
         TenancyInput {
             municipality: self.gemeente,
             tenant: self.huurder,
-            corporation: self.corporatie,
+            corporation_id: self.corporatie_id.map(|c| c.to_string()),
             provider_id: self.aanbieder_id.map(|p| p.to_string()),
             reason: self.aanleiding,
             started_on: self.startdatum,

@@ -67,6 +67,8 @@ struct Lookups {
     /// The municipalities of the consultant's region, or all for a provider.
     own: Vec<(String, String)>,
     providers: Vec<(i64, String)>,
+    /// The corporations of the consultant's region, or all for a provider.
+    corporations: Vec<(i64, String)>,
 }
 
 impl Lookups {
@@ -87,6 +89,14 @@ impl Lookups {
             .map(|p| (p.id, p.name))
             .collect();
         providers.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut corporations: Vec<(i64, String)> = s
+            .services
+            .list_corporations(&u.ctx, region)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        corporations.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(Lookups {
             names: all
                 .into_iter()
@@ -94,6 +104,7 @@ impl Lookups {
                 .collect(),
             own,
             providers,
+            corporations,
         })
     }
 
@@ -129,6 +140,20 @@ impl Lookups {
                 .cloned()
                 .unwrap_or_else(|| current.to_string());
             o.push((current.to_string(), name));
+        }
+        o
+    }
+
+    fn corporation_options(&self, current: &str) -> Vec<(String, String)> {
+        let mut o = vec![(String::new(), "— kies een corporatie —".to_string())];
+        o.extend(
+            self.corporations
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone())),
+        );
+        let current = current.trim();
+        if !current.is_empty() && !o.iter().any(|(v, _)| v == current) {
+            o.push((current.to_string(), format!("Corporatie {current}")));
         }
         o
     }
@@ -180,7 +205,7 @@ fn tenancy_cells(t: &Tenancy, l: &Lookups) -> Vec<Cell> {
     vec![
         link_cell(f.tenant.clone(), format!("/hov/{}", t.id)),
         cell(l.municipality(&f.municipality)),
-        cell(f.corporation.clone()),
+        cell(t.corporation.clone()),
         cell(l.provider(f.provider_id)),
         cell(f.reason.label()),
         date_cell(f.started_on),
@@ -303,7 +328,7 @@ fn typed(f: &FormData) -> Typed {
         input: TenancyInput {
             municipality: f.get("gemeente"),
             tenant: f.get("huurder"),
-            corporation: f.get("corporatie"),
+            corporation_id: f.opt("corporatieId"),
             provider_id: f.opt("aanbiederId"),
             reason: f.get("aanleiding"),
             started_on: f.get("startdatum"),
@@ -321,7 +346,7 @@ fn as_typed(t: &Tenancy) -> Typed {
         input: TenancyInput {
             municipality: f.municipality.to_string(),
             tenant: f.tenant.clone(),
-            corporation: f.corporation.clone(),
+            corporation_id: Some(f.corporation_id.to_string()),
             provider_id: f.provider_id.map(|p| p.to_string()),
             reason: f.reason.code().to_string(),
             started_on: f.started_on.to_string(),
@@ -386,9 +411,14 @@ fn tenancy_fields(t: &Typed, l: &Lookups, with_end: bool) -> Vec<Field> {
         )
         .hint("Waar de woning staat: de gemeente die de regie houdt en waarvoor het traject telt.")
         .required(),
-        Field::text("corporatie", "Corporatie", &i.corporation)
-            .hint("De woningcorporatie van het convenant, hoogstens 100 tekens.")
-            .required(),
+        Field::select(
+            "corporatieId",
+            "Corporatie",
+            i.corporation_id.as_deref().unwrap_or(""),
+            l.corporation_options(i.corporation_id.as_deref().unwrap_or("")),
+        )
+        .hint("De woningcorporatie van het convenant. Staat zij er niet bij, dan voegt de beheerder haar toe bij de corporaties van de regio.")
+        .required(),
         Field::select(
             "aanbiederId",
             "Begeleidende aanbieder",
@@ -516,7 +546,7 @@ async fn detail_page(
     )
     .fact("Huurder", f.tenant.clone())
     .fact("Gemeente", l.municipality(&f.municipality))
-    .fact("Corporatie", f.corporation.clone())
+    .fact("Corporatie", t.corporation.clone())
     .fact("Begeleidende aanbieder", l.provider(f.provider_id))
     .fact("Aanleiding", f.reason.label())
     .fact("Status", status_text(f))
@@ -576,7 +606,7 @@ async fn detail_page(
                     cell(v.recorded_by.clone()),
                     cell(v.facts.tenant.clone()),
                     cell(l.municipality(&v.facts.municipality)),
-                    cell(v.facts.corporation.clone()),
+                    cell(v.corporation.clone()),
                     cell(l.provider(v.facts.provider_id)),
                     cell(v.facts.reason.label()),
                     date_cell(v.facts.started_on),
@@ -650,7 +680,7 @@ mod tests {
         let mut f = TenancyFacts {
             municipality: GemeenteCode::parse("GM0406").unwrap(),
             tenant: "J.K.".into(),
-            corporation: "Woningstichting".into(),
+            corporation_id: 1,
             provider_id: None,
             reason: TenancyReason::Overlast,
             started_on: day(5),

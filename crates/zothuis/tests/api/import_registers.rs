@@ -297,9 +297,10 @@ async fn a_hov_file_with_mistakes_is_reported_row_by_row_and_writes_nothing() {
         "hov-trajecten.csv",
         "gemeente;huurder;corporatie;aanbieder;aanleiding;startdatum;einddatum;eindresultaat;toelichting
 GM0402;A.B.;Dudok Wonen;;huurachterstand;01-02-2025;;;
-GM0406;J.K.;Het Gooi en Omstreken;Kwintes;huurachterstand;02-06-2025;;;
+GM0406;J.K.;Woningstichting Het Gooi en Omstreken;Kwintes;huurachterstand;02-06-2025;;;
 GM0402;C.D.;Dudok Wonen;Nergens;overlast;31-02-2025;;;
 GM0402;E.F.;;;schulden;01-03-2025;01-04-2025;;
+GM0402;G.H.;Woonstichting Nergens;;overlast;01-03-2025;;;
 ",
     );
     let count = tenancy_count(&app).await;
@@ -327,6 +328,13 @@ GM0402;E.F.;;;schulden;01-03-2025;01-04-2025;;
         has("hov-trajecten.csv, regel 5, kolom corporatie: "),
         "{text:#?}"
     );
+    // A name the region's corporations do not have, named once with those
+    // it has.
+    assert!(
+        text.contains(&"hov-trajecten.csv, regel 6, kolom corporatie: corporatie Woonstichting Nergens staat niet in zothuis; de corporaties van de regio zijn: Dudok Wonen, Woningstichting Het Gooi en Omstreken".to_string()),
+        "{text:#?}"
+    );
+    assert_eq!(text.iter().filter(|t| t.contains("regel 6,")).count(), 1);
     assert!(
         has("hov-trajecten.csv, regel 5, kolom aanleiding: "),
         "{text:#?}"
@@ -336,7 +344,7 @@ GM0402;E.F.;;;schulden;01-03-2025;01-04-2025;;
         "{text:#?}"
     );
     assert!(!text.iter().any(|t| t.contains("regel 2,")), "{text:#?}");
-    assert_eq!(text.len(), 6, "{text:#?}");
+    assert_eq!(text.len(), 7, "{text:#?}");
     // Not the correct first row either: all or nothing.
     assert_eq!(tenancy_count(&app).await, count);
     assert!(

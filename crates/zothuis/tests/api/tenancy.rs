@@ -10,10 +10,11 @@ use zothuis_testkit::{TestApp, location, problem_fields, spawn_app};
 const TENANT: &str = "H. Vermeulen-Dekker";
 const LIST: &str = "/api/v1/hov-trajecten";
 
-/// A trajectory of a home in Huizen, supported by Kwintes (provider 1).
+/// A trajectory of a home in Huizen, supported by Kwintes (provider 1),
+/// with Woningstichting Het Gooi en Omstreken (the demo's corporation 1).
 fn huizen(changes: Value) -> Value {
     let mut body = json!({"gemeente": "GM0406", "huurder": TENANT,
-        "corporatie": "Woningstichting Voorbeeld", "aanbiederId": 1,
+        "corporatieId": 1, "aanbiederId": 1,
         "aanleiding": "huurachterstand", "startdatum": "2025-06-02"});
     for (k, v) in changes.as_object().unwrap() {
         body[k] = v.clone();
@@ -76,6 +77,10 @@ async fn the_consultant_records_reads_corrects_and_ends_a_trajectory_without_the
     assert_eq!(opened["gemeente"], "GM0406");
     assert_eq!(opened["huurder"], TENANT);
     assert_eq!(opened["aanbiederId"], 1);
+    assert_eq!(
+        (&opened["corporatieId"], &opened["corporatie"]),
+        (&json!(1), &json!("Woningstichting Het Gooi en Omstreken"))
+    );
     assert_eq!(opened["aanleiding"], "huurachterstand");
     assert_eq!(opened["einddatum"], Value::Null);
     assert_eq!(opened["eindresultaat"], Value::Null);
@@ -204,12 +209,12 @@ async fn bad_input_names_each_field_in_dutch_and_writes_nothing() {
     for (body, expected) in [
         (
             huizen(
-                json!({"huurder": " ", "corporatie": "", "aanleiding": "ruzie",
+                json!({"huurder": " ", "corporatieId": null, "aanleiding": "ruzie",
                 "startdatum": "2026-03-01", "einddatum": "2025-12-01"}),
             ),
             vec![
                 "huurder",
-                "corporatie",
+                "corporatieId",
                 "aanleiding",
                 "startdatum",
                 "einddatum",
@@ -217,12 +222,14 @@ async fn bad_input_names_each_field_in_dutch_and_writes_nothing() {
             ],
         ),
         (
-            huizen(
-                json!({"corporatie": "x".repeat(101), "startdatum": "2-6-2025",
-                "eindresultaat": "weggelopen"}),
-            ),
-            vec!["corporatie", "startdatum", "eindresultaat", "einddatum"],
+            huizen(json!({"corporatieId": -1, "startdatum": "2-6-2025",
+                "eindresultaat": "weggelopen"})),
+            vec!["corporatieId", "startdatum", "eindresultaat", "einddatum"],
         ),
+        // A corporation of Zuid-Kennemerland (Pré Wonen) for a home in
+        // Huizen, and one that does not exist.
+        (huizen(json!({"corporatieId": 3})), vec!["corporatieId"]),
+        (huizen(json!({"corporatieId": 999})), vec!["corporatieId"]),
         (
             huizen(json!({"einddatum": "2026-02-01", "eindresultaat": "regulier"})),
             vec!["einddatum"],

@@ -13,7 +13,10 @@ use zothuis_testkit::{
 /// The demo clock's day (see `TestApp`).
 const TODAY: &str = "2026-01-12";
 const TENANT: &str = "J. de Vries";
-const CORPORATION: &str = "Het Gooi en Omstreken";
+const CORPORATION: &str = "Woningstichting Het Gooi en Omstreken";
+/// The demo's ids of its Gooi en Vechtstreek corporations.
+const GOOI: &str = "1";
+const DUDOK: &str = "2";
 const NAV: &str = "class=\"zt-nav__link\" href=\"/hov\"";
 
 /// The value of the option with this label in a page's selects.
@@ -36,6 +39,7 @@ async fn kwintes(app: &TestApp, browser: &Client) -> String {
 async fn record(app: &TestApp, consultant: &Client) -> String {
     let form = app.page(consultant, "/hov/nieuw").await;
     let provider = option_value(&form, "Kwintes");
+    let corporation = option_value(&form, CORPORATION);
     let resp = app
         .post_form(
             consultant,
@@ -44,7 +48,7 @@ async fn record(app: &TestApp, consultant: &Client) -> String {
             &[
                 ("huurder", TENANT),
                 ("gemeente", "GM0406"),
-                ("corporatie", CORPORATION),
+                ("corporatieId", &corporation),
                 ("aanbiederId", &provider),
                 ("aanleiding", "huurachterstand"),
                 ("startdatum", "2025-11-03"),
@@ -213,7 +217,7 @@ async fn tenancy_pages_the_consultant_records_a_trajectory_and_ends_it_with_its_
                 ("versie", &hidden_version(&html)),
                 ("huurder", TENANT),
                 ("gemeente", "GM0406"),
-                ("corporatie", CORPORATION),
+                ("corporatieId", GOOI),
                 ("aanbiederId", &provider),
                 ("aanleiding", "huurachterstand"),
                 ("startdatum", "2025-11-03"),
@@ -311,7 +315,7 @@ async fn tenancy_pages_mistakes_are_named_at_their_fields_and_nothing_is_written
             &[
                 ("huurder", &too_long),
                 ("gemeente", ""),
-                ("corporatie", ""),
+                ("corporatieId", ""),
                 ("aanleiding", "ruzie"),
                 ("startdatum", "2030-01-01"),
                 ("toelichting", "Mijn toelichting blijft staan"),
@@ -324,7 +328,10 @@ async fn tenancy_pages_mistakes_are_named_at_their_fields_and_nothing_is_written
     for (field, message) in [
         ("huurder", "Houd het bij het minimum: hoogstens 120 tekens"),
         ("gemeente", "Kies de gemeente waar de woning staat"),
-        ("corporatie", "Vul de woningcorporatie van het convenant in"),
+        (
+            "corporatieId",
+            "Vul de woningcorporatie van het convenant in",
+        ),
         ("aanleiding", "Kies de aanleiding uit de lijst"),
         ("startdatum", "Een traject begint niet in de toekomst"),
     ] {
@@ -347,7 +354,7 @@ async fn tenancy_pages_mistakes_are_named_at_their_fields_and_nothing_is_written
     let good = [
         ("huurder", "Anna Proef"),
         ("gemeente", "GM0406"),
-        ("corporatie", "De Alliantie"),
+        ("corporatieId", DUDOK),
         ("aanleiding", "overlast"),
         ("startdatum", "2026-01-05"),
     ];
@@ -361,7 +368,10 @@ async fn tenancy_pages_mistakes_are_named_at_their_fields_and_nothing_is_written
         let html = resp.text().await.unwrap();
         assert!(html.contains("href=\"#veld-aanbiederId\""), "{html}");
         assert!(html.contains("Kies een aanbieder uit de lijst"), "{html}");
-        assert!(html.contains("value=\"De Alliantie\""), "kept");
+        assert!(
+            html.contains("<option value=\"2\" selected>Dudok Wonen</option>"),
+            "kept"
+        );
     }
     // A home in another municipality than the consultant's: refused, at the
     // field, with the input kept.
@@ -391,7 +401,7 @@ async fn tenancy_pages_mistakes_are_named_at_their_fields_and_nothing_is_written
     for field in [
         "huurder",
         "gemeente",
-        "corporatie",
+        "corporatieId",
         "aanleiding",
         "startdatum",
     ] {
@@ -426,7 +436,7 @@ async fn tenancy_pages_mistakes_are_named_at_their_fields_and_nothing_is_written
                 ("versie", &version),
                 ("huurder", TENANT),
                 ("gemeente", "GM0406"),
-                ("corporatie", CORPORATION),
+                ("corporatieId", GOOI),
                 ("aanleiding", "huurachterstand"),
                 ("startdatum", "2025-11-03"),
                 ("einddatum", "2025-10-01"),
@@ -459,7 +469,7 @@ async fn tenancy_pages_mistakes_are_named_at_their_fields_and_nothing_is_written
         ("versie", version.as_str()),
         ("huurder", "J. de Vries-Bakker"),
         ("gemeente", "GM0406"),
-        ("corporatie", CORPORATION),
+        ("corporatieId", GOOI),
         ("aanleiding", "huurachterstand"),
         ("startdatum", "2025-11-03"),
     ];
@@ -601,7 +611,7 @@ async fn tenancy_pages_only_the_consultant_and_the_supporting_provider_see_a_tra
     let fields = [
         ("huurder", "Piet Proef"),
         ("gemeente", "GM0402"),
-        ("corporatie", "Dudok Wonen"),
+        ("corporatieId", DUDOK),
         ("aanleiding", "uitstroom"),
         ("startdatum", "2026-01-02"),
         ("aanbiederId", ""),
@@ -702,7 +712,7 @@ async fn tenancy_pages_only_the_consultant_and_the_supporting_provider_see_a_tra
                 &[
                     ("huurder", "Xander Buiten"),
                     ("gemeente", "GM0406"),
-                    ("corporatie", "De Alliantie"),
+                    ("corporatieId", DUDOK),
                     ("aanleiding", "overlast"),
                     ("startdatum", "2026-01-05"),
                 ],
