@@ -66,6 +66,26 @@ impl DomainError {
             message: message.into(),
         }])
     }
+
+    /// The same error with the fields of an `Invalid` named as a form or a
+    /// file names them: `(from, to)` pairs, the domain's (API) name first.
+    /// Other errors are returned as they are.
+    pub fn renamed(self, names: &[(&str, &str)]) -> Self {
+        match self {
+            DomainError::Invalid(errors) => DomainError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|mut e| {
+                        if let Some((_, to)) = names.iter().find(|(from, _)| *from == e.field) {
+                            e.field = (*to).to_string();
+                        }
+                        e
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
 }
 
 /// Collects field errors while parsing a whole form, so the user sees every

@@ -12,6 +12,9 @@ macro_rules! code_list {
             pub const ALL: &'static [$t] = &[$( $t::$v ),+];
             pub fn code(self) -> &'static str { match self { $( $t::$v => $code ),+ } }
             pub fn label(self) -> &'static str { match self { $( $t::$v => $label ),+ } }
+            /// The position in `ALL` (the order of declaration): how the
+            /// figures projection stores it.
+            pub fn index(self) -> u8 { self as u8 }
             pub fn parse(s: &str) -> Result<$t, &'static str> {
                 Self::ALL.iter().copied().find(|x| x.code() == s.trim()).ok_or($msg)
             }

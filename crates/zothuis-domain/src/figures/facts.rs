@@ -773,10 +773,9 @@ impl FactsBuilder {
                 };
                 let exit = match exit {
                     None => NONE8,
-                    Some(code) => index_of(
-                        ExitDestination::ALL,
-                        ExitDestination::parse(code).map_err(|e| bad("bestemming", e))?,
-                    ),
+                    Some(code) => ExitDestination::parse(code)
+                        .map_err(|e| bad("bestemming", e))?
+                        .index(),
                 };
                 let financing = Financing::parse(financing)
                     .map_err(|e| bad("financieringsvorm", e))?
@@ -857,16 +856,14 @@ impl FactsBuilder {
                     Some(_) => (centrum.unwrap_or(NONE), OUTSIDE),
                     None => (centrum.unwrap_or(NONE), NONE),
                 };
-                let kind = index_of(
-                    RegistrationKind::ALL,
-                    RegistrationKind::parse(kind).map_err(|e| bad("soort melding", e))?,
-                );
+                let kind = RegistrationKind::parse(kind)
+                    .map_err(|e| bad("soort melding", e))?
+                    .index();
                 let outcome = match outcome {
                     None => NONE8,
-                    Some(code) => index_of(
-                        RegistrationOutcome::ALL,
-                        RegistrationOutcome::parse(code).map_err(|e| bad("uitkomst", e))?,
-                    ),
+                    Some(code) => RegistrationOutcome::parse(code)
+                        .map_err(|e| bad("uitkomst", e))?
+                        .index(),
                 };
                 let (id, client) = (self.id(id), self.id(client));
                 self.facts.registrations.push(RegistrationFact {
@@ -897,20 +894,17 @@ impl FactsBuilder {
                 use crate::outflow::{HousingOutcome, OutflowFrom, OutflowRoute};
                 let gemeente = self.municipality(municipality)?;
                 let address = address.map(|c| self.municipality(c)).transpose()?;
-                let route = index_of(
-                    OutflowRoute::ALL,
-                    OutflowRoute::parse(route).map_err(|e| bad("route", e))?,
-                );
-                let leaves = index_of(
-                    OutflowFrom::ALL,
-                    OutflowFrom::parse(leaves).map_err(|e| bad("uitstroom uit", e))?,
-                );
+                let route = OutflowRoute::parse(route)
+                    .map_err(|e| bad("route", e))?
+                    .index();
+                let leaves = OutflowFrom::parse(leaves)
+                    .map_err(|e| bad("uitstroom uit", e))?
+                    .index();
                 let housing = match housing {
                     None => NONE8,
-                    Some(code) => index_of(
-                        HousingOutcome::ALL,
-                        HousingOutcome::parse(code).map_err(|e| bad("wonen", e))?,
-                    ),
+                    Some(code) => HousingOutcome::parse(code)
+                        .map_err(|e| bad("wonen", e))?
+                        .index(),
                 };
                 let (id, client) = (self.id(id), self.id(client));
                 let or_open = |d: Option<NaiveDate>| d.map_or(OPEN, day);
@@ -969,16 +963,14 @@ impl FactsBuilder {
             } => {
                 use crate::tenancy::{TenancyReason, TenancyResult};
                 let gemeente = self.municipality(municipality)?;
-                let reason = index_of(
-                    TenancyReason::ALL,
-                    TenancyReason::parse(reason).map_err(|e| bad("aanleiding", e))?,
-                );
+                let reason = TenancyReason::parse(reason)
+                    .map_err(|e| bad("aanleiding", e))?
+                    .index();
                 let result = match result {
                     None => NONE8,
-                    Some(code) => index_of(
-                        TenancyResult::ALL,
-                        TenancyResult::parse(code).map_err(|e| bad("eindresultaat", e))?,
-                    ),
+                    Some(code) => TenancyResult::parse(code)
+                        .map_err(|e| bad("eindresultaat", e))?
+                        .index(),
                 };
                 let provider = provider.map_or(NONE, |p| self.facts.providers.intern(&p));
                 let id = self.id(id);

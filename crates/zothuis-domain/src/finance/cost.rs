@@ -250,6 +250,20 @@ impl TariffBook {
 /// tariffs of the stay's financing form take part.
 type Lists<'a> = [&'a [DayTariff]; 4];
 
+/// The order of `Lists`, written once: `own` and `general` find the
+/// provider's own list and the general list for a level (0: every level).
+fn most_specific_first<'a>(
+    level: u8,
+    own: impl Fn(u8) -> &'a [DayTariff],
+    general: impl Fn(u8) -> &'a [DayTariff],
+) -> Lists<'a> {
+    if level == 0 {
+        [&[], own(0), &[], general(0)]
+    } else {
+        [own(level), own(0), general(level), general(0)]
+    }
+}
+
 /// The first tariff of `lists` covering `d`.
 fn covering_any<'a>(lists: &Lists<'a>, d: Day) -> Option<&'a DayTariff> {
     lists.iter().find_map(|l| covering(l, d))
@@ -298,20 +312,11 @@ impl PricedBy {
                 level,
             ))
         };
-        let none: &[DayTariff] = &[];
-        let with_level = |provider| {
-            if self.level == 0 {
-                none
-            } else {
-                list(provider, self.level)
-            }
-        };
-        let lists: Lists<'_> = [
-            self.provider_id.map_or(none, |p| with_level(Some(p))),
-            self.provider_id.map_or(none, |p| list(Some(p), 0)),
-            with_level(None),
-            list(None, 0),
-        ];
+        let lists = most_specific_first(
+            self.level,
+            |level| self.provider_id.map_or(&[], |p| list(Some(p), level)),
+            |level| list(None, level),
+        );
         covering_any(&lists, d)
     }
 }
@@ -762,11 +767,7 @@ impl<'a> Plan<'a> {
                     .map(|(.., i)| *i)
             }))
         };
-        if s.level == 0 {
-            [none, own(0), none, shared(0)]
-        } else {
-            [own(s.level), own(0), shared(s.level), shared(0)]
-        }
+        most_specific_first(s.level, own, shared)
     }
 
     /// The cells of the clients whose number leaves remainder `thread`.

@@ -283,16 +283,10 @@ pub(super) fn field_problems(
     err: DomainError,
     map: &[(&str, &str)],
 ) -> Vec<Problem> {
-    match err {
+    match err.renamed(map) {
         DomainError::Invalid(fields) => fields
             .into_iter()
-            .map(|f| {
-                let column = map
-                    .iter()
-                    .find(|(from, _)| *from == f.field)
-                    .map_or(f.field.as_str(), |(_, to)| to);
-                t.problem(row, column, f.message)
-            })
+            .map(|f| t.problem(row, &f.field, f.message))
             .collect(),
         other => vec![t.row_problem(row, other.to_string())],
     }

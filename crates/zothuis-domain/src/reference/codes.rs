@@ -331,14 +331,6 @@ impl Default for Financing {
 }
 
 impl Financing {
-    /// The index in `ALL`: how the figures projection stores it.
-    pub fn index(self) -> u8 {
-        match self {
-            Financing::Zin => 0,
-            Financing::Pgb => 1,
-        }
-    }
-
     /// As typed, in any case; empty is zorg in natura.
     pub fn parse_or_default(input: Option<&str>) -> Result<Self, &'static str> {
         match input.map(str::trim).filter(|s| !s.is_empty()) {
@@ -396,6 +388,20 @@ impl std::fmt::Display for CareLevel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The projection stores a code as its index and reads it back from
+    /// `ALL`: the two must agree for every list.
+    #[test]
+    fn a_codes_index_is_its_place_in_the_list() {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], index: fn(T) -> u8) {
+            for (i, v) in all.iter().enumerate() {
+                assert_eq!(usize::from(index(*v)), i, "{v:?}");
+            }
+        }
+        check(Financing::ALL, Financing::index);
+        check(crate::tenancy::TenancyResult::ALL, |r| r.index());
+        check(crate::care::ExitDestination::ALL, |d| d.index());
+    }
 
     #[test]
     fn a_gemeentecode_is_normalised_to_gm_and_four_digits() {

@@ -891,22 +891,19 @@ async fn read_budget_file(
     form: Multipart,
     change: Option<i64>,
 ) -> PageResult<Response> {
-    let read = read_upload(form).await;
-    let version = match &read {
-        Ok((f, _)) => f.version(),
-        Err(_) => 0,
-    };
-    let target = match change {
+    // The version the form was read at; none when the upload is unreadable.
+    let target = |version| match change {
         None => FileTarget::New,
         Some(id) => FileTarget::Change { id, version },
     };
-    let (f, file) = match read {
+    let (f, file) = match read_upload(form).await {
         Ok(read) => read,
         Err(e) => {
-            let page = file_page(&s, &u, &TypedVersion::default(), target).await?;
+            let page = file_page(&s, &u, &TypedVersion::default(), target(0)).await?;
             return Ok(page.failed("formulier", e));
         }
     };
+    let target = target(f.version());
     let (typed, _) = TypedVersion::posted(&f);
     let Some((name, bytes)) = file else {
         let page = file_page(&s, &u, &typed, target).await?;

@@ -643,20 +643,9 @@ async fn transfer(
         .await
     {
         Ok(next) => Ok(done(&format!("/verblijven/{}", next.id), "aangemaakt")),
-        Err(DomainError::Invalid(errors)) => {
+        Err(e @ DomainError::Invalid(_)) => {
             // The service names the API's fields; this form has its own.
-            let errors = errors
-                .into_iter()
-                .map(|mut e| {
-                    if let Some((_, name)) =
-                        TRANSFER_FUNDING.iter().find(|(api, _)| *api == e.field)
-                    {
-                        e.field = (*name).into();
-                    }
-                    e
-                })
-                .collect();
-            with_errors(&s, &u, id, "overplaatsing", DomainError::Invalid(errors)).await
+            with_errors(&s, &u, id, "overplaatsing", e.renamed(&TRANSFER_FUNDING)).await
         }
         Err(e @ (DomainError::Conflict(_) | DomainError::StaleVersion(_))) => {
             with_errors(&s, &u, id, "overplaatsing", e).await

@@ -6,6 +6,7 @@
 //! sees and changes what (policy `ManageTariffs`, `cost_view`,
 //! `tariff_area`); these pages only offer what the policy allows.
 
+use super::choices::{Named, keep_typed};
 use super::*;
 use crate::api::finance::{hidden_text, total_hidden};
 use crate::export::{ExportCell, ExportTable, to_csv, to_xlsx};
@@ -79,7 +80,7 @@ fn tariff_crumbs() -> Vec<Link> {
 /// Names of products, providers and regions, and the choices of the form.
 struct Lookups {
     products: Vec<(i64, String, TariffUnit)>,
-    providers: Vec<(i64, String)>,
+    providers: Named,
     regions: HashMap<i64, String>,
 }
 
@@ -93,14 +94,7 @@ impl Lookups {
             .map(|p| (p.id, format!("{} ({})", p.name, p.code), p.tariff_unit))
             .collect();
         products.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut providers: Vec<(i64, String)> = s
-            .services
-            .list_providers(&u.ctx)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        providers.sort_by(|a, b| a.1.cmp(&b.1));
+        let providers = Named::providers(s, u).await?;
         let regions = s
             .services
             .list_regions(&u.ctx)
@@ -124,15 +118,10 @@ impl Lookups {
     }
 
     fn provider(&self, id: Option<i64>) -> String {
-        match id {
-            None => "Alle aanbieders".into(),
-            Some(id) => self
-                .providers
-                .iter()
-                .find(|(p, _)| *p == id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| format!("Aanbieder {id}")),
-        }
+        id.map_or_else(
+            || "Alle aanbieders".into(),
+            |id| self.providers.name(id, "Aanbieder"),
+        )
     }
 
     fn region(&self, id: i64) -> String {
@@ -155,23 +144,8 @@ impl Lookups {
     }
 
     fn provider_options(&self, current: &str) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), "Alle aanbieders".to_string())];
-        o.extend(
-            self.providers
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone())),
-        );
-        keep_typed(&mut o, current, "Aanbieder");
-        o
-    }
-}
-
-/// A value typed that is not among the choices stays selectable, so that
-/// the form shows what was sent (and the error beside it).
-fn keep_typed(o: &mut Vec<(String, String)>, current: &str, what: &str) {
-    let current = current.trim();
-    if !current.is_empty() && !o.iter().any(|(v, _)| v == current) {
-        o.push((current.to_string(), format!("{what} {current}")));
+        self.providers
+            .options("Alle aanbieders", current, "Aanbieder")
     }
 }
 

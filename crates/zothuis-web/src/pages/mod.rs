@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod budget;
 mod care;
+mod choices;
 mod clients;
 mod corporation;
 mod figures;

@@ -3,6 +3,7 @@
 //! its allocation, withdrawal and aftercare, and the region's agreements on
 //! Pact homes per municipality and year.
 
+use super::choices::{Municipalities, Named, keep_typed};
 use super::*;
 use axum::extract::State;
 use axum::routing::get;
@@ -60,39 +61,16 @@ fn client_param(v: &Option<String>) -> PageResult<Option<i64>> {
 /// offered in forms and filters: those of the user's region, or all for
 /// providers and the installation-wide roles.
 struct Lookups {
-    names: HashMap<String, String>,
-    own: Vec<(String, String)>,
-    providers: Vec<(i64, String)>,
+    municipalities: Municipalities,
+    providers: Named,
     /// The corporations of the region (all, for an actor without one).
-    corporations: Vec<(i64, String)>,
+    corporations: Named,
     products: HashMap<i64, String>,
 }
 
 impl Lookups {
     async fn load(s: &AppState, u: &PageUser) -> PageResult<Lookups> {
         let region = s.services.own_region(&u.ctx).await?;
-        let all = s.services.list_municipalities(&u.ctx).await?;
-        let mut own: Vec<(String, String)> = all
-            .iter()
-            .filter(|m| region.is_none_or(|r| m.region_id == r))
-            .map(|m| (m.code.to_string(), m.name.clone()))
-            .collect();
-        own.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut providers: Vec<(i64, String)> = s
-            .services
-            .list_providers(&u.ctx)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        providers.sort_by(|a, b| a.1.cmp(&b.1));
-        let corporations = s
-            .services
-            .list_corporations(&u.ctx, region)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
         let products = s
             .services
             .list_products(&u.ctx)
@@ -101,74 +79,46 @@ impl Lookups {
             .map(|p| (p.id, p.name))
             .collect();
         Ok(Lookups {
-            names: all
-                .into_iter()
-                .map(|m| (m.code.to_string(), m.name))
-                .collect(),
-            own,
-            providers,
-            corporations,
+            municipalities: Municipalities::load(s, u).await?,
+            providers: Named::providers(s, u).await?,
+            corporations: Named::corporations(s, u, region).await?,
             products,
         })
     }
 
     fn municipality(&self, code: &GemeenteCode) -> String {
-        self.names
-            .get(code.as_str())
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
+        self.municipalities.name(code)
     }
 
     fn provider(&self, id: i64) -> String {
-        self.providers
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| format!("aanbieder {id}"))
+        self.providers.name(id, "aanbieder")
     }
 
     /// The municipalities to choose from; one already chosen that is not
     /// among them stays selectable, so that saving the form keeps it.
     fn municipality_options(&self, empty: &str, current: Option<&str>) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), empty.to_string())];
-        o.extend(self.own.iter().cloned());
-        if let Some(c) = current.map(str::trim).filter(|c| !c.is_empty())
-            && !o.iter().any(|(v, _)| v == c)
-        {
-            let name = self.names.get(c).cloned().unwrap_or_else(|| c.to_string());
-            o.push((c.to_string(), name));
-        }
-        o
+        self.municipalities
+            .options(empty, current.unwrap_or_default())
     }
 
     fn corporation(&self, id: i64) -> String {
-        self.corporations
-            .iter()
-            .find(|(c, _)| *c == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| format!("corporatie {id}"))
+        self.corporations.name(id, "corporatie")
     }
 
     fn corporation_options(&self, current: Option<&str>) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), "— nog aan geen corporatie —".to_string())];
-        o.extend(
-            self.corporations
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone())),
-        );
-        keep_current(&mut o, current, |c| format!("Corporatie {c}"));
-        o
+        self.corporations.options(
+            "— nog aan geen corporatie —",
+            current.unwrap_or_default(),
+            "Corporatie",
+        )
     }
 
     fn provider_options(&self, current: Option<&str>) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), "— geen nazorg vastgelegd —".to_string())];
-        o.extend(
-            self.providers
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone())),
-        );
-        keep_current(&mut o, current, |c| format!("Aanbieder {c}"));
-        o
+        self.providers.options(
+            "— geen nazorg vastgelegd —",
+            current.unwrap_or_default(),
+            "Aanbieder",
+        )
     }
 
     /// "Beschermd wonen intramuraal bij Kwintes, sinds 3 maart 2025".
@@ -185,20 +135,6 @@ impl Lookups {
                 .unwrap_or_else(|| "Verblijf".into()),
             self.provider(st.provider_id)
         )
-    }
-}
-
-/// Adds the current value to a select's options when it is not among them
-/// (a stay the user does not see), so that saving does not drop it.
-fn keep_current(
-    options: &mut Vec<(String, String)>,
-    current: Option<&str>,
-    label: impl Fn(&str) -> String,
-) {
-    if let Some(c) = current.map(str::trim).filter(|c| !c.is_empty())
-        && !options.iter().any(|(v, _)| v == c)
-    {
-        options.push((c.to_string(), label(c)));
     }
 }
 
@@ -227,7 +163,8 @@ async fn stay_options(
         "— geen verblijf, of niet in zothuis —".to_string(),
     )];
     o.extend(stays.iter().map(|st| (st.id.to_string(), l.stay(st))));
-    keep_current(&mut o, current, |c| format!("Verblijf {c}"));
+    // A stay the user does not see stays selectable, so saving keeps it.
+    keep_typed(&mut o, current.unwrap_or_default(), "Verblijf");
     Ok(o)
 }
 

@@ -5,10 +5,10 @@
 //! trajectory is corrected or closed. Only the region's team sees any of it;
 //! the services refuse (and audit) everyone else.
 
+use super::choices::Municipalities;
 use super::*;
 use axum::extract::State;
 use axum::routing::{get, post};
-use std::collections::HashMap;
 use zothuis_domain::outreach::service::{TrajectoryFilter, TrajectoryHistory};
 use zothuis_domain::outreach::*;
 use zothuis_domain::paging::PageRequest;
@@ -61,56 +61,6 @@ fn open_param(v: &Option<String>) -> PageResult<bool> {
 }
 
 // ---- names and texts -------------------------------------------------------------
-
-/// The municipalities' names, and those of the team's region to choose from.
-struct Municipalities {
-    names: HashMap<String, String>,
-    own: Vec<(String, String)>,
-}
-
-impl Municipalities {
-    async fn load(s: &AppState, u: &PageUser) -> PageResult<Municipalities> {
-        let region = s.services.own_region(&u.ctx).await?;
-        let all = s.services.list_municipalities(&u.ctx).await?;
-        let mut own: Vec<(String, String)> = all
-            .iter()
-            .filter(|m| region == Some(m.region_id))
-            .map(|m| (m.code.to_string(), m.name.clone()))
-            .collect();
-        own.sort_by(|a, b| a.1.cmp(&b.1));
-        Ok(Municipalities {
-            names: all
-                .into_iter()
-                .map(|m| (m.code.to_string(), m.name))
-                .collect(),
-            own,
-        })
-    }
-
-    fn name(&self, code: &GemeenteCode) -> String {
-        self.names
-            .get(code.as_str())
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
-    }
-
-    /// The region's municipalities; one already chosen that is not among
-    /// them stays selectable, so that the form shows what was typed.
-    fn options(&self, empty: &str, current: &str) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), empty.to_string())];
-        o.extend(self.own.iter().cloned());
-        let current = current.trim();
-        if !current.is_empty() && !o.iter().any(|(v, _)| v == current) {
-            let name = self
-                .names
-                .get(current)
-                .cloned()
-                .unwrap_or_else(|| current.to_string());
-            o.push((current.to_string(), name));
-        }
-        o
-    }
-}
 
 fn closed_text(f: &TrajectoryFacts) -> String {
     f.closed_on

@@ -5,10 +5,10 @@
 //! result. The municipality's Wmo consultant and the supporting provider see
 //! them; the services refuse (and audit) everyone else.
 
+use super::choices::{Municipalities, Named};
 use super::*;
 use axum::extract::State;
 use axum::routing::get;
-use std::collections::HashMap;
 use zothuis_domain::admin::Actor;
 use zothuis_domain::paging::PageRequest;
 use zothuis_domain::reference::GemeenteCode;
@@ -61,115 +61,46 @@ fn running_param(v: &Option<String>) -> PageResult<bool> {
 
 // ---- names and texts -------------------------------------------------------------
 
-/// The names of municipalities and providers, and those to choose from.
+/// Names and choices of the forms: the municipalities of the consultant's
+/// region (all for a provider), the providers and the region's
+/// corporations.
 struct Lookups {
-    names: HashMap<String, String>,
-    /// The municipalities of the consultant's region, or all for a provider.
-    own: Vec<(String, String)>,
-    providers: Vec<(i64, String)>,
-    /// The corporations of the consultant's region, or all for a provider.
-    corporations: Vec<(i64, String)>,
+    municipalities: Municipalities,
+    providers: Named,
+    corporations: Named,
 }
 
 impl Lookups {
     async fn load(s: &AppState, u: &PageUser) -> PageResult<Lookups> {
         let region = s.services.own_region(&u.ctx).await?;
-        let all = s.services.list_municipalities(&u.ctx).await?;
-        let mut own: Vec<(String, String)> = all
-            .iter()
-            .filter(|m| region.is_none_or(|r| m.region_id == r))
-            .map(|m| (m.code.to_string(), m.name.clone()))
-            .collect();
-        own.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut providers: Vec<(i64, String)> = s
-            .services
-            .list_providers(&u.ctx)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        providers.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut corporations: Vec<(i64, String)> = s
-            .services
-            .list_corporations(&u.ctx, region)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
-        corporations.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(Lookups {
-            names: all
-                .into_iter()
-                .map(|m| (m.code.to_string(), m.name))
-                .collect(),
-            own,
-            providers,
-            corporations,
+            municipalities: Municipalities::load(s, u).await?,
+            providers: Named::providers(s, u).await?,
+            corporations: Named::corporations(s, u, region).await?,
         })
     }
 
     fn municipality(&self, code: &GemeenteCode) -> String {
-        self.names
-            .get(code.as_str())
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
+        self.municipalities.name(code)
     }
 
     fn provider(&self, id: Option<i64>) -> String {
-        match id {
-            None => "geen".into(),
-            Some(id) => self
-                .providers
-                .iter()
-                .find(|(p, _)| *p == id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| format!("Aanbieder {id}")),
-        }
+        id.map_or_else(|| "geen".into(), |id| self.providers.name(id, "Aanbieder"))
     }
 
-    /// The municipalities to choose from; one already chosen that is not
-    /// among them stays selectable, so that the form shows what was typed.
     fn municipality_options(&self, current: &str) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), "— kies een gemeente —".to_string())];
-        o.extend(self.own.iter().cloned());
-        let current = current.trim();
-        if !current.is_empty() && !o.iter().any(|(v, _)| v == current) {
-            let name = self
-                .names
-                .get(current)
-                .cloned()
-                .unwrap_or_else(|| current.to_string());
-            o.push((current.to_string(), name));
-        }
-        o
+        self.municipalities
+            .options("— kies een gemeente —", current)
     }
 
     fn corporation_options(&self, current: &str) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), "— kies een corporatie —".to_string())];
-        o.extend(
-            self.corporations
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone())),
-        );
-        let current = current.trim();
-        if !current.is_empty() && !o.iter().any(|(v, _)| v == current) {
-            o.push((current.to_string(), format!("Corporatie {current}")));
-        }
-        o
+        self.corporations
+            .options("— kies een corporatie —", current, "Corporatie")
     }
 
     fn provider_options(&self, current: &str) -> Vec<(String, String)> {
-        let mut o = vec![(String::new(), "— geen begeleidende aanbieder —".to_string())];
-        o.extend(
-            self.providers
-                .iter()
-                .map(|(id, n)| (id.to_string(), n.clone())),
-        );
-        let current = current.trim();
-        if !current.is_empty() && !o.iter().any(|(v, _)| v == current) {
-            o.push((current.to_string(), format!("Aanbieder {current}")));
-        }
-        o
+        self.providers
+            .options("— geen begeleidende aanbieder —", current, "Aanbieder")
     }
 }
 

@@ -512,14 +512,10 @@ async fn set_urgency(
         .await
     {
         Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),
-        Err(DomainError::Invalid(mut errs)) => {
+        Err(e @ DomainError::Invalid(_)) => {
             // The form's field is urgentieReden: "reden" is the status form's.
-            for e in &mut errs {
-                if e.field == "reden" {
-                    e.field = "urgentieReden".into();
-                }
-            }
-            entry_with_errors(&s, &u, id, "urgentie", DomainError::Invalid(errs)).await
+            let e = e.renamed(&[("reden", "urgentieReden")]);
+            entry_with_errors(&s, &u, id, "urgentie", e).await
         }
         Err(e) => Err(PageError(e)),
     }
@@ -542,20 +538,13 @@ async fn set_preference(
         .await
     {
         Ok(_) => Ok(done(&format!("/wachtlijst/{id}"), "opgeslagen")),
-        Err(DomainError::Invalid(errors)) => {
+        Err(e @ DomainError::Invalid(_)) => {
             // The service names the API's fields; this form has its own.
-            let errors = errors
-                .into_iter()
-                .map(|mut e| {
-                    e.field = match e.field.as_str() {
-                        "aanbiederId" => "voorkeurAanbieder".into(),
-                        "gemeenteCode" => "voorkeurGemeente".into(),
-                        _ => e.field,
-                    };
-                    e
-                })
-                .collect();
-            entry_with_errors(&s, &u, id, "voorkeur", DomainError::Invalid(errors)).await
+            let e = e.renamed(&[
+                ("aanbiederId", "voorkeurAanbieder"),
+                ("gemeenteCode", "voorkeurGemeente"),
+            ]);
+            entry_with_errors(&s, &u, id, "voorkeur", e).await
         }
         Err(e) => Err(PageError(e)),
     }
