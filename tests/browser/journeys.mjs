@@ -98,6 +98,7 @@ async function selectByLabel(page, select, pattern) {
   const { context, page } = await login("consulent.huizen");
   await check(page, "overzicht consulent");
   await visit(page, "/clienten", "clienten");
+  await visit(page, "/clienten/mogelijke-dubbelen", "mogelijke dubbele registraties");
   await visit(page, "/clienten/nieuw", "client registreren");
   await page.fill("#veld-voornaam", "Noor");
   await page.fill("#veld-achternaam", "Visser");

@@ -25,6 +25,9 @@ pub enum Action<'a> {
         role: Role,
     },
     ViewAuditLog,
+    /// List the likely duplicates among the clients the actor sees, to
+    /// merge them.
+    FindDuplicates,
     /// Change one's own password.
     ManageOwnAccount,
     /// See (and, for the roles that work with clients, change) a client's
@@ -170,6 +173,15 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ViewAuditLog => match actor.role {
             Role::Fg => Allow,
             _ => Deny("alleen de functionaris gegevensbescherming ziet het auditlog"),
+        },
+        // Who registers and corrects clients keeps their records one per
+        // person (AVG art. 5 lid 1 d); the list holds personal data, so
+        // only within the actor's own clients (`Services::likely_duplicates`).
+        Action::FindDuplicates => match actor.role {
+            Role::WmoConsulent | Role::Wachtlijstbeheerder => Allow,
+            _ => Deny(
+                "alleen de Wmo-consulent en de wachtlijstbeheerder zoeken dubbele registraties",
+            ),
         },
         Action::ViewClient(c) => client_access(actor, c, true),
         Action::ManageClient(c) => client_access(actor, c, false),
@@ -445,6 +457,18 @@ mod tests {
         let a = actor(Role::Aanbieder, Scope::Aanbieder(5));
         assert!(can(&a, Action::ManageCapacity { provider_id: 5 }).is_allowed());
         assert!(!can(&a, Action::ManageCapacity { provider_id: 6 }).is_allowed());
+    }
+
+    #[test]
+    fn only_those_who_register_clients_look_for_duplicates() {
+        for role in Role::ALL {
+            let a = actor(role, Scope::Regio(1));
+            assert_eq!(
+                can(&a, Action::FindDuplicates).is_allowed(),
+                matches!(role, Role::WmoConsulent | Role::Wachtlijstbeheerder),
+                "{role}"
+            );
+        }
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub struct Settings {
     /// one, the day the region's regime changes to the woonplaatsbeginsel.
     pub historical_cutoff: Option<chrono::NaiveDate>,
     pub historical_cutoffs: std::collections::BTreeMap<String, chrono::NaiveDate>,
+    /// How alike two names with the same date of birth must be (Jaro-Winkler,
+    /// 0 to 1) to be proposed as one person (`clients::duplicates`).
+    pub duplicate_threshold: f64,
 }
 
 impl Default for Settings {
@@ -65,6 +68,7 @@ impl Default for Settings {
             outflow_target_months: crate::outflow::DEFAULT_TARGET_MONTHS,
             historical_cutoff: None,
             historical_cutoffs: std::collections::BTreeMap::new(),
+            duplicate_threshold: crate::clients::duplicates::DEFAULT_THRESHOLD,
         }
     }
 }

@@ -1850,6 +1850,7 @@ async fn http_times(services: &Services, requests: usize) -> Result<HttpTimes> {
     let mut lists = Vec::new();
     for path in [
         "/clienten".to_string(),
+        "/clienten/mogelijke-dubbelen".to_string(),
         "/aanmeldingen".to_string(),
         "/beschikkingen".to_string(),
         "/screeningen".to_string(),

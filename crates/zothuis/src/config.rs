@@ -19,7 +19,25 @@ pub struct Config {
     pub uitstroom: OutflowConfig,
     pub financien: FinanceConfig,
     pub audit: AuditConfig,
+    pub privacy: PrivacyConfig,
     pub log: LogConfig,
+}
+
+/// Privacy: how alike two names with the same date of birth must be to be
+/// proposed as one person (`clients::duplicates`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Jaro-Winkler similarity from 0.5 to 1 (1: only the same name).
+    pub dubbel_drempel: f64,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig {
+            dubbel_drempel: zothuis_domain::Settings::default().duplicate_threshold,
+        }
+    }
 }
 
 /// The central access point for shelter (`shelter::OriginRule`).
@@ -326,6 +344,12 @@ impl Config {
                 }
                 n => n,
             },
+            duplicate_threshold: match self.privacy.dubbel_drempel {
+                t if (0.5..=1.0).contains(&t) => t,
+                t => anyhow::bail!(
+                    "[privacy] dubbel_drempel: {t} ligt niet tussen 0,5 en 1 (1: alleen dezelfde naam)"
+                ),
+            },
             origin_rule: OriginRule::parse(&self.toegang_opvang.herkomst)
                 .map_err(|e| anyhow::anyhow!("[toegang_opvang] herkomst: {e}"))?,
             origin_rules: self
@@ -418,6 +442,29 @@ mod tests {
         .unwrap();
         assert_eq!(c.server.bind, "127.0.0.1:9100");
         assert_eq!(c.security.login_max_failures, 3);
+    }
+
+    #[test]
+    fn the_duplicate_threshold_is_configured_and_a_meaningless_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        let defaults = Config::load(None, env(&[])).unwrap().settings().unwrap();
+        assert_eq!(defaults.duplicate_threshold, 0.9);
+        std::fs::write(&f, "[privacy]\ndubbel_drempel = 0.95\n").unwrap();
+        let s = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap();
+        assert_eq!(s.duplicate_threshold, 0.95);
+        for bad in ["0.2", "1.5", "nan"] {
+            std::fs::write(&f, format!("[privacy]\ndubbel_drempel = {bad}\n")).unwrap();
+            let err = Config::load(Some(&f), env(&[]))
+                .unwrap()
+                .settings()
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("[privacy] dubbel_drempel"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Clients: personal details, address history and restricted access.
 
 pub mod bsn;
+pub mod duplicates;
 pub mod model;
 pub mod service;
 

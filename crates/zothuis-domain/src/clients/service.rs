@@ -678,6 +678,58 @@ impl Services {
         Ok(result)
     }
 
+    /// The likely duplicates among the clients the actor may see, most
+    /// alike first, with each pair's records (`clients::duplicates`): one
+    /// page, audited as a list showing the clients on it.
+    pub async fn likely_duplicates(
+        &self,
+        ctx: &RequestContext,
+        page: PageRequest,
+    ) -> DomainResult<Page<(super::duplicates::LikelyDuplicate, Client, Client)>> {
+        self.authorize(
+            ctx,
+            Action::FindDuplicates,
+            AuditAction::Listed,
+            ObjectType::Client,
+            None,
+        )
+        .await?;
+        let mut visible: HashMap<i64, Client> = HashMap::new();
+        if let Some(scope) = self.list_scope(ctx, ObjectType::Client).await? {
+            let all = self.store.list_clients(&scope).await?;
+            let readable = self
+                .readable_in_scope(ctx, &scope, all.iter().map(|c| c.id))
+                .await?;
+            visible.extend(
+                all.into_iter()
+                    .filter(|c| readable.contains(&c.id))
+                    .map(|c| (c.id, c)),
+            );
+        }
+        let clients: Vec<Client> = visible.values().cloned().collect();
+        let found = super::duplicates::find(&clients, self.settings.duplicate_threshold);
+        let shown = page.slice(&found);
+        let draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::Client, None)
+            .with_details(json!({ "mogelijkeDubbelen": found.len() }))
+            .showing_clients(shown.items.iter().flat_map(|d| [d.first, d.second]));
+        self.store.append_audit(draft).await?;
+        Ok(Page {
+            items: shown
+                .items
+                .into_iter()
+                .filter_map(|d| {
+                    let first = visible.get(&d.first)?.clone();
+                    let second = visible.get(&d.second)?.clone();
+                    Some((d, first, second))
+                })
+                .collect(),
+            total: shown.total,
+            request: shown.request,
+            restricted: None,
+        })
+    }
+
     pub async fn update_client(
         &self,
         ctx: &RequestContext,

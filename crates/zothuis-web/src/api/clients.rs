@@ -21,6 +21,47 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_client, update_client))
         .routes(routes!(list_addresses, add_address))
         .routes(routes!(grant_access))
+        .routes(routes!(likely_duplicates))
+}
+
+/// Twee registraties die één persoon kunnen zijn.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MogelijkDubbel {
+    pub eerste: ClientDto,
+    pub tweede: ClientDto,
+    /// Hoe sterk de namen lijken (Jaro-Winkler, 0 tot 1; 1 is dezelfde naam).
+    #[schema(example = 0.96)]
+    pub overeenkomst: f64,
+    /// Waarom: zelfde-geboortedatum, zelfde-naam, naam-lijkt,
+    /// dag-en-maand-verwisseld, geboortedatum-een-cijfer-anders, zonder-bsn.
+    #[schema(example = json!(["zelfde-geboortedatum", "naam-lijkt", "zonder-bsn"]))]
+    pub redenen: Vec<String>,
+}
+
+/// Mogelijke dubbele registraties onder de cliënten die u ziet, de meest gelijkende eerst: dezelfde geboortedatum en sterk gelijkende namen, of dezelfde naam en een geboortedatum met één tikfout. Twee verschillende BSN's zijn nooit één persoon.
+#[utoipa::path(get, path = "/clienten/mogelijke-dubbelen", tag = "Cliënten", params(super::Paginering),
+    responses((status = 200, description = "Mogelijke dubbelen", body = Lijst<MogelijkDubbel>),
+              (status = 403, description = "Alleen voor de Wmo-consulent en de wachtlijstbeheerder", body = Problem)))]
+async fn likely_duplicates(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(p): ApiQuery<super::Paginering>,
+) -> ApiResult<axum::Json<Lijst<MogelijkDubbel>>> {
+    let page = s
+        .services
+        .likely_duplicates(&caller.ctx, p.request())
+        .await?;
+    Ok(axum::Json(Lijst::from_page(
+        page,
+        "/clienten/mogelijke-dubbelen",
+        |(d, first, second)| MogelijkDubbel {
+            eerste: first.into(),
+            tweede: second.into(),
+            overeenkomst: (d.score * 100.0).round() / 100.0,
+            redenen: d.reasons.iter().map(|r| r.code().to_string()).collect(),
+        },
+    )))
 }
 
 /// Een cliënt.

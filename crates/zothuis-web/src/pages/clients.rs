@@ -12,6 +12,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clienten", get(search))
         .route("/clienten/nieuw", get(new_form).post(create))
+        .route("/clienten/mogelijke-dubbelen", get(duplicates))
         .route("/clienten/{id}", get(detail))
         .route("/clienten/{id}/wijzigen", get(edit_form).post(update))
         .route("/clienten/{id}/adressen", post(add_address))
@@ -79,7 +80,14 @@ async fn search(
         layout: Layout::new(&s, &u, "Cliënten", Section::Clients).await.with_notice(q.melding.as_deref()),
         heading: "Cliënten".into(),
         intro: Some("Cliënten in uw werkgebied. Zoek op naam, geboortedatum (jjjj-mm-dd) of BSN. Elke inzage wordt vastgelegd.".into()),
-        actions: if may_register(&u) { vec![link("/clienten/nieuw", "Nieuwe cliënt")] } else { Vec::new() },
+        actions: if may_register(&u) {
+            vec![
+                link("/clienten/nieuw", "Nieuwe cliënt"),
+                link("/clienten/mogelijke-dubbelen", "Mogelijke dubbele registraties"),
+            ]
+        } else {
+            Vec::new()
+        },
         filters: Some(FormBlock::get("/clienten", "Zoeken", vec![Field::text("zoek", "Zoeken", term.clone())]).anchor("zoeken")),
         table: Table {
             caption: "Gevonden cliënten".into(),
@@ -88,6 +96,76 @@ async fn search(
             empty: "Geen cliënten gevonden.".into(),
         },
         pager: Some(Pager::of(&page, "cliënten", link_for)),
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+struct PageQuery {
+    pagina: Option<u32>,
+}
+
+/// "Mohammed El Amrani (12)": a record by name and number, since the two of
+/// a pair often have the same name.
+fn record_cell(c: &zothuis_domain::clients::Client) -> Cell {
+    link_cell(
+        format!("{} (nr. {})", c.full_name(), c.id),
+        format!("/clienten/{}", c.id),
+    )
+}
+
+/// The likely duplicates among the user's clients, most alike first, with
+/// why each pair may be one person.
+async fn duplicates(
+    State(s): State<AppState>,
+    u: PageUser,
+    Query(q): Query<PageQuery>,
+) -> PageResult<TablePage> {
+    let page = s
+        .services
+        .likely_duplicates(&u.ctx, PageRequest::new(q.pagina, Some(50)))
+        .await?;
+    let born =
+        |c: &zothuis_domain::clients::Client| zothuis_domain::dates::dutch_long(c.date_of_birth);
+    let rows = page
+        .items
+        .iter()
+        .map(|(d, first, second)| {
+            let dates = if first.date_of_birth == second.date_of_birth {
+                born(first)
+            } else {
+                format!("{} en {}", born(first), born(second))
+            };
+            let reasons: Vec<&str> = d.reasons.iter().map(|r| r.label()).collect();
+            vec![
+                record_cell(first),
+                record_cell(second),
+                cell(dates),
+                cell(format!("{} %", (d.score * 100.0).round())),
+                cell(reasons.join(", ")),
+            ]
+        })
+        .collect();
+    let link_for = |n: u32| format!("/clienten/mogelijke-dubbelen?pagina={n}");
+    Ok(TablePage {
+        layout: layout(&s, &u, "Mogelijke dubbele registraties", None).await,
+        heading: "Mogelijke dubbele registraties".into(),
+        intro: Some(
+            "Registraties in uw werkgebied die één persoon kunnen zijn: dezelfde geboortedatum en \
+             sterk gelijkende namen (ook met voor- en achternaam verwisseld), of dezelfde naam en een \
+             geboortedatum met één tikfout. Twee verschillende BSN's zijn nooit één persoon. \
+             Overeenkomst is hoe sterk de namen lijken. Controleer beide registraties voordat u iets \
+             aanpast; deze lijst wordt vastgelegd als inzage."
+                .into(),
+        ),
+        actions: Vec::new(),
+        filters: None,
+        table: Table {
+            caption: "Mogelijke dubbele registraties, meest gelijkend eerst".into(),
+            columns: columns(&["Registratie", "Andere registratie", "Geboortedatum", "Overeenkomst", "Waarom"]),
+            rows,
+            empty: "Geen mogelijke dubbele registraties gevonden.".into(),
+        },
+        pager: Some(Pager::of(&page, "paren", link_for)),
     })
 }
 

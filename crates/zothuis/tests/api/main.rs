@@ -19,6 +19,7 @@ mod crash;
 mod demo;
 mod demo_trajectories;
 mod disk_full;
+mod duplicates;
 mod figures;
 mod finance;
 mod hov_figures;

@@ -1,0 +1,274 @@
+//! Likely duplicates among client records: the same person registered
+//! twice (without a BSN, or with a name spelled differently) splits their
+//! history over two records, and the personal data are then no longer
+//! accurate (AVG art. 5 lid 1 d). zothuis only points them out, with the
+//! reasons; a person decides, and merges.
+//!
+//! Two records with different BSNs are never proposed: a BSN passed the
+//! elfproef and identifies one person (Wet algemene bepalingen
+//! burgerservicenummer art. 2). Names are compared with Jaro-Winkler
+//! similarity (the `strsim` crate), which weighs a shared beginning and
+//! suits short strings such as names; the threshold is configuration.
+
+use super::Client;
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// The default threshold: names at least this alike (with the same date of
+/// birth) are proposed. A choice of this product, not a rule: spelling
+/// variants of one name ("Mohammed"/"Mohamed") score above it, different
+/// names with one letter in common far below. `[privacy] dubbel_drempel`.
+pub const DEFAULT_THRESHOLD: f64 = 0.9;
+
+/// Why two records may be one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    SameBirthDate,
+    SameName,
+    SimilarName,
+    /// Day and month of the date of birth swapped (3 April and 4 March).
+    DayMonthSwapped,
+    /// The dates of birth differ in one digit.
+    OneDigitOff,
+    /// One of the two (or both) has no BSN.
+    WithoutBsn,
+}
+
+impl Reason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::SameBirthDate => "zelfde-geboortedatum",
+            Reason::SameName => "zelfde-naam",
+            Reason::SimilarName => "naam-lijkt",
+            Reason::DayMonthSwapped => "dag-en-maand-verwisseld",
+            Reason::OneDigitOff => "geboortedatum-een-cijfer-anders",
+            Reason::WithoutBsn => "zonder-bsn",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::SameBirthDate => "zelfde geboortedatum",
+            Reason::SameName => "zelfde naam",
+            Reason::SimilarName => "naam lijkt sterk",
+            Reason::DayMonthSwapped => "geboortedatum met dag en maand verwisseld",
+            Reason::OneDigitOff => "geboortedatum wijkt één cijfer af",
+            Reason::WithoutBsn => "niet allebei met BSN",
+        }
+    }
+}
+
+/// Two records that may be one person: `score` is how alike the names are
+/// (1 is the same name), `reasons` what else they share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LikelyDuplicate {
+    pub first: i64,
+    pub second: i64,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// The name as compared: letters only, without accents, in lower case,
+/// with single spaces ("Ré  de Jong-Smit" → "re de jong smit").
+pub fn normalized(name: &str) -> String {
+    let folded: String = name
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| {
+            if c.is_alphabetic() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Prepared<'a> {
+    client: &'a Client,
+    name: String,
+    /// Family name first: the two fields swapped at registration.
+    swapped: String,
+}
+
+/// How alike two names are, in either order of given and family name.
+fn name_score(a: &Prepared<'_>, b: &Prepared<'_>) -> f64 {
+    strsim::jaro_winkler(&a.name, &b.name).max(strsim::jaro_winkler(&a.swapped, &b.name))
+}
+
+/// Whether two dates of birth are one typing slip apart.
+fn date_slip(a: NaiveDate, b: NaiveDate) -> Option<Reason> {
+    if a.year() == b.year() && a.day() == b.month() && a.month() == b.day() {
+        return Some(Reason::DayMonthSwapped);
+    }
+    let (x, y) = (
+        a.format("%Y%m%d").to_string(),
+        b.format("%Y%m%d").to_string(),
+    );
+    let differing = x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count();
+    (differing == 1).then_some(Reason::OneDigitOff)
+}
+
+/// The pairs among `clients` that may be one person, most alike first:
+/// the same date of birth and names at least `threshold` alike, or the
+/// same name and dates of birth one slip apart. Records are compared
+/// within those two groups only, so the work grows with the group sizes,
+/// not with the square of all records.
+pub fn find(clients: &[Client], threshold: f64) -> Vec<LikelyDuplicate> {
+    let prepared: Vec<Prepared<'_>> = clients
+        .iter()
+        .map(|c| Prepared {
+            client: c,
+            name: normalized(&format!("{} {}", c.given_name, c.family_name)),
+            swapped: normalized(&format!("{} {}", c.family_name, c.given_name)),
+        })
+        .collect();
+    let mut by_birth: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        by_birth.entry(p.client.date_of_birth).or_default().push(i);
+        by_name.entry(p.name.as_str()).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    let mut pair = |a: &Prepared<'_>, b: &Prepared<'_>, score: f64, mut reasons: Vec<Reason>| {
+        let (first, second) = (a.client.id.min(b.client.id), a.client.id.max(b.client.id));
+        if a.client.bsn.is_none() || b.client.bsn.is_none() {
+            reasons.push(Reason::WithoutBsn);
+        }
+        out.push(LikelyDuplicate {
+            first,
+            second,
+            score,
+            reasons,
+        });
+    };
+    let distinct_bsns = |a: &Prepared<'_>, b: &Prepared<'_>| matches!((&a.client.bsn, &b.client.bsn), (Some(x), Some(y)) if x != y);
+    for group in by_birth.values() {
+        for (n, &i) in group.iter().enumerate() {
+            for &j in &group[n + 1..] {
+                let (a, b) = (&prepared[i], &prepared[j]);
+                if distinct_bsns(a, b) {
+                    continue;
+                }
+                let score = name_score(a, b);
+                if score >= threshold {
+                    let name = if a.name == b.name {
+                        Reason::SameName
+                    } else {
+                        Reason::SimilarName
+                    };
+                    pair(a, b, score, vec![Reason::SameBirthDate, name]);
+                }
+            }
+        }
+    }
+    for group in by_name.values() {
+        for (n, &i) in group.iter().enumerate() {
+            for &j in &group[n + 1..] {
+                let (a, b) = (&prepared[i], &prepared[j]);
+                if distinct_bsns(a, b) {
+                    continue;
+                }
+                if let Some(slip) = date_slip(a.client.date_of_birth, b.client.date_of_birth) {
+                    pair(a, b, 1.0, vec![Reason::SameName, slip]);
+                }
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then(x.first.cmp(&y.first))
+            .then(x.second.cmp(&y.second))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clients::Bsn;
+    use crate::reference::GemeenteCode;
+
+    fn client(id: i64, given: &str, family: &str, born: &str, bsn: Option<&str>) -> Client {
+        Client {
+            id,
+            given_name: given.into(),
+            family_name: family.into(),
+            date_of_birth: born.parse().unwrap(),
+            bsn: bsn.map(|b| Bsn::parse(b).unwrap()),
+            phone: None,
+            email: None,
+            restricted: false,
+            registered_by: GemeenteCode::parse("GM0406").unwrap(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn names_are_compared_without_accents_case_or_punctuation() {
+        assert_eq!(normalized(" Ré  de Jong-Smit "), "re de jong smit");
+        assert_eq!(normalized("ÇELİK"), normalized("celik"));
+    }
+
+    #[test]
+    fn the_same_person_typed_twice_is_found_with_the_reasons() {
+        let clients = [
+            client(1, "Mohammed", "El Amrani", "1980-04-03", None),
+            client(2, "Mohamed", "El-Amrani", "1980-04-03", Some("999957053")),
+            // Given and family name swapped.
+            client(3, "Jansen", "Piet", "1975-01-01", None),
+            client(4, "Piet", "Jansen", "1975-01-01", None),
+            // Same name, day and month swapped; and one digit off.
+            client(5, "Anna", "de Boer", "1990-03-04", None),
+            client(6, "Anna", "de Boer", "1990-04-03", None),
+            client(7, "Anna", "de Boer", "1991-03-04", None),
+            // Same date of birth, another person.
+            client(8, "Kees", "Visser", "1980-04-03", None),
+            // Two BSNs: two people, however alike.
+            client(9, "Sara", "Bakker", "1985-06-07", Some("999957065")),
+            client(10, "Sarah", "Bakker", "1985-06-07", Some("999957077")),
+        ];
+        let found = find(&clients, 0.9);
+        let pairs: Vec<(i64, i64)> = found.iter().map(|d| (d.first, d.second)).collect();
+        assert_eq!(pairs.len(), 4, "{found:#?}");
+        for p in [(1, 2), (3, 4), (5, 6), (5, 7)] {
+            assert!(pairs.contains(&p), "{p:?}: {found:#?}");
+        }
+        let get = |p: (i64, i64)| found.iter().find(|d| (d.first, d.second) == p).unwrap();
+        let mohammed = get((1, 2));
+        assert!(mohammed.score > 0.9 && mohammed.score < 1.0);
+        assert_eq!(
+            mohammed.reasons,
+            [
+                Reason::SameBirthDate,
+                Reason::SimilarName,
+                Reason::WithoutBsn
+            ]
+        );
+        assert_eq!(get((3, 4)).score, 1.0, "swapped fields are the same name");
+        assert_eq!(
+            get((5, 6)).reasons,
+            [
+                Reason::SameName,
+                Reason::DayMonthSwapped,
+                Reason::WithoutBsn
+            ]
+        );
+        assert_eq!(
+            get((5, 7)).reasons,
+            [Reason::SameName, Reason::OneDigitOff, Reason::WithoutBsn]
+        );
+        // Most alike first.
+        assert!(found.windows(2).all(|w| w[0].score >= w[1].score));
+        // A stricter threshold leaves the spelling variant out.
+        assert!(
+            !find(&clients, 0.99)
+                .iter()
+                .any(|d| (d.first, d.second) == (1, 2))
+        );
+    }
+}
