@@ -69,14 +69,14 @@ pub struct LikelyDuplicate {
     pub reasons: Vec<Reason>,
 }
 
-/// The name as compared: letters only, without accents, in lower case,
-/// with single spaces ("Ré  de Jong-Smit" → "re de jong smit").
+/// The name as compared: letters and digits only, without accents, in
+/// lower case, with single spaces ("Ré  de Jong-Smit" → "re de jong smit").
 pub fn normalized(name: &str) -> String {
     let folded: String = name
         .nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .map(|c| {
-            if c.is_alphabetic() {
+            if c.is_alphanumeric() {
                 c.to_lowercase().next().unwrap_or(c)
             } else {
                 ' '
@@ -98,17 +98,31 @@ fn name_score(a: &Prepared<'_>, b: &Prepared<'_>) -> f64 {
     strsim::jaro_winkler(&a.name, &b.name).max(strsim::jaro_winkler(&a.swapped, &b.name))
 }
 
-/// Whether two dates of birth are one typing slip apart.
-fn date_slip(a: NaiveDate, b: NaiveDate) -> Option<Reason> {
-    if a.year() == b.year() && a.day() == b.month() && a.month() == b.day() {
-        return Some(Reason::DayMonthSwapped);
+/// The dates one typing slip away from `d`: day and month swapped, and
+/// every valid date that differs from it in one digit of `jjjjmmdd`.
+fn slips(d: NaiveDate) -> Vec<(NaiveDate, Reason)> {
+    let mut out = Vec::new();
+    let swapped = NaiveDate::from_ymd_opt(d.year(), d.day(), d.month()).filter(|s| *s != d);
+    if let Some(s) = swapped {
+        out.push((s, Reason::DayMonthSwapped));
     }
-    let (x, y) = (
-        a.format("%Y%m%d").to_string(),
-        b.format("%Y%m%d").to_string(),
-    );
-    let differing = x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count();
-    (differing == 1).then_some(Reason::OneDigitOff)
+    let digits: Vec<u8> = d.format("%Y%m%d").to_string().into_bytes();
+    for at in 0..digits.len() {
+        for digit in b'0'..=b'9' {
+            if digits[at] == digit {
+                continue;
+            }
+            let mut other = digits.clone();
+            other[at] = digit;
+            let text = String::from_utf8_lossy(&other).into_owned();
+            if let Ok(v) = NaiveDate::parse_from_str(&text, "%Y%m%d")
+                && Some(v) != swapped
+            {
+                out.push((v, Reason::OneDigitOff));
+            }
+        }
+    }
+    out
 }
 
 /// The pairs among `clients` that may be one person, most alike first:
@@ -164,15 +178,27 @@ pub fn find(clients: &[Client], threshold: f64) -> Vec<LikelyDuplicate> {
             }
         }
     }
+    // Within a name, the dates one slip apart are looked up rather than
+    // every pair compared: a common name costs its size, not its square.
     for group in by_name.values() {
-        for (n, &i) in group.iter().enumerate() {
-            for &j in &group[n + 1..] {
-                let (a, b) = (&prepared[i], &prepared[j]);
-                if distinct_bsns(a, b) {
-                    continue;
-                }
-                if let Some(slip) = date_slip(a.client.date_of_birth, b.client.date_of_birth) {
-                    pair(a, b, 1.0, vec![Reason::SameName, slip]);
+        if group.len() < 2 {
+            continue;
+        }
+        let mut by_date: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+        for &i in group {
+            by_date
+                .entry(prepared[i].client.date_of_birth)
+                .or_default()
+                .push(i);
+        }
+        for &i in group {
+            for (date, slip) in slips(prepared[i].client.date_of_birth) {
+                for &j in by_date.get(&date).map_or(&[][..], Vec::as_slice) {
+                    // Each pair once: the relation is symmetric.
+                    let (a, b) = (&prepared[i], &prepared[j]);
+                    if i < j && !distinct_bsns(a, b) {
+                        pair(a, b, 1.0, vec![Reason::SameName, slip]);
+                    }
                 }
             }
         }
@@ -206,6 +232,61 @@ mod tests {
             created_at: chrono::DateTime::UNIX_EPOCH,
             version: 1,
         }
+    }
+
+    #[test]
+    fn the_dates_one_slip_away_are_every_valid_one() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let found = slips(d("1990-03-04"));
+        assert!(found.contains(&(d("1990-04-03"), Reason::DayMonthSwapped)));
+        assert!(found.contains(&(d("1991-03-04"), Reason::OneDigitOff)));
+        assert!(found.contains(&(d("1990-03-24"), Reason::OneDigitOff)));
+        assert!(!found.iter().any(|(v, _)| *v == d("1990-03-04")));
+        // 1990-03-34 is no date; the swap is not counted twice.
+        assert_eq!(
+            found.iter().filter(|(v, _)| *v == d("1990-04-03")).count(),
+            1
+        );
+        assert!(found.len() < 73);
+        // Day and month the same: no swap.
+        assert!(
+            !slips(d("1990-05-05"))
+                .iter()
+                .any(|(_, r)| *r == Reason::DayMonthSwapped)
+        );
+    }
+
+    /// Many records of one name (or one placeholder) cost their number, not
+    /// its square, and numbered names stay apart.
+    #[test]
+    fn a_common_name_is_looked_up_not_compared_pairwise() {
+        let many: Vec<Client> = (0..20_000)
+            .map(|i| {
+                let born = NaiveDate::from_num_days_from_ce_opt(715_000 + i % 9_000).unwrap();
+                client(
+                    i64::from(i),
+                    "Persoon",
+                    &i.to_string(),
+                    &born.to_string(),
+                    None,
+                )
+            })
+            .collect();
+        // Numbered names are not one name: only records born on one day
+        // are compared (and "persoon 5" and "persoon 9005" look alike).
+        assert!(
+            find(&many, 0.9)
+                .iter()
+                .all(|d| d.reasons[0] == Reason::SameBirthDate && (d.second - d.first) % 9_000 == 0)
+        );
+        let same: Vec<Client> = (0..20_000)
+            .map(|i| {
+                let born = NaiveDate::from_num_days_from_ce_opt(715_000 + i * 40).unwrap();
+                client(i64::from(i), "Jan", "de Vries", &born.to_string(), None)
+            })
+            .collect();
+        let found = find(&same, 0.9);
+        assert!(found.iter().all(|d| d.reasons[0] == Reason::SameName));
     }
 
     #[test]
