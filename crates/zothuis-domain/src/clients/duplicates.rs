@@ -21,43 +21,18 @@ use unicode_normalization::UnicodeNormalization;
 /// names with one letter in common far below. `[privacy] dubbel_drempel`.
 pub const DEFAULT_THRESHOLD: f64 = 0.9;
 
-/// Why two records may be one person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Reason {
-    SameBirthDate,
-    SameName,
-    SimilarName,
-    /// Day and month of the date of birth swapped (3 April and 4 March).
-    DayMonthSwapped,
-    /// The dates of birth differ in one digit.
-    OneDigitOff,
-    /// One of the two (or both) has no BSN.
-    WithoutBsn,
-}
-
-impl Reason {
-    pub fn code(self) -> &'static str {
-        match self {
-            Reason::SameBirthDate => "zelfde-geboortedatum",
-            Reason::SameName => "zelfde-naam",
-            Reason::SimilarName => "naam-lijkt",
-            Reason::DayMonthSwapped => "dag-en-maand-verwisseld",
-            Reason::OneDigitOff => "geboortedatum-een-cijfer-anders",
-            Reason::WithoutBsn => "zonder-bsn",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Reason::SameBirthDate => "zelfde geboortedatum",
-            Reason::SameName => "zelfde naam",
-            Reason::SimilarName => "naam lijkt sterk",
-            Reason::DayMonthSwapped => "geboortedatum met dag en maand verwisseld",
-            Reason::OneDigitOff => "geboortedatum wijkt één cijfer af",
-            Reason::WithoutBsn => "niet allebei met BSN",
-        }
-    }
-}
+// Why two records may be one person: the same date of birth, the same
+// name or names alike, day and month of the date of birth swapped (3 April
+// and 4 March), dates of birth one digit apart, and one of the two (or
+// both) without a BSN.
+code_list!(Reason, "kies een reden uit de lijst",
+    SameBirthDate => ("zelfde-geboortedatum", "zelfde geboortedatum"),
+    SameName => ("zelfde-naam", "zelfde naam"),
+    SimilarName => ("naam-lijkt", "naam lijkt sterk"),
+    DayMonthSwapped => ("dag-en-maand-verwisseld", "geboortedatum met dag en maand verwisseld"),
+    OneDigitOff => ("geboortedatum-een-cijfer-anders", "geboortedatum wijkt één cijfer af"),
+    WithoutBsn => ("zonder-bsn", "niet allebei met BSN"),
+);
 
 /// Two records that may be one person: `score` is how alike the names are
 /// (1 is the same name), `reasons` what else they share.

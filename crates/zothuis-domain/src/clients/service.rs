@@ -664,10 +664,7 @@ impl Services {
                         || c.date_of_birth.to_string() == q
                 })
                 .collect();
-            let readable = self
-                .readable_in_scope(ctx, &scope, found.iter().map(|c| c.id))
-                .await?;
-            visible.extend(found.into_iter().filter(|c| readable.contains(&c.id)));
+            visible.extend(self.readable_among_scope(ctx, &scope, found).await?);
         }
         let result = page.slice(&visible);
         let draft = self
@@ -676,6 +673,22 @@ impl Services {
             .showing_clients(result.items.iter().map(|c| c.id));
         self.store.append_audit(draft).await?;
         Ok(result)
+    }
+
+    /// Those of `clients` (of the actor's `scope`) the actor may read.
+    async fn readable_among_scope(
+        &self,
+        ctx: &RequestContext,
+        scope: &Clients,
+        clients: Vec<Client>,
+    ) -> DomainResult<Vec<Client>> {
+        let readable = self
+            .readable_in_scope(ctx, scope, clients.iter().map(|c| c.id))
+            .await?;
+        Ok(clients
+            .into_iter()
+            .filter(|c| readable.contains(&c.id))
+            .collect())
     }
 
     /// The likely duplicates among the clients the actor may see, most
@@ -694,20 +707,15 @@ impl Services {
             None,
         )
         .await?;
-        let mut visible: HashMap<i64, Client> = HashMap::new();
-        if let Some(scope) = self.list_scope(ctx, ObjectType::Client).await? {
-            let all = self.store.list_clients(&scope).await?;
-            let readable = self
-                .readable_in_scope(ctx, &scope, all.iter().map(|c| c.id))
-                .await?;
-            visible.extend(
-                all.into_iter()
-                    .filter(|c| readable.contains(&c.id))
-                    .map(|c| (c.id, c)),
-            );
-        }
-        let clients: Vec<Client> = visible.values().cloned().collect();
+        let clients = match self.list_scope(ctx, ObjectType::Client).await? {
+            Some(scope) => {
+                let all = self.store.list_clients(&scope).await?;
+                self.readable_among_scope(ctx, &scope, all).await?
+            }
+            None => Vec::new(),
+        };
         let found = super::duplicates::find(&clients, self.settings.duplicate_threshold);
+        let visible: HashMap<i64, &Client> = clients.iter().map(|c| (c.id, c)).collect();
         let shown = page.slice(&found);
         let draft = self
             .draft(ctx, AuditAction::Listed, ObjectType::Client, None)
@@ -719,8 +727,8 @@ impl Services {
                 .items
                 .into_iter()
                 .filter_map(|d| {
-                    let first = visible.get(&d.first)?.clone();
-                    let second = visible.get(&d.second)?.clone();
+                    let first = (*visible.get(&d.first)?).clone();
+                    let second = (*visible.get(&d.second)?).clone();
                     Some((d, first, second))
                 })
                 .collect(),
