@@ -463,7 +463,8 @@ let nomination = "";
   await context.close();
 }
 
-// The director reads the published report; the privacy officer the audit log.
+// The director reads the published report; the privacy officer the audit
+// log, and answers a request of access.
 {
   const { context, page } = await login("bestuurder.gv");
   await visit(page, "/beleid", "beleid bestuurder");
@@ -473,6 +474,17 @@ let nomination = "";
 {
   const { context, page } = await login("fg.gv");
   await visit(page, "/auditlog", "auditlog");
+  // Noor Visser asks what zothuis holds about her (AVG art. 15).
+  await visit(page, "/inzageverzoeken", "inzageverzoeken");
+  await page.fill("#veld-bsn", "999990020");
+  await page.fill("#veld-geboortedatum", "1988-03-14");
+  await page.fill("#veld-identiteitGecontroleerd", "paspoort gezien aan de balie");
+  await submit(page);
+  expectUrl(page, /\/inzageverzoeken\/\d+\?melding=inzageverzoek$/, "inzageverzoek vastleggen");
+  await check(page, "inzageverzoek vastgelegd");
+  await Promise.all([page.waitForNavigation(), page.click("text=Overzicht bekijken")]);
+  expectUrl(page, /\/inzageverzoeken\/\d+\/overzicht$/, "overzicht inzageverzoek");
+  await check(page, "overzicht inzageverzoek");
   await context.close();
 }
 

@@ -119,6 +119,8 @@ pub enum ObjectType {
     /// A settlement statement between the municipalities of a region, or
     /// the transition calculator's distribution of a budget.
     Verrekening,
+    /// A request of access by the person the data are about (AVG art. 15).
+    Inzageverzoek,
 }
 
 impl ObjectType {
@@ -163,6 +165,7 @@ impl ObjectType {
             ObjectType::Begroting => "begroting",
             ObjectType::Verdeelsleutel => "verdeelsleutel",
             ObjectType::Verrekening => "verrekening",
+            ObjectType::Inzageverzoek => "inzageverzoek",
         }
     }
 }

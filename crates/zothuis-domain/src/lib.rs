@@ -40,6 +40,7 @@ pub mod outreach;
 pub mod paging;
 pub mod plan;
 pub mod policy;
+pub mod privacy;
 pub mod reference;
 pub mod service;
 pub mod shelter;

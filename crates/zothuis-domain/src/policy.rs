@@ -28,6 +28,9 @@ pub enum Action<'a> {
     /// List the likely duplicates among the clients the actor sees, to
     /// merge them.
     FindDuplicates,
+    /// Record a request of access by the person the data are about and
+    /// answer it with the export of the client's record (`privacy`).
+    AnswerSubjectAccess,
     /// Change one's own password.
     ManageOwnAccount,
     /// See (and, for the roles that work with clients, change) a client's
@@ -181,6 +184,19 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
             Role::WmoConsulent | Role::Wachtlijstbeheerder => Allow,
             _ => Deny(
                 "alleen de Wmo-consulent en de wachtlijstbeheerder zoeken dubbele registraties",
+            ),
+        },
+        // The right of access (AVG art. 15) is answered by the privacy
+        // officer (AVG art. 38-39 make the fg the person's point of contact),
+        // who otherwise sees no personal data: only on a recorded request,
+        // for a client of their region (`Services::subject_access_export`).
+        Action::AnswerSubjectAccess => match (&actor.role, &actor.scope) {
+            (Role::Fg, Scope::Regio(_) | Scope::Installatie) => Allow,
+            (Role::Fg, _) => Deny(
+                "inzageverzoeken beantwoordt de functionaris gegevensbescherming van de regio of van de hele installatie",
+            ),
+            _ => Deny(
+                "alleen de functionaris gegevensbescherming legt inzageverzoeken vast en beantwoordt ze",
             ),
         },
         Action::ViewClient(c) => client_access(actor, c, true),
@@ -468,6 +484,24 @@ mod tests {
                 matches!(role, Role::WmoConsulent | Role::Wachtlijstbeheerder),
                 "{role}"
             );
+        }
+    }
+
+    #[test]
+    fn only_the_privacy_officer_of_a_region_answers_subject_access() {
+        for role in Role::ALL {
+            for scope in [
+                Scope::Regio(1),
+                Scope::Installatie,
+                Scope::Gemeente(gm("GM0406")),
+            ] {
+                let a = actor(role, scope.clone());
+                assert_eq!(
+                    can(&a, Action::AnswerSubjectAccess).is_allowed(),
+                    role == Role::Fg && !matches!(scope, Scope::Gemeente(_)),
+                    "{role} {scope:?}"
+                );
+            }
         }
     }
 

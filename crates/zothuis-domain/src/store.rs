@@ -1090,6 +1090,45 @@ pub trait FinanceStore: Send + Sync {
     ) -> DomainResult<Option<crate::finance::settlement::PublishedSettlement>>;
 }
 
+/// A request of access as the store writes it (`privacy::AccessRequest`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAccessRequest {
+    pub client_id: i64,
+    pub region_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub identity_check: String,
+    pub note: Option<String>,
+}
+
+#[async_trait]
+pub trait PrivacyStore: Send + Sync {
+    async fn create_access_request(
+        &self,
+        data: &NewAccessRequest,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::privacy::AccessRequest>;
+    /// Those of one region (`None`: every request), newest first.
+    async fn list_access_requests(
+        &self,
+        region_id: Option<i64>,
+    ) -> DomainResult<Vec<crate::privacy::AccessRequest>>;
+    async fn get_access_request(
+        &self,
+        id: i64,
+    ) -> DomainResult<Option<crate::privacy::AccessRequest>>;
+    /// Records the export of the answer: the first sets `answered_at` and
+    /// `answered_by`; the audit row goes in the same transaction.
+    async fn answer_access_request(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        answered_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::privacy::AccessRequest>;
+}
+
 /// Whose a new budget is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewBudget {
@@ -1116,6 +1155,7 @@ pub trait Store:
     + PlanStore
     + ReportStore
     + FinanceStore
+    + PrivacyStore
 {
 }
 
@@ -1137,5 +1177,6 @@ impl<T> Store for T where
         + PlanStore
         + ReportStore
         + FinanceStore
+        + PrivacyStore
 {
 }

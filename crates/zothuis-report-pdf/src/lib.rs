@@ -21,6 +21,9 @@ pub const PROGRESS_REPORT: &str = include_str!("voortgangsrapportage.typ");
 /// (verrekening): a title, facts, one table and notes, all text given.
 pub const SETTLEMENT: &str = include_str!("verrekening.typ");
 
+/// The template of the answer to a request of access (AVG art. 15).
+pub const SUBJECT_ACCESS: &str = include_str!("inzage.typ");
+
 /// Where the template finds the report.
 const DATA_PATH: &str = "/rapport.json";
 
@@ -134,4 +137,12 @@ pub fn progress_report(report_json: &str) -> Result<Vec<u8>, String> {
 /// texts per municipality), `totaal` and `opmerkingen`.
 pub fn settlement(statement_json: &str) -> Result<Vec<u8>, String> {
     render(SETTLEMENT, statement_json)
+}
+
+/// The answer to a request of access as PDF: `dossier_json` is the JSON the
+/// API gives (`titel`, `gegevens` as label and value pairs, `toelichting`,
+/// and `onderdelen` each with `titel`, `leeg`, `kolommen` as key and
+/// heading pairs, and `regels` as objects by key).
+pub fn subject_access(dossier_json: &str) -> Result<Vec<u8>, String> {
+    render(SUBJECT_ACCESS, dossier_json)
 }

@@ -3864,3 +3864,111 @@ async fn distribution_keys_and_settlements_are_kept_whole() {
     })
     .await;
 }
+
+/// A request of access is kept with its region; answering sets the moment
+/// once (a second export keeps the first moment) and writes its audit row
+/// in the same transaction; the list is per region, newest first.
+#[tokio::test]
+async fn requests_of_access_are_kept_per_region_and_answered_once() {
+    use zothuis_domain::store::NewAccessRequest;
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let region = w.region("GV").await.id;
+        let client = s.list_clients(&Clients::All).await.unwrap()[0].id;
+        let new = |region_id: Option<i64>| NewAccessRequest {
+            client_id: client,
+            region_id,
+            received_on: NaiveDate::from_ymd_opt(2026, 1, 9).unwrap(),
+            identity_check: "paspoort gezien".into(),
+            note: Some("per brief".into()),
+        };
+        let first = s
+            .create_access_request(
+                &new(Some(region)),
+                w.now(),
+                "fg",
+                w.created(ObjectType::Inzageverzoek),
+            )
+            .await
+            .unwrap();
+        let second = s
+            .create_access_request(
+                &new(None),
+                w.now(),
+                "fg",
+                w.created(ObjectType::Inzageverzoek),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                first.client_id,
+                first.region_id,
+                first.note.as_deref(),
+                first.answered_at
+            ),
+            (client, Some(region), Some("per brief"), None)
+        );
+        assert_eq!(
+            s.get_access_request(first.id).await.unwrap(),
+            Some(first.clone())
+        );
+        assert_eq!(s.get_access_request(second.id + 1000).await.unwrap(), None);
+        let ids = |l: Vec<zothuis_domain::privacy::AccessRequest>| -> Vec<i64> {
+            l.into_iter().map(|r| r.id).collect()
+        };
+        assert_eq!(
+            ids(s.list_access_requests(Some(region)).await.unwrap()),
+            [first.id]
+        );
+        assert_eq!(
+            ids(s.list_access_requests(None).await.unwrap()),
+            [second.id, first.id]
+        );
+
+        let audit_before = s.audit_batch(0, 1_000_000).await.unwrap().len();
+        let answered_at = w.now();
+        let answered = s
+            .answer_access_request(
+                first.id,
+                answered_at,
+                "fg",
+                w.audit(AuditAction::Viewed, ObjectType::Inzageverzoek),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (answered.answered_at, answered.answered_by.as_deref()),
+            (Some(answered_at), Some("fg"))
+        );
+        w.clock.advance(Duration::hours(1));
+        let again = s
+            .answer_access_request(
+                first.id,
+                w.now(),
+                "other",
+                w.audit(AuditAction::Viewed, ObjectType::Inzageverzoek),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            again.answered_at,
+            Some(answered_at),
+            "the first answer counts"
+        );
+        let rows = s.audit_batch(0, 1_000_000).await.unwrap();
+        assert_eq!(rows.len(), audit_before + 2, "each export has its row");
+        assert_eq!(rows.last().unwrap().object_id, Some(first.id.to_string()));
+        assert!(matches!(
+            s.answer_access_request(
+                second.id + 1000,
+                w.now(),
+                "fg",
+                w.audit(AuditAction::Viewed, ObjectType::Inzageverzoek)
+            )
+            .await,
+            Err(DomainError::NotFound(_))
+        ));
+    })
+    .await;
+}

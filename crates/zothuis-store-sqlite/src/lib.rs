@@ -33,6 +33,8 @@ mod outflow;
 mod outreach;
 #[path = "../../zothuis-store-sql/plans.rs"]
 mod plans;
+#[path = "../../zothuis-store-sql/privacy.rs"]
+mod privacy;
 #[path = "../../zothuis-store-sql/reference.rs"]
 mod reference;
 #[path = "../../zothuis-store-sql/shelter.rs"]

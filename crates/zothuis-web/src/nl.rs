@@ -41,6 +41,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "afspraak" => {
             "De afspraak is vastgelegd. Een eerdere afspraak voor dezelfde gemeente en hetzelfde jaar blijft bewaard in de historie."
         }
+        "inzageverzoek" => {
+            "Het inzageverzoek is vastgelegd. Maak het overzicht om het te beantwoorden."
+        }
         "voorgedragen" => "De cliënt is voorgedragen voor uitstroom.",
         "traject-geopend" => "De melding is vastgelegd en het traject is geopend.",
         "melding-toegevoegd" => "De melding is aan het traject toegevoegd.",

@@ -31,6 +31,15 @@ pub async fn settlement_pdf(statement_json: String) -> DomainResult<Vec<u8>> {
         .map_err(DomainError::Internal)
 }
 
+/// The answer to a request of access as PDF, from the JSON the API gives
+/// (`api::privacy::Inzagedossier`), off the async threads.
+pub async fn subject_access_pdf(dossier_json: String) -> DomainResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || zothuis_report_pdf::subject_access(&dossier_json))
+        .await
+        .map_err(|e| DomainError::Internal(format!("PDF maken: {e}")))?
+        .map_err(DomainError::Internal)
+}
+
 /// "voortgangsrapportage-GV-2025-H2.pdf".
 pub fn file_name(r: &Report) -> String {
     format!("voortgangsrapportage-{}-{}.pdf", r.regio, r.periode.code())

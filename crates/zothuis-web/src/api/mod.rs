@@ -18,6 +18,7 @@ mod import;
 mod outflow;
 mod outreach;
 mod plans;
+pub(crate) mod privacy;
 mod reference;
 mod review;
 pub(crate) mod settlement;
@@ -72,7 +73,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
-        (name = "Privacy", description = "Auditlog (NEN 7513)")
+        (name = "Privacy", description = "Auditlog (NEN 7513) en inzageverzoeken van cliënten (AVG artikel 15 en 20)")
     )
 )]
 pub struct ApiDoc;
@@ -111,6 +112,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(budget::router())
         .merge(settlement::router())
         .merge(plans::router())
+        .merge(privacy::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

@@ -16,6 +16,7 @@ mod import;
 mod outflow;
 mod outreach;
 mod plans;
+mod privacy;
 mod reference;
 mod review;
 mod session;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(budget::router())
         .merge(settlement::router())
         .merge(plans::router())
+        .merge(privacy::router())
 }
 
 pub async fn not_found() -> Response {
@@ -119,6 +121,7 @@ pub enum Section {
     Users,
     Tokens,
     Audit,
+    SubjectAccess,
     Account,
 }
 
@@ -310,6 +313,13 @@ impl Layout {
                 href: "/auditlog",
                 label: "Auditlog",
                 current: section == Section::Audit,
+            });
+        }
+        if can(a, Action::AnswerSubjectAccess).is_allowed() {
+            nav.push(NavItem {
+                href: "/inzageverzoeken",
+                label: "Inzageverzoeken",
+                current: section == Section::SubjectAccess,
             });
         }
         nav.push(NavItem {

@@ -261,6 +261,13 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
             text: "Wie heeft wanneer welke gegevens ingezien of gewijzigd (NEN 7513).",
         });
     }
+    if can(a, Action::AnswerSubjectAccess).is_allowed() {
+        cards.push(Card {
+            href: "/inzageverzoeken",
+            title: "Inzageverzoeken",
+            text: "Een cliënt vraagt welke gegevens zothuis bewaart: verzoek vastleggen en beantwoorden met één overzicht (AVG artikel 15).",
+        });
+    }
     cards.push(Card {
         href: "/account",
         title: "Mijn account",

@@ -41,6 +41,8 @@ mod settlement;
 mod settlement_pages;
 mod shelter;
 mod side_channels;
+mod subject_access;
+mod subject_access_pages;
 mod suppression;
 mod tenancy;
 mod tenancy_pages;
