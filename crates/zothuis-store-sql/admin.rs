@@ -23,8 +23,13 @@ fn user(r: &DbRow) -> DomainResult<User> {
         active: r.try_get("active").map_err(internal)?,
         created_at: r.try_get("created_at").map_err(internal)?,
         version: r.try_get("version").map_err(internal)?,
+        second_factor: r.try_get("second_factor").map_err(internal)?,
     })
 }
+
+/// The columns `user` reads.
+const USER_COLUMNS: &str = "id, username, display_name, role, scope_kind, scope_ref, active,
+    created_at, version, (totp_secret is not null) as second_factor";
 
 fn token(r: &DbRow) -> DomainResult<ApiToken> {
     let role: String = r.try_get("role").map_err(internal)?;
@@ -51,10 +56,9 @@ impl AdminStore for DbStore {
     }
 
     async fn list_users(&self) -> DomainResult<Vec<User>> {
-        let rows = sqlx::query(
-            "select id, username, display_name, role, scope_kind, scope_ref, active, created_at, version
-             from users order by username",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {USER_COLUMNS} from users order by username"
+        )))
         .fetch_all(self.pool())
         .await
         .map_err(internal)?;
@@ -62,10 +66,9 @@ impl AdminStore for DbStore {
     }
 
     async fn get_user(&self, id: i64) -> DomainResult<Option<User>> {
-        let row = sqlx::query(
-            "select id, username, display_name, role, scope_kind, scope_ref, active, created_at, version
-             from users where id = $1",
-        )
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {USER_COLUMNS} from users where id = $1"
+        )))
         .bind(id)
         .fetch_optional(self.pool())
         .await
@@ -75,9 +78,9 @@ impl AdminStore for DbStore {
 
     async fn find_credentials(&self, username: &str) -> DomainResult<Option<UserCredentials>> {
         let row = sqlx::query(
-            "select id, username, display_name, role, scope_kind, scope_ref, active, created_at, version,
-                password_hash
-             from users where username = $1",
+            sqlx::AssertSqlSafe(format!(
+            "select {USER_COLUMNS}, password_hash, totp_secret, totp_last_step from users where username = $1"
+        )),
         )
         .bind(username)
         .fetch_optional(self.pool())
@@ -87,6 +90,8 @@ impl AdminStore for DbStore {
             Some(r) => Ok(Some(UserCredentials {
                 user: user(&r)?,
                 password_hash: r.try_get("password_hash").map_err(internal)?,
+                totp_secret: r.try_get("totp_secret").map_err(internal)?,
+                totp_last_step: r.try_get("totp_last_step").map_err(internal)?,
             })),
             None => Ok(None),
         }
@@ -100,12 +105,12 @@ impl AdminStore for DbStore {
         audit: AuditDraft,
     ) -> DomainResult<User> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into users (username, display_name, password_hash, role, scope_kind, scope_ref,
                 active, created_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8)
-             returning id, username, display_name, role, scope_kind, scope_ref, active, created_at, version",
-        )
+             returning {USER_COLUMNS}"
+        )))
         .bind(&data.username)
         .bind(&data.display_name)
         .bind(password_hash)
@@ -131,12 +136,12 @@ impl AdminStore for DbStore {
         audit: AuditDraft,
     ) -> DomainResult<User> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "update users set display_name = $1, role = $2, scope_kind = $3, scope_ref = $4,
                 active = $5, version = version + 1
              where id = $6 and version = $7
-             returning id, username, display_name, role, scope_kind, scope_ref, active, created_at, version",
-        )
+             returning {USER_COLUMNS}"
+        )))
         .bind(&data.display_name)
         .bind(data.role.code())
         .bind(data.scope.kind().code())
@@ -290,11 +295,50 @@ impl AdminStore for DbStore {
         w.commit().await
     }
 
+    async fn set_second_factor(
+        &self,
+        id: i64,
+        secret: Option<&str>,
+        step: Option<i64>,
+        audit: AuditDraft,
+    ) -> DomainResult<()> {
+        let mut w = self.begin_write().await?;
+        let done =
+            sqlx::query("update users set totp_secret = $2, totp_last_step = $3 where id = $1")
+                .bind(id)
+                .bind(secret)
+                .bind(step)
+                .execute(&mut *w.tx)
+                .await
+                .map_err(internal)?;
+        if done.rows_affected() == 0 {
+            return Err(DomainError::NotFound("Deze gebruiker bestaat niet".into()));
+        }
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await
+    }
+
+    async fn use_second_factor_step(&self, id: i64, step: i64) -> DomainResult<bool> {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query(
+            "update users set totp_last_step = $2
+             where id = $1 and totp_secret is not null
+                and (totp_last_step is null or totp_last_step < $2)",
+        )
+        .bind(id)
+        .bind(step)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        w.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn find_session(&self, digest: &str) -> DomainResult<Option<(Session, User)>> {
         let row = sqlx::query(
             "select s.user_id, s.csrf_token, s.created_at as s_created, s.last_seen_at,
                 u.id, u.username, u.display_name, u.role, u.scope_kind, u.scope_ref, u.active,
-                u.created_at, u.version
+                u.created_at, u.version, (u.totp_secret is not null) as second_factor
              from sessions s join users u on u.id = s.user_id where s.digest = $1",
         )
         .bind(digest)

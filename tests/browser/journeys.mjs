@@ -99,6 +99,7 @@ async function selectByLabel(page, select, pattern) {
   await check(page, "overzicht consulent");
   await visit(page, "/clienten", "clienten");
   await visit(page, "/clienten/mogelijke-dubbelen", "mogelijke dubbele registraties");
+  await visit(page, "/account/tweede-factor", "tweede factor instellen");
   await visit(page, "/clienten/nieuw", "client registreren");
   await page.fill("#veld-voornaam", "Noor");
   await page.fill("#veld-achternaam", "Visser");

@@ -50,6 +50,9 @@ pub struct Settings {
     /// How alike two names with the same date of birth must be (Jaro-Winkler,
     /// 0 to 1) to be proposed as one person (`clients::duplicates`).
     pub duplicate_threshold: f64,
+    /// Roles that must log in with a second factor besides the
+    /// administrator, who always must (`Services::needs_second_factor`).
+    pub second_factor_roles: Vec<crate::admin::Role>,
 }
 
 impl Default for Settings {
@@ -69,6 +72,7 @@ impl Default for Settings {
             historical_cutoff: None,
             historical_cutoffs: std::collections::BTreeMap::new(),
             duplicate_threshold: crate::clients::duplicates::DEFAULT_THRESHOLD,
+            second_factor_roles: Vec::new(),
         }
     }
 }

@@ -260,6 +260,20 @@ pub trait AdminStore: Send + Sync {
         audit: AuditDraft,
     ) -> DomainResult<()>;
 
+    /// Sets (or with `None` removes) the user's second factor; the last
+    /// accepted step is `step` (the code that proved the new secret), so
+    /// that code cannot log in again.
+    async fn set_second_factor(
+        &self,
+        id: i64,
+        secret: Option<&str>,
+        step: Option<i64>,
+        audit: AuditDraft,
+    ) -> DomainResult<()>;
+    /// Accepts a code's time step once: records it and answers true only if
+    /// it is later than the last accepted step, in one atomic step.
+    async fn use_second_factor_step(&self, id: i64, step: i64) -> DomainResult<bool>;
+
     async fn create_token(
         &self,
         token: &NewTokenRecord,

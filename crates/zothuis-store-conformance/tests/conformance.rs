@@ -3972,3 +3972,73 @@ async fn requests_of_access_are_kept_per_region_and_answered_once() {
     })
     .await;
 }
+
+/// A second factor is set with the step of the code that proved it; a step
+/// is accepted once and only if later than the last; removing the factor
+/// accepts no step; each change writes its audit row.
+#[tokio::test]
+async fn a_second_factor_accepts_each_step_once() {
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let user = s.list_users().await.unwrap()[0].clone();
+        assert!(!user.second_factor);
+        assert!(
+            !s.use_second_factor_step(user.id, 10).await.unwrap(),
+            "none set up"
+        );
+        let before = s.audit_batch(0, 1_000_000).await.unwrap().len();
+        s.set_second_factor(
+            user.id,
+            Some("JBSWY3DPEHPK3PXP"),
+            Some(10),
+            w.audit(AuditAction::Updated, ObjectType::Gebruiker),
+        )
+        .await
+        .unwrap();
+        let creds = s.find_credentials(&user.username).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                creds.totp_secret.as_deref(),
+                creds.totp_last_step,
+                creds.user.second_factor
+            ),
+            (Some("JBSWY3DPEHPK3PXP"), Some(10), true)
+        );
+        assert!(s.get_user(user.id).await.unwrap().unwrap().second_factor);
+        assert!(
+            !s.use_second_factor_step(user.id, 10).await.unwrap(),
+            "the proving code"
+        );
+        assert!(
+            !s.use_second_factor_step(user.id, 9).await.unwrap(),
+            "an older one"
+        );
+        assert!(s.use_second_factor_step(user.id, 11).await.unwrap());
+        assert!(
+            !s.use_second_factor_step(user.id, 11).await.unwrap(),
+            "once"
+        );
+        s.set_second_factor(
+            user.id,
+            None,
+            None,
+            w.audit(AuditAction::Updated, ObjectType::Gebruiker),
+        )
+        .await
+        .unwrap();
+        assert!(!s.use_second_factor_step(user.id, 12).await.unwrap());
+        assert!(!s.get_user(user.id).await.unwrap().unwrap().second_factor);
+        assert_eq!(s.audit_batch(0, 1_000_000).await.unwrap().len(), before + 2);
+        assert!(matches!(
+            s.set_second_factor(
+                user.id + 10_000,
+                None,
+                None,
+                w.audit(AuditAction::Updated, ObjectType::Gebruiker)
+            )
+            .await,
+            Err(DomainError::NotFound(_))
+        ));
+    })
+    .await;
+}

@@ -39,6 +39,10 @@ impl Drop for TestApp {
     }
 }
 
+/// The second factor `login` sets up for the administrator (base32 of
+/// 20 bytes).
+pub const TEST_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
 /// The moment tests start at: a Monday morning.
 pub fn start_time() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 12, 9, 0, 0).unwrap()
@@ -143,23 +147,30 @@ impl TestApp {
 
     /// Logs in and returns the browser and the login response.
     pub async fn login_with(&self, username: &str, password: &str) -> (Client, reqwest::Response) {
+        let code = self.second_factor_code(username).await;
+        self.submit_login(username, password, &code, "/").await
+    }
+
+    /// Fills in the login form in a new browser, with this second-factor
+    /// code (empty: none) and the page to return to; redirects are not
+    /// followed.
+    pub async fn submit_login(
+        &self,
+        username: &str,
+        password: &str,
+        code: &str,
+        back: &str,
+    ) -> (Client, reqwest::Response) {
         let client = browser();
-        let page = client
-            .get(self.url("/inloggen"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = csrf_from(&page);
+        let page = self.page(&client, "/inloggen").await;
         let resp = client
             .post(self.url("/inloggen"))
             .form(&[
-                ("csrf", csrf.as_str()),
+                ("csrf", csrf_from(&page).as_str()),
                 ("gebruikersnaam", username),
                 ("wachtwoord", password),
-                ("terug", "/"),
+                ("code", code),
+                ("terug", back),
             ])
             .send()
             .await
@@ -214,6 +225,31 @@ impl TestApp {
             .into_iter()
             .next()
             .expect("an audit row")
+    }
+
+    /// For a user whose role requires a second factor (the administrator):
+    /// sets it up with `TEST_TOTP_SECRET`, forgetting the last accepted code
+    /// so that tests can log in twice within 30 seconds of the fixed clock,
+    /// and gives the code of the moment. For anyone else nothing.
+    pub async fn second_factor_code(&self, username: &str) -> String {
+        let Ok(Some(creds)) = self.store.find_credentials(username).await else {
+            return String::new();
+        };
+        let mut user = creds.user;
+        user.second_factor = false;
+        if !self.services.needs_second_factor(&user) {
+            return String::new();
+        }
+        let id = user.id;
+        let set = format!(
+            "update users set totp_secret = '{TEST_TOTP_SECRET}', totp_last_step = null where id = {id}"
+        );
+        self.raw_sql(&set, &set).await;
+        zothuis_domain::admin::second_factor::code_at(
+            TEST_TOTP_SECRET,
+            zothuis_domain::clock::Clock::now_micros(self.clock.as_ref()),
+        )
+        .unwrap()
     }
 
     /// Runs raw SQL on the database, as an attacker with database access

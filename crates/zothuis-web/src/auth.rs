@@ -93,6 +93,18 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(to_login());
         };
         match state.services.authenticate_session(&secret).await {
+            // A role that requires a second factor works only once it is
+            // set up: until then every page leads to setting it up (and
+            // logging out stays possible).
+            Ok(Some((_, user)))
+                if state.services.needs_second_factor(&user)
+                    && !matches!(
+                        parts.uri.path(),
+                        crate::pages::SECOND_FACTOR_PATH | "/uitloggen"
+                    ) =>
+            {
+                Err(Redirect::to(crate::pages::SECOND_FACTOR_PATH).into_response())
+            }
             Ok(Some((session, user))) => Ok(PageUser {
                 ctx: RequestContext {
                     actor: Actor::from_user(&user),

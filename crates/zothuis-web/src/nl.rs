@@ -41,6 +41,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "afspraak" => {
             "De afspraak is vastgelegd. Een eerdere afspraak voor dezelfde gemeente en hetzelfde jaar blijft bewaard in de historie."
         }
+        "tweede-factor" => {
+            "De tweede factor is ingesteld. Voortaan vult u bij het inloggen ook de code uit de app in."
+        }
+        "tweede-factor-verwijderd" => {
+            "De tweede factor is verwijderd. Vereist de rol er een, dan stelt de gebruiker bij de volgende keer inloggen een nieuwe in."
+        }
         "inzageverzoek" => {
             "Het inzageverzoek is vastgelegd. Maak het overzicht om het te beantwoorden."
         }

@@ -30,12 +30,16 @@ pub struct Config {
 pub struct PrivacyConfig {
     /// Jaro-Winkler similarity from 0.5 to 1 (1: only the same name).
     pub dubbel_drempel: f64,
+    /// Roles (codes) that must log in with a second factor; the
+    /// administrator always must.
+    pub tweede_factor_verplicht: Vec<String>,
 }
 
 impl Default for PrivacyConfig {
     fn default() -> Self {
         PrivacyConfig {
             dubbel_drempel: zothuis_domain::Settings::default().duplicate_threshold,
+            tweede_factor_verplicht: Vec::new(),
         }
     }
 }
@@ -350,6 +354,15 @@ impl Config {
                     "[privacy] dubbel_drempel: {t} ligt niet tussen 0,5 en 1 (1: alleen dezelfde naam)"
                 ),
             },
+            second_factor_roles: self
+                .privacy
+                .tweede_factor_verplicht
+                .iter()
+                .map(|r| {
+                    zothuis_domain::admin::Role::parse(r)
+                        .map_err(|e| anyhow::anyhow!("[privacy] tweede_factor_verplicht: {e}"))
+                })
+                .collect::<anyhow::Result<_>>()?,
             origin_rule: OriginRule::parse(&self.toegang_opvang.herkomst)
                 .map_err(|e| anyhow::anyhow!("[toegang_opvang] herkomst: {e}"))?,
             origin_rules: self
@@ -465,6 +478,35 @@ mod tests {
                 .to_string();
             assert!(err.contains("[privacy] dubbel_drempel"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn roles_that_need_a_second_factor_are_configured_and_an_unknown_one_is_named() {
+        use zothuis_domain::admin::Role;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        let defaults = Config::load(None, env(&[])).unwrap().settings().unwrap();
+        assert!(
+            defaults.second_factor_roles.is_empty(),
+            "the administrator only"
+        );
+        std::fs::write(
+            &f,
+            "[privacy]\ntweede_factor_verplicht = [\"wmo-consulent\", \"fg\"]\n",
+        )
+        .unwrap();
+        let s = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap();
+        assert_eq!(s.second_factor_roles, [Role::WmoConsulent, Role::Fg]);
+        std::fs::write(&f, "[privacy]\ntweede_factor_verplicht = [\"koning\"]\n").unwrap();
+        let err = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[privacy] tweede_factor_verplicht"), "{err}");
     }
 
     #[test]

@@ -253,6 +253,8 @@ pub struct User {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub version: i64,
+    /// Logs in with a second factor (TOTP) besides the password.
+    pub second_factor: bool,
 }
 
 /// What the login check needs; never leaves the domain and store.
@@ -260,6 +262,10 @@ pub struct User {
 pub struct UserCredentials {
     pub user: User,
     pub password_hash: String,
+    /// The shared secret of the second factor, in base32.
+    pub totp_secret: Option<String>,
+    /// The last time step a code was accepted for.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

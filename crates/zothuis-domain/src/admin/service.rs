@@ -19,6 +19,9 @@ pub struct LoginSuccess {
     pub user: User,
     pub session_secret: String,
     pub csrf_token: String,
+    /// The user's role requires a second factor the user has not set up:
+    /// the pages send the user to set it up first (`needs_second_factor`).
+    pub must_set_up_second_factor: bool,
 }
 
 /// A freshly created API token; the secret is shown once and only its digest kept.
@@ -29,6 +32,8 @@ pub struct NewToken {
 }
 
 const BAD_LOGIN: &str = "Gebruikersnaam of wachtwoord onjuist.";
+const BAD_CODE: &str = "De code uit uw authenticator-app is onjuist of al gebruikt. Vul de code in die de app nu toont.";
+const CODE_DOES_NOT_FIT: &str = "Deze code hoort niet bij de sleutel. Controleer of de tijd op uw telefoon klopt en vul de code in die de app nu toont.";
 
 impl Services {
     /// True while the installation has no user at all: the first start explains
@@ -371,6 +376,7 @@ impl Services {
         &self,
         username: &str,
         password: &str,
+        code: &str,
         origin: Option<&str>,
         request_id: &str,
     ) -> DomainResult<LoginSuccess> {
@@ -458,8 +464,8 @@ impl Services {
             .map(|c| c.password_hash.as_str())
             .unwrap_or(dummy_hash());
         let password_ok = verify_password(password, hash);
-        let user = match creds {
-            Some(c) if password_ok && c.user.active => c.user,
+        let (user, totp_secret) = match creds {
+            Some(c) if password_ok && c.user.active => (c.user, c.totp_secret),
             _ => {
                 // Both counts stay: they record this failure.
                 self.store
@@ -468,6 +474,24 @@ impl Services {
                 return Err(DomainError::invalid("wachtwoord", BAD_LOGIN));
             }
         };
+        // The second factor: a code accepted once (RFC 6238 § 5.2). A wrong
+        // code counts as a failed login, so the per-user limit also bounds
+        // guessing codes.
+        if let Some(secret) = &totp_secret {
+            let accepted = match super::second_factor::check(secret, code, now) {
+                Some(step) => self.store.use_second_factor_step(user.id, step).await?,
+                None => false,
+            };
+            if !accepted {
+                self.store
+                    .append_audit(refused(
+                        Outcome::Failed,
+                        Some("tweede factor onjuist of al gebruikt"),
+                    ))
+                    .await?;
+                return Err(DomainError::invalid("code", BAD_CODE));
+            }
+        }
         self.store.reset_login_attempts(&user_key).await?;
         self.store.uncount_login_attempt(&origin_key).await?;
         let session_secret = random_secret();
@@ -476,12 +500,14 @@ impl Services {
             actor: Actor::from_user(&user),
             ..anonymous
         };
-        let draft = self.draft(
-            &ctx,
-            AuditAction::LoggedIn,
-            ObjectType::Sessie,
-            Some(user.id.to_string()),
-        );
+        let draft = self
+            .draft(
+                &ctx,
+                AuditAction::LoggedIn,
+                ObjectType::Sessie,
+                Some(user.id.to_string()),
+            )
+            .with_details(json!({ "tweedeFactor": totp_secret.is_some() }));
         self.store
             .create_session(
                 &secret_digest(&session_secret),
@@ -492,10 +518,93 @@ impl Services {
             )
             .await?;
         Ok(LoginSuccess {
+            must_set_up_second_factor: self.needs_second_factor(&user),
             user,
             session_secret,
             csrf_token,
         })
+    }
+
+    /// Whether the user's role requires a second factor (always the
+    /// administrator's, and the roles of `[security] tweede_factor_verplicht`)
+    /// that the user has not set up yet.
+    pub fn needs_second_factor(&self, user: &User) -> bool {
+        !user.second_factor
+            && (user.role == Role::Beheerder
+                || self.settings.second_factor_roles.contains(&user.role))
+    }
+
+    /// Sets up the logged-in user's second factor: `secret` as offered
+    /// (`second_factor::new_secret`), proved by a code from the app. The
+    /// proving code cannot log in again. Audited on the user.
+    pub async fn set_up_second_factor(
+        &self,
+        ctx: &RequestContext,
+        secret: &str,
+        code: &str,
+    ) -> DomainResult<()> {
+        if ctx.actor.kind != ActorKind::User {
+            return Err(DomainError::Forbidden(
+                "alleen een ingelogde gebruiker stelt een tweede factor in".into(),
+            ));
+        }
+        super::second_factor::otpauth_url(secret, &ctx.actor.name)?;
+        let step = super::second_factor::check(secret, code, self.clock.now_micros())
+            .ok_or_else(|| DomainError::invalid("code", CODE_DOES_NOT_FIT))?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Gebruiker,
+                Some(ctx.actor.id.to_string()),
+            )
+            .with_details(json!({ "tweedeFactor": "ingesteld" }));
+        self.store
+            .set_second_factor(ctx.actor.id, Some(secret.trim()), Some(step), draft)
+            .await
+    }
+
+    /// Removes a user's second factor: the administrator for anyone (a lost
+    /// phone; the user sets up a new one at the next login where the role
+    /// requires it), a user for themselves where the role does not require
+    /// one. Audited on the user.
+    pub async fn remove_second_factor(&self, ctx: &RequestContext, id: i64) -> DomainResult<()> {
+        let own = ctx.actor.kind == ActorKind::User && ctx.actor.id == id;
+        let target = self
+            .store
+            .get_user(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Deze gebruiker bestaat niet".into()))?;
+        let allowed = if own {
+            !(target.role == Role::Beheerder
+                || self.settings.second_factor_roles.contains(&target.role))
+        } else {
+            crate::policy::can(&ctx.actor, Action::ManageUsers).is_allowed()
+        };
+        if !allowed {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Updated,
+                    ObjectType::Gebruiker,
+                    Some(id.to_string()),
+                    if own {
+                        "uw rol vereist een tweede factor; een beheerder kan hem opnieuw laten instellen"
+                    } else {
+                        "alleen een beheerder verwijdert de tweede factor van een ander"
+                    },
+                )
+                .await;
+        }
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Gebruiker,
+                Some(id.to_string()),
+            )
+            .with_details(json!({ "tweedeFactor": "verwijderd" }));
+        self.store.set_second_factor(id, None, None, draft).await
     }
 
     /// The session and user behind a session cookie, if it is still valid.

@@ -16,6 +16,10 @@ pub fn router() -> Router<AppState> {
             get(user_edit).post(user_update),
         )
         .route("/beheer/gebruikers/{id}/wachtwoord", post(user_password))
+        .route(
+            "/beheer/gebruikers/{id}/tweede-factor",
+            post(user_second_factor),
+        )
         .route("/beheer/api-tokens", get(tokens))
         .route(
             "/beheer/api-tokens/nieuw",
@@ -207,6 +211,14 @@ async fn user_page(
         .fact("Werkgebied", scope_name(s, u, &x.scope, &options).await)
         .fact("Status", if x.active { "actief" } else { "gedeactiveerd" })
         .fact(
+            "Tweede factor",
+            if x.second_factor {
+                "ingesteld"
+            } else {
+                "niet ingesteld"
+            },
+        )
+        .fact(
             "Aangemaakt op",
             zothuis_domain::dates::dutch_timestamp(x.created_at, false),
         );
@@ -231,6 +243,18 @@ async fn user_page(
         .heading("Nieuw wachtwoord instellen")
         .anchor("wachtwoord"),
     );
+    if x.second_factor {
+        page.forms.push(
+            FormBlock::post(
+                format!("/beheer/gebruikers/{}/tweede-factor", x.id),
+                "Tweede factor verwijderen",
+                Vec::new(),
+            )
+            .heading("Tweede factor verwijderen")
+            .anchor("tweede-factor")
+            .danger(),
+        );
+    }
     Ok(page)
 }
 
@@ -340,6 +364,20 @@ async fn user_password(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// A lost phone: the second factor goes, and the user sets up a new one at
+/// the next login where the role requires it.
+async fn user_second_factor(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    s.services.remove_second_factor(&u.ctx, id).await?;
+    Ok(done(
+        &format!("/beheer/gebruikers/{id}"),
+        "tweede-factor-verwijderd",
+    ))
 }
 
 // ---- API tokens -----------------------------------------------------------------

@@ -19,6 +19,8 @@ mod plans;
 mod privacy;
 mod reference;
 mod review;
+mod second_factor;
+pub(crate) use second_factor::PATH as SECOND_FACTOR_PATH;
 mod session;
 mod settlement;
 mod shelter;
@@ -44,6 +46,7 @@ use zothuis_domain::{DomainError, FieldError};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(session::router())
+        .merge(second_factor::router())
         .merge(reference::router())
         .merge(admin::router())
         .merge(audit::router())

@@ -24,6 +24,8 @@ struct LoginPage {
     back: String,
     username: String,
     error: Option<String>,
+    /// The field the error is about (`gebruikersnaam` or `code`).
+    error_field: &'static str,
     notice: Option<&'static str>,
     setup_needed: bool,
 }
@@ -78,6 +80,7 @@ async fn login_form(
         back: safe_back(q.terug.as_deref()),
         username: String::new(),
         error: None,
+        error_field: "gebruikersnaam",
         notice: q.melding.as_deref().and_then(crate::nl::notice),
         setup_needed: s.services.setup_needed().await?,
     };
@@ -96,6 +99,7 @@ async fn login(
         .login(
             &username,
             &form.get("wachtwoord"),
+            &form.get("code"),
             origin.as_deref(),
             &current_request_id(),
         )
@@ -110,7 +114,12 @@ async fn login(
                 Some(max_age),
             );
             let clear_csrf = set_cookie(CSRF_COOKIE, "", s.config.secure_cookies, Some(0));
-            let mut resp = Redirect::to(&safe_back(Some(&form.get("terug")))).into_response();
+            let next = if ok.must_set_up_second_factor {
+                super::second_factor::PATH.to_string()
+            } else {
+                safe_back(Some(&form.get("terug")))
+            };
+            let mut resp = Redirect::to(&next).into_response();
             let h = resp.headers_mut();
             if let (Ok(a), Ok(b)) = (session.parse(), clear_csrf.parse()) {
                 h.append(header::SET_COOKIE, a);
@@ -119,6 +128,8 @@ async fn login(
             Ok(resp)
         }
         Err(e @ (DomainError::Invalid(_) | DomainError::TooManyAttempts(_))) => {
+            let code_wrong = matches!(&e, DomainError::Invalid(errors)
+                if errors.first().is_some_and(|f| f.field == "code"));
             let (status, message) = match e {
                 DomainError::TooManyAttempts(m) => (StatusCode::TOO_MANY_REQUESTS, m),
                 DomainError::Invalid(errors) => match errors.first() {
@@ -126,6 +137,7 @@ async fn login(
                     Some(f) if f.field == "gebruikersnaam" => {
                         (StatusCode::BAD_REQUEST, f.message.clone())
                     }
+                    Some(f) if f.field == "code" => (StatusCode::UNAUTHORIZED, f.message.clone()),
                     _ => (
                         StatusCode::UNAUTHORIZED,
                         "Gebruikersnaam of wachtwoord onjuist.".to_string(),
@@ -144,6 +156,7 @@ async fn login(
                     .as_str()
                     .to_string(),
                 error: Some(message),
+                error_field: if code_wrong { "code" } else { "gebruikersnaam" },
                 notice: None,
                 setup_needed: false,
             };
@@ -304,7 +317,23 @@ async fn account_page(s: &AppState, u: &PageUser, notice: Option<&str>) -> Detai
     let mut page = DetailPage::new(layout, "Mijn account")
         .fact("Naam", u.user.display_name.clone())
         .fact("Gebruikersnaam", u.user.username.clone())
-        .fact("Rol", u.user.role.label());
+        .fact("Rol", u.user.role.label())
+        .fact(
+            "Tweede factor",
+            if u.user.second_factor {
+                "ingesteld: u logt in met wachtwoord en een code uit de app"
+            } else {
+                "niet ingesteld"
+            },
+        );
+    page.actions.push(link(
+        super::second_factor::PATH,
+        if u.user.second_factor {
+            "Tweede factor opnieuw instellen"
+        } else {
+            "Tweede factor instellen"
+        },
+    ));
     page.facts
         .push(("Werkgebied".into(), page.layout.user_scope.clone()));
     page.forms.push(password_form());

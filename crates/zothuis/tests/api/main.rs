@@ -36,6 +36,7 @@ mod outreach_pages;
 mod pages;
 mod plans;
 mod reference_pages;
+mod second_factor;
 mod servers;
 mod settlement;
 mod settlement_pages;

@@ -423,19 +423,8 @@ async fn after_login_only_addresses_on_this_site_are_followed() {
         ("/referentie/regios?pagina=2", "/referentie/regios?pagina=2"),
     ];
     for (terug, expected) in cases {
-        let client = browser();
-        let page = app.page(&client, "/inloggen").await;
-        let resp = client
-            .post(app.url("/inloggen"))
-            .form(&[
-                ("csrf", csrf_from(&page).as_str()),
-                ("gebruikersnaam", "beheerder"),
-                ("wachtwoord", password.as_str()),
-                ("terug", terug),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let code = app.second_factor_code("beheerder").await;
+        let (_, resp) = app.submit_login("beheerder", &password, &code, terug).await;
         assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{terug:?}");
         let location = resp.headers()["location"].to_str().unwrap().to_string();
         let resolved = base.join(&location).unwrap();
