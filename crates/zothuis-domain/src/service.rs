@@ -22,6 +22,11 @@ pub struct Settings {
     /// few typos among them must not lock them all out.
     pub login_max_failures_per_origin: i64,
     pub login_window_minutes: i64,
+    /// Failed look-ups of a person by BSN (or client number) and date of
+    /// birth per user within the login window before further look-ups are
+    /// refused (`Services::count_person_lookup`): both must match, so a
+    /// guess rarely finds anyone, but nobody should be able to try many.
+    pub lookup_max_failures: i64,
     /// A session ends after this long without a request…
     pub session_idle_minutes: i64,
     /// …and after this long in any case.
@@ -61,6 +66,7 @@ impl Default for Settings {
             login_max_failures: 5,
             login_max_failures_per_origin: 100,
             login_window_minutes: 15,
+            lookup_max_failures: 10,
             session_idle_minutes: 60,
             session_absolute_hours: 12,
             review_weeks_default: 8,
@@ -140,6 +146,42 @@ impl Services {
                     .await
             }
         }
+    }
+
+    /// Counts a look-up of a person by BSN (or client number) and date of
+    /// birth by this actor; refuses it (audited) once `lookup_max_failures`
+    /// look-ups have failed within the login window. The key to give to
+    /// `person_found` when the look-up succeeds, which then does not count.
+    pub(crate) async fn count_person_lookup(
+        &self,
+        ctx: &RequestContext,
+        object_type: ObjectType,
+    ) -> DomainResult<String> {
+        // The actor's name is unique: a username, `token:<name>` or a system.
+        let key = format!("persoon-zoeken:{}", ctx.actor.name);
+        let now = self.clock.now_micros();
+        let since = now - chrono::Duration::minutes(self.settings.login_window_minutes);
+        let counted = self.store.count_login_attempt(&key, now, since).await?;
+        if counted > self.settings.lookup_max_failures {
+            let draft = self
+                .draft(ctx, AuditAction::Created, object_type, None)
+                .with_outcome(Outcome::Denied)
+                .with_details(
+                    serde_json::json!({ "reden": "te veel mislukte zoekpogingen op BSN" }),
+                );
+            self.store.append_audit(draft).await?;
+            return Err(DomainError::TooManyAttempts(format!(
+                "U heeft te vaak een persoon gezocht die niet gevonden werd. Probeer het over {} minuten opnieuw.",
+                self.settings.login_window_minutes
+            )));
+        }
+        Ok(key)
+    }
+
+    /// A look-up counted by `count_person_lookup` found the person: it does
+    /// not count as a failure.
+    pub(crate) async fn person_found(&self, key: &str) -> DomainResult<()> {
+        self.store.uncount_login_attempt(key).await
     }
 
     /// Audits a refusal and returns it as `Forbidden`.

@@ -189,6 +189,9 @@ pub struct SecurityConfig {
     pub login_window_minutes: i64,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
+    /// Failed look-ups of a person by BSN and date of birth per user within
+    /// the login window (`Settings::lookup_max_failures`).
+    pub bsn_zoeken_max_mislukt: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -226,6 +229,7 @@ impl Default for SecurityConfig {
             login_window_minutes: d.login_window_minutes,
             session_idle_minutes: d.session_idle_minutes,
             session_absolute_hours: d.session_absolute_hours,
+            bsn_zoeken_max_mislukt: d.lookup_max_failures,
         }
     }
 }
@@ -334,6 +338,12 @@ impl Config {
             login_window_minutes: self.security.login_window_minutes,
             session_idle_minutes: self.security.session_idle_minutes,
             session_absolute_hours: self.security.session_absolute_hours,
+            lookup_max_failures: match self.security.bsn_zoeken_max_mislukt {
+                n if n >= 1 => n,
+                n => anyhow::bail!(
+                    "[security] bsn_zoeken_max_mislukt: {n} is geen aantal pogingen (minstens 1)"
+                ),
+            },
             review_weeks_default: self.waitlist.review_weeks_default,
             priority,
             small_numbers: self.figures.suppress_below,
@@ -478,6 +488,27 @@ mod tests {
                 .to_string();
             assert!(err.contains("[privacy] dubbel_drempel"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn the_limit_on_failed_look_ups_by_bsn_is_configured_and_zero_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        let defaults = Config::load(None, env(&[])).unwrap().settings().unwrap();
+        assert_eq!(defaults.lookup_max_failures, 10);
+        std::fs::write(&f, "[security]\nbsn_zoeken_max_mislukt = 3\n").unwrap();
+        let s = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap();
+        assert_eq!(s.lookup_max_failures, 3);
+        std::fs::write(&f, "[security]\nbsn_zoeken_max_mislukt = 0\n").unwrap();
+        let err = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[security] bsn_zoeken_max_mislukt"), "{err}");
     }
 
     #[test]

@@ -55,6 +55,9 @@ impl Services {
     ) -> DomainResult<AccessRequest> {
         let region = self.privacy_region(ctx, AuditAction::Created, None).await?;
         let data = input.parse(self.clock.today())?;
+        let lookup = self
+            .count_person_lookup(ctx, ObjectType::Inzageverzoek)
+            .await?;
         let (found, field, asked) = match &data.person {
             Person::Bsn(b) => (
                 self.store.find_client_by_bsn(b).await?,
@@ -87,6 +90,7 @@ impl Services {
             self.store.append_audit(draft).await?;
             return Err(DomainError::invalid(field, NOT_FOUND));
         };
+        self.person_found(&lookup).await?;
         let draft = self
             .draft(ctx, AuditAction::Created, ObjectType::Inzageverzoek, None)
             .for_client(client.id)

@@ -215,12 +215,18 @@ impl Services {
         let (Some(bsn), Some(born)) = (bsn, born) else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
         };
+        let lookup = self
+            .count_person_lookup(ctx, ObjectType::MeldingOpvang)
+            .await?;
         let found = match self.store.find_client_by_bsn(&bsn).await? {
             Some(id) => Some(self.load_client(id).await?),
             None => None,
         };
         match found {
-            Some(c) if c.date_of_birth == born.0 && !c.restricted => Ok((c.id, bsn)),
+            Some(c) if c.date_of_birth == born.0 && !c.restricted => {
+                self.person_found(&lookup).await?;
+                Ok((c.id, bsn))
+            }
             found => {
                 let mut draft = self
                     .draft(ctx, AuditAction::Created, ObjectType::MeldingOpvang, None)

@@ -337,3 +337,84 @@ async fn a_secret_address_stays_out_of_the_export() {
             .contains("geheime adressen")
     );
 }
+
+/// Looking people up by BSN and date of birth is limited per user: a
+/// look-up that finds the person does not count, failures do, and past the
+/// limit even a right one waits for the window (audited). The access point's
+/// link by BSN shares the limit's mechanism.
+#[tokio::test]
+async fn failed_look_ups_by_bsn_are_limited_per_user() {
+    let mut app = zothuis_testkit::spawn_app_with(zothuis_domain::Settings {
+        lookup_max_failures: 2,
+        ..Default::default()
+    })
+    .await;
+    app.seed_demo().await;
+    let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
+    let fg = app.token("fg", "regio:GV").await;
+    register(
+        &app,
+        &huizen,
+        json!({"voornaam": "Joop", "achternaam": "Kok", "geboortedatum": "1970-05-06", "bsn": "999957120"}),
+    )
+    .await;
+    let right = request("999957120", "1970-05-06");
+    let wrong = request("999957120", "1970-06-05");
+    let (status, _, _) = app.api_post(&fg, PATH, right.clone()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    for _ in 0..2 {
+        let (status, _, _) = app.api_post(&fg, PATH, wrong.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "a found person did not count"
+        );
+    }
+    let (status, problem, _) = app.api_post(&fg, PATH, right.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("te vaak"),
+        "{problem}"
+    );
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.object_type.as_str(), row.outcome.as_str()),
+        ("inzageverzoek", "geweigerd")
+    );
+    assert!(
+        row.details.contains("te veel mislukte zoekpogingen"),
+        "{}",
+        row.details
+    );
+    // Another user is not held up; after the window the user may again.
+    let other = app.token("fg", "regio:ZKIH").await;
+    let (status, _, _) = app.api_post(&other, PATH, right.clone()).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "not found in ZKIH, but not held up"
+    );
+    app.clock.advance(chrono::Duration::minutes(16));
+    let (status, _, _) = app.api_post(&fg, PATH, right).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // The access point: one failure too many.
+    let bct = app.token("toegangsmedewerker", "regio:GV").await;
+    let melding = json!({"soort": "traject", "meldingsdatum": "2026-01-05",
+        "bekendePersoon": {"bsn": "999957028", "geboortedatum": "1970-05-06"}});
+    for expected in [
+        StatusCode::BAD_REQUEST,
+        StatusCode::BAD_REQUEST,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
+        let (status, problem, _) = app
+            .api_post(&bct, "/api/v1/meldingen-opvang", melding.clone())
+            .await;
+        assert_eq!(status, expected, "{problem}");
+    }
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.object_type.as_str(), row.outcome.as_str()),
+        ("melding-opvang", "geweigerd")
+    );
+}
