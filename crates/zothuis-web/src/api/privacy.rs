@@ -207,7 +207,8 @@ async fn list_requests(
 #[utoipa::path(post, path = "/inzageverzoeken", tag = "Privacy", request_body = InzageverzoekInvoer,
     responses((status = 201, description = "Vastgelegd", body = Inzageverzoek),
               (status = 400, description = "Ongeldige invoer of geen cliënt gevonden", body = Problem),
-              (status = 403, description = "Alleen de functionaris gegevensbescherming", body = Problem)))]
+              (status = 403, description = "Alleen de functionaris gegevensbescherming", body = Problem),
+              (status = 429, description = "Te vaak een cliënt gezocht die niet gevonden werd; probeer het later opnieuw", body = Problem)))]
 async fn record_request(
     State(s): State<AppState>,
     caller: ApiCaller,

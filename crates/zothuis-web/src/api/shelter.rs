@@ -221,7 +221,8 @@ async fn list_registrations(
     responses((status = 201, description = "Geregistreerd", body = MeldingOpvang),
               (status = 400, description = "Ongeldige invoer", body = Problem),
               (status = 403, description = "Alleen voor de centrale toegang", body = Problem),
-              (status = 409, description = "BSN al geregistreerd", body = Problem)))]
+              (status = 409, description = "BSN al geregistreerd", body = Problem),
+              (status = 429, description = "Te vaak een bekende persoon gezocht die niet gevonden werd; probeer het later opnieuw", body = Problem)))]
 async fn register(
     State(s): State<AppState>,
     caller: ApiCaller,
