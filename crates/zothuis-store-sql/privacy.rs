@@ -28,15 +28,16 @@ fn request(r: &DbRow) -> DomainResult<AccessRequest> {
     })
 }
 
-async fn read(
-    tx: &mut sqlx::Transaction<'static, crate::Db>,
-    id: i64,
-) -> DomainResult<Option<AccessRequest>> {
+/// One request, in a write transaction or from the pool.
+async fn read<'e, E>(db: E, id: i64) -> DomainResult<Option<AccessRequest>>
+where
+    E: sqlx::Executor<'e, Database = crate::Db>,
+{
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "select {COLUMNS} from subject_access_requests where id = $1"
     )))
     .bind(id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(db)
     .await
     .map_err(internal)?
     .as_ref()
@@ -69,7 +70,7 @@ impl PrivacyStore for DbStore {
         .fetch_one(&mut *w.tx)
         .await
         .map_err(internal)?;
-        let created = read(&mut w.tx, id)
+        let created = read(&mut *w.tx, id)
             .await?
             .ok_or_else(|| zothuis_domain::DomainError::Internal("verzoek verdwenen".into()))?;
         append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;
@@ -93,16 +94,7 @@ impl PrivacyStore for DbStore {
     }
 
     async fn get_access_request(&self, id: i64) -> DomainResult<Option<AccessRequest>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "select {COLUMNS} from subject_access_requests where id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(internal)?
-        .as_ref()
-        .map(request)
-        .transpose()
+        read(self.pool(), id).await
     }
 
     async fn answer_access_request(
@@ -123,7 +115,7 @@ impl PrivacyStore for DbStore {
         .execute(&mut *w.tx)
         .await
         .map_err(internal)?;
-        let answered = read(&mut w.tx, id).await?.ok_or_else(|| {
+        let answered = read(&mut *w.tx, id).await?.ok_or_else(|| {
             zothuis_domain::DomainError::NotFound("Dit inzageverzoek bestaat niet".into())
         })?;
         append_audit_tx(&mut w.tx, audit, Some(id.to_string())).await?;

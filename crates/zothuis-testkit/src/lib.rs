@@ -235,12 +235,10 @@ impl TestApp {
         let Ok(Some(creds)) = self.store.find_credentials(username).await else {
             return String::new();
         };
-        let mut user = creds.user;
-        user.second_factor = false;
-        if !self.services.needs_second_factor(&user) {
+        if !self.services.second_factor_required(creds.user.role) {
             return String::new();
         }
-        let id = user.id;
+        let id = creds.user.id;
         let set = format!(
             "update users set totp_secret = '{TEST_TOTP_SECRET}', totp_last_step = null where id = {id}"
         );

@@ -2,7 +2,29 @@
 //! between fields, decimal comma) and XLSX (rust_xlsxwriter), with numbers
 //! as numbers and hidden small numbers as the text the screen shows.
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook};
+
+/// The media type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The media type of the CSV files (`to_csv`).
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+/// A file to download: `body` as `content_type`, saved as `file_name`.
+pub fn attachment(content_type: &str, file_name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportCell {

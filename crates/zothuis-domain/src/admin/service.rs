@@ -529,9 +529,12 @@ impl Services {
     /// administrator's, and the roles of `[security] tweede_factor_verplicht`)
     /// that the user has not set up yet.
     pub fn needs_second_factor(&self, user: &User) -> bool {
-        !user.second_factor
-            && (user.role == Role::Beheerder
-                || self.settings.second_factor_roles.contains(&user.role))
+        !user.second_factor && self.second_factor_required(user.role)
+    }
+
+    /// Whether this role must log in with a second factor.
+    pub fn second_factor_required(&self, role: Role) -> bool {
+        role == Role::Beheerder || self.settings.second_factor_roles.contains(&role)
     }
 
     /// Sets up the logged-in user's second factor: `secret` as offered
@@ -576,8 +579,7 @@ impl Services {
             .await?
             .ok_or_else(|| DomainError::NotFound("Deze gebruiker bestaat niet".into()))?;
         let allowed = if own {
-            !(target.role == Role::Beheerder
-                || self.settings.second_factor_roles.contains(&target.role))
+            !self.second_factor_required(target.role)
         } else {
             crate::policy::can(&ctx.actor, Action::ManageUsers).is_allowed()
         };

@@ -53,6 +53,34 @@ pub struct Dossier {
     pub sections: Vec<Section>,
 }
 
+impl Dossier {
+    /// The title of the document.
+    pub const TITLE: &'static str = "Overzicht van uw gegevens in zothuis";
+
+    /// The facts of the request and the document, as label and value, in
+    /// Dutch: what every form of the document shows above its parts.
+    pub fn facts(&self) -> Vec<(String, String)> {
+        let r = &self.request;
+        let mut facts = vec![
+            ("Inzageverzoek".to_string(), format!("nummer {}", r.id)),
+            ("Cliëntnummer".to_string(), r.client_id.to_string()),
+            (
+                "Ontvangen op".to_string(),
+                crate::dates::dutch_long(r.received_on),
+            ),
+            (
+                "Te beantwoorden vóór".to_string(),
+                crate::dates::dutch_long(r.due_on()),
+            ),
+            ("Overzicht gemaakt op".to_string(), moment(self.produced_at)),
+        ];
+        if let Some(n) = &r.note {
+            facts.push(("Toelichting bij het verzoek".to_string(), n.clone()));
+        }
+        facts
+    }
+}
+
 /// Everything read about the client, all of it the client's own rows.
 #[derive(Debug, Clone, Default)]
 pub struct Record {

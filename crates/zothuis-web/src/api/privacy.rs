@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zothuis_domain::dates::{dutch_long, dutch_timestamp};
 use zothuis_domain::privacy::dossier::Dossier;
 use zothuis_domain::privacy::{AccessRequest, AccessRequestInput};
 
@@ -137,23 +136,9 @@ pub struct Inzagedossier {
 
 impl From<Dossier> for Inzagedossier {
     fn from(d: Dossier) -> Self {
-        let r = &d.request;
-        let mut gegevens = vec![
-            ("Inzageverzoek".to_string(), format!("nummer {}", r.id)),
-            ("Cliëntnummer".to_string(), r.client_id.to_string()),
-            ("Ontvangen op".to_string(), dutch_long(r.received_on)),
-            ("Te beantwoorden vóór".to_string(), dutch_long(r.due_on())),
-            (
-                "Overzicht gemaakt op".to_string(),
-                dutch_timestamp(d.produced_at, false),
-            ),
-        ];
-        if let Some(n) = &r.note {
-            gegevens.push(("Toelichting bij het verzoek".to_string(), n.clone()));
-        }
         Inzagedossier {
-            titel: "Overzicht van uw gegevens in zothuis".into(),
-            gegevens,
+            titel: Dossier::TITLE.into(),
+            gegevens: d.facts(),
             inzageverzoek: d.request.into(),
             gemaakt_op: d.produced_at,
             toelichting: d.notices,

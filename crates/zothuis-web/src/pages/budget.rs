@@ -14,7 +14,6 @@ use crate::api::budget::{round, year_param, years_param};
 use crate::api::finance::hidden_text;
 use crate::export::{ExportCell, ExportTable, to_csv, to_xlsx};
 use axum::extract::{DefaultBodyLimit, Multipart, RawQuery, State};
-use axum::http::header;
 use axum::routing::get;
 use chrono::Datelike;
 use std::collections::{BTreeSet, HashMap};
@@ -1752,32 +1751,17 @@ async fn export(
     let stem = format!("begroting-{id}-realisatie-{}-{today}", r.year);
     if format == "xlsx" {
         let bytes = to_xlsx(&file).map_err(DomainError::Internal)?;
-        return Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}.xlsx\""),
-                ),
-            ],
+        return Ok(crate::export::attachment(
+            crate::export::XLSX,
+            &format!("{stem}.xlsx"),
             bytes,
-        )
-            .into_response());
+        ));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{stem}.csv\""),
-            ),
-        ],
+    Ok(crate::export::attachment(
+        crate::export::CSV,
+        &format!("{stem}.csv"),
         to_csv(&file),
-    )
-        .into_response())
+    ))
 }
 
 // ---- the historical cohort's forecast ---------------------------------------------------

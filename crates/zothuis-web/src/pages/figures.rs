@@ -8,7 +8,6 @@ use super::*;
 use crate::chart::{Series, line_chart};
 use crate::export::{ExportCell, ExportTable, to_csv, to_xlsx};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::routing::get;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use zothuis_domain::dates::dutch_long;
@@ -985,33 +984,17 @@ async fn export(
     match q.formaat.as_deref() {
         Some("xlsx") => {
             let bytes = to_xlsx(&file).map_err(DomainError::Internal)?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{stem}.xlsx\""),
-                    ),
-                ],
+            Ok(crate::export::attachment(
+                crate::export::XLSX,
+                &format!("{stem}.xlsx"),
                 bytes,
-            )
-                .into_response())
+            ))
         }
-        Some("csv") | None => Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}.csv\""),
-                ),
-            ],
+        Some("csv") | None => Ok(crate::export::attachment(
+            crate::export::CSV,
+            &format!("{stem}.csv"),
             to_csv(&file),
-        )
-            .into_response()),
+        )),
         Some(_) => Err(PageError(DomainError::invalid(
             "formaat",
             "kies csv of xlsx",

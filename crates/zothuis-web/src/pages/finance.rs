@@ -11,7 +11,6 @@ use super::*;
 use crate::api::finance::{hidden_text, total_hidden};
 use crate::export::{ExportCell, ExportTable, to_csv, to_xlsx};
 use axum::extract::{RawQuery, State};
-use axum::http::header;
 use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
@@ -1136,32 +1135,17 @@ async fn export(
     let stem = format!("kosten-{}-{}-{today}", r.from, r.until);
     if q.formaat == "xlsx" {
         let bytes = to_xlsx(&file).map_err(DomainError::Internal)?;
-        return Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}.xlsx\""),
-                ),
-            ],
+        return Ok(crate::export::attachment(
+            crate::export::XLSX,
+            &format!("{stem}.xlsx"),
             bytes,
-        )
-            .into_response());
+        ));
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{stem}.csv\""),
-            ),
-        ],
+    Ok(crate::export::attachment(
+        crate::export::CSV,
+        &format!("{stem}.csv"),
         to_csv(&file),
-    )
-        .into_response())
+    ))
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 
 use super::*;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use zothuis_domain::dates::dutch_timestamp;
 use zothuis_domain::privacy::{AccessRequest, AccessRequestInput};
@@ -222,18 +221,11 @@ async fn overview(
             let json = serde_json::to_string_pretty(&data)
                 .map_err(|e| PageError(DomainError::Internal(format!("overzicht: {e}"))))?;
             if format == "json" {
-                let mut resp = (StatusCode::OK, json).into_response();
-                let h = resp.headers_mut();
-                h.insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-                if let Ok(v) =
-                    HeaderValue::from_str(&format!("attachment; filename=\"{stem}.json\""))
-                {
-                    h.insert(header::CONTENT_DISPOSITION, v);
-                }
-                return Ok(resp);
+                return Ok(crate::export::attachment(
+                    "application/json",
+                    &format!("{stem}.json"),
+                    json.into_bytes(),
+                ));
             }
             let pdf = crate::report::subject_access_pdf(json).await?;
             Ok(crate::report::pdf_response(pdf, &format!("{stem}.pdf")))
@@ -243,14 +235,7 @@ async fn overview(
                 layout(&s, &u, "Overzicht voor inzageverzoek", None).await,
                 "Overzicht van de gegevens in zothuis",
             );
-            page = page
-                .fact("Inzageverzoek", format!("nummer {id}"))
-                .fact("Cliëntnummer", dossier.client_id.to_string())
-                .fact("Ontvangen op", dutch_long(dossier.request.received_on))
-                .fact(
-                    "Overzicht gemaakt op",
-                    dutch_timestamp(dossier.produced_at, false),
-                );
+            page.facts = dossier.facts();
             page.intro = Some(dossier.notices.join(" "));
             page.actions.extend(downloads(id));
             for section in dossier.sections {

@@ -12,7 +12,6 @@ use super::*;
 use crate::api::settlement::{direction, named_as_in_api, outcome};
 use crate::export::{ExportCell, ExportTable, to_csv, to_xlsx};
 use axum::extract::{RawQuery, State};
-use axum::http::header;
 use axum::routing::{get, post};
 use chrono::Datelike;
 use zothuis_domain::admin::Actor;
@@ -183,23 +182,17 @@ fn format_param(v: &str, pdf: bool) -> PageResult<Format> {
 fn file_response(t: &ExportTable, format: Format, stem: &str) -> PageResult<Response> {
     let (content_type, extension, bytes) = match format {
         Format::Xlsx => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            crate::export::XLSX,
             "xlsx",
             to_xlsx(t).map_err(DomainError::Internal)?,
         ),
-        _ => ("text/csv; charset=utf-8", "csv", to_csv(t)),
+        _ => (crate::export::CSV, "csv", to_csv(t)),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{stem}.{extension}\""),
-            ),
-        ],
+    Ok(crate::export::attachment(
+        content_type,
+        &format!("{stem}.{extension}"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// The links between the settlement pages, bar the page itself.
