@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
+use zothuis_domain::clients::merge::{ClientMerge, MergeMove, MergedTable};
 use zothuis_domain::clients::*;
 use zothuis_domain::reference::GemeenteCode;
 use zothuis_domain::store::{ClientAccessRow, ClientStore, Clients, ListKey};
@@ -35,6 +36,7 @@ fn client(r: &DbRow) -> DomainResult<Client> {
         registered_by: GemeenteCode::parse(&registered).map_err(bad)?,
         created_at: r.try_get("created_at").map_err(internal)?,
         version: r.try_get("version").map_err(internal)?,
+        merged_into: r.try_get("merged_into").map_err(internal)?,
     })
 }
 
@@ -178,6 +180,59 @@ pub(crate) async fn insert_address(
     address(&row)
 }
 
+const MERGES: &str = "select id, survivor_id, merged_id, reason, merged_at, merged_by, undone_at,
+        undone_by, undo_reason from client_merges";
+
+/// A merge with the rows it moved per kind.
+async fn read_merge<'e, E>(db: E, r: &DbRow) -> DomainResult<ClientMerge>
+where
+    E: sqlx::Executor<'e, Database = crate::Db>,
+{
+    let id: i64 = r.try_get("id").map_err(internal)?;
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "select row_table, count(*) from client_merge_rows where merge_id = $1
+         group by row_table order by row_table",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+    .map_err(internal)?;
+    let mut moved: Vec<(MergedTable, i64)> = counts
+        .into_iter()
+        .map(|(t, n)| MergedTable::parse(&t).map(|t| (t, n)).ok_or_else(|| bad(t)))
+        .collect::<DomainResult<_>>()?;
+    moved.sort();
+    Ok(ClientMerge {
+        id,
+        survivor_id: r.try_get("survivor_id").map_err(internal)?,
+        merged_id: r.try_get("merged_id").map_err(internal)?,
+        reason: r.try_get("reason").map_err(internal)?,
+        merged_at: r.try_get("merged_at").map_err(internal)?,
+        merged_by: r.try_get("merged_by").map_err(internal)?,
+        undone_at: r.try_get("undone_at").map_err(internal)?,
+        undone_by: r.try_get("undone_by").map_err(internal)?,
+        undo_reason: r.try_get("undo_reason").map_err(internal)?,
+        moved,
+    })
+}
+
+/// A merge as written in the transaction that wrote it.
+async fn merge_in(
+    tx: &mut sqlx::Transaction<'static, crate::Db>,
+    merge_id: i64,
+) -> DomainResult<ClientMerge> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{MERGES} where id = $1")))
+        .bind(merge_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)?;
+    read_merge(&mut **tx, &row).await
+}
+
+fn refused(message: String) -> DomainError {
+    DomainError::invalid("behouden", message)
+}
+
 #[async_trait]
 impl ClientStore for DbStore {
     async fn create_client(
@@ -278,7 +333,9 @@ impl ClientStore for DbStore {
         };
         let mut out: BTreeMap<i64, ClientAccessRow> = BTreeMap::new();
         // The municipalities in the order the policy documents them: the
-        // registering one, then those applied to, then those responsible.
+        // registering one (and that of each record merged into the client,
+        // whose rows it now holds), then those applied to, then those
+        // responsible.
         let links = fetch(format!(
             "select x.client_id, x.restricted, x.code, m.region_id from (
                 select id as client_id, restricted, registered_by as code, 0 as kind, 0 as seq
@@ -286,12 +343,16 @@ impl ClientStore for DbStore {
                 union all select a.client_id, false, a.municipality_code, 1, a.id
                   from applications a where {a}
                 union all select d.client_id, false, d.responsible_municipality, 2, d.id
-                  from decisions d where {d}) x
+                  from decisions d where {d}
+                union all select m.survivor_id, false, c.registered_by, 0, c.id
+                  from client_merges m join clients c on c.id = m.merged_id
+                 where m.undone_at is null and {m}) x
               left join municipalities m on m.code = x.code
              order by x.client_id, x.kind, x.seq",
             c = clients_sql(clients, "id", 1),
             a = clients_sql(clients, "a.client_id", 1),
             d = clients_sql(clients, "d.client_id", 1),
+            m = clients_sql(clients, "m.survivor_id", 1),
         ))
         .await?;
         for r in &links {
@@ -447,5 +508,214 @@ impl ClientStore for DbStore {
         .map_err(|e| constraint(e, "Deze gebruiker heeft al toegang tot deze cliënt."))?;
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await
+    }
+
+    async fn merge_clients(
+        &self,
+        merged_id: i64,
+        survivor_id: i64,
+        reason: &str,
+        at: DateTime<Utc>,
+        merged_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<ClientMerge> {
+        let mut w = self.begin_write().await?;
+        // Both records, unmerged, take a new version: a concurrent change
+        // of either waits for this one and then finds it merged.
+        for id in [survivor_id, merged_id] {
+            let done = sqlx::query(
+                "update clients set version = version + 1 where id = $1 and merged_into is null",
+            )
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?
+            .rows_affected();
+            if done != 1 {
+                return Err(refused(
+                    "Een van beide dossiers is al samengevoegd; laad de pagina opnieuw.".into(),
+                ));
+            }
+        }
+        let holds_others: Option<i64> = sqlx::query_scalar(
+            "select id from client_merges where survivor_id = $1 and undone_at is null limit 1",
+        )
+        .bind(merged_id)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        if holds_others.is_some() {
+            return Err(refused(format!(
+                "In cliëntnummer {merged_id} zijn al andere dossiers samengevoegd: laat dat dossier blijven bestaan."
+            )));
+        }
+        let row = sqlx::query(
+            "insert into client_merges (survivor_id, merged_id, reason, merged_at, merged_by)
+             values ($1, $2, $3, $4, $5) returning id",
+        )
+        .bind(survivor_id)
+        .bind(merged_id)
+        .bind(reason)
+        .bind(at)
+        .bind(merged_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, "Dit dossier is al samengevoegd."))?;
+        let merge_id: i64 = row.try_get(0).map_err(internal)?;
+        let mut moved = serde_json::Map::new();
+        for t in MergedTable::ALL {
+            let table = t.table();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "insert into client_merge_rows (merge_id, row_table, row_id)
+                 select $1, $2, id from {table} where client_id = $3"
+            )))
+            .bind(merge_id)
+            .bind(table)
+            .bind(merged_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+            let n = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "update {table} set client_id = $1 where client_id = $2"
+            )))
+            .bind(survivor_id)
+            .bind(merged_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?
+            .rows_affected();
+            if n > 0 {
+                moved.insert(t.label().into(), n.into());
+            }
+        }
+        sqlx::query("update clients set merged_into = $1 where id = $2")
+            .bind(survivor_id)
+            .bind(merged_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+        let mut audit = audit;
+        if !audit.details.is_object() {
+            audit.details = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let Some(details) = audit.details.as_object_mut() {
+            details.insert("verplaatst".into(), moved.into());
+        }
+        append_audit_tx(&mut w.tx, audit, Some(merge_id.to_string())).await?;
+        let merge = merge_in(&mut w.tx, merge_id).await?;
+        w.commit().await?;
+        Ok(merge)
+    }
+
+    async fn undo_merge(
+        &self,
+        merge_id: i64,
+        reason: &str,
+        at: DateTime<Utc>,
+        undone_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<ClientMerge> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "update client_merges set undone_at = $1, undone_by = $2, undo_reason = $3
+             where id = $4 and undone_at is null
+             returning merged_id",
+        )
+        .bind(at)
+        .bind(undone_by)
+        .bind(reason)
+        .bind(merge_id)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        let Some(row) = row else {
+            let found = sqlx::query("select 1 from client_merges where id = $1")
+                .bind(merge_id)
+                .fetch_optional(&mut *w.tx)
+                .await
+                .map_err(internal)?
+                .is_some();
+            return Err(if found {
+                DomainError::Conflict("Deze samenvoeging is al ongedaan gemaakt.".into())
+            } else {
+                DomainError::NotFound("Deze samenvoeging bestaat niet".into())
+            });
+        };
+        let merged_id: i64 = row.try_get(0).map_err(internal)?;
+        for t in MergedTable::ALL {
+            let table = t.table();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "update {table} set client_id = $1 where id in
+                   (select row_id from client_merge_rows where merge_id = $2 and row_table = $3)"
+            )))
+            .bind(merged_id)
+            .bind(merge_id)
+            .bind(table)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+        }
+        sqlx::query("update clients set merged_into = null, version = version + 1 where id = $1")
+            .bind(merged_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, Some(merge_id.to_string())).await?;
+        let merge = merge_in(&mut w.tx, merge_id).await?;
+        w.commit().await?;
+        Ok(merge)
+    }
+
+    async fn get_merge(&self, merge_id: i64) -> DomainResult<Option<ClientMerge>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{MERGES} where id = $1")))
+            .bind(merge_id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        match row {
+            Some(r) => Ok(Some(read_merge(self.pool(), &r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn client_merges(&self, client_id: i64) -> DomainResult<Vec<ClientMerge>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{MERGES} where survivor_id = $1 or merged_id = $1 order by id"
+        )))
+        .bind(client_id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(read_merge(self.pool(), r).await?);
+        }
+        Ok(out)
+    }
+
+    async fn merge_moves(&self) -> DomainResult<Vec<MergeMove>> {
+        let rows = sqlx::query(
+            "select r.merge_id, r.row_table, r.row_id, m.merged_id, m.survivor_id, m.merged_at,
+                    m.undone_at
+               from client_merge_rows r join client_merges m on m.id = r.merge_id
+              order by r.merge_id, r.row_table, r.row_id",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                let table: String = r.try_get(1).map_err(internal)?;
+                Ok(MergeMove {
+                    merge_id: r.try_get(0).map_err(internal)?,
+                    table: MergedTable::parse(&table).ok_or_else(|| bad(table))?,
+                    row_id: r.try_get(2).map_err(internal)?,
+                    merged_id: r.try_get(3).map_err(internal)?,
+                    survivor_id: r.try_get(4).map_err(internal)?,
+                    merged_at: r.try_get(5).map_err(internal)?,
+                    undone_at: r.try_get(6).map_err(internal)?,
+                })
+            })
+            .collect()
     }
 }

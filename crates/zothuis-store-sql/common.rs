@@ -250,7 +250,9 @@ pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: us
     format!(
         "select id from clients where registered_by {in_scope}
          union all select client_id from applications where municipality_code {in_scope}
-         union all select client_id from decisions where responsible_municipality {in_scope}"
+         union all select client_id from decisions where responsible_municipality {in_scope}
+         union all select m.survivor_id from client_merges m join clients c on c.id = m.merged_id
+                    where m.undone_at is null and c.registered_by {in_scope}"
     )
 }
 

@@ -10,8 +10,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::StreamExt;
 use sqlx::Row;
+use zothuis_domain::clients::merge::MergeLog;
 use zothuis_domain::figures::facts::{FactsBuilder, FigureRow};
-use zothuis_domain::store::FigureStore;
+use zothuis_domain::store::{ClientStore, FigureStore};
 use zothuis_domain::{DomainError, DomainResult};
 
 // Every write adds a row with a higher id (corrections too), and reference
@@ -32,7 +33,8 @@ const STAMP: &str = "select
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from municipalities),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from products),
     (select cast(count(*) + coalesce(sum(version), 0) as bigint) from providers),
-    (select cast(count(*) + coalesce(sum(version), 0) as bigint) from locations)";
+    (select cast(count(*) + coalesce(sum(version), 0) as bigint) from locations),
+    (select cast(count(*) + count(undone_at) as bigint) from client_merges)";
 
 // Each read names its columns, the order the builder needs and its source;
 // `packed` wraps them into one aggregate (the backend's `json_rows_sql`),
@@ -647,6 +649,7 @@ impl FigureStore for DbStore {
         .await
         .map_err(internal)?;
         let size = |n: i64| usize::try_from(n).unwrap_or(0);
+        builder.merges(MergeLog::new(self.merge_moves().await?));
         builder.reserve(size(entries_n), size(transitions_n), size(stays_n));
         load(
             self, &ENTRIES, "e.id", max_entry, known_at, builder, entries,

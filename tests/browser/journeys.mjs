@@ -107,6 +107,7 @@ async function selectByLabel(page, select, pattern) {
   await page.fill("#veld-bsn", "999990020");
   await submit(page);
   expectUrl(page, /\/clienten\/\d+\?melding=aangemaakt$/, "client registreren");
+  const noor = page.url().match(/\/clienten\/(\d+)/)[1];
   await check(page, "client geregistreerd");
   await page.selectOption("#veld-soort", "woonadres");
   await page.selectOption("#veld-gemeenteCode", "GM0406");
@@ -127,6 +128,22 @@ async function selectByLabel(page, select, pattern) {
   expectUrl(page, /\/beschikkingen\/\d+/, "beschikking");
   await check(page, "beschikking");
   await visit(page, "/wachtlijst", "wachtlijst consulent");
+  // Noor was registered once more at the desk, without BSN and with a
+  // typo: the consultant compares both records and merges them.
+  await page.goto(base + "/clienten/nieuw");
+  await page.fill("#veld-voornaam", "Noor");
+  await page.fill("#veld-achternaam", "Fisser");
+  await page.fill("#veld-geboortedatum", "1988-03-14");
+  await submit(page);
+  const twin = page.url().match(/\/clienten\/(\d+)/)[1];
+  await visit(page, "/clienten/mogelijke-dubbelen", "mogelijke dubbele registraties met Noor");
+  await visit(page, `/clienten/${twin}/samenvoegen?met=${noor}`, "dossiers vergelijken");
+  await selectByLabel(page, "#veld-behouden", /Noor Visser/);
+  await page.fill("#veld-reden", "Zelfde persoon, aan de balie zonder BSN geregistreerd");
+  await submitForm(page, "samenvoegen");
+  expectUrl(page, new RegExp(`/clienten/${noor}\\?melding=samengevoegd$`), "samenvoegen");
+  await check(page, "dossiers samengevoegd");
+  await visit(page, `/clienten/${twin}`, "samengevoegd dossier");
   await context.close();
 }
 

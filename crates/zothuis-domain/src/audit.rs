@@ -121,6 +121,8 @@ pub enum ObjectType {
     Verrekening,
     /// A request of access by the person the data are about (AVG art. 15).
     Inzageverzoek,
+    /// Two records of one person merged into one (`clients::merge`).
+    Samenvoeging,
 }
 
 impl ObjectType {
@@ -166,6 +168,7 @@ impl ObjectType {
             ObjectType::Verdeelsleutel => "verdeelsleutel",
             ObjectType::Verrekening => "verrekening",
             ObjectType::Inzageverzoek => "inzageverzoek",
+            ObjectType::Samenvoeging => "samenvoeging",
         }
     }
 }

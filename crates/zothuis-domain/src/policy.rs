@@ -28,6 +28,9 @@ pub enum Action<'a> {
     /// List the likely duplicates among the clients the actor sees, to
     /// merge them.
     FindDuplicates,
+    /// Merge two records of one person into one, or undo such a merge
+    /// (`clients::merge`); each record is checked as a change of it too.
+    MergeClients,
     /// Record a request of access by the person the data are about and
     /// answer it with the export of the client's record (`privacy`).
     AnswerSubjectAccess,
@@ -184,6 +187,15 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
             Role::WmoConsulent | Role::Wachtlijstbeheerder => Allow,
             _ => Deny(
                 "alleen de Wmo-consulent en de wachtlijstbeheerder zoeken dubbele registraties",
+            ),
+        },
+        // Merging is how the duplicates found are resolved, by the same
+        // roles (AVG art. 5 lid 1 d); who may change both records decides
+        // (`Services::merge_clients`).
+        Action::MergeClients => match actor.role {
+            Role::WmoConsulent | Role::Wachtlijstbeheerder => Allow,
+            _ => Deny(
+                "alleen de Wmo-consulent en de wachtlijstbeheerder voegen dubbele registraties samen",
             ),
         },
         // The right of access (AVG art. 15) is answered by the privacy
@@ -482,6 +494,18 @@ mod tests {
             assert_eq!(
                 can(&a, Action::FindDuplicates).is_allowed(),
                 matches!(role, Role::WmoConsulent | Role::Wachtlijstbeheerder),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_those_who_look_for_duplicates_merge_them() {
+        for role in Role::ALL {
+            let a = actor(role, Scope::Regio(1));
+            assert_eq!(
+                can(&a, Action::MergeClients).is_allowed(),
+                can(&a, Action::FindDuplicates).is_allowed(),
                 "{role}"
             );
         }

@@ -413,6 +413,43 @@ pub trait ClientStore: Send + Sync {
         at: DateTime<Utc>,
         audit: AuditDraft,
     ) -> DomainResult<()>;
+    /// Merges `merged_id` into `survivor_id` in one transaction with its
+    /// audit row (`clients::merge`): moves the merged record's rows, writes
+    /// each moved row down and marks the merged record. Refused (`Invalid`
+    /// at `behouden`) when either record is merged already, or the merged
+    /// record holds merged records itself. The audit row's details get the
+    /// rows moved per kind (`verplaatst`).
+    async fn merge_clients(
+        &self,
+        merged_id: i64,
+        survivor_id: i64,
+        reason: &str,
+        at: DateTime<Utc>,
+        merged_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::clients::merge::ClientMerge>;
+    /// Undoes a merge that holds: moves back exactly the rows it moved.
+    /// Rows written for the survivor after the merge stay with it.
+    async fn undo_merge(
+        &self,
+        merge_id: i64,
+        reason: &str,
+        at: DateTime<Utc>,
+        undone_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::clients::merge::ClientMerge>;
+    async fn get_merge(
+        &self,
+        merge_id: i64,
+    ) -> DomainResult<Option<crate::clients::merge::ClientMerge>>;
+    /// The merges a client took part in, as survivor or as merged record,
+    /// undone ones too, oldest first.
+    async fn client_merges(
+        &self,
+        client_id: i64,
+    ) -> DomainResult<Vec<crate::clients::merge::ClientMerge>>;
+    /// Every row any merge moved, for the figures as known at a moment.
+    async fn merge_moves(&self) -> DomainResult<Vec<crate::clients::merge::MergeMove>>;
 }
 
 #[async_trait]

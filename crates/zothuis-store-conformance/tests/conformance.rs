@@ -4042,3 +4042,195 @@ async fn a_second_factor_accepts_each_step_once() {
     })
     .await;
 }
+
+/// A merge moves every row of the merged record to the survivor in one
+/// transaction, writes each moved row down, marks the merged record, and
+/// can be undone exactly; the figures as known before the merge still see
+/// two persons, and the store resolves that in SQL as the domain does in
+/// memory.
+#[tokio::test]
+async fn a_merge_moves_the_rows_and_an_undo_moves_exactly_those_back() {
+    use zothuis_domain::clients::merge::MergedTable;
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        // Two unrestricted clients, each with a stay.
+        let headers = s.list_stay_headers(&Clients::All).await.unwrap();
+        let mut with_stay = Vec::new();
+        for h in &headers {
+            let c = s.get_client(h.client_id).await.unwrap().unwrap();
+            if !c.restricted && !with_stay.contains(&c.id) {
+                with_stay.push(c.id);
+            }
+            if with_stay.len() == 2 {
+                break;
+            }
+        }
+        let (merged, survivor) = (with_stay[0], with_stay[1]);
+        let rows_of = |id: i64| async move {
+            (
+                s.list_applications(&Clients::One(id)).await.unwrap().len(),
+                s.list_stay_headers(&Clients::One(id)).await.unwrap().len(),
+                s.list_entries(&Clients::One(id)).await.unwrap().len(),
+            )
+        };
+        let (m0, s0) = (rows_of(merged).await, rows_of(survivor).await);
+        let stamp = s.figure_stamp().await.unwrap();
+        let before = w.now();
+        w.clock.advance(Duration::hours(1));
+        let audit_before = s.audit_batch(0, 1_000_000).await.unwrap().len();
+        let merge = s
+            .merge_clients(
+                merged,
+                survivor,
+                "zelfde persoon",
+                w.now(),
+                "consulent",
+                w.audit(AuditAction::Created, ObjectType::Samenvoeging),
+            )
+            .await
+            .unwrap();
+        assert!(merge.holds());
+        assert_eq!((merge.merged_id, merge.survivor_id), (merged, survivor));
+        let moved_stays = merge
+            .moved
+            .iter()
+            .find(|(t, _)| *t == MergedTable::Stays)
+            .map(|(_, n)| *n);
+        assert_eq!(moved_stays, Some(i64::try_from(m0.1).unwrap()));
+        assert_eq!(rows_of(merged).await, (0, 0, 0), "nothing left behind");
+        assert_eq!(
+            rows_of(survivor).await,
+            (s0.0 + m0.0, s0.1 + m0.1, s0.2 + m0.2),
+            "nothing lost"
+        );
+        assert_eq!(
+            s.get_client(merged).await.unwrap().unwrap().merged_into,
+            Some(survivor)
+        );
+        let audit = s.audit_batch(0, 1_000_000).await.unwrap();
+        assert_eq!(audit.len(), audit_before + 1);
+        let row = audit.last().unwrap();
+        assert_eq!(row.object_id, Some(merge.id.to_string()));
+        assert!(row.details.contains("verplaatst"), "{}", row.details);
+        assert_ne!(s.figure_stamp().await.unwrap(), stamp);
+        assert_eq!(s.get_merge(merge.id).await.unwrap(), Some(merge.clone()));
+        assert_eq!(s.client_merges(merged).await.unwrap(), vec![merge.clone()]);
+        assert_eq!(
+            s.client_merges(survivor).await.unwrap(),
+            vec![merge.clone()]
+        );
+        let moves = s.merge_moves().await.unwrap();
+        assert_eq!(
+            moves.len(),
+            usize::try_from(merge.moved.iter().map(|(_, n)| n).sum::<i64>()).unwrap()
+        );
+
+        // Either record merged again, or the survivor into another: refused.
+        let third = s
+            .list_clients(&Clients::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| ![merged, survivor].contains(&c.id) && !c.restricted)
+            .unwrap()
+            .id;
+        for (m, into) in [(merged, third), (third, merged), (survivor, third)] {
+            let r = s
+                .merge_clients(
+                    m,
+                    into,
+                    "x",
+                    w.now(),
+                    "consulent",
+                    w.audit(AuditAction::Created, ObjectType::Samenvoeging),
+                )
+                .await;
+            assert!(
+                matches!(r, Err(DomainError::Invalid(_))),
+                "{m} → {into}: {r:?}"
+            );
+        }
+
+        // The figures: as known before the merge, the stays count for two
+        // persons; as known now, for one. SQL and memory agree.
+        persons_as_known(&w, [merged, survivor], &[(before, 2), (w.now(), 1)]).await;
+
+        // Undone: exactly the moved rows go back, and once only.
+        let merged_at = w.now();
+        w.clock.advance(Duration::hours(1));
+        let undone = s
+            .undo_merge(
+                merge.id,
+                "toch twee personen",
+                w.now(),
+                "consulent",
+                w.audit(AuditAction::Updated, ObjectType::Samenvoeging),
+            )
+            .await
+            .unwrap();
+        assert!(!undone.holds());
+        assert_eq!(undone.undo_reason.as_deref(), Some("toch twee personen"));
+        assert_eq!((rows_of(merged).await, rows_of(survivor).await), (m0, s0));
+        assert_eq!(
+            s.get_client(merged).await.unwrap().unwrap().merged_into,
+            None
+        );
+        assert!(is_conflict(
+            s.undo_merge(
+                merge.id,
+                "x",
+                w.now(),
+                "consulent",
+                w.audit(AuditAction::Updated, ObjectType::Samenvoeging),
+            )
+            .await
+        ));
+        assert!(is_not_found(
+            s.undo_merge(
+                merge.id + 1000,
+                "x",
+                w.now(),
+                "consulent",
+                w.audit(AuditAction::Updated, ObjectType::Samenvoeging),
+            )
+            .await
+        ));
+        // While it held, one person; before and after, two.
+        persons_as_known(
+            &w,
+            [merged, survivor],
+            &[(before, 2), (merged_at, 1), (w.now(), 2)],
+        )
+        .await;
+    })
+    .await;
+}
+
+/// How many persons the stays of two records count for, as known at each
+/// moment; the store's projection in SQL equal to the domain's in memory.
+async fn persons_as_known(w: &World, records: [i64; 2], expected: &[(DateTime<Utc>, usize)]) {
+    use std::collections::BTreeSet;
+    use zothuis_domain::figures::Facts;
+    use zothuis_domain::figures::facts::FactsBuilder;
+    let history = w.services.figure_history().await.unwrap();
+    for (at, persons) in expected {
+        let mut builder = FactsBuilder::new(
+            *at,
+            &history.municipalities,
+            &history.products,
+            &history.providers,
+            &history.locations,
+        );
+        w.store().figure_rows(*at, &mut builder).await.unwrap();
+        let streamed = builder.finish();
+        assert_eq!(streamed, Facts::build(&history, *at), "as known at {at}");
+        let counted = streamed
+            .stays
+            .iter()
+            .filter(|s| records.contains(&i64::from(s.client)))
+            .map(|s| s.client)
+            .collect::<BTreeSet<_>>()
+            .len();
+        assert_eq!(counted, *persons, "as known at {at}");
+    }
+}

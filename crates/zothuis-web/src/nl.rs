@@ -50,6 +50,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "inzageverzoek" => {
             "Het inzageverzoek is vastgelegd. Maak het overzicht om het te beantwoorden."
         }
+        "samengevoegd" => {
+            "De dossiers zijn samengevoegd. Alles van het andere dossier staat nu hier; de samenvoeging kan onderaan deze pagina ongedaan worden gemaakt."
+        }
+        "samenvoeging-ongedaan" => {
+            "De samenvoeging is ongedaan gemaakt. Wat uit het andere dossier kwam, staat weer daar."
+        }
         "voorgedragen" => "De cliënt is voorgedragen voor uitstroom.",
         "traject-geopend" => "De melding is vastgelegd en het traject is geopend.",
         "melding-toegevoegd" => "De melding is aan het traject toegevoegd.",

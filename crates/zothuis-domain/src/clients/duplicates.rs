@@ -206,6 +206,7 @@ mod tests {
             registered_by: GemeenteCode::parse("GM0406").unwrap(),
             created_at: chrono::DateTime::UNIX_EPOCH,
             version: 1,
+            merged_into: None,
         }
     }
 

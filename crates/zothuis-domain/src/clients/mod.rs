@@ -2,6 +2,8 @@
 
 pub mod bsn;
 pub mod duplicates;
+pub mod merge;
+mod merging;
 pub mod model;
 pub mod service;
 

@@ -24,6 +24,9 @@ pub struct Client {
     pub registered_by: GemeenteCode,
     pub created_at: DateTime<Utc>,
     pub version: i64,
+    /// The record this one is merged into (`merge`), while the merge holds:
+    /// its rows are there, and this record is kept read-only.
+    pub merged_into: Option<i64>,
 }
 
 impl Client {

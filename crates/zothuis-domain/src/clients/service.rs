@@ -234,7 +234,14 @@ impl Services {
             Need::Change => Action::ManageClient(&access),
         };
         match can(&ctx.actor, action) {
-            Decision::Allow => Ok(()),
+            Decision::Allow => match client.merged_into {
+                // A merged record is kept read-only: its rows are in the
+                // survivor, and what is added belongs there (`merge`).
+                Some(into) if need == Need::Change => Err(DomainError::Conflict(format!(
+                    "Dit dossier is samengevoegd met cliëntnummer {into}; werk verder in dat dossier."
+                ))),
+                _ => Ok(()),
+            },
             Decision::Deny(reason) => {
                 let draft = self
                     .draft(
@@ -714,6 +721,11 @@ impl Services {
             }
             None => Vec::new(),
         };
+        // A merged record is the same person as its survivor already.
+        let clients: Vec<Client> = clients
+            .into_iter()
+            .filter(|c| c.merged_into.is_none())
+            .collect();
         let found = super::duplicates::find(&clients, self.settings.duplicate_threshold);
         let visible: HashMap<i64, &Client> = clients.iter().map(|c| (c.id, c)).collect();
         let shown = page.slice(&found);

@@ -6,6 +6,7 @@
 
 use crate::access::{Application, Decision};
 use crate::care::{ExitDestination, StayHeader, StayVersion};
+use crate::clients::merge::{MergeLog, MergeMove, MergedTable};
 use crate::error::{DomainError, DomainResult};
 use crate::reference::{
     CapacityRow, CareLevel, Financing, GemeenteCode, Location, Municipality, Product, Provider,
@@ -27,9 +28,11 @@ pub const NONE: u16 = u16::MAX;
 /// capacity, registration versions, nomination versions, Pact agreements,
 /// trajectory versions and meldingen of zorgcoördinatie, HOV versions,
 /// retractions of meldingen), then the versions of the reference data
-/// (municipalities, products, providers, locations).
+/// (municipalities, products, providers, locations), then the merges of
+/// records and their undos (which move rows without adding any, so a
+/// change there builds the projection again).
 pub const STAMP_APPENDED: usize = 12;
-pub const STAMP_LEN: usize = STAMP_APPENDED + 4;
+pub const STAMP_LEN: usize = STAMP_APPENDED + 5;
 /// The appended parts of rows without a client (capacity, Pact agreements,
 /// zorgcoördinatie, HOV): when one moves, those rows are read whole.
 pub const STAMP_WHOLE: [usize; 6] = [4, 7, 8, 9, 10, 11];
@@ -424,6 +427,8 @@ pub struct History {
     pub outreach_reports: Vec<crate::outreach::OutreachReport>,
     /// Every version of every trajectory of Huren Onder Voorwaarden.
     pub tenancies: Vec<crate::tenancy::Tenancy>,
+    /// Every row moved by a merge of two records of one person.
+    pub merges: Vec<MergeMove>,
 }
 
 /// One row of history, already resolved as known at the moment, as the
@@ -556,6 +561,8 @@ pub struct FactsBuilder {
     entry_ids: Vec<i64>,
     stay_ids: Vec<i64>,
     transfers: Vec<(u32, i64)>,
+    /// Who each row moved by a merge belonged to as known at the moment.
+    merges: MergeLog,
 }
 
 /// Why a projection cannot be updated in place; the caller rebuilds it.
@@ -618,6 +625,7 @@ impl FactsBuilder {
             entry_ids: Vec::new(),
             stay_ids: Vec::new(),
             transfers: Vec::new(),
+            merges: MergeLog::default(),
         }
     }
 
@@ -663,6 +671,21 @@ impl FactsBuilder {
         Ok(i)
     }
 
+    /// The rows moved by merges of records (`clients::merge`): as known at
+    /// a moment before a merge, its rows count for the merged record.
+    pub fn merges(&mut self, log: MergeLog) {
+        self.merges = log;
+    }
+
+    /// The person of a client's row as known at the builder's moment.
+    fn person(&mut self, table: MergedTable, row: i64, client: i64) -> u32 {
+        let client = match self.facts.known_at {
+            Some(at) if !self.merges.is_empty() => self.merges.person_at(table, row, client, at),
+            _ => client,
+        };
+        self.id(client)
+    }
+
     fn id(&mut self, id: i64) -> u32 {
         u32::try_from(id).unwrap_or_else(|_| {
             self.facts.ids_overflow = true;
@@ -690,7 +713,10 @@ impl FactsBuilder {
                 };
                 let product = self.facts.products.intern(&product);
                 self.entry_ids.push(id);
-                let (id, client) = (self.id(id), self.id(client));
+                let (id, client) = (
+                    self.id(id),
+                    self.person(MergedTable::WaitlistEntries, id, client),
+                );
                 self.facts.entries.push(EntryFact {
                     id,
                     client,
@@ -798,7 +824,7 @@ impl FactsBuilder {
                 let product = self.facts.products.intern(&product);
                 let provider = self.facts.providers.intern(&provider);
                 let location = location.map_or(NONE, |l| self.facts.locations.intern(&l));
-                let (id, client) = (self.id(id), self.id(client));
+                let (id, client) = (self.id(id), self.person(MergedTable::Stays, id, client));
                 self.facts.stays.push(StayFact {
                     id,
                     client,
@@ -865,7 +891,10 @@ impl FactsBuilder {
                         .map_err(|e| bad("uitkomst", e))?
                         .index(),
                 };
-                let (id, client) = (self.id(id), self.id(client));
+                let (id, client) = (
+                    self.id(id),
+                    self.person(MergedTable::ShelterReports, id, client),
+                );
                 self.facts.registrations.push(RegistrationFact {
                     id,
                     client,
@@ -906,7 +935,10 @@ impl FactsBuilder {
                         .map_err(|e| bad("wonen", e))?
                         .index(),
                 };
-                let (id, client) = (self.id(id), self.id(client));
+                let (id, client) = (
+                    self.id(id),
+                    self.person(MergedTable::OutflowNominations, id, client),
+                );
                 let or_open = |d: Option<NaiveDate>| d.map_or(OPEN, day);
                 self.facts.nominations.push(NominationFact {
                     id,
@@ -1009,8 +1041,9 @@ impl FactsBuilder {
             transfers,
             entry_ids,
             codes,
+            merges,
         } = self;
-        drop((entry_ids, codes));
+        drop((entry_ids, codes, merges));
         facts.entries.retain(|e| e.count > 0);
         facts.entries.shrink_to_fit();
         facts.spans.shrink_to_fit();
@@ -1253,6 +1286,7 @@ impl Facts {
             &h.providers,
             &h.locations,
         );
+        b.merges(MergeLog::new(h.merges.iter().cloned()));
         for row in resolve(h, known_at) {
             // Rows from the store's own types always parse.
             let _ = b.row(row.as_row());

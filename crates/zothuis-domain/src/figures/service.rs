@@ -165,6 +165,7 @@ impl Services {
                 }
                 all
             },
+            merges: s.merge_moves().await?,
         })
     }
 

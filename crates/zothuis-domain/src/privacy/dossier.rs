@@ -231,6 +231,9 @@ pub fn build(
         key: "persoonsgegevens",
         title: "Persoonsgegevens en hun geschiedenis",
         columns: vec![
+            // The client number: another one is a record merged into this
+            // one (`clients::merge`).
+            ("dossier", "Dossier"),
             ("vastgelegdOp", "Vastgelegd op"),
             ("door", "Door"),
             ("voornaam", "Voornaam"),
@@ -246,6 +249,7 @@ pub fn build(
             .iter()
             .map(|v| {
                 vec![
+                    v.client_id.to_string(),
                     moment(v.recorded_at),
                     by(&v.recorded_by),
                     v.given_name.clone(),
@@ -265,6 +269,7 @@ pub fn build(
         key: "adressen",
         title: "Adressen",
         columns: vec![
+            ("dossier", "Dossier"),
             ("geldigVanaf", "Geldig vanaf"),
             ("soort", "Soort"),
             ("gemeente", "Gemeente"),
@@ -284,6 +289,7 @@ pub fn build(
                     (Some(s), false, _) => s.clone(),
                 };
                 vec![
+                    a.client_id.to_string(),
                     date(a.effective_date),
                     a.kind.label().to_string(),
                     a.municipality
@@ -689,6 +695,7 @@ mod tests {
             registered_by: huizen(),
             created_at: at(),
             version: 1,
+            merged_into: None,
         }
     }
 
@@ -766,8 +773,8 @@ mod tests {
             }
         }
         let address = &rows(&d, "adressen")[0];
-        assert_eq!(address[3], "Lindelaan 4");
-        assert_eq!(address[7], "Wmo-consulent, gemeente Huizen");
+        assert_eq!(address[4], "Lindelaan 4");
+        assert_eq!(address[8], "Wmo-consulent, gemeente Huizen");
         let stay = &rows(&d, "verblijven")[0];
         assert_eq!(stay[3], "Huis aan de Brink");
         // Someone no longer known is not named either.
@@ -790,7 +797,7 @@ mod tests {
             ..Default::default()
         };
         let d = build(&request(), &record, &names(), at());
-        assert_eq!(rows(&d, "adressen")[0][3], WITHHELD);
+        assert_eq!(rows(&d, "adressen")[0][4], WITHHELD);
         assert_eq!(rows(&d, "verblijven")[0][3], WITHHELD);
         assert!(!format!("{d:?}").contains("Lindelaan"));
         assert!(!format!("{d:?}").contains("Opvang Zuid"));

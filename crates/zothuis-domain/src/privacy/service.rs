@@ -201,15 +201,46 @@ impl Services {
     }
 
     /// Every row about one client, read directly: the policy's decision
-    /// for this read is the request (`subject_access_export`).
+    /// for this read is the request (`subject_access_export`). The rows of
+    /// records merged into the client are the client's already; the merged
+    /// records' own details, addresses and access log are added, as they
+    /// are about the same person (`clients::merge`).
     async fn read_record(&self, client_id: i64) -> DomainResult<Record> {
         let one = Clients::One(client_id);
         let now = self.clock.now_micros();
         let store = &self.store;
+        let mut persons = vec![client_id];
+        persons.extend(
+            store
+                .client_merges(client_id)
+                .await?
+                .into_iter()
+                .filter(|m| m.holds() && m.survivor_id == client_id)
+                .map(|m| m.merged_id),
+        );
+        let (mut versions, mut addresses, mut audit) = (Vec::new(), Vec::new(), Vec::new());
+        for id in &persons {
+            versions.extend(store.client_versions(*id).await?);
+            addresses.extend(store.list_addresses(*id).await?);
+            audit.extend(
+                store
+                    .list_audit(
+                        &AuditFilter {
+                            client_id: Some(*id),
+                            ..AuditFilter::default()
+                        },
+                        PageRequest::everything(),
+                    )
+                    .await?
+                    .items,
+            );
+        }
+        // Newest first, as the audit log lists them.
+        audit.sort_by_key(|r| std::cmp::Reverse(r.seq));
         Ok(Record {
             client: store.get_client(client_id).await?,
-            versions: store.client_versions(client_id).await?,
-            addresses: store.list_addresses(client_id).await?,
+            versions,
+            addresses,
             applications: store.list_applications(&one).await?,
             assessments: store.list_assessments(&one, None).await?,
             decisions: store.list_decisions(&one).await?,
@@ -219,16 +250,7 @@ impl Services {
             stay_versions: store.list_stay_versions(&one).await?,
             registrations: store.list_registrations(&one, None, now).await?,
             nominations: store.list_nominations(&one, None, now).await?,
-            audit: store
-                .list_audit(
-                    &AuditFilter {
-                        client_id: Some(client_id),
-                        ..AuditFilter::default()
-                    },
-                    PageRequest::everything(),
-                )
-                .await?
-                .items,
+            audit,
         })
     }
 

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use zothuis_domain::clients::merge::{ClientMerge, MergeInput};
 use zothuis_domain::clients::{AddressInput, AddressRow, Client, ClientInput};
 use zothuis_domain::paging::PageRequest;
 
@@ -22,6 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_addresses, add_address))
         .routes(routes!(grant_access))
         .routes(routes!(likely_duplicates))
+        .routes(routes!(merge_clients))
+        .routes(routes!(client_merges))
+        .routes(routes!(undo_merge))
 }
 
 /// Twee registraties die één persoon kunnen zijn.
@@ -92,6 +96,9 @@ pub struct ClientDto {
     pub aangemaakt_op: DateTime<Utc>,
     #[schema(example = 1)]
     pub versie: i64,
+    /// Het dossier waarin deze registratie is samengevoegd; dit dossier is dan alleen te lezen.
+    #[schema(example = json!(null))]
+    pub samengevoegd_met: Option<i64>,
 }
 
 impl From<Client> for ClientDto {
@@ -108,6 +115,7 @@ impl From<Client> for ClientDto {
             geregistreerd_door: c.registered_by.to_string(),
             aangemaakt_op: c.created_at,
             versie: c.version,
+            samengevoegd_met: c.merged_into,
         }
     }
 }
@@ -387,4 +395,121 @@ async fn grant_access(
         .grant_client_access(&caller.ctx, id, &b.gebruikersnaam)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Twee registraties van één persoon samengevoegd tot één dossier.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Samenvoeging {
+    #[schema(example = 3)]
+    pub id: i64,
+    /// Het dossier dat blijft en nu alles van beide heeft.
+    #[schema(example = 12)]
+    pub behouden: i64,
+    /// Het dossier dat erin is opgenomen; het blijft bestaan, alleen om te lezen.
+    #[schema(example = 31)]
+    pub samengevoegd: i64,
+    #[schema(example = "Zelfde persoon, eerst zonder BSN geregistreerd")]
+    pub reden: String,
+    #[schema(example = "2026-03-01T10:00:00Z", value_type = String, format = DateTime)]
+    pub samengevoegd_op: DateTime<Utc>,
+    #[schema(example = "consulent.huizen")]
+    pub door: String,
+    /// Aantal verplaatste regels per soort (aanmeldingen, beschikkingen, verblijven, …).
+    #[schema(example = json!({"aanmeldingen": 1, "verblijven": 1}))]
+    pub verplaatst: std::collections::BTreeMap<String, i64>,
+    #[schema(example = json!(null), value_type = Option<String>, format = DateTime)]
+    pub ongedaan_gemaakt_op: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
+    pub ongedaan_gemaakt_door: Option<String>,
+    #[schema(example = json!(null))]
+    pub reden_ongedaan_maken: Option<String>,
+}
+
+impl From<ClientMerge> for Samenvoeging {
+    fn from(m: ClientMerge) -> Self {
+        Samenvoeging {
+            id: m.id,
+            behouden: m.survivor_id,
+            samengevoegd: m.merged_id,
+            reden: m.reason,
+            samengevoegd_op: m.merged_at,
+            door: m.merged_by,
+            verplaatst: m
+                .moved
+                .iter()
+                .map(|(t, n)| (t.label().to_string(), *n))
+                .collect(),
+            ongedaan_gemaakt_op: m.undone_at,
+            ongedaan_gemaakt_door: m.undone_by,
+            reden_ongedaan_maken: m.undo_reason,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SamenvoegInvoer {
+    /// Id van het dossier dat blijft.
+    #[schema(example = 12)]
+    pub behouden: Option<i64>,
+    #[schema(example = "Zelfde persoon, eerst zonder BSN geregistreerd")]
+    pub reden: Option<String>,
+}
+
+/// Dit dossier samenvoegen met het dossier `behouden` (Wmo-consulent, wachtlijstbeheerder). Aanmeldingen, beschikkingen, beoordelingen, wachtlijst, verblijven, meldingen bij de toegang, voordrachten en inzageverzoeken gaan naar het dossier dat blijft; dit dossier houdt zijn persoonsgegevens en adressen en is daarna alleen te lezen. Cijfers zoals bekend vóór de samenvoeging blijven gelijk. Wordt gelogd; ongedaan te maken.
+#[utoipa::path(post, path = "/clienten/{id}/samenvoegen", tag = "Cliënten", request_body = SamenvoegInvoer,
+    params(("id" = i64, Path, description = "Id van het dossier dat wordt opgenomen", example = 31)),
+    responses((status = 201, description = "Samengevoegd", body = Samenvoeging),
+              (status = 400, description = "Ongeldige keuze, of een van beide dossiers is al samengevoegd", body = Problem)))]
+async fn merge_clients(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<SamenvoegInvoer>,
+) -> ApiResult<Response> {
+    let input = MergeInput::parse(&b.behouden.map(|i| i.to_string()), b.reden.as_deref())?;
+    let m = s.services.merge_clients(&caller.ctx, id, input).await?;
+    Ok((StatusCode::CREATED, axum::Json(Samenvoeging::from(m))).into_response())
+}
+
+/// De samenvoegingen waarin dit dossier behouden of opgenomen is, ook de ongedaan gemaakte, oudste eerst. Wordt gelogd als inzage van de cliënt.
+#[utoipa::path(get, path = "/clienten/{id}/samenvoegingen", tag = "Cliënten",
+    params(("id" = i64, Path, description = "Id van de cliënt", example = 12)),
+    responses((status = 200, description = "Samenvoegingen", body = Vec<Samenvoeging>)))]
+async fn client_merges(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<axum::Json<Vec<Samenvoeging>>> {
+    let c = s.services.get_client(&caller.ctx, id, None).await?;
+    let merges = s.services.merges_of_client(&caller.ctx, &c).await?;
+    Ok(axum::Json(
+        merges.into_iter().map(Samenvoeging::from).collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OngedaanInvoer {
+    #[schema(example = "Toch twee personen: andere moeder")]
+    pub reden: Option<String>,
+}
+
+/// Een samenvoeging ongedaan maken: wat zij verplaatste, gaat terug naar het opgenomen dossier; wat sindsdien bij het behouden dossier is vastgelegd, blijft daar. Wordt gelogd.
+#[utoipa::path(post, path = "/samenvoegingen/{id}/ongedaan-maken", tag = "Cliënten", request_body = OngedaanInvoer,
+    params(("id" = i64, Path, description = "Id van de samenvoeging", example = 3)),
+    responses((status = 200, description = "Ongedaan gemaakt", body = Samenvoeging),
+              (status = 409, description = "Al ongedaan gemaakt", body = Problem)))]
+async fn undo_merge(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<OngedaanInvoer>,
+) -> ApiResult<axum::Json<Samenvoeging>> {
+    let m = s
+        .services
+        .undo_merge(&caller.ctx, id, b.reden.as_deref())
+        .await?;
+    Ok(axum::Json(Samenvoeging::from(m)))
 }

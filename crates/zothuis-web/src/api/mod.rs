@@ -149,15 +149,15 @@ fn add_common_headers(doc: &mut utoipa::openapi::OpenApi) {
         )
     };
     for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.delete,
-            &mut item.patch,
+        for (changes, op) in [
+            (false, &mut item.get),
+            (true, &mut item.post),
+            (true, &mut item.put),
+            (true, &mut item.delete),
+            (true, &mut item.patch),
         ]
         .into_iter()
-        .flatten()
+        .filter_map(|(c, op)| op.as_mut().map(|op| (c, op)))
         {
             // What any operation can answer: a malformed request, no or an
             // unknown token, a role that may not, and (with an id in the
@@ -183,6 +183,13 @@ fn add_common_headers(doc: &mut utoipa::openapi::OpenApi) {
             // unknown or outside the caller's area.
             r.entry("404".into())
                 .or_insert_with(|| problem("Onbekend of buiten uw gebied"));
+            // A change can meet a state that refuses it: a record merged
+            // into another is read-only (`clients::merge`), a request
+            // already answered, a merge already undone.
+            if changes {
+                r.entry("409".into())
+                    .or_insert_with(|| problem("Botst met de huidige stand van de gegevens"));
+            }
             if params
                 .iter()
                 .any(|(i, n)| *i == ParameterIn::Header && n == "If-Match")

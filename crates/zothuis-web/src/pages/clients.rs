@@ -5,6 +5,7 @@ use super::*;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use chrono::{DateTime, TimeZone, Utc};
+use zothuis_domain::clients::merge::{ClientMerge, MergeInput, MergedTable};
 use zothuis_domain::clients::*;
 use zothuis_domain::paging::PageRequest;
 
@@ -17,6 +18,11 @@ pub fn router() -> Router<AppState> {
         .route("/clienten/{id}/wijzigen", get(edit_form).post(update))
         .route("/clienten/{id}/adressen", post(add_address))
         .route("/clienten/{id}/toegang", post(grant))
+        .route("/clienten/{id}/samenvoegen", get(merge_form).post(merge))
+        .route(
+            "/clienten/{id}/samenvoeging-ongedaan-maken",
+            post(undo_merge),
+        )
 }
 
 async fn layout(s: &AppState, u: &PageUser, title: &str, notice: Option<&str>) -> Layout {
@@ -61,10 +67,10 @@ async fn search(
                         .unwrap_or_else(|| "—".into()),
                 ),
                 cell(c.registered_by.to_string()),
-                if c.restricted {
-                    badge_cell("afgeschermd", "warn")
-                } else {
-                    cell("")
+                match (c.restricted, c.merged_into) {
+                    (_, Some(into)) => badge_cell(format!("samengevoegd met nr. {into}"), "muted"),
+                    (true, None) => badge_cell("afgeschermd", "warn"),
+                    (false, None) => cell(""),
                 },
             ]
         })
@@ -142,6 +148,10 @@ async fn duplicates(
                 cell(dates),
                 cell(format!("{} %", (d.score * 100.0).round())),
                 cell(reasons.join(", ")),
+                link_cell(
+                    "Vergelijken en samenvoegen",
+                    format!("/clienten/{}/samenvoegen?met={}", first.id, second.id),
+                ),
             ]
         })
         .collect();
@@ -153,15 +163,16 @@ async fn duplicates(
             "Registraties in uw werkgebied die één persoon kunnen zijn: dezelfde geboortedatum en \
              sterk gelijkende namen (ook met voor- en achternaam verwisseld), of dezelfde naam en een \
              geboortedatum met één tikfout. Twee verschillende BSN's zijn nooit één persoon. \
-             Overeenkomst is hoe sterk de namen lijken. Controleer beide registraties voordat u iets \
-             aanpast; deze lijst wordt vastgelegd als inzage."
+             Overeenkomst is hoe sterk de namen lijken. Vergelijk beide registraties voordat u ze \
+             samenvoegt; een samenvoeging kan ongedaan worden gemaakt. Deze lijst wordt vastgelegd \
+             als inzage."
                 .into(),
         ),
         actions: Vec::new(),
         filters: None,
         table: Table {
             caption: "Mogelijke dubbele registraties, meest gelijkend eerst".into(),
-            columns: columns(&["Registratie", "Andere registratie", "Geboortedatum", "Overeenkomst", "Waarom"]),
+            columns: columns(&["Registratie", "Andere registratie", "Geboortedatum", "Overeenkomst", "Waarom", "Actie"]),
             rows,
             empty: "Geen mogelijke dubbele registraties gevonden.".into(),
         },
@@ -347,6 +358,8 @@ fn address_form(
 struct DetailInputs<'a> {
     address: AddressInput,
     application: Option<&'a zothuis_domain::access::ApplicationInput>,
+    /// The undo of a merge as typed: the merge and the reason.
+    undo: (&'a str, &'a str),
 }
 
 /// The client page with a rejected application form filled in again.
@@ -364,6 +377,7 @@ pub async fn detail_for(
         DetailInputs {
             address: AddressInput::default(),
             application,
+            undo: ("", ""),
         },
     )
     .await
@@ -421,7 +435,21 @@ async fn detail_page(
             zothuis_domain::dates::dutch_long(k.date_naive())
         ));
     }
-    let may_change = u.user.role != Role::Aanbieder && k.is_none();
+    if let Some(into) = c.merged_into {
+        page.alert = Some(Alert {
+            text: format!(
+                "Dit dossier is samengevoegd met cliëntnummer {into}. Aanmeldingen, beschikkingen, \
+                 wachtlijst en verblijven staan daar; hier blijven de persoonsgegevens en adressen \
+                 zoals dit dossier ze had, alleen om te lezen."
+            ),
+            link: Some(link(
+                format!("/clienten/{into}"),
+                "Naar het dossier dat blijft",
+            )),
+        });
+    }
+    let merges = s.services.merges_of_client(&u.ctx, &c).await?;
+    let may_change = u.user.role != Role::Aanbieder && k.is_none() && c.merged_into.is_none();
     if may_change {
         page.actions.push(link(
             format!("/clienten/{id}/wijzigen"),
@@ -629,6 +657,16 @@ async fn detail_page(
             ));
         }
     }
+    if !merges.is_empty() {
+        page.tables.push(merges_table(id, &merges));
+    }
+    let holding: Vec<&ClientMerge> = merges
+        .iter()
+        .filter(|m| m.holds() && m.survivor_id == id)
+        .collect();
+    if k.is_none() && may_merge(u) && !holding.is_empty() {
+        page.forms.push(undo_form(id, &holding, inputs.undo));
+    }
     if may_change {
         let mut options = vec![(String::new(), "— kies een gemeente —".to_string())];
         options.extend(
@@ -667,6 +705,7 @@ async fn detail(
         DetailInputs {
             address: AddressInput::default(),
             application: None,
+            undo: ("", ""),
         },
     )
     .await
@@ -779,6 +818,7 @@ async fn add_address(
                 DetailInputs {
                     address: input,
                     application: None,
+                    undo: ("", ""),
                 },
             )
             .await?;
@@ -812,10 +852,334 @@ async fn grant(
                 DetailInputs {
                     address: AddressInput::default(),
                     application: None,
+                    undo: ("", ""),
                 },
             )
             .await?;
             if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "toegang") {
+                page.errors = form.apply_errors(&errors);
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+fn may_merge(u: &PageUser) -> bool {
+    zothuis_domain::policy::can(&u.ctx.actor, zothuis_domain::policy::Action::MergeClients)
+        .is_allowed()
+}
+
+/// The merges a record took part in: with which record, when, by whom, why,
+/// what moved, and whether it was undone.
+fn merges_table(id: i64, merges: &[ClientMerge]) -> Table {
+    let when = |at| zothuis_domain::dates::dutch_timestamp(at, false);
+    Table {
+        caption: "Samenvoegingen".into(),
+        columns: columns(&[
+            "Dossier",
+            "Rol",
+            "Samengevoegd op",
+            "Door",
+            "Reden",
+            "Verplaatst",
+            "Ongedaan gemaakt",
+        ]),
+        rows: merges
+            .iter()
+            .map(|m| {
+                let (other, role) = if m.survivor_id == id {
+                    (m.merged_id, "opgenomen in dit dossier")
+                } else {
+                    (m.survivor_id, "dit dossier is hierin opgenomen")
+                };
+                let moved: Vec<String> = m
+                    .moved
+                    .iter()
+                    .map(|(t, n)| format!("{n} {}", merged_label(*t)))
+                    .collect();
+                vec![
+                    link_cell(format!("nr. {other}"), format!("/clienten/{other}")),
+                    cell(role),
+                    cell(when(m.merged_at)),
+                    cell(&m.merged_by),
+                    cell(&m.reason),
+                    cell(if moved.is_empty() {
+                        "niets".into()
+                    } else {
+                        moved.join(", ")
+                    }),
+                    cell(match (m.undone_at, &m.undo_reason) {
+                        (Some(at), Some(r)) => format!("{} ({r})", when(at)),
+                        (Some(at), None) => when(at),
+                        (None, _) => "nee".into(),
+                    }),
+                ]
+            })
+            .collect(),
+        empty: String::new(),
+    }
+}
+
+/// The rows of a kind, as a user reads them.
+fn merged_label(t: MergedTable) -> &'static str {
+    match t {
+        MergedTable::Applications => "aanmeldingen",
+        MergedTable::Assessments => "beoordelingen",
+        MergedTable::Decisions => "beschikkingen",
+        MergedTable::WaitlistEntries => "wachtlijstplaatsingen",
+        MergedTable::Stays => "verblijven",
+        MergedTable::ShelterReports => "meldingen bij de toegang",
+        MergedTable::OutflowNominations => "voordrachten voor uitstroom",
+        MergedTable::AccessRequests => "inzageverzoeken",
+    }
+}
+
+/// Undoing one of the merges into this record: which, and why.
+fn undo_form(id: i64, holding: &[&ClientMerge], typed: (&str, &str)) -> FormBlock {
+    let mut options = vec![(String::new(), "— kies de samenvoeging —".to_string())];
+    options.extend(holding.iter().map(|m| {
+        (
+            m.id.to_string(),
+            format!(
+                "met nr. {}, op {}",
+                m.merged_id,
+                zothuis_domain::dates::dutch_timestamp(m.merged_at, false)
+            ),
+        )
+    }));
+    FormBlock::post(
+        format!("/clienten/{id}/samenvoeging-ongedaan-maken"),
+        "Samenvoeging ongedaan maken",
+        vec![
+            Field::select("samenvoeging", "Samenvoeging", typed.0, options).required(),
+            Field::textarea("reden", "Reden", typed.1).required().hint(
+                "Wat uit het andere dossier kwam, gaat daarheen terug. Wat sinds de samenvoeging hier is vastgelegd, blijft hier.",
+            ),
+        ],
+    )
+    .heading("Samenvoeging ongedaan maken")
+    .anchor("ongedaan-maken")
+    .danger()
+}
+
+#[derive(serde::Deserialize, Default)]
+struct MergeQuery {
+    met: Option<String>,
+}
+
+/// The page that compares two records and merges them: both side by side,
+/// the record to keep, and why.
+async fn merge_page(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    other: Option<i64>,
+    typed: (&str, &str),
+) -> PageResult<DetailPage> {
+    let first = s.services.get_client(&u.ctx, id, None).await?;
+    let l = layout(s, u, "Dossiers samenvoegen", None).await;
+    let mut page = DetailPage::new(l, format!("{} samenvoegen", first.full_name()));
+    page.intro = Some(
+        "Vergelijk de twee dossiers. Het dossier dat blijft, krijgt de aanmeldingen, \
+         beschikkingen, beoordelingen, wachtlijst, verblijven, meldingen en voordrachten van het \
+         andere. Het andere dossier blijft bestaan met zijn eigen persoonsgegevens en adressen, \
+         alleen om te lezen. De samenvoeging wordt vastgelegd en kan ongedaan worden gemaakt."
+            .into(),
+    );
+    let Some(other) = other else {
+        page.forms.push(
+            FormBlock::get(
+                format!("/clienten/{id}/samenvoegen"),
+                "Vergelijken",
+                vec![Field::text("met", "Cliëntnummer van het andere dossier", "").required()],
+            )
+            .anchor("met"),
+        );
+        return Ok(page);
+    };
+    let second = s.services.get_client(&u.ctx, other, None).await?;
+    let row = |label: &str, f: &dyn Fn(&zothuis_domain::clients::Client) -> String| {
+        vec![cell(label), cell(f(&first)), cell(f(&second))]
+    };
+    page.tables.push(Table {
+        caption: "De twee dossiers".into(),
+        columns: columns(&[
+            "Gegeven",
+            &format!("Nr. {}", first.id),
+            &format!("Nr. {}", second.id),
+        ]),
+        rows: vec![
+            row("Naam", &|c| c.full_name()),
+            row("Geboortedatum", &|c| {
+                zothuis_domain::dates::dutch_long(c.date_of_birth)
+            }),
+            row("BSN", &|c| {
+                c.bsn
+                    .as_ref()
+                    .map_or("niet bekend".into(), |b| b.to_string())
+            }),
+            row("Telefoon", &|c| {
+                c.phone.clone().unwrap_or_else(|| "—".into())
+            }),
+            row("E-mail", &|c| c.email.clone().unwrap_or_else(|| "—".into())),
+            row("Geregistreerd op", &|c| {
+                zothuis_domain::dates::dutch_timestamp(c.created_at, false)
+            }),
+        ],
+        empty: String::new(),
+    });
+    let option = |c: &zothuis_domain::clients::Client| {
+        (
+            c.id.to_string(),
+            format!(
+                "nr. {}: {}, geboren {}",
+                c.id,
+                c.full_name(),
+                zothuis_domain::dates::dutch_long(c.date_of_birth)
+            ),
+        )
+    };
+    let mut options = vec![(String::new(), "— kies het dossier dat blijft —".to_string())];
+    options.extend([option(&first), option(&second)]);
+    page.forms.push(
+        FormBlock::post(
+            format!("/clienten/{id}/samenvoegen?met={other}"),
+            "Samenvoegen",
+            vec![
+                Field::select("behouden", "Dossier dat blijft", typed.0, options)
+                    .required()
+                    .hint("Kies bij voorkeur het dossier met BSN, of het dossier waarin al gewerkt wordt."),
+                Field::textarea("reden", "Reden", typed.1)
+                    .required()
+                    .hint("Bijvoorbeeld: zelfde persoon, eerst zonder BSN geregistreerd bij de centrale toegang."),
+            ],
+        )
+        .heading("Samenvoegen")
+        .anchor("samenvoegen")
+        .cancel("/clienten/mogelijke-dubbelen"),
+    );
+    Ok(page)
+}
+
+/// The other record of the pair, as typed in `met`.
+fn other_record(typed: Option<&str>) -> PageResult<Option<i64>> {
+    match typed.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Some)
+            .ok_or_else(|| {
+                PageError(DomainError::invalid(
+                    "met",
+                    "Vul een cliëntnummer in (alleen cijfers).",
+                ))
+            }),
+    }
+}
+
+async fn merge_form(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    Query(q): Query<MergeQuery>,
+) -> PageResult<DetailPage> {
+    let other = other_record(q.met.as_deref())?;
+    merge_page(&s, &u, id, other, ("", "")).await
+}
+
+async fn merge(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    Query(q): Query<MergeQuery>,
+    f: FormData,
+) -> PageResult<Response> {
+    let other = other_record(q.met.as_deref())?;
+    let (behouden, reden) = (f.get("behouden"), f.get("reden"));
+    let parsed = MergeInput::parse(&f.opt("behouden"), Some(&reden));
+    // The pair is this record and `met`; the one not kept is merged.
+    let result = match (parsed, other) {
+        (Err(e), _) => Err(e),
+        (Ok(_), None) => Err(DomainError::invalid(
+            "behouden",
+            "Kies eerst het andere dossier.",
+        )),
+        (Ok(input), Some(other)) => {
+            let merged = if input.survivor_id == id {
+                Some(other)
+            } else if input.survivor_id == other {
+                Some(id)
+            } else {
+                None
+            };
+            match merged {
+                Some(merged) => s.services.merge_clients(&u.ctx, merged, input).await,
+                None => Err(DomainError::invalid(
+                    "behouden",
+                    "Kies een van de twee dossiers.",
+                )),
+            }
+        }
+    };
+    match result {
+        Ok(m) => Ok(done(
+            &format!("/clienten/{}", m.survivor_id),
+            "samengevoegd",
+        )),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = merge_page(&s, &u, id, other, (&behouden, &reden)).await?;
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "samenvoegen") {
+                page.errors = form.apply_errors(&errors);
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn undo_merge(
+    State(s): State<AppState>,
+    u: PageUser,
+    PagePath(id): PagePath<i64>,
+    f: FormData,
+) -> PageResult<Response> {
+    let (chosen, reden) = (f.get("samenvoeging"), f.get("reden"));
+    let merges = s
+        .services
+        .merges_of_client(&u.ctx, &s.services.get_client(&u.ctx, id, None).await?)
+        .await?;
+    let merge = f
+        .id("samenvoeging")
+        .filter(|m| merges.iter().any(|x| x.id == *m && x.survivor_id == id));
+    let result = match merge {
+        Some(m) => s.services.undo_merge(&u.ctx, m, Some(&reden)).await,
+        None => Err(DomainError::invalid(
+            "samenvoeging",
+            "Kies een samenvoeging van dit dossier.",
+        )),
+    };
+    match result {
+        Ok(m) => Ok(done(
+            &format!("/clienten/{}", m.survivor_id),
+            "samenvoeging-ongedaan",
+        )),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = detail_page(
+                &s,
+                &u,
+                id,
+                &DetailQuery::default(),
+                DetailInputs {
+                    address: AddressInput::default(),
+                    application: None,
+                    undo: (&chosen, &reden),
+                },
+            )
+            .await?;
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "ongedaan-maken") {
                 page.errors = form.apply_errors(&errors);
             }
             Ok((StatusCode::BAD_REQUEST, page).into_response())

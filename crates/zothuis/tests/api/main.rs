@@ -28,6 +28,7 @@ mod import;
 mod import_client_registers;
 mod import_registers;
 mod lists;
+mod merge;
 mod openapi;
 mod outflow;
 mod outflow_pages;
