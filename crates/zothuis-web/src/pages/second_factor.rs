@@ -3,15 +3,20 @@
 
 use super::*;
 use axum::extract::State;
-use axum::routing::get;
+use axum::routing::{get, post};
 use qrcodegen::{QrCode, QrCodeEcc};
 use zothuis_domain::admin::second_factor;
 
 pub const PATH: &str = "/account/tweede-factor";
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(PATH, get(form).post(set_up))
+    Router::new()
+        .route(PATH, get(form).post(set_up))
+        .route(REMOVE, post(remove))
 }
+
+/// Where a user turns off their own second factor, where the role allows.
+const REMOVE: &str = "/account/tweede-factor/uitzetten";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "second_factor.html")]
@@ -22,6 +27,9 @@ struct SecondFactorPage {
     qr: String,
     errors: Vec<Link>,
     form: FormBlock,
+    /// Turning the factor off: for a user who has one and whose role does
+    /// not require it.
+    remove: Vec<FormBlock>,
 }
 
 /// The QR code of `text` as SVG: one path of dark squares with a quiet zone
@@ -80,6 +88,16 @@ async fn page(
         qr: qr_svg(&url),
         errors,
         form,
+        remove: if u.user.second_factor && !s.services.second_factor_required(u.user.role) {
+            vec![
+                FormBlock::post(REMOVE, "Tweede factor uitzetten", Vec::new())
+                    .heading("Tweede factor uitzetten")
+                    .anchor("uitzetten")
+                    .danger(),
+            ]
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -107,6 +125,13 @@ async fn set_up(State(s): State<AppState>, u: PageUser, f: FormData) -> PageResu
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// Turns off the user's own second factor (refused, and audited, where
+/// the role requires one: `Services::remove_second_factor`).
+async fn remove(State(s): State<AppState>, u: PageUser, _f: FormData) -> PageResult<Response> {
+    s.services.remove_second_factor(&u.ctx, u.user.id).await?;
+    Ok(done("/account", "tweede-factor-verwijderd"))
 }
 
 #[cfg(test)]

@@ -45,6 +45,22 @@ fn now(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
     app.clock.now_micros()
 }
 
+/// Sets up a second factor on the set-up page shown: with its key and the
+/// code of now.
+async fn set_up(app: &TestApp, browser: &Client, page: &str) {
+    let key = offered_key(page);
+    let code = code_at(&key, now(app)).unwrap();
+    let resp = app
+        .post_form(
+            browser,
+            "/account/tweede-factor",
+            &csrf_from(page),
+            &[("geheim", &key), ("code", &code)],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn an_administrator_sets_up_a_second_factor_first_and_then_logs_in_with_it() {
     let app = spawn_app().await;
@@ -181,17 +197,7 @@ async fn a_consultant_may_set_up_a_second_factor_and_an_administrator_removes_it
     assert!(account.contains("niet ingesteld"), "{account}");
     let page = app.page(&consultant, "/account/tweede-factor").await;
     assert!(!page.contains("Uw rol vereist"));
-    let key = offered_key(&page);
-    let code = code_at(&key, now(&app)).unwrap();
-    let resp = app
-        .post_form(
-            &consultant,
-            "/account/tweede-factor",
-            &csrf_from(&page),
-            &[("geheim", &key), ("code", &code)],
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    set_up(&app, &consultant, &page).await;
     app.clock.advance(chrono::Duration::seconds(30));
     let (_, without) = log_in(&app, "consulent.test", "").await;
     assert_eq!(
@@ -278,4 +284,64 @@ async fn a_consultant_may_set_up_a_second_factor_and_an_administrator_removes_it
     assert!(err.is_err());
     let row = app.last_audit().await;
     assert_eq!(row.outcome, "geweigerd");
+}
+
+#[tokio::test]
+async fn a_user_turns_off_their_own_second_factor_where_the_role_allows_it() {
+    let mut app = spawn_app().await;
+    app.seed_demo().await;
+    create(&app, "consulent.zelf", "wmo-consulent", "gemeente:GM0406").await;
+    let (consultant, _) = log_in(&app, "consulent.zelf", "").await;
+    let page = app.page(&consultant, "/account/tweede-factor").await;
+    assert!(
+        !page.contains("id=\"uitzetten\""),
+        "nothing to turn off yet"
+    );
+    set_up(&app, &consultant, &page).await;
+
+    let page = app.page(&consultant, "/account/tweede-factor").await;
+    assert!(page.contains("id=\"uitzetten\""), "{page}");
+    let resp = app
+        .post_form(
+            &consultant,
+            "/account/tweede-factor/uitzetten",
+            &csrf_from(&page),
+            &[],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&resp), "/account?melding=tweede-factor-verwijderd");
+    let row = app.last_audit().await;
+    assert_eq!(
+        (
+            row.action.as_str(),
+            row.actor_name.as_str(),
+            row.outcome.as_str()
+        ),
+        ("gewijzigd", "consulent.zelf", "geslaagd")
+    );
+    assert!(row.details.contains("verwijderd"), "{}", row.details);
+    app.clock.advance(chrono::Duration::seconds(30));
+    let (_, resp) = log_in(&app, "consulent.zelf", "").await;
+    assert_eq!(location(&resp), "/clienten", "the password alone again");
+
+    // The administrator's role requires one: no form, and a forged post is
+    // refused and audited.
+    let admin = app.login("beheerder").await;
+    let page = app.page(&admin, "/account/tweede-factor").await;
+    assert!(!page.contains("id=\"uitzetten\""));
+    let resp = app
+        .post_form(
+            &admin,
+            "/account/tweede-factor/uitzetten",
+            &csrf_from(&page),
+            &[],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let row = app.last_audit().await;
+    assert_eq!(
+        (row.actor_name.as_str(), row.outcome.as_str()),
+        ("beheerder", "geweigerd")
+    );
 }
