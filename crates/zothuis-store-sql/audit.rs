@@ -5,7 +5,9 @@ use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
 use sqlx::Row;
 use zothuis_domain::DomainResult;
-use zothuis_domain::audit::{AuditDraft, AuditRecord, shown_client_pattern};
+use zothuis_domain::audit::{
+    AuditDraft, AuditRecord, ERASED_DETAILS, HASH_VERSION, shown_client_pattern,
+};
 use zothuis_domain::paging::{Page, PageRequest};
 use zothuis_domain::store::{AuditFilter, AuditStore};
 
@@ -28,6 +30,8 @@ fn record(r: &DbRow) -> DomainResult<AuditRecord> {
         details: r.try_get("details").map_err(internal)?,
         prev_hash: r.try_get("prev_hash").map_err(internal)?,
         hash: r.try_get("hash").map_err(internal)?,
+        hash_version: r.try_get("hash_version").map_err(internal)?,
+        details_digest: r.try_get("details_digest").map_err(internal)?,
     })
 }
 
@@ -80,6 +84,30 @@ impl AuditStore for DbStore {
         let r = append_audit_tx(&mut w.tx, draft, None).await?;
         w.commit().await?;
         Ok(r)
+    }
+
+    async fn erase_audit_details(
+        &self,
+        client_ids: &[i64],
+        audit: AuditDraft,
+    ) -> DomainResult<u64> {
+        use zothuis_domain::store::Clients;
+        let clients = Clients::Ids(client_ids.to_vec());
+        let sql = format!(
+            "update audit_log set details = $1
+              where hash_version = {HASH_VERSION} and details <> $1 and {}",
+            crate::common::clients_sql(&clients, "client_id", 2)
+        );
+        let mut w = self.begin_write().await?;
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ERASED_DETAILS);
+        let erased = crate::common::bind_clients(q, &clients)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?
+            .rows_affected();
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        Ok(erased)
     }
 
     async fn list_audit(

@@ -137,8 +137,9 @@ pub(crate) async fn append_audit_tx(
     sqlx::query(
         "insert into audit_log (seq, occurred_at, actor_kind, actor_id, actor_name, actor_role,
             on_behalf_of, action, object_type, object_id, client_id, outcome, origin, request_id,
-            details, prev_hash, hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+            details, prev_hash, hash, hash_version, details_digest)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+            $18, $19)",
     )
     .bind(r.seq)
     .bind(r.occurred_at)
@@ -157,6 +158,8 @@ pub(crate) async fn append_audit_tx(
     .bind(&r.details)
     .bind(&r.prev_hash)
     .bind(&r.hash)
+    .bind(r.hash_version)
+    .bind(&r.details_digest)
     .execute(&mut **tx)
     .await
     .map_err(internal)?;

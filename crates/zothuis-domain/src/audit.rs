@@ -302,10 +302,27 @@ pub struct AuditRecord {
     pub details: String,
     pub prev_hash: String,
     pub hash: String,
+    /// 1: the hash covers `details` itself (rows written before migration
+    /// 0035). 2: it covers `details_digest`, so that the details (which can
+    /// hold personal data) can be erased when the record's retention period
+    /// ends (AVG art. 17, art. 5 lid 1 e) while the chain still verifies.
+    pub hash_version: i64,
+    /// Version 2: SHA-256 of `details` as written.
+    pub details_digest: Option<String>,
 }
 
 /// The hash before the first row.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The details of a version-2 row whose details were erased.
+pub const ERASED_DETAILS: &str = r#"{"gewist":true}"#;
+
+/// The hash version of every row written now.
+pub const HASH_VERSION: i64 = 2;
+
+fn digest(details: &str) -> String {
+    hex::encode(Sha256::digest(details.as_bytes()))
+}
 
 impl AuditRecord {
     /// Gives a draft its sequence number and chains it to the previous row.
@@ -328,19 +345,26 @@ impl AuditRecord {
             details: draft.details.to_string(),
             prev_hash: prev_hash.to_string(),
             hash: String::new(),
+            hash_version: HASH_VERSION,
+            details_digest: None,
         };
+        r.details_digest = Some(digest(&r.details));
         r.hash = r.compute_hash();
         r
     }
 
     /// SHA-256 over every field but the hash itself, each length-prefixed so
-    /// that no two different rows serialise alike.
+    /// that no two different rows serialise alike. Version 2 covers the
+    /// digest of the details instead of the details, and says so first.
     pub fn compute_hash(&self) -> String {
         let mut h = Sha256::new();
         let mut field = |s: &str| {
             h.update((s.len() as u64).to_be_bytes());
             h.update(s.as_bytes());
         };
+        if self.hash_version != 1 {
+            field(&format!("v{}", self.hash_version));
+        }
         field(&self.seq.to_string());
         field(
             &self
@@ -364,7 +388,11 @@ impl AuditRecord {
         field(&self.outcome);
         field(self.origin.as_deref().unwrap_or("\u{0}"));
         field(&self.request_id);
-        field(&self.details);
+        if self.hash_version == 1 {
+            field(&self.details);
+        } else {
+            field(self.details_digest.as_deref().unwrap_or("\u{0}"));
+        }
         field(&self.prev_hash);
         hex::encode(h.finalize())
     }
@@ -412,10 +440,26 @@ impl ChainVerifier {
                 reason: "de verwijzing naar de vorige regel klopt niet".into(),
             });
         }
+        if !matches!(row.hash_version, 1 | HASH_VERSION) {
+            return Err(ChainBreak {
+                seq: row.seq,
+                reason: format!("onbekende hashversie {}", row.hash_version),
+            });
+        }
         if row.compute_hash() != row.hash {
             return Err(ChainBreak {
                 seq: row.seq,
                 reason: "de inhoud van de regel is gewijzigd (hash klopt niet)".into(),
+            });
+        }
+        // Version 2: the details are those the digest was made of, or erased.
+        if row.hash_version == HASH_VERSION
+            && row.details != ERASED_DETAILS
+            && row.details_digest.as_deref() != Some(digest(&row.details).as_str())
+        {
+            return Err(ChainBreak {
+                seq: row.seq,
+                reason: "de details van de regel zijn gewijzigd (digest klopt niet)".into(),
             });
         }
         self.prev_hash = row.hash.clone();
@@ -487,5 +531,46 @@ mod tests {
         rows[1].actor_name = "iemand anders".into();
         rows[1].hash = rows[1].compute_hash();
         assert_eq!(verify(&rows).unwrap_err().seq, 3);
+    }
+
+    #[test]
+    fn erased_details_keep_the_chain_and_altered_details_break_it() {
+        let mut rows = chain(5);
+        assert!(rows.iter().all(|r| r.hash_version == HASH_VERSION));
+        rows[1].details = ERASED_DETAILS.into();
+        assert_eq!(verify(&rows), Ok(5), "erased: the chain holds");
+        rows[2].details = r#"{"anders":1}"#.into();
+        let err = verify(&rows).unwrap_err();
+        assert_eq!(err.seq, 3);
+        assert!(err.reason.contains("digest"), "{}", err.reason);
+    }
+
+    #[test]
+    fn a_version_1_row_covers_its_details_and_cannot_be_erased() {
+        let mut rows = chain(3);
+        // A row as written before version 2, sealed the old way.
+        let mut old = rows[0].clone();
+        old.hash_version = 1;
+        old.details_digest = None;
+        old.hash = old.compute_hash();
+        assert_ne!(old.hash, rows[0].hash, "the versions hash differently");
+        rows[0] = old;
+        rows[1].prev_hash = rows[0].hash.clone();
+        rows[1].hash = rows[1].compute_hash();
+        rows[2].prev_hash = rows[1].hash.clone();
+        rows[2].hash = rows[2].compute_hash();
+        assert_eq!(verify(&rows), Ok(3));
+        rows[0].details = ERASED_DETAILS.into();
+        assert_eq!(verify(&rows).unwrap_err().seq, 1);
+    }
+
+    #[test]
+    fn a_row_cannot_pass_for_another_hash_version() {
+        let mut rows = chain(2);
+        rows[0].hash_version = 1;
+        assert_eq!(verify(&rows).unwrap_err().seq, 1);
+        rows[0].hash_version = 3;
+        rows[0].hash = rows[0].compute_hash();
+        assert!(verify(&rows).unwrap_err().reason.contains("hashversie"));
     }
 }

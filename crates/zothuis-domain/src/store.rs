@@ -358,6 +358,12 @@ pub trait AuditStore: Send + Sync {
     ) -> DomainResult<Page<AuditRecord>>;
     /// Rows in chain order after `after_seq`, for verification.
     async fn audit_batch(&self, after_seq: i64, limit: i64) -> DomainResult<Vec<AuditRecord>>;
+    /// Erases the details of the version-2 rows about these clients
+    /// (`audit::ERASED_DETAILS`), in one transaction with `audit`, which
+    /// records the erasure; the number of rows erased. Version-1 rows keep
+    /// theirs (their hash covers them). The chain still verifies.
+    async fn erase_audit_details(&self, client_ids: &[i64], audit: AuditDraft)
+    -> DomainResult<u64>;
 }
 
 #[async_trait]

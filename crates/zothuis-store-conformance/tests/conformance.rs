@@ -4234,3 +4234,95 @@ async fn persons_as_known(w: &World, records: [i64; 2], expected: &[(DateTime<Ut
         assert_eq!(counted, *persons, "as known at {at}");
     }
 }
+
+/// The details of the audit rows about a client can be erased (a retention
+/// run's anonymisation) while the whole chain still verifies; nothing else
+/// of a row can change, not even by SQL around the store, and a version-1
+/// row's details stay.
+#[tokio::test]
+async fn audit_details_are_erased_and_the_chain_still_verifies() {
+    use zothuis_domain::audit::{ERASED_DETAILS, HASH_VERSION};
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let (gone, kept) = (900_001_i64, 900_002_i64);
+        for (client, name) in [(gone, "Geheim"), (gone, "Geheim twee"), (kept, "Blijft")] {
+            let mut draft = w.audit(AuditAction::Viewed, ObjectType::Client);
+            draft.client_id = Some(client);
+            draft.details = serde_json::json!({ "naam": name });
+            let row = s.append_audit(draft).await.unwrap();
+            assert_eq!(row.hash_version, HASH_VERSION);
+        }
+        let mut erasure = w.audit(AuditAction::Deleted, ObjectType::Client);
+        erasure.details = serde_json::json!({ "regels": 2 });
+        assert_eq!(s.erase_audit_details(&[gone], erasure).await.unwrap(), 2);
+        let rows = s.audit_batch(0, 1_000_000).await.unwrap();
+        let mut chain = ChainVerifier::default();
+        for r in &rows {
+            chain.check(r).unwrap();
+        }
+        let about = |c: i64| -> Vec<&str> {
+            rows.iter()
+                .filter(|r| r.client_id == Some(c))
+                .map(|r| r.details.as_str())
+                .collect()
+        };
+        assert_eq!(about(gone), [ERASED_DETAILS, ERASED_DETAILS]);
+        assert_eq!(about(kept), [r#"{"naam":"Blijft"}"#]);
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last.action.as_str(), last.details.as_str()),
+            ("verwijderd", r#"{"regels":2}"#),
+            "the erasure is recorded, without personal data"
+        );
+        let again = w.audit(AuditAction::Deleted, ObjectType::Client);
+        assert_eq!(s.erase_audit_details(&[gone], again).await.unwrap(), 0);
+
+        // Around the store: only erasing the details of a version-2 row.
+        for (sqlite, postgres) in [
+            (
+                "update audit_log set actor_name = 'iemand' where seq = 1",
+                "update audit_log set actor_name = 'iemand' where seq = 1",
+            ),
+            (
+                "update audit_log set details = '{}' where seq = 1",
+                "update audit_log set details = '{}' where seq = 1",
+            ),
+            (
+                "update audit_log set details = '{\"gewist\":true}', actor_name = 'x' where seq = 1",
+                "update audit_log set details = '{\"gewist\":true}', actor_name = 'x' where seq = 1",
+            ),
+            (
+                "delete from audit_log where seq = 1",
+                "delete from audit_log where seq = 1",
+            ),
+        ] {
+            assert!(w.db.raw_sql(sqlite, postgres).await.is_err(), "{sqlite}");
+        }
+        w.db
+            .raw_sql(
+                "update audit_log set details = '{\"gewist\":true}' where seq = 1",
+                "update audit_log set details = '{\"gewist\":true}' where seq = 1",
+            )
+            .await
+            .unwrap();
+        let rows = s.audit_batch(0, 1_000_000).await.unwrap();
+        let mut chain = ChainVerifier::default();
+        for r in &rows {
+            chain.check(r).unwrap();
+        }
+        // A version-1 row (as written before migration 0035) keeps its
+        // details: its hash covers them, so neither the store nor SQL
+        // around it erases them.
+        let v1 = "insert into audit_log (seq, occurred_at, actor_kind, actor_id, actor_name,
+                actor_role, action, object_type, client_id, outcome, request_id, details,
+                prev_hash, hash)
+             values (1000000, '2020-01-01 00:00:00+00:00', 'systeem', 0, 'oud', 'systeem',
+                'bekeken', 'client', 900003, 'geslaagd', 'r', '{\"naam\":\"Oud\"}', 'x', 'y')";
+        w.db.raw_sql(v1, &v1.replace("+00:00", "+00")).await.unwrap();
+        let erase = "update audit_log set details = '{\"gewist\":true}' where seq = 1000000";
+        assert!(w.db.raw_sql(erase, erase).await.is_err(), "a version-1 row");
+        let again = w.audit(AuditAction::Deleted, ObjectType::Client);
+        assert_eq!(s.erase_audit_details(&[900_003], again).await.unwrap(), 0);
+    })
+    .await;
+}

@@ -119,6 +119,8 @@ async fn rows(pool: &sqlx::SqlitePool) -> Vec<AuditRecord> {
             details: r.get("details"),
             prev_hash: r.get("prev_hash"),
             hash: r.get("hash"),
+            hash_version: r.get("hash_version"),
+            details_digest: r.get("details_digest"),
         })
         .collect()
 }
@@ -196,8 +198,9 @@ async fn rewriting_the_tail_and_recomputing_every_hash_is_found() {
         sqlx::query(
             "insert into audit_log (seq, occurred_at, actor_kind, actor_id, actor_name, actor_role,
                 on_behalf_of, action, object_type, object_id, client_id, outcome, origin, request_id,
-                details, prev_hash, hash)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                details, prev_hash, hash, hash_version, details_digest)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                $18, $19)",
         )
         .bind(r.seq)
         .bind(r.occurred_at)
@@ -216,6 +219,8 @@ async fn rewriting_the_tail_and_recomputing_every_hash_is_found() {
         .bind(&r.details)
         .bind(&r.prev_hash)
         .bind(&r.hash)
+        .bind(r.hash_version)
+        .bind(&r.details_digest)
         .execute(&pool)
         .await
         .unwrap();
