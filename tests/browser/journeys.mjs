@@ -503,6 +503,8 @@ let nomination = "";
   await Promise.all([page.waitForNavigation(), page.click("text=Overzicht bekijken")]);
   expectUrl(page, /\/inzageverzoeken\/\d+\/overzicht$/, "overzicht inzageverzoek");
   await check(page, "overzicht inzageverzoek");
+  // Records past their retention period, to check and anonymise.
+  await visit(page, "/bewaartermijnen", "bewaartermijnen");
   await context.close();
 }
 

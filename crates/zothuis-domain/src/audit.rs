@@ -123,6 +123,8 @@ pub enum ObjectType {
     Inzageverzoek,
     /// Two records of one person merged into one (`clients::merge`).
     Samenvoeging,
+    /// A retention run: records anonymised at the end of their period.
+    Bewaartermijn,
 }
 
 impl ObjectType {
@@ -169,6 +171,7 @@ impl ObjectType {
             ObjectType::Verrekening => "verrekening",
             ObjectType::Inzageverzoek => "inzageverzoek",
             ObjectType::Samenvoeging => "samenvoeging",
+            ObjectType::Bewaartermijn => "bewaartermijn",
         }
     }
 }

@@ -34,6 +34,9 @@ pub enum Action<'a> {
     /// Record a request of access by the person the data are about and
     /// answer it with the export of the client's record (`privacy`).
     AnswerSubjectAccess,
+    /// See which records are past their retention period and approve
+    /// their anonymisation (`privacy::retention`).
+    ApplyRetention,
     /// Change one's own password.
     ManageOwnAccount,
     /// See (and, for the roles that work with clients, change) a client's
@@ -202,15 +205,19 @@ pub fn can(actor: &Actor, action: Action<'_>) -> Decision {
         // officer (AVG art. 38-39 make the fg the person's point of contact),
         // who otherwise sees no personal data: only on a recorded request,
         // for a client of their region (`Services::subject_access_export`).
-        Action::AnswerSubjectAccess => match (&actor.role, &actor.scope) {
-            (Role::Fg, Scope::Regio(_) | Scope::Installatie) => Allow,
-            (Role::Fg, _) => Deny(
-                "inzageverzoeken beantwoordt de functionaris gegevensbescherming van de regio of van de hele installatie",
-            ),
-            _ => Deny(
-                "alleen de functionaris gegevensbescherming legt inzageverzoeken vast en beantwoordt ze",
-            ),
-        },
+        // The privacy officer supervises the processing (AVG art. 39) and
+        // approves what ends it; the list shows client numbers and dates,
+        // never personal details (`Services::retention_due`).
+        Action::ApplyRetention => regional_privacy_officer(
+            actor,
+            "bewaartermijnen past de functionaris gegevensbescherming van de regio of van de hele installatie toe",
+            "alleen de functionaris gegevensbescherming past bewaartermijnen toe",
+        ),
+        Action::AnswerSubjectAccess => regional_privacy_officer(
+            actor,
+            "inzageverzoeken beantwoordt de functionaris gegevensbescherming van de regio of van de hele installatie",
+            "alleen de functionaris gegevensbescherming legt inzageverzoeken vast en beantwoordt ze",
+        ),
         Action::ViewClient(c) => client_access(actor, c, true),
         Action::ManageClient(c) => client_access(actor, c, false),
         Action::RegisterClient {
@@ -383,6 +390,17 @@ pub fn may_import(actor: &Actor) -> bool {
         .any(|t| can(actor, Action::ImportTable(t)).is_allowed())
 }
 
+/// The privacy officer of a region or of the whole installation (not of
+/// one municipality): `scope` says why another fg may not, `role` why
+/// another role may not.
+fn regional_privacy_officer(actor: &Actor, scope: &'static str, role: &'static str) -> Decision {
+    match (&actor.role, &actor.scope) {
+        (Role::Fg, Scope::Regio(_) | Scope::Installatie) => Decision::Allow,
+        (Role::Fg, _) => Decision::Deny(scope),
+        _ => Decision::Deny(role),
+    }
+}
+
 /// Personal data is seen only by the roles that work with clients, each in its
 /// own scope (AVG art. 5 lid 1 c, data minimisation; art. 9 for health data).
 /// Policy roles, administrators and the privacy officer see none; a
@@ -512,7 +530,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_privacy_officer_of_a_region_answers_subject_access() {
+    fn only_the_privacy_officer_of_a_region_answers_subject_access_and_applies_retention() {
         for role in Role::ALL {
             for scope in [
                 Scope::Regio(1),
@@ -520,11 +538,13 @@ mod tests {
                 Scope::Gemeente(gm("GM0406")),
             ] {
                 let a = actor(role, scope.clone());
-                assert_eq!(
-                    can(&a, Action::AnswerSubjectAccess).is_allowed(),
-                    role == Role::Fg && !matches!(scope, Scope::Gemeente(_)),
-                    "{role} {scope:?}"
-                );
+                for action in [Action::AnswerSubjectAccess, Action::ApplyRetention] {
+                    assert_eq!(
+                        can(&a, action).is_allowed(),
+                        role == Role::Fg && !matches!(scope, Scope::Gemeente(_)),
+                        "{role} {scope:?}"
+                    );
+                }
             }
         }
     }

@@ -58,6 +58,9 @@ pub struct Settings {
     /// Roles that must log in with a second factor besides the
     /// administrator, who always must (`Services::needs_second_factor`).
     pub second_factor_roles: Vec<crate::admin::Role>,
+    /// How long a record is kept after its last activity
+    /// (`privacy::retention`).
+    pub retention: crate::privacy::retention::RetentionPeriods,
 }
 
 impl Default for Settings {
@@ -79,6 +82,7 @@ impl Default for Settings {
             historical_cutoffs: std::collections::BTreeMap::new(),
             duplicate_threshold: crate::clients::duplicates::DEFAULT_THRESHOLD,
             second_factor_roles: Vec::new(),
+            retention: crate::privacy::retention::RetentionPeriods::default(),
         }
     }
 }

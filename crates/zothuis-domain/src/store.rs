@@ -1184,6 +1184,29 @@ pub trait PrivacyStore: Send + Sync {
         answered_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<crate::privacy::AccessRequest>;
+    /// What retention needs to know of each record asked for that is
+    /// neither merged into another nor anonymised already.
+    async fn retention_facts(
+        &self,
+        clients: &Clients,
+    ) -> DomainResult<Vec<crate::privacy::retention::RetentionFacts>>;
+    /// Anonymises these records and those merged into them in one
+    /// transaction (`privacy::retention`): personal details, address lines,
+    /// free text and the details of their audit rows (version 2); keeps the
+    /// run and `audit`, which records it without personal data.
+    async fn anonymise_clients(
+        &self,
+        client_ids: &[i64],
+        region_id: Option<i64>,
+        at: DateTime<Utc>,
+        approved_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::privacy::retention::RetentionRun>;
+    /// The runs of one region (`None`: every run), newest first.
+    async fn list_retention_runs(
+        &self,
+        region_id: Option<i64>,
+    ) -> DomainResult<Vec<crate::privacy::retention::RetentionRun>>;
 }
 
 /// Whose a new budget is.

@@ -4326,3 +4326,117 @@ async fn audit_details_are_erased_and_the_chain_still_verifies() {
     })
     .await;
 }
+
+/// Retention: the facts of every record, open ones marked; anonymising a
+/// record (and the record merged into it) removes its personal details,
+/// address lines, free text and audit details, keeps the figures exactly
+/// as they were at any moment and the audit chain whole, and records the
+/// run without personal data.
+#[tokio::test]
+async fn anonymising_a_record_keeps_the_figures_and_the_chain() {
+    use zothuis_domain::audit::ERASED_DETAILS;
+    use zothuis_domain::privacy::retention::ANONYMISED_NAME;
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let facts = s.retention_facts(&Clients::All).await.unwrap();
+        assert!(facts.iter().any(|f| f.open), "the demo has care going on");
+        assert!(facts.iter().any(|f| f.granted));
+        // A record with a stay, and another merged into it.
+        let header = s.list_stay_headers(&Clients::All).await.unwrap()[0].clone();
+        let id = header.client_id;
+        let other = s
+            .list_clients(&Clients::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id != id && !c.restricted)
+            .unwrap()
+            .id;
+        s.merge_clients(
+            other,
+            id,
+            "zelfde persoon",
+            w.now(),
+            "x",
+            w.audit(AuditAction::Created, ObjectType::Samenvoeging),
+        )
+        .await
+        .unwrap();
+        let mut draft = w.audit(AuditAction::Viewed, ObjectType::Client);
+        draft.client_id = Some(id);
+        draft.details = serde_json::json!({ "zoekterm": "Jansen" });
+        s.append_audit(draft).await.unwrap();
+        let moment = w.now();
+        let before = w.services.build_facts(moment).await.unwrap();
+        let earlier = w
+            .services
+            .build_facts(start() - Duration::days(30))
+            .await
+            .unwrap();
+        w.clock.advance(Duration::hours(1));
+
+        let run = s
+            .anonymise_clients(
+                &[id],
+                None,
+                w.now(),
+                "fg",
+                w.audit(AuditAction::Created, ObjectType::Bewaartermijn),
+            )
+            .await
+            .unwrap();
+        assert_eq!(run.clients, 2, "the merged record with it");
+        assert!(run.audit_rows >= 2, "{run:?}");
+        for c in [id, other] {
+            let client = s.get_client(c).await.unwrap().unwrap();
+            assert_eq!(
+                (client.given_name.as_str(), client.bsn, client.phone),
+                (ANONYMISED_NAME, None, None)
+            );
+            for v in s.client_versions(c).await.unwrap() {
+                assert_eq!((v.family_name.as_str(), v.bsn), (ANONYMISED_NAME, None));
+            }
+            assert!(
+                s.list_addresses(c)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .all(|a| a.address.is_none())
+            );
+        }
+        let rows = s.audit_batch(0, 1_000_000).await.unwrap();
+        let mut chain = ChainVerifier::default();
+        for r in &rows {
+            chain.check(r).unwrap();
+        }
+        assert!(
+            rows.iter()
+                .filter(|r| r.client_id == Some(id))
+                .all(|r| r.details == ERASED_DETAILS)
+        );
+        let last = rows.last().unwrap();
+        assert_eq!(last.object_id, Some(run.id.to_string()));
+        assert!(!last.details.contains("Jansen"));
+        assert!(last.details.contains("geanonimiseerd"), "{}", last.details);
+        // The figures as known at any moment are what they were.
+        assert_eq!(w.services.build_facts(moment).await.unwrap(), before);
+        assert_eq!(
+            w.services
+                .build_facts(start() - Duration::days(30))
+                .await
+                .unwrap(),
+            earlier
+        );
+        // Gone from retention; the run is kept.
+        assert!(
+            !s.retention_facts(&Clients::All)
+                .await
+                .unwrap()
+                .iter()
+                .any(|f| f.client_id == id || f.client_id == other)
+        );
+        assert_eq!(s.list_retention_runs(None).await.unwrap(), vec![run]);
+        assert!(s.list_retention_runs(Some(9999)).await.unwrap().is_empty());
+    })
+    .await;
+}

@@ -50,6 +50,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "inzageverzoek" => {
             "Het inzageverzoek is vastgelegd. Maak het overzicht om het te beantwoorden."
         }
+        "geanonimiseerd" => {
+            "De dossiers zijn geanonimiseerd. De goedkeuring staat onder Eerdere anonimiseringen en in het auditlog."
+        }
         "samengevoegd" => {
             "De dossiers zijn samengevoegd. Alles van het andere dossier staat nu hier; de samenvoeging kan onderaan deze pagina ongedaan worden gemaakt."
         }

@@ -33,6 +33,10 @@ pub struct PrivacyConfig {
     /// Roles (codes) that must log in with a second factor; the
     /// administrator always must.
     pub tweede_factor_verplicht: Vec<String>,
+    /// Years a record is kept after its last activity when a provision was
+    /// granted, and when none was (`privacy::retention`).
+    pub bewaren_jaren_na_zorg: u32,
+    pub bewaren_jaren_zonder_voorziening: u32,
 }
 
 impl Default for PrivacyConfig {
@@ -40,6 +44,11 @@ impl Default for PrivacyConfig {
         PrivacyConfig {
             dubbel_drempel: zothuis_domain::Settings::default().duplicate_threshold,
             tweede_factor_verplicht: Vec::new(),
+            bewaren_jaren_na_zorg: zothuis_domain::privacy::retention::RetentionPeriods::default()
+                .years_after_care,
+            bewaren_jaren_zonder_voorziening:
+                zothuis_domain::privacy::retention::RetentionPeriods::default()
+                    .years_without_provision,
         }
     }
 }
@@ -373,6 +382,24 @@ impl Config {
                         .map_err(|e| anyhow::anyhow!("[privacy] tweede_factor_verplicht: {e}"))
                 })
                 .collect::<anyhow::Result<_>>()?,
+            retention: {
+                let years = |name: &str, n: u32| match n {
+                    1..=100 => Ok(n),
+                    n => Err(anyhow::anyhow!(
+                        "[privacy] {name}: {n} jaar is geen bewaartermijn (1 tot en met 100)"
+                    )),
+                };
+                zothuis_domain::privacy::retention::RetentionPeriods {
+                    years_after_care: years(
+                        "bewaren_jaren_na_zorg",
+                        self.privacy.bewaren_jaren_na_zorg,
+                    )?,
+                    years_without_provision: years(
+                        "bewaren_jaren_zonder_voorziening",
+                        self.privacy.bewaren_jaren_zonder_voorziening,
+                    )?,
+                }
+            },
             origin_rule: OriginRule::parse(&self.toegang_opvang.herkomst)
                 .map_err(|e| anyhow::anyhow!("[toegang_opvang] herkomst: {e}"))?,
             origin_rules: self
@@ -488,6 +515,37 @@ mod tests {
                 .to_string();
             assert!(err.contains("[privacy] dubbel_drempel"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn retention_periods_are_configured_and_an_impossible_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        let defaults = Config::load(None, env(&[])).unwrap().settings().unwrap();
+        let periods = |s: &zothuis_domain::Settings| {
+            (
+                s.retention.years_after_care,
+                s.retention.years_without_provision,
+            )
+        };
+        assert_eq!(periods(&defaults), (15, 5));
+        std::fs::write(
+            &f,
+            "[privacy]\nbewaren_jaren_na_zorg = 20\nbewaren_jaren_zonder_voorziening = 2\n",
+        )
+        .unwrap();
+        let s = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap();
+        assert_eq!(periods(&s), (20, 2));
+        std::fs::write(&f, "[privacy]\nbewaren_jaren_na_zorg = 0\n").unwrap();
+        let err = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[privacy] bewaren_jaren_na_zorg"), "{err}");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! of everything zothuis holds about the client (`dossier`).
 
 pub mod dossier;
+pub mod retention;
+mod retention_service;
 mod service;
 
 use crate::clients::Bsn;

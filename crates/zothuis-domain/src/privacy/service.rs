@@ -23,21 +23,17 @@ fn no_request() -> DomainError {
 
 impl Services {
     /// The privacy officer's region (`None`: the whole installation), after
-    /// the policy allowed the action (audited when refused).
-    async fn privacy_region(
+    /// the policy allowed `action` (audited on `object_type` when refused).
+    pub(super) async fn privacy_region(
         &self,
         ctx: &RequestContext,
+        action: Action<'_>,
+        object_type: ObjectType,
         attempted: AuditAction,
         object_id: Option<String>,
     ) -> DomainResult<Option<i64>> {
-        self.authorize(
-            ctx,
-            Action::AnswerSubjectAccess,
-            attempted,
-            ObjectType::Inzageverzoek,
-            object_id,
-        )
-        .await?;
+        self.authorize(ctx, action, attempted, object_type, object_id)
+            .await?;
         Ok(match ctx.actor.scope {
             Scope::Regio(r) => Some(r),
             _ => None,
@@ -53,7 +49,15 @@ impl Services {
         ctx: &RequestContext,
         input: &AccessRequestInput,
     ) -> DomainResult<AccessRequest> {
-        let region = self.privacy_region(ctx, AuditAction::Created, None).await?;
+        let region = self
+            .privacy_region(
+                ctx,
+                Action::AnswerSubjectAccess,
+                ObjectType::Inzageverzoek,
+                AuditAction::Created,
+                None,
+            )
+            .await?;
         let data = input.parse(self.clock.today())?;
         let lookup = self
             .count_person_lookup(ctx, ObjectType::Inzageverzoek)
@@ -117,7 +121,15 @@ impl Services {
         &self,
         ctx: &RequestContext,
     ) -> DomainResult<Vec<AccessRequest>> {
-        let region = self.privacy_region(ctx, AuditAction::Listed, None).await?;
+        let region = self
+            .privacy_region(
+                ctx,
+                Action::AnswerSubjectAccess,
+                ObjectType::Inzageverzoek,
+                AuditAction::Listed,
+                None,
+            )
+            .await?;
         let found = self.store.list_access_requests(region).await?;
         let draft = self
             .draft(ctx, AuditAction::Listed, ObjectType::Inzageverzoek, None)
@@ -134,7 +146,13 @@ impl Services {
         attempted: AuditAction,
     ) -> DomainResult<AccessRequest> {
         let region = self
-            .privacy_region(ctx, attempted, Some(id.to_string()))
+            .privacy_region(
+                ctx,
+                Action::AnswerSubjectAccess,
+                ObjectType::Inzageverzoek,
+                attempted,
+                Some(id.to_string()),
+            )
             .await?;
         match self.store.get_access_request(id).await? {
             Some(r) if region.is_none() || r.region_id == region => Ok(r),

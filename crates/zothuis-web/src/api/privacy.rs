@@ -21,6 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_requests, record_request))
         .routes(routes!(get_request))
         .routes(routes!(export))
+        .routes(routes!(expired))
+        .routes(routes!(list_runs, approve_run))
 }
 
 /// Een inzageverzoek van een cliënt (AVG artikel 15).
@@ -234,4 +236,111 @@ async fn export(
 ) -> ApiResult<axum::Json<Inzagedossier>> {
     let d = s.services.subject_access_export(&caller.ctx, id).await?;
     Ok(axum::Json(d.into()))
+}
+
+/// Een dossier over de bewaartermijn: alleen cliëntnummer en datums.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Verlopen {
+    #[schema(example = 12)]
+    pub client_id: i64,
+    #[schema(example = "2010-05-31", value_type = String, format = Date)]
+    pub laatste_activiteit: NaiveDate,
+    /// Er is een voorziening toegekend (dan geldt de langere termijn).
+    #[schema(example = true)]
+    pub voorziening_toegekend: bool,
+    #[schema(example = 15)]
+    pub termijn_jaren: u32,
+    /// De eerste dag waarop het dossier geanonimiseerd mag worden.
+    #[schema(example = "2025-06-01", value_type = String, format = Date)]
+    pub verlopen_op: NaiveDate,
+}
+
+/// Een goedgekeurde anonimisering, zonder persoonsgegevens.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Anonimisering {
+    #[schema(example = 1)]
+    pub id: i64,
+    #[schema(example = 1)]
+    pub regio_id: Option<i64>,
+    #[schema(example = "2026-03-01T10:00:00Z", value_type = String, format = DateTime)]
+    pub goedgekeurd_op: DateTime<Utc>,
+    #[schema(example = "fg.gv")]
+    pub goedgekeurd_door: String,
+    /// Geanonimiseerde dossiers, samengevoegde dossiers meegeteld.
+    #[schema(example = 3)]
+    pub dossiers: i64,
+    /// Auditregels waarvan de details zijn gewist.
+    #[schema(example = 41)]
+    pub auditregels_gewist: i64,
+}
+
+impl From<zothuis_domain::privacy::retention::RetentionRun> for Anonimisering {
+    fn from(r: zothuis_domain::privacy::retention::RetentionRun) -> Self {
+        Anonimisering {
+            id: r.id,
+            regio_id: r.region_id,
+            goedgekeurd_op: r.approved_at,
+            goedgekeurd_door: r.approved_by,
+            dossiers: r.clients,
+            auditregels_gewist: r.audit_rows,
+        }
+    }
+}
+
+/// De dossiers van uw regio die vandaag over de bewaartermijn zijn (functionaris gegevensbescherming), oudste eerst. Zonder persoonsgegevens; wordt gelogd.
+#[utoipa::path(get, path = "/bewaartermijnen/verlopen", tag = "Privacy",
+    responses((status = 200, description = "Dossiers over de bewaartermijn", body = Vec<Verlopen>)))]
+async fn expired(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+) -> ApiResult<axum::Json<Vec<Verlopen>>> {
+    let periods = s.services.settings.retention;
+    let due = s.services.retention_due(&caller.ctx).await?;
+    Ok(axum::Json(
+        due.into_iter()
+            .map(|e| Verlopen {
+                client_id: e.client_id,
+                laatste_activiteit: e.last_activity,
+                voorziening_toegekend: e.granted,
+                termijn_jaren: periods.years(e.granted),
+                verlopen_op: e.expired_on,
+            })
+            .collect(),
+    ))
+}
+
+/// Eerdere anonimiseringen van uw regio, nieuwste eerst.
+#[utoipa::path(get, path = "/bewaartermijnen/anonimiseringen", tag = "Privacy",
+    responses((status = 200, description = "Anonimiseringen", body = Vec<Anonimisering>)))]
+async fn list_runs(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+) -> ApiResult<axum::Json<Vec<Anonimisering>>> {
+    let runs = s.services.retention_runs(&caller.ctx).await?;
+    Ok(axum::Json(
+        runs.into_iter().map(Anonimisering::from).collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AnonimiseringInvoer {
+    /// Cliëntnummers uit de lijst van verlopen dossiers.
+    #[schema(example = json!([12, 31]))]
+    pub clienten: Vec<i64>,
+}
+
+/// Dossiers over de bewaartermijn anonimiseren (goedkeuring van de functionaris gegevensbescherming): persoonsgegevens, adresregels, toelichtingen en de details in het auditlog worden verwijderd; cijfers blijven gelijk. Niet ongedaan te maken. Wordt gelogd zonder persoonsgegevens.
+#[utoipa::path(post, path = "/bewaartermijnen/anonimiseringen", tag = "Privacy", request_body = AnonimiseringInvoer,
+    responses((status = 201, description = "Geanonimiseerd", body = Anonimisering),
+              (status = 400, description = "Geen dossiers gekozen, of een dossier dat niet (meer) over de termijn is", body = Problem)))]
+async fn approve_run(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(b): ApiJson<AnonimiseringInvoer>,
+) -> ApiResult<(StatusCode, axum::Json<Anonimisering>)> {
+    let run = s.services.apply_retention(&caller.ctx, &b.clienten).await?;
+    Ok((StatusCode::CREATED, axum::Json(Anonimisering::from(run))))
 }

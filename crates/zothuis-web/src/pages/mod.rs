@@ -125,6 +125,7 @@ pub enum Section {
     Tokens,
     Audit,
     SubjectAccess,
+    Retention,
     Account,
 }
 
@@ -323,6 +324,13 @@ impl Layout {
                 href: "/inzageverzoeken",
                 label: "Inzageverzoeken",
                 current: section == Section::SubjectAccess,
+            });
+        }
+        if can(a, Action::ApplyRetention).is_allowed() {
+            nav.push(NavItem {
+                href: "/bewaartermijnen",
+                label: "Bewaartermijnen",
+                current: section == Section::Retention,
             });
         }
         nav.push(NavItem {

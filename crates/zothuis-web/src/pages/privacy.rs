@@ -2,7 +2,7 @@
 //! requests, recording one, and the answer as a page, a PDF and JSON.
 
 use super::*;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::routing::get;
 use zothuis_domain::dates::dutch_timestamp;
 use zothuis_domain::privacy::{AccessRequest, AccessRequestInput};
@@ -12,6 +12,7 @@ pub fn router() -> Router<AppState> {
         .route("/inzageverzoeken", get(requests).post(record))
         .route("/inzageverzoeken/{id}", get(request))
         .route("/inzageverzoeken/{id}/overzicht", get(overview))
+        .route("/bewaartermijnen", get(retention).post(anonymise))
 }
 
 async fn layout(s: &AppState, u: &PageUser, title: &str, notice: Option<&str>) -> Layout {
@@ -252,5 +253,142 @@ async fn overview(
             }
             Ok(page.into_response())
         }
+    }
+}
+
+/// Retention for the privacy officer: the records past their period, by
+/// client number and dates only, each checked to be anonymised; and the
+/// runs approved before.
+async fn retention_page(
+    s: &AppState,
+    u: &PageUser,
+    notice: Option<&str>,
+    chosen: Option<&[String]>,
+) -> PageResult<DetailPage> {
+    let due = s.services.retention_due(&u.ctx).await?;
+    let runs = s.services.retention_runs(&u.ctx).await?;
+    let periods = s.services.settings.retention;
+    let l = Layout::new(s, u, "Bewaartermijnen", Section::Retention)
+        .await
+        .with_notice(notice);
+    let mut page = DetailPage::new(l, "Bewaartermijnen");
+    page.intro = Some(format!(
+        "Een dossier wordt {} jaar na de laatste activiteit bewaard als er een voorziening is \
+         toegekend, en {} jaar als er niets is toegekend (instelling [privacy] van deze \
+         installatie). Daarna worden de persoonsgegevens, adresregels, toelichtingen en de details \
+         in het auditlog verwijderd; wat de cijfers nodig hebben (datums, product, gemeente, \
+         aanbieder) blijft, zodat eerder gepubliceerde cijfers gelijk blijven. Een dossier met een \
+         lopend verblijf, een open wachtlijstplaatsing of een onbeantwoord inzageverzoek verloopt niet.",
+        periods.years_after_care, periods.years_without_provision
+    ));
+    page.tables.push(Table {
+        caption: "Dossiers over de bewaartermijn".into(),
+        columns: columns(&[
+            "Cliëntnummer",
+            "Laatste activiteit",
+            "Termijn",
+            "Over de termijn sinds",
+        ]),
+        rows: due
+            .iter()
+            .map(|e| {
+                vec![
+                    cell(e.client_id.to_string()),
+                    date_cell(e.last_activity),
+                    cell(format!(
+                        "{} jaar ({})",
+                        periods.years(e.granted),
+                        if e.granted {
+                            "voorziening toegekend"
+                        } else {
+                            "geen voorziening"
+                        }
+                    )),
+                    date_cell(e.expired_on),
+                ]
+            })
+            .collect(),
+        empty: "Er zijn geen dossiers over de bewaartermijn.".into(),
+    });
+    if !due.is_empty() {
+        let all: Vec<String> = due.iter().map(|e| e.client_id.to_string()).collect();
+        let options = due
+            .iter()
+            .map(|e| {
+                (
+                    e.client_id.to_string(),
+                    format!("cliëntnummer {}", e.client_id),
+                )
+            })
+            .collect();
+        page.forms.push(
+            FormBlock::post(
+                "/bewaartermijnen",
+                "Anonimiseren",
+                vec![Field::checkboxes(
+                    "clienten",
+                    "Dossiers die worden geanonimiseerd",
+                    chosen.unwrap_or(&all),
+                    options,
+                )
+                .hint("Haal het vinkje weg bij een dossier dat langer bewaard moet blijven, bijvoorbeeld vanwege een lopende procedure. Anonimiseren kan niet ongedaan worden gemaakt.")],
+            )
+            .heading("Anonimiseren goedkeuren")
+            .anchor("anonimiseren")
+            .danger(),
+        );
+    }
+    page.tables.push(Table {
+        caption: "Eerdere anonimiseringen".into(),
+        columns: columns(&["Goedgekeurd op", "Door", "#Dossiers", "#Auditregels gewist"]),
+        rows: runs
+            .iter()
+            .map(|r| {
+                vec![
+                    cell(dutch_timestamp(r.approved_at, false)),
+                    cell(&r.approved_by),
+                    num_cell(r.clients),
+                    num_cell(r.audit_rows),
+                ]
+            })
+            .collect(),
+        empty: "Nog niets geanonimiseerd.".into(),
+    });
+    Ok(page)
+}
+
+async fn retention(
+    State(s): State<AppState>,
+    u: PageUser,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult<DetailPage> {
+    retention_page(&s, &u, q.melding.as_deref(), None).await
+}
+
+async fn anonymise(State(s): State<AppState>, u: PageUser, f: FormData) -> PageResult<Response> {
+    let chosen = f.all("clienten");
+    let ids: Result<Vec<i64>, _> = chosen.iter().map(|c| c.trim().parse::<i64>()).collect();
+    let result = match ids {
+        Ok(ids) => s.services.apply_retention(&u.ctx, &ids).await,
+        Err(_) => Err(DomainError::invalid(
+            "clienten",
+            "Kies dossiers uit de lijst.",
+        )),
+    };
+    match result {
+        Ok(_) => Ok(done("/bewaartermijnen", "geanonimiseerd")),
+        Err(DomainError::Invalid(errors)) => {
+            let mut page = retention_page(&s, &u, None, Some(&chosen)).await?;
+            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "anonimiseren") {
+                page.errors = form.apply_errors(&errors);
+            } else {
+                page.errors = errors
+                    .iter()
+                    .map(|e| link("#tabel-1", e.message.clone()))
+                    .collect();
+            }
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(PageError(e)),
     }
 }

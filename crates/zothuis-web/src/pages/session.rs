@@ -281,6 +281,13 @@ async fn home(State(s): State<AppState>, u: PageUser, Query(q): Query<NoticeQuer
             text: "Een cliënt vraagt welke gegevens zothuis bewaart: verzoek vastleggen en beantwoorden met één overzicht (AVG artikel 15).",
         });
     }
+    if can(a, Action::ApplyRetention).is_allowed() {
+        cards.push(Card {
+            href: "/bewaartermijnen",
+            title: "Bewaartermijnen",
+            text: "Dossiers die langer bewaard zijn dan de bewaartermijn: controleren en anonimiseren (AVG artikel 5 en 17).",
+        });
+    }
     cards.push(Card {
         href: "/account",
         title: "Mijn account",

@@ -37,6 +37,7 @@ mod outreach_pages;
 mod pages;
 mod plans;
 mod reference_pages;
+mod retention;
 mod second_factor;
 mod servers;
 mod settlement;
