@@ -324,6 +324,28 @@ impl ClientStore for DbStore {
         keys_for_clients(self.pool(), sql, "id", clients, 1, |q| q).await
     }
 
+    async fn client_names(&self, clients: &Clients) -> DomainResult<Vec<duplicates::NameRecord>> {
+        let rows = rows_for_clients(
+            self.pool(),
+            "select id, given_name, family_name, date_of_birth, bsn from clients
+              where merged_into is null and {clients}",
+            "id",
+            clients,
+        )
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(duplicates::NameRecord {
+                    id: r.try_get("id").map_err(internal)?,
+                    given_name: r.try_get("given_name").map_err(internal)?,
+                    family_name: r.try_get("family_name").map_err(internal)?,
+                    date_of_birth: r.try_get("date_of_birth").map_err(internal)?,
+                    bsn: bsn(r)?,
+                })
+            })
+            .collect()
+    }
+
     async fn client_access(&self, clients: &Clients) -> DomainResult<Vec<ClientAccessRow>> {
         use std::collections::BTreeMap;
         let pool = self.pool();

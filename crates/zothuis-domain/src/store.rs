@@ -394,6 +394,13 @@ pub trait ClientStore: Send + Sync {
     async fn list_clients(&self, clients: &Clients) -> DomainResult<Vec<Client>>;
     /// `list_clients` as keys, in its order.
     async fn client_keys(&self, clients: &Clients) -> DomainResult<Vec<ListKey>>;
+    /// The names, dates of birth and BSNs of the clients asked for that are
+    /// not merged into another, in no order: what the search for likely
+    /// duplicates compares.
+    async fn client_names(
+        &self,
+        clients: &Clients,
+    ) -> DomainResult<Vec<crate::clients::duplicates::NameRecord>>;
     /// The access facts of the clients asked for, by client id.
     async fn client_access(&self, clients: &Clients) -> DomainResult<Vec<ClientAccessRow>>;
     /// The ids of the restricted clients among those asked for, ascending.

@@ -4107,6 +4107,44 @@ async fn a_merge_moves_the_rows_and_an_undo_moves_exactly_those_back() {
             s.get_client(merged).await.unwrap().unwrap().merged_into,
             Some(survivor)
         );
+        // What the search for duplicates compares: every record of the
+        // scope but the merged one, with its name and date of birth.
+        let scope = Clients::Linked(ClientLink::Region(w.region("GV").await.id));
+        let mut names: Vec<i64> = s
+            .client_names(&scope)
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| n.id)
+            .collect();
+        names.sort_unstable();
+        let mut listed: Vec<i64> = s
+            .list_clients(&scope)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|c| c.merged_into.is_none())
+            .map(|c| c.id)
+            .collect();
+        listed.sort_unstable();
+        listed.dedup();
+        assert_eq!(names, listed);
+        let kept = s.get_client(survivor).await.unwrap().unwrap();
+        let named = s.client_names(&Clients::One(survivor)).await.unwrap();
+        assert_eq!(
+            (
+                named[0].family_name.as_str(),
+                named[0].date_of_birth,
+                &named[0].bsn
+            ),
+            (kept.family_name.as_str(), kept.date_of_birth, &kept.bsn)
+        );
+        assert!(
+            s.client_names(&Clients::One(merged))
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let audit = s.audit_batch(0, 1_000_000).await.unwrap();
         assert_eq!(audit.len(), audit_before + 1);
         let row = audit.last().unwrap();
