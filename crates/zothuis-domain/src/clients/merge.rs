@@ -60,7 +60,16 @@ impl MergedTable {
         MergedTable::ALL.into_iter().find(|t| t.table() == table)
     }
 
-    /// What a user calls the rows (in the audit details and on the page).
+    /// What a user reads on a page for the rows.
+    pub fn description(self) -> &'static str {
+        match self {
+            MergedTable::ShelterReports => "meldingen bij de toegang",
+            MergedTable::OutflowNominations => "voordrachten voor uitstroom",
+            other => other.label(),
+        }
+    }
+
+    /// The key of the rows in the audit details and the API.
     pub fn label(self) -> &'static str {
         match self {
             MergedTable::Applications => "aanmeldingen",

@@ -5,7 +5,7 @@ use super::*;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use chrono::{DateTime, TimeZone, Utc};
-use zothuis_domain::clients::merge::{ClientMerge, MergeInput, MergedTable};
+use zothuis_domain::clients::merge::{ClientMerge, MergeInput};
 use zothuis_domain::clients::*;
 use zothuis_domain::paging::PageRequest;
 
@@ -810,22 +810,12 @@ async fn add_address(
     match s.services.add_address(&u.ctx, id, &input).await {
         Ok(_) => Ok(done(&format!("/clienten/{id}"), "opgeslagen")),
         Err(DomainError::Invalid(errors)) => {
-            let mut page = detail_page(
-                &s,
-                &u,
-                id,
-                &DetailQuery::default(),
-                DetailInputs {
-                    address: input,
-                    application: None,
-                    undo: ("", ""),
-                },
-            )
-            .await?;
-            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "adres") {
-                page.errors = form.apply_errors(&errors);
-            }
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+            let inputs = DetailInputs {
+                address: input,
+                application: None,
+                undo: ("", ""),
+            };
+            rejected(&s, &u, id, inputs, "adres", &errors).await
         }
         Err(e) => Err(PageError(e)),
     }
@@ -844,25 +834,31 @@ async fn grant(
     {
         Ok(()) => Ok(done(&format!("/clienten/{id}"), "opgeslagen")),
         Err(DomainError::Invalid(errors)) => {
-            let mut page = detail_page(
-                &s,
-                &u,
-                id,
-                &DetailQuery::default(),
-                DetailInputs {
-                    address: AddressInput::default(),
-                    application: None,
-                    undo: ("", ""),
-                },
-            )
-            .await?;
-            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "toegang") {
-                page.errors = form.apply_errors(&errors);
-            }
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+            let inputs = DetailInputs {
+                address: AddressInput::default(),
+                application: None,
+                undo: ("", ""),
+            };
+            rejected(&s, &u, id, inputs, "toegang", &errors).await
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+/// The client page again with a rejected form's errors at its fields.
+async fn rejected(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    inputs: DetailInputs<'_>,
+    anchor: &str,
+    errors: &[FieldError],
+) -> PageResult<Response> {
+    let mut page = detail_page(s, u, id, &DetailQuery::default(), inputs).await?;
+    if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == anchor) {
+        page.errors = form.apply_errors(errors);
+    }
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
 fn may_merge(u: &PageUser) -> bool {
@@ -896,7 +892,7 @@ fn merges_table(id: i64, merges: &[ClientMerge]) -> Table {
                 let moved: Vec<String> = m
                     .moved
                     .iter()
-                    .map(|(t, n)| format!("{n} {}", merged_label(*t)))
+                    .map(|(t, n)| format!("{n} {}", t.description()))
                     .collect();
                 vec![
                     link_cell(format!("nr. {other}"), format!("/clienten/{other}")),
@@ -918,20 +914,6 @@ fn merges_table(id: i64, merges: &[ClientMerge]) -> Table {
             })
             .collect(),
         empty: String::new(),
-    }
-}
-
-/// The rows of a kind, as a user reads them.
-fn merged_label(t: MergedTable) -> &'static str {
-    match t {
-        MergedTable::Applications => "aanmeldingen",
-        MergedTable::Assessments => "beoordelingen",
-        MergedTable::Decisions => "beschikkingen",
-        MergedTable::WaitlistEntries => "wachtlijstplaatsingen",
-        MergedTable::Stays => "verblijven",
-        MergedTable::ShelterReports => "meldingen bij de toegang",
-        MergedTable::OutflowNominations => "voordrachten voor uitstroom",
-        MergedTable::AccessRequests => "inzageverzoeken",
     }
 }
 
@@ -1167,22 +1149,12 @@ async fn undo_merge(
             "samenvoeging-ongedaan",
         )),
         Err(DomainError::Invalid(errors)) => {
-            let mut page = detail_page(
-                &s,
-                &u,
-                id,
-                &DetailQuery::default(),
-                DetailInputs {
-                    address: AddressInput::default(),
-                    application: None,
-                    undo: (&chosen, &reden),
-                },
-            )
-            .await?;
-            if let Some(form) = page.forms.iter_mut().find(|f| f.anchor == "ongedaan-maken") {
-                page.errors = form.apply_errors(&errors);
-            }
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+            let inputs = DetailInputs {
+                address: AddressInput::default(),
+                application: None,
+                undo: (&chosen, &reden),
+            };
+            rejected(&s, &u, id, inputs, "ongedaan-maken", &errors).await
         }
         Err(e) => Err(PageError(e)),
     }
