@@ -5,6 +5,7 @@ use crate::{DbStore, append_audit_tx, constraint, internal, stale_or_missing};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+use zothuis_domain::admin::oidc::PendingExternalLogin;
 use zothuis_domain::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::store::{AdminStore, NewTokenRecord};
@@ -24,12 +25,14 @@ fn user(r: &DbRow) -> DomainResult<User> {
         created_at: r.try_get("created_at").map_err(internal)?,
         version: r.try_get("version").map_err(internal)?,
         second_factor: r.try_get("second_factor").map_err(internal)?,
+        external: r.try_get("external").map_err(internal)?,
     })
 }
 
 /// The columns `user` reads.
 const USER_COLUMNS: &str = "id, username, display_name, role, scope_kind, scope_ref, active,
-    created_at, version, (totp_secret is not null) as second_factor";
+    created_at, version, (totp_secret is not null) as second_factor,
+    (idp_subject is not null) as external";
 
 fn token(r: &DbRow) -> DomainResult<ApiToken> {
     let role: String = r.try_get("role").map_err(internal)?;
@@ -44,6 +47,56 @@ fn token(r: &DbRow) -> DomainResult<ApiToken> {
         created_by: r.try_get("created_by").map_err(internal)?,
         revoked_at: r.try_get("revoked_at").map_err(internal)?,
     })
+}
+
+impl DbStore {
+    /// Deletes the rows `sql` selects by a time before `before`; how many.
+    async fn delete_before(&self, sql: &'static str, before: DateTime<Utc>) -> DomainResult<u64> {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query(sql)
+            .bind(before)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(internal)?;
+        w.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// A new user with its audit row; `idp` the identity provider's issuer
+    /// and subject of a user who signs in there.
+    async fn insert_user(
+        &self,
+        data: &UserData,
+        password_hash: &str,
+        created_at: DateTime<Utc>,
+        idp: Option<(&str, &str)>,
+        audit: AuditDraft,
+    ) -> DomainResult<User> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into users (username, display_name, password_hash, role, scope_kind, scope_ref,
+                active, created_at, idp_issuer, idp_subject)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             returning {USER_COLUMNS}"
+        )))
+        .bind(&data.username)
+        .bind(&data.display_name)
+        .bind(password_hash)
+        .bind(data.role.code())
+        .bind(data.scope.kind().code())
+        .bind(data.scope.reference())
+        .bind(data.active)
+        .bind(created_at)
+        .bind(idp.map(|(issuer, _)| issuer))
+        .bind(idp.map(|(_, subject)| subject))
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(|e| constraint(e, "Deze gebruikersnaam is al in gebruik."))?;
+        let created = user(&row)?;
+        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
+        w.commit().await?;
+        Ok(created)
+    }
 }
 
 #[async_trait]
@@ -104,28 +157,8 @@ impl AdminStore for DbStore {
         created_at: DateTime<Utc>,
         audit: AuditDraft,
     ) -> DomainResult<User> {
-        let mut w = self.begin_write().await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "insert into users (username, display_name, password_hash, role, scope_kind, scope_ref,
-                active, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8)
-             returning {USER_COLUMNS}"
-        )))
-        .bind(&data.username)
-        .bind(&data.display_name)
-        .bind(password_hash)
-        .bind(data.role.code())
-        .bind(data.scope.kind().code())
-        .bind(data.scope.reference())
-        .bind(data.active)
-        .bind(created_at)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(|e| constraint(e, "Deze gebruikersnaam is al in gebruik."))?;
-        let created = user(&row)?;
-        append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
-        w.commit().await?;
-        Ok(created)
+        self.insert_user(data, password_hash, created_at, None, audit)
+            .await
     }
 
     async fn update_user(
@@ -338,7 +371,8 @@ impl AdminStore for DbStore {
         let row = sqlx::query(
             "select s.user_id, s.csrf_token, s.created_at as s_created, s.last_seen_at,
                 u.id, u.username, u.display_name, u.role, u.scope_kind, u.scope_ref, u.active,
-                u.created_at, u.version, (u.totp_secret is not null) as second_factor
+                u.created_at, u.version, (u.totp_secret is not null) as second_factor,
+                (u.idp_subject is not null) as external
              from sessions s join users u on u.id = s.user_id where s.digest = $1",
         )
         .bind(digest)
@@ -450,13 +484,83 @@ impl AdminStore for DbStore {
     }
 
     async fn purge_login_attempts(&self, before: DateTime<Utc>) -> DomainResult<u64> {
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query("delete from login_counters where window_start < $1")
-            .bind(before)
-            .execute(&mut *w.tx)
+        self.delete_before("delete from login_counters where window_start < $1", before)
             .await
-            .map_err(internal)?;
+    }
+
+    async fn find_external_user(&self, issuer: &str, subject: &str) -> DomainResult<Option<User>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {USER_COLUMNS} from users where idp_issuer = $1 and idp_subject = $2"
+        )))
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(internal)?;
+        row.as_ref().map(user).transpose()
+    }
+
+    async fn create_external_user(
+        &self,
+        data: &UserData,
+        issuer: &str,
+        subject: &str,
+        created_at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> DomainResult<User> {
+        // No password: "!" is no password hash, so no password matches it.
+        self.insert_user(data, "!", created_at, Some((issuer, subject)), audit)
+            .await
+    }
+
+    async fn save_external_login(&self, login: &PendingExternalLogin) -> DomainResult<()> {
+        let mut w = self.begin_write().await?;
+        sqlx::query(
+            "insert into external_logins
+                (state_digest, browser_digest, nonce, pkce_verifier, back, created_at)
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&login.state_digest)
+        .bind(&login.browser_digest)
+        .bind(&login.nonce)
+        .bind(&login.pkce_verifier)
+        .bind(&login.back)
+        .bind(login.created_at)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        w.commit().await
+    }
+
+    async fn take_external_login(
+        &self,
+        state_digest: &str,
+    ) -> DomainResult<Option<PendingExternalLogin>> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "delete from external_logins where state_digest = $1
+             returning state_digest, browser_digest, nonce, pkce_verifier, back, created_at",
+        )
+        .bind(state_digest)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(internal)?;
         w.commit().await?;
-        Ok(done.rows_affected())
+        row.map(|r| {
+            Ok(PendingExternalLogin {
+                state_digest: r.try_get("state_digest").map_err(internal)?,
+                browser_digest: r.try_get("browser_digest").map_err(internal)?,
+                nonce: r.try_get("nonce").map_err(internal)?,
+                pkce_verifier: r.try_get("pkce_verifier").map_err(internal)?,
+                back: r.try_get("back").map_err(internal)?,
+                created_at: r.try_get("created_at").map_err(internal)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn purge_external_logins(&self, before: DateTime<Utc>) -> DomainResult<u64> {
+        self.delete_before("delete from external_logins where created_at < $1", before)
+            .await
     }
 }

@@ -508,6 +508,22 @@ let nomination = "";
   await context.close();
 }
 
+// A consultant signs in with her municipal account (OpenID Connect, the
+// test provider of scripts/browser-tests); someone in no group with access
+// is refused on the login page.
+for (const [account, expected] of [["iris", /\/$/], ["piet", /\/inloggen\/oidc\/terug/]]) {
+  const context = await browser.newContext({ locale: "nl-NL", viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(base + "/inloggen");
+  await check(page, `inloggen met gemeente-account ${account}`);
+  await Promise.all([page.waitForNavigation(), page.click("#veld-oidc")]);
+  await Promise.all([page.waitForURL((u) => u.toString().startsWith(base)), page.click(`button[value=${account}]`)]);
+  expectUrl(page, expected, `inloggen via identiteitsprovider ${account}`);
+  await check(page, `na inloggen via identiteitsprovider ${account}`);
+  if (account === "iris") await visit(page, "/account", "account via identiteitsprovider");
+  await context.close();
+}
+
 await browser.close();
 if (failures.length > 0) {
   console.error(`\n${failures.length} problemen:\n` + failures.join("\n"));

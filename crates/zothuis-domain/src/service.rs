@@ -61,6 +61,9 @@ pub struct Settings {
     /// How long a record is kept after its last activity
     /// (`privacy::retention`).
     pub retention: crate::privacy::retention::RetentionPeriods,
+    /// Sign-in through the municipality's identity provider; none without
+    /// an `[oidc]` section (`admin::oidc`).
+    pub oidc: Option<crate::admin::oidc::OidcSettings>,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             duplicate_threshold: crate::clients::duplicates::DEFAULT_THRESHOLD,
             second_factor_roles: Vec::new(),
             retention: crate::privacy::retention::RetentionPeriods::default(),
+            oidc: None,
         }
     }
 }

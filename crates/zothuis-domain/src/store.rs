@@ -6,6 +6,7 @@
 
 use crate::access::assessment::{Assessment, AssessmentData, Criterion};
 use crate::access::{Application, ApplicationData, Decision, DecisionRecord};
+use crate::admin::oidc::PendingExternalLogin;
 use crate::admin::{ApiToken, Role, Scope, Session, User, UserCredentials, UserData};
 use crate::audit::{AuditDraft, AuditRecord};
 use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayVersion};
@@ -317,6 +318,28 @@ pub trait AdminStore: Send + Sync {
     async fn reset_login_attempts(&self, key: &str) -> DomainResult<()>;
     /// Removes counters whose window started before `before`.
     async fn purge_login_attempts(&self, before: DateTime<Utc>) -> DomainResult<u64>;
+
+    // ---- sign-in through the identity provider (`admin::oidc`) ----
+    /// The user made for the provider's subject, if any.
+    async fn find_external_user(&self, issuer: &str, subject: &str) -> DomainResult<Option<User>>;
+    /// Makes the user of a provider's subject, without a password.
+    async fn create_external_user(
+        &self,
+        data: &UserData,
+        issuer: &str,
+        subject: &str,
+        created_at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> DomainResult<User>;
+    async fn save_external_login(&self, login: &PendingExternalLogin) -> DomainResult<()>;
+    /// Takes (removes and returns) the sign-in under way with this state
+    /// digest, in one atomic step: a state is answered once.
+    async fn take_external_login(
+        &self,
+        state_digest: &str,
+    ) -> DomainResult<Option<PendingExternalLogin>>;
+    /// Removes sign-ins under way started before `before`.
+    async fn purge_external_logins(&self, before: DateTime<Utc>) -> DomainResult<u64>;
 }
 
 /// A token as stored: only the digest of its secret.

@@ -4478,3 +4478,118 @@ async fn anonymising_a_record_keeps_the_figures_and_the_chain() {
     })
     .await;
 }
+
+/// A user of the identity provider is found by issuer and subject, has no
+/// password, is made with its audit row and once only; a sign-in under way
+/// is taken once, and old ones are purged.
+#[tokio::test]
+async fn identity_provider_users_and_sign_ins_under_way() {
+    use zothuis_domain::admin::oidc::PendingExternalLogin;
+    on_every_backend(false, |w| async move {
+        let s = w.store();
+        let issuer = "https://login.example/realm";
+        assert_eq!(s.find_external_user(issuer, "abc-123").await.unwrap(), None);
+        let data = UserData {
+            username: "iris.bakker".into(),
+            display_name: "Iris Bakker".into(),
+            role: Role::WmoConsulent,
+            scope: Scope::Gemeente(gm("GM0406")),
+            active: true,
+        };
+        let before = s.audit_batch(0, 1_000_000).await.unwrap().len();
+        let made = s
+            .create_external_user(
+                &data,
+                issuer,
+                "abc-123",
+                start(),
+                w.audit(AuditAction::Created, ObjectType::Gebruiker),
+            )
+            .await
+            .unwrap();
+        assert!(made.external && !made.second_factor);
+        assert_eq!(
+            (made.username.as_str(), made.role),
+            ("iris.bakker", Role::WmoConsulent)
+        );
+        let audit = s.audit_batch(0, 1_000_000).await.unwrap();
+        assert_eq!(audit.len(), before + 1);
+        assert_eq!(
+            audit.last().unwrap().object_id.as_deref(),
+            Some(made.id.to_string().as_str())
+        );
+        assert_eq!(
+            s.find_external_user(issuer, "abc-123").await.unwrap(),
+            Some(made.clone())
+        );
+        s.create_session(
+            "sessie-van-iris",
+            made.id,
+            "csrf",
+            start(),
+            w.audit(AuditAction::LoggedIn, ObjectType::Sessie),
+        )
+        .await
+        .unwrap();
+        let (_, in_session) = s.find_session("sessie-van-iris").await.unwrap().unwrap();
+        assert_eq!(
+            in_session, made,
+            "the session's user says it is external too"
+        );
+        assert_eq!(
+            s.find_external_user("https://other.example", "abc-123")
+                .await
+                .unwrap(),
+            None,
+            "a subject is unique per issuer only"
+        );
+        let creds = s.find_credentials("iris.bakker").await.unwrap().unwrap();
+        assert!(
+            !zothuis_domain::admin::secrets::verify_password("", &creds.password_hash)
+                && !zothuis_domain::admin::secrets::verify_password("!", &creds.password_hash),
+            "no password"
+        );
+        let again = s
+            .create_external_user(
+                &UserData {
+                    username: "iris2".into(),
+                    ..data.clone()
+                },
+                issuer,
+                "abc-123",
+                start(),
+                w.audit(AuditAction::Created, ObjectType::Gebruiker),
+            )
+            .await;
+        assert!(again.is_err(), "one user per subject");
+        assert_eq!(s.audit_batch(0, 1_000_000).await.unwrap().len(), before + 2);
+
+        let pending = |state: &str, at: DateTime<Utc>| PendingExternalLogin {
+            state_digest: state.into(),
+            browser_digest: "browser".into(),
+            nonce: "nonce".into(),
+            pkce_verifier: "verifier".into(),
+            back: "/clienten".into(),
+            created_at: at,
+        };
+        s.save_external_login(&pending("old", start()))
+            .await
+            .unwrap();
+        s.save_external_login(&pending("new", start() + Duration::minutes(20)))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.take_external_login("new").await.unwrap(),
+            Some(pending("new", start() + Duration::minutes(20)))
+        );
+        assert_eq!(s.take_external_login("new").await.unwrap(), None, "once");
+        assert_eq!(
+            s.purge_external_logins(start() + Duration::minutes(10))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(s.take_external_login("old").await.unwrap(), None);
+    })
+    .await;
+}

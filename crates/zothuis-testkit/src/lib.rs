@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod db;
+pub mod oidc;
 
 use chrono::{TimeZone, Utc};
 use reqwest::{Client, Method, Response, StatusCode};
@@ -55,9 +56,19 @@ pub async fn spawn_app() -> TestApp {
 
 /// zothuis with other domain settings (e.g. lower login limits).
 pub async fn spawn_app_with(settings: zothuis_domain::Settings) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    spawn_app_on(listener, settings).await
+}
+
+/// zothuis on a port bound already: for settings that must name zothuis's
+/// own address (an identity provider's redirect URI).
+pub async fn spawn_app_on(
+    listener: tokio::net::TcpListener,
+    settings: zothuis_domain::Settings,
+) -> TestApp {
     let db = db::TestDatabase::create(db::backend_from_env()).await;
     let store = db.store.clone();
-    serve_on(Arc::new(db), store, settings).await
+    serve_on(Arc::new(db), store, settings, Some(listener)).await
 }
 
 impl TestApp {
@@ -65,7 +76,7 @@ impl TestApp {
     /// connections) of its own, as a second process would have.
     pub async fn spawn_twin(&self) -> TestApp {
         let store = self.db.open_again().await;
-        let mut twin = serve_on(self.db.clone(), store, self.services.settings.clone()).await;
+        let mut twin = serve_on(self.db.clone(), store, self.services.settings.clone(), None).await;
         twin.logins = self.logins.clone();
         twin
     }
@@ -75,11 +86,15 @@ async fn serve_on(
     db: Arc<db::TestDatabase>,
     store: Arc<dyn Store>,
     settings: zothuis_domain::Settings,
+    listener: Option<tokio::net::TcpListener>,
 ) -> TestApp {
     let clock = Arc::new(FixedClock::new(start_time()));
     let services = Services::new(store.clone(), clock.clone(), settings);
     let state = AppState::new(services.clone(), WebConfig::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = match listener {
+        Some(l) => l,
+        None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    };
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -9,6 +9,7 @@ pub mod error;
 mod export;
 mod middleware;
 pub mod nl;
+pub mod oidc;
 pub mod pages;
 mod report;
 mod upload;
@@ -34,6 +35,8 @@ pub struct WebConfig {
 pub struct AppState {
     pub services: Arc<Services>,
     pub config: Arc<WebConfig>,
+    /// The identity provider, when `[oidc]` is set (`oidc`).
+    pub idp: Arc<oidc::IdentityProvider>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
         AppState {
             services: Arc::new(services),
             config: Arc::new(config),
+            idp: Arc::new(oidc::IdentityProvider::default()),
         }
     }
 }

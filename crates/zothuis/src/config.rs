@@ -21,6 +21,129 @@ pub struct Config {
     pub audit: AuditConfig,
     pub privacy: PrivacyConfig,
     pub log: LogConfig,
+    /// Sign-in through the municipality's identity provider; without this
+    /// section only local accounts log in.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// The identity provider (OpenID Connect; domain `admin::oidc`). The secret
+/// belongs in the environment (`ZOTHUIS__OIDC__CLIENT_SECRET`), not in a
+/// file under version control.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The provider's issuer, e.g. `https://login.gemeente.nl/realms/zothuis`.
+    pub issuer: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: String,
+    /// As registered at the provider: this installation's address followed
+    /// by `/inloggen/oidc/terug`.
+    pub redirect_url: String,
+    /// Scopes besides `openid`.
+    #[serde(default = "oidc_scopes")]
+    pub scopes: Vec<String>,
+    /// The ID token claim with the groups.
+    #[serde(default = "oidc_groups_claim")]
+    pub groepen_claim: String,
+    /// What the login page calls the provider's account.
+    #[serde(default = "oidc_label")]
+    pub knoptekst: String,
+    /// `amr` values that show a second factor (RFC 8176).
+    #[serde(default = "oidc_amr")]
+    pub tweede_factor_amr: Vec<String>,
+    /// Minutes a sign-in at the provider may take.
+    #[serde(default = "oidc_minutes")]
+    pub inlog_minuten: i64,
+    /// Group → role and scope; the first rule whose group a person has decides.
+    #[serde(default)]
+    pub groep: Vec<OidcGroupConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcGroupConfig {
+    pub groep: String,
+    /// A role code, e.g. `wmo-consulent`.
+    pub rol: String,
+    /// As for a user: `installatie`, `regio:CODE`, `gemeente:GM0000`,
+    /// `aanbieder:ID` or `corporatie:ID`.
+    pub scope: String,
+}
+
+fn oidc_scopes() -> Vec<String> {
+    vec!["profile".into(), "email".into()]
+}
+fn oidc_groups_claim() -> String {
+    "groups".into()
+}
+fn oidc_label() -> String {
+    "uw gemeente-account".into()
+}
+fn oidc_amr() -> Vec<String> {
+    zothuis_domain::admin::oidc::SECOND_FACTOR_AMR
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+fn oidc_minutes() -> i64 {
+    zothuis_domain::admin::oidc::LOGIN_MINUTES
+}
+
+impl OidcConfig {
+    fn settings(&self) -> Result<zothuis_domain::admin::oidc::OidcSettings> {
+        use zothuis_domain::admin::oidc::{GroupRule, OidcSettings};
+        use zothuis_domain::admin::{Role, ScopeSpec};
+        let url = |name: &str, value: &str| -> Result<String> {
+            let v = value.trim();
+            if v.starts_with("https://") || v.starts_with("http://") {
+                Ok(v.to_string())
+            } else {
+                bail!("[oidc] {name}: schrijf een volledig adres dat begint met https://")
+            }
+        };
+        if self.client_id.trim().is_empty() {
+            bail!("[oidc] client_id ontbreekt");
+        }
+        if self.client_secret.trim().is_empty() {
+            bail!(
+                "[oidc] client_secret ontbreekt: zet het geheim in de omgevingsvariabele ZOTHUIS__OIDC__CLIENT_SECRET"
+            );
+        }
+        if !(1..=60).contains(&self.inlog_minuten) {
+            bail!("[oidc] inlog_minuten: kies 1 tot en met 60 minuten");
+        }
+        if self.groep.is_empty() {
+            bail!("[oidc] noem met [[oidc.groep]] minstens één groep met rol en scope");
+        }
+        let rules = self
+            .groep
+            .iter()
+            .map(|g| {
+                let role = Role::parse(&g.rol)
+                    .map_err(|e| anyhow::anyhow!("[[oidc.groep]] {}: rol: {e}", g.groep))?;
+                let scope = ScopeSpec::parse(&g.scope)
+                    .map_err(|e| anyhow::anyhow!("[[oidc.groep]] {}: scope: {e}", g.groep))?;
+                Ok(GroupRule {
+                    group: g.groep.clone(),
+                    role,
+                    scope,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(OidcSettings {
+            issuer: url("issuer", &self.issuer)?,
+            client_id: self.client_id.trim().to_string(),
+            client_secret: self.client_secret.trim().to_string(),
+            redirect_url: url("redirect_url", &self.redirect_url)?,
+            scopes: self.scopes.clone(),
+            groups_claim: self.groepen_claim.clone(),
+            label: self.knoptekst.clone(),
+            rules,
+            second_factor_amr: self.tweede_factor_amr.clone(),
+            login_minutes: self.inlog_minuten,
+        })
+    }
 }
 
 /// Privacy: how alike two names with the same date of birth must be to be
@@ -438,6 +561,7 @@ impl Config {
                         })
                 })
                 .collect::<Result<_>>()?,
+            oidc: self.oidc.as_ref().map(OidcConfig::settings).transpose()?,
         })
     }
 }
@@ -464,6 +588,64 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<Vec<_>>()
             .into_iter()
+    }
+
+    #[test]
+    fn the_identity_provider_is_configured_with_its_secret_from_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        let section = "[oidc]\nissuer = \"https://login.example/realm\"\nclient_id = \"zothuis\"\n\
+            redirect_url = \"https://zothuis.example/inloggen/oidc/terug\"\n";
+        let rule = "[[oidc.groep]]\ngroep = \"wmo-huizen\"\nrol = \"wmo-consulent\"\nscope = \"gemeente:GM0406\"\n";
+        std::fs::write(&f, format!("{section}{rule}")).unwrap();
+        let secret = [("ZOTHUIS__OIDC__CLIENT_SECRET", "s3cr3t")];
+        let s = Config::load(Some(&f), env(&secret))
+            .unwrap()
+            .settings()
+            .unwrap()
+            .oidc
+            .unwrap();
+        assert_eq!(s.client_secret, "s3cr3t");
+        assert_eq!(s.groups_claim, "groups");
+        assert_eq!(s.rules.len(), 1);
+        assert!(s.second_factor_amr.contains(&"otp".to_string()));
+        let err = |text: String, env_pairs: &[(&str, &str)]| {
+            std::fs::write(&f, text).unwrap();
+            Config::load(Some(&f), env(env_pairs))
+                .unwrap()
+                .settings()
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(format!("{section}{rule}"), &[]).contains("ZOTHUIS__OIDC__CLIENT_SECRET"));
+        assert!(err(section.to_string(), &secret).contains("[[oidc.groep]]"));
+        assert!(
+            err(
+                format!("{section}{}", rule.replace("wmo-consulent", "koning")),
+                &secret
+            )
+            .contains("wmo-huizen: rol")
+        );
+        assert!(
+            err(
+                format!("{section}{}", rule.replace("gemeente:GM0406", "overal")),
+                &secret
+            )
+            .contains("wmo-huizen: scope")
+        );
+        assert!(
+            err(section.replace("https://login", "login") + rule, &secret)
+                .contains("[oidc] issuer")
+        );
+        assert!(
+            Config::load(None, env(&[]))
+                .unwrap()
+                .settings()
+                .unwrap()
+                .oidc
+                .is_none(),
+            "none by default"
+        );
     }
 
     #[test]

@@ -255,6 +255,9 @@ pub struct User {
     pub version: i64,
     /// Logs in with a second factor (TOTP) besides the password.
     pub second_factor: bool,
+    /// Signs in through the identity provider (`admin::oidc`), never with a
+    /// password.
+    pub external: bool,
 }
 
 /// What the login check needs; never leaves the domain and store.

@@ -42,7 +42,7 @@ impl Services {
         Ok(self.store.count_users().await? == 0)
     }
 
-    async fn resolve_scope(&self, role: Role, spec: &ScopeSpec) -> DomainResult<Scope> {
+    pub(crate) async fn resolve_scope(&self, role: Role, spec: &ScopeSpec) -> DomainResult<Scope> {
         let scope = match spec {
             ScopeSpec::Installatie => Scope::Installatie,
             ScopeSpec::Regio(code) => match self.store.find_region_by_code(code).await? {
@@ -296,8 +296,15 @@ impl Services {
             key.clone(),
         )
         .await?;
-        if self.store.get_user(id).await?.is_none() {
-            return Err(DomainError::NotFound("Deze gebruiker bestaat niet".into()));
+        match self.store.get_user(id).await? {
+            None => return Err(DomainError::NotFound("Deze gebruiker bestaat niet".into())),
+            // A password would open a second way in, around the provider.
+            Some(u) if u.external => {
+                return Err(DomainError::Conflict(
+                    "Deze gebruiker logt in via de identiteitsprovider en krijgt geen wachtwoord in zothuis.".into(),
+                ));
+            }
+            Some(_) => {}
         }
         let mut v = Validator::new();
         check_password_strength(new_password, &mut v, "wachtwoord");
@@ -386,32 +393,9 @@ impl Services {
         let name = LoginName::parse(username);
         let user_key = format!("gebruiker:{}", name.as_str());
         let origin_key = format!("herkomst:{}", origin.unwrap_or("-"));
-        let anonymous = RequestContext {
-            actor: Actor {
-                kind: ActorKind::User,
-                id: 0,
-                name: name.as_str().to_string(),
-                role: Role::Beheerder,
-                scope: Scope::Installatie,
-            },
-            on_behalf_of: None,
-            origin: origin.map(str::to_string),
-            request_id: request_id.to_string(),
-        };
+        let anonymous = super::oidc::login_context(name.as_str(), origin, request_id);
         let refused = |outcome: Outcome, reason: Option<&str>| {
-            let mut draft = self
-                .draft(
-                    &anonymous,
-                    AuditAction::LoginFailed,
-                    ObjectType::Sessie,
-                    None,
-                )
-                .with_outcome(outcome);
-            if let Some(reason) = reason {
-                draft = draft.with_details(json!({ "reden": reason }));
-            }
-            draft.actor_role = String::new();
-            draft
+            self.login_refusal(&anonymous, outcome, reason)
         };
         let too_many = || {
             DomainError::TooManyAttempts(format!(
@@ -494,42 +478,20 @@ impl Services {
         }
         self.store.reset_login_attempts(&user_key).await?;
         self.store.uncount_login_attempt(&origin_key).await?;
-        let session_secret = random_secret();
-        let csrf_token = random_secret();
-        let ctx = RequestContext {
-            actor: Actor::from_user(&user),
-            ..anonymous
-        };
-        let draft = self
-            .draft(
-                &ctx,
-                AuditAction::LoggedIn,
-                ObjectType::Sessie,
-                Some(user.id.to_string()),
-            )
-            .with_details(json!({ "tweedeFactor": totp_secret.is_some() }));
-        self.store
-            .create_session(
-                &secret_digest(&session_secret),
-                user.id,
-                &csrf_token,
-                now,
-                draft,
-            )
-            .await?;
-        Ok(LoginSuccess {
-            must_set_up_second_factor: self.needs_second_factor(&user),
+        self.start_session(
             user,
-            session_secret,
-            csrf_token,
-        })
+            &anonymous,
+            json!({ "tweedeFactor": totp_secret.is_some() }),
+        )
+        .await
     }
 
     /// Whether the user's role requires a second factor (always the
     /// administrator's, and the roles of `[security] tweede_factor_verplicht`)
     /// that the user has not set up yet.
+    /// A user of the identity provider proves it there (`admin::oidc`).
     pub fn needs_second_factor(&self, user: &User) -> bool {
-        !user.second_factor && self.second_factor_required(user.role)
+        !user.second_factor && !user.external && self.second_factor_required(user.role)
     }
 
     /// Whether this role must log in with a second factor.
@@ -660,6 +622,11 @@ impl Services {
         self.store
             .purge_login_attempts(now - Duration::minutes(self.settings.login_window_minutes))
             .await?;
+        if let Some(oidc) = &self.settings.oidc {
+            self.store
+                .purge_external_logins(now - Duration::minutes(oidc.login_minutes))
+                .await?;
+        }
         Ok(sessions)
     }
 

@@ -119,7 +119,11 @@ async fn users(
     for x in &list {
         rows.push(vec![
             link_cell(&x.display_name, format!("/beheer/gebruikers/{}", x.id)),
-            cell(&x.username),
+            cell(if x.external {
+                format!("{} (identiteitsprovider)", x.username)
+            } else {
+                x.username.clone()
+            }),
             cell(x.role.label()),
             cell(scope_name(&s, &u, &x.scope, &options).await),
             if x.active {
@@ -211,11 +215,11 @@ async fn user_page(
         .fact("Werkgebied", scope_name(s, u, &x.scope, &options).await)
         .fact("Status", if x.active { "actief" } else { "gedeactiveerd" })
         .fact(
-            "Tweede factor",
-            if x.second_factor {
-                "ingesteld"
-            } else {
-                "niet ingesteld"
+            "Inloggen",
+            match (x.external, x.second_factor) {
+                (true, _) => "via de identiteitsprovider: rol en werkgebied volgen bij elke aanmelding de groepen daar",
+                (false, true) => "met wachtwoord en tweede factor",
+                (false, false) => "met wachtwoord, zonder tweede factor",
             },
         )
         .fact(
@@ -230,6 +234,11 @@ async fn user_page(
         format!("/auditlog?actor={}", crate::auth::urlencode(&x.username)),
         "Activiteit in het auditlog",
     ));
+    // A user of the identity provider gets no password: that would be a
+    // second way in, around the provider (`reset_password` refuses it too).
+    if x.external {
+        return Ok(page);
+    }
     page.forms.push(
         FormBlock::post(
             format!("/beheer/gebruikers/{}/wachtwoord", x.id),

@@ -11,6 +11,8 @@ use zothuis_domain::admin::secrets::random_secret;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inloggen", get(login_form).post(login))
+        .route("/inloggen/oidc", get(external_login))
+        .route("/inloggen/oidc/terug", get(external_login_answer))
         .route("/uitloggen", post(logout))
         .route("/", get(home))
         .route("/account", get(account))
@@ -28,7 +30,25 @@ struct LoginPage {
     error_field: &'static str,
     notice: Option<&'static str>,
     setup_needed: bool,
+    /// What the button to sign in through the identity provider says, when
+    /// one is configured.
+    idp_label: Option<String>,
 }
+
+impl LoginPage {
+    /// The start of a sign-in through the identity provider, back to the
+    /// same page afterwards.
+    fn idp_href(&self) -> String {
+        format!(
+            "/inloggen/oidc?terug={}",
+            crate::auth::urlencode(&self.back)
+        )
+    }
+}
+
+/// The cookie that binds a sign-in through the identity provider to the
+/// browser that started it.
+const EXTERNAL_LOGIN_COOKIE: &str = "zothuis_oidc";
 
 #[derive(serde::Deserialize, Default)]
 struct LoginQuery {
@@ -83,6 +103,7 @@ async fn login_form(
         error_field: "gebruikersnaam",
         notice: q.melding.as_deref().and_then(crate::nl::notice),
         setup_needed: s.services.setup_needed().await?,
+        idp_label: idp_label(&s),
     };
     Ok(login_page(&s, page, StatusCode::OK))
 }
@@ -106,26 +127,12 @@ async fn login(
         .await;
     match result {
         Ok(ok) => {
-            let max_age = s.services.settings.session_absolute_hours * 3600;
-            let session = set_cookie(
-                SESSION_COOKIE,
-                &ok.session_secret,
-                s.config.secure_cookies,
-                Some(max_age),
-            );
-            let clear_csrf = set_cookie(CSRF_COOKIE, "", s.config.secure_cookies, Some(0));
             let next = if ok.must_set_up_second_factor {
                 super::second_factor::PATH.to_string()
             } else {
                 safe_back(Some(&form.get("terug")))
             };
-            let mut resp = Redirect::to(&next).into_response();
-            let h = resp.headers_mut();
-            if let (Ok(a), Ok(b)) = (session.parse(), clear_csrf.parse()) {
-                h.append(header::SET_COOKIE, a);
-                h.append(header::SET_COOKIE, b);
-            }
-            Ok(resp)
+            Ok(logged_in(&s, &ok, &next, &[]))
         }
         Err(e @ (DomainError::Invalid(_) | DomainError::TooManyAttempts(_))) => {
             let code_wrong = matches!(&e, DomainError::Invalid(errors)
@@ -159,8 +166,242 @@ async fn login(
                 error_field: if code_wrong { "code" } else { "gebruikersnaam" },
                 notice: None,
                 setup_needed: false,
+                idp_label: idp_label(&s),
             };
             Ok(login_page(&s, page, status))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// The answer to a successful login, local or through the identity
+/// provider: the session cookie, the pre-session cookies cleared, and on to
+/// `next`.
+fn logged_in(
+    s: &AppState,
+    ok: &zothuis_domain::admin::service::LoginSuccess,
+    next: &str,
+    clear: &[&str],
+) -> Response {
+    let max_age = s.services.settings.session_absolute_hours * 3600;
+    let mut cookies = vec![set_cookie(
+        SESSION_COOKIE,
+        &ok.session_secret,
+        s.config.secure_cookies,
+        Some(max_age),
+    )];
+    for name in [CSRF_COOKIE].iter().chain(clear) {
+        cookies.push(set_cookie(name, "", s.config.secure_cookies, Some(0)));
+    }
+    let mut resp = Redirect::to(next).into_response();
+    for cookie in cookies {
+        if let Ok(v) = cookie.parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+fn idp_label(s: &AppState) -> Option<String> {
+    s.services.settings.oidc.as_ref().map(|o| o.label.clone())
+}
+
+/// The login page again, with why signing in through the identity provider
+/// did not succeed.
+fn external_login_refused(s: &AppState, status: StatusCode, message: String) -> Response {
+    let page = LoginPage {
+        csrf: random_secret(),
+        back: "/".into(),
+        username: String::new(),
+        error: Some(message),
+        error_field: "oidc",
+        notice: None,
+        setup_needed: false,
+        idp_label: idp_label(s),
+    };
+    let mut resp = login_page(s, page, status);
+    let clear = set_cookie(EXTERNAL_LOGIN_COOKIE, "", s.config.secure_cookies, Some(0));
+    if let Ok(v) = clear.parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Starts a sign-in through the identity provider: fresh state, nonce and
+/// PKCE verifier kept server-side, bound to this browser by a cookie, and
+/// the browser sent to the provider.
+async fn external_login(
+    State(s): State<AppState>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, PageError> {
+    let Some(settings) = s.services.settings.oidc.as_ref() else {
+        return Err(PageError(DomainError::NotFound(
+            "Inloggen via een identiteitsprovider is hier niet ingesteld".into(),
+        )));
+    };
+    let auth = match s.idp.authorization(settings).await {
+        Ok(auth) => auth,
+        Err(failure) => return Ok(idp_failure(&s, failure)),
+    };
+    let browser = random_secret();
+    s.services
+        .begin_external_login(&zothuis_domain::admin::oidc::ExternalLoginStart {
+            state: &auth.state,
+            browser: &browser,
+            nonce: &auth.nonce,
+            pkce_verifier: &auth.pkce_verifier,
+            back: &safe_back(q.terug.as_deref()),
+        })
+        .await?;
+    let cookie = set_cookie(
+        EXTERNAL_LOGIN_COOKIE,
+        &browser,
+        s.config.secure_cookies,
+        Some(settings.login_minutes * 60),
+    );
+    let mut resp = Redirect::to(&auth.url).into_response();
+    if let Ok(v) = cookie.parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+fn idp_failure(s: &AppState, failure: crate::oidc::Failure) -> Response {
+    match failure {
+        crate::oidc::Failure::Unreachable(detail) => {
+            tracing::warn!(%detail, "identiteitsprovider niet bereikbaar");
+            external_login_refused(
+                s,
+                StatusCode::BAD_GATEWAY,
+                "De identiteitsprovider is nu niet bereikbaar of gaf een onbruikbaar antwoord. Probeer het later opnieuw, of log in met uw gebruikersnaam en wachtwoord als u die heeft.".into(),
+            )
+        }
+        crate::oidc::Failure::Refused { message, .. } => {
+            external_login_refused(s, StatusCode::UNAUTHORIZED, message.to_string())
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ProviderAnswer {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    /// The issuer of the answer (RFC 9207), where the provider says it.
+    iss: Option<String>,
+}
+
+/// The provider's answer: the sign-in under way is taken once by its state
+/// (from this browser only), the code exchanged and the ID token checked,
+/// and the person signed in as the domain decides. Every refusal is audited.
+async fn external_login_answer(
+    State(s): State<AppState>,
+    parts: Parts,
+    Query(answer): Query<ProviderAnswer>,
+) -> Result<Response, PageError> {
+    let Some(settings) = s.services.settings.oidc.as_ref() else {
+        return Err(PageError(DomainError::NotFound(
+            "Inloggen via een identiteitsprovider is hier niet ingesteld".into(),
+        )));
+    };
+    let origin = client_origin(&parts, &s);
+    let request_id = current_request_id();
+    let browser = crate::auth::cookie_value(&parts.headers, EXTERNAL_LOGIN_COOKIE);
+    let pending = match s
+        .services
+        .take_external_login(
+            answer.state.as_deref().unwrap_or_default(),
+            browser.as_deref(),
+            origin.as_deref(),
+            &request_id,
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(DomainError::Invalid(errors)) => {
+            let message = errors
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default();
+            return Ok(external_login_refused(&s, StatusCode::BAD_REQUEST, message));
+        }
+        Err(e) => return Err(PageError(e)),
+    };
+    // RFC 9207 § 2.4: an answer that names another issuer is not from this
+    // provider (a mix-up of providers).
+    if answer
+        .iss
+        .as_deref()
+        .is_some_and(|iss| iss != settings.issuer)
+    {
+        s.services
+            .refuse_external_login(
+                None,
+                "antwoord van een andere uitgever (iss)",
+                origin.as_deref(),
+                &request_id,
+            )
+            .await?;
+        return Ok(external_login_refused(
+            &s,
+            StatusCode::UNAUTHORIZED,
+            "Het antwoord komt niet van de ingestelde identiteitsprovider. Begin opnieuw met inloggen.".into(),
+        ));
+    }
+    // The provider's own refusal (OpenID Connect Core 1.0 § 3.1.2.6).
+    let code = match (answer.code.as_deref(), answer.error.as_deref()) {
+        (Some(code), None) if !code.is_empty() => code.to_string(),
+        (_, error) => {
+            let denied = error == Some("access_denied");
+            s.services
+                .refuse_external_login(
+                    None,
+                    if denied {
+                        "geweigerd bij de identiteitsprovider"
+                    } else {
+                        "fout van de identiteitsprovider"
+                    },
+                    origin.as_deref(),
+                    &request_id,
+                )
+                .await?;
+            let message = if denied {
+                "U heeft het inloggen bij de identiteitsprovider afgebroken, of de identiteitsprovider gaf geen toegang."
+            } else {
+                "De identiteitsprovider meldde een fout. Begin opnieuw met inloggen."
+            };
+            return Ok(external_login_refused(
+                &s,
+                StatusCode::UNAUTHORIZED,
+                message.into(),
+            ));
+        }
+    };
+    let identity = match s
+        .idp
+        .verify(settings, &code, &pending, s.services.clock.now())
+        .await
+    {
+        Ok(identity) => identity,
+        Err(failure) => {
+            let reason = match &failure {
+                crate::oidc::Failure::Refused { reason, .. } => reason,
+                crate::oidc::Failure::Unreachable(_) => "identiteitsprovider niet bereikbaar",
+            };
+            s.services
+                .refuse_external_login(None, reason, origin.as_deref(), &request_id)
+                .await?;
+            return Ok(idp_failure(&s, failure));
+        }
+    };
+    match s
+        .services
+        .finish_external_login(&identity, origin.as_deref(), &request_id)
+        .await
+    {
+        Ok(ok) => Ok(logged_in(&s, &ok, &pending.back, &[EXTERNAL_LOGIN_COOKIE])),
+        Err(DomainError::Forbidden(message)) => {
+            Ok(external_login_refused(&s, StatusCode::FORBIDDEN, message))
         }
         Err(e) => Err(PageError(e)),
     }
@@ -324,8 +565,19 @@ async fn account_page(s: &AppState, u: &PageUser, notice: Option<&str>) -> Detai
     let mut page = DetailPage::new(layout, "Mijn account")
         .fact("Naam", u.user.display_name.clone())
         .fact("Gebruikersnaam", u.user.username.clone())
-        .fact("Rol", u.user.role.label())
-        .fact(
+        .fact("Rol", u.user.role.label());
+    // Who signs in through the identity provider has no password or code
+    // of zothuis: the provider checks both.
+    if u.user.external {
+        page = page.fact(
+            "Inloggen",
+            format!(
+                "via {}; wachtwoord en tweede factor beheert u daar",
+                idp_label(s).unwrap_or_else(|| "de identiteitsprovider".into())
+            ),
+        );
+    } else {
+        page = page.fact(
             "Tweede factor",
             if u.user.second_factor {
                 "ingesteld: u logt in met wachtwoord en een code uit de app"
@@ -333,17 +585,20 @@ async fn account_page(s: &AppState, u: &PageUser, notice: Option<&str>) -> Detai
                 "niet ingesteld"
             },
         );
-    page.actions.push(link(
-        super::second_factor::PATH,
-        if u.user.second_factor {
-            "Tweede factor opnieuw instellen"
-        } else {
-            "Tweede factor instellen"
-        },
-    ));
+        page.actions.push(link(
+            super::second_factor::PATH,
+            if u.user.second_factor {
+                "Tweede factor opnieuw instellen"
+            } else {
+                "Tweede factor instellen"
+            },
+        ));
+    }
     page.facts
         .push(("Werkgebied".into(), page.layout.user_scope.clone()));
-    page.forms.push(password_form());
+    if !u.user.external {
+        page.forms.push(password_form());
+    }
     page
 }
 

@@ -29,6 +29,7 @@ mod import_client_registers;
 mod import_registers;
 mod lists;
 mod merge;
+mod oidc;
 mod openapi;
 mod outflow;
 mod outflow_pages;
