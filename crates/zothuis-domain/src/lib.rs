@@ -31,6 +31,7 @@ pub mod clock;
 pub mod dates;
 pub mod demo;
 pub mod error;
+pub mod exchange;
 pub mod figures;
 pub mod finance;
 pub mod history;
