@@ -54,6 +54,11 @@ pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
 /// Deeper than any iWmo message (at most 7 levels) by a margin.
 const MAX_DEPTH: usize = 16;
 
+const RESERVED_NAMESPACES: [&str; 2] = [
+    "http://www.w3.org/XML/1998/namespace",
+    "http://www.w3.org/2000/xmlns/",
+];
+
 /// Why a text is not a readable XML message; in Dutch, for the message log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -89,6 +94,15 @@ pub fn parse(input: &[u8]) -> Result<Node, XmlError> {
         let at = reader.buffer_position();
         let (ns, event) = reader.read_resolved_event().map_err(|e| err(at, e))?;
         let namespace = match ns {
+            // The reader gives a namespace as written, entities and all;
+            // a namespace of a message is a plain URI, and not one of the
+            // two reserved ones (Namespaces in XML 1.0 § 3).
+            ResolveResult::Bound(n)
+                if n.as_ref().contains(['<', '&', '"'])
+                    || RESERVED_NAMESPACES.contains(&n.as_ref()) =>
+            {
+                return Err(err(at, "ongeldige namespace"));
+            }
             ResolveResult::Bound(n) => n.as_ref().to_string(),
             ResolveResult::Unbound => String::new(),
             ResolveResult::Unknown(p) => return Err(err(at, format!("onbekend voorvoegsel {p}"))),
@@ -102,11 +116,11 @@ pub fn parse(input: &[u8]) -> Result<Node, XmlError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(err(at, "te diep genest"));
                 }
-                let name = e.local_name().as_ref().to_string();
+                let name = element_name(e.name().as_ref(), e.local_name().as_ref(), at)?;
                 stack.push(Node::group(&namespace, &name, Vec::new()));
             }
             Event::Empty(e) => {
-                let name = e.local_name().as_ref().to_string();
+                let name = element_name(e.name().as_ref(), e.local_name().as_ref(), at)?;
                 let node = Node::leaf(&namespace, &name, "");
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
@@ -163,6 +177,34 @@ pub fn parse(input: &[u8]) -> Result<Node, XmlError> {
     root.ok_or_else(|| XmlError("Het bericht is leeg.".into()))
 }
 
+/// The local name of an element, if the whole name is an XML name (the
+/// ASCII part of XML 1.0 § 2.3 with at most one prefix, Namespaces § 4):
+/// the reader itself lets much more through.
+fn element_name(qualified: &str, local: &str, at: u64) -> Result<String, XmlError> {
+    fn nc_name(s: &str) -> bool {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    }
+    let valid = match qualified.split_once(':') {
+        // Prefixes starting with "xml" are reserved (Namespaces § 3).
+        Some((prefix, rest)) => {
+            nc_name(prefix)
+                && !prefix.to_ascii_lowercase().starts_with("xml")
+                && nc_name(rest)
+                && rest == local
+        }
+        None => nc_name(qualified),
+    };
+    if valid {
+        Ok(local.to_string())
+    } else {
+        Err(err(at, format!("ongeldige elementnaam {qualified:?}")))
+    }
+}
+
 fn append_text(stack: &mut [Node], text: &str, at: u64) -> Result<(), XmlError> {
     match stack.last_mut() {
         Some(node) => {
@@ -214,10 +256,9 @@ fn write_node(node: &Node, prefixes: &[(&str, &str)], depth: usize, out: &mut St
     out.push_str(&name);
     if depth == 0 {
         for (ns, prefix) in prefixes {
-            out.push_str(&format!(
-                " xmlns:{prefix}=\"{}\"",
-                quick_xml::escape::escape(*ns)
-            ));
+            // As read (no '<', '&' or '"': `parse`), or one of ours;
+            // '>' and '\'' may stand in a double-quoted attribute.
+            out.push_str(&format!(" xmlns:{prefix}=\"{ns}\""));
         }
     }
     out.push('>');
@@ -289,10 +330,34 @@ mod tests {
             ("<p:a></p:a>", "voorvoegsel"),
             ("<a>tekst<b>x</b></a>", "tekst naast elementen"),
             ("<a><b>", "houdt op"),
+            ("<.nl></.nl>", "ongeldige elementnaam"),
+            ("<xmlns:a></xmlns:a>", "ongeldige namespace"),
+            ("<xml:a></xml:a>", "ongeldige namespace"),
+            (
+                "<xmlx:a xmlns:xmlx=\"urn:x\"></xmlx:a>",
+                "ongeldige elementnaam",
+            ),
+            (
+                "<a xmlns=\"http://www.w3.org/XML/1998/namespace\"></a>",
+                "ongeldige namespace",
+            ),
+            ("<a:b:c></a:b:c>", "Geen geldige XML"),
         ] {
             let e = parse(input.as_bytes()).unwrap_err();
             assert!(e.0.contains(reason), "{input}: {e}");
         }
+        // Found by the fuzzer: a mangled start message whose root's "name"
+        // held a quote and slashes, and which the reader let through.
+        let mangled = include_bytes!("../../../../../fuzz/seeds/iwmo/invalid-names.xml");
+        assert!(
+            parse(mangled)
+                .unwrap_err()
+                .0
+                .contains("ongeldige elementnaam")
+        );
+        // Also found by the fuzzer: a namespace with a raw "<" in it.
+        let raw = include_bytes!("../../../../../fuzz/seeds/iwmo/raw-namespace.xml");
+        assert!(parse(raw).unwrap_err().0.contains("ongeldige namespace"));
         let deep = "<a>".repeat(40) + &"</a>".repeat(40);
         assert!(parse(deep.as_bytes()).unwrap_err().0.contains("te diep"));
         assert!(parse(&[0xff, 0xfe]).unwrap_err().0.contains("UTF-8"));
