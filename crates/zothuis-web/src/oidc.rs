@@ -170,15 +170,25 @@ impl IdentityProvider {
         })
     }
 
-    /// Exchanges the code and checks the ID token against `now` (the
-    /// installation's clock); the person the provider vouches for.
+    /// Checks the answer's issuer, exchanges the code and checks the ID
+    /// token against `now` (the installation's clock); the person the
+    /// provider vouches for.
     pub async fn verify(
         &self,
         settings: &OidcSettings,
         code: &str,
+        iss: Option<&str>,
         pending: &PendingExternalLogin,
         now: DateTime<Utc>,
     ) -> Result<ExternalIdentity, Failure> {
+        // RFC 9207 § 2.4: an answer that names another issuer is not from
+        // this provider (a mix-up of providers).
+        if iss.is_some_and(|iss| iss != settings.issuer) {
+            return Err(Failure::Refused {
+                reason: "antwoord van een andere uitgever (iss)",
+                message: "Het antwoord komt niet van de ingestelde identiteitsprovider. Begin opnieuw met inloggen.",
+            });
+        }
         let client = self.client(settings).await?;
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_string()))

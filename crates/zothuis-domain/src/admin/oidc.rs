@@ -11,8 +11,8 @@
 //! of a local login.
 
 use super::model::*;
-use super::secrets::{random_secret, secret_digest};
-use super::service::LoginSuccess;
+use super::secrets::secret_digest;
+use super::service::{LoginSuccess, login_context};
 use crate::audit::{AuditAction, ObjectType, Outcome};
 use crate::error::{DomainError, DomainResult, Validator};
 use crate::service::Services;
@@ -378,82 +378,6 @@ impl Services {
         }
         let digest = secret_digest(&format!("{}\n{}", identity.issuer, identity.subject));
         Ok(format!("idp-{}", &digest[..12]))
-    }
-
-    /// A session for a user who proved who they are, audited as a login
-    /// with `details`.
-    pub(crate) async fn start_session(
-        &self,
-        user: User,
-        ctx: &crate::admin::RequestContext,
-        details: serde_json::Value,
-    ) -> DomainResult<LoginSuccess> {
-        let session_secret = random_secret();
-        let csrf_token = random_secret();
-        let ctx = crate::admin::RequestContext {
-            actor: Actor::from_user(&user),
-            ..ctx.clone()
-        };
-        let draft = self
-            .draft(
-                &ctx,
-                AuditAction::LoggedIn,
-                ObjectType::Sessie,
-                Some(user.id.to_string()),
-            )
-            .with_details(details);
-        self.store
-            .create_session(
-                &secret_digest(&session_secret),
-                user.id,
-                &csrf_token,
-                self.clock.now_micros(),
-                draft,
-            )
-            .await?;
-        Ok(LoginSuccess {
-            must_set_up_second_factor: self.needs_second_factor(&user),
-            user,
-            session_secret,
-            csrf_token,
-        })
-    }
-
-    /// The audit row of a refused login: no actor role, the outcome and reason.
-    pub(crate) fn login_refusal(
-        &self,
-        ctx: &crate::admin::RequestContext,
-        outcome: Outcome,
-        reason: Option<&str>,
-    ) -> crate::audit::AuditDraft {
-        let mut draft = self
-            .draft(ctx, AuditAction::LoginFailed, ObjectType::Sessie, None)
-            .with_outcome(outcome);
-        if let Some(reason) = reason {
-            draft = draft.with_details(json!({ "reden": reason }));
-        }
-        draft.actor_role = String::new();
-        draft
-    }
-}
-
-/// Who is logging in, before it is known: the name as given, no role.
-pub(crate) fn login_context(
-    name: &str,
-    origin: Option<&str>,
-    request_id: &str,
-) -> crate::admin::RequestContext {
-    crate::admin::RequestContext {
-        actor: Actor {
-            kind: ActorKind::User,
-            id: 0,
-            name: name.to_string(),
-            role: Role::Beheerder,
-            scope: Scope::Installatie,
-        },
-        on_behalf_of: None,
-        origin: origin.map(str::to_string),
-        request_id: request_id.to_string(),
     }
 }
 

@@ -393,7 +393,7 @@ impl Services {
         let name = LoginName::parse(username);
         let user_key = format!("gebruiker:{}", name.as_str());
         let origin_key = format!("herkomst:{}", origin.unwrap_or("-"));
-        let anonymous = super::oidc::login_context(name.as_str(), origin, request_id);
+        let anonymous = login_context(name.as_str(), origin, request_id);
         let refused = |outcome: Outcome, reason: Option<&str>| {
             self.login_refusal(&anonymous, outcome, reason)
         };
@@ -484,6 +484,62 @@ impl Services {
             json!({ "tweedeFactor": totp_secret.is_some() }),
         )
         .await
+    }
+
+    /// A session for a user who proved who they are, audited as a login
+    /// with `details`.
+    pub(crate) async fn start_session(
+        &self,
+        user: User,
+        ctx: &crate::admin::RequestContext,
+        details: serde_json::Value,
+    ) -> DomainResult<LoginSuccess> {
+        let session_secret = random_secret();
+        let csrf_token = random_secret();
+        let ctx = crate::admin::RequestContext {
+            actor: Actor::from_user(&user),
+            ..ctx.clone()
+        };
+        let draft = self
+            .draft(
+                &ctx,
+                AuditAction::LoggedIn,
+                ObjectType::Sessie,
+                Some(user.id.to_string()),
+            )
+            .with_details(details);
+        self.store
+            .create_session(
+                &secret_digest(&session_secret),
+                user.id,
+                &csrf_token,
+                self.clock.now_micros(),
+                draft,
+            )
+            .await?;
+        Ok(LoginSuccess {
+            must_set_up_second_factor: self.needs_second_factor(&user),
+            user,
+            session_secret,
+            csrf_token,
+        })
+    }
+
+    /// The audit row of a refused login: no actor role, the outcome and reason.
+    pub(crate) fn login_refusal(
+        &self,
+        ctx: &crate::admin::RequestContext,
+        outcome: Outcome,
+        reason: Option<&str>,
+    ) -> crate::audit::AuditDraft {
+        let mut draft = self
+            .draft(ctx, AuditAction::LoginFailed, ObjectType::Sessie, None)
+            .with_outcome(outcome);
+        if let Some(reason) = reason {
+            draft = draft.with_details(json!({ "reden": reason }));
+        }
+        draft.actor_role = String::new();
+        draft
     }
 
     /// Whether the user's role requires a second factor (always the
@@ -883,4 +939,24 @@ impl Services {
 fn user_json(d: &UserData) -> serde_json::Value {
     json!({ "gebruikersnaam": d.username, "naam": d.display_name, "rol": d.role.code(),
             "scope": d.scope.kind().code(), "scopeWaarde": d.scope.reference(), "actief": d.active })
+}
+
+/// Who is logging in, before it is known: the name as given, no role.
+pub(crate) fn login_context(
+    name: &str,
+    origin: Option<&str>,
+    request_id: &str,
+) -> crate::admin::RequestContext {
+    crate::admin::RequestContext {
+        actor: Actor {
+            kind: ActorKind::User,
+            id: 0,
+            name: name.to_string(),
+            role: Role::Beheerder,
+            scope: Scope::Installatie,
+        },
+        on_behalf_of: None,
+        origin: origin.map(str::to_string),
+        request_id: request_id.to_string(),
+    }
 }

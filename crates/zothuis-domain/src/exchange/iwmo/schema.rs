@@ -346,6 +346,19 @@ static BERICHT_307: [Decl; 2] = [
 
 // ---- WMO306 and WMO308: the retours to a start and a stop ----
 static RETOUR_CODES: [Decl; 1] = [leaf("RetourCode", Many, Simple::Text(4))];
+
+/// A class of a retour: the class of the message answered, with its
+/// `RetourCodes` as last child (the retour XSDs; IV028). `M` is `N + 1`.
+const fn with_codes<const N: usize, const M: usize>(class: &[Decl; N], codes: Occurs) -> [Decl; M] {
+    let mut out = [group("RetourCodes", codes, &RETOUR_CODES); M];
+    let mut i = 0;
+    while i < N {
+        out[i] = class[i];
+        i += 1;
+    }
+    out
+}
+
 const fn retour_header(code: &'static str) -> [Decl; 12] {
     // IV028: sender and receiver as in the message answered.
     let h = heen_header(code, Simple::Agb, Simple::Gemeente);
@@ -366,46 +379,34 @@ const fn retour_header(code: &'static str) -> [Decl; 12] {
 }
 static HEADER_306: [Decl; 12] = retour_header("419");
 static HEADER_308: [Decl; 12] = retour_header("421");
-static START_PRODUCT_RETOUR: [Decl; 6] = [
-    START_PRODUCT[0],
-    START_PRODUCT[1],
-    START_PRODUCT[2],
-    START_PRODUCT[3],
-    START_PRODUCT[4],
-    group("RetourCodes", One, &RETOUR_CODES),
-];
+static START_PRODUCT_RETOUR: [Decl; 6] = with_codes(&START_PRODUCT, One);
 static START_PRODUCTEN_RETOUR: [Decl; 1] = [group("StartProduct", Many, &START_PRODUCT_RETOUR)];
-static CLIENT_306: [Decl; 6] = [
-    CLIENT_305[0],
-    CLIENT_305[1],
-    CLIENT_305[2],
-    CLIENT_305[3],
-    group("StartProducten", One, &START_PRODUCTEN_RETOUR),
-    group("RetourCodes", One, &RETOUR_CODES),
-];
+static CLIENT_306: [Decl; 6] = with_codes(
+    &[
+        CLIENT_305[0],
+        CLIENT_305[1],
+        CLIENT_305[2],
+        CLIENT_305[3],
+        group("StartProducten", One, &START_PRODUCTEN_RETOUR),
+    ],
+    One,
+);
 static BERICHT_306: [Decl; 2] = [
     group("Header", One, &HEADER_306),
     group("Client", Optional, &CLIENT_306),
 ];
-static STOP_PRODUCT_RETOUR: [Decl; 8] = [
-    STOP_PRODUCT[0],
-    STOP_PRODUCT[1],
-    STOP_PRODUCT[2],
-    STOP_PRODUCT[3],
-    STOP_PRODUCT[4],
-    STOP_PRODUCT[5],
-    STOP_PRODUCT[6],
-    group("RetourCodes", One, &RETOUR_CODES),
-];
+static STOP_PRODUCT_RETOUR: [Decl; 8] = with_codes(&STOP_PRODUCT, One);
 static STOP_PRODUCTEN_RETOUR: [Decl; 1] = [group("StopProduct", Many, &STOP_PRODUCT_RETOUR)];
-static CLIENT_308: [Decl; 6] = [
-    CLIENT_305[0],
-    CLIENT_305[1],
-    CLIENT_305[2],
-    CLIENT_305[3],
-    group("StopProducten", One, &STOP_PRODUCTEN_RETOUR),
-    group("RetourCodes", One, &RETOUR_CODES),
-];
+static CLIENT_308: [Decl; 6] = with_codes(
+    &[
+        CLIENT_305[0],
+        CLIENT_305[1],
+        CLIENT_305[2],
+        CLIENT_305[3],
+        group("StopProducten", One, &STOP_PRODUCTEN_RETOUR),
+    ],
+    One,
+);
 static BERICHT_308: [Decl; 2] = [
     group("Header", One, &HEADER_308),
     group("Client", Optional, &CLIENT_308),
