@@ -113,9 +113,9 @@ pub(crate) fn care_level(r: &DbRow) -> DomainResult<Option<CareLevel>> {
         .transpose()
 }
 
-type Tx = sqlx::Transaction<'static, crate::Db>;
+pub(crate) type Tx = sqlx::Transaction<'static, crate::Db>;
 
-async fn insert_version(
+pub(crate) async fn insert_version(
     tx: &mut Tx,
     stay_id: i64,
     f: &StayFacts,
@@ -203,7 +203,11 @@ pub(crate) async fn insert_stay(
 }
 
 /// Checks that `expected` is still the latest version of the stay.
-async fn check_latest(tx: &mut Tx, stay_id: i64, expected: i64) -> DomainResult<StayHeader> {
+pub(crate) async fn check_latest(
+    tx: &mut Tx,
+    stay_id: i64,
+    expected: i64,
+) -> DomainResult<StayHeader> {
     let row = sqlx::query("select * from stays where id = $1")
         .bind(stay_id)
         .fetch_optional(&mut **tx)

@@ -397,7 +397,8 @@ impl ClientStore for DbStore {
             }
         }
         // A referral counts while it is not corrected away (superseded or
-        // retracted); a placement as the stay is known now.
+        // retracted); a placement as the stay is known now; an iWmo
+        // assignment (the provider received the client's data in its 301).
         let providers = fetch(format!(
             "select e.client_id, t.provider_id from waitlist_transitions t
                join waitlist_entries e on e.id = t.entry_id
@@ -407,9 +408,12 @@ impl ClientStore for DbStore {
              union
              select s.client_id, v.provider_id from stay_versions v join stays s on s.id = v.stay_id
               where {s} and not v.replaced
+             union
+             select client_id, provider_id from iwmo_assignments where {a}
              order by 1, 2",
             e = clients_sql(clients, "e.client_id", 1),
             s = clients_sql(clients, "s.client_id", 1),
+            a = clients_sql(clients, "client_id", 1),
         ))
         .await?;
         for r in &providers {

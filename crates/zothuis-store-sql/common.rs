@@ -234,8 +234,9 @@ pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: us
         ClientLink::Region(_) => {
             format!("in (select code from municipalities where region_id = ${n})")
         }
-        // The referrals and placements `client_access` counts: a referral
-        // not corrected away, a stay's version in force.
+        // The referrals, placements and assignments `client_access` counts:
+        // a referral not corrected away, a stay's version in force, an
+        // iWmo assignment (the provider received the client's data in it).
         ClientLink::AccessPoint(_) => {
             return format!("select client_id from shelter_reports where region_id = ${n}");
         }
@@ -246,7 +247,8 @@ pub(crate) fn linked_clients_sql(link: &zothuis_domain::store::ClientLink, n: us
                   where t.provider_id = ${n} and t.status = 'in-screening' and not t.retracted
                     and not exists (select 1 from waitlist_transitions c where c.supersedes = t.id)
                  union all select s.client_id from stay_versions v
-                   join stays s on s.id = v.stay_id where v.provider_id = ${n} and not v.replaced"
+                   join stays s on s.id = v.stay_id where v.provider_id = ${n} and not v.replaced
+                 union all select client_id from iwmo_assignments where provider_id = ${n}"
             );
         }
     };

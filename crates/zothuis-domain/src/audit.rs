@@ -125,6 +125,10 @@ pub enum ObjectType {
     Samenvoeging,
     /// A retention run: records anonymised at the end of their period.
     Bewaartermijn,
+    /// An assignment of a decision to a provider (iWmo 3.2 WMO301).
+    Toewijzing,
+    /// An iWmo 3.2 message sent to or received from a provider.
+    IwmoBericht,
 }
 
 impl ObjectType {
@@ -172,6 +176,8 @@ impl ObjectType {
             ObjectType::Inzageverzoek => "inzageverzoek",
             ObjectType::Samenvoeging => "samenvoeging",
             ObjectType::Bewaartermijn => "bewaartermijn",
+            ObjectType::Toewijzing => "toewijzing",
+            ObjectType::IwmoBericht => "iwmo-bericht",
         }
     }
 }

@@ -110,13 +110,15 @@ const PRODUCTS: [(&str, &str, &str, &str, &str); 11] = [
     ("ODP", "Onder de Pannen", "18", "kortdurend", "per-maand"),
 ];
 
-const PROVIDERS: [&str; 6] = [
-    "Kwintes",
-    "Leger des Heils",
-    "Blijf Groep",
-    "RIBW Kennemerland Amstelland Meerlanden",
-    "Kennemerhart",
-    "De Regenboog Groep",
+/// The demo's providers, with invented AGB codes (8 digits, not those of
+/// the real organisations) so that the demo can exchange iWmo messages.
+const PROVIDERS: [(&str, &str); 6] = [
+    ("Kwintes", "98900001"),
+    ("Leger des Heils", "98900002"),
+    ("Blijf Groep", "98900003"),
+    ("RIBW Kennemerland Amstelland Meerlanden", "98900004"),
+    ("Kennemerhart", "98900005"),
+    ("De Regenboog Groep", "98900006"),
 ];
 
 struct LocationSpec {
@@ -364,13 +366,13 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
         }
     }
     let mut providers = std::collections::HashMap::new();
-    for name in PROVIDERS {
+    for (name, agb) in PROVIDERS {
         let p = services
             .create_provider(
                 &ctx,
                 &ProviderInput {
                     name: name.into(),
-                    agb_code: None,
+                    agb_code: Some(agb.into()),
                 },
             )
             .await?;

@@ -12,6 +12,10 @@ use crate::audit::{AuditDraft, AuditRecord};
 use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayVersion};
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
+use crate::exchange::iwmo::model::{
+    Assignment, Delivery, Effect, MessageRecord, NewAssignment, NewMessage,
+};
+use crate::exchange::iwmo::schema::Message;
 use crate::finance::budget::{
     Budget, BudgetActual, BudgetActualData, BudgetVersion, BudgetVersionData,
 };
@@ -1248,6 +1252,65 @@ pub struct NewBudget {
 }
 
 /// Everything a backend provides.
+/// The iWmo exchange with providers (`exchange::iwmo`).
+#[async_trait]
+pub trait ExchangeStore: Send + Sync {
+    /// The next number of a counter ("toewijzing", or a message type's
+    /// identifications), in its own transaction: numbers are unique, and a
+    /// number taken by a change that then failed is not given again.
+    async fn next_iwmo_number(&self, counter: &str) -> DomainResult<i64>;
+    /// Stores an assignment and logs the WMO301 that announces it.
+    async fn create_assignment(
+        &self,
+        assignment: &NewAssignment,
+        message: &NewMessage,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(Assignment, MessageRecord)>;
+    async fn get_assignment(&self, id: i64) -> DomainResult<Option<Assignment>>;
+    /// The assignments of the clients asked for; oldest first.
+    async fn list_assignments(&self, clients: &Clients) -> DomainResult<Vec<Assignment>>;
+    /// The starts and stops received for an assignment, deleted ones left
+    /// out; by start date.
+    async fn list_deliveries(&self, assignment_id: i64) -> DomainResult<Vec<Delivery>>;
+    /// Whether this provider sent a message of this type with this
+    /// identification before (TR056).
+    async fn iwmo_seen(
+        &self,
+        provider_id: i64,
+        message: Message,
+        identification: &str,
+    ) -> DomainResult<bool>;
+    /// Logs a received message and its retour, and applies the effects of
+    /// an accepted one, in one transaction: a message is applied whole or
+    /// not at all. The retour answers the message.
+    async fn receive_iwmo(
+        &self,
+        message: &NewMessage,
+        retour: &NewMessage,
+        effects: &[Effect],
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(MessageRecord, MessageRecord)>;
+    /// The messages of a provider, of clients, or both; newest first.
+    async fn list_iwmo_messages(
+        &self,
+        provider_id: Option<i64>,
+        clients: &Clients,
+    ) -> DomainResult<Vec<MessageRecord>>;
+    async fn get_iwmo_message(&self, id: i64) -> DomainResult<Option<MessageRecord>>;
+    /// Marks a message zothuis sent as fetched by its provider (the first
+    /// time only), with the audit row of the download.
+    async fn fetch_iwmo_message(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        audit: AuditDraft,
+    ) -> DomainResult<MessageRecord>;
+}
+
 pub trait Store:
     ReferenceStore
     + AdminStore
@@ -1266,6 +1329,7 @@ pub trait Store:
     + ReportStore
     + FinanceStore
     + PrivacyStore
+    + ExchangeStore
 {
 }
 
@@ -1288,5 +1352,6 @@ impl<T> Store for T where
         + ReportStore
         + FinanceStore
         + PrivacyStore
+        + ExchangeStore
 {
 }

@@ -4593,3 +4593,293 @@ async fn identity_provider_users_and_sign_ins_under_way() {
     })
     .await;
 }
+
+/// The iWmo exchange: numbers handed out once, an assignment with its 301,
+/// a received message with its retour applied whole (its effects and the
+/// log in one transaction, none of it when an effect fails), the log per
+/// provider and client, a first fetch, and the provider's link to the
+/// client through its assignment.
+#[tokio::test]
+async fn iwmo_assignments_messages_and_deliveries() {
+    use zothuis_domain::exchange::iwmo::model::{
+        Delivery, Effect, MessageStatus, NewAssignment, NewMessage,
+    };
+    use zothuis_domain::exchange::iwmo::schema::Message;
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        assert_eq!(s.next_iwmo_number("toewijzing").await.unwrap(), 1);
+        assert_eq!(s.next_iwmo_number("toewijzing").await.unwrap(), 2);
+        assert_eq!(s.next_iwmo_number("301").await.unwrap(), 1, "per counter");
+        let decision = s
+            .list_decisions(&Clients::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|d| d.outcome == zothuis_domain::access::Outcome::Toegekend)
+            .unwrap();
+        let provider = s.list_providers().await.unwrap().pop().unwrap();
+        let linked = |rows: Vec<zothuis_domain::store::ClientAccessRow>| {
+            rows.first()
+                .is_some_and(|r| r.providers.contains(&provider.id))
+        };
+        let message = |incoming: bool, m: Message, id: &str, status: MessageStatus| NewMessage {
+            incoming,
+            message: m,
+            provider_id: provider.id,
+            client_id: Some(decision.client_id),
+            identification: id.into(),
+            status,
+            codes: vec!["0200".into()],
+            body: "<Bericht/>".into(),
+        };
+        let (a, sent) = s
+            .create_assignment(
+                &NewAssignment {
+                    id: 1001,
+                    decision_id: decision.id,
+                    client_id: decision.client_id,
+                    provider_id: provider.id,
+                    location_id: None,
+                    product_id: decision.product_id,
+                    municipality: decision.responsible.clone(),
+                    start_date: day("2026-01-02"),
+                    end_date: None,
+                    stay_id: None,
+                },
+                &message(false, Message::Wmo301, "1", MessageStatus::Klaargezet),
+                start(),
+                "consulent",
+                w.audit(AuditAction::Created, ObjectType::Toewijzing),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.id, 1001);
+        assert_eq!(s.get_assignment(1001).await.unwrap(), Some(a.clone()));
+        assert_eq!(
+            s.list_assignments(&Clients::One(decision.client_id))
+                .await
+                .unwrap(),
+            vec![a.clone()]
+        );
+        assert_eq!(sent.codes, vec!["0200".to_string()]);
+        assert!(
+            linked(
+                s.client_access(&Clients::One(decision.client_id))
+                    .await
+                    .unwrap()
+            ),
+            "the assignment links the provider to the client"
+        );
+        let in_scope = s
+            .list_clients(&Clients::Linked(
+                zothuis_domain::store::ClientLink::Provider(provider.id),
+            ))
+            .await
+            .unwrap();
+        assert!(in_scope.iter().any(|c| c.id == decision.client_id));
+
+        // A start that begins a stay, applied with its log.
+        assert!(
+            !s.iwmo_seen(provider.id, Message::Wmo305, "KW-1")
+                .await
+                .unwrap()
+        );
+        let stay = NewStay {
+            client_id: decision.client_id,
+            entry_id: None,
+            decision_id: Some(decision.id),
+            transferred_from: None,
+            responsible: decision.responsible.clone(),
+            facts: StayFacts {
+                product_id: decision.product_id,
+                provider_id: provider.id,
+                location_id: None,
+                start_date: day("2026-01-05"),
+                end_date: None,
+                exit: None,
+                financing: Financing::Zin,
+                care_level: None,
+            },
+        };
+        let (received, retour) = s
+            .receive_iwmo(
+                &message(true, Message::Wmo305, "KW-1", MessageStatus::Verwerkt),
+                &message(false, Message::Wmo306, "1", MessageStatus::Klaargezet),
+                &[
+                    Effect::StartStay {
+                        assignment_id: 1001,
+                        stay: stay.clone(),
+                    },
+                    Effect::Start {
+                        assignment_id: 1001,
+                        start_date: day("2026-01-05"),
+                    },
+                ],
+                start(),
+                "aanbieder",
+                w.audit(AuditAction::Created, ObjectType::IwmoBericht),
+            )
+            .await
+            .unwrap();
+        assert_eq!(retour.answers, Some(received.id));
+        assert!(
+            s.iwmo_seen(provider.id, Message::Wmo305, "KW-1")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.iwmo_seen(provider.id, Message::Wmo307, "KW-1")
+                .await
+                .unwrap(),
+            "per type"
+        );
+        let a = s.get_assignment(1001).await.unwrap().unwrap();
+        let stay_id = a.stay_id.expect("the stay is the assignment's");
+        let header = s.get_stay_header(stay_id).await.unwrap().unwrap();
+        assert_eq!(header.decision_id, Some(decision.id));
+        assert_eq!(
+            s.list_deliveries(1001).await.unwrap(),
+            vec![Delivery {
+                assignment_id: 1001,
+                start_date: day("2026-01-05"),
+                end_date: None,
+                end_reason: None,
+            }]
+        );
+
+        // An effect that fails (a stale stay version) leaves nothing behind.
+        let count = s
+            .list_iwmo_messages(None, &Clients::All)
+            .await
+            .unwrap()
+            .len();
+        let failed = s
+            .receive_iwmo(
+                &message(true, Message::Wmo307, "KW-2", MessageStatus::Verwerkt),
+                &message(false, Message::Wmo308, "1", MessageStatus::Klaargezet),
+                &[
+                    Effect::Stop {
+                        assignment_id: 1001,
+                        start_date: day("2026-01-05"),
+                        end_date: day("2026-01-09"),
+                        reason: "19".into(),
+                    },
+                    Effect::StayVersion {
+                        stay_id,
+                        expected_version: -1,
+                        facts: stay.facts.clone(),
+                        placement: None,
+                    },
+                ],
+                start(),
+                "aanbieder",
+                w.audit(AuditAction::Created, ObjectType::IwmoBericht),
+            )
+            .await;
+        assert!(is_stale(failed));
+        assert_eq!(
+            s.list_iwmo_messages(None, &Clients::All)
+                .await
+                .unwrap()
+                .len(),
+            count
+        );
+        assert_eq!(s.list_deliveries(1001).await.unwrap()[0].end_date, None);
+        // The stop, its withdrawal, and the start's.
+        for effects in [
+            vec![Effect::Stop {
+                assignment_id: 1001,
+                start_date: day("2026-01-05"),
+                end_date: day("2026-01-09"),
+                reason: "19".into(),
+            }],
+            vec![Effect::DeleteStop {
+                assignment_id: 1001,
+                start_date: day("2026-01-05"),
+            }],
+        ] {
+            let stopped = matches!(effects[0], Effect::Stop { .. });
+            s.receive_iwmo(
+                &message(
+                    true,
+                    Message::Wmo307,
+                    if stopped { "KW-3" } else { "KW-4" },
+                    MessageStatus::Verwerkt,
+                ),
+                &message(false, Message::Wmo308, "2", MessageStatus::Klaargezet),
+                &effects,
+                start(),
+                "aanbieder",
+                w.audit(AuditAction::Created, ObjectType::IwmoBericht),
+            )
+            .await
+            .unwrap();
+            let d = &s.list_deliveries(1001).await.unwrap()[0];
+            assert_eq!(d.end_date.is_some(), stopped);
+            assert_eq!(d.end_reason.as_deref(), stopped.then_some("19"));
+        }
+        s.receive_iwmo(
+            &message(true, Message::Wmo305, "KW-5", MessageStatus::Verwerkt),
+            &message(false, Message::Wmo306, "3", MessageStatus::Klaargezet),
+            &[Effect::DeleteStart {
+                assignment_id: 1001,
+                start_date: day("2026-01-05"),
+            }],
+            start(),
+            "aanbieder",
+            w.audit(AuditAction::Created, ObjectType::IwmoBericht),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.list_deliveries(1001).await.unwrap(), vec![]);
+
+        // The log: newest first, per provider and client; a first fetch.
+        let log = s
+            .list_iwmo_messages(Some(provider.id), &Clients::One(decision.client_id))
+            .await
+            .unwrap();
+        assert_eq!(log.len(), 9);
+        assert!(log.windows(2).all(|p| p[0].id > p[1].id));
+        assert_eq!(
+            s.list_iwmo_messages(Some(provider.id + 1000), &Clients::All)
+                .await
+                .unwrap(),
+            vec![]
+        );
+        assert_eq!(
+            s.get_iwmo_message(sent.id).await.unwrap(),
+            Some(sent.clone())
+        );
+        let fetched = s
+            .fetch_iwmo_message(
+                sent.id,
+                start() + Duration::hours(1),
+                w.audit(AuditAction::Viewed, ObjectType::IwmoBericht),
+            )
+            .await
+            .unwrap();
+        assert_eq!(fetched.status, MessageStatus::Opgehaald);
+        assert_eq!(fetched.fetched_at, Some(start() + Duration::hours(1)));
+        let again = s
+            .fetch_iwmo_message(
+                sent.id,
+                start() + Duration::hours(2),
+                w.audit(AuditAction::Viewed, ObjectType::IwmoBericht),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            again.fetched_at, fetched.fetched_at,
+            "the first fetch counts"
+        );
+        assert!(is_not_found(
+            s.fetch_iwmo_message(
+                -5,
+                start(),
+                w.audit(AuditAction::Viewed, ObjectType::IwmoBericht)
+            )
+            .await
+        ));
+    })
+    .await;
+}

@@ -21,6 +21,8 @@ mod care;
 mod clients;
 #[path = "../../zothuis-store-sql/common.rs"]
 mod common;
+#[path = "../../zothuis-store-sql/exchange.rs"]
+mod exchange;
 #[path = "../../zothuis-store-sql/figures.rs"]
 mod figures;
 #[path = "../../zothuis-store-sql/finance.rs"]

@@ -216,7 +216,7 @@ impl Services {
     }
 
     /// Checks a location for a product and provider; at-home products have none.
-    async fn check_location(
+    pub(crate) async fn check_location(
         &self,
         product_id: i64,
         provider_id: i64,
@@ -322,7 +322,11 @@ impl Services {
             .await
     }
 
-    async fn load_stay(&self, id: i64, known_at: Option<DateTime<Utc>>) -> DomainResult<Stay> {
+    pub(crate) async fn load_stay(
+        &self,
+        id: i64,
+        known_at: Option<DateTime<Utc>>,
+    ) -> DomainResult<Stay> {
         let header = self.store.get_stay_header(id).await?.ok_or_else(no_stay)?;
         let versions: Vec<_> = self
             .store
@@ -660,7 +664,7 @@ impl Services {
     /// and the waiting time of the placed keeps the old date. The correction
     /// is a superseding transition, so the list as known before stays
     /// reproducible (DESIGN.md "Time: every figure reproducible").
-    async fn moved_placement(
+    pub(crate) async fn moved_placement(
         &self,
         stay: &Stay,
         new_start: NaiveDate,

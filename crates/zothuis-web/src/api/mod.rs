@@ -12,6 +12,7 @@ mod audit;
 pub(crate) mod budget;
 mod clients;
 mod corporation;
+mod exchange;
 mod figures;
 pub(crate) mod finance;
 mod import;
@@ -73,6 +74,7 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
+        (name = "Berichten", description = "Uitwisseling met aanbieders volgens iWmo 3.2: toewijzingen (WMO301), start- en stopberichten (WMO305, WMO307) met hun retourberichten (WMO306, WMO308), en het berichtenlogboek per cliënt"),
         (name = "Privacy", description = "Auditlog (NEN 7513) en inzageverzoeken van cliënten (AVG artikel 15 en 20)")
     )
 )]
@@ -113,6 +115,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settlement::router())
         .merge(plans::router())
         .merge(privacy::router())
+        .merge(exchange::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

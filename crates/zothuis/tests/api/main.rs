@@ -27,6 +27,7 @@ mod http_edge;
 mod import;
 mod import_client_registers;
 mod import_registers;
+mod iwmo;
 mod lists;
 mod merge;
 mod oidc;

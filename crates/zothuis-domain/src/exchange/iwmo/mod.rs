@@ -1,9 +1,14 @@
 //! iWmo 3.2 (Zorginstituut Nederland's iStandaard for the Wmo): the
 //! messages between a municipality and a provider. `schema` holds their
 //! structure, `xml` reads and writes them, `toewijzing` makes a WMO301,
-//! `regie` judges a WMO305 or WMO307 and answers it.
+//! `regie` judges a WMO305 or WMO307 and answers it; `model` and `service`
+//! keep the exchange: assignments, the message log, starts and stops.
 
+pub mod model;
 pub mod regie;
+mod service;
+
+pub use service::AssignmentInput;
 pub mod schema;
 pub mod toewijzing;
 pub mod xml;

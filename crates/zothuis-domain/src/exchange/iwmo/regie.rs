@@ -39,6 +39,31 @@ pub mod code {
     pub const STOPPED_ALREADY: &str = "9071";
     pub const KEY_RECEIVED_BEFORE: &str = "9074";
     pub const CURRENT_NOT_STOPPED: &str = "9326";
+
+    /// The meaning of a retourcode zothuis gives (WJ001), for people.
+    pub fn meaning(code: &str) -> &'static str {
+        match code {
+            TECHNICAL => "Bericht is afgekeurd om technische redenen.",
+            NO_REMARK => "Geen opmerking over deze berichtklasse.",
+            DAGTEKENING_IN_FUTURE => {
+                "Dagtekening moet gelijk zijn aan of voor de systeemdatum liggen."
+            }
+            UNKNOWN_ASSIGNMENT => "Het regiebericht kan niet gekoppeld worden aan een toewijzing.",
+            IDENTIFICATION_NOT_UNIQUE => {
+                "Identificatie moet uniek zijn (per berichtsoort per verzender)."
+            }
+            NOTHING_TO_DELETE => {
+                "Het bericht kan niet verwerkt worden omdat geen eerder bericht ontvangen is."
+            }
+            NO_CURRENT_START => "Er is geen actueel startbericht met dezelfde sleutel.",
+            STOPPED_ALREADY => {
+                "Het eerdere startbericht kan niet verwijderd worden omdat de zorg al beëindigd is."
+            }
+            KEY_RECEIVED_BEFORE => "Er is al een eerder bericht ontvangen met dezelfde sleutel.",
+            CURRENT_NOT_STOPPED => "De actuele levering is nog niet gestopt met een Stopbericht.",
+            _ => "Onbekende retourcode.",
+        }
+    }
 }
 
 /// COD467 StatusAanlevering as allowed in 305 and 307 (CS058).

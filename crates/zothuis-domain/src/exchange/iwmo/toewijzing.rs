@@ -32,17 +32,65 @@ pub struct Person {
 }
 
 /// A Dutch address (Contact with Soort 01, the BRP address, or 03, where
-/// the client stays).
+/// the client stays). Every part of Adres is optional in the schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     /// COD757 soort adres.
     pub soort: &'static str,
-    pub huisnummer: u32,
+    pub huisnummer: Option<u32>,
     pub huisletter: Option<String>,
     pub toevoeging: Option<String>,
-    pub postcode: String,
-    pub straat: String,
-    pub plaats: String,
+    pub postcode: Option<String>,
+    pub straat: Option<String>,
+    pub plaats: Option<String>,
+}
+
+impl Address {
+    /// An address as zothuis keeps it, one line of text in the Dutch way
+    /// ("Kerkstraat 40a, 1271 AB Huizen", postcode optional), in the parts
+    /// of the schema; what does not fit a part's length is left out rather
+    /// than cut (the BSN lets the provider ask the BRP).
+    pub fn from_text(soort: &'static str, text: &str) -> Option<Address> {
+        let (street_part, place_part) = text.split_once(',')?;
+        let mut words: Vec<&str> = street_part.split_whitespace().collect();
+        let number = words.pop()?;
+        let digits: String = number.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let huisnummer: u32 = digits.parse().ok().filter(|n| *n > 0 && *n <= 99_999)?;
+        let rest = number[digits.len()..].trim_start_matches('-');
+        let (huisletter, toevoeging) = match rest.chars().next() {
+            None => (None, None),
+            Some(c) if c.is_ascii_alphabetic() && rest.len() == 1 => (Some(c.to_string()), None),
+            Some(_) if rest.chars().count() <= 4 => (None, Some(rest.to_string())),
+            Some(_) => (None, None),
+        };
+        let straat = words.join(" ");
+        let place_words: Vec<&str> = place_part.split_whitespace().collect();
+        let (postcode, plaats) = match place_words.as_slice() {
+            [digits, letters, rest @ ..]
+                if digits.len() == 4
+                    && digits.chars().all(|c| c.is_ascii_digit())
+                    && letters.len() == 2
+                    && letters.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
+                (
+                    Some(format!("{digits}{}", letters.to_ascii_uppercase())),
+                    rest.join(" "),
+                )
+            }
+            words => (None, words.join(" ")),
+        };
+        let fits =
+            |s: String, max: usize| Some(s).filter(|s| !s.is_empty() && s.chars().count() <= max);
+        Some(Address {
+            soort,
+            huisnummer: Some(huisnummer),
+            huisletter,
+            toevoeging,
+            postcode,
+            straat: fits(straat, 24),
+            plaats: fits(plaats, 80),
+        })
+    }
 }
 
 /// How much: WJ756 eenheid and WMO757 frequentie.
@@ -132,29 +180,33 @@ impl Toewijzing {
             .addresses
             .iter()
             .map(|a| {
-                let mut house = vec![Node::leaf(b, "Huisnummer", a.huisnummer.to_string())];
-                if let Some(l) = &a.huisletter {
-                    house.push(Node::leaf(b, "Huisletter", l));
+                let mut adres = Vec::new();
+                if let Some(n) = a.huisnummer {
+                    let mut house = vec![Node::leaf(b, "Huisnummer", n.to_string())];
+                    if let Some(l) = &a.huisletter {
+                        house.push(Node::leaf(b, "Huisletter", l));
+                    }
+                    if let Some(t) = &a.toevoeging {
+                        house.push(Node::leaf(b, "HuisnummerToevoeging", t));
+                    }
+                    adres.push(Node::group(b, "Huis", house));
                 }
-                if let Some(t) = &a.toevoeging {
-                    house.push(Node::leaf(b, "HuisnummerToevoeging", t));
+                if let Some(p) = &a.postcode {
+                    adres.push(Node::leaf(b, "Postcode", p.replace(' ', "")));
                 }
+                if let Some(s) = &a.straat {
+                    adres.push(Node::leaf(b, "Straatnaam", s));
+                }
+                if let Some(p) = &a.plaats {
+                    adres.push(Node::leaf(b, "Plaatsnaam", p));
+                }
+                adres.push(Node::leaf(b, "LandCode", "NL"));
                 Node::group(
                     m,
                     "Contact",
                     vec![
                         Node::leaf(m, "Soort", a.soort),
-                        Node::group(
-                            m,
-                            "Adres",
-                            vec![
-                                Node::group(b, "Huis", house),
-                                Node::leaf(b, "Postcode", a.postcode.replace(' ', "")),
-                                Node::leaf(b, "Straatnaam", &a.straat),
-                                Node::leaf(b, "Plaatsnaam", &a.plaats),
-                                Node::leaf(b, "LandCode", "NL"),
-                            ],
-                        ),
+                        Node::group(m, "Adres", adres),
                     ],
                 )
             })
@@ -256,15 +308,7 @@ mod tests {
                 voorvoegsel: None,
                 voornamen: Some("Noor".into()),
             },
-            addresses: vec![Address {
-                soort: "01",
-                huisnummer: 12,
-                huisletter: Some("a".into()),
-                toevoeging: None,
-                postcode: "1271 AB".into(),
-                straat: "Havenstraat".into(),
-                plaats: "Huizen".into(),
-            }],
+            addresses: vec![Address::from_text("01", "Havenstraat 12a, 1271 ab Huizen").unwrap()],
             products: vec![Assigned {
                 nummer: 1001,
                 referentie_aanbieder: None,
@@ -327,5 +371,32 @@ mod tests {
             "{problems:?}"
         );
         assert!(problems[1].message.contains("elfproef"));
+    }
+
+    #[test]
+    fn an_address_line_is_split_into_the_parts_of_the_schema() {
+        let a = Address::from_text("01", "Havenstraat 12a, 1271 ab Huizen").unwrap();
+        assert_eq!(
+            (a.straat.as_deref(), a.huisnummer, a.huisletter.as_deref()),
+            (Some("Havenstraat"), Some(12), Some("a"))
+        );
+        assert_eq!(
+            (a.postcode.as_deref(), a.plaats.as_deref()),
+            (Some("1271AB"), Some("Huizen"))
+        );
+        let b = Address::from_text("03", "Van Riebeeckstraat 140-2hg, Hilversum").unwrap();
+        assert_eq!(b.straat.as_deref(), Some("Van Riebeeckstraat"));
+        assert_eq!(
+            (b.huisnummer, b.toevoeging.as_deref()),
+            (Some(140), Some("2hg"))
+        );
+        assert_eq!((b.postcode, b.plaats.as_deref()), (None, Some("Hilversum")));
+        // No number, no comma: not an address the schema can hold.
+        assert_eq!(Address::from_text("01", "Niet bekend"), None);
+        assert_eq!(Address::from_text("01", "Kerkstraat, Huizen"), None);
+        // A street longer than Straatnaam holds is left out, not cut.
+        let long = Address::from_text("01", "Burgemeester van Nispen van Sevenaerstraat 1, Huizen")
+            .unwrap();
+        assert_eq!((long.straat, long.huisnummer), (None, Some(1)));
     }
 }

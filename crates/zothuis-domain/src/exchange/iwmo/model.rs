@@ -1,0 +1,195 @@
+//! What zothuis keeps of its iWmo exchange: the assignments it made
+//! (toewijzingen, each with its ToewijzingNummer), the messages it sent and
+//! received with their retour status, and the starts and stops the
+//! providers reported against each assignment.
+
+use super::schema::Message;
+use crate::care::StayFacts;
+use crate::reference::GemeenteCode;
+use crate::store::NewStay;
+use crate::waitlist::TransitionData;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// An assignment of a granted decision to a provider (WMO301
+/// ToegewezenProduct). Its id is the ToewijzingNummer: kept for the life
+/// of the assignment, also in every change (IV066), and unique within the
+/// municipality's Wmo domain (TR332).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub id: i64,
+    pub decision_id: i64,
+    pub client_id: i64,
+    pub provider_id: i64,
+    pub location_id: Option<i64>,
+    pub product_id: i64,
+    /// The municipality that assigns: the decision's responsible one.
+    pub municipality: GemeenteCode,
+    /// Ingangsdatum and Einddatum of the assignment.
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    /// The stay the assignment is delivered in, once there is one.
+    pub stay_id: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// An assignment before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAssignment {
+    pub id: i64,
+    pub decision_id: i64,
+    pub client_id: i64,
+    pub provider_id: i64,
+    pub location_id: Option<i64>,
+    pub product_id: i64,
+    pub municipality: GemeenteCode,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub stay_id: Option<i64>,
+}
+
+/// Where a message stands in the exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStatus {
+    /// Sent by zothuis, not yet fetched by the provider.
+    Klaargezet,
+    /// Sent by zothuis and fetched by the provider.
+    Opgehaald,
+    /// Received and applied: its retour carries no remark.
+    Verwerkt,
+    /// Received and refused whole: its retour names each error.
+    Afgekeurd,
+}
+
+impl MessageStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            MessageStatus::Klaargezet => "klaargezet",
+            MessageStatus::Opgehaald => "opgehaald",
+            MessageStatus::Verwerkt => "verwerkt",
+            MessageStatus::Afgekeurd => "afgekeurd",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MessageStatus::Klaargezet => "Klaargezet voor de aanbieder",
+            MessageStatus::Opgehaald => "Opgehaald door de aanbieder",
+            MessageStatus::Verwerkt => "Ontvangen en verwerkt",
+            MessageStatus::Afgekeurd => "Ontvangen en afgekeurd",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MessageStatus> {
+        [
+            MessageStatus::Klaargezet,
+            MessageStatus::Opgehaald,
+            MessageStatus::Verwerkt,
+            MessageStatus::Afgekeurd,
+        ]
+        .into_iter()
+        .find(|m| m.code() == s)
+    }
+}
+
+/// A message as logged. `codes` are the retourcodes (WJ001) of a received
+/// message's retour, header first; empty for what zothuis sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageRecord {
+    pub id: i64,
+    pub incoming: bool,
+    pub message: Message,
+    pub provider_id: i64,
+    pub client_id: Option<i64>,
+    pub identification: String,
+    /// The message this one answers (a retour answers what it was sent for).
+    pub answers: Option<i64>,
+    pub status: MessageStatus,
+    pub codes: Vec<String>,
+    pub body: String,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+    pub fetched_at: Option<DateTime<Utc>>,
+}
+
+/// A message before it is logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMessage {
+    pub incoming: bool,
+    pub message: Message,
+    pub provider_id: i64,
+    pub client_id: Option<i64>,
+    pub identification: String,
+    pub status: MessageStatus,
+    pub codes: Vec<String>,
+    pub body: String,
+}
+
+/// A start (WMO305) reported against an assignment, with its stop (WMO307)
+/// once reported; keyed as the standard keys them, by assignment and
+/// Begindatum (TR074).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub assignment_id: i64,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    /// WMO588 reden beëindiging of the stop.
+    pub end_reason: Option<String>,
+}
+
+/// What applying an accepted start or stop does, all in the transaction
+/// that logs the message and its retour.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// A start of an assignment without a stay: the stay begins.
+    StartStay { assignment_id: i64, stay: NewStay },
+    /// A new version of the assignment's stay (its start moved, its end set
+    /// or taken back), with the placement moved along where it must be.
+    StayVersion {
+        stay_id: i64,
+        expected_version: i64,
+        facts: StayFacts,
+        placement: Option<TransitionData>,
+    },
+    /// The start is recorded against its assignment.
+    Start {
+        assignment_id: i64,
+        start_date: NaiveDate,
+    },
+    /// A start is taken back (StatusAanlevering 3).
+    DeleteStart {
+        assignment_id: i64,
+        start_date: NaiveDate,
+    },
+    /// The stop of a start is recorded.
+    Stop {
+        assignment_id: i64,
+        start_date: NaiveDate,
+        end_date: NaiveDate,
+        reason: String,
+    },
+    /// A stop is taken back (StatusAanlevering 3).
+    DeleteStop {
+        assignment_id: i64,
+        start_date: NaiveDate,
+    },
+}
+
+/// What receiving a message did: the message as logged, and the retour
+/// written for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    pub message: MessageRecord,
+    pub retour: MessageRecord,
+    /// The retourcodes with their meaning, where something was refused.
+    pub remarks: Vec<Remark>,
+}
+
+/// One refusal in a retour, said for people.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remark {
+    /// Where: "Header" or the line ("StartProduct 2").
+    pub at: String,
+    pub code: String,
+    pub meaning: String,
+}

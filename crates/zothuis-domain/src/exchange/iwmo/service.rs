@@ -1,0 +1,903 @@
+//! Use cases of the iWmo exchange: the consultant or the waitlist manager
+//! assigns a granted decision to a provider (a WMO301 is put ready for the
+//! provider); the provider delivers its WMO305 and WMO307, which zothuis
+//! judges by the standard's rules, applies to the stay through the same
+//! domain rules as the stay pages, and answers with a WMO306 or WMO308;
+//! everyone who may see the client sees its messages.
+
+use super::model::*;
+use super::regie::{self, AssignmentState, Known, Regiebericht, Status, code};
+use super::schema::{self, Message};
+use super::toewijzing::{Address, Assigned, Omvang, Parties, Person, Toewijzing};
+use super::xml;
+use crate::admin::{RequestContext, Role, Scope};
+use crate::audit::{AuditAction, ObjectType};
+use crate::care::{ExitDestination, Stay, StayFacts};
+use crate::clients::service::Need;
+use crate::clients::{AddressKind, Client};
+use crate::error::{DomainError, DomainResult, Validator};
+use crate::reference::{Financing, Provider};
+use crate::service::Services;
+use crate::store::{Clients, NewStay};
+use chrono::{NaiveTime, Timelike};
+use serde_json::json;
+use std::collections::HashMap;
+
+fn no_message() -> DomainError {
+    DomainError::NotFound("Dit bericht bestaat niet of is voor u niet zichtbaar".into())
+}
+
+/// What the consultant fills in to assign a decision to a provider.
+#[derive(Debug, Clone, Default)]
+pub struct AssignmentInput {
+    pub provider_id: Option<i64>,
+    pub location_id: Option<i64>,
+    /// Ingangsdatum; the decision's when empty.
+    pub start_date: Option<String>,
+    /// Einddatum; the decision's when empty.
+    pub end_date: Option<String>,
+}
+
+/// The exit destination a stop gives a stay. A WMO307 says why care ended
+/// (WMO588), not where the client went; only death and a move to other
+/// care say something about that. Source: iWmo 3.2 codelist WMO588.
+fn destination(reason: &str) -> ExitDestination {
+    match reason {
+        // 02 Overlijden.
+        "02" => ExitDestination::Overleden,
+        // 38 Overstap naar andere aanbieder; 39 Uitstroom naar ander domein
+        // (Wlz, Zvw).
+        "38" | "39" => ExitDestination::AndereVoorziening,
+        _ => ExitDestination::Onbekend,
+    }
+}
+
+/// The AGB code a provider is known by in iWmo (8 digits, RS036).
+fn agb(provider: &Provider) -> Option<&str> {
+    provider
+        .agb_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| a.len() == 8 && a.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The municipality as iWmo names it: its CBS code without "GM" (RS035).
+fn gemeente(code: &crate::reference::GemeenteCode) -> String {
+    code.as_str().trim_start_matches("GM").to_string()
+}
+
+/// What judging a start or stop looks up, read before judging.
+struct Loaded {
+    seen: bool,
+    assignments: HashMap<u32, AssignmentState>,
+}
+
+impl Known for Loaded {
+    fn assignment(&self, _agb: &str, nummer: u32) -> Option<AssignmentState> {
+        self.assignments.get(&nummer).cloned()
+    }
+    fn seen(&self, _agb: &str, _message: Message, _identificatie: &str) -> bool {
+        self.seen
+    }
+}
+
+impl Services {
+    /// The provider's own id for a provider's user; everyone else is
+    /// refused (audited).
+    async fn own_provider(
+        &self,
+        ctx: &RequestContext,
+        attempted: AuditAction,
+        object: ObjectType,
+    ) -> DomainResult<Provider> {
+        let (Role::Aanbieder, Scope::Aanbieder(own)) = (&ctx.actor.role, &ctx.actor.scope) else {
+            return self
+                .deny(
+                    ctx,
+                    attempted,
+                    object,
+                    None,
+                    "alleen een aanbieder levert iWmo-berichten aan",
+                )
+                .await;
+        };
+        self.store
+            .get_provider(*own)
+            .await?
+            .ok_or_else(|| DomainError::Internal("aanbieder van de gebruiker ontbreekt".into()))
+    }
+
+    /// Assigns a granted decision to a provider: stores the assignment and
+    /// puts a WMO301 ready for the provider. A product of the regional
+    /// waiting list is assigned once the client is placed with the provider
+    /// (the assignment is then for that stay); another product before the
+    /// stay, whose start the provider reports with a WMO305.
+    pub async fn assign(
+        &self,
+        ctx: &RequestContext,
+        decision_id: i64,
+        input: &AssignmentInput,
+    ) -> DomainResult<(Assignment, MessageRecord)> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder
+        ) {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Created,
+                    ObjectType::Toewijzing,
+                    None,
+                    "een toewijzing maakt de consulent of de wachtlijstbeheerder",
+                )
+                .await;
+        }
+        let decision = self.store.get_decision(decision_id).await?.ok_or_else(|| {
+            DomainError::NotFound(
+                "Deze beschikking bestaat niet of is voor u niet zichtbaar".into(),
+            )
+        })?;
+        let client = self.load_client(decision.client_id).await?;
+        self.check_client(ctx, &client, Need::Change, AuditAction::Created)
+            .await?;
+        if decision.outcome != crate::access::Outcome::Toegekend {
+            return Err(DomainError::invalid(
+                "beschikkingId",
+                "de beschikking is afgewezen; alleen een toekenning wordt toegewezen",
+            ));
+        }
+        let Some(bsn) = client.bsn.clone() else {
+            return Err(DomainError::invalid(
+                "beschikkingId",
+                "de cliënt heeft geen BSN; een iWmo-toewijzing noemt de cliënt bij BSN",
+            ));
+        };
+        let product = self
+            .store
+            .get_product(decision.product_id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("product ontbreekt".into()))?;
+        let decision_start = decision.valid_from.unwrap_or(decision.decided_on);
+        let mut v = Validator::new();
+        let provider = match input.provider_id {
+            None => {
+                v.add("aanbiederId", "kies de aanbieder");
+                None
+            }
+            Some(id) => match self.store.get_provider(id).await? {
+                None => {
+                    v.add("aanbiederId", "deze aanbieder bestaat niet");
+                    None
+                }
+                Some(p) if agb(&p).is_none() => {
+                    v.add(
+                        "aanbiederId",
+                        "deze aanbieder heeft geen AGB-code van 8 cijfers; iWmo-berichten gaan naar een AGB-code",
+                    );
+                    None
+                }
+                Some(p) => Some(p),
+            },
+        };
+        let start = match crate::reference::optional(&input.start_date) {
+            Some(s) => v.check("ingangsdatum", crate::Datum::parse(s)).map(|d| d.0),
+            None => Some(decision_start),
+        };
+        let end = match crate::reference::optional(&input.end_date) {
+            Some(s) => v
+                .check("einddatum", crate::Datum::parse(s))
+                .map(|d| Some(d.0)),
+            None => Some(decision.valid_to),
+        };
+        if let Some(s) = start
+            && s < decision_start
+        {
+            v.add(
+                "ingangsdatum",
+                format!("de toewijzing begint vóór de ingangsdatum van de beschikking ({decision_start})"),
+            );
+        }
+        if let (Some(Some(e)), Some(to)) = (end, decision.valid_to)
+            && e > to
+        {
+            v.add(
+                "einddatum",
+                format!("de toewijzing loopt langer dan de beschikking (tot {to})"),
+            );
+        }
+        if let (Some(s), Some(Some(e))) = (start, end)
+            && e < s
+        {
+            // CS003: an end is not before its start.
+            v.add("einddatum", "de einddatum ligt vóór de ingangsdatum");
+        }
+        v.finish()?;
+        let (Some(provider), Some(start), Some(end)) = (provider, start, end) else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        self.check_location(product.id, provider.id, input.location_id)
+            .await?;
+        // The stay the assignment is for: the client's current stay with
+        // this provider for this product (placed from the list, or started
+        // on the decision on a page).
+        let now = self.clock.now();
+        let headers = self
+            .store
+            .list_stay_headers(&Clients::One(client.id))
+            .await?;
+        let versions = self
+            .store
+            .list_stay_versions(&Clients::One(client.id))
+            .await?;
+        let stay = crate::care::stays_at(&headers, &versions, now)
+            .into_iter()
+            .filter(|s| {
+                s.product_id == product.id && s.provider_id == provider.id && s.end_date.is_none()
+            })
+            .max_by_key(|s| s.start_date);
+        if product.kind.has_waitlist() && stay.is_none() {
+            return Err(DomainError::invalid(
+                "aanbiederId",
+                "dit product loopt via de regionale wachtlijst; wijs het toe nadat de cliënt bij deze aanbieder is geplaatst",
+            ));
+        }
+        let existing = self
+            .store
+            .list_assignments(&Clients::One(client.id))
+            .await?;
+        if let Some(a) = existing.iter().find(|a| {
+            a.decision_id == decision.id
+                && a.provider_id == provider.id
+                && a.end_date.is_none_or(|e| e >= self.clock.today())
+        }) {
+            return Err(DomainError::Conflict(format!(
+                "Deze beschikking is al aan deze aanbieder toegewezen (toewijzingnummer {}).",
+                a.id
+            )));
+        }
+        let nummer = self.store.next_iwmo_number("toewijzing").await?;
+        let identification = self.store.next_iwmo_number("301").await?;
+        let addresses = self.iwmo_addresses(&client).await?;
+        let toewijzing = Toewijzing {
+            parties: Parties {
+                identificatie: identification.to_string(),
+                dagtekening: self.clock.today(),
+                gemeente: gemeente(&decision.responsible),
+                agb: agb(&provider).unwrap_or_default().to_string(),
+            },
+            client: person(&client, bsn.as_str()),
+            addresses,
+            products: vec![Assigned {
+                nummer: u32::try_from(nummer)
+                    .map_err(|_| DomainError::Internal("toewijzingnummer te groot".into()))?,
+                referentie_aanbieder: None,
+                categorie: product.category.code(),
+                // A product code of the region's list, where it fits the
+                // standard's five characters (IV075).
+                code: Some(product.code.clone())
+                    .filter(|c| c.len() <= 5 && c.chars().all(|c| c.is_ascii_alphanumeric())),
+                toewijzingsdatum: self.clock.today(),
+                // The moment of assigning, to the second (RS034: no zone);
+                // zothuis keeps its clock in UTC.
+                toewijzingstijd: NaiveTime::from_num_seconds_from_midnight_opt(
+                    now.time().num_seconds_from_midnight(),
+                    0,
+                )
+                .unwrap_or_default(),
+                ingangsdatum: start,
+                einddatum: end,
+                reden_wijziging: None,
+                // A place per day, every day: 7 etmalen per week (WJ756 14
+                // etmaal, WMO757 2 per week; CS338).
+                omvang: Some(Omvang {
+                    volume: 7,
+                    eenheid: "14",
+                    frequentie: "2",
+                }),
+            }],
+        };
+        let node = toewijzing.to_node();
+        let problems = schema::validate(&node, Message::Wmo301);
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| crate::FieldError {
+                        field: "beschikkingId".into(),
+                        message: format!(
+                            "de gegevens passen niet in een WMO301: {} {}",
+                            p.path, p.message
+                        ),
+                    })
+                    .collect(),
+            ));
+        }
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Toewijzing, None)
+            .for_client(client.id)
+            .with_details(
+                json!({ "beschikkingId": decision.id, "aanbiederId": provider.id,
+                "locatieId": input.location_id, "ingangsdatum": start.to_string(),
+                "einddatum": end.map(|d| d.to_string()), "verblijfId": stay.as_ref().map(|s| s.id),
+                "bericht": "WMO301", "identificatie": identification.to_string() }),
+            );
+        self.store
+            .create_assignment(
+                &NewAssignment {
+                    id: nummer,
+                    decision_id: decision.id,
+                    client_id: client.id,
+                    provider_id: provider.id,
+                    location_id: input.location_id,
+                    product_id: product.id,
+                    municipality: decision.responsible.clone(),
+                    start_date: start,
+                    end_date: end,
+                    stay_id: stay.map(|s| s.id),
+                },
+                &NewMessage {
+                    incoming: false,
+                    message: Message::Wmo301,
+                    provider_id: provider.id,
+                    client_id: Some(client.id),
+                    identification: identification.to_string(),
+                    status: MessageStatus::Klaargezet,
+                    codes: Vec::new(),
+                    body: xml::write(&node, &[]),
+                },
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// The client's address in force today, as the 301 names it: the BRP
+    /// address (a home or postal address, COD757 01). A client without one
+    /// gets a contact with the country only: the provider knows the client
+    /// by BSN.
+    async fn iwmo_addresses(&self, client: &Client) -> DomainResult<Vec<Address>> {
+        let rows = self.store.list_addresses(client.id).await?;
+        let today = self.clock.today();
+        let current = crate::history::timeline(&rows, self.clock.now())
+            .into_iter()
+            .rev()
+            .find(|a| a.effective_date <= today);
+        let parsed = current
+            .filter(|a| matches!(a.kind, AddressKind::Woonadres | AddressKind::Briefadres))
+            .and_then(|a| a.address.as_deref())
+            .and_then(|text| Address::from_text("01", text));
+        Ok(vec![parsed.unwrap_or(Address {
+            soort: "01",
+            huisnummer: None,
+            huisletter: None,
+            toevoeging: None,
+            postcode: None,
+            straat: None,
+            plaats: None,
+        })])
+    }
+
+    /// Receives a WMO305 or WMO307 from the provider whose user sends it:
+    /// checked against its schema (a message that does not fit gets no
+    /// retour but the list of its errors, iWmo IV032 level 1), judged by the
+    /// standard's rules, applied whole or not at all, and answered with its
+    /// retour.
+    pub async fn receive_iwmo(&self, ctx: &RequestContext, body: &[u8]) -> DomainResult<Receipt> {
+        let provider = self
+            .own_provider(ctx, AuditAction::Created, ObjectType::IwmoBericht)
+            .await?;
+        let root = xml::parse(body).map_err(|e| {
+            DomainError::invalid("bericht", format!("geen leesbaar iWmo-bericht: {}", e.0))
+        })?;
+        let message = match Message::of(&root) {
+            Some(m @ (Message::Wmo305 | Message::Wmo307)) => m,
+            Some(m) => {
+                return Err(DomainError::invalid(
+                    "bericht",
+                    format!(
+                        "een WMO{} stuurt de gemeente, niet de aanbieder; lever een WMO305 of WMO307 aan",
+                        m.number()
+                    ),
+                ));
+            }
+            None => {
+                return Err(DomainError::invalid(
+                    "bericht",
+                    "dit is geen iWmo 3.2-bericht dat zothuis ontvangt (WMO305 of WMO307)",
+                ));
+            }
+        };
+        let problems = schema::validate(&root, message);
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| crate::FieldError {
+                        field: p.path,
+                        message: p.message,
+                    })
+                    .collect(),
+            ));
+        }
+        let msg = Regiebericht::read(&root).ok_or_else(|| {
+            DomainError::invalid("bericht", "het bericht kon niet worden gelezen")
+        })?;
+        let own_agb = agb(&provider).unwrap_or_default();
+        if msg.agb != own_agb {
+            return self
+                .deny(
+                    ctx,
+                    AuditAction::Created,
+                    ObjectType::IwmoBericht,
+                    None,
+                    "de afzender van het bericht is niet de AGB-code van uw aanbieder",
+                )
+                .await;
+        }
+        // What the rules need: the provider's own assignments named in the
+        // message, for the municipality it is addressed to.
+        let mut assignments: HashMap<u32, (Assignment, Vec<Delivery>, Option<Client>)> =
+            HashMap::new();
+        for nummer in msg.lines.iter().filter_map(|l| l.toewijzing) {
+            if assignments.contains_key(&nummer) {
+                continue;
+            }
+            let Some(a) = self
+                .store
+                .get_assignment(i64::from(nummer))
+                .await?
+                .filter(|a| {
+                    a.provider_id == provider.id && gemeente(&a.municipality) == msg.gemeente
+                })
+            else {
+                continue;
+            };
+            let deliveries = self.store.list_deliveries(a.id).await?;
+            let client = self.store.get_client(a.client_id).await?;
+            assignments.insert(nummer, (a, deliveries, client));
+        }
+        let loaded = Loaded {
+            seen: self
+                .store
+                .iwmo_seen(provider.id, message, &msg.identificatie)
+                .await?,
+            assignments: assignments
+                .iter()
+                .map(|(n, (_, deliveries, client))| {
+                    (
+                        *n,
+                        AssignmentState {
+                            bsn: client
+                                .as_ref()
+                                .and_then(|c| c.bsn.as_ref())
+                                .map(|b| b.as_str().to_string())
+                                .unwrap_or_default(),
+                            starts: deliveries
+                                .iter()
+                                .map(|d| (d.start_date, d.end_date))
+                                .collect(),
+                        },
+                    )
+                })
+                .collect(),
+        };
+        let today = self.clock.today();
+        let mut judgement = regie::judge(&msg, &loaded, today);
+        // The domain's own rules for what the message would change; a line
+        // they refuse cannot be coupled to its assignment (9019).
+        let mut effects = Vec::new();
+        let mut changed_stays = Vec::new();
+        if judgement.accepted() {
+            for (i, line) in msg.lines.iter().enumerate() {
+                let Some((a, deliveries, _)) = line.toewijzing.and_then(|n| assignments.get(&n))
+                else {
+                    continue;
+                };
+                match self.line_effects(a, deliveries, message, line).await? {
+                    Some((mut e, stay)) => {
+                        effects.append(&mut e);
+                        changed_stays.extend(stay);
+                    }
+                    None => judgement.lines[i] = code::UNKNOWN_ASSIGNMENT,
+                }
+            }
+            if !judgement.accepted() {
+                effects.clear();
+                changed_stays.clear();
+            }
+        }
+        let accepted = judgement.accepted();
+        let retour_number = self
+            .store
+            .next_iwmo_number(retour_of(message).number())
+            .await?;
+        let retour = regie::retour(&root, &judgement, &retour_number.to_string(), today)
+            .ok_or_else(|| DomainError::Internal("retourbericht niet te maken".into()))?;
+        let retour_problems = schema::validate(&retour, retour_of(message));
+        if !retour_problems.is_empty() {
+            return Err(DomainError::Internal(format!(
+                "retourbericht past niet in zijn schema: {:?}",
+                retour_problems
+            )));
+        }
+        let mut codes = vec![judgement.header.to_string()];
+        codes.extend(judgement.lines.iter().map(|c| c.to_string()));
+        let mut remarks = Vec::new();
+        if judgement.header != code::NO_REMARK {
+            remarks.push(Remark {
+                at: "Header".into(),
+                code: judgement.header.into(),
+                meaning: code::meaning(judgement.header).into(),
+            });
+        }
+        let item = match message {
+            Message::Wmo305 => "StartProduct",
+            _ => "StopProduct",
+        };
+        for (i, c) in judgement.lines.iter().enumerate() {
+            if *c != code::NO_REMARK {
+                remarks.push(Remark {
+                    at: format!("{item} {}", i + 1),
+                    code: (*c).into(),
+                    meaning: code::meaning(c).into(),
+                });
+            }
+        }
+        let client_id = assignments.values().next().map(|(a, _, _)| a.client_id);
+        let status = if accepted {
+            MessageStatus::Verwerkt
+        } else {
+            MessageStatus::Afgekeurd
+        };
+        let mut draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::IwmoBericht, None)
+            .with_details(json!({ "bericht": format!("WMO{}", message.number()),
+                "identificatie": msg.identificatie, "aanbiederId": provider.id,
+                "status": status.code(), "retourcodes": codes, "verblijven": changed_stays }));
+        if let Some(c) = client_id {
+            draft = draft.for_client(c);
+        }
+        let (logged, retour) = self
+            .store
+            .receive_iwmo(
+                &NewMessage {
+                    incoming: true,
+                    message,
+                    provider_id: provider.id,
+                    client_id,
+                    identification: msg.identificatie.clone(),
+                    status,
+                    codes: codes.clone(),
+                    body: String::from_utf8_lossy(body).into_owned(),
+                },
+                &NewMessage {
+                    incoming: false,
+                    message: retour_of(message),
+                    provider_id: provider.id,
+                    client_id,
+                    identification: retour_number.to_string(),
+                    status: MessageStatus::Klaargezet,
+                    codes,
+                    body: xml::write(&retour, &[]),
+                },
+                &effects,
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await?;
+        Ok(Receipt {
+            message: logged,
+            retour,
+            remarks,
+        })
+    }
+
+    /// What one accepted line changes, by the rules of the stay pages; `None`
+    /// when those rules refuse it. With the stay it changes, if any.
+    async fn line_effects(
+        &self,
+        a: &Assignment,
+        deliveries: &[Delivery],
+        message: Message,
+        line: &regie::Line,
+    ) -> DomainResult<Option<(Vec<Effect>, Option<i64>)>> {
+        let stay = match a.stay_id {
+            Some(id) => Some(self.load_stay(id, None).await?),
+            None => None,
+        };
+        let begin = line.begindatum;
+        let key = |effect: Effect, stay: Option<&Stay>| Some((vec![effect], stay.map(|s| s.id)));
+        Ok(match (message, line.status) {
+            (Message::Wmo305, Status::First) => {
+                // A start lies within the assignment.
+                if begin < a.start_date || a.end_date.is_some_and(|e| begin > e) {
+                    return Ok(None);
+                }
+                let start = Effect::Start {
+                    assignment_id: a.id,
+                    start_date: begin,
+                };
+                match stay.filter(|s| s.end_date.is_none()) {
+                    // The stay began on a page: the start confirms it, or
+                    // moves it to the day the provider reports.
+                    Some(s) if s.start_date == begin => Some((vec![start], None)),
+                    Some(s) => {
+                        let placement = match self.moved_placement(&s, begin).await {
+                            Ok(p) => p,
+                            Err(DomainError::Invalid(_)) => return Ok(None),
+                            Err(e) => return Err(e),
+                        };
+                        Some((
+                            vec![
+                                Effect::StayVersion {
+                                    stay_id: s.id,
+                                    expected_version: s.version_id,
+                                    facts: StayFacts {
+                                        start_date: begin,
+                                        ..StayFacts::of(&s)
+                                    },
+                                    placement,
+                                },
+                                start,
+                            ],
+                            Some(s.id),
+                        ))
+                    }
+                    None => {
+                        if self
+                            .check_location(a.product_id, a.provider_id, a.location_id)
+                            .await
+                            .is_err()
+                        {
+                            return Ok(None);
+                        }
+                        Some((
+                            vec![
+                                Effect::StartStay {
+                                    assignment_id: a.id,
+                                    stay: NewStay {
+                                        client_id: a.client_id,
+                                        entry_id: None,
+                                        decision_id: Some(a.decision_id),
+                                        transferred_from: None,
+                                        responsible: a.municipality.clone(),
+                                        facts: StayFacts {
+                                            product_id: a.product_id,
+                                            provider_id: a.provider_id,
+                                            location_id: a.location_id,
+                                            start_date: begin,
+                                            end_date: None,
+                                            exit: None,
+                                            // iWmo carries care in kind: a
+                                            // personal budget is not assigned.
+                                            financing: Financing::Zin,
+                                            care_level: None,
+                                        },
+                                    },
+                                },
+                                start,
+                            ],
+                            None,
+                        ))
+                    }
+                }
+            }
+            // Taking a start back leaves the stay as it is: the provider
+            // reports the right start next, which moves it.
+            (Message::Wmo305, Status::Delete) => key(
+                Effect::DeleteStart {
+                    assignment_id: a.id,
+                    start_date: begin,
+                },
+                None,
+            ),
+            (_, Status::First) => {
+                let Some((reason, end)) = line.stop.clone() else {
+                    return Ok(None);
+                };
+                let Some(s) = stay.filter(|s| s.start_date <= end) else {
+                    return Ok(None);
+                };
+                let stop = Effect::Stop {
+                    assignment_id: a.id,
+                    start_date: begin,
+                    end_date: end,
+                    reason: reason.clone(),
+                };
+                if s.end_date == Some(end) {
+                    return Ok(Some((vec![stop], None)));
+                }
+                let facts = StayFacts {
+                    end_date: Some(end),
+                    // An end recorded on a page keeps its destination.
+                    exit: s.exit.or(Some(destination(&reason))),
+                    ..StayFacts::of(&s)
+                };
+                Some((
+                    vec![
+                        Effect::StayVersion {
+                            stay_id: s.id,
+                            expected_version: s.version_id,
+                            facts,
+                            placement: None,
+                        },
+                        stop,
+                    ],
+                    Some(s.id),
+                ))
+            }
+            (_, Status::Delete) => {
+                let stopped = deliveries
+                    .iter()
+                    .find(|d| d.start_date == begin)
+                    .and_then(|d| d.end_date);
+                let delete = Effect::DeleteStop {
+                    assignment_id: a.id,
+                    start_date: begin,
+                };
+                match stay.filter(|s| s.end_date.is_some() && s.end_date == stopped) {
+                    // The stay ended by this stop goes on.
+                    Some(s) => Some((
+                        vec![
+                            Effect::StayVersion {
+                                stay_id: s.id,
+                                expected_version: s.version_id,
+                                facts: StayFacts {
+                                    end_date: None,
+                                    exit: None,
+                                    ..StayFacts::of(&s)
+                                },
+                                placement: None,
+                            },
+                            delete,
+                        ],
+                        Some(s.id),
+                    )),
+                    None => Some((vec![delete], None)),
+                }
+            }
+        })
+    }
+
+    /// The messages of a client (for everyone who may see the client), or
+    /// without a client, the provider's own (for a provider's user).
+    /// Audited as a list.
+    pub async fn iwmo_messages(
+        &self,
+        ctx: &RequestContext,
+        client_id: Option<i64>,
+    ) -> DomainResult<Vec<MessageRecord>> {
+        let found = match client_id {
+            Some(id) => {
+                let client = self.load_client(id).await?;
+                self.check_client(ctx, &client, Need::Read, AuditAction::Listed)
+                    .await?;
+                self.store
+                    .list_iwmo_messages(provider_of(ctx), &Clients::One(id))
+                    .await?
+            }
+            None => {
+                let provider = self
+                    .own_provider(ctx, AuditAction::Listed, ObjectType::IwmoBericht)
+                    .await?;
+                self.store
+                    .list_iwmo_messages(Some(provider.id), &Clients::All)
+                    .await?
+            }
+        };
+        let mut draft = self
+            .draft(ctx, AuditAction::Listed, ObjectType::IwmoBericht, None)
+            .with_details(json!({ "aantal": found.len() }));
+        if let Some(c) = client_id {
+            draft = draft.for_client(c);
+        }
+        self.store.append_audit(draft).await?;
+        Ok(found)
+    }
+
+    /// One message with its text. The provider it was exchanged with, and
+    /// whoever may see its client; a provider's first download of what
+    /// zothuis sent marks it fetched. Audited: the text holds personal data.
+    pub async fn iwmo_message(&self, ctx: &RequestContext, id: i64) -> DomainResult<MessageRecord> {
+        let found = self
+            .store
+            .get_iwmo_message(id)
+            .await?
+            .ok_or_else(no_message)?;
+        let own = provider_of(ctx);
+        match (own, found.client_id) {
+            (Some(p), _) if p == found.provider_id => {}
+            (Some(_), _) | (None, None) => return Err(no_message()),
+            (None, Some(client_id)) => {
+                let client = self.load_client(client_id).await?;
+                self.check_client(ctx, &client, Need::Read, AuditAction::Viewed)
+                    .await?;
+            }
+        }
+        let mut draft = self
+            .draft(
+                ctx,
+                AuditAction::Viewed,
+                ObjectType::IwmoBericht,
+                Some(id.to_string()),
+            )
+            .with_details(json!({ "bericht": format!("WMO{}", found.message.number()),
+                "identificatie": found.identification }));
+        if let Some(c) = found.client_id {
+            draft = draft.for_client(c);
+        }
+        if own.is_some() && !found.incoming {
+            self.store
+                .fetch_iwmo_message(id, self.clock.now_micros(), draft)
+                .await
+        } else {
+            self.store.append_audit(draft).await?;
+            Ok(found)
+        }
+    }
+
+    /// The assignments of a client, for everyone who may see the client
+    /// (a provider: its own).
+    pub async fn assignments(
+        &self,
+        ctx: &RequestContext,
+        client_id: i64,
+    ) -> DomainResult<Vec<Assignment>> {
+        let client = self.load_client(client_id).await?;
+        self.check_client(ctx, &client, Need::Read, AuditAction::Listed)
+            .await?;
+        let own = provider_of(ctx);
+        Ok(self
+            .store
+            .list_assignments(&Clients::One(client_id))
+            .await?
+            .into_iter()
+            .filter(|a| own.is_none_or(|p| p == a.provider_id))
+            .collect())
+    }
+}
+
+/// The provider a provider's user acts for; none for other roles.
+fn provider_of(ctx: &RequestContext) -> Option<i64> {
+    match (&ctx.actor.role, &ctx.actor.scope) {
+        (Role::Aanbieder, Scope::Aanbieder(own)) => Some(*own),
+        _ => None,
+    }
+}
+
+/// The retour that answers a message.
+fn retour_of(message: Message) -> Message {
+    match message {
+        Message::Wmo305 => Message::Wmo306,
+        _ => Message::Wmo308,
+    }
+}
+
+/// The client as a 301 names them: Geslacht 0 (onbekend, COD046), since
+/// zothuis does not keep it.
+fn person(client: &Client, bsn: &str) -> Person {
+    Person {
+        bsn: bsn.to_string(),
+        geboortedatum: client.date_of_birth,
+        geslacht: "0",
+        achternaam: client.family_name.clone(),
+        voorvoegsel: None,
+        voornamen: Some(client.given_name.clone()).filter(|n| !n.trim().is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_says_where_the_client_went_only_for_death_and_other_care() {
+        assert_eq!(destination("02"), ExitDestination::Overleden);
+        assert_eq!(destination("38"), ExitDestination::AndereVoorziening);
+        assert_eq!(destination("39"), ExitDestination::AndereVoorziening);
+        assert_eq!(destination("19"), ExitDestination::Onbekend);
+        assert_eq!(destination("31"), ExitDestination::Onbekend);
+    }
+}
