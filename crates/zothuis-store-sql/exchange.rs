@@ -6,7 +6,7 @@ use crate::care::{Tx, check_latest, insert_stay, insert_version};
 use crate::common::rows_for_clients_bound;
 use crate::{DbStore, append_audit_tx, internal};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::exchange::iwmo::model::{
@@ -34,6 +34,8 @@ fn assignment(r: &DbRow) -> DomainResult<Assignment> {
         start_date: r.try_get("start_date").map_err(internal)?,
         end_date: r.try_get("end_date").map_err(internal)?,
         stay_id: r.try_get("stay_id").map_err(internal)?,
+        change_reason: r.try_get("change_reason").map_err(internal)?,
+        changed_at: r.try_get("changed_at").map_err(internal)?,
         recorded_at: r.try_get("recorded_at").map_err(internal)?,
         recorded_by: r.try_get("recorded_by").map_err(internal)?,
     })
@@ -227,6 +229,38 @@ impl ExchangeStore for DbStore {
         append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
         Ok((created, logged))
+    }
+
+    async fn change_assignment(
+        &self,
+        id: i64,
+        end_date: NaiveDate,
+        reason: &str,
+        m: &NewMessage,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(Assignment, MessageRecord)> {
+        let mut w = self.begin_write().await?;
+        let row = sqlx::query(
+            "update iwmo_assignments set end_date = $2, change_reason = $3, changed_at = $4
+              where id = $1 returning *",
+        )
+        .bind(id)
+        .bind(end_date)
+        .bind(reason)
+        .bind(at)
+        .fetch_optional(&mut *w.tx)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            DomainError::NotFound("Deze toewijzing bestaat niet of is voor u niet zichtbaar".into())
+        })?;
+        let changed = assignment(&row)?;
+        let logged = insert_message(&mut w.tx, m, None, at, recorded_by).await?;
+        append_audit_tx(&mut w.tx, audit, None).await?;
+        w.commit().await?;
+        Ok((changed, logged))
     }
 
     async fn get_assignment(&self, id: i64) -> DomainResult<Option<Assignment>> {

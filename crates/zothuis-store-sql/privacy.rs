@@ -104,7 +104,7 @@ async fn client_rows(
 
 // What anonymising a record changes: personal details, address lines and
 // free text; `$1` is the list of clients. What the figures read stays.
-const ANONYMISE: [&str; 12] = [
+const ANONYMISE: [&str; 13] = [
     "update client_versions set given_name = $2, family_name = $2, date_of_birth = $3, bsn = null,
         phone = null, email = null where {clients}",
     "update client_addresses set address = null where {clients}",
@@ -122,6 +122,9 @@ const ANONYMISE: [&str; 12] = [
     "update outflow_nomination_versions set note = null, withdrawal_reason = null
         where nomination_id in (select id from outflow_nominations where {clients})",
     "update subject_access_requests set identity_check = '', note = null where {clients}",
+    // An iWmo message's text names the person (BSN, name, address); its
+    // log line, codes and status stay.
+    "update iwmo_messages set body = '' where {clients}",
     "update client_merges set reason = '', undo_reason = null
         where survivor_id in (select x.id from clients x where {x_clients})
            or merged_id in (select x.id from clients x where {x_clients})",

@@ -94,6 +94,8 @@ async function selectByLabel(page, select, pattern) {
 
 // The consultant registers a client, records the address, the application
 // and the decision, which puts the client on the waiting list.
+let decision = "";
+let client = "";
 {
   const { context, page } = await login("consulent.huizen");
   await check(page, "overzicht consulent");
@@ -126,6 +128,8 @@ async function selectByLabel(page, select, pattern) {
   await page.fill("#veld-beschikkingsnummer", "HZ-BROWSER-1");
   await submitForm(page, "beschikking");
   expectUrl(page, /\/beschikkingen\/\d+/, "beschikking");
+  decision = page.url().match(/\/beschikkingen\/(\d+)/)[1];
+  client = noor;
   await check(page, "beschikking");
   await visit(page, "/wachtlijst", "wachtlijst consulent");
   // Noor was registered once more at the desk, without BSN and with a
@@ -181,6 +185,44 @@ async function selectByLabel(page, select, pattern) {
   expectUrl(page, /\/verblijven\/\d+/, "plaatsing");
   await check(page, "verblijf");
   await visit(page, "/verblijven", "verblijven aanbieder");
+  await context.close();
+}
+
+// The consultant assigns the decision to Kwintes, where the client is now
+// placed: an iWmo WMO301 is put ready. Kwintes fetches it and its own
+// system reports the start with a WMO305, which it uploads.
+{
+  const { context, page } = await login("consulent.huizen");
+  await visit(page, `/beschikkingen/${decision}`, "beschikking met toewijzen");
+  await selectByLabel(page, "#veld-aanbiederId", /Kwintes/);
+  await submitForm(page, "toewijzen");
+  expectUrl(page, /melding=toegewezen$/, "toewijzen");
+  await check(page, "toegewezen");
+  await context.close();
+}
+{
+  const { context, page } = await login("aanbieder.kwintes");
+  await visit(page, "/berichten", "berichten aanbieder");
+  const href = await page.locator('a[href$="/inhoud"]').first().getAttribute("href");
+  const xml = await (await page.request.get(base + href)).text();
+  const field = (name) => xml.match(new RegExp(`${name}>([^<]+)<`))[1];
+  const start = `<?xml version="1.0" encoding="UTF-8"?>
+<Bericht xmlns="http://www.istandaarden.nl/iwmo/3_2/wmo305/schema" xmlns:iwmo="http://www.istandaarden.nl/iwmo/3_2/basisschema/schema">
+<Header><BerichtCode>418</BerichtCode><BerichtVersie>3</BerichtVersie><BerichtSubversie>2</BerichtSubversie>
+<Afzender>${field("Ontvanger")}</Afzender><Ontvanger>${field("Afzender")}</Ontvanger>
+<BerichtIdentificatie><iwmo:Identificatie>BROWSER-1</iwmo:Identificatie><iwmo:Dagtekening>${today}</iwmo:Dagtekening></BerichtIdentificatie>
+<XsdVersie><iwmo:BasisschemaXsdVersie>1.0.0</iwmo:BasisschemaXsdVersie><iwmo:BerichtXsdVersie>1.0.0</iwmo:BerichtXsdVersie></XsdVersie></Header>
+<Client><Bsn>${field("Bsn")}</Bsn><Geboortedatum><iwmo:Datum>1988-03-14</iwmo:Datum></Geboortedatum><Geslacht>0</Geslacht>
+<Naam><iwmo:Geslachtsnaam><iwmo:Achternaam>Visser</iwmo:Achternaam></iwmo:Geslachtsnaam></Naam>
+<StartProducten><StartProduct><ToewijzingNummer>${field("ToewijzingNummer")}</ToewijzingNummer><Begindatum>${today}</Begindatum><StatusAanlevering>1</StatusAanlevering></StartProduct></StartProducten>
+</Client></Bericht>`;
+  await page.setInputFiles("#veld-bestand", { name: "start.xml", mimeType: "application/xml", buffer: Buffer.from(start) });
+  await submitForm(page, "aanleveren");
+  await check(page, "startbericht ontvangen");
+  if (!(await page.content()).includes("WMO305 ontvangen en verwerkt")) {
+    failures.push("startbericht: niet verwerkt");
+  }
+  await visit(page, `/clienten/${client}/berichten`, "iwmo-berichten van de client");
   await context.close();
 }
 

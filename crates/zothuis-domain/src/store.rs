@@ -1268,6 +1268,19 @@ pub trait ExchangeStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<(Assignment, MessageRecord)>;
+    /// Sets an assignment's end and change reason, and logs the WMO301
+    /// that announces it.
+    #[allow(clippy::too_many_arguments)]
+    async fn change_assignment(
+        &self,
+        id: i64,
+        end_date: NaiveDate,
+        reason: &str,
+        message: &NewMessage,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(Assignment, MessageRecord)>;
     async fn get_assignment(&self, id: i64) -> DomainResult<Option<Assignment>>;
     /// The assignments of the clients asked for; oldest first.
     async fn list_assignments(&self, clients: &Clients) -> DomainResult<Vec<Assignment>>;

@@ -4662,6 +4662,42 @@ async fn iwmo_assignments_messages_and_deliveries() {
             vec![a.clone()]
         );
         assert_eq!(sent.codes, vec!["0200".to_string()]);
+        // A change keeps the number and logs its own 301.
+        let (changed, change_sent) = s
+            .change_assignment(
+                1001,
+                day("2026-06-30"),
+                "05",
+                &message(false, Message::Wmo301, "2", MessageStatus::Klaargezet),
+                start() + Duration::minutes(5),
+                "consulent",
+                w.audit(AuditAction::Updated, ObjectType::Toewijzing),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                changed.id,
+                changed.end_date,
+                changed.change_reason.as_deref()
+            ),
+            (1001, Some(day("2026-06-30")), Some("05"))
+        );
+        assert_eq!(changed.changed_at, Some(start() + Duration::minutes(5)));
+        assert_eq!(changed.recorded_at, a.recorded_at, "assigned when it was");
+        assert_ne!(change_sent.id, sent.id);
+        assert!(is_not_found(
+            s.change_assignment(
+                4242,
+                day("2026-06-30"),
+                "05",
+                &message(false, Message::Wmo301, "3", MessageStatus::Klaargezet),
+                start(),
+                "consulent",
+                w.audit(AuditAction::Updated, ObjectType::Toewijzing),
+            )
+            .await
+        ));
         assert!(
             linked(
                 s.client_access(&Clients::One(decision.client_id))
@@ -4838,7 +4874,7 @@ async fn iwmo_assignments_messages_and_deliveries() {
             .list_iwmo_messages(Some(provider.id), &Clients::One(decision.client_id))
             .await
             .unwrap();
-        assert_eq!(log.len(), 9);
+        assert_eq!(log.len(), 10);
         assert!(log.windows(2).all(|p| p[0].id > p[1].id));
         assert_eq!(
             s.list_iwmo_messages(Some(provider.id + 1000), &Clients::All)
@@ -4880,6 +4916,54 @@ async fn iwmo_assignments_messages_and_deliveries() {
             )
             .await
         ));
+
+        // A merge moves the assignment and the messages to the survivor; an
+        // anonymisation empties the messages' text, their log lines stay.
+        let survivor = s
+            .list_clients(&Clients::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id != decision.client_id && c.merged_into.is_none())
+            .unwrap()
+            .id;
+        s.merge_clients(
+            decision.client_id,
+            survivor,
+            "zelfde persoon",
+            start(),
+            "consulent",
+            w.audit(AuditAction::Created, ObjectType::Samenvoeging),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.list_assignments(&Clients::One(survivor))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let moved = s
+            .list_iwmo_messages(None, &Clients::One(survivor))
+            .await
+            .unwrap();
+        assert_eq!(moved.len(), 10);
+        s.anonymise_clients(
+            &[survivor],
+            None,
+            start(),
+            "fg",
+            w.audit(AuditAction::Created, ObjectType::Bewaartermijn),
+        )
+        .await
+        .unwrap();
+        let kept = s
+            .list_iwmo_messages(None, &Clients::One(survivor))
+            .await
+            .unwrap();
+        assert_eq!(kept.len(), 10, "the log lines stay");
+        assert!(kept.iter().all(|m| m.body.is_empty()), "the text is gone");
     })
     .await;
 }

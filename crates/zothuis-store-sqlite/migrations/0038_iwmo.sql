@@ -15,6 +15,9 @@ create table iwmo_assignments (
     start_date date not null,
     end_date date,
     stay_id integer references stays(id),
+    -- WMO002 reden wijziging of the latest change, and its moment.
+    change_reason text,
+    changed_at timestamp,
     recorded_at timestamp not null,
     recorded_by text not null
 );

@@ -47,6 +47,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "tweede-factor-verwijderd" => {
             "De tweede factor is verwijderd. Vereist de rol er een, dan stelt de gebruiker bij de volgende keer inloggen een nieuwe in."
         }
+        "toewijzing-gewijzigd" => {
+            "De wijziging is verstuurd: het iWmo-bericht (WMO301) staat klaar voor de aanbieder."
+        }
+        "toegewezen" => {
+            "De beschikking is toegewezen; het iWmo-bericht (WMO301) staat klaar voor de aanbieder."
+        }
         "inzageverzoek" => {
             "Het inzageverzoek is vastgelegd. Maak het overzicht om het te beantwoorden."
         }

@@ -28,10 +28,13 @@ pub enum MergedTable {
     ShelterReports,
     OutflowNominations,
     AccessRequests,
+    /// iWmo assignments and messages (`exchange::iwmo`).
+    Assignments,
+    Messages,
 }
 
 impl MergedTable {
-    pub const ALL: [MergedTable; 8] = [
+    pub const ALL: [MergedTable; 10] = [
         MergedTable::Applications,
         MergedTable::Assessments,
         MergedTable::Decisions,
@@ -40,6 +43,8 @@ impl MergedTable {
         MergedTable::ShelterReports,
         MergedTable::OutflowNominations,
         MergedTable::AccessRequests,
+        MergedTable::Assignments,
+        MergedTable::Messages,
     ];
 
     /// The table in the store, and the name in `client_merge_rows`.
@@ -53,6 +58,8 @@ impl MergedTable {
             MergedTable::ShelterReports => "shelter_reports",
             MergedTable::OutflowNominations => "outflow_nominations",
             MergedTable::AccessRequests => "subject_access_requests",
+            MergedTable::Assignments => "iwmo_assignments",
+            MergedTable::Messages => "iwmo_messages",
         }
     }
 
@@ -65,6 +72,7 @@ impl MergedTable {
         match self {
             MergedTable::ShelterReports => "meldingen bij de toegang",
             MergedTable::OutflowNominations => "voordrachten voor uitstroom",
+            MergedTable::Messages => "iWmo-berichten",
             other => other.label(),
         }
     }
@@ -80,6 +88,8 @@ impl MergedTable {
             MergedTable::ShelterReports => "meldingenOpvang",
             MergedTable::OutflowNominations => "voordrachten",
             MergedTable::AccessRequests => "inzageverzoeken",
+            MergedTable::Assignments => "toewijzingen",
+            MergedTable::Messages => "iwmoBerichten",
         }
     }
 }

@@ -96,6 +96,10 @@ pub struct Record {
     pub stay_versions: Vec<StayVersion>,
     pub registrations: Vec<Registration>,
     pub nominations: Vec<Nomination>,
+    /// iWmo assignments to providers, and the messages about the client,
+    /// oldest first.
+    pub assignments: Vec<crate::exchange::iwmo::model::Assignment>,
+    pub messages: Vec<crate::exchange::iwmo::model::MessageRecord>,
     /// Rows of the audit log about the client, newest first.
     pub audit: Vec<AuditRecord>,
 }
@@ -597,6 +601,79 @@ pub fn build(
             })
             .collect(),
         empty: "Geen voordrachten.",
+    });
+
+    sections.push(Section {
+        key: "toewijzingen",
+        title: "Toewijzingen aan aanbieders (iWmo)",
+        columns: vec![
+            ("toewijzingnummer", "Toewijzingnummer"),
+            ("aanbieder", "Aanbieder"),
+            ("product", "Product"),
+            ("ingangsdatum", "Ingangsdatum"),
+            ("einddatum", "Einddatum"),
+            ("gemeente", "Gemeente"),
+            ("vastgelegdOp", "Vastgelegd op"),
+            ("door", "Door"),
+        ],
+        rows: record
+            .assignments
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id.to_string(),
+                    names
+                        .providers
+                        .get(&a.provider_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    names.product(a.product_id),
+                    date(a.start_date),
+                    opt_date(a.end_date),
+                    names.municipality(a.municipality.as_str()),
+                    moment(a.recorded_at),
+                    by(&a.recorded_by),
+                ]
+            })
+            .collect(),
+        empty: "Niet toegewezen aan een aanbieder.",
+    });
+
+    // What was sent about the client and to whom: the messages carry the
+    // details above (BSN, name, address, assignment), not more.
+    sections.push(Section {
+        key: "iwmoBerichten",
+        title: "Berichten met aanbieders (iWmo)",
+        columns: vec![
+            ("bericht", "Bericht"),
+            ("richting", "Richting"),
+            ("aanbieder", "Aanbieder"),
+            ("status", "Status"),
+            ("tijdstip", "Tijdstip"),
+        ],
+        rows: record
+            .messages
+            .iter()
+            .map(|m| {
+                vec![
+                    format!("WMO{}", m.message.number()),
+                    if m.incoming {
+                        "van de aanbieder"
+                    } else {
+                        "aan de aanbieder"
+                    }
+                    .to_string(),
+                    names
+                        .providers
+                        .get(&m.provider_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    m.status.label().to_string(),
+                    moment(m.recorded_at),
+                ]
+            })
+            .collect(),
+        empty: "Geen berichten met aanbieders.",
     });
 
     sections.push(Section {

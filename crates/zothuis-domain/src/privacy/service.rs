@@ -268,6 +268,12 @@ impl Services {
             stay_versions: store.list_stay_versions(&one).await?,
             registrations: store.list_registrations(&one, None, now).await?,
             nominations: store.list_nominations(&one, None, now).await?,
+            assignments: store.list_assignments(&one).await?,
+            messages: {
+                let mut m = store.list_iwmo_messages(None, &one).await?;
+                m.reverse();
+                m
+            },
             audit,
         })
     }

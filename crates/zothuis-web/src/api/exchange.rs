@@ -17,11 +17,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zothuis_domain::exchange::iwmo::model::{Assignment, MessageRecord, Receipt, Remark};
-use zothuis_domain::exchange::iwmo::{AssignmentInput, schema::Message};
+use zothuis_domain::exchange::iwmo::{AssignmentChange, AssignmentInput, schema::Message};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(assign))
+        .routes(routes!(change))
         .routes(routes!(client_assignments))
         .routes(routes!(list_messages, receive))
         .routes(routes!(message_text))
@@ -54,6 +55,9 @@ pub struct Toewijzing {
     /// Het verblijf waarin de toewijzing wordt geleverd, zodra dat er is.
     #[schema(example = json!(null))]
     pub verblijf_id: Option<i64>,
+    /// De reden van de laatste wijziging (iWmo-codelijst WMO002); 13 is verwijderd.
+    #[schema(example = json!(null))]
+    pub reden_wijziging: Option<String>,
     #[schema(example = "2026-03-02T10:15:00Z", value_type = String, format = DateTime)]
     pub vastgelegd_op: DateTime<Utc>,
 }
@@ -71,6 +75,7 @@ impl From<Assignment> for Toewijzing {
             ingangsdatum: a.start_date,
             einddatum: a.end_date,
             verblijf_id: a.stay_id,
+            reden_wijziging: a.change_reason,
             vastgelegd_op: a.recorded_at,
         }
     }
@@ -226,6 +231,47 @@ async fn assign(
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(a.into())))
+}
+
+/// Een toewijzing wijzigen of verwijderen.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ToewijzingWijziging {
+    /// iWmo-codelijst WMO002: 02, 03, 05–12, 13 (verwijderd: ten onrechte verstuurd) of 14.
+    #[schema(example = "05")]
+    pub reden: Option<String>,
+    /// De nieuwe einddatum; niet bij 13 (dan is de einddatum de ingangsdatum).
+    #[schema(example = "2026-06-30")]
+    pub einddatum: Option<String>,
+}
+
+/// Wijzigt de einddatum van een toewijzing, of verwijdert een toewijzing die ten onrechte is verstuurd (reden 13, alleen zolang de aanbieder geen start meldde). Het nummer blijft; een WMO301 met de wijziging en de andere lopende toewijzingen bij die aanbieder staat klaar.
+#[utoipa::path(post, path = "/toewijzingen/{nummer}/wijzigingen", tag = "Berichten",
+    params(("nummer" = i64, Path, description = "Toewijzingnummer", example = 1001)),
+    request_body = ToewijzingWijziging,
+    responses((status = 200, description = "Gewijzigd; het WMO301 staat klaar", body = Toewijzing),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Alleen de Wmo-consulent of de wachtlijstbeheerder", body = Problem),
+              (status = 404, description = "Onbekend of niet zichtbaar", body = Problem),
+              (status = 409, description = "De toewijzing is verwijderd", body = Problem)))]
+async fn change(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(nummer): ApiPath<i64>,
+    ApiJson(b): ApiJson<ToewijzingWijziging>,
+) -> ApiResult<axum::Json<Toewijzing>> {
+    let (a, _) = s
+        .services
+        .change_assignment(
+            &caller.ctx,
+            nummer,
+            &AssignmentChange {
+                reason: b.reden.unwrap_or_default(),
+                end_date: b.einddatum,
+            },
+        )
+        .await?;
+    Ok(axum::Json(a.into()))
 }
 
 /// De toewijzingen van een cliënt (een aanbieder ziet de eigen).

@@ -12,7 +12,7 @@ mod audit;
 pub(crate) mod budget;
 mod clients;
 mod corporation;
-mod exchange;
+pub(crate) mod exchange;
 mod figures;
 pub(crate) mod finance;
 mod import;

@@ -443,6 +443,17 @@ async fn decision(
     PagePath(id): PagePath<i64>,
     Query(q): Query<AppQuery>,
 ) -> PageResult<DetailPage> {
+    decision_page(&s, &u, id, q.melding.as_deref(), None).await
+}
+
+/// A decision's page, with what the user typed in its assignment form.
+pub(super) async fn decision_page(
+    s: &AppState,
+    u: &PageUser,
+    id: i64,
+    notice: Option<&str>,
+    typed: Option<&zothuis_domain::exchange::iwmo::AssignmentInput>,
+) -> PageResult<DetailPage> {
     let d = s.services.get_decision(&u.ctx, id).await?;
     let client = s.services.get_client(&u.ctx, d.client_id, None).await?;
     let product = s.services.get_product(&u.ctx, d.product_id).await?;
@@ -457,9 +468,9 @@ async fn decision(
             .cloned()
             .unwrap_or_else(|| c.to_string())
     };
-    let l = Layout::new(&s, &u, "Beschikking", Section::Clients)
+    let l = Layout::new(s, u, "Beschikking", Section::Clients)
         .await
-        .with_notice(q.melding.as_deref())
+        .with_notice(notice)
         .with_breadcrumbs(vec![
             link("/clienten", "Cliënten"),
             link(format!("/clienten/{}", client.id), client.full_name()),
@@ -493,5 +504,6 @@ async fn decision(
         format!("/aanmeldingen/{}", d.application_id),
         "Aanmelding",
     ));
+    super::exchange::assignment_section(s, u, &mut page, &d, typed).await?;
     Ok(page)
 }

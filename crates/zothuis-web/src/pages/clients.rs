@@ -456,6 +456,12 @@ async fn detail_page(
             "Gegevens wijzigen",
         ));
     }
+    // The client's iWmo assignments and messages, for whoever works with
+    // the client (the access point and outreach team exchange none).
+    if k.is_none() && super::works_with_clients(u.actor()) {
+        page.actions
+            .push(link(format!("/clienten/{id}/berichten"), "iWmo-berichten"));
+    }
     if k.is_none() && super::outflow::may_nominate(u) {
         page.actions.push(link(
             format!("/uitstroom/nieuw?client={id}"),

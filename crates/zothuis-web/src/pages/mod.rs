@@ -9,6 +9,7 @@ mod care;
 mod choices;
 mod clients;
 mod corporation;
+mod exchange;
 mod figures;
 mod finance;
 mod finance_page;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(settlement::router())
         .merge(plans::router())
         .merge(privacy::router())
+        .merge(exchange::router())
 }
 
 pub async fn not_found() -> Response {
@@ -126,6 +128,7 @@ pub enum Section {
     Audit,
     SubjectAccess,
     Retention,
+    Messages,
     Account,
 }
 
@@ -194,6 +197,14 @@ impl Layout {
                 href: "/uitstroom",
                 label: "Uitstroom",
                 current: section == Section::Outflow,
+            });
+        }
+        // A provider exchanges its iWmo messages (`exchange`).
+        if exchange::is_provider(u) {
+            nav.push(NavItem {
+                href: "/berichten",
+                label: "Berichten",
+                current: section == Section::Messages,
             });
         }
         if a.role == Role::Toegangsmedewerker {

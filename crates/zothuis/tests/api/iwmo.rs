@@ -351,6 +351,45 @@ async fn the_journey_driven_by_messages_alone_gives_the_stay_and_figures_of_the_
     assert_eq!(s, StatusCode::OK, "{ended}");
     let by_screens = stays(&twin, &kwintes).await;
     assert_eq!(comparable(&by_messages[0]), comparable(&by_screens[0]));
+    // The client's answer to a request of access names both.
+    let fg = app.token("fg", "regio:GV").await;
+    let (s, request, _) = app
+        .api_post(&fg, "/api/v1/inzageverzoeken", json!({"bsn": "999957259", "geboortedatum": "1999-09-09", "ontvangenOp": "2026-01-12", "identiteitGecontroleerd": "paspoort gezien"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{request}");
+    let (s, dossier, _) = app
+        .api_get(
+            &fg,
+            &format!("/api/v1/inzageverzoeken/{}/dossier", request["id"]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{dossier}");
+    let part = |key: &str| {
+        dossier["onderdelen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["sleutel"] == key)
+            .unwrap()["regels"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let assignments = part("toewijzingen");
+    assert_eq!(assignments.len(), 1);
+    assert_eq!(assignments[0]["toewijzingnummer"], nummer.to_string());
+    assert_eq!(assignments[0]["aanbieder"], "Kwintes");
+    let messages = part("iwmoBerichten");
+    let kinds: Vec<&str> = messages
+        .iter()
+        .map(|m| m["bericht"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["WMO301", "WMO305", "WMO306", "WMO307", "WMO308"],
+        "oldest first"
+    );
+
     let manager = app.token("wachtlijstbeheerder", "regio:GV").await;
     let manager_twin = twin.token("wachtlijstbeheerder", "regio:GV").await;
     for query in INDICATORS {
@@ -641,4 +680,457 @@ async fn a_message_that_does_not_fit_its_schema_is_named_at_its_element_without_
     let policy = app.token("beleidsadviseur", "regio:GV").await;
     let (s, _, _) = app.api_get(&policy, "/api/v1/iwmo-berichten").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_consultant_assigns_and_the_provider_delivers_and_fetches_on_pages() {
+    use crate::finance::assert_accessible;
+    let w = world("999957284").await;
+    let app = &w.app;
+    let consultant = app.login("consulent.huizen").await;
+    let path = format!("/beschikkingen/{}", w.decision);
+    let html = app.page(&consultant, &path).await;
+    assert_accessible(&path, &html);
+    assert!(html.contains("Toewijzen aan een aanbieder"), "{html}");
+    assert!(html.contains("Nog niet toegewezen aan een aanbieder."));
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let form = format!("{path}/toewijzing");
+    // Without a provider: the form again, its error summary at the field.
+    let resp = app
+        .post_form(
+            &consultant,
+            &form,
+            &csrf,
+            &[("aanbiederId", ""), ("locatieId", "")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().await.unwrap();
+    assert_accessible("toewijzen met fouten", &html);
+    assert!(html.contains("href=\"#veld-aanbiederId\""), "{html}");
+    assert!(html.to_lowercase().contains("kies de aanbieder"), "{html}");
+    let location = w.location.to_string();
+    let resp = app
+        .post_form(
+            &consultant,
+            &form,
+            &csrf,
+            &[
+                ("aanbiederId", "1"),
+                ("locatieId", &location),
+                ("ingangsdatum", ""),
+                ("einddatum", ""),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        zothuis_testkit::location(&resp),
+        format!("{path}?melding=toegewezen")
+    );
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (audit.action.as_str(), audit.object_type.as_str()),
+        ("aangemaakt", "toewijzing")
+    );
+    let html = app
+        .page(&consultant, &format!("{path}?melding=toegewezen"))
+        .await;
+    assert!(
+        html.contains("het iWmo-bericht (WMO301) staat klaar"),
+        "{html}"
+    );
+    assert!(html.contains("nog niet gestart"));
+    // A second assignment to the same provider: named on the form.
+    let resp = app
+        .post_form(
+            &consultant,
+            &form,
+            &csrf,
+            &[("aanbiederId", "1"), ("locatieId", &location)],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("al aan deze aanbieder toegewezen")
+    );
+
+    // Kwintes: the menu item, the 301 ready, downloaded.
+    let kwintes = app.login("aanbieder.kwintes").await;
+    let html = app.page(&kwintes, "/berichten").await;
+    assert_accessible("/berichten", &html);
+    assert!(html.contains("href=\"/berichten\""), "menu item");
+    assert!(html.contains("Klaargezet voor de aanbieder"), "{html}");
+    let (_, log, _) = app.api_get(&w.kwintes, "/api/v1/iwmo-berichten").await;
+    let id = log["resultaten"][0]["id"].clone();
+    let nummer = log["resultaten"][0]["identificatie"].clone();
+    let resp = kwintes
+        .get(app.url(&format!("/berichten/{id}/inhoud")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["content-disposition"],
+        format!(
+            "attachment; filename=\"WMO301-{}.xml\"",
+            nummer.as_str().unwrap()
+        )
+    );
+    let xml = resp.text().await.unwrap();
+    let node = parse(xml.as_bytes()).unwrap();
+    assert_eq!(validate(&node, Message::Wmo301), vec![]);
+    let toewijzing = node
+        .child("Client")
+        .unwrap()
+        .text_at(&[
+            "ToegewezenProducten",
+            "ToegewezenProduct",
+            "ToewijzingNummer",
+        ])
+        .unwrap()
+        .to_string();
+    assert!(
+        app.page(&kwintes, "/berichten")
+            .await
+            .contains("Opgehaald door de aanbieder")
+    );
+
+    // The start, uploaded as a file.
+    let csrf = zothuis_testkit::csrf_from(&app.page(&kwintes, "/berichten").await);
+    let upload = |body: String| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part(
+                "bestand",
+                reqwest::multipart::Part::bytes(body.into_bytes()).file_name("start.xml"),
+            );
+        kwintes.post(app.url("/berichten")).multipart(form).send()
+    };
+    let start = regiebericht(
+        305,
+        "GM0402",
+        "P-1",
+        "2026-01-05",
+        "999957284",
+        &[Line {
+            nummer: &toewijzing,
+            begin: "2026-01-05",
+            stop: None,
+            status: "1",
+        }],
+    );
+    let resp = upload(start.clone()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = resp.text().await.unwrap();
+    assert_accessible("bericht ontvangen", &html);
+    assert!(html.contains("WMO305 ontvangen en verwerkt"), "{html}");
+    assert!(html.contains("Retourbericht downloaden"));
+    assert_eq!(stays(app, &w.kwintes).await.len(), 1);
+    // The same again: refused, its retourcode named.
+    let html = upload(start).await.unwrap().text().await.unwrap();
+    assert!(html.contains("WMO305 ontvangen en afgekeurd"), "{html}");
+    assert!(html.contains("9056") && html.contains("Identificatie moet uniek zijn"));
+    // Not iWmo at all: the form again, with each error at its element.
+    let resp = upload(start_with_bad_date()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().await.unwrap();
+    assert_accessible("bericht niet ontvangen", &html);
+    assert!(html.contains("Bericht niet ontvangen"));
+    assert!(html.contains("href=\"#veld-bestand\""), "{html}");
+    assert!(html.contains("Begindatum"), "{html}");
+
+    // The client's log, for the consultant; not for another provider.
+    let log_path = format!("/clienten/{}/berichten", w.client);
+    assert!(
+        app.page(&consultant, &format!("/clienten/{}", w.client))
+            .await
+            .contains(&log_path)
+    );
+    let html = app.page(&consultant, &log_path).await;
+    assert_accessible(&log_path, &html);
+    assert!(html.contains("WMO306") && html.contains("WMO301"), "{html}");
+    assert!(html.contains("/verblijven/"), "the assignment's stay");
+    // The consultant shortens the assignment on the same page.
+    assert!(
+        html.contains("Toewijzing wijzigen of verwijderen"),
+        "{html}"
+    );
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let resp = app
+        .post_form(
+            &consultant,
+            &log_path,
+            &csrf,
+            &[
+                ("toewijzing", &toewijzing),
+                ("reden", ""),
+                ("einddatum", ""),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().await.unwrap();
+    assert_accessible("wijzigen met fouten", &html);
+    assert!(html.contains("href=\"#veld-reden\""), "{html}");
+    let resp = app
+        .post_form(
+            &consultant,
+            &log_path,
+            &csrf,
+            &[
+                ("toewijzing", "999999"),
+                ("reden", "05"),
+                ("einddatum", "2026-06-30"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::BAD_REQUEST,
+        "another client's number is unknown here"
+    );
+    let resp = app
+        .post_form(
+            &consultant,
+            &log_path,
+            &csrf,
+            &[
+                ("toewijzing", &toewijzing),
+                ("reden", "05"),
+                ("einddatum", "2026-06-30"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        zothuis_testkit::location(&resp),
+        format!("{log_path}?melding=toewijzing-gewijzigd")
+    );
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (audit.action.as_str(), audit.object_type.as_str()),
+        ("gewijzigd", "toewijzing")
+    );
+    let html = app
+        .page(
+            &consultant,
+            &format!("{log_path}?melding=toewijzing-gewijzigd"),
+        )
+        .await;
+    assert!(html.contains("30 juni 2026"), "the new end: {html}");
+    // The provider sees no change form.
+    assert!(
+        !app.page(&kwintes, &log_path)
+            .await
+            .contains("Toewijzing wijzigen")
+    );
+    let ribw = app.login("aanbieder.ribw").await;
+    let resp = ribw.get(app.url(&log_path)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let resp = ribw
+        .get(app.url(&format!("/berichten/{id}/inhoud")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    // A consultant delivers nothing.
+    let resp = consultant.get(app.url("/berichten")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+}
+
+fn start_with_bad_date() -> String {
+    regiebericht(
+        305,
+        "GM0402",
+        "P-2",
+        "2026-01-05",
+        "999957284",
+        &[Line {
+            nummer: "1",
+            begin: "2026-02-30",
+            stop: None,
+            status: "1",
+        }],
+    )
+}
+
+/// The newest WMO301 Kwintes can fetch, parsed and checked against its
+/// schema.
+async fn newest_301(app: &TestApp, kwintes: &str) -> zothuis_domain::exchange::iwmo::xml::Node {
+    let (_, log, _) = app.api_get(kwintes, "/api/v1/iwmo-berichten").await;
+    let m = log["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["bericht"] == "WMO301")
+        .unwrap()
+        .clone();
+    let (_, xml) = text(app, kwintes, &m["id"]).await;
+    let node = parse(xml.as_bytes()).unwrap();
+    assert_eq!(validate(&node, Message::Wmo301), vec![], "{xml}");
+    node
+}
+
+/// The ToegewezenProducten of a 301: number, Einddatum, RedenWijziging.
+fn products(node: &zothuis_domain::exchange::iwmo::xml::Node) -> Vec<(String, String, String)> {
+    node.child("Client")
+        .unwrap()
+        .child("ToegewezenProducten")
+        .unwrap()
+        .children
+        .iter()
+        .map(|p| {
+            let t = |name: &str| p.text_at(&[name]).unwrap_or_default().to_string();
+            (t("ToewijzingNummer"), t("Einddatum"), t("RedenWijziging"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_change_or_withdrawal_is_a_new_301_with_its_reason_and_every_current_assignment() {
+    let w = world("999957296").await;
+    let app = &w.app;
+    let huizen = w.huizen.as_str();
+    let assign = |decision: i64| {
+        let path = format!("/api/v1/beschikkingen/{decision}/toewijzingen");
+        let body = json!({"aanbiederId": KWINTES, "locatieId": w.location});
+        async move { app.api_post(huizen, &path, body).await }
+    };
+    let (_, first, _) = assign(w.decision).await;
+    let n1 = first["toewijzingnummer"].to_string();
+    // A second decision for the same client: the 301 holds both (OP087).
+    let (_, app_row, _) = app
+        .api_post(&w.huizen, "/api/v1/aanmeldingen", json!({"clientId": w.client, "productId": first["productId"], "aanmelddatum": "2026-01-03", "bron": "politie"}))
+        .await;
+    let (s, d2, _) = app
+        .api_post(&w.huizen, "/api/v1/beschikkingen", json!({"aanmeldingId": app_row["id"], "uitkomst": "toegekend", "besluitdatum": "2026-01-03", "geldigVanaf": "2026-01-03", "geldigTot": "2026-12-31", "beschikkingsnummer": "MO-TWEE"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d2}");
+    let (s, second, _) = assign(d2["id"].as_i64().unwrap()).await;
+    assert_eq!(s, StatusCode::CREATED, "{second}");
+    let n2 = second["toewijzingnummer"].to_string();
+    let both = products(&newest_301(app, &w.kwintes).await);
+    assert_eq!(
+        both.iter().map(|p| p.0.clone()).collect::<Vec<_>>(),
+        [n1.clone(), n2.clone()],
+        "every current assignment at the provider"
+    );
+    assert!(
+        both.iter().all(|p| p.2.is_empty()),
+        "no reason in a first assignment"
+    );
+
+    // Bad input is named at its field.
+    let change = |n: &str, body: Value| {
+        let path = format!("/api/v1/toewijzingen/{n}/wijzigingen");
+        async move { app.api_post(huizen, &path, body).await }
+    };
+    let (s, p, _) = change(&n1, json!({})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(zothuis_testkit::problem_fields(&p), ["reden", "einddatum"]);
+    let (s, p, _) = change(&n1, json!({"reden": "05", "einddatum": "2027-02-01"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "beyond the decision");
+    assert_eq!(zothuis_testkit::problem_fields(&p), ["einddatum"]);
+    let (s, _, _) = change(&n1, json!({"reden": "04", "einddatum": "2026-06-30"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "04 is a new assignment");
+    let (s, _, _) = change("424242", json!({"reden": "05", "einddatum": "2026-06-30"})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = app
+        .api_post(
+            &w.kwintes,
+            &format!("/api/v1/toewijzingen/{n1}/wijzigingen"),
+            json!({"reden": "05", "einddatum": "2026-06-30"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a provider changes nothing");
+
+    // A shortening: the number stays, the reason and end in the 301.
+    let (s, changed, _) = change(&n1, json!({"reden": "05", "einddatum": "2026-06-30"})).await;
+    assert_eq!(s, StatusCode::OK, "{changed}");
+    assert_eq!(changed["toewijzingnummer"].to_string(), n1);
+    assert_eq!(changed["einddatum"], "2026-06-30");
+    assert_eq!(changed["redenWijziging"], "05");
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (
+            audit.action.as_str(),
+            audit.object_type.as_str(),
+            audit.object_id.as_deref()
+        ),
+        ("gewijzigd", "toewijzing", Some(n1.as_str()))
+    );
+    assert!(
+        audit.details.contains("\"redenWijziging\":\"05\""),
+        "{}",
+        audit.details
+    );
+    let now = products(&newest_301(app, &w.kwintes).await);
+    assert_eq!(
+        now,
+        [
+            (n1.clone(), "2026-06-30".to_string(), "05".to_string()),
+            (n2.clone(), "2026-12-31".to_string(), String::new()),
+        ]
+    );
+
+    // Withdrawing the second, sent in error: its end is its start (13).
+    let (s, withdrawn, _) = change(&n2, json!({"reden": "13"})).await;
+    assert_eq!(s, StatusCode::OK, "{withdrawn}");
+    assert_eq!(withdrawn["einddatum"], "2026-01-03");
+    let now = products(&newest_301(app, &w.kwintes).await);
+    assert_eq!(
+        now[1],
+        (n2.clone(), "2026-01-03".to_string(), "13".to_string())
+    );
+    let (s, _, _) = change(&n2, json!({"reden": "14", "einddatum": "2026-02-01"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "withdrawn is final");
+    // A start on it cannot be coupled (it counts as never sent).
+    let to = first["gemeente"].as_str().unwrap();
+    let start = regiebericht(
+        305,
+        to,
+        "W-1",
+        "2026-01-05",
+        "999957296",
+        &[Line {
+            nummer: &n2,
+            begin: "2026-01-05",
+            stop: None,
+            status: "1",
+        }],
+    );
+    let (_, r) = deliver(app, &w.kwintes, &start).await;
+    assert_eq!(codes(&r), ["0200", "9019"]);
+    // Once care started on the first, it can no longer be withdrawn.
+    let start = regiebericht(
+        305,
+        to,
+        "W-2",
+        "2026-01-05",
+        "999957296",
+        &[Line {
+            nummer: &n1,
+            begin: "2026-01-05",
+            stop: None,
+            status: "1",
+        }],
+    );
+    let (_, r) = deliver(app, &w.kwintes, &start).await;
+    assert_eq!(r["status"], "verwerkt", "{r}");
+    let (s, p, _) = change(&n1, json!({"reden": "13"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(zothuis_testkit::problem_fields(&p), ["reden"]);
+    // The withdrawn one left the next 301: a new assignment of the second
+    // decision holds only the current ones.
+    let (s, again, _) = assign(d2["id"].as_i64().unwrap()).await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    let now = products(&newest_301(app, &w.kwintes).await);
+    assert_eq!(
+        now.iter().map(|p| p.0.clone()).collect::<Vec<_>>(),
+        [n1.clone(), again["toewijzingnummer"].to_string()]
+    );
 }

@@ -8,7 +8,7 @@ pub mod model;
 pub mod regie;
 mod service;
 
-pub use service::AssignmentInput;
+pub use service::{AssignmentChange, AssignmentInput};
 pub mod schema;
 pub mod toewijzing;
 pub mod xml;

@@ -29,9 +29,48 @@ pub struct Assignment {
     pub end_date: Option<NaiveDate>,
     /// The stay the assignment is delivered in, once there is one.
     pub stay_id: Option<i64>,
+    /// WMO002 reden wijziging of the latest change, if any, and its moment:
+    /// the assignment's Toewijzingsdatum and -tijd from then on (IV013).
+    pub change_reason: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
 }
+
+impl Assignment {
+    /// Taken back as sent in error (WMO002 13): to be treated as never
+    /// sent.
+    pub fn withdrawn(&self) -> bool {
+        self.change_reason.as_deref() == Some(WITHDRAWN)
+    }
+
+    /// In force on or after `day`: what a 301 to the provider holds
+    /// (OP087).
+    pub fn current_on(&self, day: NaiveDate) -> bool {
+        !self.withdrawn() && self.end_date.is_none_or(|e| e >= day)
+    }
+}
+
+/// WMO002 13 Verwijderd: an assignment sent in error; its end is its start.
+pub const WITHDRAWN: &str = "13";
+
+/// The reasons a municipality gives for changing an assignment, as iWmo 3.2
+/// codelist WMO002 names them; 01 is no longer used (CS336), and 04
+/// (verlenging) is a new assignment with a new number (IV066), not a change.
+pub const CHANGE_REASONS: [(&str, &str); 12] = [
+    ("02", "Cliënt overleden"),
+    ("03", "Contractwijziging"),
+    ("05", "Herbeoordeling: verkorting toewijzing"),
+    ("06", "Uitstroom naar ander domein"),
+    ("07", "Verhuizing naar een andere gemeente"),
+    ("08", "Wijziging leveringsvorm"),
+    ("09", "Overstap naar andere aanbieder"),
+    ("10", "Overgang naar nieuwe bekostigingssystematiek"),
+    ("11", "Gemeentelijke herindeling"),
+    ("12", "Geïnitieerd door de aanbieder"),
+    (WITHDRAWN, "Verwijderd (ten onrechte verstuurd)"),
+    ("14", "Administratieve correctie"),
+];
 
 /// An assignment before it is stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,10 +16,11 @@ use crate::care::{ExitDestination, Stay, StayFacts};
 use crate::clients::service::Need;
 use crate::clients::{AddressKind, Client};
 use crate::error::{DomainError, DomainResult, Validator};
+use crate::exchange::iwmo::model::{CHANGE_REASONS, WITHDRAWN};
 use crate::reference::{Financing, Provider};
 use crate::service::Services;
 use crate::store::{Clients, NewStay};
-use chrono::{NaiveTime, Timelike};
+use chrono::{NaiveDate, NaiveTime, Timelike};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -36,6 +37,41 @@ pub struct AssignmentInput {
     pub start_date: Option<String>,
     /// Einddatum; the decision's when empty.
     pub end_date: Option<String>,
+}
+
+/// What the consultant fills in to change or withdraw an assignment.
+#[derive(Debug, Clone, Default)]
+pub struct AssignmentChange {
+    /// WMO002 reden wijziging.
+    pub reason: String,
+    /// The new Einddatum; none for a withdrawal (13).
+    pub end_date: Option<String>,
+}
+
+/// One ToegewezenProduct of a 301 to write.
+struct Line301 {
+    nummer: i64,
+    product_id: i64,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    /// WMO002, for an assignment changed in this message (IV099).
+    reason: Option<&'static str>,
+    /// Toewijzingsdatum and -tijd: when assigned, or last changed (IV013).
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Line301 {
+    /// An assignment as it stands, unchanged in this message.
+    fn unchanged(a: &Assignment) -> Line301 {
+        Line301 {
+            nummer: a.id,
+            product_id: a.product_id,
+            start: a.start_date,
+            end: a.end_date,
+            reason: None,
+            at: a.changed_at.unwrap_or(a.recorded_at),
+        }
+    }
 }
 
 /// The exit destination a stop gives a stay. A WMO307 says why care ended
@@ -107,6 +143,30 @@ impl Services {
             .ok_or_else(|| DomainError::Internal("aanbieder van de gebruiker ontbreekt".into()))
     }
 
+    /// Only the consultant and the waitlist manager make and change
+    /// assignments; anyone else is refused (audited).
+    async fn may_assign(
+        &self,
+        ctx: &RequestContext,
+        attempted: AuditAction,
+        object_id: Option<String>,
+    ) -> DomainResult<()> {
+        if matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder
+        ) {
+            return Ok(());
+        }
+        self.deny(
+            ctx,
+            attempted,
+            ObjectType::Toewijzing,
+            object_id,
+            "een toewijzing maakt of wijzigt de consulent of de wachtlijstbeheerder",
+        )
+        .await
+    }
+
     /// Assigns a granted decision to a provider: stores the assignment and
     /// puts a WMO301 ready for the provider. A product of the regional
     /// waiting list is assigned once the client is placed with the provider
@@ -118,20 +178,7 @@ impl Services {
         decision_id: i64,
         input: &AssignmentInput,
     ) -> DomainResult<(Assignment, MessageRecord)> {
-        if !matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder
-        ) {
-            return self
-                .deny(
-                    ctx,
-                    AuditAction::Created,
-                    ObjectType::Toewijzing,
-                    None,
-                    "een toewijzing maakt de consulent of de wachtlijstbeheerder",
-                )
-                .await;
-        }
+        self.may_assign(ctx, AuditAction::Created, None).await?;
         let decision = self.store.get_decision(decision_id).await?.ok_or_else(|| {
             DomainError::NotFound(
                 "Deze beschikking bestaat niet of is voor u niet zichtbaar".into(),
@@ -215,8 +262,6 @@ impl Services {
         let (Some(provider), Some(start), Some(end)) = (provider, start, end) else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
         };
-        self.check_location(product.id, provider.id, input.location_id)
-            .await?;
         // The stay the assignment is for: the client's current stay with
         // this provider for this product (placed from the list, or started
         // on the decision on a page).
@@ -241,6 +286,12 @@ impl Services {
                 "dit product loopt via de regionale wachtlijst; wijs het toe nadat de cliënt bij deze aanbieder is geplaatst",
             ));
         }
+        // The stay's place, unless another is chosen.
+        let location_id = input
+            .location_id
+            .or_else(|| stay.as_ref().and_then(|s| s.location_id));
+        self.check_location(product.id, provider.id, location_id)
+            .await?;
         let existing = self
             .store
             .list_assignments(&Clients::One(client.id))
@@ -248,7 +299,7 @@ impl Services {
         if let Some(a) = existing.iter().find(|a| {
             a.decision_id == decision.id
                 && a.provider_id == provider.id
-                && a.end_date.is_none_or(|e| e >= self.clock.today())
+                && a.current_on(self.clock.today())
         }) {
             return Err(DomainError::Conflict(format!(
                 "Deze beschikking is al aan deze aanbieder toegewezen (toewijzingnummer {}).",
@@ -257,67 +308,42 @@ impl Services {
         }
         let nummer = self.store.next_iwmo_number("toewijzing").await?;
         let identification = self.store.next_iwmo_number("301").await?;
-        let addresses = self.iwmo_addresses(&client).await?;
-        let toewijzing = Toewijzing {
-            parties: Parties {
-                identificatie: identification.to_string(),
-                dagtekening: self.clock.today(),
-                gemeente: gemeente(&decision.responsible),
-                agb: agb(&provider).unwrap_or_default().to_string(),
-            },
-            client: person(&client, bsn.as_str()),
-            addresses,
-            products: vec![Assigned {
-                nummer: u32::try_from(nummer)
-                    .map_err(|_| DomainError::Internal("toewijzingnummer te groot".into()))?,
-                referentie_aanbieder: None,
-                categorie: product.category.code(),
-                // A product code of the region's list, where it fits the
-                // standard's five characters (IV075).
-                code: Some(product.code.clone())
-                    .filter(|c| c.len() <= 5 && c.chars().all(|c| c.is_ascii_alphanumeric())),
-                toewijzingsdatum: self.clock.today(),
-                // The moment of assigning, to the second (RS034: no zone);
-                // zothuis keeps its clock in UTC.
-                toewijzingstijd: NaiveTime::from_num_seconds_from_midnight_opt(
-                    now.time().num_seconds_from_midnight(),
-                    0,
-                )
-                .unwrap_or_default(),
-                ingangsdatum: start,
-                einddatum: end,
-                reden_wijziging: None,
-                // A place per day, every day: 7 etmalen per week (WJ756 14
-                // etmaal, WMO757 2 per week; CS338).
-                omvang: Some(Omvang {
-                    volume: 7,
-                    eenheid: "14",
-                    frequentie: "2",
-                }),
-            }],
-        };
-        let node = toewijzing.to_node();
-        let problems = schema::validate(&node, Message::Wmo301);
-        if !problems.is_empty() {
-            return Err(DomainError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|p| crate::FieldError {
-                        field: "beschikkingId".into(),
-                        message: format!(
-                            "de gegevens passen niet in een WMO301: {} {}",
-                            p.path, p.message
-                        ),
-                    })
-                    .collect(),
-            ));
-        }
+        // OP087: the 301 holds every current assignment of the client at
+        // this provider from this municipality, and the new one.
+        let mut lines: Vec<Line301> = existing
+            .iter()
+            .filter(|a| {
+                a.provider_id == provider.id
+                    && a.municipality == decision.responsible
+                    && a.current_on(self.clock.today())
+            })
+            .map(Line301::unchanged)
+            .collect();
+        lines.push(Line301 {
+            nummer,
+            product_id: product.id,
+            start,
+            end,
+            reason: None,
+            at: now,
+        });
+        let body = self
+            .write_301(
+                &client,
+                bsn.as_str(),
+                &provider,
+                &decision.responsible,
+                &lines,
+                identification,
+                "beschikkingId",
+            )
+            .await?;
         let draft = self
             .draft(ctx, AuditAction::Created, ObjectType::Toewijzing, None)
             .for_client(client.id)
             .with_details(
                 json!({ "beschikkingId": decision.id, "aanbiederId": provider.id,
-                "locatieId": input.location_id, "ingangsdatum": start.to_string(),
+                "locatieId": location_id, "ingangsdatum": start.to_string(),
                 "einddatum": end.map(|d| d.to_string()), "verblijfId": stay.as_ref().map(|s| s.id),
                 "bericht": "WMO301", "identificatie": identification.to_string() }),
             );
@@ -328,7 +354,7 @@ impl Services {
                     decision_id: decision.id,
                     client_id: client.id,
                     provider_id: provider.id,
-                    location_id: input.location_id,
+                    location_id,
                     product_id: product.id,
                     municipality: decision.responsible.clone(),
                     start_date: start,
@@ -343,9 +369,247 @@ impl Services {
                     identification: identification.to_string(),
                     status: MessageStatus::Klaargezet,
                     codes: Vec::new(),
-                    body: xml::write(&node, &[]),
+                    body,
                 },
                 self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// A WMO301 from `municipality` to `provider` about `client` with these
+    /// assignments, checked against its schema; a break is named at `field`
+    /// (the data do not fit the message, say a name too long for it).
+    #[allow(clippy::too_many_arguments)]
+    async fn write_301(
+        &self,
+        client: &Client,
+        bsn: &str,
+        provider: &Provider,
+        municipality: &crate::reference::GemeenteCode,
+        lines: &[Line301],
+        identification: i64,
+        field: &str,
+    ) -> DomainResult<String> {
+        let mut lines: Vec<&Line301> = lines.iter().collect();
+        lines.sort_by_key(|l| l.nummer);
+        let mut products = Vec::new();
+        for l in lines {
+            let product = self
+                .store
+                .get_product(l.product_id)
+                .await?
+                .ok_or_else(|| DomainError::Internal("product ontbreekt".into()))?;
+            products.push(Assigned {
+                nummer: u32::try_from(l.nummer)
+                    .map_err(|_| DomainError::Internal("toewijzingnummer te groot".into()))?,
+                referentie_aanbieder: None,
+                categorie: product.category.code(),
+                // A product code of the region's list, where it fits the
+                // standard's five characters (IV075).
+                code: Some(product.code.clone())
+                    .filter(|c| c.len() <= 5 && c.chars().all(|c| c.is_ascii_alphanumeric())),
+                toewijzingsdatum: l.at.date_naive(),
+                // The moment of assigning or changing, to the second (RS034:
+                // no zone); zothuis keeps its clock in UTC.
+                toewijzingstijd: NaiveTime::from_num_seconds_from_midnight_opt(
+                    l.at.time().num_seconds_from_midnight(),
+                    0,
+                )
+                .unwrap_or_default(),
+                ingangsdatum: l.start,
+                einddatum: l.end,
+                reden_wijziging: l.reason,
+                // A place per day, every day: 7 etmalen per week (WJ756 14
+                // etmaal, WMO757 2 per week; CS338).
+                omvang: Some(Omvang {
+                    volume: 7,
+                    eenheid: "14",
+                    frequentie: "2",
+                }),
+            });
+        }
+        let toewijzing = Toewijzing {
+            parties: Parties {
+                identificatie: identification.to_string(),
+                dagtekening: self.clock.today(),
+                gemeente: gemeente(municipality),
+                agb: agb(provider).unwrap_or_default().to_string(),
+            },
+            client: person(client, bsn),
+            addresses: self.iwmo_addresses(client).await?,
+            products,
+        };
+        let node = toewijzing.to_node();
+        let problems = schema::validate(&node, Message::Wmo301);
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| crate::FieldError {
+                        field: field.into(),
+                        message: format!(
+                            "de gegevens passen niet in een WMO301: {} {}",
+                            p.path, p.message
+                        ),
+                    })
+                    .collect(),
+            ));
+        }
+        Ok(xml::write(&node, &[]))
+    }
+
+    /// Changes or withdraws an assignment (OP033x1): a new end, or for one
+    /// sent in error (WMO002 13) its end set to its start, with the reason;
+    /// a WMO301 with the change is put ready for the provider. The number
+    /// stays (IV066).
+    pub async fn change_assignment(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+        input: &AssignmentChange,
+    ) -> DomainResult<(Assignment, MessageRecord)> {
+        self.may_assign(ctx, AuditAction::Updated, Some(id.to_string()))
+            .await?;
+        let not_found = || {
+            DomainError::NotFound("Deze toewijzing bestaat niet of is voor u niet zichtbaar".into())
+        };
+        let a = self.store.get_assignment(id).await?.ok_or_else(not_found)?;
+        let client = self.load_client(a.client_id).await?;
+        self.check_client(ctx, &client, Need::Change, AuditAction::Updated)
+            .await?;
+        if a.withdrawn() {
+            return Err(DomainError::Conflict(
+                "Deze toewijzing is verwijderd en kan niet meer worden gewijzigd.".into(),
+            ));
+        }
+        let decision = self
+            .store
+            .get_decision(a.decision_id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("beschikking ontbreekt".into()))?;
+        let mut v = Validator::new();
+        let reason = CHANGE_REASONS
+            .iter()
+            .find(|(code, _)| *code == input.reason.trim())
+            .map(|(code, _)| *code);
+        if reason.is_none() {
+            v.add("reden", "kies de reden van de wijziging");
+        }
+        let end = if reason == Some(WITHDRAWN) {
+            // 13: the end is the start, and the assignment counts as never
+            // sent; not once care has started on it.
+            if !self.store.list_deliveries(id).await?.is_empty() {
+                v.add(
+                    "reden",
+                    "de aanbieder meldde al een start; beëindig de toewijzing met een einddatum in plaats van haar te verwijderen",
+                );
+            }
+            Some(a.start_date)
+        } else {
+            match crate::reference::optional(&input.end_date) {
+                None => {
+                    v.add("einddatum", "geef de nieuwe einddatum");
+                    None
+                }
+                Some(text) => v.check("einddatum", crate::Datum::parse(text)).map(|d| d.0),
+            }
+        };
+        if let Some(e) = end {
+            if e < a.start_date {
+                // CS003.
+                v.add(
+                    "einddatum",
+                    format!("de einddatum ligt vóór de ingangsdatum ({})", a.start_date),
+                );
+            }
+            if let Some(to) = decision.valid_to
+                && e > to
+            {
+                v.add(
+                    "einddatum",
+                    format!("de toewijzing loopt langer dan de beschikking (tot {to})"),
+                );
+            }
+        }
+        v.finish()?;
+        let (Some(reason), Some(end)) = (reason, end) else {
+            return Err(DomainError::Internal("validatie onvolledig".into()));
+        };
+        let provider = self
+            .store
+            .get_provider(a.provider_id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("aanbieder ontbreekt".into()))?;
+        let Some(bsn) = client.bsn.clone() else {
+            return Err(DomainError::invalid(
+                "toewijzing",
+                "de cliënt heeft geen BSN meer; een iWmo-bericht noemt de cliënt bij BSN",
+            ));
+        };
+        let now = self.clock.now_micros();
+        let identification = self.store.next_iwmo_number("301").await?;
+        let today = self.clock.today();
+        let mut lines: Vec<Line301> = self
+            .store
+            .list_assignments(&Clients::One(client.id))
+            .await?
+            .iter()
+            .filter(|o| {
+                o.id != a.id
+                    && o.provider_id == a.provider_id
+                    && o.municipality == a.municipality
+                    && o.current_on(today)
+            })
+            .map(Line301::unchanged)
+            .collect();
+        lines.push(Line301 {
+            nummer: a.id,
+            product_id: a.product_id,
+            start: a.start_date,
+            end: Some(end),
+            reason: Some(reason),
+            at: now,
+        });
+        let body = self
+            .write_301(
+                &client,
+                bsn.as_str(),
+                &provider,
+                &a.municipality,
+                &lines,
+                identification,
+                "toewijzing",
+            )
+            .await?;
+        let draft = self
+            .draft(
+                ctx,
+                AuditAction::Updated,
+                ObjectType::Toewijzing,
+                Some(id.to_string()),
+            )
+            .for_client(client.id)
+            .with_details(json!({ "redenWijziging": reason,
+                "einddatum": { "voor": a.end_date.map(|d| d.to_string()), "na": end.to_string() },
+                "bericht": "WMO301", "identificatie": identification.to_string() }));
+        self.store
+            .change_assignment(
+                id,
+                end,
+                reason,
+                &NewMessage {
+                    incoming: false,
+                    message: Message::Wmo301,
+                    provider_id: a.provider_id,
+                    client_id: Some(client.id),
+                    identification: identification.to_string(),
+                    status: MessageStatus::Klaargezet,
+                    codes: Vec::new(),
+                    body,
+                },
+                now,
                 &ctx.actor.name,
                 draft,
             )
@@ -447,8 +711,11 @@ impl Services {
                 .store
                 .get_assignment(i64::from(nummer))
                 .await?
+                // A withdrawn assignment counts as never sent (WMO002 13).
                 .filter(|a| {
-                    a.provider_id == provider.id && gemeente(&a.municipality) == msg.gemeente
+                    a.provider_id == provider.id
+                        && gemeente(&a.municipality) == msg.gemeente
+                        && !a.withdrawn()
                 })
             else {
                 continue;
