@@ -186,6 +186,12 @@ impl From<Receipt> for Ontvangst {
     }
 }
 
+/// Een iWmo-bericht als bestand.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct XmlBestand(Vec<u8>);
+
 /// Een toewijzing maken.
 #[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
 #[serde(rename_all = "camelCase", default)]
@@ -330,7 +336,7 @@ async fn list_messages(
 
 /// Levert een WMO305 (start) of WMO307 (stop) aan, als XML volgens iWmo 3.2. Een bericht dat niet aan zijn schema voldoet, krijgt geen retour maar 400 met elke fout bij zijn element. Anders wordt het beoordeeld volgens de regels van de standaard, in zijn geheel verwerkt of in zijn geheel afgekeurd, en beantwoord met een retourbericht (WMO306 of WMO308) met de retourcodes.
 #[utoipa::path(post, path = "/iwmo-berichten", tag = "Berichten",
-    request_body(content = String, description = "Een WMO305 of WMO307", content_type = "application/xml"),
+    request_body(content = XmlBestand, description = "Een WMO305 of WMO307 als XML-bestand (UTF-8); ook als application/xml", content_type = "application/octet-stream"),
     responses((status = 201, description = "Ontvangen; het antwoord noemt het retourbericht", body = Ontvangst),
               (status = 400, description = "Geen leesbaar bericht, of het past niet in zijn schema", body = Problem),
               (status = 403, description = "Alleen een aanbieder, voor de eigen AGB-code", body = Problem)))]
