@@ -129,6 +129,8 @@ pub enum ObjectType {
     Toewijzing,
     /// An iWmo 3.2 message sent to or received from a provider.
     IwmoBericht,
+    /// A delivery of personal data to CBS (Monitor Dakloosheid).
+    CbsLevering,
 }
 
 impl ObjectType {
@@ -178,6 +180,7 @@ impl ObjectType {
             ObjectType::Bewaartermijn => "bewaartermijn",
             ObjectType::Toewijzing => "toewijzing",
             ObjectType::IwmoBericht => "iwmo-bericht",
+            ObjectType::CbsLevering => "cbs-levering",
         }
     }
 }

@@ -64,6 +64,9 @@ pub struct Settings {
     /// Sign-in through the municipality's identity provider; none without
     /// an `[oidc]` section (`admin::oidc`).
     pub oidc: Option<crate::admin::oidc::OidcSettings>,
+    /// Which products count in which ETHOS Light category for the CBS
+    /// Monitor Dakloosheid (`exchange::cbs`).
+    pub ethos: crate::exchange::cbs::EthosMapping,
 }
 
 impl Default for Settings {
@@ -87,6 +90,7 @@ impl Default for Settings {
             second_factor_roles: Vec::new(),
             retention: crate::privacy::retention::RetentionPeriods::default(),
             oidc: None,
+            ethos: crate::exchange::cbs::EthosMapping::default(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub struct Config {
     pub financien: FinanceConfig,
     pub audit: AuditConfig,
     pub privacy: PrivacyConfig,
+    pub cbs: CbsConfig,
     pub log: LogConfig,
     /// Sign-in through the municipality's identity provider; without this
     /// section only local accounts log in.
@@ -172,6 +173,30 @@ impl Default for PrivacyConfig {
             bewaren_jaren_zonder_voorziening:
                 zothuis_domain::privacy::retention::RetentionPeriods::default()
                     .years_without_provision,
+        }
+    }
+}
+
+/// The CBS Monitor Dakloosheid: which products (by code) count in which
+/// ETHOS Light category (`exchange::cbs::EthosMapping`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CbsConfig {
+    /// ETHOS Light 2: nachtopvang, passantenverblijf, crisisopvang.
+    pub noodopvang: Vec<String>,
+    /// ETHOS Light 3: daklozen-, jongeren- en gezinsopvang.
+    pub tijdelijke_opvang: Vec<String>,
+    /// ETHOS Light 3, maar niet in de monitor van het CBS.
+    pub vrouwenopvang: Vec<String>,
+}
+
+impl Default for CbsConfig {
+    fn default() -> Self {
+        let m = zothuis_domain::exchange::cbs::EthosMapping::default();
+        CbsConfig {
+            noodopvang: m.noodopvang,
+            tijdelijke_opvang: m.tijdelijke_opvang,
+            vrouwenopvang: m.vrouwenopvang,
         }
     }
 }
@@ -562,6 +587,15 @@ impl Config {
                 })
                 .collect::<Result<_>>()?,
             oidc: self.oidc.as_ref().map(OidcConfig::settings).transpose()?,
+            ethos: {
+                let m = zothuis_domain::exchange::cbs::EthosMapping {
+                    noodopvang: self.cbs.noodopvang.clone(),
+                    tijdelijke_opvang: self.cbs.tijdelijke_opvang.clone(),
+                    vrouwenopvang: self.cbs.vrouwenopvang.clone(),
+                };
+                m.check().map_err(|e| anyhow::anyhow!("[cbs] {e}"))?;
+                m
+            },
         })
     }
 }
@@ -728,6 +762,46 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("[privacy] bewaren_jaren_na_zorg"), "{err}");
+    }
+
+    #[test]
+    fn the_ethos_categories_of_products_are_configured_and_a_double_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("zothuis.toml");
+        let defaults = Config::load(None, env(&[])).unwrap().settings().unwrap();
+        assert_eq!(
+            defaults.ethos.of("VO"),
+            Some((
+                zothuis_domain::exchange::cbs::Ethos::TijdelijkeOpvang,
+                false
+            ))
+        );
+        std::fs::write(
+            &f,
+            "[cbs]\nnoodopvang = [\"NACHT\"]\ntijdelijke_opvang = [\"DAK\"]\nvrouwenopvang = []\n",
+        )
+        .unwrap();
+        let s = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap();
+        assert_eq!(s.ethos.of("NACHT").map(|c| c.0.number()), Some(2));
+        assert_eq!(
+            s.ethos.of("MO-CRISIS"),
+            None,
+            "the file's list replaces the default"
+        );
+        std::fs::write(
+            &f,
+            "[cbs]\nnoodopvang = [\"DAK\"]\ntijdelijke_opvang = [\"DAK\"]\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(&f), env(&[]))
+            .unwrap()
+            .settings()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("[cbs] productcode DAK"), "{err}");
     }
 
     #[test]

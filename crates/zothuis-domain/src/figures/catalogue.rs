@@ -438,6 +438,26 @@ catalogue! {
         dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
         definition: "Unieke personen met een verblijf dat in de periode liep (minstens één dag in zorg of opvang: begonnen op of vóór de laatste dag, vertrokken na de eerste). Per product, bijvoorbeeld maatschappelijke opvang of vrouwenopvang, zoals 'aantal unieke personen in MO' in de jaarrapportage van de GGD.",
     },
+    // The CBS Monitor Dakloosheid counts persons in ETHOS Light categories
+    // 2 and 3 (FEANTSA 2017; VNG/CBS 2024), without beschermd wonen and
+    // vrouwenopvang; which products are which is configuration
+    // (`exchange::cbs::EthosMapping`).
+    DakloosNoodopvang => {
+        id: "dakloos-noodopvang",
+        name: "Personen in de noodopvang (ETHOS Light 2)",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
+        definition: "Unieke personen met een verblijf in de noodopvang (ETHOS Light-categorie 2: nachtopvang, passantenverblijf, crisisopvang) dat in de periode liep, minstens één dag. Welke producten noodopvang zijn, staat in de configuratie van de installatie ([cbs] noodopvang). Zoals de Monitor Dakloosheid van het CBS telt, maar ook personen zonder BSN.",
+    },
+    DakloosTijdelijkeOpvang => {
+        id: "dakloos-tijdelijke-opvang",
+        name: "Personen in de tijdelijke opvang (ETHOS Light 3)",
+        unit: Personen,
+        timing: Periode,
+        dimensions: [Gemeente, Woongemeente, Product, Aanbieder, Locatie],
+        definition: "Unieke personen met een verblijf in de tijdelijke opvang voor dakloze mensen (ETHOS Light-categorie 3: daklozen-, jongeren- en gezinsopvang) dat in de periode liep, minstens één dag; zonder vrouwenopvang, zoals de Monitor Dakloosheid van het CBS. Welke producten dat zijn, staat in de configuratie ([cbs] tijdelijke_opvang).",
+    },
     ToegangClienten => {
         id: "toegang-clienten",
         name: "Unieke cliënten bij de centrale toegang",

@@ -437,9 +437,15 @@ pub fn compute(facts: &Facts, months: &Months12, id: IndicatorId) -> Cube {
             counts(running(&diff, &shape))
         }
         I::Capaciteit | I::Bezettingsgraad => occupancy(facts, months, &shape, id),
-        I::PersonenInZorg => {
+        I::PersonenInZorg | I::DakloosNoodopvang | I::DakloosTijdelijkeOpvang => {
+            // Every product, or those of one ETHOS Light category.
+            let wanted = super::facts::ethos_number(id);
             let visit = |f: &mut dyn FnMut(usize, u32)| {
-                for s in &facts.stays {
+                for s in facts
+                    .stays
+                    .iter()
+                    .filter(|s| wanted == 0 || facts.ethos_of(s.product) == wanted)
+                {
                     // The months with a day in care: from the one ending on
                     // or after the start to the last starting before leaving.
                     let a = months.months.partition_point(|(_, last)| *last < s.start);

@@ -200,6 +200,8 @@ impl Agg {
             | I::UitstroomZelfstandig
             | I::EersteInstroom
             | I::PersonenInZorg
+            | I::DakloosNoodopvang
+            | I::DakloosTijdelijkeOpvang
             | I::ToegangClienten
             | I::ToegangTrajecten
             | I::ToegangZelfredzaam
@@ -770,6 +772,17 @@ pub(crate) fn units(
             // day, left after its first (the day of leaving is not in care).
             for s in facts.stays_in(set) {
                 if s.start <= to && from < s.end {
+                    emit(Unit {
+                        client: s.client,
+                        ..unit(stay_at(s))
+                    });
+                }
+            }
+        }
+        I::DakloosNoodopvang | I::DakloosTijdelijkeOpvang => {
+            let wanted = super::facts::ethos_number(id);
+            for s in facts.stays_in(set) {
+                if facts.ethos_of(s.product) == wanted && s.start <= to && from < s.end {
                     emit(Unit {
                         client: s.client,
                         ..unit(stay_at(s))

@@ -386,6 +386,10 @@ pub struct Facts {
     pub outflow_target_months: Option<u32>,
     /// Per municipality index: its region (-1 when not known).
     pub municipality_region: Vec<i64>,
+    /// Per product index: its ETHOS Light category as the CBS monitor
+    /// counts it (2, 3; 0: none), from the configuration
+    /// (`Facts::set_ethos`).
+    pub product_ethos: Vec<u8>,
     pub names: Names,
     /// Some id did not fit the compact fields: the projection cannot be
     /// updated in place and is rebuilt on every change.
@@ -1354,6 +1358,31 @@ impl Facts {
     }
 
     /// The stays of the municipalities in `set`.
+    /// Gives each product its ETHOS Light category by its code.
+    pub fn set_ethos(&mut self, mapping: &crate::exchange::cbs::EthosMapping) {
+        self.product_ethos = self
+            .products
+            .keys
+            .iter()
+            .map(|id| {
+                self.names
+                    .product
+                    .get(id)
+                    .and_then(|(code, _)| mapping.of(code))
+                    .filter(|(_, counted)| *counted)
+                    .map_or(0, |(c, _)| c.number())
+            })
+            .collect();
+    }
+
+    /// The ETHOS Light category of a product index (0: none).
+    pub fn ethos_of(&self, product: u16) -> u8 {
+        self.product_ethos
+            .get(usize::from(product))
+            .copied()
+            .unwrap_or(0)
+    }
+
     pub fn stays_in<'a>(&'a self, set: Option<&'a [bool]>) -> impl Iterator<Item = &'a StayFact> {
         grouped(&self.stays, &self.stay_ranges, set)
     }
@@ -1656,4 +1685,13 @@ pub(crate) fn changes(
         }
     }
     b.finish()
+}
+
+/// The ETHOS Light category an indicator counts (0: every product).
+pub(crate) fn ethos_number(id: super::catalogue::IndicatorId) -> u8 {
+    match id {
+        super::catalogue::IndicatorId::DakloosNoodopvang => 2,
+        super::catalogue::IndicatorId::DakloosTijdelijkeOpvang => 3,
+        _ => 0,
+    }
 }

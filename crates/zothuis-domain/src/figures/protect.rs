@@ -70,6 +70,12 @@ const ACCESS_POINT: [IndicatorId; 5] = [
     I::ToegangOpvang,
 ];
 
+const IN_CARE: [IndicatorId; 3] = [
+    I::PersonenInZorg,
+    I::DakloosNoodopvang,
+    I::DakloosTijdelijkeOpvang,
+];
+
 const HOV_ENDED: [IndicatorId; 2] = [I::HovAfgesloten, I::HovHuisuitzettingen];
 
 const OUTFLOW_HOUSED: [IndicatorId; 2] = [I::UitstroomGehuisvest, I::PactWoningenGerealiseerd];
@@ -87,7 +93,9 @@ pub fn family(id: IndicatorId) -> Option<&'static [IndicatorId]> {
         I::Instroom => &[I::Instroom],
         I::Overplaatsingen => &[I::Overplaatsingen],
         I::EersteInstroom => &[I::EersteInstroom],
-        I::PersonenInZorg => &[I::PersonenInZorg],
+        // The persons in shelter of an ETHOS Light category are a part of
+        // the persons in care per product: decided together.
+        _ if IN_CARE.contains(&id) => &IN_CARE,
         _ if ACCESS_POINT.contains(&id) => &ACCESS_POINT,
         I::DreigendDakloos => &[I::DreigendDakloos],
         I::UitstroomVoordrachten => &[I::UitstroomVoordrachten],

@@ -262,6 +262,7 @@ impl Services {
         s.figure_rows(at, &mut builder).await?;
         let mut facts = builder.finish();
         facts.outflow_target_months = Some(self.settings.outflow_target_months);
+        facts.set_ethos(&self.settings.ethos);
         Ok(facts)
     }
 

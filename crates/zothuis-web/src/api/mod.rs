@@ -7,6 +7,7 @@
 mod access;
 mod admin;
 mod care;
+pub(crate) mod cbs;
 pub use admin::scope_text as scope_text_pub;
 mod audit;
 pub(crate) mod budget;
@@ -116,6 +117,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(plans::router())
         .merge(privacy::router())
         .merge(exchange::router())
+        .merge(cbs::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod budget;
 mod care;
+mod cbs;
 mod choices;
 mod clients;
 mod corporation;
@@ -69,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(privacy::router())
         .merge(exchange::router())
+        .merge(cbs::router())
 }
 
 pub async fn not_found() -> Response {
@@ -129,6 +131,7 @@ pub enum Section {
     SubjectAccess,
     Retention,
     Messages,
+    Cbs,
     Account,
 }
 
@@ -342,6 +345,14 @@ impl Layout {
                 href: "/bewaartermijnen",
                 label: "Bewaartermijnen",
                 current: section == Section::Retention,
+            });
+        }
+        // The delivery to the CBS Monitor Dakloosheid (`cbs`).
+        if cbs::may_deliver(u) {
+            nav.push(NavItem {
+                href: "/cbs",
+                label: "CBS-levering",
+                current: section == Section::Cbs,
             });
         }
         nav.push(NavItem {

@@ -11,6 +11,7 @@ mod audit_rows;
 mod authorization;
 mod budgets;
 mod care;
+mod cbs;
 mod cli;
 mod clients;
 mod concurrency;
