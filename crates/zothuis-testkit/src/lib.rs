@@ -88,6 +88,12 @@ async fn serve_on(
     settings: zothuis_domain::Settings,
     listener: Option<tokio::net::TcpListener>,
 ) -> TestApp {
+    // What the server logs at warning and error level (an internal error's
+    // cause, say) is shown with the output of a test that fails.
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+        .with_test_writer()
+        .try_init();
     let clock = Arc::new(FixedClock::new(start_time()));
     let services = Services::new(store.clone(), clock.clone(), settings);
     let state = AppState::new(services.clone(), WebConfig::default());
