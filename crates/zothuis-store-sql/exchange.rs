@@ -94,6 +94,27 @@ async fn insert_message(
     message(&row)
 }
 
+/// Sets (or, with none, clears) the stop of a start.
+async fn set_stop(
+    tx: &mut Tx,
+    assignment_id: i64,
+    start_date: NaiveDate,
+    stop: Option<(NaiveDate, &String)>,
+) -> DomainResult<()> {
+    sqlx::query(
+        "update iwmo_deliveries set end_date = $3, end_reason = $4
+          where assignment_id = $1 and start_date = $2",
+    )
+    .bind(assignment_id)
+    .bind(start_date)
+    .bind(stop.map(|(end, _)| end))
+    .bind(stop.map(|(_, reason)| reason.as_str()))
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
 async fn apply(tx: &mut Tx, effect: &Effect, at: DateTime<Utc>, by: &str) -> DomainResult<()> {
     match effect {
         Effect::StartStay {
@@ -147,33 +168,11 @@ async fn apply(tx: &mut Tx, effect: &Effect, at: DateTime<Utc>, by: &str) -> Dom
             start_date,
             end_date,
             reason,
-        } => {
-            sqlx::query(
-                "update iwmo_deliveries set end_date = $3, end_reason = $4
-                  where assignment_id = $1 and start_date = $2",
-            )
-            .bind(assignment_id)
-            .bind(start_date)
-            .bind(end_date)
-            .bind(reason)
-            .execute(&mut **tx)
-            .await
-            .map_err(internal)?;
-        }
+        } => set_stop(tx, *assignment_id, *start_date, Some((*end_date, reason))).await?,
         Effect::DeleteStop {
             assignment_id,
             start_date,
-        } => {
-            sqlx::query(
-                "update iwmo_deliveries set end_date = null, end_reason = null
-                  where assignment_id = $1 and start_date = $2",
-            )
-            .bind(assignment_id)
-            .bind(start_date)
-            .execute(&mut **tx)
-            .await
-            .map_err(internal)?;
-        }
+        } => set_stop(tx, *assignment_id, *start_date, None).await?,
     }
     Ok(())
 }

@@ -123,13 +123,19 @@ pub(crate) fn file_name(e: &Extract) -> String {
 }
 
 impl LeveringVraag {
-    fn input(self, file: bool) -> CbsInput {
+    pub(crate) fn input(&self, file: bool) -> CbsInput {
         CbsInput {
-            from: self.periode_van.unwrap_or_default(),
-            to: self.periode_tot.unwrap_or_default(),
-            purpose: self.doel.unwrap_or_default(),
+            from: self.periode_van.clone().unwrap_or_default(),
+            to: self.periode_tot.clone().unwrap_or_default(),
+            purpose: self.doel.clone().unwrap_or_default(),
             file,
         }
+    }
+
+    /// Whether anything was asked (a page opened without a question shows
+    /// only the form).
+    pub(crate) fn asked(&self) -> bool {
+        self.periode_van.is_some() || self.periode_tot.is_some() || self.doel.is_some()
     }
 }
 

@@ -6,7 +6,6 @@ use super::*;
 use axum::extract::State;
 use axum::routing::get;
 use std::collections::HashMap;
-use zothuis_domain::exchange::CbsInput;
 use zothuis_domain::exchange::cbs::COLUMNS;
 
 pub fn router() -> Router<AppState> {
@@ -24,28 +23,8 @@ pub fn may_deliver(u: &PageUser) -> bool {
     )
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Question {
-    periode_van: Option<String>,
-    periode_tot: Option<String>,
-    doel: Option<String>,
-}
-
-impl Question {
-    fn input(&self, file: bool) -> CbsInput {
-        CbsInput {
-            from: self.periode_van.clone().unwrap_or_default(),
-            to: self.periode_tot.clone().unwrap_or_default(),
-            purpose: self.doel.clone().unwrap_or_default(),
-            file,
-        }
-    }
-
-    fn asked(&self) -> bool {
-        self.periode_van.is_some() || self.periode_tot.is_some() || self.doel.is_some()
-    }
-}
+/// The page asks what the API does (`api::cbs::LeveringVraag`).
+type Question = crate::api::cbs::LeveringVraag;
 
 fn form(q: &Question, last_year: i32) -> FormBlock {
     FormBlock::get(
