@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use zothuis_domain::audit::AuditDraft;
 use zothuis_domain::exchange::iwmo::model::{
-    Assignment, Delivery, Effect, MessageRecord, MessageStatus, NewAssignment, NewMessage,
+    Assignment, Delivery, Effect, IwmoRequest, MessageRecord, MessageStatus, NewAssignment,
+    NewMessage, RequestAnswer, RequestFilter, RequestStatus,
 };
 use zothuis_domain::exchange::iwmo::schema::Message;
 use zothuis_domain::reference::GemeenteCode;
@@ -36,6 +37,7 @@ fn assignment(r: &DbRow) -> DomainResult<Assignment> {
         stay_id: r.try_get("stay_id").map_err(internal)?,
         change_reason: r.try_get("change_reason").map_err(internal)?,
         changed_at: r.try_get("changed_at").map_err(internal)?,
+        reference: r.try_get("reference").map_err(internal)?,
         recorded_at: r.try_get("recorded_at").map_err(internal)?,
         recorded_by: r.try_get("recorded_by").map_err(internal)?,
     })
@@ -48,10 +50,7 @@ fn message(r: &DbRow) -> DomainResult<MessageRecord> {
     Ok(MessageRecord {
         id: r.try_get("id").map_err(internal)?,
         incoming: r.try_get("incoming").map_err(internal)?,
-        message: Message::ALL
-            .into_iter()
-            .find(|m| m.number() == kind)
-            .ok_or_else(|| bad(format!("bericht {kind}")))?,
+        message: Message::from_number(&kind).ok_or_else(|| bad(format!("bericht {kind}")))?,
         provider_id: r.try_get("provider_id").map_err(internal)?,
         client_id: r.try_get("client_id").map_err(internal)?,
         identification: r.try_get("identification").map_err(internal)?,
@@ -63,6 +62,89 @@ fn message(r: &DbRow) -> DomainResult<MessageRecord> {
         recorded_by: r.try_get("recorded_by").map_err(internal)?,
         fetched_at: r.try_get("fetched_at").map_err(internal)?,
     })
+}
+
+fn request(r: &DbRow) -> DomainResult<IwmoRequest> {
+    let kind: String = r.try_get("message").map_err(internal)?;
+    let status: String = r.try_get("status").map_err(internal)?;
+    let products: String = r.try_get("products").map_err(internal)?;
+    let code: String = r.try_get("municipality").map_err(internal)?;
+    Ok(IwmoRequest {
+        id: r.try_get("id").map_err(internal)?,
+        message_id: r.try_get("message_id").map_err(internal)?,
+        message: Message::from_number(&kind).ok_or_else(|| bad(format!("bericht {kind}")))?,
+        provider_id: r.try_get("provider_id").map_err(internal)?,
+        client_id: r.try_get("client_id").map_err(internal)?,
+        municipality: GemeenteCode::parse(&code).map_err(bad)?,
+        reference: r.try_get("reference").map_err(internal)?,
+        reason: r.try_get("reason").map_err(internal)?,
+        products: serde_json::from_str(&products).map_err(bad)?,
+        status: RequestStatus::parse(&status).ok_or_else(|| bad(format!("status {status}")))?,
+        rejection: r.try_get("rejection").map_err(internal)?,
+        answer_message_id: r.try_get("answer_message_id").map_err(internal)?,
+        received_at: r.try_get("received_at").map_err(internal)?,
+        answered_at: r.try_get("answered_at").map_err(internal)?,
+        answered_by: r.try_get("answered_by").map_err(internal)?,
+    })
+}
+
+async fn insert_assignment(
+    tx: &mut Tx,
+    a: &NewAssignment,
+    at: DateTime<Utc>,
+    recorded_by: &str,
+) -> DomainResult<Assignment> {
+    let row = sqlx::query(
+        "insert into iwmo_assignments (id, decision_id, client_id, provider_id, location_id,
+            product_id, municipality, start_date, end_date, stay_id, reference, recorded_at,
+            recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning *",
+    )
+    .bind(a.id)
+    .bind(a.decision_id)
+    .bind(a.client_id)
+    .bind(a.provider_id)
+    .bind(a.location_id)
+    .bind(a.product_id)
+    .bind(a.municipality.as_str())
+    .bind(a.start_date)
+    .bind(a.end_date)
+    .bind(a.stay_id)
+    .bind(&a.reference)
+    .bind(at)
+    .bind(recorded_by)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    assignment(&row)
+}
+
+/// A new end with its reason; with a reference, the request it answers.
+async fn update_assignment(
+    tx: &mut Tx,
+    id: i64,
+    end_date: NaiveDate,
+    reason: &str,
+    reference: Option<&str>,
+    at: DateTime<Utc>,
+) -> DomainResult<Assignment> {
+    let row = sqlx::query(
+        "update iwmo_assignments set end_date = $2, change_reason = $3, changed_at = $4,
+                reference = coalesce($5, reference)
+          where id = $1 returning *",
+    )
+    .bind(id)
+    .bind(end_date)
+    .bind(reason)
+    .bind(at)
+    .bind(reference)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| {
+        DomainError::NotFound("Deze toewijzing bestaat niet of is voor u niet zichtbaar".into())
+    })?;
+    assignment(&row)
 }
 
 async fn insert_message(
@@ -115,8 +197,47 @@ async fn set_stop(
     Ok(())
 }
 
-async fn apply(tx: &mut Tx, effect: &Effect, at: DateTime<Utc>, by: &str) -> DomainResult<()> {
+async fn apply(
+    tx: &mut Tx,
+    effect: &Effect,
+    received: i64,
+    at: DateTime<Utc>,
+    by: &str,
+) -> DomainResult<()> {
     match effect {
+        Effect::Request(r) => {
+            sqlx::query(
+                "insert into iwmo_requests (message_id, message, provider_id, client_id,
+                    municipality, reference, reason, products, status, received_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(received)
+            .bind(r.message.number())
+            .bind(r.provider_id)
+            .bind(r.client_id)
+            .bind(r.municipality.as_str())
+            .bind(&r.reference)
+            .bind(&r.reason)
+            .bind(serde_json::to_string(&r.products).map_err(bad)?)
+            .bind(RequestStatus::Open.code())
+            .bind(at)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+        }
+        Effect::Answered {
+            message_id,
+            status,
+            codes,
+        } => {
+            sqlx::query("update iwmo_messages set status = $2, codes = $3 where id = $1")
+                .bind(message_id)
+                .bind(status.code())
+                .bind(serde_json::to_string(codes).map_err(bad)?)
+                .execute(&mut **tx)
+                .await
+                .map_err(internal)?;
+        }
         Effect::StartStay {
             assignment_id,
             stay,
@@ -203,27 +324,7 @@ impl ExchangeStore for DbStore {
         audit: AuditDraft,
     ) -> DomainResult<(Assignment, MessageRecord)> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
-            "insert into iwmo_assignments (id, decision_id, client_id, provider_id, location_id,
-                product_id, municipality, start_date, end_date, stay_id, recorded_at, recorded_by)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning *",
-        )
-        .bind(a.id)
-        .bind(a.decision_id)
-        .bind(a.client_id)
-        .bind(a.provider_id)
-        .bind(a.location_id)
-        .bind(a.product_id)
-        .bind(a.municipality.as_str())
-        .bind(a.start_date)
-        .bind(a.end_date)
-        .bind(a.stay_id)
-        .bind(at)
-        .bind(recorded_by)
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(internal)?;
-        let created = assignment(&row)?;
+        let created = insert_assignment(&mut w.tx, a, at, recorded_by).await?;
         let logged = insert_message(&mut w.tx, m, None, at, recorded_by).await?;
         append_audit_tx(&mut w.tx, audit, Some(created.id.to_string())).await?;
         w.commit().await?;
@@ -241,21 +342,7 @@ impl ExchangeStore for DbStore {
         audit: AuditDraft,
     ) -> DomainResult<(Assignment, MessageRecord)> {
         let mut w = self.begin_write().await?;
-        let row = sqlx::query(
-            "update iwmo_assignments set end_date = $2, change_reason = $3, changed_at = $4
-              where id = $1 returning *",
-        )
-        .bind(id)
-        .bind(end_date)
-        .bind(reason)
-        .bind(at)
-        .fetch_optional(&mut *w.tx)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| {
-            DomainError::NotFound("Deze toewijzing bestaat niet of is voor u niet zichtbaar".into())
-        })?;
-        let changed = assignment(&row)?;
+        let changed = update_assignment(&mut w.tx, id, end_date, reason, None, at).await?;
         let logged = insert_message(&mut w.tx, m, None, at, recorded_by).await?;
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await?;
@@ -327,19 +414,23 @@ impl ExchangeStore for DbStore {
     async fn receive_iwmo(
         &self,
         m: &NewMessage,
-        retour: &NewMessage,
+        retour: Option<&NewMessage>,
         effects: &[Effect],
         at: DateTime<Utc>,
         recorded_by: &str,
         audit: AuditDraft,
-    ) -> DomainResult<(MessageRecord, MessageRecord)> {
+    ) -> DomainResult<(MessageRecord, Option<MessageRecord>)> {
         let mut w = self.begin_write().await?;
-        for effect in effects {
-            apply(&mut w.tx, effect, at, recorded_by).await?;
-        }
         let received = insert_message(&mut w.tx, m, None, at, recorded_by).await?;
-        let answered =
-            insert_message(&mut w.tx, retour, Some(received.id), at, recorded_by).await?;
+        for effect in effects {
+            apply(&mut w.tx, effect, received.id, at, recorded_by).await?;
+        }
+        let answered = match retour {
+            Some(r) => {
+                Some(insert_message(&mut w.tx, r, Some(received.id), at, recorded_by).await?)
+            }
+            None => None,
+        };
         append_audit_tx(&mut w.tx, audit, Some(received.id.to_string())).await?;
         w.commit().await?;
         Ok((received, answered))
@@ -399,5 +490,105 @@ impl ExchangeStore for DbStore {
         append_audit_tx(&mut w.tx, audit, None).await?;
         w.commit().await?;
         message(&row)
+    }
+
+    async fn list_iwmo_requests(&self, filter: &RequestFilter) -> DomainResult<Vec<IwmoRequest>> {
+        let mut sql = String::from("select * from iwmo_requests where 1 = 1");
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            n
+        };
+        if filter.provider_id.is_some() {
+            sql.push_str(&format!(" and provider_id = ${}", next()));
+        }
+        if filter.client_id.is_some() {
+            sql.push_str(&format!(" and client_id = ${}", next()));
+        }
+        if let Some(codes) = &filter.municipalities {
+            if codes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks: Vec<String> = codes.iter().map(|_| format!("${}", next())).collect();
+            sql.push_str(&format!(" and municipality in ({})", marks.join(", ")));
+        }
+        if filter.pending_only {
+            sql.push_str(&format!(
+                " and status in ('{}', '{}')",
+                RequestStatus::Open.code(),
+                RequestStatus::InOnderzoek.code()
+            ));
+        }
+        sql.push_str(" order by id desc");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        if let Some(p) = filter.provider_id {
+            q = q.bind(p);
+        }
+        if let Some(c) = filter.client_id {
+            q = q.bind(c);
+        }
+        for code in filter.municipalities.iter().flatten() {
+            q = q.bind(code.as_str());
+        }
+        let rows = q.fetch_all(self.pool()).await.map_err(internal)?;
+        rows.iter().map(request).collect()
+    }
+
+    async fn get_iwmo_request(&self, id: i64) -> DomainResult<Option<IwmoRequest>> {
+        let row = sqlx::query("select * from iwmo_requests where id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(internal)?;
+        row.as_ref().map(request).transpose()
+    }
+
+    async fn answer_iwmo_request(
+        &self,
+        answer: &RequestAnswer,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(IwmoRequest, MessageRecord)> {
+        let mut w = self.begin_write().await?;
+        let current = sqlx::query("select * from iwmo_requests where id = $1")
+            .bind(answer.request_id)
+            .fetch_optional(&mut *w.tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| {
+                DomainError::NotFound("Dit verzoek bestaat niet of is voor u niet zichtbaar".into())
+            })?;
+        let current = request(&current)?;
+        if !current.status.pending() {
+            return Err(DomainError::Conflict(
+                "Dit verzoek is al beantwoord; vernieuw de pagina.".into(),
+            ));
+        }
+        for a in &answer.new {
+            insert_assignment(&mut w.tx, a, at, recorded_by).await?;
+        }
+        for (id, end) in &answer.changes {
+            // WMO002 12: changed on the provider's request.
+            update_assignment(&mut w.tx, *id, *end, "12", Some(&current.reference), at).await?;
+        }
+        let logged = insert_message(&mut w.tx, &answer.message, None, at, recorded_by).await?;
+        let row = sqlx::query(
+            "update iwmo_requests set status = $2, rejection = $3, answer_message_id = $4,
+                    answered_at = $5, answered_by = $6
+              where id = $1 returning *",
+        )
+        .bind(answer.request_id)
+        .bind(answer.status.code())
+        .bind(&answer.rejection)
+        .bind(logged.id)
+        .bind(at)
+        .bind(recorded_by)
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(internal)?;
+        append_audit_tx(&mut w.tx, audit, Some(answer.request_id.to_string())).await?;
+        w.commit().await?;
+        Ok((request(&row)?, logged))
     }
 }

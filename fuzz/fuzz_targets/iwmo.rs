@@ -1,10 +1,14 @@
 //! The iWmo message reader: any bytes a provider sends are read or refused
 //! with a reason, never a panic; what is read validates without a panic
-//! against every message type, and writes out and reads back the same.
+//! against every message type, and writes out and reads back the same. A
+//! message that fits its schema is read, judged and answered with its
+//! retour without a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use zothuis_domain::exchange::iwmo::regie::{Regiebericht, retour};
 use zothuis_domain::exchange::iwmo::schema::{BASIS_NS, Message, validate};
+use zothuis_domain::exchange::iwmo::verzoek::{Situation, Verzoekbericht, judge};
 use zothuis_domain::exchange::iwmo::xml::{parse, write};
 
 fuzz_target!(|data: &[u8]| {
@@ -13,6 +17,20 @@ fuzz_target!(|data: &[u8]| {
     };
     for m in Message::ALL {
         let _ = validate(&node, m);
+    }
+    if let Some(m) = Message::of(&node)
+        && validate(&node, m).is_empty()
+    {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 12).expect("a date");
+        if matches!(m, Message::Wmo305 | Message::Wmo307) {
+            assert!(Regiebericht::read(&node).is_some(), "a fitting message reads");
+        }
+        if let Some(v) = Verzoekbericht::read(&node) {
+            let j = judge(&v, &Situation::default(), today);
+            let answer = retour(&node, &j, "1", today).expect("a retour");
+            let answer_type = m.retour().expect("a request has a retour");
+            assert_eq!(validate(&answer, answer_type), vec![]);
+        }
     }
     let ns = node.ns.clone();
     let text = write(&node, &[(ns.as_str(), "m"), (BASIS_NS, "iwmo")]);

@@ -223,6 +223,39 @@ let client = "";
     failures.push("startbericht: niet verwerkt");
   }
   await visit(page, `/clienten/${client}/berichten`, "iwmo-berichten van de client");
+  // Its system asks to change the assignment (WMO317): a task for the
+  // consultant, answered on the task page.
+  const vow = `<?xml version="1.0" encoding="UTF-8"?>
+<Bericht xmlns="http://www.istandaarden.nl/iwmo/3_2/wmo317/schema" xmlns:iwmo="http://www.istandaarden.nl/iwmo/3_2/basisschema/schema">
+<Header><BerichtCode>480</BerichtCode><BerichtVersie>3</BerichtVersie><BerichtSubversie>2</BerichtSubversie>
+<Afzender>${field("Ontvanger")}</Afzender><Ontvanger>${field("Afzender")}</Ontvanger>
+<BerichtIdentificatie><iwmo:Identificatie>BROWSER-2</iwmo:Identificatie><iwmo:Dagtekening>${today}</iwmo:Dagtekening></BerichtIdentificatie>
+<XsdVersie><iwmo:BasisschemaXsdVersie>1.0.0</iwmo:BasisschemaXsdVersie><iwmo:BerichtXsdVersie>1.0.0</iwmo:BerichtXsdVersie></XsdVersie></Header>
+<Client><Bsn>${field("Bsn")}</Bsn><Verzoek><ReferentieAanbieder>BROWSER-VOW-1</ReferentieAanbieder><RedenVerzoek>1</RedenVerzoek>
+<TeWijzigenProducten><TeWijzigenProduct><ToewijzingNummer>${field("ToewijzingNummer")}</ToewijzingNummer><GewensteIngangsdatum>${field("Ingangsdatum")}</GewensteIngangsdatum></TeWijzigenProduct></TeWijzigenProducten>
+</Verzoek></Client></Bericht>`;
+  await visit(page, "/berichten", "berichten aanbieder na start");
+  await page.setInputFiles("#veld-bestand", { name: "verzoek.xml", mimeType: "application/xml", buffer: Buffer.from(vow) });
+  await submitForm(page, "aanleveren");
+  await check(page, "verzoek om wijziging ontvangen");
+  if (!(await page.content()).includes("WMO317 ontvangen en verwerkt")) {
+    failures.push("verzoek om wijziging: niet verwerkt");
+  }
+  await context.close();
+}
+{
+  const { context, page } = await login("consulent.huizen");
+  await visit(page, "/verzoeken", "verzoeken van aanbieders");
+  const task = await page.locator('a[href^="/verzoeken/"]').first().getAttribute("href");
+  await visit(page, task, "verzoek van een aanbieder");
+  await page.selectOption("#veld-antwoord", "afwijzen");
+  await submitForm(page, "beantwoorden");
+  await check(page, "verzoek beantwoorden met fouten");
+  await page.selectOption("#veld-antwoord", "afwijzen");
+  await page.selectOption("#veld-reden", "7");
+  await submitForm(page, "beantwoorden");
+  expectUrl(page, /melding=verzoek-beantwoord$/, "verzoek beantwoorden");
+  await check(page, "verzoek beantwoord");
   await context.close();
 }
 

@@ -129,6 +129,8 @@ pub enum ObjectType {
     Toewijzing,
     /// An iWmo 3.2 message sent to or received from a provider.
     IwmoBericht,
+    /// A provider's request (iWmo WMO315, WMO317) and its answer.
+    IwmoVerzoek,
     /// A delivery of personal data to CBS (Monitor Dakloosheid).
     CbsLevering,
 }
@@ -180,6 +182,7 @@ impl ObjectType {
             ObjectType::Bewaartermijn => "bewaartermijn",
             ObjectType::Toewijzing => "toewijzing",
             ObjectType::IwmoBericht => "iwmo-bericht",
+            ObjectType::IwmoVerzoek => "iwmo-verzoek",
             ObjectType::CbsLevering => "cbs-levering",
         }
     }

@@ -13,7 +13,8 @@ use crate::care::{Screening, ScreeningResult, Stay, StayFacts, StayHeader, StayV
 use crate::clients::{AddressData, AddressRow, Bsn, Client, ClientData, ClientVersion};
 use crate::error::DomainResult;
 use crate::exchange::iwmo::model::{
-    Assignment, Delivery, Effect, MessageRecord, NewAssignment, NewMessage,
+    Assignment, Delivery, Effect, IwmoRequest, MessageRecord, NewAssignment, NewMessage,
+    RequestAnswer, RequestFilter,
 };
 use crate::exchange::iwmo::schema::Message;
 use crate::finance::budget::{
@@ -1295,18 +1296,32 @@ pub trait ExchangeStore: Send + Sync {
         message: Message,
         identification: &str,
     ) -> DomainResult<bool>;
-    /// Logs a received message and its retour, and applies the effects of
-    /// an accepted one, in one transaction: a message is applied whole or
-    /// not at all. The retour answers the message.
+    /// Logs a received message and its retour (a retour itself, WMO302,
+    /// has none), and applies the effects of an accepted one, in one
+    /// transaction: a message is applied whole or not at all. The retour
+    /// answers the message; a request made of it names it.
     async fn receive_iwmo(
         &self,
         message: &NewMessage,
-        retour: &NewMessage,
+        retour: Option<&NewMessage>,
         effects: &[Effect],
         at: DateTime<Utc>,
         recorded_by: &str,
         audit: AuditDraft,
-    ) -> DomainResult<(MessageRecord, MessageRecord)>;
+    ) -> DomainResult<(MessageRecord, Option<MessageRecord>)>;
+    /// Providers' requests as the filter says; newest first.
+    async fn list_iwmo_requests(&self, filter: &RequestFilter) -> DomainResult<Vec<IwmoRequest>>;
+    async fn get_iwmo_request(&self, id: i64) -> DomainResult<Option<IwmoRequest>>;
+    /// The consultant's answer to a request: its assignments made and
+    /// changed, its message (301 or 319) and the request's status, with the
+    /// audit row, in one transaction.
+    async fn answer_iwmo_request(
+        &self,
+        answer: &RequestAnswer,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<(IwmoRequest, MessageRecord)>;
     /// The messages of a provider, of clients, or both; newest first.
     async fn list_iwmo_messages(
         &self,

@@ -4645,6 +4645,7 @@ async fn iwmo_assignments_messages_and_deliveries() {
                     start_date: day("2026-01-02"),
                     end_date: None,
                     stay_id: None,
+                    reference: None,
                 },
                 &message(false, Message::Wmo301, "1", MessageStatus::Klaargezet),
                 start(),
@@ -4740,7 +4741,12 @@ async fn iwmo_assignments_messages_and_deliveries() {
         let (received, retour) = s
             .receive_iwmo(
                 &message(true, Message::Wmo305, "KW-1", MessageStatus::Verwerkt),
-                &message(false, Message::Wmo306, "1", MessageStatus::Klaargezet),
+                Some(&message(
+                    false,
+                    Message::Wmo306,
+                    "1",
+                    MessageStatus::Klaargezet,
+                )),
                 &[
                     Effect::StartStay {
                         assignment_id: 1001,
@@ -4757,7 +4763,7 @@ async fn iwmo_assignments_messages_and_deliveries() {
             )
             .await
             .unwrap();
-        assert_eq!(retour.answers, Some(received.id));
+        assert_eq!(retour.unwrap().answers, Some(received.id));
         assert!(
             s.iwmo_seen(provider.id, Message::Wmo305, "KW-1")
                 .await
@@ -4792,7 +4798,12 @@ async fn iwmo_assignments_messages_and_deliveries() {
         let failed = s
             .receive_iwmo(
                 &message(true, Message::Wmo307, "KW-2", MessageStatus::Verwerkt),
-                &message(false, Message::Wmo308, "1", MessageStatus::Klaargezet),
+                Some(&message(
+                    false,
+                    Message::Wmo308,
+                    "1",
+                    MessageStatus::Klaargezet,
+                )),
                 &[
                     Effect::Stop {
                         assignment_id: 1001,
@@ -4842,7 +4853,12 @@ async fn iwmo_assignments_messages_and_deliveries() {
                     if stopped { "KW-3" } else { "KW-4" },
                     MessageStatus::Verwerkt,
                 ),
-                &message(false, Message::Wmo308, "2", MessageStatus::Klaargezet),
+                Some(&message(
+                    false,
+                    Message::Wmo308,
+                    "2",
+                    MessageStatus::Klaargezet,
+                )),
                 &effects,
                 start(),
                 "aanbieder",
@@ -4856,7 +4872,12 @@ async fn iwmo_assignments_messages_and_deliveries() {
         }
         s.receive_iwmo(
             &message(true, Message::Wmo305, "KW-5", MessageStatus::Verwerkt),
-            &message(false, Message::Wmo306, "3", MessageStatus::Klaargezet),
+            Some(&message(
+                false,
+                Message::Wmo306,
+                "3",
+                MessageStatus::Klaargezet,
+            )),
             &[Effect::DeleteStart {
                 assignment_id: 1001,
                 start_date: day("2026-01-05"),
@@ -4964,6 +4985,217 @@ async fn iwmo_assignments_messages_and_deliveries() {
             .unwrap();
         assert_eq!(kept.len(), 10, "the log lines stay");
         assert!(kept.iter().all(|m| m.body.is_empty()), "the text is gone");
+    })
+    .await;
+}
+
+/// A provider's requests: stored with the message that carried them,
+/// listed by provider, municipality, client and status, and answered once
+/// in one transaction with the assignments made and changed; a provider's
+/// retour on a 301 sets that 301's status and codes.
+#[tokio::test]
+async fn iwmo_requests_are_stored_listed_and_answered_once() {
+    use zothuis_domain::exchange::iwmo::model::{
+        Effect, MessageStatus, NewAssignment, NewMessage, NewRequest, RequestAnswer, RequestFilter,
+        RequestStatus,
+    };
+    use zothuis_domain::exchange::iwmo::schema::Message;
+    use zothuis_domain::exchange::iwmo::verzoek::Requested;
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let decision = s
+            .list_decisions(&Clients::All)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|d| d.outcome == zothuis_domain::access::Outcome::Toegekend)
+            .unwrap();
+        let provider = s.list_providers().await.unwrap().pop().unwrap();
+        let message = |incoming: bool, m: Message, id: &str| NewMessage {
+            incoming,
+            message: m,
+            provider_id: provider.id,
+            client_id: Some(decision.client_id),
+            identification: id.into(),
+            status: if incoming {
+                MessageStatus::Verwerkt
+            } else {
+                MessageStatus::Klaargezet
+            },
+            codes: vec!["0200".into()],
+            body: "<Bericht/>".into(),
+        };
+        let (_, sent) = s
+            .create_assignment(
+                &NewAssignment {
+                    id: 7,
+                    decision_id: decision.id,
+                    client_id: decision.client_id,
+                    provider_id: provider.id,
+                    location_id: None,
+                    product_id: decision.product_id,
+                    municipality: decision.responsible.clone(),
+                    start_date: day("2026-01-02"),
+                    end_date: Some(day("2026-06-30")),
+                    stay_id: None,
+                    reference: None,
+                },
+                &message(false, Message::Wmo301, "1"),
+                start(),
+                "consulent",
+                w.audit(AuditAction::Created, ObjectType::Toewijzing),
+            )
+            .await
+            .unwrap();
+        let wish = Requested {
+            soort: "wijzigen".into(),
+            toewijzing: Some(7),
+            categorie: None,
+            code: None,
+            ingangsdatum: Some(day("2026-01-02")),
+            einddatum: Some(day("2026-12-31")),
+            beschikking: None,
+            verwijzer: None,
+        };
+        let (received, retour) = s
+            .receive_iwmo(
+                &message(true, Message::Wmo317, "VOW-1"),
+                Some(&message(false, Message::Wmo318, "1")),
+                &[Effect::Request(NewRequest {
+                    message: Message::Wmo317,
+                    provider_id: provider.id,
+                    client_id: Some(decision.client_id),
+                    municipality: decision.responsible.clone(),
+                    reference: "REF-1".into(),
+                    reason: Some("1".into()),
+                    products: vec![wish.clone()],
+                })],
+                start(),
+                "aanbieder",
+                w.audit(AuditAction::Created, ObjectType::IwmoBericht),
+            )
+            .await
+            .unwrap();
+        assert!(retour.is_some());
+        let all = s
+            .list_iwmo_requests(&RequestFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        let request = all[0].clone();
+        assert_eq!(request.message_id, received.id);
+        assert_eq!(request.status, RequestStatus::Open);
+        assert_eq!(request.products, vec![wish]);
+        assert_eq!(request.reason.as_deref(), Some("1"));
+        assert_eq!(
+            s.get_iwmo_request(request.id).await.unwrap(),
+            Some(request.clone())
+        );
+        for (filter, expected) in [
+            (
+                RequestFilter {
+                    provider_id: Some(provider.id),
+                    pending_only: true,
+                    ..RequestFilter::default()
+                },
+                1,
+            ),
+            (
+                RequestFilter {
+                    provider_id: Some(provider.id + 1000),
+                    ..RequestFilter::default()
+                },
+                0,
+            ),
+            (
+                RequestFilter {
+                    municipalities: Some(vec![decision.responsible.clone()]),
+                    client_id: Some(decision.client_id),
+                    ..RequestFilter::default()
+                },
+                1,
+            ),
+            (
+                RequestFilter {
+                    municipalities: Some(Vec::new()),
+                    ..RequestFilter::default()
+                },
+                0,
+            ),
+        ] {
+            assert_eq!(
+                s.list_iwmo_requests(&filter).await.unwrap().len(),
+                expected,
+                "{filter:?}"
+            );
+        }
+        let answer = RequestAnswer {
+            request_id: request.id,
+            status: RequestStatus::Toegewezen,
+            rejection: None,
+            new: Vec::new(),
+            changes: vec![(7, day("2026-12-31"))],
+            message: message(false, Message::Wmo301, "2"),
+        };
+        let (answered, logged) = s
+            .answer_iwmo_request(
+                &answer,
+                start(),
+                "consulent",
+                w.audit(AuditAction::Updated, ObjectType::IwmoVerzoek),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answered.status, RequestStatus::Toegewezen);
+        assert_eq!(answered.answer_message_id, Some(logged.id));
+        assert_eq!(answered.answered_by.as_deref(), Some("consulent"));
+        let changed = s.get_assignment(7).await.unwrap().unwrap();
+        assert_eq!(changed.end_date, Some(day("2026-12-31")));
+        assert_eq!(changed.change_reason.as_deref(), Some("12"));
+        assert_eq!(changed.reference.as_deref(), Some("REF-1"));
+        assert!(
+            matches!(
+                s.answer_iwmo_request(
+                    &answer,
+                    start(),
+                    "consulent",
+                    w.audit(AuditAction::Updated, ObjectType::IwmoVerzoek),
+                )
+                .await,
+                Err(DomainError::Conflict(_))
+            ),
+            "a request is answered once"
+        );
+        assert!(
+            s.list_iwmo_requests(&RequestFilter {
+                pending_only: true,
+                ..RequestFilter::default()
+            })
+            .await
+            .unwrap()
+            .is_empty()
+        );
+
+        // The provider's retour on the first 301 sets its status and codes.
+        let (_, none) = s
+            .receive_iwmo(
+                &message(true, Message::Wmo302, "R-1"),
+                None,
+                &[Effect::Answered {
+                    message_id: sent.id,
+                    status: MessageStatus::Afgekeurd,
+                    codes: vec!["0200".into(), "9332".into()],
+                }],
+                start(),
+                "aanbieder",
+                w.audit(AuditAction::Created, ObjectType::IwmoBericht),
+            )
+            .await
+            .unwrap();
+        assert!(none.is_none(), "a retour is not answered");
+        let first = s.get_iwmo_message(sent.id).await.unwrap().unwrap();
+        assert_eq!(first.status, MessageStatus::Afgekeurd);
+        assert_eq!(first.codes, vec!["0200".to_string(), "9332".to_string()]);
     })
     .await;
 }

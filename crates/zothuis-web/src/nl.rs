@@ -47,6 +47,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "tweede-factor-verwijderd" => {
             "De tweede factor is verwijderd. Vereist de rol er een, dan stelt de gebruiker bij de volgende keer inloggen een nieuwe in."
         }
+        "verzoek-beantwoord" => {
+            "Het verzoek is beantwoord; het iWmo-bericht (WMO301 of WMO319) staat klaar voor de aanbieder."
+        }
         "toewijzing-gewijzigd" => {
             "De wijziging is verstuurd: het iWmo-bericht (WMO301) staat klaar voor de aanbieder."
         }

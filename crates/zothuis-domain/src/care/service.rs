@@ -471,7 +471,8 @@ impl Services {
             .with_details(
                 json!({ "einddatum": end.to_string(), "uitstroombestemming": destination.code() }),
             );
-        self.store
+        let ended = self
+            .store
             .add_stay_version(
                 stay_id,
                 expected_version,
@@ -481,7 +482,16 @@ impl Services {
                 &ctx.actor.name,
                 draft,
             )
-            .await
+            .await?;
+        // WMO002 02 cliënt overleden; otherwise 05 verkorting.
+        let reason = if destination == ExitDestination::Overleden {
+            "02"
+        } else {
+            "05"
+        };
+        self.assignments_follow_stay(ctx, &stay, end, reason)
+            .await?;
+        Ok(ended)
     }
 
     /// A transfer: the stay ends on `end_date` (to another provision) and a
@@ -566,7 +576,8 @@ impl Services {
                 "productId": product_id, "aanbiederId": provider_id, "locatieId": location_id,
                 "financieringsvorm": financing.code(), "zorgzwaarte": care_level.map(CareLevel::get) }),
             );
-        self.store
+        let next = self
+            .store
             .transfer_stay(
                 stay_id,
                 expected_version,
@@ -576,7 +587,22 @@ impl Services {
                 &ctx.actor.name,
                 draft,
             )
-            .await
+            .await?;
+        // The assignment at the provider left ends with the stay (WMO002 09
+        // overstap naar andere aanbieder; 05 for another product there).
+        // The same product and provider at another place go on under it.
+        let reason = if provider_id != stay.provider_id {
+            Some("09")
+        } else if product_id != stay.product_id {
+            Some("05")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.assignments_follow_stay(ctx, &stay, end.0, reason)
+                .await?;
+        }
+        Ok(next)
     }
 
     /// Corrects the dates or place of a stay; the earlier version stays, so

@@ -31,10 +31,12 @@ pub enum MergedTable {
     /// iWmo assignments and messages (`exchange::iwmo`).
     Assignments,
     Messages,
+    /// Providers' requests (WMO315, WMO317).
+    Requests,
 }
 
 impl MergedTable {
-    pub const ALL: [MergedTable; 10] = [
+    pub const ALL: [MergedTable; 11] = [
         MergedTable::Applications,
         MergedTable::Assessments,
         MergedTable::Decisions,
@@ -45,6 +47,7 @@ impl MergedTable {
         MergedTable::AccessRequests,
         MergedTable::Assignments,
         MergedTable::Messages,
+        MergedTable::Requests,
     ];
 
     /// The table in the store, and the name in `client_merge_rows`.
@@ -60,6 +63,7 @@ impl MergedTable {
             MergedTable::AccessRequests => "subject_access_requests",
             MergedTable::Assignments => "iwmo_assignments",
             MergedTable::Messages => "iwmo_messages",
+            MergedTable::Requests => "iwmo_requests",
         }
     }
 
@@ -73,6 +77,7 @@ impl MergedTable {
             MergedTable::ShelterReports => "meldingen bij de toegang",
             MergedTable::OutflowNominations => "voordrachten voor uitstroom",
             MergedTable::Messages => "iWmo-berichten",
+            MergedTable::Requests => "verzoeken van aanbieders (iWmo)",
             other => other.label(),
         }
     }
@@ -90,6 +95,7 @@ impl MergedTable {
             MergedTable::AccessRequests => "inzageverzoeken",
             MergedTable::Assignments => "toewijzingen",
             MergedTable::Messages => "iwmoBerichten",
+            MergedTable::Requests => "iwmoVerzoeken",
         }
     }
 }

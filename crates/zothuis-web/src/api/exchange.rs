@@ -1,7 +1,8 @@
 //! The iWmo 3.2 exchange over the API: assigning a decision to a provider
 //! (WMO301), a provider delivering its starts and stops (WMO305, WMO307)
-//! and fetching what zothuis put ready for it (301, 306, 308), and the
-//! message log.
+//! and fetching what zothuis put ready for it (301, 306, 308), a provider's
+//! requests (WMO315, WMO317) and their answer (301 or 319), and the message
+//! log.
 
 use super::{ApiJson, ApiPath, ApiQuery, Lijst, Paginering};
 use crate::AppState;
@@ -16,8 +17,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zothuis_domain::exchange::iwmo::model::{Assignment, MessageRecord, Receipt, Remark};
-use zothuis_domain::exchange::iwmo::{AssignmentChange, AssignmentInput, schema::Message};
+use zothuis_domain::exchange::iwmo::model::{
+    Assignment, IwmoRequest, MessageRecord, Receipt, Remark,
+};
+use zothuis_domain::exchange::iwmo::{
+    AssignmentChange, AssignmentInput, RequestReply, answer_by, schema::Message,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,6 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(client_assignments))
         .routes(routes!(list_messages, receive))
         .routes(routes!(message_text))
+        .routes(routes!(list_requests))
+        .routes(routes!(get_request))
+        .routes(routes!(answer_request))
 }
 
 /// Een toewijzing van een beschikking aan een aanbieder (iWmo 3.2 WMO301).
@@ -58,6 +66,9 @@ pub struct Toewijzing {
     /// De reden van de laatste wijziging (iWmo-codelijst WMO002); 13 is verwijderd.
     #[schema(example = json!(null))]
     pub reden_wijziging: Option<String>,
+    /// De ReferentieAanbieder van het verzoek waarop deze toewijzing het antwoord is.
+    #[schema(example = json!(null))]
+    pub referentie_aanbieder: Option<String>,
     #[schema(example = "2026-03-02T10:15:00Z", value_type = String, format = DateTime)]
     pub vastgelegd_op: DateTime<Utc>,
 }
@@ -76,6 +87,7 @@ impl From<Assignment> for Toewijzing {
             einddatum: a.end_date,
             verblijf_id: a.stay_id,
             reden_wijziging: a.change_reason,
+            referentie_aanbieder: a.reference,
             vastgelegd_op: a.recorded_at,
         }
     }
@@ -87,7 +99,7 @@ impl From<Assignment> for Toewijzing {
 pub struct IwmoBericht {
     #[schema(example = 31)]
     pub id: i64,
-    /// WMO301, WMO305, WMO306, WMO307 of WMO308.
+    /// WMO301, WMO302, WMO305 tot en met WMO308, of WMO315 tot en met WMO319.
     #[schema(example = "WMO305")]
     pub bericht: String,
     /// ontvangen (van de aanbieder) of verzonden (door de gemeente).
@@ -169,9 +181,9 @@ pub struct Ontvangst {
     #[schema(example = "verwerkt")]
     pub status: String,
     pub bericht: IwmoBericht,
-    /// Het retourbericht (WMO306 of WMO308); de inhoud staat klaar om op te halen.
-    pub retour: IwmoBericht,
-    /// Elke retourcode anders dan 0200, met haar plaats.
+    /// Het retourbericht (WMO306, WMO308, WMO316 of WMO318); de inhoud staat klaar om op te halen. Leeg voor een ontvangen retour (WMO302).
+    pub retour: Option<IwmoBericht>,
+    /// Elke retourcode anders dan 0200, met haar plaats (bij een WMO302: de codes van de aanbieder op de toewijzing).
     pub opmerkingen: Vec<Opmerking>,
 }
 
@@ -180,7 +192,7 @@ impl From<Receipt> for Ontvangst {
         Ontvangst {
             status: r.message.status.code().into(),
             bericht: r.message.into(),
-            retour: r.retour.into(),
+            retour: r.retour.map(IwmoBericht::from),
             opmerkingen: r.remarks.into_iter().map(Opmerking::from).collect(),
         }
     }
@@ -334,12 +346,13 @@ async fn list_messages(
     )))
 }
 
-/// Levert een WMO305 (start) of WMO307 (stop) aan, als XML volgens iWmo 3.2. Een bericht dat niet aan zijn schema voldoet, krijgt geen retour maar 400 met elke fout bij zijn element. Anders wordt het beoordeeld volgens de regels van de standaard, in zijn geheel verwerkt of in zijn geheel afgekeurd, en beantwoord met een retourbericht (WMO306 of WMO308) met de retourcodes.
+/// Levert een iWmo 3.2-bericht aan als XML: een WMO305 (start), WMO307 (stop), WMO315 (verzoek om toewijzing), WMO317 (verzoek om wijziging) of WMO302 (retour op een toewijzing). Een bericht dat niet aan zijn schema voldoet, krijgt geen retour maar 400 met elke fout bij zijn element. Anders wordt het beoordeeld volgens de regels van de standaard, in zijn geheel verwerkt of in zijn geheel afgekeurd, en beantwoord met een retourbericht (WMO306, WMO308, WMO316 of WMO318) met de retourcodes. Een aanvaard verzoek wordt een taak voor de consulent; een WMO302 legt uw retourcodes vast bij het toewijzingsbericht.
 #[utoipa::path(post, path = "/iwmo-berichten", tag = "Berichten",
-    request_body(content = XmlBestand, description = "Een WMO305 of WMO307 als XML-bestand (UTF-8); ook als application/xml", content_type = "application/octet-stream"),
+    request_body(content = XmlBestand, description = "Een WMO302, 305, 307, 315 of 317 als XML-bestand (UTF-8); ook als application/xml", content_type = "application/octet-stream"),
     responses((status = 201, description = "Ontvangen; het antwoord noemt het retourbericht", body = Ontvangst),
               (status = 400, description = "Geen leesbaar bericht, of het past niet in zijn schema", body = Problem),
-              (status = 403, description = "Alleen een aanbieder, voor de eigen AGB-code", body = Problem)))]
+              (status = 403, description = "Alleen een aanbieder, voor de eigen AGB-code", body = Problem),
+              (status = 409, description = "Deze WMO302 is al ontvangen", body = Problem)))]
 async fn receive(
     State(s): State<AppState>,
     caller: ApiCaller,
@@ -361,6 +374,223 @@ async fn message_text(
 ) -> ApiResult<Response> {
     let m = s.services.iwmo_message(&caller.ctx, id).await?;
     Ok(xml_response(&m))
+}
+
+/// Een product waar een verzoek om vraagt.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GevraagdProduct {
+    /// nieuw (een toewijzing), wijzigen (een toewijzing wijzigen) of ongewijzigd.
+    #[schema(example = "wijzigen")]
+    pub soort: String,
+    #[schema(example = 1001)]
+    pub toewijzingnummer: Option<i64>,
+    /// Productcategorie (iWmo-codelijst WMO020).
+    #[schema(example = json!(null))]
+    pub categorie: Option<String>,
+    #[schema(example = json!(null))]
+    pub productcode: Option<String>,
+    #[schema(example = "2026-03-01", value_type = Option<String>, format = Date)]
+    pub ingangsdatum: Option<NaiveDate>,
+    #[schema(example = "2026-12-31", value_type = Option<String>, format = Date)]
+    pub einddatum: Option<NaiveDate>,
+}
+
+/// Een verzoek van een aanbieder (WMO315 verzoek om toewijzing of WMO317 verzoek om wijziging).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Verzoek {
+    #[schema(example = 4)]
+    pub id: i64,
+    /// WMO315 of WMO317.
+    #[schema(example = "WMO317")]
+    pub bericht: String,
+    /// Het ontvangen bericht in het berichtenlogboek.
+    #[schema(example = 40)]
+    pub bericht_id: i64,
+    #[schema(example = 2)]
+    pub aanbieder_id: i64,
+    /// De cliënt met het BSN uit het verzoek; leeg als zothuis die niet kent.
+    #[schema(example = 12)]
+    pub client_id: Option<i64>,
+    /// De gemeente aan wie het verzoek is gericht (CBS-code).
+    #[schema(example = "GM0406")]
+    pub gemeente: String,
+    #[schema(example = "KW-VOW-0001")]
+    pub referentie_aanbieder: String,
+    /// Reden van het verzoek (iWmo-codelijst WJ758), alleen bij een WMO317.
+    #[schema(example = "1")]
+    pub reden_verzoek: Option<String>,
+    pub producten: Vec<GevraagdProduct>,
+    /// open, in-onderzoek, toegewezen of afgewezen.
+    #[schema(example = "open")]
+    pub status: String,
+    /// Reden van afwijzing (iWmo-codelijst WJ759).
+    #[schema(example = json!(null))]
+    pub reden_afwijzing: Option<String>,
+    /// Het antwoord: een WMO301 of WMO319 in het berichtenlogboek.
+    #[schema(example = json!(null))]
+    pub antwoord_bericht_id: Option<i64>,
+    #[schema(example = "2026-01-12T09:00:00Z", value_type = String, format = DateTime)]
+    pub ontvangen_op: DateTime<Utc>,
+    /// Uiterlijk te beantwoorden op: 5 werkdagen na ontvangst (iWmo OP274).
+    #[schema(example = "2026-01-19", value_type = String, format = Date)]
+    pub beantwoorden_voor: NaiveDate,
+    #[schema(example = json!(null), value_type = Option<String>, format = DateTime)]
+    pub beantwoord_op: Option<DateTime<Utc>>,
+}
+
+impl From<IwmoRequest> for Verzoek {
+    fn from(r: IwmoRequest) -> Self {
+        Verzoek {
+            beantwoorden_voor: answer_by(r.received_at.date_naive()),
+            id: r.id,
+            bericht: format!("WMO{}", r.message.number()),
+            bericht_id: r.message_id,
+            aanbieder_id: r.provider_id,
+            client_id: r.client_id,
+            gemeente: r.municipality.to_string(),
+            referentie_aanbieder: r.reference,
+            reden_verzoek: r.reason,
+            producten: r
+                .products
+                .into_iter()
+                .map(|p| GevraagdProduct {
+                    soort: p.soort,
+                    toewijzingnummer: p.toewijzing,
+                    categorie: p.categorie,
+                    productcode: p.code,
+                    ingangsdatum: p.ingangsdatum,
+                    einddatum: p.einddatum,
+                })
+                .collect(),
+            status: r.status.code().into(),
+            reden_afwijzing: r.rejection,
+            antwoord_bericht_id: r.answer_message_id,
+            ontvangen_op: r.received_at,
+            beantwoord_op: r.answered_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct VerzoekenFilter {
+    /// Alleen de verzoeken die nog beantwoord moeten worden (open of in onderzoek); standaard ja.
+    #[param(example = true)]
+    pub te_beantwoorden: Option<bool>,
+    /// Paginanummer, vanaf 1.
+    #[param(example = 1, minimum = 1)]
+    pub pagina: Option<u32>,
+    /// Aantal resultaten per pagina (standaard 50, hoogstens 500).
+    #[param(example = 50, minimum = 1, maximum = 500)]
+    pub pagina_grootte: Option<u32>,
+}
+
+/// De verzoeken van aanbieders (WMO315, WMO317), nieuwste eerst: voor de consulent en de wachtlijstbeheerder die aan hun gemeenten, voor een aanbieder de eigen.
+#[utoipa::path(get, path = "/iwmo-verzoeken", tag = "Berichten", params(VerzoekenFilter),
+    responses((status = 200, description = "Verzoeken", body = Lijst<Verzoek>),
+              (status = 403, description = "Alleen de consulent, de wachtlijstbeheerder of een aanbieder", body = Problem)))]
+async fn list_requests(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(f): ApiQuery<VerzoekenFilter>,
+) -> ApiResult<axum::Json<Lijst<Verzoek>>> {
+    let all = s
+        .services
+        .iwmo_requests(&caller.ctx, f.te_beantwoorden.unwrap_or(true))
+        .await?;
+    Ok(axum::Json(Lijst::from_page(
+        Paginering {
+            pagina: f.pagina,
+            pagina_grootte: f.pagina_grootte,
+        }
+        .request()
+        .slice(&all),
+        "/iwmo-verzoeken",
+        Verzoek::from,
+    )))
+}
+
+/// Eén verzoek van een aanbieder.
+#[utoipa::path(get, path = "/iwmo-verzoeken/{id}", tag = "Berichten",
+    params(("id" = i64, Path, description = "Id van het verzoek", example = 4)),
+    responses((status = 200, description = "Het verzoek", body = Verzoek),
+              (status = 403, description = "Alleen de consulent, de wachtlijstbeheerder of de aanbieder", body = Problem),
+              (status = 404, description = "Onbekend of niet zichtbaar", body = Problem)))]
+async fn get_request(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<axum::Json<Verzoek>> {
+    Ok(axum::Json(
+        s.services.iwmo_request(&caller.ctx, id).await?.into(),
+    ))
+}
+
+/// Het antwoord op een verzoek.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VerzoekAntwoord {
+    /// toewijzen (een WMO301 met de referentie van de aanbieder), afwijzen of in-onderzoek (een WMO319).
+    #[schema(example = "toewijzen")]
+    pub antwoord: Option<String>,
+    /// Bij afwijzen: de reden (iWmo-codelijst WJ759, 1 tot en met 9).
+    #[schema(example = json!(null))]
+    pub reden: Option<String>,
+    /// Bij toewijzen van een nieuw product: de toegekende beschikking waaronder het valt.
+    #[schema(example = 7)]
+    pub beschikking_id: Option<i64>,
+    /// Bij toewijzen van een nieuw product: de locatie; standaard die van de laatste toewijzing van dat product bij deze aanbieder.
+    #[schema(example = json!(null))]
+    pub locatie_id: Option<i64>,
+}
+
+/// Wat een antwoord opleverde: het verzoek en het bericht aan de aanbieder.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Beantwoord {
+    pub verzoek: Verzoek,
+    /// De WMO301 of WMO319 die voor de aanbieder klaarstaat.
+    pub bericht: IwmoBericht,
+}
+
+/// Beantwoordt een verzoek van een aanbieder: toewijzen (nieuwe producten onder een toegekende beschikking, gevraagde wijzigingen met reden 12; een WMO301 met alle lopende toewijzingen bij die aanbieder en de ReferentieAanbieder), afwijzen met een reden, of in onderzoek (beide een WMO319). Een verzoek wordt één keer definitief beantwoord; in onderzoek kan één keer voorafgaan.
+#[utoipa::path(post, path = "/iwmo-verzoeken/{id}/antwoord", tag = "Berichten",
+    params(("id" = i64, Path, description = "Id van het verzoek", example = 4)),
+    request_body = VerzoekAntwoord,
+    responses((status = 201, description = "Beantwoord; het bericht staat klaar", body = Beantwoord),
+              (status = 400, description = "Ongeldige invoer", body = Problem),
+              (status = 403, description = "Alleen de consulent of de wachtlijstbeheerder", body = Problem),
+              (status = 404, description = "Onbekend of niet zichtbaar", body = Problem),
+              (status = 409, description = "Al beantwoord", body = Problem)))]
+async fn answer_request(
+    State(s): State<AppState>,
+    caller: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<VerzoekAntwoord>,
+) -> ApiResult<(StatusCode, axum::Json<Beantwoord>)> {
+    let (request, message) = s
+        .services
+        .answer_request(
+            &caller.ctx,
+            id,
+            &RequestReply {
+                antwoord: b.antwoord.unwrap_or_default(),
+                reden: b.reden,
+                beschikking_id: b.beschikking_id,
+                locatie_id: b.locatie_id,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(Beantwoord {
+            verzoek: request.into(),
+            bericht: message.into(),
+        }),
+    ))
 }
 
 /// A message as a file to save: `WMO301-<identificatie>.xml`.

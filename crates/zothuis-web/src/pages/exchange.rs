@@ -11,8 +11,11 @@ use std::collections::HashMap;
 use zothuis_domain::DomainResult;
 use zothuis_domain::dates::dutch_timestamp;
 use zothuis_domain::exchange::iwmo::model::CHANGE_REASONS;
-use zothuis_domain::exchange::iwmo::model::{Assignment, MessageRecord, Receipt};
-use zothuis_domain::exchange::iwmo::{AssignmentChange, AssignmentInput};
+use zothuis_domain::exchange::iwmo::model::{
+    Assignment, MessageRecord, MessageStatus, Receipt, RequestStatus,
+};
+use zothuis_domain::exchange::iwmo::schema::Message;
+use zothuis_domain::exchange::iwmo::{ANSWER_WORKING_DAYS, AssignmentChange, AssignmentInput};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -89,7 +92,7 @@ fn upload_form() -> FormBlock {
         vec![
             Field::files("bestand", "Bericht (XML)", ".xml,application/xml,text/xml")
                 .required()
-                .hint("Een WMO305 (start) of WMO307 (stop) volgens iWmo 3.2, zoals uw systeem het maakt."),
+                .hint("Een WMO305 (start), WMO307 (stop), WMO315 (verzoek om toewijzing), WMO317 (verzoek om wijziging) of WMO302 (retour op een toewijzing) volgens iWmo 3.2, zoals uw systeem het maakt."),
         ],
     )
     .heading("Bericht aanleveren")
@@ -104,12 +107,33 @@ async fn own_page(s: &AppState, u: &PageUser, notice: Option<&str>) -> PageResul
         .with_notice(notice);
     let mut page = DetailPage::new(l, "iWmo-berichten");
     page.intro = Some(
-        "Hier levert u uw start- en stopberichten aan (WMO305 en WMO307, iWmo 3.2) en haalt u op wat de gemeente klaarzette: \
-         toewijzingen (WMO301) en de retourberichten op uw berichten (WMO306 en WMO308). \
+        "Hier levert u uw berichten aan (iWmo 3.2): start en stop (WMO305, WMO307), verzoeken om toewijzing of wijziging (WMO315, WMO317) \
+         en uw retour op een toewijzing (WMO302). U haalt op wat de gemeente klaarzette: toewijzingen (WMO301), antwoorden op uw verzoeken (WMO319) \
+         en de retourberichten op uw berichten (WMO306, WMO308, WMO316, WMO318). \
          Een bericht wordt in zijn geheel verwerkt of in zijn geheel afgekeurd; het retourbericht noemt elke fout bij de regel waar zij zit."
             .into(),
     );
     page.forms.push(upload_form());
+    let requests = s.services.iwmo_requests(&u.ctx, false).await?;
+    page.tables.push(Table {
+        caption: "Uw verzoeken, nieuwste eerst".into(),
+        columns: columns(&["Referentie", "Verzoek", "Ontvangen", "Status"]),
+        rows: requests
+            .iter()
+            .map(|r| {
+                vec![
+                    cell(r.reference.clone()),
+                    cell(format!("WMO{}", r.message.number())),
+                    cell(dutch_timestamp(r.received_at, false)),
+                    cell(match r.status {
+                        RequestStatus::Open => "Nog niet beantwoord",
+                        other => other.label(),
+                    }),
+                ]
+            })
+            .collect(),
+        empty: "U heeft nog geen verzoeken ingediend.".into(),
+    });
     page.tables.push(message_table(
         "Uw berichten, nieuwste eerst",
         &found,
@@ -202,7 +226,7 @@ async fn receipt_page(s: &AppState, u: &PageUser, r: &Receipt) -> PageResult<Det
     let l = Layout::new(s, u, "Bericht ontvangen", Section::Messages)
         .await
         .with_breadcrumbs(vec![link("/berichten", "Berichten")]);
-    let accepted = r.remarks.is_empty();
+    let accepted = r.message.status == MessageStatus::Verwerkt;
     let kind = format!("WMO{}", r.message.message.number());
     let mut page = DetailPage::new(
         l,
@@ -213,22 +237,23 @@ async fn receipt_page(s: &AppState, u: &PageUser, r: &Receipt) -> PageResult<Det
         },
     )
     .fact("Identificatie", r.message.identification.clone())
-    .fact("Status", r.message.status.label())
-    .fact(
-        "Retourbericht",
-        format!(
-            "WMO{} {}",
-            r.retour.message.number(),
-            r.retour.identification
+    .fact("Status", r.message.status.label());
+    if let Some(retour) = &r.retour {
+        page = page.fact(
+            "Retourbericht",
+            format!("WMO{} {}", retour.message.number(), retour.identification),
+        );
+    }
+    page.intro = Some(match (r.message.message, accepted) {
+        (_, false) => "Het bericht is in zijn geheel niet verwerkt. Het retourbericht noemt elke fout; verbeter het bericht en lever het opnieuw aan.".into(),
+        (Message::Wmo315 | Message::Wmo317, true) => format!(
+            "Het verzoek is ontvangen. De gemeente beantwoordt het binnen {ANSWER_WORKING_DAYS} werkdagen met een toewijzing (WMO301) of een antwoordbericht (WMO319). Het retourbericht staat klaar."
         ),
-    );
-    page.intro = Some(if accepted {
-        "Het bericht is verwerkt: het verblijf is bijgewerkt. Het retourbericht staat klaar.".into()
-    } else {
-        "Het bericht is in zijn geheel niet verwerkt. Het retourbericht noemt elke fout; verbeter het bericht en lever het opnieuw aan."
-            .into()
+        (Message::Wmo302, true) if r.remarks.is_empty() => "Uw retour is bij het toewijzingsbericht vastgelegd: de toewijzing is zonder opmerkingen ontvangen.".into(),
+        (Message::Wmo302, true) => "Uw retour is bij het toewijzingsbericht vastgelegd. De gemeente ziet de retourcodes hieronder bij de toewijzing.".into(),
+        _ => "Het bericht is verwerkt: het verblijf is bijgewerkt. Het retourbericht staat klaar.".into(),
     });
-    if !accepted {
+    if !r.remarks.is_empty() {
         page.tables.push(Table {
             caption: "Retourcodes".into(),
             columns: columns(&["Plaats", "Retourcode", "Betekenis"]),
@@ -246,10 +271,12 @@ async fn receipt_page(s: &AppState, u: &PageUser, r: &Receipt) -> PageResult<Det
             empty: String::new(),
         });
     }
-    page.actions.push(link(
-        format!("/berichten/{}/inhoud", r.retour.id),
-        "Retourbericht downloaden",
-    ));
+    if let Some(retour) = &r.retour {
+        page.actions.push(link(
+            format!("/berichten/{}/inhoud", retour.id),
+            "Retourbericht downloaden",
+        ));
+    }
     page.actions.push(link("/berichten", "Naar de berichten"));
     Ok(page)
 }

@@ -20,6 +20,7 @@ mod outreach;
 mod plans;
 mod privacy;
 mod reference;
+mod requests;
 mod review;
 mod second_factor;
 pub(crate) use second_factor::PATH as SECOND_FACTOR_PATH;
@@ -70,6 +71,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(privacy::router())
         .merge(exchange::router())
+        .merge(requests::router())
         .merge(cbs::router())
 }
 
@@ -131,6 +133,7 @@ pub enum Section {
     SubjectAccess,
     Retention,
     Messages,
+    Requests,
     Cbs,
     Account,
 }
@@ -201,6 +204,15 @@ impl Layout {
                 label: "Uitstroom",
                 current: section == Section::Outflow,
             });
+            // Providers' iWmo requests, answered by the consultant and the
+            // waitlist manager (`requests`).
+            if requests::answers_requests(u) {
+                nav.push(NavItem {
+                    href: "/verzoeken",
+                    label: "Verzoeken",
+                    current: section == Section::Requests,
+                });
+            }
         }
         // A provider exchanges its iWmo messages (`exchange`).
         if exchange::is_provider(u) {

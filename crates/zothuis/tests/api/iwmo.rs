@@ -10,19 +10,19 @@ use zothuis_domain::exchange::iwmo::xml::parse;
 use zothuis_testkit::{TestApp, spawn_app};
 
 /// Kwintes in the demo: its id and its (invented) AGB code.
-const KWINTES: i64 = 1;
-const KWINTES_AGB: &str = "98900001";
+pub(crate) const KWINTES: i64 = 1;
+pub(crate) const KWINTES_AGB: &str = "98900001";
 
-struct World {
-    app: TestApp,
-    huizen: String,
-    kwintes: String,
-    client: i64,
-    decision: i64,
-    location: Value,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub huizen: String,
+    pub kwintes: String,
+    pub client: i64,
+    pub decision: i64,
+    pub location: Value,
 }
 
-async fn world(bsn: &str) -> World {
+pub(crate) async fn world(bsn: &str) -> World {
     let mut app = spawn_app().await;
     app.seed_demo().await;
     let huizen = app.token("wmo-consulent", "gemeente:GM0406").await;
@@ -137,7 +137,7 @@ fn regiebericht(
     )
 }
 
-async fn deliver(app: &TestApp, token: &str, xml: &str) -> (StatusCode, Value) {
+pub(crate) async fn deliver(app: &TestApp, token: &str, xml: &str) -> (StatusCode, Value) {
     let resp = Client::new()
         .post(app.url("/api/v1/iwmo-berichten"))
         .bearer_auth(token)
@@ -150,7 +150,7 @@ async fn deliver(app: &TestApp, token: &str, xml: &str) -> (StatusCode, Value) {
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn text(app: &TestApp, token: &str, id: &Value) -> (StatusCode, String) {
+pub(crate) async fn text(app: &TestApp, token: &str, id: &Value) -> (StatusCode, String) {
     let resp = Client::new()
         .get(app.url(&format!("/api/v1/iwmo-berichten/{id}/inhoud")))
         .bearer_auth(token)
@@ -160,7 +160,7 @@ async fn text(app: &TestApp, token: &str, id: &Value) -> (StatusCode, String) {
     (resp.status(), resp.text().await.unwrap())
 }
 
-fn codes(receipt: &Value) -> Vec<String> {
+pub(crate) fn codes(receipt: &Value) -> Vec<String> {
     receipt["bericht"]["retourcodes"]
         .as_array()
         .unwrap()
@@ -960,7 +960,10 @@ fn start_with_bad_date() -> String {
 
 /// The newest WMO301 Kwintes can fetch, parsed and checked against its
 /// schema.
-async fn newest_301(app: &TestApp, kwintes: &str) -> zothuis_domain::exchange::iwmo::xml::Node {
+pub(crate) async fn newest_301(
+    app: &TestApp,
+    kwintes: &str,
+) -> zothuis_domain::exchange::iwmo::xml::Node {
     let (_, log, _) = app.api_get(kwintes, "/api/v1/iwmo-berichten").await;
     let m = log["resultaten"]
         .as_array()
@@ -976,7 +979,9 @@ async fn newest_301(app: &TestApp, kwintes: &str) -> zothuis_domain::exchange::i
 }
 
 /// The ToegewezenProducten of a 301: number, Einddatum, RedenWijziging.
-fn products(node: &zothuis_domain::exchange::iwmo::xml::Node) -> Vec<(String, String, String)> {
+pub(crate) fn products(
+    node: &zothuis_domain::exchange::iwmo::xml::Node,
+) -> Vec<(String, String, String)> {
     node.child("Client")
         .unwrap()
         .child("ToegewezenProducten")

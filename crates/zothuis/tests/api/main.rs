@@ -29,6 +29,7 @@ mod import;
 mod import_client_registers;
 mod import_registers;
 mod iwmo;
+mod iwmo_requests;
 mod lists;
 mod merge;
 mod oidc;

@@ -6,11 +6,14 @@
 
 pub mod model;
 pub mod regie;
+mod requests;
 mod service;
 
+pub use requests::{ANSWER_WORKING_DAYS, RequestReply, answer_by};
 pub use service::{AssignmentChange, AssignmentInput};
 pub mod schema;
 pub mod toewijzing;
+pub mod verzoek;
 pub mod xml;
 
 /// `XsdVersie` of the messages zothuis writes: the versions in the appinfo

@@ -33,6 +33,9 @@ pub struct Assignment {
     /// the assignment's Toewijzingsdatum and -tijd from then on (IV013).
     pub change_reason: Option<String>,
     pub changed_at: Option<DateTime<Utc>>,
+    /// The provider's ReferentieAanbieder of the request this assignment
+    /// answers, given in its 301s (IV093); none when not asked for.
+    pub reference: Option<String>,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
 }
@@ -85,6 +88,7 @@ pub struct NewAssignment {
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub stay_id: Option<i64>,
+    pub reference: Option<String>,
 }
 
 /// Where a message stands in the exchange.
@@ -212,6 +216,122 @@ pub enum Effect {
         assignment_id: i64,
         start_date: NaiveDate,
     },
+    /// A request (WMO315, WMO317) becomes a task for the consultant; it
+    /// names the message received.
+    Request(NewRequest),
+    /// The provider's retour (WMO302) on a 301 zothuis sent: its status
+    /// and codes.
+    Answered {
+        message_id: i64,
+        status: MessageStatus,
+        codes: Vec<String>,
+    },
+}
+
+/// Where a provider's request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestStatus {
+    /// Received, not yet answered.
+    Open,
+    /// Answered with a WMO319 "aanvraag in onderzoek" (WJ760 2): still to
+    /// be answered finally.
+    InOnderzoek,
+    /// Answered with a WMO301.
+    Toegewezen,
+    /// Answered with a WMO319 "verzoek afgewezen" (WJ760 1).
+    Afgewezen,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 4] = [
+        RequestStatus::Open,
+        RequestStatus::InOnderzoek,
+        RequestStatus::Toegewezen,
+        RequestStatus::Afgewezen,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "open",
+            RequestStatus::InOnderzoek => "in-onderzoek",
+            RequestStatus::Toegewezen => "toegewezen",
+            RequestStatus::Afgewezen => "afgewezen",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "Te beantwoorden",
+            RequestStatus::InOnderzoek => "In onderzoek",
+            RequestStatus::Toegewezen => "Toegewezen",
+            RequestStatus::Afgewezen => "Afgewezen",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RequestStatus> {
+        RequestStatus::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// Still to be answered finally (TR374: no new request meanwhile).
+    pub fn pending(self) -> bool {
+        matches!(self, RequestStatus::Open | RequestStatus::InOnderzoek)
+    }
+}
+
+/// A provider's request for an assignment (WMO315, one per
+/// AangevraagdProduct) or for a change (WMO317), as a task for the
+/// consultant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IwmoRequest {
+    pub id: i64,
+    /// The message that carried it.
+    pub message_id: i64,
+    /// WMO315 or WMO317.
+    pub message: Message,
+    pub provider_id: i64,
+    /// The client with the message's BSN, when zothuis knows one.
+    pub client_id: Option<i64>,
+    /// The municipality addressed (Ontvanger).
+    pub municipality: GemeenteCode,
+    /// ReferentieAanbieder: the provider's key of the request.
+    pub reference: String,
+    /// WJ758 RedenVerzoek (317 only).
+    pub reason: Option<String>,
+    pub products: Vec<super::verzoek::Requested>,
+    pub status: RequestStatus,
+    /// WJ759 reden afwijzing, for a refusal.
+    pub rejection: Option<String>,
+    /// The 301 or 319 of the latest answer.
+    pub answer_message_id: Option<i64>,
+    pub received_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub answered_by: Option<String>,
+}
+
+/// A request before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRequest {
+    pub message: Message,
+    pub provider_id: i64,
+    pub client_id: Option<i64>,
+    pub municipality: GemeenteCode,
+    pub reference: String,
+    pub reason: Option<String>,
+    pub products: Vec<super::verzoek::Requested>,
+}
+
+/// The consultant's answer to a request, written in one transaction: the
+/// assignments made and changed (for a 301), the message, and the
+/// request's new status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestAnswer {
+    pub request_id: i64,
+    pub status: RequestStatus,
+    pub rejection: Option<String>,
+    pub new: Vec<NewAssignment>,
+    /// Assignments changed on request: number and new end (WMO002 12).
+    pub changes: Vec<(i64, NaiveDate)>,
+    pub message: NewMessage,
 }
 
 /// What receiving a message did: the message as logged, and the retour
@@ -219,7 +339,8 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Receipt {
     pub message: MessageRecord,
-    pub retour: MessageRecord,
+    /// None for a retour received (WMO302): a retour is not answered.
+    pub retour: Option<MessageRecord>,
     /// The retourcodes with their meaning, where something was refused.
     pub remarks: Vec<Remark>,
 }
@@ -231,4 +352,15 @@ pub struct Remark {
     pub at: String,
     pub code: String,
     pub meaning: String,
+}
+
+/// Which requests to list: every condition given must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestFilter {
+    pub provider_id: Option<i64>,
+    /// Addressed to one of these municipalities.
+    pub municipalities: Option<Vec<GemeenteCode>>,
+    pub client_id: Option<i64>,
+    /// Only those still to be answered finally.
+    pub pending_only: bool,
 }

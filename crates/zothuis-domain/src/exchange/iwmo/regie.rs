@@ -21,9 +21,10 @@
 //! its code (0200 for a line without remarks); an accepted message is
 //! answered with the header only (IV028).
 
-use super::schema::{BASIS_NS, Message};
+use super::schema::{BASIS_NS, Content, Decl, Message};
 use super::xml::Node;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 /// Retourcodes (WJ001) zothuis gives.
 pub mod code {
@@ -61,7 +62,9 @@ pub mod code {
             }
             KEY_RECEIVED_BEFORE => "Er is al een eerder bericht ontvangen met dezelfde sleutel.",
             CURRENT_NOT_STOPPED => "De actuele levering is nog niet gestopt met een Stopbericht.",
-            _ => "Onbekende retourcode.",
+            other => {
+                super::super::verzoek::codes::meaning(other).unwrap_or("Onbekende retourcode.")
+            }
         }
     }
 }
@@ -97,8 +100,32 @@ pub struct Regiebericht {
     pub lines: Vec<Line>,
 }
 
-fn date(s: Option<&str>) -> Option<NaiveDate> {
+pub(super) fn date(s: Option<&str>) -> Option<NaiveDate> {
     s.and_then(|v| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
+}
+
+/// What every message from a provider says of itself and its client:
+/// identification, dagtekening, sender (AGB), receiver (gemeente) and BSN.
+pub(super) struct Heading {
+    pub identificatie: String,
+    pub dagtekening: NaiveDate,
+    pub agb: String,
+    pub gemeente: String,
+    pub bsn: String,
+}
+
+impl Heading {
+    pub(super) fn read(node: &Node) -> Option<Heading> {
+        let header = node.child("Header")?;
+        let text = |n: &Node, path: &[&str]| n.text_at(path).map(|v| v.trim().to_string());
+        Some(Heading {
+            identificatie: text(header, &["BerichtIdentificatie", "Identificatie"])?,
+            dagtekening: date(header.text_at(&["BerichtIdentificatie", "Dagtekening"]))?,
+            agb: text(header, &["Afzender"])?,
+            gemeente: text(header, &["Ontvanger"])?,
+            bsn: text(node.child("Client")?, &["Bsn"])?,
+        })
+    }
 }
 
 impl Regiebericht {
@@ -107,7 +134,6 @@ impl Regiebericht {
     pub fn read(node: &Node) -> Option<Regiebericht> {
         let message =
             Message::of(node).filter(|m| matches!(m, Message::Wmo305 | Message::Wmo307))?;
-        let header = node.child("Header")?;
         let client = node.child("Client")?;
         let (list, item) = match message {
             Message::Wmo305 => ("StartProducten", "StartProduct"),
@@ -139,16 +165,14 @@ impl Regiebericht {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        let h = Heading::read(node)?;
         Some(Regiebericht {
             message,
-            identificatie: header
-                .text_at(&["BerichtIdentificatie", "Identificatie"])?
-                .trim()
-                .to_string(),
-            dagtekening: date(header.text_at(&["BerichtIdentificatie", "Dagtekening"]))?,
-            agb: header.text_at(&["Afzender"])?.trim().to_string(),
-            gemeente: header.text_at(&["Ontvanger"])?.trim().to_string(),
-            bsn: client.text_at(&["Bsn"])?.trim().to_string(),
+            identificatie: h.identificatie,
+            dagtekening: h.dagtekening,
+            agb: h.agb,
+            gemeente: h.gemeente,
+            bsn: h.bsn,
             lines,
         })
     }
@@ -264,9 +288,11 @@ pub fn judge(msg: &Regiebericht, known: &dyn Known, today: NaiveDate) -> Judgeme
     }
 }
 
-/// The retour (306 for a 305, 308 for a 307) to a message that fitted its
-/// schema: the original header with the retour's own identification, and
-/// where a line was refused, the client and every line with its code.
+/// The retour to a message that fitted its schema (306 for a 305, 308 for a
+/// 307, 316 for a 315, 318 for a 317, 302 for a 301): the original header
+/// with the retour's own identification, and where a class was refused, the
+/// whole message with a code at every class: each judged class (see
+/// `Message::judged`) its own, in the order they appear, the others 0200.
 pub fn retour(
     original: &Node,
     judgement: &Judgement,
@@ -274,29 +300,10 @@ pub fn retour(
     dagtekening: NaiveDate,
 ) -> Option<Node> {
     let message = Message::of(original)?;
-    let (answer, item) = match message {
-        Message::Wmo305 => (Message::Wmo306, "StartProduct"),
-        Message::Wmo307 => (Message::Wmo308, "StopProduct"),
-        _ => return None,
-    };
+    let answer = message.retour()?;
     let code_retour = answer.bericht_code();
     let ns = answer.namespace();
     let ns = ns.as_str();
-    let codes = |c: &str| Node::group(ns, "RetourCodes", vec![Node::leaf(ns, "RetourCode", c)]);
-    // The message's own elements move into the retour's namespace; those
-    // of the basisschema stay.
-    fn moved(node: &Node, from: &str, to: &str) -> Node {
-        Node {
-            ns: if node.ns == from {
-                to.to_string()
-            } else {
-                node.ns.clone()
-            },
-            name: node.name.clone(),
-            text: node.text.clone(),
-            children: node.children.iter().map(|c| moved(c, from, to)).collect(),
-        }
-    }
     let from = message.namespace();
     let original_header = original.child("Header")?;
     let mut header: Vec<Node> = original_header
@@ -328,30 +335,96 @@ pub fn retour(
     ));
     let lines_refused = judgement.lines.iter().any(|c| *c != code::NO_REMARK);
     if judgement.header != code::NO_REMARK || lines_refused {
-        header.push(codes(judgement.header));
+        header.push(codes_node(ns, judgement.header));
     }
     let mut root = vec![Node::group(ns, "Header", header)];
     if judgement.header == code::NO_REMARK && lines_refused {
-        let client = original.child("Client")?;
-        let mut line_codes = judgement.lines.iter();
-        let mut children: Vec<Node> = client
-            .children
-            .iter()
-            .map(|c| {
-                let mut c = moved(c, &from, ns);
-                if c.name.ends_with("Producten") {
-                    for line in c.children.iter_mut().filter(|l| l.name == item) {
-                        let code = line_codes.next().copied().unwrap_or(code::NO_REMARK);
-                        line.children.push(codes(code));
-                    }
-                }
-                c
-            })
-            .collect();
-        children.push(codes(code::NO_REMARK));
-        root.push(Node::group(ns, "Client", children));
+        let Content::Group(classes) = answer.root().content else {
+            return None;
+        };
+        let mut codes = judgement.lines.iter().copied();
+        for class in original.children.iter().filter(|c| c.name != "Header") {
+            let decl = classes.iter().find(|d| d.name == class.name)?;
+            root.push(coded(class, decl, &from, ns, message.judged(), &mut codes));
+        }
     }
     Some(Node::group(ns, "Bericht", root))
+}
+
+fn codes_node(ns: &str, code: &str) -> Node {
+    Node::group(ns, "RetourCodes", vec![Node::leaf(ns, "RetourCode", code)])
+}
+
+/// The message's own elements move into the retour's namespace; those of
+/// the basisschema stay.
+fn moved(node: &Node, from: &str, to: &str) -> Node {
+    Node {
+        ns: if node.ns == from {
+            to.to_string()
+        } else {
+            node.ns.clone()
+        },
+        name: node.name.clone(),
+        text: node.text.clone(),
+        children: node.children.iter().map(|c| moved(c, from, to)).collect(),
+    }
+}
+
+/// A class copied into the retour with its `RetourCodes` where the retour's
+/// schema (`decl`) has them: a judged class takes the next code.
+fn coded(
+    node: &Node,
+    decl: &Decl,
+    from: &str,
+    to: &str,
+    judged: &[&str],
+    codes: &mut impl Iterator<Item = &'static str>,
+) -> Node {
+    let own = judged
+        .contains(&node.name.as_str())
+        .then(|| codes.next().unwrap_or(code::NO_REMARK));
+    let Content::Group(children) = decl.content else {
+        return moved(node, from, to);
+    };
+    let mut out = Node {
+        children: Vec::new(),
+        ..moved(node, from, to)
+    };
+    for child in &node.children {
+        out.children
+            .push(match children.iter().find(|d| d.name == child.name) {
+                Some(d) => coded(child, d, from, to, judged, codes),
+                None => moved(child, from, to),
+            });
+    }
+    if children.last().is_some_and(|d| d.name == "RetourCodes") {
+        out.children
+            .push(codes_node(to, own.unwrap_or(code::NO_REMARK)));
+    }
+    out
+}
+
+/// Where each judged class of a message is, for people: "StartProduct 2",
+/// "Verzoek 1", in the order of `Judgement::lines`.
+pub fn judged_places(original: &Node, message: Message) -> Vec<String> {
+    fn walk(
+        node: &Node,
+        judged: &[&str],
+        seen: &mut HashMap<String, usize>,
+        out: &mut Vec<String>,
+    ) {
+        if judged.contains(&node.name.as_str()) {
+            let n = seen.entry(node.name.clone()).or_default();
+            *n += 1;
+            out.push(format!("{} {n}", node.name));
+        }
+        for c in &node.children {
+            walk(c, judged, seen, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(original, message.judged(), &mut HashMap::new(), &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -359,7 +432,6 @@ mod tests {
     use super::super::schema::validate;
     use super::super::xml::parse;
     use super::*;
-    use std::collections::HashMap;
 
     #[derive(Default)]
     struct World {

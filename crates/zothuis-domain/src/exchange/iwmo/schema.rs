@@ -2,11 +2,12 @@
 //! per element its name, namespace, cardinality and content, in the order
 //! of the XSD sequence. Source: Zorginstituut Nederland, iStandaard iWmo
 //! release 3.2 (istandaarden.nl/iwmo/releases/release-iwmo-3.2): the
-//! message schemas WMO301, WMO305, WMO306, WMO307 and WMO308 with the
-//! basisschema, their codelists (WMO020 productcategorie, WJ756 eenheid,
+//! message schemas WMO301, WMO302, WMO305 to WMO308 and WMO315 to WMO319
+//! with the basisschema, their codelists (WMO020 productcategorie, WJ756 eenheid,
 //! WMO757 frequentie, WMO002 reden wijziging, WMO588 reden beëindiging,
 //! COD046 geslacht, COD467 status aanlevering, COD700 naamgebruik, COD757
-//! soort adres) and the restrictions RS017 (identificatie hoogstens 12
+//! soort adres, COD327 code verwijzer, COD260 ja/nee, WJ758 reden verzoek,
+//! WJ759 reden afwijzing verzoek, WJ760 verzoek antwoord) and the restrictions RS017 (identificatie hoogstens 12
 //! tekens), RS032/RS034 (datum en tijd zonder tijdzone), RS033 (geen lege
 //! elementen), RS035 (gemeentecode 4 cijfers), RS036 (AGB-code 8 cijfers),
 //! RS037/CS002 (BSN 9 cijfers en elfproef).
@@ -139,6 +140,19 @@ pub const NAAMGEBRUIK: &[&str] = &["1", "2", "3", "4", "5"];
 /// COD757 Soort adres: 01 BRP, 02 correspondentie, 03 verblijf, 04 tijdelijk verblijf.
 pub const SOORT_ADRES: &[&str] = &["01", "02", "03", "04"];
 
+/// COD327 Code verwijzer: 01 gemeente, 02 huisarts, 03 jeugdarts, 04
+/// gecertificeerde instelling, 05 medisch specialist, 06 zelfverwijzer/geen
+/// verwijzer, 08 rechter, officier van justitie, functionaris JJI.
+pub const TYPE_VERWIJZER: &[&str] = &["01", "02", "03", "04", "05", "06", "08"];
+/// COD260 Ja of nee: 1 ja, 2 nee.
+pub const JA_NEE: &[&str] = &["1", "2"];
+/// WJ758 Reden verzoek: 1 verandering cliëntsituatie, 2 wijziging zorgplan.
+pub const REDEN_VERZOEK: &[&str] = &["1", "2"];
+/// WJ760 Verzoek antwoord: 1 verzoek afgewezen, 2 aanvraag in onderzoek.
+pub const VERZOEK_ANTWOORD: &[&str] = &["1", "2"];
+/// WJ759 Reden afwijzing verzoek.
+pub const REDEN_AFWIJZING: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
 // ---- basisschema composites ----
 static BERICHT_IDENTIFICATIE: [Decl; 2] = [
     basis_leaf("Identificatie", One, Simple::Text(12)),
@@ -211,6 +225,13 @@ static OMVANG: [Decl; 3] = [
     basis_leaf("Eenheid", One, Simple::Code(EENHEID)),
     basis_leaf("Frequentie", One, Simple::Code(FREQUENTIE)),
 ];
+/// CDT_Verwijzer. By CD066 to CD068 at most one of ZorgverlenerCode and
+/// Naam is filled, so their order never shows in a valid message.
+static VERWIJZER: [Decl; 3] = [
+    basis_leaf("Type", One, Simple::Code(TYPE_VERWIJZER)),
+    basis_leaf("ZorgverlenerCode", Optional, Simple::Agb),
+    basis_leaf("Naam", Optional, Simple::Text(64)),
+];
 static HUIS: [Decl; 4] = [
     basis_leaf("Huisnummer", One, Simple::Digits(5)),
     basis_leaf("Huisletter", Optional, Simple::Text(1)),
@@ -241,6 +262,9 @@ const fn heen_header(code: &'static str, afzender: Simple, ontvanger: Simple) ->
 static HEADER_301: [Decl; 7] = heen_header("414", Simple::Gemeente, Simple::Agb);
 static HEADER_305: [Decl; 7] = heen_header("418", Simple::Agb, Simple::Gemeente);
 static HEADER_307: [Decl; 7] = heen_header("420", Simple::Agb, Simple::Gemeente);
+static HEADER_315: [Decl; 7] = heen_header("444", Simple::Agb, Simple::Gemeente);
+static HEADER_317: [Decl; 7] = heen_header("480", Simple::Agb, Simple::Gemeente);
+static HEADER_319: [Decl; 7] = heen_header("482", Simple::Gemeente, Simple::Agb);
 
 // ---- WMO301 Toewijzing ----
 static CONTACT_301: [Decl; 6] = [
@@ -359,9 +383,9 @@ const fn with_codes<const N: usize, const M: usize>(class: &[Decl; N], codes: Oc
     out
 }
 
-const fn retour_header(code: &'static str) -> [Decl; 12] {
+const fn retour_header(code: &'static str, afzender: Simple, ontvanger: Simple) -> [Decl; 12] {
     // IV028: sender and receiver as in the message answered.
-    let h = heen_header(code, Simple::Agb, Simple::Gemeente);
+    let h = heen_header(code, afzender, ontvanger);
     [
         h[0],
         h[1],
@@ -377,8 +401,8 @@ const fn retour_header(code: &'static str) -> [Decl; 12] {
         group("RetourCodes", Optional, &RETOUR_CODES),
     ]
 }
-static HEADER_306: [Decl; 12] = retour_header("419");
-static HEADER_308: [Decl; 12] = retour_header("421");
+static HEADER_306: [Decl; 12] = retour_header("419", Simple::Agb, Simple::Gemeente);
+static HEADER_308: [Decl; 12] = retour_header("421", Simple::Agb, Simple::Gemeente);
 static START_PRODUCT_RETOUR: [Decl; 6] = with_codes(&START_PRODUCT, One);
 static START_PRODUCTEN_RETOUR: [Decl; 1] = [group("StartProduct", Many, &START_PRODUCT_RETOUR)];
 static CLIENT_306: [Decl; 6] = with_codes(
@@ -412,36 +436,240 @@ static BERICHT_308: [Decl; 2] = [
     group("Client", Optional, &CLIENT_308),
 ];
 
+// ---- WMO302: the provider's retour to a 301 ----
+static HEADER_302: [Decl; 12] = retour_header("415", Simple::Gemeente, Simple::Agb);
+static CONTACT_302: [Decl; 7] = with_codes(&CONTACT_301, One);
+static CONTACTGEGEVENS_302: [Decl; 1] = [group("Contact", Many, &CONTACT_302)];
+static RELATIE_302: [Decl; 8] = with_codes(
+    &[
+        RELATIE_301[0],
+        RELATIE_301[1],
+        RELATIE_301[2],
+        RELATIE_301[3],
+        RELATIE_301[4],
+        RELATIE_301[5],
+        group("Contact", One, &CONTACT_302),
+    ],
+    One,
+);
+static RELATIES_302: [Decl; 1] = [group("Relatie", Many, &RELATIE_302)];
+static TOEGEWEZEN_PRODUCT_302: [Decl; 12] = with_codes(&TOEGEWEZEN_PRODUCT, One);
+static TOEGEWEZEN_PRODUCTEN_302: [Decl; 1] =
+    [group("ToegewezenProduct", Many, &TOEGEWEZEN_PRODUCT_302)];
+static CLIENT_302: [Decl; 12] = with_codes(
+    &[
+        CLIENT_301[0],
+        CLIENT_301[1],
+        CLIENT_301[2],
+        CLIENT_301[3],
+        CLIENT_301[4],
+        CLIENT_301[5],
+        CLIENT_301[6],
+        CLIENT_301[7],
+        group("Relaties", Optional, &RELATIES_302),
+        group("Contactgegevens", One, &CONTACTGEGEVENS_302),
+        group("ToegewezenProducten", One, &TOEGEWEZEN_PRODUCTEN_302),
+    ],
+    One,
+);
+static BERICHT_302: [Decl; 2] = [
+    group("Header", One, &HEADER_302),
+    group("Client", Optional, &CLIENT_302),
+];
+
+// ---- WMO315 Verzoek om toewijzing, WMO316 its retour ----
+static AANGEVRAAGD_PRODUCT: [Decl; 11] = [
+    leaf("ReferentieAanbieder", One, Simple::Text(36)),
+    leaf("BeschikkingNummer", Optional, Simple::Digits(9)),
+    group("Product", Optional, &PRODUCT),
+    leaf("BeschikkingIngangsdatum", Optional, Simple::Date),
+    leaf("ToewijzingIngangsdatum", One, Simple::Date),
+    leaf("ToewijzingEinddatum", Optional, Simple::Date),
+    group("Omvang", Optional, &OMVANG),
+    leaf("Budget", Optional, Simple::Digits(8)),
+    group("Verwijzer", One, &VERWIJZER),
+    leaf("Raamcontract", Optional, Simple::Code(JA_NEE)),
+    leaf("Commentaar", Optional, Simple::Text(1000)),
+];
+static AANGEVRAAGDE_PRODUCTEN: [Decl; 1] =
+    [group("AangevraagdProduct", Many, &AANGEVRAAGD_PRODUCT)];
+static CLIENT_315: [Decl; 6] = [
+    CLIENT_305[0],
+    CLIENT_305[1],
+    CLIENT_305[2],
+    CLIENT_305[3],
+    leaf("Commentaar", Optional, Simple::Text(1000)),
+    group("AangevraagdeProducten", One, &AANGEVRAAGDE_PRODUCTEN),
+];
+static BERICHT_315: [Decl; 2] = [
+    group("Header", One, &HEADER_315),
+    group("Client", One, &CLIENT_315),
+];
+static HEADER_316: [Decl; 12] = retour_header("445", Simple::Agb, Simple::Gemeente);
+static AANGEVRAAGD_PRODUCT_RETOUR: [Decl; 12] = with_codes(&AANGEVRAAGD_PRODUCT, One);
+static AANGEVRAAGDE_PRODUCTEN_RETOUR: [Decl; 1] = [group(
+    "AangevraagdProduct",
+    Many,
+    &AANGEVRAAGD_PRODUCT_RETOUR,
+)];
+static CLIENT_316: [Decl; 7] = with_codes(
+    &[
+        CLIENT_315[0],
+        CLIENT_315[1],
+        CLIENT_315[2],
+        CLIENT_315[3],
+        CLIENT_315[4],
+        group("AangevraagdeProducten", One, &AANGEVRAAGDE_PRODUCTEN_RETOUR),
+    ],
+    One,
+);
+static BERICHT_316: [Decl; 2] = [
+    group("Header", One, &HEADER_316),
+    group("Client", Optional, &CLIENT_316),
+];
+
+// ---- WMO317 Verzoek om wijziging, WMO318 its retour ----
+static ONGEWIJZIGD_PRODUCT: [Decl; 1] = [leaf("ToewijzingNummer", One, Simple::Digits(9))];
+static TE_WIJZIGEN_PRODUCT: [Decl; 5] = [
+    leaf("ToewijzingNummer", One, Simple::Digits(9)),
+    leaf("GewensteIngangsdatum", One, Simple::Date),
+    leaf("Einddatum", Optional, Simple::Date),
+    group("Omvang", Optional, &OMVANG),
+    leaf("Budget", Optional, Simple::Digits(8)),
+];
+static NIEUW_PRODUCT: [Decl; 5] = [
+    group("Product", Optional, &PRODUCT),
+    leaf("GewensteIngangsdatum", One, Simple::Date),
+    leaf("Einddatum", Optional, Simple::Date),
+    group("Omvang", Optional, &OMVANG),
+    leaf("Budget", Optional, Simple::Digits(8)),
+];
+/// The three lists of a Verzoek, each of items of one class.
+const fn verzoek(
+    ongewijzigd: &'static [Decl],
+    te_wijzigen: &'static [Decl],
+    nieuw: &'static [Decl],
+) -> [Decl; 5] {
+    [
+        leaf("ReferentieAanbieder", One, Simple::Text(36)),
+        leaf("RedenVerzoek", One, Simple::Code(REDEN_VERZOEK)),
+        group("OngewijzigdeProducten", Optional, ongewijzigd),
+        group("TeWijzigenProducten", Optional, te_wijzigen),
+        group("NieuweProducten", Optional, nieuw),
+    ]
+}
+static ONGEWIJZIGDE_PRODUCTEN: [Decl; 1] =
+    [group("OngewijzigdProduct", Many, &ONGEWIJZIGD_PRODUCT)];
+static TE_WIJZIGEN_PRODUCTEN: [Decl; 1] = [group("TeWijzigenProduct", Many, &TE_WIJZIGEN_PRODUCT)];
+static NIEUWE_PRODUCTEN: [Decl; 1] = [group("NieuwProduct", Many, &NIEUW_PRODUCT)];
+static VERZOEK_317: [Decl; 5] = verzoek(
+    &ONGEWIJZIGDE_PRODUCTEN,
+    &TE_WIJZIGEN_PRODUCTEN,
+    &NIEUWE_PRODUCTEN,
+);
+static CLIENT_317: [Decl; 2] = [CLIENT_305[0], group("Verzoek", One, &VERZOEK_317)];
+static BERICHT_317: [Decl; 2] = [
+    group("Header", One, &HEADER_317),
+    group("Client", One, &CLIENT_317),
+];
+static HEADER_318: [Decl; 12] = retour_header("481", Simple::Agb, Simple::Gemeente);
+static ONGEWIJZIGD_PRODUCT_RETOUR: [Decl; 2] = with_codes(&ONGEWIJZIGD_PRODUCT, One);
+static TE_WIJZIGEN_PRODUCT_RETOUR: [Decl; 6] = with_codes(&TE_WIJZIGEN_PRODUCT, One);
+static NIEUW_PRODUCT_RETOUR: [Decl; 6] = with_codes(&NIEUW_PRODUCT, One);
+static ONGEWIJZIGDE_PRODUCTEN_RETOUR: [Decl; 1] = [group(
+    "OngewijzigdProduct",
+    Many,
+    &ONGEWIJZIGD_PRODUCT_RETOUR,
+)];
+static TE_WIJZIGEN_PRODUCTEN_RETOUR: [Decl; 1] = [group(
+    "TeWijzigenProduct",
+    Many,
+    &TE_WIJZIGEN_PRODUCT_RETOUR,
+)];
+static NIEUWE_PRODUCTEN_RETOUR: [Decl; 1] = [group("NieuwProduct", Many, &NIEUW_PRODUCT_RETOUR)];
+static VERZOEK_318: [Decl; 6] = with_codes(
+    &verzoek(
+        &ONGEWIJZIGDE_PRODUCTEN_RETOUR,
+        &TE_WIJZIGEN_PRODUCTEN_RETOUR,
+        &NIEUWE_PRODUCTEN_RETOUR,
+    ),
+    One,
+);
+static CLIENT_318: [Decl; 3] =
+    with_codes(&[CLIENT_305[0], group("Verzoek", One, &VERZOEK_318)], One);
+static BERICHT_318: [Decl; 2] = [
+    group("Header", One, &HEADER_318),
+    group("Client", Optional, &CLIENT_318),
+];
+
+// ---- WMO319 Antwoordbericht ----
+static ANTWOORD: [Decl; 3] = [
+    leaf("ReferentieAanbieder", One, Simple::Text(36)),
+    leaf("VerzoekAntwoord", One, Simple::Code(VERZOEK_ANTWOORD)),
+    leaf(
+        "RedenAfwijzingVerzoek",
+        Optional,
+        Simple::Code(REDEN_AFWIJZING),
+    ),
+];
+static BERICHT_319: [Decl; 2] = [
+    group("Header", One, &HEADER_319),
+    group("Antwoord", One, &ANTWOORD),
+];
+
 /// An iWmo message type zothuis knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message {
     Wmo301,
+    Wmo302,
     Wmo305,
     Wmo306,
     Wmo307,
     Wmo308,
+    Wmo315,
+    Wmo316,
+    Wmo317,
+    Wmo318,
+    Wmo319,
 }
 
 /// The namespace of the basisschema (iWmo 3.2).
 pub const BASIS_NS: &str = "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";
 
 impl Message {
-    pub const ALL: [Message; 5] = [
+    pub const ALL: [Message; 11] = [
         Message::Wmo301,
+        Message::Wmo302,
         Message::Wmo305,
         Message::Wmo306,
         Message::Wmo307,
         Message::Wmo308,
+        Message::Wmo315,
+        Message::Wmo316,
+        Message::Wmo317,
+        Message::Wmo318,
+        Message::Wmo319,
     ];
+
+    /// The message type with this number (301).
+    pub fn from_number(number: &str) -> Option<Message> {
+        Message::ALL.into_iter().find(|m| m.number() == number)
+    }
 
     /// The message's code in its name (301) and its prefix in files.
     pub fn number(self) -> &'static str {
         match self {
             Message::Wmo301 => "301",
+            Message::Wmo302 => "302",
             Message::Wmo305 => "305",
             Message::Wmo306 => "306",
             Message::Wmo307 => "307",
             Message::Wmo308 => "308",
+            Message::Wmo315 => "315",
+            Message::Wmo316 => "316",
+            Message::Wmo317 => "317",
+            Message::Wmo318 => "318",
+            Message::Wmo319 => "319",
         }
     }
 
@@ -449,10 +677,16 @@ impl Message {
     pub fn bericht_code(self) -> &'static str {
         match self {
             Message::Wmo301 => "414",
+            Message::Wmo302 => "415",
             Message::Wmo305 => "418",
             Message::Wmo306 => "419",
             Message::Wmo307 => "420",
             Message::Wmo308 => "421",
+            Message::Wmo315 => "444",
+            Message::Wmo316 => "445",
+            Message::Wmo317 => "480",
+            Message::Wmo318 => "481",
+            Message::Wmo319 => "482",
         }
     }
 
@@ -470,12 +704,48 @@ impl Message {
             One,
             match self {
                 Message::Wmo301 => &BERICHT_301,
+                Message::Wmo302 => &BERICHT_302,
                 Message::Wmo305 => &BERICHT_305,
                 Message::Wmo306 => &BERICHT_306,
                 Message::Wmo307 => &BERICHT_307,
                 Message::Wmo308 => &BERICHT_308,
+                Message::Wmo315 => &BERICHT_315,
+                Message::Wmo316 => &BERICHT_316,
+                Message::Wmo317 => &BERICHT_317,
+                Message::Wmo318 => &BERICHT_318,
+                Message::Wmo319 => &BERICHT_319,
             },
         )
+    }
+
+    /// The retour that answers this message, for a message that has one.
+    pub fn retour(self) -> Option<Message> {
+        match self {
+            Message::Wmo301 => Some(Message::Wmo302),
+            Message::Wmo305 => Some(Message::Wmo306),
+            Message::Wmo307 => Some(Message::Wmo308),
+            Message::Wmo315 => Some(Message::Wmo316),
+            Message::Wmo317 => Some(Message::Wmo318),
+            _ => None,
+        }
+    }
+
+    /// The classes of the message that are judged one by one and get their
+    /// own retourcode in the retour (IV028), in the order they appear.
+    pub fn judged(self) -> &'static [&'static str] {
+        match self {
+            Message::Wmo301 => &["ToegewezenProduct"],
+            Message::Wmo305 => &["StartProduct"],
+            Message::Wmo307 => &["StopProduct"],
+            Message::Wmo315 => &["AangevraagdProduct"],
+            Message::Wmo317 => &[
+                "Verzoek",
+                "OngewijzigdProduct",
+                "TeWijzigenProduct",
+                "NieuwProduct",
+            ],
+            _ => &[],
+        }
     }
 
     /// The message type of a read message, by the namespace of its root.

@@ -48,27 +48,46 @@ pub struct AssignmentChange {
     pub end_date: Option<String>,
 }
 
+/// An assignment checked and ready to be numbered.
+pub(super) struct Prepared {
+    pub client: Client,
+    pub bsn: crate::clients::Bsn,
+    pub provider: Provider,
+    pub decision: crate::access::Decision,
+    pub product_id: i64,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub location_id: Option<i64>,
+    pub stay_id: Option<i64>,
+    /// The client's assignments so far.
+    pub existing: Vec<Assignment>,
+}
+
 /// One ToegewezenProduct of a 301 to write.
-struct Line301 {
-    nummer: i64,
-    product_id: i64,
-    start: NaiveDate,
-    end: Option<NaiveDate>,
+pub(super) struct Line301 {
+    pub nummer: i64,
+    pub product_id: i64,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
     /// WMO002, for an assignment changed in this message (IV099).
-    reason: Option<&'static str>,
+    pub reason: Option<&'static str>,
+    /// ReferentieAanbieder, for an assignment that answers a request
+    /// (IV093).
+    pub reference: Option<String>,
     /// Toewijzingsdatum and -tijd: when assigned, or last changed (IV013).
-    at: chrono::DateTime<chrono::Utc>,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Line301 {
     /// An assignment as it stands, unchanged in this message.
-    fn unchanged(a: &Assignment) -> Line301 {
+    pub(super) fn unchanged(a: &Assignment) -> Line301 {
         Line301 {
             nummer: a.id,
             product_id: a.product_id,
             start: a.start_date,
             end: a.end_date,
             reason: None,
+            reference: a.reference.clone(),
             at: a.changed_at.unwrap_or(a.recorded_at),
         }
     }
@@ -151,13 +170,7 @@ impl Services {
         attempted: AuditAction,
         object_id: Option<String>,
     ) -> DomainResult<()> {
-        if matches!(
-            ctx.actor.role,
-            Role::WmoConsulent | Role::Wachtlijstbeheerder
-        ) {
-            return Ok(());
-        }
-        self.deny(
+        self.consultant_only(
             ctx,
             attempted,
             ObjectType::Toewijzing,
@@ -165,6 +178,25 @@ impl Services {
             "een toewijzing maakt of wijzigt de consulent of de wachtlijstbeheerder",
         )
         .await
+    }
+
+    /// The consultant and the waitlist manager pass; anyone else is
+    /// refused (audited, with `why`).
+    pub(super) async fn consultant_only(
+        &self,
+        ctx: &RequestContext,
+        attempted: AuditAction,
+        object: ObjectType,
+        object_id: Option<String>,
+        why: &str,
+    ) -> DomainResult<()> {
+        if matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder
+        ) {
+            return Ok(());
+        }
+        self.deny(ctx, attempted, object, object_id, why).await
     }
 
     /// Assigns a granted decision to a provider: stores the assignment and
@@ -179,6 +211,104 @@ impl Services {
         input: &AssignmentInput,
     ) -> DomainResult<(Assignment, MessageRecord)> {
         self.may_assign(ctx, AuditAction::Created, None).await?;
+        let p = self.prepare_assignment(ctx, decision_id, input).await?;
+        let (new, lines) = self.new_assignment(&p, None).await?;
+        let identification = self.store.next_iwmo_number("301").await?;
+        let body = self
+            .write_301(
+                &p.client,
+                p.bsn.as_str(),
+                &p.provider,
+                &p.decision.responsible,
+                &lines,
+                identification,
+                "beschikkingId",
+            )
+            .await?;
+        let draft = self
+            .draft(ctx, AuditAction::Created, ObjectType::Toewijzing, None)
+            .for_client(p.client.id)
+            .with_details(
+                json!({ "beschikkingId": p.decision.id, "aanbiederId": p.provider.id,
+                "locatieId": new.location_id, "ingangsdatum": new.start_date.to_string(),
+                "einddatum": new.end_date.map(|d| d.to_string()), "verblijfId": new.stay_id,
+                "bericht": "WMO301", "identificatie": identification.to_string() }),
+            );
+        self.store
+            .create_assignment(
+                &new,
+                &NewMessage {
+                    incoming: false,
+                    message: Message::Wmo301,
+                    provider_id: p.provider.id,
+                    client_id: Some(p.client.id),
+                    identification: identification.to_string(),
+                    status: MessageStatus::Klaargezet,
+                    codes: Vec::new(),
+                    body,
+                },
+                self.clock.now_micros(),
+                &ctx.actor.name,
+                draft,
+            )
+            .await
+    }
+
+    /// A new assignment as prepared, with its number, and the lines of the
+    /// 301 that announces it: every current assignment of the client at
+    /// this provider from this municipality, and the new one (OP087).
+    pub(super) async fn new_assignment(
+        &self,
+        p: &Prepared,
+        reference: Option<&str>,
+    ) -> DomainResult<(NewAssignment, Vec<Line301>)> {
+        let nummer = self.store.next_iwmo_number("toewijzing").await?;
+        let today = self.clock.today();
+        let mut lines: Vec<Line301> = p
+            .existing
+            .iter()
+            .filter(|a| {
+                a.provider_id == p.provider.id
+                    && a.municipality == p.decision.responsible
+                    && a.current_on(today)
+            })
+            .map(Line301::unchanged)
+            .collect();
+        lines.push(Line301 {
+            nummer,
+            product_id: p.product_id,
+            start: p.start,
+            end: p.end,
+            reason: None,
+            reference: reference.map(str::to_string),
+            at: self.clock.now(),
+        });
+        Ok((
+            NewAssignment {
+                id: nummer,
+                decision_id: p.decision.id,
+                client_id: p.client.id,
+                provider_id: p.provider.id,
+                location_id: p.location_id,
+                product_id: p.product_id,
+                municipality: p.decision.responsible.clone(),
+                start_date: p.start,
+                end_date: p.end,
+                stay_id: p.stay_id,
+                reference: reference.map(str::to_string),
+            },
+            lines,
+        ))
+    }
+
+    /// Checks an assignment of a granted decision to a provider, as the
+    /// consultant asks it or a provider's request does.
+    pub(super) async fn prepare_assignment(
+        &self,
+        ctx: &RequestContext,
+        decision_id: i64,
+        input: &AssignmentInput,
+    ) -> DomainResult<Prepared> {
         let decision = self.store.get_decision(decision_id).await?.ok_or_else(|| {
             DomainError::NotFound(
                 "Deze beschikking bestaat niet of is voor u niet zichtbaar".into(),
@@ -306,83 +436,25 @@ impl Services {
                 a.id
             )));
         }
-        let nummer = self.store.next_iwmo_number("toewijzing").await?;
-        let identification = self.store.next_iwmo_number("301").await?;
-        // OP087: the 301 holds every current assignment of the client at
-        // this provider from this municipality, and the new one.
-        let mut lines: Vec<Line301> = existing
-            .iter()
-            .filter(|a| {
-                a.provider_id == provider.id
-                    && a.municipality == decision.responsible
-                    && a.current_on(self.clock.today())
-            })
-            .map(Line301::unchanged)
-            .collect();
-        lines.push(Line301 {
-            nummer,
+        Ok(Prepared {
+            client,
+            bsn,
+            provider,
             product_id: product.id,
             start,
             end,
-            reason: None,
-            at: now,
-        });
-        let body = self
-            .write_301(
-                &client,
-                bsn.as_str(),
-                &provider,
-                &decision.responsible,
-                &lines,
-                identification,
-                "beschikkingId",
-            )
-            .await?;
-        let draft = self
-            .draft(ctx, AuditAction::Created, ObjectType::Toewijzing, None)
-            .for_client(client.id)
-            .with_details(
-                json!({ "beschikkingId": decision.id, "aanbiederId": provider.id,
-                "locatieId": location_id, "ingangsdatum": start.to_string(),
-                "einddatum": end.map(|d| d.to_string()), "verblijfId": stay.as_ref().map(|s| s.id),
-                "bericht": "WMO301", "identificatie": identification.to_string() }),
-            );
-        self.store
-            .create_assignment(
-                &NewAssignment {
-                    id: nummer,
-                    decision_id: decision.id,
-                    client_id: client.id,
-                    provider_id: provider.id,
-                    location_id,
-                    product_id: product.id,
-                    municipality: decision.responsible.clone(),
-                    start_date: start,
-                    end_date: end,
-                    stay_id: stay.map(|s| s.id),
-                },
-                &NewMessage {
-                    incoming: false,
-                    message: Message::Wmo301,
-                    provider_id: provider.id,
-                    client_id: Some(client.id),
-                    identification: identification.to_string(),
-                    status: MessageStatus::Klaargezet,
-                    codes: Vec::new(),
-                    body,
-                },
-                self.clock.now_micros(),
-                &ctx.actor.name,
-                draft,
-            )
-            .await
+            location_id,
+            stay_id: stay.map(|s| s.id),
+            existing,
+            decision,
+        })
     }
 
     /// A WMO301 from `municipality` to `provider` about `client` with these
     /// assignments, checked against its schema; a break is named at `field`
     /// (the data do not fit the message, say a name too long for it).
     #[allow(clippy::too_many_arguments)]
-    async fn write_301(
+    pub(super) async fn write_301(
         &self,
         client: &Client,
         bsn: &str,
@@ -404,17 +476,20 @@ impl Services {
             products.push(Assigned {
                 nummer: u32::try_from(l.nummer)
                     .map_err(|_| DomainError::Internal("toewijzingnummer te groot".into()))?,
-                referentie_aanbieder: None,
+                referentie_aanbieder: l.reference.clone(),
                 categorie: product.category.code(),
                 // A product code of the region's list, where it fits the
                 // standard's five characters (IV075).
                 code: Some(product.code.clone())
                     .filter(|c| c.len() <= 5 && c.chars().all(|c| c.is_ascii_alphanumeric())),
-                toewijzingsdatum: l.at.date_naive(),
-                // The moment of assigning or changing, to the second (RS034:
-                // no zone); zothuis keeps its clock in UTC.
+                // The moment of assigning or changing, to the second, as
+                // Dutch wall-clock time: the standard has no zone (RS032,
+                // RS034); zothuis keeps its clock in UTC.
+                toewijzingsdatum: crate::dates::dutch_local(l.at).date(),
                 toewijzingstijd: NaiveTime::from_num_seconds_from_midnight_opt(
-                    l.at.time().num_seconds_from_midnight(),
+                    crate::dates::dutch_local(l.at)
+                        .time()
+                        .num_seconds_from_midnight(),
                     0,
                 )
                 .unwrap_or_default(),
@@ -570,6 +645,7 @@ impl Services {
             start: a.start_date,
             end: Some(end),
             reason: Some(reason),
+            reference: a.reference.clone(),
             at: now,
         });
         let body = self
@@ -616,6 +692,55 @@ impl Services {
             .await
     }
 
+    /// When the municipality ends a stay on the screens (the waitlist
+    /// manager; a provider's end is its own stop, WMO307), the
+    /// assignments delivered in it end with it: a WMO301 per assignment
+    /// with the new end and its reason (WMO002: 02 cliënt overleden, 05
+    /// verkorting, 09 overstap naar andere aanbieder). An assignment that
+    /// already ends by then is left as it is. A failure is logged and leaves
+    /// the stay ended: the assignment is then changed on the client's
+    /// iWmo page.
+    pub(crate) async fn assignments_follow_stay(
+        &self,
+        ctx: &RequestContext,
+        stay: &Stay,
+        end: NaiveDate,
+        reason: &'static str,
+    ) -> DomainResult<()> {
+        if !matches!(
+            ctx.actor.role,
+            Role::WmoConsulent | Role::Wachtlijstbeheerder
+        ) {
+            return Ok(());
+        }
+        let ending: Vec<Assignment> = self
+            .store
+            .list_assignments(&Clients::One(stay.client_id))
+            .await?
+            .into_iter()
+            .filter(|a| {
+                a.stay_id == Some(stay.id)
+                    && !a.withdrawn()
+                    && a.end_date.is_none_or(|e| e > end)
+                    && a.start_date <= end
+            })
+            .collect();
+        for a in ending {
+            let change = AssignmentChange {
+                reason: reason.into(),
+                end_date: Some(end.to_string()),
+            };
+            if let Err(e) = self.change_assignment(ctx, a.id, &change).await {
+                tracing::warn!(
+                    toewijzing = a.id,
+                    verblijf = stay.id,
+                    "toewijzing niet beëindigd met het verblijf: {e}"
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The client's address in force today, as the 301 names it: the BRP
     /// address (a home or postal address, COD757 01). A client without one
     /// gets a contact with the country only: the provider knows the client
@@ -655,12 +780,18 @@ impl Services {
             DomainError::invalid("bericht", format!("geen leesbaar iWmo-bericht: {}", e.0))
         })?;
         let message = match Message::of(&root) {
-            Some(m @ (Message::Wmo305 | Message::Wmo307)) => m,
+            Some(
+                m @ (Message::Wmo302
+                | Message::Wmo305
+                | Message::Wmo307
+                | Message::Wmo315
+                | Message::Wmo317),
+            ) => m,
             Some(m) => {
                 return Err(DomainError::invalid(
                     "bericht",
                     format!(
-                        "een WMO{} stuurt de gemeente, niet de aanbieder; lever een WMO305 of WMO307 aan",
+                        "een WMO{} stuurt de gemeente, niet de aanbieder; lever een WMO302, 305, 307, 315 of 317 aan",
                         m.number()
                     ),
                 ));
@@ -668,7 +799,7 @@ impl Services {
             None => {
                 return Err(DomainError::invalid(
                     "bericht",
-                    "dit is geen iWmo 3.2-bericht dat zothuis ontvangt (WMO305 of WMO307)",
+                    "dit is geen iWmo 3.2-bericht dat zothuis ontvangt (WMO302, 305, 307, 315 of 317)",
                 ));
             }
         };
@@ -684,11 +815,19 @@ impl Services {
                     .collect(),
             ));
         }
-        let msg = Regiebericht::read(&root).ok_or_else(|| {
-            DomainError::invalid("bericht", "het bericht kon niet worden gelezen")
-        })?;
-        let own_agb = agb(&provider).unwrap_or_default();
-        if msg.agb != own_agb {
+        // The sender is the provider (the receiver, for its retour on a 301).
+        let sender = root
+            .child("Header")
+            .and_then(|h| {
+                h.text_at(&[if message == Message::Wmo302 {
+                    "Ontvanger"
+                } else {
+                    "Afzender"
+                }])
+            })
+            .map(str::trim)
+            .unwrap_or_default();
+        if sender != agb(&provider).unwrap_or_default() {
             return self
                 .deny(
                     ctx,
@@ -699,6 +838,26 @@ impl Services {
                 )
                 .await;
         }
+        let received = Received {
+            provider: &provider,
+            message,
+            root: &root,
+            body,
+        };
+        match message {
+            Message::Wmo302 => self.receive_retour(ctx, received).await,
+            Message::Wmo315 | Message::Wmo317 => self.receive_request(ctx, received).await,
+            _ => self.receive_regie(ctx, received).await,
+        }
+    }
+
+    /// A WMO305 or WMO307 that fits its schema: judged, applied to the
+    /// stays, answered.
+    async fn receive_regie(&self, ctx: &RequestContext, r: Received<'_>) -> DomainResult<Receipt> {
+        let (provider, message) = (r.provider, r.message);
+        let msg = Regiebericht::read(r.root).ok_or_else(|| {
+            DomainError::invalid("bericht", "het bericht kon niet worden gelezen")
+        })?;
         // What the rules need: the provider's own assignments named in the
         // message, for the municipality it is addressed to.
         let mut assignments: HashMap<u32, (Assignment, Vec<Delivery>, Option<Client>)> =
@@ -774,20 +933,51 @@ impl Services {
                 changed_stays.clear();
             }
         }
+        let client_id = assignments.values().next().map(|(a, _, _)| a.client_id);
+        self.answer_received(
+            ctx,
+            r,
+            &msg.identificatie,
+            judgement,
+            effects,
+            client_id,
+            json!({ "verblijven": changed_stays }),
+        )
+        .await
+    }
+
+    /// Logs a received message with its effects and answers it with its
+    /// retour (none for a retour itself), in one transaction; audited with
+    /// the codes and `details`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn answer_received(
+        &self,
+        ctx: &RequestContext,
+        r: Received<'_>,
+        identificatie: &str,
+        judgement: regie::Judgement,
+        effects: Vec<Effect>,
+        client_id: Option<i64>,
+        details: serde_json::Value,
+    ) -> DomainResult<Receipt> {
+        let (provider, message) = (r.provider, r.message);
         let accepted = judgement.accepted();
-        let retour_number = self
-            .store
-            .next_iwmo_number(retour_of(message).number())
-            .await?;
-        let retour = regie::retour(&root, &judgement, &retour_number.to_string(), today)
-            .ok_or_else(|| DomainError::Internal("retourbericht niet te maken".into()))?;
-        let retour_problems = schema::validate(&retour, retour_of(message));
-        if !retour_problems.is_empty() {
-            return Err(DomainError::Internal(format!(
-                "retourbericht past niet in zijn schema: {:?}",
-                retour_problems
-            )));
-        }
+        let today = self.clock.today();
+        let retour = match message.retour() {
+            Some(answer) => {
+                let number = self.store.next_iwmo_number(answer.number()).await?;
+                let node = regie::retour(r.root, &judgement, &number.to_string(), today)
+                    .ok_or_else(|| DomainError::Internal("retourbericht niet te maken".into()))?;
+                let problems = schema::validate(&node, answer);
+                if !problems.is_empty() {
+                    return Err(DomainError::Internal(format!(
+                        "retourbericht past niet in zijn schema: {problems:?}"
+                    )));
+                }
+                Some((answer, number, xml::write(&node, &[])))
+            }
+            None => None,
+        };
         let mut codes = vec![judgement.header.to_string()];
         codes.extend(judgement.lines.iter().map(|c| c.to_string()));
         let mut remarks = Vec::new();
@@ -798,33 +988,43 @@ impl Services {
                 meaning: code::meaning(judgement.header).into(),
             });
         }
-        let item = match message {
-            Message::Wmo305 => "StartProduct",
-            _ => "StopProduct",
-        };
+        let places = regie::judged_places(r.root, message);
         for (i, c) in judgement.lines.iter().enumerate() {
             if *c != code::NO_REMARK {
                 remarks.push(Remark {
-                    at: format!("{item} {}", i + 1),
+                    at: places.get(i).cloned().unwrap_or_default(),
                     code: (*c).into(),
                     meaning: code::meaning(c).into(),
                 });
             }
         }
-        let client_id = assignments.values().next().map(|(a, _, _)| a.client_id);
         let status = if accepted {
             MessageStatus::Verwerkt
         } else {
             MessageStatus::Afgekeurd
         };
+        let mut audit = json!({ "bericht": format!("WMO{}", message.number()),
+            "identificatie": identificatie, "aanbiederId": provider.id,
+            "status": status.code(), "retourcodes": codes });
+        if let (Some(a), serde_json::Value::Object(more)) = (audit.as_object_mut(), details) {
+            a.extend(more);
+        }
         let mut draft = self
             .draft(ctx, AuditAction::Created, ObjectType::IwmoBericht, None)
-            .with_details(json!({ "bericht": format!("WMO{}", message.number()),
-                "identificatie": msg.identificatie, "aanbiederId": provider.id,
-                "status": status.code(), "retourcodes": codes, "verblijven": changed_stays }));
+            .with_details(audit);
         if let Some(c) = client_id {
             draft = draft.for_client(c);
         }
+        let retour_message = retour.map(|(answer, number, body)| NewMessage {
+            incoming: false,
+            message: answer,
+            provider_id: provider.id,
+            client_id,
+            identification: number.to_string(),
+            status: MessageStatus::Klaargezet,
+            codes: codes.clone(),
+            body,
+        });
         let (logged, retour) = self
             .store
             .receive_iwmo(
@@ -833,21 +1033,12 @@ impl Services {
                     message,
                     provider_id: provider.id,
                     client_id,
-                    identification: msg.identificatie.clone(),
+                    identification: identificatie.to_string(),
                     status,
                     codes: codes.clone(),
-                    body: String::from_utf8_lossy(body).into_owned(),
+                    body: String::from_utf8_lossy(r.body).into_owned(),
                 },
-                &NewMessage {
-                    incoming: false,
-                    message: retour_of(message),
-                    provider_id: provider.id,
-                    client_id,
-                    identification: retour_number.to_string(),
-                    status: MessageStatus::Klaargezet,
-                    codes,
-                    body: xml::write(&retour, &[]),
-                },
+                retour_message.as_ref(),
                 &effects,
                 self.clock.now_micros(),
                 &ctx.actor.name,
@@ -1134,12 +1325,13 @@ fn provider_of(ctx: &RequestContext) -> Option<i64> {
     }
 }
 
-/// The retour that answers a message.
-fn retour_of(message: Message) -> Message {
-    match message {
-        Message::Wmo305 => Message::Wmo306,
-        _ => Message::Wmo308,
-    }
+/// A received message that fits its schema, from the provider that sent it.
+#[derive(Clone, Copy)]
+pub(super) struct Received<'a> {
+    pub provider: &'a Provider,
+    pub message: Message,
+    pub root: &'a xml::Node,
+    pub body: &'a [u8],
 }
 
 /// The client as a 301 names them: Geslacht 0 (onbekend, COD046), since
