@@ -391,24 +391,26 @@ impl ExchangeStore for DbStore {
             .collect()
     }
 
-    async fn iwmo_seen(
+    async fn find_iwmo_message(
         &self,
         provider_id: i64,
+        incoming: bool,
         m: Message,
         identification: &str,
-    ) -> DomainResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "select id from iwmo_messages
-              where provider_id = $1 and incoming and message = $2 and identification = $3
-              limit 1",
+    ) -> DomainResult<Option<MessageRecord>> {
+        let row = sqlx::query(
+            "select * from iwmo_messages
+              where provider_id = $1 and incoming = $2 and message = $3 and identification = $4
+              order by id limit 1",
         )
         .bind(provider_id)
+        .bind(incoming)
         .bind(m.number())
         .bind(identification)
         .fetch_optional(self.pool())
         .await
         .map_err(internal)?;
-        Ok(found.is_some())
+        row.as_ref().map(message).transpose()
     }
 
     async fn receive_iwmo(
@@ -443,7 +445,9 @@ impl ExchangeStore for DbStore {
     ) -> DomainResult<Vec<MessageRecord>> {
         let rows = rows_for_clients_bound(
             self.pool(),
-            "select * from iwmo_messages
+            "select id, incoming, message, provider_id, client_id, identification, answers,
+                    status, codes, '' as body, recorded_at, recorded_by, fetched_at
+               from iwmo_messages
               where ($1 is null or provider_id = $1) and {clients}
               order by id desc",
             "client_id",

@@ -1288,14 +1288,16 @@ pub trait ExchangeStore: Send + Sync {
     /// The starts and stops received for an assignment, deleted ones left
     /// out; by start date.
     async fn list_deliveries(&self, assignment_id: i64) -> DomainResult<Vec<Delivery>>;
-    /// Whether this provider sent a message of this type with this
-    /// identification before (TR056).
-    async fn iwmo_seen(
+    /// The message of this type with this identification exchanged with
+    /// this provider, received or sent: a provider's identification is
+    /// unique per type (TR056), and so is zothuis's.
+    async fn find_iwmo_message(
         &self,
         provider_id: i64,
+        incoming: bool,
         message: Message,
         identification: &str,
-    ) -> DomainResult<bool>;
+    ) -> DomainResult<Option<MessageRecord>>;
     /// Logs a received message and its retour (a retour itself, WMO302,
     /// has none), and applies the effects of an accepted one, in one
     /// transaction: a message is applied whole or not at all. The retour
@@ -1322,7 +1324,8 @@ pub trait ExchangeStore: Send + Sync {
         recorded_by: &str,
         audit: AuditDraft,
     ) -> DomainResult<(IwmoRequest, MessageRecord)>;
-    /// The messages of a provider, of clients, or both; newest first.
+    /// The messages of a provider, of clients, or both; newest first, as
+    /// log lines: without their text (`get_iwmo_message` has it).
     async fn list_iwmo_messages(
         &self,
         provider_id: Option<i64>,

@@ -4717,9 +4717,10 @@ async fn iwmo_assignments_messages_and_deliveries() {
 
         // A start that begins a stay, applied with its log.
         assert!(
-            !s.iwmo_seen(provider.id, Message::Wmo305, "KW-1")
+            s.find_iwmo_message(provider.id, true, Message::Wmo305, "KW-1")
                 .await
                 .unwrap()
+                .is_none()
         );
         let stay = NewStay {
             client_id: decision.client_id,
@@ -4764,16 +4765,26 @@ async fn iwmo_assignments_messages_and_deliveries() {
             .await
             .unwrap();
         assert_eq!(retour.unwrap().answers, Some(received.id));
-        assert!(
-            s.iwmo_seen(provider.id, Message::Wmo305, "KW-1")
+        assert_eq!(
+            s.find_iwmo_message(provider.id, true, Message::Wmo305, "KW-1")
                 .await
                 .unwrap()
+                .map(|m| m.id),
+            Some(received.id)
         );
         assert!(
-            !s.iwmo_seen(provider.id, Message::Wmo307, "KW-1")
+            s.find_iwmo_message(provider.id, true, Message::Wmo307, "KW-1")
                 .await
-                .unwrap(),
+                .unwrap()
+                .is_none(),
             "per type"
+        );
+        assert!(
+            s.find_iwmo_message(provider.id, false, Message::Wmo305, "KW-1")
+                .await
+                .unwrap()
+                .is_none(),
+            "per direction"
         );
         let a = s.get_assignment(1001).await.unwrap().unwrap();
         let stay_id = a.stay_id.expect("the stay is the assignment's");
@@ -4897,6 +4908,14 @@ async fn iwmo_assignments_messages_and_deliveries() {
             .unwrap();
         assert_eq!(log.len(), 10);
         assert!(log.windows(2).all(|p| p[0].id > p[1].id));
+        assert!(
+            log.iter().all(|m| m.body.is_empty()),
+            "a list holds log lines, not the text"
+        );
+        assert_eq!(
+            s.get_iwmo_message(log[0].id).await.unwrap().unwrap().body,
+            "<Bericht/>"
+        );
         assert_eq!(
             s.list_iwmo_messages(Some(provider.id + 1000), &Clients::All)
                 .await
@@ -4984,7 +5003,10 @@ async fn iwmo_assignments_messages_and_deliveries() {
             .await
             .unwrap();
         assert_eq!(kept.len(), 10, "the log lines stay");
-        assert!(kept.iter().all(|m| m.body.is_empty()), "the text is gone");
+        for m in &kept {
+            let text = s.get_iwmo_message(m.id).await.unwrap().unwrap().body;
+            assert!(text.is_empty(), "the text is gone");
+        }
     })
     .await;
 }

@@ -125,10 +125,8 @@ impl Services {
         let own = text(&["IdentificatieRetour"]);
         let sent = self
             .store
-            .list_iwmo_messages(Some(r.provider.id), &Clients::All)
+            .find_iwmo_message(r.provider.id, false, Message::Wmo301, &answered)
             .await?
-            .into_iter()
-            .find(|m| !m.incoming && m.message == Message::Wmo301 && m.identification == answered)
             .ok_or_else(|| {
                 DomainError::invalid(
                     "bericht",
@@ -137,8 +135,9 @@ impl Services {
             })?;
         if self
             .store
-            .iwmo_seen(r.provider.id, Message::Wmo302, &own)
+            .find_iwmo_message(r.provider.id, true, Message::Wmo302, &own)
             .await?
+            .is_some()
         {
             return Err(DomainError::Conflict(format!(
                 "Deze WMO302 (identificatie {own}) is al ontvangen."
@@ -244,8 +243,9 @@ impl Services {
         let situation = Situation {
             seen: self
                 .store
-                .iwmo_seen(r.provider.id, r.message, &msg.identificatie)
-                .await?,
+                .find_iwmo_message(r.provider.id, true, r.message, &msg.identificatie)
+                .await?
+                .is_some(),
             references: earlier.iter().map(|q| q.reference.clone()).collect(),
             pending: client_id.is_some()
                 && earlier

@@ -886,8 +886,9 @@ impl Services {
         let loaded = Loaded {
             seen: self
                 .store
-                .iwmo_seen(provider.id, message, &msg.identificatie)
-                .await?,
+                .find_iwmo_message(provider.id, true, message, &msg.identificatie)
+                .await?
+                .is_some(),
             assignments: assignments
                 .iter()
                 .map(|(n, (_, deliveries, client))| {
