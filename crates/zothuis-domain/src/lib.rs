@@ -34,6 +34,7 @@ pub mod error;
 pub mod exchange;
 pub mod figures;
 pub mod finance;
+pub mod forecast;
 pub mod history;
 pub mod import;
 pub mod outflow;

@@ -1,0 +1,6 @@
+//! Forecasts of demand for places per municipality and product to 2040
+//! (issue 18): a stock-and-flow model fed by zothuis's own history
+//! (`model`) and the population forecasts loaded as data (`population`).
+
+pub mod model;
+pub mod population;
