@@ -2,5 +2,6 @@
 //! (issue 18): a stock-and-flow model fed by zothuis's own history
 //! (`model`) and the population forecasts loaded as data (`population`).
 
+pub mod history;
 pub mod model;
 pub mod population;
