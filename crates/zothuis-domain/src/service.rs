@@ -131,6 +131,21 @@ impl Services {
         }
     }
 
+    /// The municipalities of a region (CBS codes), as the store lists them.
+    pub(crate) async fn region_codes(
+        &self,
+        region: i64,
+    ) -> crate::error::DomainResult<Vec<crate::reference::GemeenteCode>> {
+        Ok(self
+            .store
+            .list_municipalities()
+            .await?
+            .into_iter()
+            .filter(|m| m.region_id == region)
+            .map(|m| m.code)
+            .collect())
+    }
+
     /// An audit draft stamped with the current time.
     pub(crate) fn draft(
         &self,

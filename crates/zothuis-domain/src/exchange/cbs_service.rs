@@ -68,14 +68,7 @@ impl Services {
         let (Some(from), Some(to)) = (from, to) else {
             return Err(DomainError::Internal("validatie onvolledig".into()));
         };
-        let municipalities: HashSet<_> = self
-            .store
-            .list_municipalities()
-            .await?
-            .into_iter()
-            .filter(|m| m.region_id == region)
-            .map(|m| m.code)
-            .collect();
+        let municipalities: HashSet<_> = self.region_codes(region).await?.into_iter().collect();
         let scope = Clients::Linked(ClientLink::Region(region));
         let headers = self.store.list_stay_headers(&scope).await?;
         let versions = self.store.list_stay_versions(&scope).await?;

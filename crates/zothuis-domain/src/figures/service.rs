@@ -274,15 +274,7 @@ impl Services {
         Ok(match &view.scope {
             FigureScope::All | FigureScope::Provider(_) => None,
             FigureScope::Municipality(code) => Some(vec![code.clone()]),
-            FigureScope::Region(id) => Some(
-                self.store
-                    .list_municipalities()
-                    .await?
-                    .into_iter()
-                    .filter(|m| m.region_id == *id)
-                    .map(|m| m.code)
-                    .collect(),
-            ),
+            FigureScope::Region(id) => Some(self.region_codes(*id).await?),
         })
     }
 

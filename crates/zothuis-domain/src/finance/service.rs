@@ -1083,14 +1083,7 @@ impl Services {
         // The care cost of the budget's area in the year, by cohort.
         let codes: Vec<GemeenteCode> = match &h.budget.municipality {
             Some(m) => vec![m.clone()],
-            None => self
-                .store
-                .list_municipalities()
-                .await?
-                .into_iter()
-                .filter(|m| m.region_id == h.budget.region_id)
-                .map(|m| m.code)
-                .collect(),
+            None => self.region_codes(h.budget.region_id).await?,
         };
         let needs_cost = h
             .current

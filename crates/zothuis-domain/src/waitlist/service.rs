@@ -598,14 +598,7 @@ impl Services {
                     "deze locatie heeft geen plekken voor dit product",
                 )
             })?;
-        let region: Vec<GemeenteCode> = self
-            .store
-            .list_municipalities()
-            .await?
-            .into_iter()
-            .filter(|m| m.region_id == region_id)
-            .map(|m| m.code)
-            .collect();
+        let region: Vec<GemeenteCode> = self.region_codes(region_id).await?;
         let providers: std::collections::HashMap<i64, String> = self
             .store
             .list_providers()
@@ -680,14 +673,7 @@ impl Services {
                 )
                 .await;
         };
-        Ok(self
-            .store
-            .list_municipalities()
-            .await?
-            .into_iter()
-            .filter(|m| m.region_id == region)
-            .map(|m| m.code)
-            .collect())
+        self.region_codes(region).await
     }
 
     /// When each municipality of the region is due for its next review.

@@ -8,7 +8,7 @@
 use super::model::*;
 use super::regie::{self, code};
 use super::schema::Message;
-use super::service::{AssignmentInput, Line301, Received};
+use super::service::{AssignmentInput, Line301, Received, agb, gemeente};
 use super::toewijzing::Parties;
 use super::verzoek::{self, REJECTION_REASONS, Situation, Verzoekbericht};
 use super::xml;
@@ -75,15 +75,7 @@ impl Services {
             Scope::Regio(region) => *region,
             Scope::Aanbieder(_) | Scope::Corporatie(_) => return Ok(Some(Vec::new())),
         };
-        Ok(Some(
-            self.store
-                .list_municipalities()
-                .await?
-                .into_iter()
-                .filter(|m| m.region_id == region)
-                .map(|m| m.code)
-                .collect(),
-        ))
+        Ok(Some(self.region_codes(region).await?))
     }
 
     /// The requests among `found` the consultant or waitlist manager may
@@ -395,12 +387,8 @@ impl Services {
         let parties = |identificatie: i64| Parties {
             identificatie: identificatie.to_string(),
             dagtekening: self.clock.today(),
-            gemeente: request
-                .municipality
-                .as_str()
-                .trim_start_matches("GM")
-                .to_string(),
-            agb: provider.agb_code.clone().unwrap_or_default(),
+            gemeente: gemeente(&request.municipality),
+            agb: agb(&provider).unwrap_or_default().to_string(),
         };
         let now = self.clock.now_micros();
         let (status, rejection, new, changes, message) = match reply.antwoord.trim() {

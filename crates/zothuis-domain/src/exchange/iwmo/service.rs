@@ -108,7 +108,7 @@ fn destination(reason: &str) -> ExitDestination {
 }
 
 /// The AGB code a provider is known by in iWmo (8 digits, RS036).
-fn agb(provider: &Provider) -> Option<&str> {
+pub(super) fn agb(provider: &Provider) -> Option<&str> {
     provider
         .agb_code
         .as_deref()
@@ -117,7 +117,7 @@ fn agb(provider: &Provider) -> Option<&str> {
 }
 
 /// The municipality as iWmo names it: its CBS code without "GM" (RS035).
-fn gemeente(code: &crate::reference::GemeenteCode) -> String {
+pub(super) fn gemeente(code: &crate::reference::GemeenteCode) -> String {
     code.as_str().trim_start_matches("GM").to_string()
 }
 
