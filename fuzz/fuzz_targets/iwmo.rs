@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(m) = Message::of(&node)
         && validate(&node, m).is_empty()
     {
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 12).expect("a date");
+        let today = zothuis_domain::Datum::parse("2026-01-12").expect("a date").0;
         if matches!(m, Message::Wmo305 | Message::Wmo307) {
             assert!(Regiebericht::read(&node).is_some(), "a fitting message reads");
         }
