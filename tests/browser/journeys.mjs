@@ -506,6 +506,9 @@ let nomination = "";
   await visit(page, "/financien/kosten?jaar=2025&per=maand&indeling=gemeente", "kosten beleidsadviseur");
   await visit(page, "/financien/begrotingen", "begrotingen beleidsadviseur");
   await visit(page, `/financien/begrotingen/prognose`, "prognose beleidsadviseur");
+  await visit(page, "/prognoses", "prognoses");
+  const population = await page.locator('a[href^="/prognoses/bevolking/"]').first().getAttribute("href");
+  await visit(page, population, "bevolkingsprognose");
   await context.close();
 }
 

@@ -133,6 +133,8 @@ pub enum ObjectType {
     IwmoVerzoek,
     /// A delivery of personal data to CBS (Monitor Dakloosheid).
     CbsLevering,
+    /// A population forecast loaded for the forecasts of demand.
+    Bevolkingsprognose,
 }
 
 impl ObjectType {
@@ -184,6 +186,7 @@ impl ObjectType {
             ObjectType::IwmoBericht => "iwmo-bericht",
             ObjectType::IwmoVerzoek => "iwmo-verzoek",
             ObjectType::CbsLevering => "cbs-levering",
+            ObjectType::Bevolkingsprognose => "bevolkingsprognose",
         }
     }
 }

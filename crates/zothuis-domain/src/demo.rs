@@ -1575,3 +1575,59 @@ pub async fn load_plans(services: &Services) -> DomainResult<Vec<crate::plan::Pl
     }
     Ok(out)
 }
+
+/// The demo's population forecast: invented numbers of the right shape for
+/// the municipalities of both demo regions, 2020 to 2040, in the documented
+/// format (`forecast::population`). Not a real forecast.
+pub const POPULATION_FORECAST: &str = include_str!("demo/bevolkingsprognose-demo.csv");
+
+/// Loads the demo population forecast, one per demo region, as the system.
+pub async fn load_population_forecasts(
+    services: &Services,
+) -> DomainResult<Vec<crate::forecast::population::PopulationForecast>> {
+    use crate::forecast::population::{NewPopulation, Population, parse};
+    let all = parse(POPULATION_FORECAST).map_err(|e| {
+        crate::error::DomainError::Internal(format!("demoprognose onleesbaar: {:?}", e.first()))
+    })?;
+    let ctx = RequestContext::system("demo");
+    let mut out = Vec::new();
+    for region in services.store.list_regions().await? {
+        let own = services.region_codes(region.id).await?;
+        let rows: Population = Population {
+            rows: all
+                .rows
+                .iter()
+                .filter(|((g, _, _), _)| own.contains(g))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+        };
+        if rows.rows.is_empty() {
+            continue;
+        }
+        let draft = services
+            .draft(
+                &ctx,
+                crate::audit::AuditAction::Created,
+                crate::audit::ObjectType::Bevolkingsprognose,
+                None,
+            )
+            .with_details(serde_json::json!({ "naam": "Demoprognose", "regels": rows.rows.len() }));
+        out.push(
+            services
+                .store
+                .create_population(
+                    &NewPopulation {
+                        region_id: region.id,
+                        name: format!("Demoprognose {}", region.name),
+                        source: "Verzonnen voor de demo: geen echte cijfers".into(),
+                    },
+                    &rows,
+                    services.clock.now_micros(),
+                    "demo",
+                    draft,
+                )
+                .await?,
+        );
+    }
+    Ok(out)
+}

@@ -21,6 +21,7 @@ use crate::finance::budget::{
     Budget, BudgetActual, BudgetActualData, BudgetVersion, BudgetVersionData,
 };
 use crate::finance::{Tariff, TariffFacts};
+use crate::forecast::population::{NewPopulation, Population, PopulationForecast};
 use crate::import::plan::{ImportAudit, ImportBatch};
 use crate::outflow::{Nomination, NominationFacts, Quota, QuotaData};
 use crate::outreach::{OutreachReport, ReportData, Trajectory, TrajectoryFacts};
@@ -1342,6 +1343,31 @@ pub trait ExchangeStore: Send + Sync {
     ) -> DomainResult<MessageRecord>;
 }
 
+/// Population forecasts (`forecast::population`).
+#[async_trait]
+pub trait ForecastStore: Send + Sync {
+    /// Stores a population forecast with its rows and the audit row, in one
+    /// transaction.
+    async fn create_population(
+        &self,
+        forecast: &NewPopulation,
+        data: &Population,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<PopulationForecast>;
+    /// The population forecasts of a region (all: none), newest first.
+    async fn list_populations(
+        &self,
+        region_id: Option<i64>,
+    ) -> DomainResult<Vec<PopulationForecast>>;
+    /// One population forecast with its rows.
+    async fn get_population(
+        &self,
+        id: i64,
+    ) -> DomainResult<Option<(PopulationForecast, Population)>>;
+}
+
 pub trait Store:
     ReferenceStore
     + AdminStore
@@ -1361,6 +1387,7 @@ pub trait Store:
     + FinanceStore
     + PrivacyStore
     + ExchangeStore
+    + ForecastStore
 {
 }
 
@@ -1384,5 +1411,6 @@ impl<T> Store for T where
         + FinanceStore
         + PrivacyStore
         + ExchangeStore
+        + ForecastStore
 {
 }

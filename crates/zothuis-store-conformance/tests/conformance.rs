@@ -5221,3 +5221,49 @@ async fn iwmo_requests_are_stored_listed_and_answered_once() {
     })
     .await;
 }
+
+/// A population forecast is stored with its rows whole, listed per region
+/// with its extent, and read back exactly.
+#[tokio::test]
+async fn population_forecasts_are_stored_and_read_back_whole() {
+    use zothuis_domain::forecast::population::{NewPopulation, parse};
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let region = s.list_regions().await.unwrap()[0].id;
+        let data = parse(
+            "gemeentecode,jaar,leeftijdsklasse,inwoners\n\
+             GM0402,2025,18-26,9000\n\
+             GM0402,2025,65+,18000\n\
+             GM0406,2040,18-26,4000\n",
+        )
+        .unwrap();
+        let created = s
+            .create_population(
+                &NewPopulation {
+                    region_id: region,
+                    name: "Prognose 2025".into(),
+                    source: "verzonnen".into(),
+                },
+                &data,
+                start(),
+                "beleid",
+                w.audit(AuditAction::Created, ObjectType::Bevolkingsprognose),
+            )
+            .await
+            .unwrap();
+        assert_eq!(created.years, (2025, 2040));
+        assert_eq!((created.municipalities, created.rows), (2, 3));
+        assert_eq!(created.uploaded_by, "beleid");
+        assert_eq!(
+            s.list_populations(Some(region)).await.unwrap(),
+            vec![created.clone()]
+        );
+        assert!(s.list_populations(Some(-1)).await.unwrap().is_empty());
+        assert_eq!(s.list_populations(None).await.unwrap().len(), 1);
+        let (head, rows) = s.get_population(created.id).await.unwrap().unwrap();
+        assert_eq!(head, created);
+        assert_eq!(rows, data, "every row back, the open band too");
+        assert!(s.get_population(-1).await.unwrap().is_none());
+    })
+    .await;
+}

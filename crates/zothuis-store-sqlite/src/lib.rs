@@ -27,6 +27,8 @@ mod exchange;
 mod figures;
 #[path = "../../zothuis-store-sql/finance.rs"]
 mod finance;
+#[path = "../../zothuis-store-sql/forecast.rs"]
+mod forecast;
 #[path = "../../zothuis-store-sql/import.rs"]
 mod import;
 #[path = "../../zothuis-store-sql/outflow.rs"]

@@ -47,6 +47,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "tweede-factor-verwijderd" => {
             "De tweede factor is verwijderd. Vereist de rol er een, dan stelt de gebruiker bij de volgende keer inloggen een nieuwe in."
         }
+        "bevolkingsprognose-geladen" => {
+            "De bevolkingsprognose is geladen. Elke regel is gecontroleerd."
+        }
         "verzoek-beantwoord" => {
             "Het verzoek is beantwoord; het iWmo-bericht (WMO301 of WMO319) staat klaar voor de aanbieder."
         }

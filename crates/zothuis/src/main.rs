@@ -724,6 +724,9 @@ async fn load_demo(services: &Services, data_dir: &Path) -> Result<()> {
     let plans = zothuis_domain::demo::load_plans(services)
         .await
         .map_err(describe)?;
+    let forecasts = zothuis_domain::demo::load_population_forecasts(services)
+        .await
+        .map_err(describe)?;
     let mut text = String::from(
         "Demo-logins van zothuis (alleen voor demonstratie; elke installatie krijgt nieuwe wachtwoorden)\n\n",
     );
@@ -743,6 +746,9 @@ async fn load_demo(services: &Services, data_dir: &Path) -> Result<()> {
     );
     for p in &plans {
         println!("Beleidsplan geladen: {}", p.title);
+    }
+    for f in &forecasts {
+        println!("Bevolkingsprognose geladen (verzonnen): {}", f.name);
     }
     Ok(())
 }

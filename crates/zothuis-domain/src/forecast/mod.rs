@@ -5,3 +5,6 @@
 pub mod history;
 pub mod model;
 pub mod population;
+pub mod service;
+
+pub use service::PopulationInput;

@@ -93,6 +93,54 @@ impl Population {
     }
 }
 
+/// A population forecast as stored: a region's file with where its
+/// numbers come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopulationForecast {
+    pub id: i64,
+    pub region_id: i64,
+    pub name: String,
+    /// Where the numbers come from (CBS, the province, an invented demo).
+    pub source: String,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+    pub uploaded_by: String,
+    /// The first and last year, the municipalities and rows in it.
+    pub years: (i32, i32),
+    pub municipalities: u32,
+    pub rows: u32,
+}
+
+/// A population forecast before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPopulation {
+    pub region_id: i64,
+    pub name: String,
+    pub source: String,
+}
+
+impl Population {
+    /// The first and last year and the number of municipalities.
+    pub fn extent(&self) -> ((i32, i32), u32) {
+        let years = self.rows.keys().map(|(_, y, _)| *y);
+        let first = years.clone().min().unwrap_or(0);
+        let last = years.max().unwrap_or(0);
+        let mut codes: Vec<&GemeenteCode> = self.rows.keys().map(|(g, _, _)| g).collect();
+        codes.dedup();
+        (
+            (first, last),
+            u32::try_from(codes.len()).unwrap_or(u32::MAX),
+        )
+    }
+
+    /// The residents of a municipality in a year, all bands together.
+    pub fn total(&self, gemeente: &GemeenteCode, year: i32) -> u64 {
+        self.bands(gemeente)
+            .iter()
+            .map(|b| self.residents(gemeente, year, b))
+            .sum()
+    }
+}
+
 /// An error in the file, at its line (1 is the header).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {

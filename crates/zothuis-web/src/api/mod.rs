@@ -16,6 +16,7 @@ mod corporation;
 pub(crate) mod exchange;
 mod figures;
 pub(crate) mod finance;
+mod forecast;
 mod import;
 mod outflow;
 mod outreach;
@@ -75,7 +76,8 @@ pub const API_VERSION: &str = "1.0.0";
         (name = "Cijfers", description = "Indicatoren op een peildatum of over een periode, zoals bekend op een moment"),
         (name = "Beleid", description = "Beleidsplan, voortgang per maatregel, besluiten en voortgangsrapportages"),
         (name = "Beheer", description = "Gebruikers en API-tokens"),
-        (name = "Berichten", description = "Uitwisseling met aanbieders volgens iWmo 3.2: toewijzingen (WMO301), start- en stopberichten (WMO305, WMO307) met hun retourberichten (WMO306, WMO308), en het berichtenlogboek per cliënt"),
+        (name = "Berichten", description = "Uitwisseling met aanbieders volgens iWmo 3.2: toewijzingen (WMO301) en de retour van de aanbieder (WMO302), start- en stopberichten (WMO305, WMO307), verzoeken om toewijzing of wijziging (WMO315, WMO317) met hun antwoord (WMO301, WMO319), de retourberichten (WMO306, WMO308, WMO316, WMO318), en het berichtenlogboek per cliënt"),
+        (name = "Prognoses", description = "Bevolkingsprognoses per gemeente, jaar en leeftijdsklasse, voor de prognoses van de vraag naar plekken"),
         (name = "Privacy", description = "Auditlog (NEN 7513) en inzageverzoeken van cliënten (AVG artikel 15 en 20)")
     )
 )]
@@ -118,6 +120,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(privacy::router())
         .merge(exchange::router())
         .merge(cbs::router())
+        .merge(forecast::router())
         .route("/openapi.json", axum::routing::get(openapi_json))
         .fallback(api_not_found)
 }

@@ -824,9 +824,11 @@ async fn change_upload(
     read_budget_file(s, u, form, Some(id)).await
 }
 
-/// The fields of the upload form and its one file.
-async fn read_upload(
+/// The fields of an upload form and its one file (`bestand`); `one` says
+/// what the one file holds, for the error when there are more.
+pub(super) async fn read_upload(
     mut form: Multipart,
+    one: &str,
 ) -> zothuis_domain::DomainResult<(FormData, Option<(String, Vec<u8>)>)> {
     let unreadable = || {
         DomainError::invalid(
@@ -852,7 +854,7 @@ async fn read_upload(
     if files.len() > 1 {
         return Err(DomainError::invalid(
             "bestand",
-            "kies één bestand met de hele begroting",
+            format!("kies één bestand met {one}"),
         ));
     }
     Ok((FormData(fields), files.pop()))
@@ -895,7 +897,7 @@ async fn read_budget_file(
         None => FileTarget::New,
         Some(id) => FileTarget::Change { id, version },
     };
-    let (f, file) = match read_upload(form).await {
+    let (f, file) = match read_upload(form, "de hele begroting").await {
         Ok(read) => read,
         Err(e) => {
             let page = file_page(&s, &u, &TypedVersion::default(), target(0)).await?;

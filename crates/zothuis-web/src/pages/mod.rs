@@ -14,6 +14,7 @@ mod exchange;
 mod figures;
 mod finance;
 mod finance_page;
+mod forecast;
 mod import;
 mod outflow;
 mod outreach;
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(privacy::router())
         .merge(exchange::router())
         .merge(requests::router())
+        .merge(forecast::router())
         .merge(cbs::router())
 }
 
@@ -134,6 +136,7 @@ pub enum Section {
     Retention,
     Messages,
     Requests,
+    Forecasts,
     Cbs,
     Account,
 }
@@ -357,6 +360,14 @@ impl Layout {
                 href: "/bewaartermijnen",
                 label: "Bewaartermijnen",
                 current: section == Section::Retention,
+            });
+        }
+        // The forecasts of demand and their population files (`forecast`).
+        if forecast::reads_forecasts(u) {
+            nav.push(NavItem {
+                href: "/prognoses",
+                label: "Prognoses",
+                current: section == Section::Forecasts,
             });
         }
         // The delivery to the CBS Monitor Dakloosheid (`cbs`).

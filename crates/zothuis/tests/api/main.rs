@@ -23,6 +23,7 @@ mod disk_full;
 mod duplicates;
 mod figures;
 mod finance;
+mod forecast;
 mod hov_figures;
 mod http_edge;
 mod import;
