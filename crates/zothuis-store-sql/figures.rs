@@ -85,10 +85,12 @@ const TRANSITIONS: Read = Read {
 const STAYS: Read = Read {
     cols: "s.id, s.client_id, s.transferred_from, s.responsible_municipality,
            s.entry_id, a.municipality_code, v.product_id, v.provider_id, v.location_id,
-           v.start_date, v.end_date, v.exit_destination, v.financing, v.care_level",
+           v.start_date, v.end_date, v.exit_destination, v.financing, v.care_level,
+           case when c.anonymised_at is null then c.date_of_birth end",
     order: "s.id",
     restored: true,
-    from: "from stays s join stay_versions v
+    from: "from stays s join clients c on c.id = s.client_id
+           join stay_versions v
              on v.id = (select w.id from stay_versions w
                         where w.stay_id = s.id and w.recorded_at <= $1
                         order by w.recorded_at desc, w.id desc limit 1)
@@ -390,6 +392,7 @@ fn stays(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
         Option<&'a str>,
         &'a str,
         Option<i64>,
+        Option<&'a str>,
     );
     for (
         id,
@@ -406,6 +409,7 @@ fn stays(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
         exit,
         financing,
         care_level,
+        born,
     ) in sorted(json, |r: &Row<'_>| r.0)?
     {
         builder.row(FigureRow::Stay {
@@ -423,6 +427,7 @@ fn stays(json: &str, builder: &mut FactsBuilder) -> DomainResult<()> {
             exit,
             financing,
             care_level,
+            born: date_opt(born)?,
         })?;
     }
     Ok(())

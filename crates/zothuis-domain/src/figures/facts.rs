@@ -22,6 +22,8 @@ pub type Day = i32;
 pub const OPEN: Day = Day::MAX;
 /// No provider, location or reason.
 pub const NONE: u16 = u16::MAX;
+/// A day not known (a date of birth of an anonymised record).
+pub const UNKNOWN_DAY: Day = Day::MIN;
 
 /// The parts of `FigureStore::figure_stamp`: first the highest ids of the
 /// tables rows are appended to (entries, transitions, stays, stay versions,
@@ -174,6 +176,8 @@ pub struct StayFact {
     /// The person started a new stay (not a transfer) within 24 months of
     /// leaving this one.
     pub returned: bool,
+    /// The client's date of birth, or `UNKNOWN_DAY`.
+    pub born: Day,
 }
 
 impl StayFact {
@@ -414,6 +418,8 @@ pub struct History {
     pub transitions: Vec<Transition>,
     pub stay_headers: Vec<StayHeader>,
     pub stay_versions: Vec<StayVersion>,
+    /// Clients' dates of birth, by client id (those not anonymised).
+    pub births: HashMap<i64, NaiveDate>,
     /// For the municipality of residence: decision → application.
     pub applications: Vec<Application>,
     pub decisions: Vec<Decision>,
@@ -477,6 +483,9 @@ pub enum FigureRow<'a> {
         /// `Financing::code`.
         financing: &'a str,
         care_level: Option<i64>,
+        /// The client's date of birth (none when anonymised), for the age
+        /// at the start in forecasts (`forecast::history`).
+        born: Option<NaiveDate>,
     },
     Capacity {
         location: i64,
@@ -788,6 +797,7 @@ impl FactsBuilder {
                 exit,
                 financing,
                 care_level,
+                born,
             } => {
                 let gemeente = self.municipality(responsible)?;
                 // Still unknown for a transfer: it takes that of the stay it
@@ -847,6 +857,7 @@ impl FactsBuilder {
                     returned: false,
                     financing,
                     level,
+                    born: born.map_or(UNKNOWN_DAY, day),
                 });
             }
             FigureRow::Capacity {
@@ -1409,7 +1420,7 @@ fn grouped<'a, T>(
 enum OwnedRow {
     Entry(i64, i64, i64, String, Option<String>, NaiveDate),
     Transition(i64, Status, NaiveDate),
-    Stay(Box<(StayHeader, StayVersion, Option<String>)>),
+    Stay(Box<(StayHeader, StayVersion, Option<String>, Option<NaiveDate>)>),
     Capacity(CapacityRow),
     Registration(Box<(crate::shelter::Registration, Option<String>)>),
     Nomination(Box<crate::outflow::Nomination>),
@@ -1440,7 +1451,7 @@ impl OwnedRow {
                 from: *from,
             },
             OwnedRow::Stay(b) => {
-                let (h, v, residence) = &**b;
+                let (h, v, residence, born) = &**b;
                 FigureRow::Stay {
                     id: h.id,
                     client: h.client_id,
@@ -1456,6 +1467,7 @@ impl OwnedRow {
                     exit: v.exit.map(|x| x.code()),
                     financing: v.financing.code(),
                     care_level: v.care_level.map(|l| i64::from(l.get())),
+                    born: *born,
                 }
             }
             OwnedRow::Capacity(c) => FigureRow::Capacity {
@@ -1589,6 +1601,7 @@ fn resolve(h: &History, known_at: DateTime<Utc>) -> Vec<OwnedRow> {
                 s.clone(),
                 (*v).clone(),
                 residence,
+                h.births.get(&s.client_id).copied(),
             ))));
         }
     }

@@ -103,6 +103,13 @@ impl Services {
             transitions: s.list_transitions(None).await?,
             stay_headers: s.list_stay_headers(&crate::store::Clients::All).await?,
             stay_versions: s.list_stay_versions(&crate::store::Clients::All).await?,
+            births: s
+                .list_clients(&crate::store::Clients::All)
+                .await?
+                .into_iter()
+                .filter(|c| c.given_name != crate::privacy::retention::ANONYMISED_NAME)
+                .map(|c| (c.id, c.date_of_birth))
+                .collect(),
             applications: s.list_applications(&crate::store::Clients::All).await?,
             decisions: s.list_decisions(&crate::store::Clients::All).await?,
             regions: s.list_regions().await?,

@@ -206,7 +206,7 @@ pub fn historical_cohort(
 }
 
 /// The days a tariff's amount covers on a day (as `cost::price` divides).
-fn per(unit: TariffUnit, on: NaiveDate) -> i64 {
+pub(crate) fn per(unit: TariffUnit, on: NaiveDate) -> i64 {
     // The price of one day in whole cents would round a year tariff; the
     // division is done on the expected days instead.
     match unit {

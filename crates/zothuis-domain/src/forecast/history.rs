@@ -10,7 +10,8 @@
 //! - **Inflow rates**: the spells that started in the window, per age band
 //!   of the person at the start, over the residents of the band in the
 //!   window's years. Starts of people whose age zothuis does not know are
-//!   spread over the bands as the known ones are (the count is shown).
+//!   spread over the bands as the known ones are (the count is shown);
+//!   when no age is known at all, one rate applies to every resident.
 //! - **Length of stay**: every spell that started in the window, in whole
 //!   months (30.4375 days) up to its end or the base day (then still
 //!   running: censored), for `Survival::estimate`.
@@ -18,7 +19,7 @@
 
 use super::model::{Inputs, Observed, Survival};
 use super::population::AgeBand;
-use crate::figures::facts::{Day, OPEN, StayFact, date, day};
+use crate::figures::facts::{Day, OPEN, StayFact, UNKNOWN_DAY, date, day};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +36,8 @@ pub struct Estimate {
     pub starts_unknown_age: u32,
     /// Spells started in the window still running on the base day.
     pub running: u32,
+    /// Spells started in the window per band of the age at the start.
+    pub starts_by_band: BTreeMap<AgeBand, u32>,
 }
 
 fn months(days: Day) -> u32 {
@@ -56,7 +59,6 @@ pub fn estimate<'a>(
     stays: impl Iterator<Item = &'a StayFact>,
     base: NaiveDate,
     window_years: u32,
-    birth: &dyn Fn(u32) -> Option<NaiveDate>,
     bands: &[AgeBand],
     residents: &dyn Fn(i32, &AgeBand) -> f64,
 ) -> Estimate {
@@ -67,18 +69,17 @@ pub fn estimate<'a>(
     let from = day(from_date);
     // Spells per person: stays joined where one ends the day the next
     // begins.
-    let mut by_client: HashMap<u32, Vec<(Day, Day)>> = HashMap::new();
+    let mut by_client: HashMap<u32, (Day, Vec<(Day, Day)>)> = HashMap::new();
     for s in stays {
-        by_client
-            .entry(s.client)
-            .or_default()
-            .push((s.start, s.end));
+        let (born, list) = by_client.entry(s.client).or_insert((s.born, Vec::new()));
+        *born = (*born).max(s.born);
+        list.push((s.start, s.end));
     }
     let mut starts_by_band: BTreeMap<AgeBand, u32> = BTreeMap::new();
     let (mut starts, mut unknown, mut running) = (0u32, 0u32, 0u32);
     let mut observed = Vec::new();
     let mut stock = Vec::new();
-    for (client, mut list) in by_client {
+    for (born, mut list) in by_client.into_values() {
         list.sort();
         let mut spells: Vec<(Day, Day)> = Vec::new();
         for (s, e) in list {
@@ -103,7 +104,7 @@ pub fn estimate<'a>(
                 months: months(if ended { e - s } else { to - s }),
                 ended,
             });
-            let age = birth(client).map(|b| age_on(b, date(s)));
+            let age = (born != UNKNOWN_DAY).then(|| age_on(date(born), date(s)));
             match age.and_then(|a| bands.iter().find(|b| b.contains(a))) {
                 Some(band) => *starts_by_band.entry(*band).or_default() += 1,
                 None => unknown += 1,
@@ -125,17 +126,25 @@ pub fn estimate<'a>(
             .sum()
     };
     let known = starts - unknown;
-    let spread = if known == 0 {
-        0.0
-    } else {
-        f64::from(starts) / f64::from(known)
-    };
+    let all_years: f64 = bands.iter().map(person_years).sum();
     let inflow_rates = bands
         .iter()
         .map(|band| {
-            let n = f64::from(starts_by_band.get(band).copied().unwrap_or(0)) * spread;
             let py = person_years(band);
-            (band.label(), if py > 0.0 { n / py } else { 0.0 })
+            let rate = if known == 0 {
+                // No age known at all: one rate for every resident.
+                if all_years > 0.0 {
+                    f64::from(starts) / all_years
+                } else {
+                    0.0
+                }
+            } else if py > 0.0 {
+                let n = f64::from(starts_by_band.get(band).copied().unwrap_or(0));
+                n * f64::from(starts) / f64::from(known) / py
+            } else {
+                0.0
+            };
+            (band.label(), rate)
         })
         .collect();
     stock.sort_unstable();
@@ -149,6 +158,7 @@ pub fn estimate<'a>(
         starts,
         starts_unknown_age: unknown,
         running,
+        starts_by_band,
     }
 }
 
@@ -160,8 +170,9 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn stay(client: u32, start: &str, end: Option<&str>) -> StayFact {
+    fn stay(client: u32, start: &str, end: Option<&str>, born: Option<&str>) -> StayFact {
         StayFact {
+            born: born.map_or(UNKNOWN_DAY, |b| day(d(b))),
             id: client,
             client,
             gemeente: 0,
@@ -197,29 +208,21 @@ mod tests {
         //    months, and in the stock.
         // 3: age unknown, started in 2024, ended after 1 month.
         // 4: started before the window, still in care: stock only.
+        let (young, older) = (Some("2002-06-01"), Some("1984-01-01"));
         let stays = [
-            stay(1, "2023-01-01", Some("2023-04-01")),
-            stay(1, "2023-04-01", Some("2023-07-02")),
-            stay(2, "2024-07-01", None),
-            stay(3, "2024-02-01", Some("2024-03-02")),
-            stay(4, "2020-01-01", None),
+            stay(1, "2023-01-01", Some("2023-04-01"), young),
+            stay(1, "2023-04-01", Some("2023-07-02"), young),
+            stay(2, "2024-07-01", None, older),
+            stay(3, "2024-02-01", Some("2024-03-02"), None),
+            stay(4, "2020-01-01", None, None),
         ];
-        let births: HashMap<u32, NaiveDate> =
-            HashMap::from([(1, d("2002-06-01")), (2, d("1984-01-01"))]);
         let bands = [
             AgeBand::parse("18-26").unwrap(),
             AgeBand::parse("27-64").unwrap(),
         ];
         // 10 000 young and 30 000 older residents each year.
         let residents = |_: i32, b: &AgeBand| if b.from == 18 { 10_000.0 } else { 30_000.0 };
-        let e = estimate(
-            stays.iter(),
-            d("2025-01-01"),
-            2,
-            &|c| births.get(&c).copied(),
-            &bands,
-            &residents,
-        );
+        let e = estimate(stays.iter(), d("2025-01-01"), 2, &bands, &residents);
         assert_eq!(e.window, (d("2023-01-01"), d("2025-01-01")));
         assert_eq!((e.starts, e.starts_unknown_age, e.running), (3, 1, 1));
         // Person-years: 2 × residents (731 days of 2023–2024 over 365.25);

@@ -5,6 +5,7 @@
 pub mod history;
 pub mod model;
 pub mod population;
+pub mod run;
 pub mod service;
 
 pub use service::PopulationInput;

@@ -163,12 +163,18 @@ pub fn run(
     last_year: i32,
     moved_in: &dyn Fn(i32) -> f64,
 ) -> Vec<YearResult> {
-    // Stock by months in care; grows by one slot a month.
-    let longest = inputs.stock_months.iter().copied().max().unwrap_or(0) as usize;
-    let months_ahead = ((last_year - base_year).max(0) as usize) * 12;
-    let mut stock = vec![0.0f64; longest + months_ahead + 2];
+    // Stock by months in care. Beyond the hazard table the hazard is the
+    // tail's, the same for every month, so the last slot holds everyone in
+    // care that long or longer: the work per month is the table's length,
+    // not the longest stay.
+    let slots = inputs.survival.hazard.len().max(1);
+    let last = slots - 1;
+    let hazard: Vec<f64> = (0..slots)
+        .map(|m| (inputs.survival.at(m) * levers.outflow_factor).clamp(0.0, 1.0))
+        .collect();
+    let mut stock = vec![0.0f64; slots];
     for m in &inputs.stock_months {
-        stock[*m as usize] += 1.0;
+        stock[(*m as usize).min(last)] += 1.0;
     }
     let mut out = Vec::new();
     for year in base_year + 1..=last_year {
@@ -185,15 +191,22 @@ pub fn run(
         let (mut sum, mut inflow, mut outflow) = (0.0, 0.0, 0.0);
         for _ in 0..12 {
             // Those in care m months leave with the hazard, the others move
-            // one month on; the new ones arrive at 0 months.
-            for m in (0..stock.len() - 1).rev() {
-                let h = (inputs.survival.at(m) * levers.outflow_factor).clamp(0.0, 1.0);
-                let leaving = stock[m] * h;
+            // one month on (the last slot keeps its own); the new ones
+            // arrive at 0 months.
+            let leaving = stock[last] * hazard[last];
+            outflow += leaving;
+            let kept = stock[last] - leaving;
+            for m in (0..last).rev() {
+                let leaving = stock[m] * hazard[m];
                 outflow += leaving;
-                stock[m + 1] += stock[m] - leaving;
-                stock[m] = 0.0;
+                stock[m + 1] = stock[m] - leaving;
             }
-            stock[0] = monthly_inflow;
+            if last == 0 {
+                stock[0] = kept + monthly_inflow;
+            } else {
+                stock[last] += kept;
+                stock[0] = monthly_inflow;
+            }
             inflow += monthly_inflow;
             sum += stock.iter().sum::<f64>();
         }

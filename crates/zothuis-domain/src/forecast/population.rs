@@ -60,36 +60,55 @@ pub struct Population {
 }
 
 impl Population {
-    /// The residents of a band in a year; a year beyond the file takes its
-    /// last year, a year before it its first (and the result says which
-    /// years the file covers).
-    pub fn residents(&self, gemeente: &GemeenteCode, year: i32, band: &AgeBand) -> u64 {
-        let years = self
+    /// The rows of one municipality, by band and year (read once, so that
+    /// a model reads them without searching the whole file).
+    pub fn of(&self, gemeente: &GemeenteCode) -> Residents {
+        let lowest = AgeBand { from: 0, to: None };
+        let mut by_band: BTreeMap<AgeBand, BTreeMap<i32, u64>> = BTreeMap::new();
+        for ((_, year, band), n) in self
             .rows
-            .keys()
-            .filter(|(g, _, b)| g == gemeente && b == band)
-            .map(|(_, y, _)| *y);
-        let (Some(first), Some(last)) = (years.clone().min(), years.max()) else {
-            return 0;
-        };
-        let y = year.clamp(first, last);
-        self.rows
-            .get(&(gemeente.clone(), y, *band))
-            .copied()
-            .unwrap_or(0)
+            .range((gemeente.clone(), i32::MIN, lowest)..)
+            .take_while(|((g, _, _), _)| g == gemeente)
+        {
+            by_band.entry(*band).or_default().insert(*year, *n);
+        }
+        Residents { by_band }
+    }
+
+    /// The residents of a band in a year (see `Residents::get`).
+    pub fn residents(&self, gemeente: &GemeenteCode, year: i32, band: &AgeBand) -> u64 {
+        self.of(gemeente).get(year, band)
     }
 
     /// The bands of a municipality, in order.
     pub fn bands(&self, gemeente: &GemeenteCode) -> Vec<AgeBand> {
-        let mut out: Vec<AgeBand> = self
-            .rows
-            .keys()
-            .filter(|(g, _, _)| g == gemeente)
-            .map(|(_, _, b)| *b)
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        self.of(gemeente).bands()
+    }
+}
+
+/// The residents of one municipality by band and year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Residents {
+    by_band: BTreeMap<AgeBand, BTreeMap<i32, u64>>,
+}
+
+impl Residents {
+    /// The residents of a band in a year; a year beyond the file takes its
+    /// last year, a year before it its first (the forecast shows which
+    /// years the file covers).
+    pub fn get(&self, year: i32, band: &AgeBand) -> u64 {
+        let Some(years) = self.by_band.get(band) else {
+            return 0;
+        };
+        years
+            .range(..=year)
+            .next_back()
+            .or_else(|| years.iter().next())
+            .map_or(0, |(_, n)| *n)
+    }
+
+    pub fn bands(&self) -> Vec<AgeBand> {
+        self.by_band.keys().copied().collect()
     }
 }
 
@@ -134,10 +153,8 @@ impl Population {
 
     /// The residents of a municipality in a year, all bands together.
     pub fn total(&self, gemeente: &GemeenteCode, year: i32) -> u64 {
-        self.bands(gemeente)
-            .iter()
-            .map(|b| self.residents(gemeente, year, b))
-            .sum()
+        let r = self.of(gemeente);
+        r.bands().iter().map(|b| r.get(year, b)).sum()
     }
 }
 
