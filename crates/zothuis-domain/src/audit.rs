@@ -135,6 +135,8 @@ pub enum ObjectType {
     CbsLevering,
     /// A population forecast loaded for the forecasts of demand.
     Bevolkingsprognose,
+    /// A scenario of a forecast of demand: its assumptions, published or not.
+    Prognosescenario,
 }
 
 impl ObjectType {
@@ -187,6 +189,7 @@ impl ObjectType {
             ObjectType::IwmoVerzoek => "iwmo-verzoek",
             ObjectType::CbsLevering => "cbs-levering",
             ObjectType::Bevolkingsprognose => "bevolkingsprognose",
+            ObjectType::Prognosescenario => "prognosescenario",
         }
     }
 }

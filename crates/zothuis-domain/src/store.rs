@@ -1366,6 +1366,46 @@ pub trait ForecastStore: Send + Sync {
         &self,
         id: i64,
     ) -> DomainResult<Option<(PopulationForecast, Population)>>;
+    /// Stores a new scenario with its audit row.
+    async fn create_scenario(
+        &self,
+        draft: &crate::forecast::scenario::ScenarioDraft,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::forecast::scenario::Scenario>;
+    /// Changes a scenario not yet published, at the version read
+    /// (`Conflict` otherwise), with its audit row.
+    async fn update_scenario(
+        &self,
+        id: i64,
+        version: i64,
+        draft: &crate::forecast::scenario::ScenarioDraft,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::forecast::scenario::Scenario>;
+    /// Publishes a scenario at the version read, with its result as then
+    /// computed (JSON, kept unchanged from then on), with its audit row.
+    async fn publish_scenario(
+        &self,
+        id: i64,
+        version: i64,
+        result: &str,
+        at: DateTime<Utc>,
+        recorded_by: &str,
+        audit: AuditDraft,
+    ) -> DomainResult<crate::forecast::scenario::Scenario>;
+    /// The scenarios of a region (all: none), newest first.
+    async fn list_scenarios(
+        &self,
+        region_id: Option<i64>,
+    ) -> DomainResult<Vec<crate::forecast::scenario::Scenario>>;
+    /// One scenario with its published result (JSON).
+    async fn get_scenario(
+        &self,
+        id: i64,
+    ) -> DomainResult<Option<(crate::forecast::scenario::Scenario, Option<String>)>>;
 }
 
 pub trait Store:

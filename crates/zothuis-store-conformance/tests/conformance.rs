@@ -5289,3 +5289,106 @@ async fn population_forecasts_are_stored_and_read_back_whole() {
     })
     .await;
 }
+
+/// A scenario is stored with its assumptions, changed only at the version
+/// read and while not published, and published once with its result.
+#[tokio::test]
+async fn forecast_scenarios_are_changed_at_their_version_and_published_once() {
+    use zothuis_domain::DomainError;
+    use zothuis_domain::forecast::population::{NewPopulation, parse};
+    use zothuis_domain::forecast::run::{Assumptions, Shift};
+    use zothuis_domain::forecast::scenario::ScenarioDraft;
+    on_every_backend(true, |w| async move {
+        let s = w.store();
+        let region = s.list_regions().await.unwrap()[0].id;
+        let population = s
+            .create_population(
+                &NewPopulation {
+                    region_id: region,
+                    name: "P".into(),
+                    source: "verzonnen".into(),
+                },
+                &parse("gemeentecode,jaar,leeftijdsklasse,inwoners\nGM0402,2025,18+,9000\n")
+                    .unwrap(),
+                start(),
+                "beleid",
+                w.audit(AuditAction::Created, ObjectType::Bevolkingsprognose),
+            )
+            .await
+            .unwrap();
+        let mut draft = ScenarioDraft {
+            region_id: region,
+            name: "Trend".into(),
+            description: "zoals het gaat".into(),
+            population_id: population.id,
+            assumptions: Assumptions {
+                base_year: 2025,
+                window_years: 3,
+                last_year: 2040,
+                backtest_years: 1,
+                min_spells: 20,
+                shifts: vec![Shift {
+                    from: "BW-INT".into(),
+                    to: "BT".into(),
+                    percent_per_year: 2.5,
+                }],
+                outflow: Vec::new(),
+                places: Vec::new(),
+                stay_months: Vec::new(),
+            },
+            copied_from: None,
+        };
+        let audit = || w.audit(AuditAction::Created, ObjectType::Prognosescenario);
+        let made = s
+            .create_scenario(&draft, start(), "beleid", audit())
+            .await
+            .unwrap();
+        assert_eq!((made.version, made.name.as_str()), (1, "Trend"));
+        assert_eq!(made.assumptions, draft.assumptions, "the levers back whole");
+        assert_eq!(
+            (made.created_by.as_str(), made.published_at),
+            ("beleid", None)
+        );
+        draft.name = "Trend 2".into();
+        let changed = s
+            .update_scenario(made.id, 1, &draft, start(), "ander", audit())
+            .await
+            .unwrap();
+        assert_eq!((changed.version, changed.updated_by.as_str()), (2, "ander"));
+        assert!(matches!(
+            s.update_scenario(made.id, 1, &draft, start(), "x", audit())
+                .await,
+            Err(DomainError::StaleVersion(_))
+        ));
+        assert!(matches!(
+            s.update_scenario(-1, 1, &draft, start(), "x", audit())
+                .await,
+            Err(DomainError::NotFound(_))
+        ));
+        let published = s
+            .publish_scenario(made.id, 2, "{\"cellen\":[]}", start(), "beleid", audit())
+            .await
+            .unwrap();
+        assert_eq!(published.published_by.as_deref(), Some("beleid"));
+        assert!(matches!(
+            s.publish_scenario(made.id, 3, "{}", start(), "x", audit())
+                .await,
+            Err(DomainError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.update_scenario(made.id, 3, &draft, start(), "x", audit())
+                .await,
+            Err(DomainError::Conflict(_))
+        ));
+        let (back, result) = s.get_scenario(made.id).await.unwrap().unwrap();
+        assert_eq!(back, published);
+        assert_eq!(result.as_deref(), Some("{\"cellen\":[]}"));
+        assert_eq!(
+            s.list_scenarios(Some(region)).await.unwrap(),
+            vec![published]
+        );
+        assert!(s.list_scenarios(Some(-1)).await.unwrap().is_empty());
+        assert!(s.get_scenario(-1).await.unwrap().is_none());
+    })
+    .await;
+}

@@ -47,6 +47,11 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "tweede-factor-verwijderd" => {
             "De tweede factor is verwijderd. Vereist de rol er een, dan stelt de gebruiker bij de volgende keer inloggen een nieuwe in."
         }
+        "scenario-opgeslagen" => "Het scenario is opgeslagen. De prognose hieronder rekent ermee.",
+        "scenario-gekopieerd" => "De kopie is gemaakt. Wijzig haar aannames om verder te werken.",
+        "scenario-gepubliceerd" => {
+            "Het scenario is gepubliceerd. De prognose is bewaard zoals nu berekend en verandert niet meer."
+        }
         "bevolkingsprognose-geladen" => {
             "De bevolkingsprognose is geladen. Elke regel is gecontroleerd."
         }

@@ -6,6 +6,7 @@ pub mod history;
 pub mod model;
 pub mod population;
 pub mod run;
+pub mod scenario;
 pub mod service;
 
 pub use service::PopulationInput;

@@ -14,8 +14,13 @@
 //!   gap is its places minus its own residents' demand; the region's gap
 //!   is the sum, which is what the regional agreements plan with.
 //! - **Length of stay** of a municipality with fewer spells than the
-//!   scenario's minimum is the region's for the product; of a product the
-//!   region has never had, the product its inflow is moved from.
+//!   scenario's minimum, or none ended, is the region's for the product.
+//!   Where the region has seen fewer ended spells than the minimum (a
+//!   short history: stays of years have not ended yet), the scenario's
+//!   assumed mean length of stay for the product is used, as a constant
+//!   chance to leave of 1 / months per month; without one, the observed
+//!   distribution stays, and a product the region has never had takes that
+//!   of the product its inflow is moved from.
 //! - **Cost** per person per day is the mean tariff of the people in care
 //!   on the base day (per day; a week, month or year tariff by its days),
 //!   the region's when the municipality has none, unchanged in later years
@@ -59,6 +64,18 @@ pub struct Assumptions {
     pub outflow: Vec<OutflowChange>,
     #[serde(rename = "plaatsen", default)]
     pub places: Vec<NewPlaces>,
+    /// The mean length of stay of a product where the region has seen
+    /// fewer ended spells than `min_spells` (a short history).
+    #[serde(rename = "verblijfsduur", default)]
+    pub stay_months: Vec<StayMonths>,
+}
+
+/// An assumed mean length of stay in months.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StayMonths {
+    pub product: String,
+    #[serde(rename = "maanden")]
+    pub months: f64,
 }
 
 /// A share of the inflow of one product moved to another, more each year
@@ -411,7 +428,8 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
         )
     };
     // The region's length of stay per product, for municipalities with
-    // few spells: all the region's stays of the product.
+    // few spells: all the region's stays of the product; with its starts
+    // and ended spells.
     let regional = |p: u16, base: NaiveDate| -> (Survival, u32) {
         let all: Vec<&StayFact> = parts
             .iter()
@@ -419,28 +437,43 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
             .flat_map(|x| x.stays.iter().copied())
             .collect();
         let e = history::estimate(all.into_iter(), base, a.window_years, &[], &|_, _| 0.0);
-        (e.inputs.survival, e.starts)
+        (e.inputs.survival, e.starts - e.running)
+    };
+    let assumed = |code: &str| {
+        a.stay_months
+            .iter()
+            .find(|s| s.product == code && s.months >= 1.0)
+            .map(|s| Survival {
+                hazard: vec![1.0 / s.months],
+            })
     };
     let mut regional_cache: HashMap<(u16, Day), (Survival, u32)> = HashMap::new();
     let mut survival_for = |part: &Part<'_>, e: &Estimate, base: NaiveDate| -> (Survival, String) {
-        if e.starts >= a.min_spells {
+        if e.starts >= a.min_spells && e.starts > e.running {
             return (e.inputs.survival.clone(), "gemeente".into());
         }
-        let p = code_index
-            .get(part.product.code.as_str())
-            .copied()
-            .unwrap_or(NONE);
-        let (s, n) = regional_cache
+        let code = part.product.code.as_str();
+        let p = code_index.get(code).copied().unwrap_or(NONE);
+        let (s, ended) = regional_cache
             .entry((p, day(base)))
             .or_insert_with(|| regional(p, base))
             .clone();
-        if n > 0 {
+        if ended >= a.min_spells.max(1) {
+            return (s, "regio".into());
+        }
+        if let Some(s) = assumed(code) {
+            return (s, "aanname".into());
+        }
+        if ended > 0 {
             return (s, "regio".into());
         }
         // A product the region has not had: the length of stay of the
         // product its inflow comes from.
-        for shift in a.shifts.iter().filter(|s| s.to == part.product.code) {
+        for shift in a.shifts.iter().filter(|s| s.to == code) {
             if let Some(from) = code_index.get(shift.from.as_str()) {
+                if let Some(s) = assumed(&shift.from) {
+                    return (s, shift.from.clone());
+                }
                 let (s, n) = regional_cache
                     .entry((*from, day(base)))
                     .or_insert_with(|| regional(*from, base))
@@ -455,6 +488,7 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
 
     let mut cells = Vec::new();
     let mut priced = false;
+    let mut regional_cost: HashMap<i64, (f64, u32)> = HashMap::new();
     // Inflow moved per (municipality, product) and year, filled by the
     // products it is moved from (those run first).
     let mut moved: HashMap<(usize, String), BTreeMap<i32, f64>> = HashMap::new();
@@ -504,11 +538,22 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
             }
         }
         let p = code_index.get(code).copied().unwrap_or(NONE);
-        let cost = region
-            .tariffs
-            .map(|book| day_cost(facts, book, &part.stays, base))
-            .filter(|(_, n)| *n > 0)
-            .map(|(sum, n)| sum / f64::from(n));
+        let cost = region.tariffs.and_then(|book| {
+            let own = day_cost(facts, book, &part.stays, base);
+            let (sum, n) = if own.1 > 0 {
+                own
+            } else {
+                *regional_cost.entry(part.product.id).or_insert_with(|| {
+                    let all: Vec<&StayFact> = parts
+                        .iter()
+                        .filter(|x| x.product.id == part.product.id)
+                        .flat_map(|x| x.stays.iter().copied())
+                        .collect();
+                    day_cost(facts, book, &all, base)
+                })
+            };
+            (n > 0).then(|| sum / f64::from(n))
+        });
         priced |= cost.is_some();
         let backtest = backtest(a, part, &population, &estimate_at, &mut survival_for);
         let bands = bands_of(part.g);
@@ -533,7 +578,7 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
             starts_unknown_age: Some(e.starts_unknown_age),
             stock: Some(e.inputs.stock_months.len() as u32),
             rates,
-            mean_months: Some(e.inputs.survival.mean_months(360)),
+            mean_months: (survival_from != "geen").then(|| e.inputs.survival.mean_months(360)),
             survival_from,
             day_cost: cost,
             actual: Some(counted(&part.stays, a.base_year)),
@@ -812,6 +857,7 @@ mod tests {
             shifts: Vec::new(),
             outflow: Vec::new(),
             places: Vec::new(),
+            stay_months: Vec::new(),
         }
     }
 
@@ -838,6 +884,7 @@ mod tests {
     fn a_constant_inflow_without_leaving_grows_by_hand() {
         let out = run_on(&assumptions());
         let c = out.cell(Some("GM0392"), "BW").unwrap();
+        assert_eq!((c.survival_from.as_str(), c.mean_months), ("geen", None));
         // 24 starts over 10 000 residents for 730 of 730.5 days (two
         // years of 365 over 365.25): per month 24 × 365.25 / 730 / 12.
         let f = 24.0 * 365.25 / 730.0 / 12.0;
@@ -870,9 +917,33 @@ mod tests {
         assert!(!out.priced);
     }
 
+    /// BW stays a year on average where nothing has ended yet.
+    fn with_a_year_of_stay() -> Assumptions {
+        let mut a = assumptions();
+        a.stay_months.push(StayMonths {
+            product: "BW".into(),
+            months: 12.0,
+        });
+        a
+    }
+
+    #[test]
+    fn an_assumed_length_of_stay_settles_at_inflow_times_months() {
+        let out = run_on(&with_a_year_of_stay());
+        let c = out.cell(Some("GM0392"), "BW").unwrap();
+        assert_eq!(c.survival_from, "aanname");
+        // A chance of 1/12 to leave each month: the month-end stock
+        // settles at f / (1/12) = 12 f (Little's law).
+        let f = 24.0 * 365.25 / 730.0 / 12.0;
+        let y = c.year(2040).unwrap();
+        assert!((y.persons - 12.0 * f).abs() < 1e-3, "{y:?}");
+        assert!((y.outflow - y.inflow).abs() < 1e-3);
+        assert!((c.mean_months.unwrap() - 12.0).abs() < 1e-9);
+    }
+
     #[test]
     fn a_shift_moves_inflow_and_places_are_added() {
-        let mut a = assumptions();
+        let mut a = with_a_year_of_stay();
         a.shifts.push(Shift {
             from: "BW".into(),
             to: "BT".into(),
@@ -889,13 +960,17 @@ mod tests {
         let bw = out.cell(Some("GM0392"), "BW").unwrap();
         let bt = out.cell(Some("GM0392"), "BT").unwrap();
         // In 2024 a tenth of the inflow goes to BT; BT has no history of
-        // its own and takes BW's length of stay (nobody leaves).
-        assert!((bw.year(2024).unwrap().persons - (24.0 + 0.9 * 6.5 * f)).abs() < 1e-9);
-        assert!((bt.year(2024).unwrap().persons - 0.1 * 6.5 * f).abs() < 1e-9);
+        // its own and takes BW's length of stay.
+        assert!((bw.year(2024).unwrap().inflow - 0.9 * 12.0 * f).abs() < 1e-9);
+        assert!((bt.year(2024).unwrap().inflow - 0.1 * 12.0 * f).abs() < 1e-9);
+        assert!(
+            (bt.year(2040).unwrap().inflow - 12.0 * f).abs() < 1e-9,
+            "all of it by then"
+        );
         assert_eq!(bt.survival_from, "BW");
         // Nobody is lost: the category is what BW alone was.
         let all = out.cell(Some("GM0392"), "15").unwrap();
-        let without = run_on(&assumptions());
+        let without = run_on(&with_a_year_of_stay());
         let before = without.cell(Some("GM0392"), "BW").unwrap();
         for y in 2024..=2040 {
             let (x, z) = (

@@ -961,6 +961,8 @@ pub struct DetailPage {
     pub tables: Vec<Table>,
     pub errors: Vec<Link>,
     pub forms: Vec<FormBlock>,
+    /// SVG charts (`chart`), each with its numbers in a table on the page.
+    pub charts: Vec<String>,
 }
 
 impl DetailPage {
@@ -975,6 +977,7 @@ impl DetailPage {
             tables: Vec::new(),
             errors: Vec::new(),
             forms: Vec::new(),
+            charts: Vec::new(),
         }
     }
 

@@ -184,3 +184,259 @@ async fn the_demo_forecast_is_loaded_per_region_and_shown_on_the_page() {
     assert!(html.contains("Prognose 2025"));
     assert!(!html.contains("Bevolkingsprognose laden"));
 }
+
+/// The ids of the demo's BW-INT product and Velsen's BW location.
+async fn velsen_bw(app: &zothuis_testkit::TestApp) -> (i64, i64) {
+    let products = app.services.store.list_products().await.unwrap();
+    let bw = products.iter().find(|p| p.code == "BW-INT").unwrap().id;
+    let locations = app.services.store.list_locations().await.unwrap();
+    let l = locations
+        .iter()
+        .find(|l| l.municipality.as_str() == "GM0453" && l.product_ids.contains(&bw))
+        .unwrap()
+        .id;
+    (bw, l)
+}
+
+#[tokio::test]
+async fn a_scenario_is_made_changed_copied_and_published_frozen() {
+    use reqwest::Method;
+    let mut app = spawn_app().await;
+    app.seed_demo_population().await;
+    zothuis_domain::demo::load_population_forecasts(&app.services)
+        .await
+        .unwrap();
+    let policy = app.token("beleidsadviseur", "regio:ZKIH").await;
+    let (_, populations, _) = app.api_get(&policy, "/api/v1/bevolkingsprognoses").await;
+    let population = populations[0]["id"].as_i64().unwrap();
+
+    // Bad input, each at its field; a lever by its line.
+    let (s, problem, _) = app
+        .api_post(
+            &policy,
+            "/api/v1/prognosescenarios",
+            json!({"naam": "", "basisjaar": 2031, "totJaar": 2020,
+                   "verschuivingen": [{"van": "BW-INT", "naar": "BT", "procentPerJaar": 5},
+                                      {"van": "BW-INT", "naar": "XX", "procentPerJaar": 5}],
+                   "plaatsen": [{"gemeente": "GM0402", "product": "BW-INT", "vanaf": "2027-01-01", "plaatsen": 3}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(
+        problem_fields(&problem),
+        ["naam", "basisjaar", "verschuivingen", "plaatsen"]
+    );
+    let text = problem.to_string();
+    assert!(text.contains("regel 2: onbekend product XX"), "{text}");
+    assert!(
+        text.contains("GM0402 is geen gemeente van uw regio"),
+        "{text}"
+    );
+
+    // The table of the seeds: BW per municipality, 2023 counted and 2040.
+    let (s, made, etag) = app
+        .api_post(
+            &policy,
+            "/api/v1/prognosescenarios",
+            json!({"naam": "Trend", "bevolkingsprognoseId": population, "basisjaar": 2023,
+                   "jarenHistorie": 2, "minimumVerblijven": 5,
+                   "verblijfsduur": [{"product": "BW-INT", "maanden": 30}, {"product": "BT", "maanden": 24}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{made}");
+    assert_eq!(etag.as_deref(), Some("\"v1\""));
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (audit.action.as_str(), audit.object_type.as_str()),
+        ("aangemaakt", "prognosescenario")
+    );
+    assert!(
+        audit.details.contains("\"basisjaar\":2023"),
+        "{}",
+        audit.details
+    );
+    let id = made["id"].as_i64().unwrap();
+    let path = format!("/api/v1/prognosescenarios/{id}");
+    let (s, trend, _) = app.api_get(&policy, &path).await;
+    assert_eq!(s, StatusCode::OK, "{trend}");
+    let cells = trend["prognose"]["cellen"].as_array().unwrap();
+    let cell = |g: Option<&str>, p: &str| {
+        cells
+            .iter()
+            .find(|c| c["gemeente"].as_str() == g && c["product"] == p)
+            .unwrap_or_else(|| panic!("{g:?} {p}"))
+            .clone()
+    };
+    let year = |c: &serde_json::Value, y: i64| {
+        c["jaren"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["jaar"] == y)
+            .unwrap()
+            .clone()
+    };
+    let haarlem = cell(Some("GM0392"), "15");
+    let region = cell(None, "15");
+    assert!(year(&haarlem, 2040)["personenPerMaand"].as_f64().unwrap() > 0.0);
+    // The region is the sum of its municipalities.
+    let sum: f64 = cells
+        .iter()
+        .filter(|c| c["categorie"] == true && c["product"] == "15" && !c["gemeente"].is_null())
+        .map(|c| year(c, 2040)["personenPerMaand"].as_f64().unwrap())
+        .sum();
+    let total = year(&region, 2040)["personenPerMaand"].as_f64().unwrap();
+    assert!((sum - total).abs() < 1e-6, "{sum} against {total}");
+    // The demo's short history has no BW-INT stay ended: the assumed 30
+    // months apply, and people leave.
+    let region_int = cell(None, "BW-INT");
+    assert!(
+        year(&region_int, 2030)["uitstroom"].as_f64().unwrap() > 0.0,
+        "{region_int}"
+    );
+    assert_eq!(
+        cell(Some("GM0392"), "BW-INT")["verblijfsduurVan"],
+        "aanname"
+    );
+    // The base year as counted (hidden when small), and a back-test.
+    assert!(region.get("basisjaarPersonenPerMaand").is_some());
+    assert_eq!(region["terugtoets"][0]["jaar"], 2023);
+    // Velsen's places: 14 BW-INT places from July 2024 on.
+    let velsen_int = cell(Some("GM0453"), "BW-INT");
+    assert_eq!(year(&velsen_int, 2030)["plaatsen"], 14.0);
+    // Tariffs price BW-INT: cost in euros, persons × days × the day cost.
+    let y = year(&region_int, 2030);
+    let per_day = y["kosten"].as_f64().unwrap() / 365.0 / y["personenPerMaand"].as_f64().unwrap();
+    assert!((100.0..200.0).contains(&per_day), "{per_day} a day");
+
+    // A second scenario: 10 % a year from BW-INT to BT, 12 places more
+    // in Velsen from 2030. Changed with If-Match, not without.
+    let (s, copy, _) = app
+        .api(Method::POST, &policy, &format!("{path}/kopie"), None, None)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{copy}");
+    assert_eq!(copy["naam"], "Kopie van Trend");
+    assert_eq!(copy["kopieVan"], id);
+    let copy_path = format!("/api/v1/prognosescenarios/{}", copy["id"]);
+    let change = json!({"naam": "Ambulantisering", "bevolkingsprognoseId": population,
+        "basisjaar": 2023, "jarenHistorie": 2, "minimumVerblijven": 5,
+        "verblijfsduur": [{"product": "BW-INT", "maanden": 30}, {"product": "BT", "maanden": 24}],
+        "verschuivingen": [{"van": "BW-INT", "naar": "BT", "procentPerJaar": 10}],
+        "plaatsen": [{"gemeente": "GM0453", "product": "BW-INT", "vanaf": "2030-01-01", "plaatsen": 12}]});
+    let (s, _, _) = app
+        .api(Method::PUT, &policy, &copy_path, Some(change.clone()), None)
+        .await;
+    assert_eq!(s, StatusCode::PRECONDITION_REQUIRED);
+    let (s, changed, _) = app
+        .api(
+            Method::PUT,
+            &policy,
+            &copy_path,
+            Some(change.clone()),
+            Some("\"v1\""),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{changed}");
+    assert_eq!(app.last_audit().await.action, "gewijzigd");
+    let (s, _, _) = app
+        .api(
+            Method::PUT,
+            &policy,
+            &copy_path,
+            Some(change),
+            Some("\"v1\""),
+        )
+        .await;
+    assert_eq!(s, StatusCode::PRECONDITION_FAILED, "stale");
+    let (_, shifted, _) = app.api_get(&policy, &copy_path).await;
+    let cells2 = shifted["prognose"]["cellen"].as_array().unwrap().clone();
+    let cell2 = |g: Option<&str>, p: &str| {
+        cells2
+            .iter()
+            .find(|c| c["gemeente"].as_str() == g && c["product"] == p)
+            .unwrap()
+            .clone()
+    };
+    let bw_int = |c: &serde_json::Value| year(c, 2040)["personenPerMaand"].as_f64().unwrap();
+    assert!(bw_int(&cell2(None, "BW-INT")) < bw_int(&cell(None, "BW-INT")));
+    assert!(bw_int(&cell2(None, "BT")) > bw_int(&cell(None, "BT")));
+    assert_eq!(
+        year(&cell2(Some("GM0453"), "BW-INT"), 2030)["plaatsen"],
+        26.0
+    );
+
+    // Published: frozen with the history as known then. A capacity row
+    // recorded later shows in the concept, not in the published one.
+    let (s, published, etag) = app
+        .api(
+            Method::POST,
+            &policy,
+            &format!("{path}/publicatie"),
+            None,
+            Some("\"v1\""),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{published}");
+    assert!(published["gepubliceerdOp"].is_string());
+    assert_eq!(etag.as_deref(), Some("\"v2\""));
+    let (bw, location) = velsen_bw(&app).await;
+    let admin = app.token("beheerder", "installatie").await;
+    let (s, _, _) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/locaties/{location}/capaciteit"),
+            json!({"productId": bw, "aantalPlekken": 40, "geldigVanaf": "2029-01-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, frozen, _) = app.api_get(&policy, &path).await;
+    assert_eq!(
+        frozen["prognose"], trend["prognose"],
+        "the published result"
+    );
+    assert_eq!(frozen["bekendOp"], published["gepubliceerdOp"]);
+    let (_, live, _) = app.api_get(&policy, &copy_path).await;
+    let live_cells = live["prognose"]["cellen"].as_array().unwrap();
+    let velsen = live_cells
+        .iter()
+        .find(|c| c["gemeente"] == "GM0453" && c["product"] == "BW-INT")
+        .unwrap();
+    assert_eq!(year(velsen, 2030)["plaatsen"], 52.0, "40 + 12");
+    let (s, problem, _) = app
+        .api(
+            Method::PUT,
+            &policy,
+            &path,
+            Some(json!({"naam": "x", "bevolkingsprognoseId": population})),
+            Some("\"v2\""),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{problem}");
+
+    // Who sees what: the board the published one only; the financial
+    // adviser both; another region and a consultant nothing.
+    let board = app.token("bestuurder", "regio:ZKIH").await;
+    let (_, list, _) = app.api_get(&board, "/api/v1/prognosescenarios").await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.api_get(&board, &copy_path).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.api_get(&board, &path).await.0, StatusCode::OK);
+    let (s, _, _) = app
+        .api(Method::POST, &board, &format!("{path}/kopie"), None, None)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let money = app.token("financieel-adviseur", "regio:ZKIH").await;
+    let (_, list, _) = app.api_get(&money, "/api/v1/prognosescenarios").await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let gv = app.token("beleidsadviseur", "regio:GV").await;
+    assert_eq!(app.api_get(&gv, &path).await.0, StatusCode::NOT_FOUND);
+    let consultant = app.token("wmo-consulent", "gemeente:GM0392").await;
+    assert_eq!(
+        app.api_get(&consultant, "/api/v1/prognosescenarios")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}
