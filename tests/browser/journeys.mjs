@@ -512,6 +512,45 @@ let nomination = "";
   await context.close();
 }
 
+// Zuid-Kennemerland's policy officer makes a scenario on the form (first
+// with a lever line that does not parse), reads its forecast with the
+// table per municipality and the back-test, copies it with a shift to
+// Beschermd Thuis, publishes the first and compares the two.
+{
+  const { context, page } = await login("beleid.zkih");
+  await visit(page, "/prognoses/scenarios/nieuw", "nieuw scenario");
+  await page.fill("#veld-naam", "Trend (browsertest)");
+  await page.fill("#veld-basisjaar", "2023");
+  await page.fill("#veld-jarenHistorie", "2");
+  await page.fill("#veld-verschuivingen", "BW-INT;BT");
+  await page.fill("#veld-verblijfsduur", "BW-INT;30\nBT;24");
+  await submit(page);
+  await check(page, "scenario met fouten");
+  await page.fill("#veld-verschuivingen", "");
+  await submit(page);
+  expectUrl(page, /\/prognoses\/scenarios\/\d+\?melding=scenario-opgeslagen$/, "scenario maken");
+  await check(page, "scenario");
+  const first = new URL(page.url()).pathname;
+  await submitForm(page, "kopie");
+  expectUrl(page, /\/prognoses\/scenarios\/\d+\?melding=scenario-gekopieerd$/, "scenario kopiëren");
+  const second = new URL(page.url()).pathname;
+  await visit(page, `${second}/wijzigen`, "scenario wijzigen");
+  await page.fill("#veld-verschuivingen", "BW-INT;BT;10");
+  await submit(page);
+  expectUrl(page, /\/prognoses\/scenarios\/\d+\?melding=scenario-opgeslagen$/, "scenario wijzigen");
+  await check(page, "gewijzigd scenario");
+  await visit(page, first, "eerste scenario");
+  await submitForm(page, "publiceren");
+  expectUrl(page, /\/prognoses\/scenarios\/\d+\?melding=scenario-gepubliceerd$/, "scenario publiceren");
+  await check(page, "gepubliceerd scenario");
+  const a = first.split("/").pop();
+  const b = second.split("/").pop();
+  await visit(page, `/prognoses/vergelijking?a=${a}&b=${b}&product=15&jaar=2040`, "scenario's vergelijken");
+  const csv = await context.request.get(base + `${first}/export?formaat=csv`);
+  if (csv.status() !== 200) failures.push(`prognose-export gaf ${csv.status()}`);
+  await context.close();
+}
+
 // The region's finance officer records a distribution key on the form
 // (first with shares that do not add up to 100 %), reads the settlement
 // between the municipalities by it with its downloads, publishes it when

@@ -506,6 +506,12 @@ pub async fn load(services: &Services) -> DomainResult<Vec<DemoLogin>> {
             "gemeente:GM0453".into(),
         ),
         (
+            "beleid.zkih",
+            "Beleidsadviseur Zuid-Kennemerland en IJmond",
+            "beleidsadviseur",
+            "regio:ZKIH".into(),
+        ),
+        (
             "bestuurder.gv",
             "Portefeuillehouder Gooi en Vechtstreek",
             "bestuurder",

@@ -63,6 +63,19 @@ fn demo_report(doc: &PlanDocument) -> String {
             }],
             dagen_zonder_tarief: 3,
         }),
+        forecast: Some(report::ForecastChapter {
+            scenario: "Ambulantisering".into(),
+            gepubliceerd_op: "5 december 2026 om 10:00".into(),
+            basisjaar: 2023,
+            tot_jaar: 2040,
+            regels: vec![report::ForecastLine {
+                gemeente: "Haarlem".into(),
+                basisjaar: "210,0".into(),
+                prognose: "228,4".into(),
+                plaatsen: "200,0".into(),
+                tekort: "28,4".into(),
+            }],
+        }),
     });
     serde_json::to_string(&r).unwrap_or_default()
 }
@@ -103,6 +116,11 @@ fn every_measure_goal_and_decision_is_in_the_pdf_text() {
         }
         assert!(extracted.contains("Raadsinformatiebrief"));
         assert!(extracted.contains("Financiën"));
+        assert!(extracted.contains(&squash("Prognose van de vraag naar beschermd wonen")));
+        assert!(
+            extracted.contains(&squash("Haarlem 210,0 228,4 200,0 28,4")),
+            "{extracted}"
+        );
         assert!(extracted.contains(&squash("Zorgkosten beschermd wonen")));
         assert!(extracted.contains(&squash("22.100.000,00")));
         assert!(extracted.contains(&squash("3 dagen in zorg hebben nog geen tarief")));

@@ -184,6 +184,33 @@ pub struct FinanceChapter {
     pub dagen_zonder_tarief: i64,
 }
 
+/// One municipality (or the region) in the forecast chapter, as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForecastLine {
+    pub gemeente: String,
+    /// Persons per month in the base year, counted ("<k" when small).
+    pub basisjaar: String,
+    /// Persons per month in the last year, forecast.
+    pub prognose: String,
+    pub plaatsen: String,
+    pub tekort: String,
+}
+
+/// The forecast chapter: the region's latest scenario published by the
+/// moment the report is known at, its protected housing (all products of
+/// the category) per municipality in the base year and the last year,
+/// with the places planned and the gap (`forecast::run`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForecastChapter {
+    pub scenario: String,
+    pub gepubliceerd_op: String,
+    pub basisjaar: i32,
+    pub tot_jaar: i32,
+    pub regels: Vec<ForecastLine>,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -214,6 +241,9 @@ pub struct Report {
     /// None when the region has no budget for the year, or the reader
     /// does not see budgets.
     pub financien: Option<FinanceChapter>,
+    /// None when the region published no forecast scenario by then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prognose: Option<ForecastChapter>,
     pub raadsinformatiebrief: Letter,
 }
 
@@ -234,6 +264,7 @@ pub struct ReportInput<'a> {
     pub published: Option<Published>,
     pub threshold: u64,
     pub finance: Option<FinanceChapter>,
+    pub forecast: Option<ForecastChapter>,
 }
 
 /// The standard introduction, used when the policy officer writes none.
@@ -364,6 +395,7 @@ pub fn build(input: ReportInput<'_>) -> Report {
         doelen: doc.regionale_paragraaf.clone(),
         besluiten: decisions,
         financien: input.finance,
+        prognose: input.forecast,
         raadsinformatiebrief: letter,
     }
 }
@@ -586,6 +618,7 @@ mod tests {
             published: None,
             threshold: 5,
             finance: None,
+            forecast: None,
         });
         assert_eq!(r.titel, "Voortgangsrapportage eerste halfjaar 2025");
         let ms: Vec<&ReportMeasure> = r.programmalijnen[0].maatregelen.iter().collect();

@@ -174,6 +174,86 @@ impl Services {
         }))
     }
 
+    /// The forecast chapter: the region's scenario published last by
+    /// `known_at`, as it was published (small counts already hidden).
+    async fn report_forecast(
+        &self,
+        region_id: i64,
+        known_at: DateTime<Utc>,
+    ) -> DomainResult<Option<report::ForecastChapter>> {
+        let Some(latest) = self
+            .store
+            .list_scenarios(Some(region_id))
+            .await?
+            .into_iter()
+            .filter(|s| s.published_at.is_some_and(|at| at <= known_at))
+            .max_by_key(|s| s.published_at)
+        else {
+            return Ok(None);
+        };
+        let Some((scenario, Some(json))) = self.store.get_scenario(latest.id).await? else {
+            return Ok(None);
+        };
+        let forecast: crate::forecast::run::Forecast =
+            serde_json::from_str(&json).map_err(|e| {
+                DomainError::Internal(format!("ongeldige prognose in de database: {e}"))
+            })?;
+        let names: std::collections::HashMap<String, String> = self
+            .store
+            .list_municipalities()
+            .await?
+            .into_iter()
+            .map(|m| (m.code.to_string(), m.name))
+            .collect();
+        let a = &scenario.assumptions;
+        let category = crate::reference::ProductCategorie::BeschermdWonen.code();
+        let number = |x: f64| format!("{x:.1}").replace('.', ",");
+        let mut cells: Vec<&crate::forecast::run::Cell> = forecast
+            .cells
+            .iter()
+            .filter(|c| c.category && c.product == category)
+            .collect();
+        // The municipalities by name, the region last.
+        cells.sort_by_key(|c| {
+            (
+                c.gemeente.is_none(),
+                c.gemeente
+                    .as_ref()
+                    .map(|g| names.get(g).cloned().unwrap_or_else(|| g.clone())),
+            )
+        });
+        let regels = cells
+            .iter()
+            .map(|c| {
+                let y = c.year(a.last_year);
+                let persons = y.map_or(0.0, |y| y.persons);
+                let places = y.map_or(0.0, |y| y.places);
+                report::ForecastLine {
+                    gemeente: c.gemeente.as_ref().map_or_else(
+                        || "Regio".to_string(),
+                        |g| names.get(g).cloned().unwrap_or_else(|| g.clone()),
+                    ),
+                    basisjaar: c
+                        .actual
+                        .map_or_else(|| format!("<{}", self.settings.small_numbers), number),
+                    prognose: number(persons),
+                    plaatsen: number(places),
+                    tekort: number((persons - places).max(0.0)),
+                }
+            })
+            .collect();
+        Ok(Some(report::ForecastChapter {
+            scenario: scenario.name.clone(),
+            gepubliceerd_op: scenario
+                .published_at
+                .map(|at| crate::dates::dutch_timestamp(at, false))
+                .unwrap_or_default(),
+            basisjaar: a.base_year,
+            tot_jaar: a.last_year,
+            regels,
+        }))
+    }
+
     /// The report's figures for the region, suppressed as for aggregate
     /// roles whoever asks, as known at `known_at`.
     async fn report_figures(
@@ -271,6 +351,7 @@ impl Services {
         let finance = self
             .report_finance(ctx, version.region_id, periode, peildatum, now)
             .await?;
+        let forecast = self.report_forecast(version.region_id, now).await?;
         Ok(report::build(ReportInput {
             plan_id,
             plan_version_id: version.version_id,
@@ -285,6 +366,7 @@ impl Services {
             published: None,
             threshold: self.settings.small_numbers,
             finance,
+            forecast,
         }))
     }
 
@@ -438,6 +520,9 @@ impl Services {
         let finance = self
             .report_finance(ctx, version.region_id, periode, p.peildatum, p.published_at)
             .await?;
+        let forecast = self
+            .report_forecast(version.region_id, p.published_at)
+            .await?;
         let report = report::build(ReportInput {
             plan_id: p.plan_id,
             plan_version_id: p.plan_version_id,
@@ -456,6 +541,7 @@ impl Services {
             )),
             threshold: self.settings.small_numbers,
             finance,
+            forecast,
         });
         Ok(PublishedReport {
             publication,

@@ -379,6 +379,32 @@ async fn a_scenario_is_made_changed_copied_and_published_frozen() {
     assert_eq!(s, StatusCode::OK, "{published}");
     assert!(published["gepubliceerdOp"].is_string());
     assert_eq!(etag.as_deref(), Some("\"v2\""));
+    // The progress report of the region carries the published forecast.
+    zothuis_domain::demo::load_plans(&app.services)
+        .await
+        .unwrap();
+    let (s, plans, _) = app.api_get(&policy, "/api/v1/beleidsplannen").await;
+    assert_eq!(s, StatusCode::OK, "{plans}");
+    let plan = plans["resultaten"][0]["id"].as_i64().unwrap();
+    let (s, report, _) = app
+        .api_get(
+            &policy,
+            &format!("/api/v1/beleidsplannen/{plan}/concept-rapportage?periode=2025-H2"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    let chapter = &report["prognose"];
+    assert_eq!(chapter["scenario"], "Trend", "{report}");
+    assert_eq!(
+        (chapter["basisjaar"].as_i64(), chapter["totJaar"].as_i64()),
+        (Some(2023), Some(2040))
+    );
+    let lines = chapter["regels"].as_array().unwrap();
+    assert!(
+        lines.iter().any(|l| l["gemeente"] == "Haarlem"),
+        "{chapter}"
+    );
+    assert_eq!(lines.last().unwrap()["gemeente"], "Regio");
     let (bw, location) = velsen_bw(&app).await;
     let admin = app.token("beheerder", "installatie").await;
     let (s, _, _) = app
@@ -439,4 +465,191 @@ async fn a_scenario_is_made_changed_copied_and_published_frozen() {
             .0,
         StatusCode::FORBIDDEN
     );
+}
+
+/// The "done when": Zuid-Kennemerland's policy officer builds the
+/// table "beschermd wonen per gemeente, personen per maand, 2023 en 2040"
+/// for two scenarios on the pages, sees the gap and what every number
+/// rests on, and downloads it.
+#[tokio::test]
+async fn zuid_kennemerland_compares_two_scenarios_per_municipality_on_the_pages() {
+    use crate::finance::assert_accessible;
+    let mut app = spawn_app().await;
+    app.seed_demo_population().await;
+    let loaded = zothuis_domain::demo::load_population_forecasts(&app.services)
+        .await
+        .unwrap();
+    let zkih = loaded
+        .iter()
+        .find(|f| f.name.contains("Kennemerland"))
+        .unwrap();
+    let policy = app.login("beleid.zkih").await;
+    let html = app.page(&policy, "/prognoses").await;
+    assert!(
+        html.contains("href=\"/prognoses/scenarios/nieuw\""),
+        "{html}"
+    );
+    let html = app.page(&policy, "/prognoses/scenarios/nieuw").await;
+    assert_accessible("nieuw scenario", &html);
+    assert!(
+        html.contains("value=\"2025\""),
+        "the last whole year: {html}"
+    );
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let population = zkih.id.to_string();
+    let fields = |name: &'static str, shifts: &'static str| {
+        vec![
+            ("naam", name),
+            ("toelichting", "Zoals afgesproken in het regionaal kompas"),
+            ("basisjaar", "2023"),
+            ("jarenHistorie", "2"),
+            ("totJaar", "2040"),
+            ("jarenTerugtoets", "1"),
+            ("minimumVerblijven", "5"),
+            ("verschuivingen", shifts),
+            ("uitstroom", ""),
+            ("plaatsen", "GM0392;BW-INT;2030-01-01;10"),
+            ("verblijfsduur", "BW-INT;30\nBT;24\nBW-BESCHUT;36"),
+        ]
+    };
+    // An error names its line, at its field.
+    let mut bad = fields("Fout", "BW-INT;BT;5\nBW-INT;BT");
+    bad.push(("bevolkingsprognose", &population));
+    let resp = app
+        .post_form(&policy, "/prognoses/scenarios", &csrf, &bad)
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let html = resp.text().await.unwrap();
+    assert_accessible("scenario met fouten", &html);
+    assert!(html.contains("href=\"#veld-verschuivingen\""), "{html}");
+    assert!(
+        html.contains("Regel 2: schrijf van;naar;procent per jaar"),
+        "{html}"
+    );
+    let mut ids = Vec::new();
+    for (name, shifts) in [("Trend", ""), ("Ambulantisering", "BW-INT;BT;10")] {
+        let mut f = fields(name, shifts);
+        f.push(("bevolkingsprognose", &population));
+        let resp = app
+            .post_form(&policy, "/prognoses/scenarios", &csrf, &f)
+            .await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{name}");
+        let to = zothuis_testkit::location(&resp);
+        assert!(to.ends_with("?melding=scenario-opgeslagen"), "{to}");
+        ids.push(
+            to.split('?')
+                .next()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let audit = app.last_audit().await;
+    assert_eq!(
+        (audit.action.as_str(), audit.object_type.as_str()),
+        ("aangemaakt", "prognosescenario")
+    );
+
+    // The scenario: assumptions beside the result, the chart, the table
+    // per municipality with the gap, the back-test, what it rests on.
+    let path = format!("/prognoses/scenarios/{}", ids[1]);
+    let html = app.page(&policy, &path).await;
+    assert_accessible(&path, &html);
+    for expected in [
+        "elk jaar 10 % van de instroom in Beschermd wonen intramuraal meer naar Beschermd Thuis",
+        "Haarlem Beschermd wonen intramuraal: 10 plaatsen vanaf 1 januari 2030",
+        "Beschermd wonen intramuraal: gemiddeld 30 maanden",
+        "<svg",
+        "per gemeente: personen per maand 2023 en 2040, plaatsen en tekort in 2040",
+        "Tekort 2040",
+        "Terugtoets: het model gestart op 1 januari 2023",
+        "Waar de prognose op rust",
+        "Velsen",
+        "Regio",
+        "Publiceren",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    // Published on the page: no form to change any more.
+    let csrf = zothuis_testkit::csrf_from(&html);
+    let version = zothuis_testkit::hidden_version(&html);
+    let resp = app
+        .post_form(
+            &policy,
+            &format!("{path}/publiceren"),
+            &csrf,
+            &[("versie", version.as_str())],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let html = app.page(&policy, &path).await;
+    assert!(html.contains("gepubliceerd op"), "{html}");
+    assert!(!html.contains(&format!("{path}/wijzigen")));
+    let resp = app
+        .post_form(
+            &policy,
+            &format!("{path}/publiceren"),
+            &csrf,
+            &[("versie", version.as_str())],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::CONFLICT, "published once");
+
+    // Side by side: BW (all products) per municipality, 2023 and 2040.
+    let compare = format!(
+        "/prognoses/vergelijking?a={}&b={}&product=15&jaar=2040",
+        ids[0], ids[1]
+    );
+    let html = app.page(&policy, &compare).await;
+    assert_accessible(&compare, &html);
+    for expected in [
+        "Trend: 2023 (geteld)",
+        "Trend: 2040",
+        "Ambulantisering: tekort 2040",
+        "Haarlem",
+        "Velsen",
+        "Regio",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    let bad = app.page(&policy, "/prognoses/vergelijking?a=x").await;
+    assert!(bad.contains("kies een scenario"), "{bad}");
+
+    // Downloads: CSV (and Excel) with every municipality, product and year.
+    let csv = policy
+        .get(app.url(&format!("{path}/export?formaat=csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with("\u{feff}Gemeentecode;Gemeente;Productcode"),
+        "{text}"
+    );
+    assert!(
+        text.contains("GM0392;Haarlem;BW-INT;Beschermd wonen intramuraal;2040;prognose"),
+        "{text}"
+    );
+    let xlsx = policy
+        .get(app.url(&format!("{path}/export?formaat=xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+
+    // The board of another region sees nothing; a consultant is refused.
+    let board = app.login("bestuurder.gv").await;
+    let resp = board.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let consultant = app.login("consulent.huizen").await;
+    let resp = consultant
+        .get(app.url("/prognoses/vergelijking"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
