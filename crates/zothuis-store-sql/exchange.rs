@@ -572,9 +572,16 @@ impl ExchangeStore for DbStore {
         for a in &answer.new {
             insert_assignment(&mut w.tx, a, at, recorded_by).await?;
         }
-        for (id, end) in &answer.changes {
-            // WMO002 12: changed on the provider's request.
-            update_assignment(&mut w.tx, *id, *end, "12", Some(&current.reference), at).await?;
+        for c in &answer.changes {
+            update_assignment(
+                &mut w.tx,
+                c.id,
+                c.end,
+                c.reason,
+                Some(&current.reference),
+                at,
+            )
+            .await?;
         }
         let logged = insert_message(&mut w.tx, &answer.message, None, at, recorded_by).await?;
         let row = sqlx::query(

@@ -5178,7 +5178,11 @@ async fn iwmo_requests_are_stored_listed_and_answered_once() {
             status: RequestStatus::Toegewezen,
             rejection: None,
             new: Vec::new(),
-            changes: vec![(7, day("2026-12-31"))],
+            changes: vec![zothuis_domain::exchange::iwmo::model::ChangedAssignment {
+                id: 7,
+                end: day("2026-12-31"),
+                reason: zothuis_domain::exchange::iwmo::model::PROVIDER_INITIATED,
+            }],
             message: message(false, Message::Wmo301, "2"),
         };
         let (answered, logged) = s

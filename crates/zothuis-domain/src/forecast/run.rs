@@ -33,9 +33,11 @@
 use super::history::{self, Estimate};
 use super::model::{self, Levers, Survival};
 use super::population::{AgeBand, Population, Residents};
+use crate::care::ExitDestination;
 use crate::figures::facts::{Day, Facts, NONE, OPEN, StayFact, day};
 use crate::finance::cost::{self, TariffBook};
 use crate::reference::{GemeenteCode, Product};
+use chrono::Datelike;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -180,6 +182,17 @@ pub struct Rate {
     starts: u32,
 }
 
+/// Where the stays that ended in the history went (not transfers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Destination {
+    /// `ExitDestination::label`.
+    #[serde(rename = "bestemming")]
+    pub label: String,
+    /// None where hidden (fewer than the threshold).
+    #[serde(rename = "aantal")]
+    pub count: Option<u32>,
+}
+
 /// The forecast of one municipality (none: the region) × product (or a
 /// category of products, summed), with what it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,6 +213,9 @@ pub struct Cell {
     pub stock: Option<u32>,
     #[serde(rename = "instroomkansen")]
     pub rates: Vec<Rate>,
+    /// Where those who left in the history window went, most first.
+    #[serde(rename = "vertrokkenNaar", default)]
+    pub destinations: Vec<Destination>,
     /// Mean length of stay in months (over 30 years).
     #[serde(rename = "gemiddeldeVerblijfsduurMaanden")]
     pub mean_months: Option<f64>,
@@ -565,7 +581,11 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
                 starts: e.starts_by_band.get(b).copied().unwrap_or(0),
             })
             .collect();
+        let window_from = day(base
+            .with_year(base.year() - a.window_years as i32)
+            .unwrap_or(base));
         cells.push(Cell {
+            destinations: destinations(&part.stays, window_from, day(base)),
             gemeente: Some(
                 towns
                     .iter()
@@ -644,6 +664,33 @@ fn backtest(
     .collect()
 }
 
+/// The exits of stays that ended in `[from, to)`, not by a transfer, per
+/// destination, most first.
+fn destinations(stays: &[&StayFact], from: Day, to: Day) -> Vec<Destination> {
+    let mut counts = vec![0u32; ExitDestination::ALL.len()];
+    for s in stays {
+        if s.end != OPEN
+            && from <= s.end
+            && s.end < to
+            && !s.transferred_out
+            && let Some(c) = counts.get_mut(usize::from(s.exit))
+        {
+            *c += 1;
+        }
+    }
+    let mut out: Vec<Destination> = ExitDestination::ALL
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, n)| Destination {
+            label: d.label().to_string(),
+            count: Some(n),
+        })
+        .collect();
+    out.sort_by_key(|d| std::cmp::Reverse(d.count));
+    out
+}
+
 fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (Some(x), Some(y)) => Some(x + y),
@@ -680,6 +727,7 @@ fn totals(cells: &[Cell], products: &[Product]) -> Vec<Cell> {
                 starts_unknown_age: Some(0),
                 stock: Some(0),
                 rates: Vec::new(),
+                destinations: Vec::new(),
                 mean_months: None,
                 survival_from: String::new(),
                 day_cost: None,
@@ -742,6 +790,9 @@ impl Forecast {
                 if r.starts != 0 && u64::from(r.starts) < threshold {
                     r.per_10000 = None;
                 }
+            }
+            for d in &mut c.destinations {
+                d.count = small_u(d.count);
             }
             for b in &mut c.backtest {
                 b.actual = small_f(b.actual);
@@ -982,6 +1033,34 @@ mod tests {
         assert_eq!(bw.year(2035).unwrap().places, 35.0);
         // The back-test has no levers.
         assert_eq!(bw.backtest, before.backtest);
+    }
+
+    #[test]
+    fn those_who_left_are_counted_by_destination_but_not_transfers() {
+        let f = facts();
+        let mut stays: Vec<StayFact> = f.stays.iter().take(4).cloned().collect();
+        for (i, s) in stays.iter_mut().enumerate() {
+            s.end = day(d("2023-06-01"));
+            s.exit = if i < 2 { 0 } else { 1 };
+            s.transferred_out = i == 3;
+        }
+        stays[0].end = day(d("2024-02-01"));
+        let refs: Vec<&StayFact> = stays.iter().collect();
+        let out = destinations(&refs, day(d("2022-01-01")), day(d("2024-01-01")));
+        // One left after the window, one was transferred.
+        assert_eq!(
+            out,
+            vec![
+                Destination {
+                    label: ExitDestination::ALL[0].label().into(),
+                    count: Some(1)
+                },
+                Destination {
+                    label: ExitDestination::ALL[1].label().into(),
+                    count: Some(1)
+                },
+            ]
+        );
     }
 
     #[test]

@@ -352,6 +352,17 @@ pub struct Instroomkans {
     pub per10000: Option<f64>,
 }
 
+/// Waar wie in de historie vertrok naartoe ging (geen overplaatsingen).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Vertrokken {
+    #[schema(example = "Zelfstandige woning")]
+    pub bestemming: String,
+    /// Null als klein aantal verborgen.
+    #[schema(example = 12)]
+    pub aantal: Option<u32>,
+}
+
 /// De prognose van één gemeente (null: de regio) en één product of categorie, met waar zij op rust. Kleine aantallen zijn null.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -371,6 +382,7 @@ pub struct Prognosecel {
     #[schema(example = 205)]
     pub in_zorg_op_basisdag: Option<u32>,
     pub instroomkansen: Vec<Instroomkans>,
+    pub vertrokken_naar: Vec<Vertrokken>,
     #[schema(example = 31.5)]
     pub gemiddelde_verblijfsduur_maanden: Option<f64>,
     /// gemeente, regio, aanname, een productcode (waar de instroom vandaan komt) of geen.
@@ -418,6 +430,14 @@ impl From<Forecast> for Prognose {
                         .map(|r| Instroomkans {
                             leeftijdsklasse: r.band,
                             per10000: r.per_10000,
+                        })
+                        .collect(),
+                    vertrokken_naar: c
+                        .destinations
+                        .into_iter()
+                        .map(|d| Vertrokken {
+                            bestemming: d.label,
+                            aantal: d.count,
                         })
                         .collect(),
                     gemiddelde_verblijfsduur_maanden: c.mean_months,

@@ -834,6 +834,7 @@ async fn scenario_page(
             "Instroomkans per 10 000 inwoners per jaar",
             "#Gemiddelde verblijfsduur (maanden)",
             "Verblijfsduur van",
+            "Vertrokken naar",
             "#In zorg op de basisdag",
             "#Kosten per dag",
         ]),
@@ -876,6 +877,22 @@ async fn scenario_page(
                         "aanname" => "de aanname".to_string(),
                         "geen" => "niet waargenomen: niemand vertrekt".to_string(),
                         other => names.product(other),
+                    }),
+                    cell(if c.destinations.is_empty() {
+                        "–".to_string()
+                    } else {
+                        c.destinations
+                            .iter()
+                            .map(|d| {
+                                format!(
+                                    "{}: {}",
+                                    d.label,
+                                    d.count
+                                        .map_or_else(|| format!("<{threshold}"), |n| n.to_string())
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     }),
                     count(c.stock),
                     euro_cell(c.day_cost),

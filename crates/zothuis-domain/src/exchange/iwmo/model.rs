@@ -320,6 +320,20 @@ pub struct NewRequest {
     pub products: Vec<super::verzoek::Requested>,
 }
 
+/// An assignment changed by an answer: its new end and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangedAssignment {
+    /// The assignment's number.
+    pub id: i64,
+    pub end: NaiveDate,
+    /// WMO002: `PROVIDER_INITIATED` for a change on the provider's request.
+    pub reason: &'static str,
+}
+
+/// WMO002 12, "Geïnitieerd door de aanbieder": an assignment changed on
+/// the provider's request (WMO317).
+pub const PROVIDER_INITIATED: &str = "12";
+
 /// The consultant's answer to a request, written in one transaction: the
 /// assignments made and changed (for a 301), the message, and the
 /// request's new status.
@@ -329,8 +343,8 @@ pub struct RequestAnswer {
     pub status: RequestStatus,
     pub rejection: Option<String>,
     pub new: Vec<NewAssignment>,
-    /// Assignments changed on request: number and new end (WMO002 12).
-    pub changes: Vec<(i64, NaiveDate)>,
+    /// Assignments changed on request, with their reason.
+    pub changes: Vec<ChangedAssignment>,
     pub message: NewMessage,
 }
 

@@ -484,7 +484,7 @@ impl Services {
                 "bericht": format!("WMO{}", message.message.number()),
                 "identificatie": message.identification,
                 "toewijzingen": new.iter().map(|a| a.id).collect::<Vec<_>>(),
-                "gewijzigd": changes.iter().map(|(n, e)| json!({"toewijzing": n, "einddatum": e.to_string()})).collect::<Vec<_>>() }));
+                "gewijzigd": changes.iter().map(|c| json!({"toewijzing": c.id, "einddatum": c.end.to_string(), "reden": c.reason})).collect::<Vec<_>>() }));
         if let Some(c) = message.client_id {
             draft = draft.for_client(c);
         }
@@ -515,7 +515,7 @@ impl Services {
         ctx: &RequestContext,
         request: &IwmoRequest,
         reply: &RequestReply,
-    ) -> DomainResult<(Vec<NewAssignment>, Vec<(i64, NaiveDate)>, String, i64, i64)> {
+    ) -> DomainResult<(Vec<NewAssignment>, Vec<ChangedAssignment>, String, i64, i64)> {
         let Some(client_id) = request.client_id else {
             return Err(DomainError::invalid(
                 "antwoord",
@@ -571,13 +571,17 @@ impl Services {
                 );
                 continue;
             }
-            changes.push((a.id, end));
+            changes.push(ChangedAssignment {
+                id: a.id,
+                end,
+                reason: PROVIDER_INITIATED,
+            });
             lines.push(Line301 {
                 nummer: a.id,
                 product_id: a.product_id,
                 start: a.start_date,
                 end: Some(end),
-                reason: Some("12"),
+                reason: Some(PROVIDER_INITIATED),
                 reference: Some(request.reference.clone()),
                 at: now,
             });
