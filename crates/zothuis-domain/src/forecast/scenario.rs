@@ -292,7 +292,7 @@ pub fn check(
             None
         };
         let date = crate::Datum::parse(from).ok();
-        let count: Option<i64> = n.parse().ok().filter(|n: &i64| n.abs() <= 100_000);
+        let count: Option<i64> = n.parse().ok().filter(|n: &i64| n.unsigned_abs() <= 100_000);
         match (problem, date, count, code) {
             (Some(m), _, _, _) => v.add("plaatsen", format!("regel {i}: {m}")),
             (_, None, _, _) => v.add(
@@ -367,4 +367,101 @@ fn levers(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim()))
         .filter(|(_, l)| !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::{ProductCategorie, ProductKind, TariffUnit};
+
+    fn products() -> Vec<Product> {
+        ["BW-INT", "BT"]
+            .iter()
+            .enumerate()
+            .map(|(i, code)| Product {
+                id: i as i64 + 1,
+                code: (*code).into(),
+                name: (*code).into(),
+                category: ProductCategorie::parse("15").unwrap(),
+                kind: ProductKind::parse("intramuraal").unwrap(),
+                tariff_unit: TariffUnit::parse("per-dag").unwrap(),
+                version: 1,
+            })
+            .collect()
+    }
+
+    fn input(places: &str) -> ScenarioInput {
+        ScenarioInput {
+            name: "Trend".into(),
+            population_id: "1".into(),
+            base_year: "2025".into(),
+            window_years: "3".into(),
+            last_year: "2040".into(),
+            backtest_years: "1".into(),
+            min_spells: "20".into(),
+            shifts: "BW-INT;BT;2,5\n\n".into(),
+            outflow: "BW-INT;-10".into(),
+            places: places.into(),
+            stay_months: "BW-INT;30".into(),
+            ..ScenarioInput::default()
+        }
+    }
+
+    #[test]
+    fn every_lever_is_read_and_written_back_the_same() {
+        let codes = [GemeenteCode::parse("GM0392").unwrap()];
+        let products = products();
+        let known = Known {
+            municipalities: &codes,
+            products: &products,
+            last_whole_year: 2025,
+        };
+        let mut v = Validator::new();
+        let (name, _, population, a) =
+            check(&input("GM0392;BW-INT;2027-01-01;-12"), &known, &mut v).unwrap();
+        assert!(v.finish().is_ok());
+        assert_eq!((name.as_str(), population), ("Trend", 1));
+        assert_eq!(a.shifts[0].percent_per_year, 2.5);
+        assert_eq!(a.outflow[0].percent, -10.0);
+        assert_eq!(a.places[0].places, -12);
+        assert_eq!(a.stay_months[0].months, 30.0);
+        let back = ScenarioInput::of(&Scenario {
+            id: 1,
+            region_id: 1,
+            name,
+            description: String::new(),
+            population_id: population,
+            assumptions: a.clone(),
+            copied_from: None,
+            created_at: DateTime::default(),
+            created_by: String::new(),
+            updated_at: DateTime::default(),
+            updated_by: String::new(),
+            version: 1,
+            published_at: None,
+            published_by: None,
+        });
+        let mut v = Validator::new();
+        assert_eq!(check(&back, &known, &mut v).unwrap().3, a);
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_named_not_a_panic() {
+        let codes = [GemeenteCode::parse("GM0392").unwrap()];
+        let products = products();
+        let known = Known {
+            municipalities: &codes,
+            products: &products,
+            last_whole_year: 2025,
+        };
+        let mut bad = input("GM0392;BW-INT;2027-01-01;-9223372036854775808");
+        bad.base_year = "2026".into();
+        let mut v = Validator::new();
+        check(&bad, &known, &mut v);
+        let crate::DomainError::Invalid(errors) = v.finish().unwrap_err() else {
+            panic!("invalid expected");
+        };
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, ["basisjaar", "plaatsen"]);
+    }
 }
