@@ -21,7 +21,7 @@ use super::model::{Inputs, Observed, Survival};
 use super::population::AgeBand;
 use crate::figures::facts::{Day, OPEN, StayFact, UNKNOWN_DAY, date, day};
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Days in a month, on average over the Gregorian calendar.
 const MONTH_DAYS: f64 = 30.4375;
@@ -68,27 +68,29 @@ pub fn estimate<'a>(
         .unwrap_or(base);
     let from = day(from_date);
     // Spells per person: stays joined where one ends the day the next
-    // begins.
-    let mut by_client: HashMap<u32, (Day, Vec<(Day, Day)>)> = HashMap::new();
-    for s in stays {
-        let (born, list) = by_client.entry(s.client).or_insert((s.born, Vec::new()));
-        *born = (*born).max(s.born);
-        list.push((s.start, s.end));
-    }
+    // begins. Stays starting after the base day play no part (one starting
+    // on it may continue a spell); the rest sorted by person and start (one
+    // sort, no table per person).
+    let mut rows: Vec<(u32, Day, Day, Day)> = stays
+        .filter(|s| s.start <= to)
+        .map(|s| (s.client, s.start, s.end, s.born))
+        .collect();
+    rows.sort_unstable();
     let mut starts_by_band: BTreeMap<AgeBand, u32> = BTreeMap::new();
     let (mut starts, mut unknown, mut running) = (0u32, 0u32, 0u32);
     let mut observed = Vec::new();
     let mut stock = Vec::new();
-    for (born, mut list) in by_client.into_values() {
-        list.sort();
-        let mut spells: Vec<(Day, Day)> = Vec::new();
-        for (s, e) in list {
+    let mut spells: Vec<(Day, Day)> = Vec::new();
+    for person in rows.chunk_by(|a, b| a.0 == b.0) {
+        let born = person.iter().map(|r| r.3).max().unwrap_or(UNKNOWN_DAY);
+        spells.clear();
+        for &(_, s, e, _) in person {
             match spells.last_mut() {
                 Some(last) if s <= last.1 => last.1 = last.1.max(e),
                 _ => spells.push((s, e)),
             }
         }
-        for (s, e) in spells {
+        for &(s, e) in &spells {
             if s < to && (e == OPEN || e > to) {
                 stock.push(months(to - s));
             }

@@ -34,7 +34,7 @@ use super::history::{self, Estimate};
 use super::model::{self, Levers, Survival};
 use super::population::{AgeBand, Population, Residents};
 use crate::care::ExitDestination;
-use crate::figures::facts::{Day, Facts, NONE, OPEN, StayFact, day};
+use crate::figures::facts::{CapacityFact, Day, Facts, NONE, OPEN, StayFact, day};
 use crate::finance::cost::{self, TariffBook};
 use crate::reference::{GemeenteCode, Product};
 use chrono::Datelike;
@@ -299,11 +299,12 @@ pub fn counted(stays: &[&StayFact], year: i32) -> f64 {
     n as f64 / 12.0
 }
 
-/// The mean of the month-end places in a year per (municipality, product)
-/// from the capacity rows, plus the scenario's.
-fn places(facts: &Facts, extra: &[(usize, u16, Day, i64)], g: usize, p: u16, year: i32) -> f64 {
-    let ends = month_ends(year);
-    let mut total = 0i64;
+/// The capacity rows of each (municipality, product) of the region, as
+/// groups of one location's rows (sorted, as the projection keeps them).
+type Groups<'a> = HashMap<(usize, u16), Vec<&'a [CapacityFact]>>;
+
+fn capacity_groups<'a>(facts: &'a Facts, towns: &[usize]) -> Groups<'a> {
+    let mut out: Groups<'a> = HashMap::new();
     let rows = &facts.capacity;
     let mut i = 0;
     while i < rows.len() {
@@ -312,23 +313,41 @@ fn places(facts: &Facts, extra: &[(usize, u16, Day, i64)], g: usize, p: u16, yea
         while j < rows.len() && (rows[j].location, rows[j].product) == key {
             j += 1;
         }
-        let here = facts
+        if let Some(g) = facts
             .location_municipality
             .get(usize::from(key.0))
-            .is_some_and(|m| usize::from(*m) == g);
-        if key.1 == p && here {
-            for d in ends {
-                // The covering row ranked last (`reference::capacity_on`).
-                if let Some(c) = rows[i..j]
-                    .iter()
-                    .rev()
-                    .find(|c| c.from <= d && (c.to == OPEN || d <= c.to))
-                {
-                    total += i64::from(c.places);
-                }
-            }
+            .map(|m| usize::from(*m))
+            .filter(|g| towns.contains(g))
+        {
+            out.entry((g, key.1)).or_default().push(&rows[i..j]);
         }
         i = j;
+    }
+    out
+}
+
+/// The mean of the month-end places in a year per (municipality, product)
+/// from the capacity rows, plus the scenario's.
+fn places(
+    groups: &Groups<'_>,
+    extra: &[(usize, u16, Day, i64)],
+    g: usize,
+    p: u16,
+    year: i32,
+) -> f64 {
+    let ends = month_ends(year);
+    let mut total = 0i64;
+    for rows in groups.get(&(g, p)).map_or(&[][..], Vec::as_slice) {
+        for d in ends {
+            // The covering row ranked last (`reference::capacity_on`).
+            if let Some(c) = rows
+                .iter()
+                .rev()
+                .find(|c| c.from <= d && (c.to == OPEN || d <= c.to))
+            {
+                total += i64::from(c.places);
+            }
+        }
     }
     for (eg, ep, from, n) in extra {
         if *eg == g && *ep == p {
@@ -430,6 +449,7 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
             ))
         })
         .collect();
+    let groups = capacity_groups(facts, &towns.iter().map(|t| t.0).collect::<Vec<_>>());
     let residents_of = |g: usize| towns.iter().find(|t| t.0 == g).map(|t| &t.2);
     let bands_of = |g: usize| residents_of(g).map(Residents::bands).unwrap_or_default();
 
@@ -609,7 +629,7 @@ pub fn run(region: &Region<'_>, a: &Assumptions) -> Forecast {
                     persons: y.persons_per_month,
                     inflow: y.inflow,
                     outflow: y.outflow,
-                    places: places(facts, &extra, part.g, p, y.year),
+                    places: places(&groups, &extra, part.g, p, y.year),
                     cost: cost.map(|c| {
                         let (a, b) = year_days(y.year);
                         y.persons_per_month * f64::from(b - a) * c
@@ -816,7 +836,7 @@ impl Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figures::facts::{CapacityFact, NONE8, UNKNOWN_DAY};
+    use crate::figures::facts::{NONE8, UNKNOWN_DAY};
     use crate::reference::{ProductCategorie, ProductKind, TariffUnit};
 
     fn d(s: &str) -> NaiveDate {
