@@ -415,6 +415,19 @@ impl Services {
             .await
     }
 
+    /// A scenario to change on its form (the policy officer; without its
+    /// forecast).
+    pub async fn scenario_to_change(
+        &self,
+        ctx: &RequestContext,
+        id: i64,
+    ) -> DomainResult<Scenario> {
+        let region = self
+            .scenario_region(ctx, AuditAction::Updated, true)
+            .await?;
+        self.own_scenario(ctx, region, id).await
+    }
+
     /// The scenario of the region the actor may see, or `NotFound`.
     async fn own_scenario(
         &self,

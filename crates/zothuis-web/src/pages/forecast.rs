@@ -184,13 +184,7 @@ async fn show(
 ) -> PageResult<DetailPage> {
     let q = query(q)?;
     let (head, data) = s.services.population(&u.ctx, id).await?;
-    let names: std::collections::HashMap<String, String> = s
-        .services
-        .list_municipalities(&u.ctx)
-        .await?
-        .into_iter()
-        .map(|m| (m.code.to_string(), m.name))
-        .collect();
+    let names = Names::load(&s, &u).await?;
     let l = Layout::new(&s, &u, "Bevolkingsprognose", Section::Forecasts)
         .await
         .with_notice(q.melding.as_deref())
@@ -210,10 +204,7 @@ async fn show(
         rows: codes
             .iter()
             .flat_map(|g| {
-                let name = names
-                    .get(g.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| g.to_string());
+                let name = names.town(Some(g.as_str()));
                 data.bands(g)
                     .into_iter()
                     .map(|b| {
@@ -460,9 +451,8 @@ async fn edit_form(
     u: PageUser,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<DetailPage> {
-    s.services.scenario_defaults(&u.ctx).await?;
-    let v = s.services.scenario(&u.ctx, id).await?;
-    form_page(&s, &u, Some(&v.scenario), &ScenarioInput::of(&v.scenario)).await
+    let x = s.services.scenario_to_change(&u.ctx, id).await?;
+    form_page(&s, &u, Some(&x), &ScenarioInput::of(&x)).await
 }
 
 async fn update(
@@ -484,8 +474,8 @@ async fn update(
         Err(
             e @ (DomainError::Invalid(_) | DomainError::StaleVersion(_) | DomainError::Conflict(_)),
         ) => {
-            let v = s.services.scenario(&u.ctx, id).await?;
-            let page = form_page(&s, &u, Some(&v.scenario), &typed).await?;
+            let x = s.services.scenario_to_change(&u.ctx, id).await?;
+            let page = form_page(&s, &u, Some(&x), &typed).await?;
             Ok(failed_at(page, "scenario", e, StatusCode::BAD_REQUEST))
         }
         Err(e) => Err(PageError(e)),
